@@ -1,0 +1,29 @@
+using Spectre.Console;
+
+namespace TrainWatt.Cli;
+
+/// <summary>
+/// Everything a command handler may touch from the outside world: data goes to <see cref="Out"/> (stdout),
+/// diagnostics to <see cref="Error"/> (stderr), time comes from <see cref="Time"/>. Tests pass Spectre's
+/// <c>TestConsole</c> and a fake <see cref="TimeProvider"/>.
+/// </summary>
+public sealed record CliContext(IAnsiConsole Out, IAnsiConsole Error, TimeProvider Time, IReadOnlyDictionary<string, string?> Environment)
+{
+    public static CliContext FromProcess()
+    {
+        var stdout = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Out) });
+        var stderr = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
+        var env = System.Environment.GetEnvironmentVariables()
+            .Cast<System.Collections.DictionaryEntry>()
+            .ToDictionary(e => (string)e.Key, e => (string?)e.Value, StringComparer.Ordinal);
+        return new CliContext(stdout, stderr, TimeProvider.System, env);
+    }
+
+    public string? Env(string name) => Environment.TryGetValue(name, out var v) && !string.IsNullOrEmpty(v) ? v : null;
+
+    /// <summary>Writes raw text to stdout without Spectre markup processing (JSON, CSV).</summary>
+    public void WriteData(string text) => Out.Profile.Out.Writer.Write(text);
+
+    /// <summary>Writes one diagnostic line to stderr, markup-escaped.</summary>
+    public void Diagnostic(string message) => Error.WriteLine(message);
+}

@@ -1,0 +1,21 @@
+using System.CommandLine;
+using System.Reflection;
+
+namespace TrainWatt.Cli.Commands;
+
+/// <summary><c>trainwatt info</c>: version, runtime and where the store lives.</summary>
+internal static class VersionInfoCommand
+{
+    public static Command Create(CliContext context)
+    {
+        var command = new Command("info", "Show TrainWatt's version and runtime.");
+        command.SetAction(_ =>
+        {
+            string version = typeof(VersionInfoCommand).Assembly
+                .GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown";
+            context.WriteData($"trainwatt {version}\nruntime {System.Runtime.InteropServices.RuntimeInformation.FrameworkDescription}\n");
+            return (int)ExitCode.Success;
+        });
+        return command;
+    }
+}

@@ -1,0 +1,3 @@
+using TrainWatt.Cli;
+
+return TrainWattApp.Run(args, CliContext.FromProcess());

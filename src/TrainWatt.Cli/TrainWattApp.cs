@@ -1,0 +1,38 @@
+using System.CommandLine;
+using TrainWatt.Cli.Commands;
+
+namespace TrainWatt.Cli;
+
+/// <summary>The composition root: builds the command tree over a <see cref="CliContext"/>.</summary>
+public static class TrainWattApp
+{
+    public static RootCommand Build(CliContext context)
+    {
+        var root = new RootCommand(
+            "TrainWatt: measure, project, predict and compare the energy of deep-learning training runs.");
+        foreach (var command in Commands(context))
+        {
+            root.Subcommands.Add(command);
+        }
+
+        return root;
+    }
+
+    /// <summary>Every top-level command. Each lives in Commands/ and maps its options to one library call.</summary>
+    private static IEnumerable<Command> Commands(CliContext context)
+    {
+        yield return VersionInfoCommand.Create(context);
+    }
+
+    /// <summary>Parses and runs; returns the process exit code.</summary>
+    public static int Run(string[] args, CliContext context)
+    {
+        var root = Build(context);
+        var parse = root.Parse(args);
+        return parse.Invoke(new InvocationConfiguration
+        {
+            Output = context.Out.Profile.Out.Writer,
+            Error = context.Error.Profile.Out.Writer,
+        });
+    }
+}

@@ -1,0 +1,35 @@
+namespace TrainWatt.Core.Traces;
+
+/// <summary>The kinds of problem a trace reader or an energy computation reports instead of hiding.</summary>
+public enum FaultKind
+{
+    /// <summary>The last line of the file is incomplete (the writer was stopped mid-line).</summary>
+    TruncatedLine,
+
+    /// <summary>A line that is not CSV of the header's shape (wrong field count, binary garbage).</summary>
+    Garbage,
+
+    /// <summary>A field that should hold a number, time stamp or unit value did not parse.</summary>
+    UnparsableValue,
+
+    /// <summary>Two consecutive samples are further apart than the allowed gap; the gap is not bridged silently.</summary>
+    Gap,
+
+    /// <summary>Time stamps go backwards.</summary>
+    NonMonotonicTime,
+
+    /// <summary>The GPU trace ends before the training process did (SEAA 2023 "lost tail").</summary>
+    LostTail,
+
+    /// <summary>The process trace ends well before the GPU trace.</summary>
+    EarlyProcessEnd,
+
+    /// <summary>The file cannot be used at all (empty, header only, wrong columns, corrupt compression).</summary>
+    Fatal,
+}
+
+/// <summary>A problem found in an input, located by file and line (line 0 when it concerns the whole file).</summary>
+public sealed record TraceFault(FaultKind Kind, string File, int Line, string Message)
+{
+    public override string ToString() => Line > 0 ? $"{File}:{Line}: {Message}" : $"{File}: {Message}";
+}
