@@ -5,7 +5,7 @@ namespace TrainWatt.Core.Projection;
 
 /// <summary>Per-epoch measurements cut from a power trace, plus what was noticed while cutting.</summary>
 /// <param name="Epochs">One measurement per epoch end, in order; empty when <see cref="Error"/> is set.</param>
-/// <param name="Warnings">Non-fatal findings (an epoch without any sample, samples after the last epoch end).</param>
+/// <param name="Warnings">Non-fatal findings (an epoch without any sample).</param>
 /// <param name="Error">Why no split could be made (no power samples, time going backwards), or null.</param>
 public sealed record EpochSplit(IReadOnlyList<EpochMeasurement> Epochs, IReadOnlyList<string> Warnings, string? Error)
 {
@@ -94,11 +94,6 @@ public static class EpochEnergies
             epochs.Add(new EpochMeasurement(k, end, duration, Energy.FromJoules(joules), meanSample, count));
             carried = last;
             previousEnd = end;
-        }
-
-        if (i < points.Count)
-        {
-            warnings.Add($"{points.Count - i} power samples after the last epoch end ({epochEnds[^1]:yyyy-MM-dd HH:mm:ss.fff}) are not counted.");
         }
 
         return new EpochSplit(epochs, warnings, null);

@@ -164,16 +164,15 @@ public sealed class ChangePointStabilityDetector : IStabilityDetector
         int start = 0;
         while (x.Count - start >= 3)
         {
-            var (split, stat, shift, level) = BestSplit(x, start);
+            var (split, pValue, shift, level) = BestSplit(x, start);
             if (split < 0)
             {
                 break;
             }
 
-            int length = x.Count - start;
-            double critical = Distributions.StudentTQuantile(1 - Options.FalseAlarmRate / 2 / (length - 1), length - 2);
+            int splits = x.Count - start - 1;
             bool relevant = Math.Abs(shift) >= Options.MinRelativeShift * Math.Abs(level);
-            if (stat < critical || !relevant)
+            if (pValue * splits > Options.FalseAlarmRate || !relevant)
             {
                 break;
             }
@@ -184,43 +183,80 @@ public sealed class ChangePointStabilityDetector : IStabilityDetector
         return start;
     }
 
-    /// <summary>The split of x[start..] with the largest two-sample t statistic; returns the shift and the right level.</summary>
-    private static (int Split, double Stat, double Shift, double Level) BestSplit(IReadOnlyList<double> x, int start)
+    /// <summary>
+    /// The split of x[start..] with the smallest p-value of the shift between the mean before and the mean after it.
+    /// The noise scale is the spread of the part after the split (n_right − 1 degrees of freedom) when it holds at least
+    /// <see cref="MinRightForOwnSpread"/> epochs, else the pooled spread of both parts: the question is whether the
+    /// latest regime differs from what came before, so an irregular past (a pause, a dip, its own changes) must not
+    /// hide the change by inflating the noise.
+    /// </summary>
+    private static (int Split, double PValue, double Shift, double Level) BestSplit(IReadOnlyList<double> x, int start)
     {
         int n = x.Count - start;
-        double total = 0, totalSq = 0;
+        double total = 0;
         for (int i = start; i < x.Count; i++)
         {
             total += x[i];
-            totalSq += x[i] * x[i];
         }
 
-        double leftSum = 0, leftSq = 0;
-        int best = -1;
-        double bestStat = -1, bestShift = 0, bestLevel = 0;
-        for (int t = start + 1; t < x.Count; t++)
+        double totalMean = total / n;
+        double totalSq = 0;
+        for (int i = start; i < x.Count; i++)
         {
-            leftSum += x[t - 1];
-            leftSq += x[t - 1] * x[t - 1];
-            int nl = t - start, nr = n - nl;
-            double ml = leftSum / nl, mr = (total - leftSum) / nr;
-            double ssl = Math.Max(0, leftSq - nl * ml * ml);
-            double ssr = Math.Max(0, totalSq - leftSq - nr * mr * mr);
-            double pooled = Math.Sqrt((ssl + ssr) / (n - 2));
-            double diff = mr - ml;
-            double se = pooled * Math.Sqrt(1.0 / nl + 1.0 / nr);
-            double stat = se > 0 ? Math.Abs(diff) / se : diff == 0 ? 0 : double.PositiveInfinity;
-            if (stat > bestStat)
+            totalSq += (x[i] - totalMean) * (x[i] - totalMean);
+        }
+
+        // Right-side sums of squares by a backward pass (centred on the overall mean for accuracy).
+        var rightSq = new double[n + 1];
+        var rightSum = new double[n + 1];
+        for (int j = n - 1; j >= 0; j--)
+        {
+            double d = x[start + j] - totalMean;
+            rightSum[j] = rightSum[j + 1] + d;
+            rightSq[j] = rightSq[j + 1] + d * d;
+        }
+
+        int best = -1;
+        double bestP = double.PositiveInfinity, bestShift = 0, bestLevel = 0;
+        for (int nl = 1; nl < n; nl++)
+        {
+            int nr = n - nl;
+            double sr = rightSum[nl], qr = rightSq[nl];
+            double sl = -sr, ql = totalSq - qr; // deviations sum to zero over the whole segment
+            double ml = sl / nl, mr = sr / nr;
+            double ssl = Math.Max(0, ql - nl * ml * ml);
+            double ssr = Math.Max(0, qr - nr * mr * mr);
+            double variance, df;
+            if (nr >= MinRightForOwnSpread)
             {
-                bestStat = stat;
-                best = t;
+                variance = ssr / (nr - 1);
+                df = nr - 1;
+            }
+            else
+            {
+                variance = (ssl + ssr) / (n - 2);
+                df = n - 2;
+            }
+
+            double diff = mr - ml;
+            double se = Math.Sqrt(variance * (1.0 / nl + 1.0 / nr));
+            double p = se > 0
+                ? 2 * Distributions.StudentTCdf(-Math.Abs(diff) / se, df)
+                : diff == 0 ? 1 : 0;
+            if (p < bestP)
+            {
+                bestP = p;
+                best = start + nl;
                 bestShift = diff;
-                bestLevel = mr;
+                bestLevel = mr + totalMean;
             }
         }
 
-        return (best, bestStat, bestShift, bestLevel);
+        return (best, bestP, bestShift, bestLevel);
     }
+
+    /// <summary>Right parts at least this long use their own spread as the noise scale.</summary>
+    private const int MinRightForOwnSpread = 4;
 
     private static double Value(EpochMeasurement e, EpochSeries series) => series switch
     {
