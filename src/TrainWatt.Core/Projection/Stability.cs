@@ -68,11 +68,19 @@ public enum EpochSeries
 /// <param name="MinRelativeShift">Changes smaller than this fraction of the later level are ignored even when
 /// statistically clear (a 0.5 % shift does not matter to a projection and would shorten its window).</param>
 /// <param name="Series">The series tested.</param>
+/// <param name="MinEpochsSeen">Epochs needed before any judgement; null means 2 × <paramref name="MinStableEpochs"/>. A change
+/// followed by <paramref name="MinStableEpochs"/> epochs can only be told from noise with about as many epochs before
+/// it; with fewer, several changes in a short series (warm-up, head training, fine-tuning) mask one another.</param>
 public sealed record ChangePointOptions(
     int MinStableEpochs = 5,
     double FalseAlarmRate = 0.05,
     double MinRelativeShift = 0.01,
-    EpochSeries Series = EpochSeries.Energy | EpochSeries.MeanPower);
+    EpochSeries Series = EpochSeries.Energy | EpochSeries.MeanPower,
+    int? MinEpochsSeen = null)
+{
+    /// <summary>The effective <see cref="MinEpochsSeen"/>.</summary>
+    public int EpochsNeeded => Math.Max(MinEpochsSeen ?? 2 * MinStableEpochs, MinStableEpochs);
+}
 
 /// <summary>
 /// TrainWatt's adaptive detector: finds the last change in the level of the per-epoch series by binary segmentation
@@ -118,9 +126,9 @@ public sealed class ChangePointStabilityDetector : IStabilityDetector
         ArgumentNullException.ThrowIfNull(epochs);
         int n = epochs.Count;
         int need = Options.MinStableEpochs;
-        if (n < need)
+        if (n < Options.EpochsNeeded)
         {
-            return StabilityResult.NotYet(n, $"{n} epochs finished; at least {need} are needed before stability can be judged.");
+            return StabilityResult.NotYet(n, $"{n} epochs finished; at least {Options.EpochsNeeded} are needed before stability can be judged.");
         }
 
         int start = 0;
@@ -164,7 +172,7 @@ public sealed class ChangePointStabilityDetector : IStabilityDetector
         int start = 0;
         while (x.Count - start >= 3)
         {
-            var (split, pValue, shift, level) = BestSplit(x, start);
+            var (split, pValue, shift, level) = BestSplit(x, start, Options.MinStableEpochs);
             if (split < 0)
             {
                 break;
@@ -186,11 +194,12 @@ public sealed class ChangePointStabilityDetector : IStabilityDetector
     /// <summary>
     /// The split of x[start..] with the smallest p-value of the shift between the mean before and the mean after it.
     /// The noise scale is the spread of the part after the split (n_right − 1 degrees of freedom) when it holds at least
-    /// <see cref="MinRightForOwnSpread"/> epochs, else the pooled spread of both parts: the question is whether the
+    /// <see cref="MinRightForOwnSpread"/> epochs, else the pooled spread of that part and of the last
+    /// <c>MinStableEpochs</c> epochs before the split (whose mean is then the level compared): the question is whether the
     /// latest regime differs from what came before, so an irregular past (a pause, a dip, its own changes) must not
     /// hide the change by inflating the noise.
     /// </summary>
-    private static (int Split, double PValue, double Shift, double Level) BestSplit(IReadOnlyList<double> x, int start)
+    private static (int Split, double PValue, double Shift, double Level) BestSplit(IReadOnlyList<double> x, int start, int recentLeft)
     {
         int n = x.Count - start;
         double total = 0;
@@ -216,15 +225,44 @@ public sealed class ChangePointStabilityDetector : IStabilityDetector
             rightSq[j] = rightSq[j + 1] + d * d;
         }
 
+        // Mid-ranks of the segment and their suffix sums, for the rank test.
+        var order = Enumerable.Range(start, n).OrderBy(i => x[i]).ToArray();
+        var ranks = new double[n];
+        double tieTerm = 0;
+        for (int a = 0; a < n;)
+        {
+            int b = a;
+            while (b + 1 < n && x[order[b + 1]] == x[order[a]])
+            {
+                b++;
+            }
+
+            double mid = (a + b) / 2.0 + 1;
+            for (int i = a; i <= b; i++)
+            {
+                ranks[order[i] - start] = mid;
+            }
+
+            double ties = b - a + 1;
+            tieTerm += ties * ties * ties - ties;
+            a = b + 1;
+        }
+
+        var rightRanks = new double[n + 1];
+        for (int j = n - 1; j >= 0; j--)
+        {
+            rightRanks[j] = rightRanks[j + 1] + ranks[j];
+        }
+
         int best = -1;
         double bestP = double.PositiveInfinity, bestShift = 0, bestLevel = 0;
         for (int nl = 1; nl < n; nl++)
         {
             int nr = n - nl;
             double sr = rightSum[nl], qr = rightSq[nl];
-            double sl = -sr, ql = totalSq - qr; // deviations sum to zero over the whole segment
+            double sl = -sr; // deviations sum to zero over the whole segment
             double ml = sl / nl, mr = sr / nr;
-            double ssl = Math.Max(0, ql - nl * ml * ml);
+            int nlEffective = nl;
             double ssr = Math.Max(0, qr - nr * mr * mr);
             double variance, df;
             if (nr >= MinRightForOwnSpread)
@@ -234,15 +272,48 @@ public sealed class ChangePointStabilityDetector : IStabilityDetector
             }
             else
             {
-                variance = (ssl + ssr) / (n - 2);
-                df = n - 2;
+                // Few epochs after the split: compare them with the regime just before it (its last epochs), so an
+                // older warm-up or phase does not inflate the noise and mask a fresh change.
+                int k = Math.Min(nl, recentLeft);
+                double rs = 0, rq = 0;
+                for (int i = start + nl - k; i < start + nl; i++)
+                {
+                    double d = x[i] - totalMean;
+                    rs += d;
+                    rq += d * d;
+                }
+
+                ml = rs / k;
+                double ssk = Math.Max(0, rq - k * ml * ml);
+                if (k + nr - 2 < 1)
+                {
+                    continue;
+                }
+
+                variance = (ssk + ssr) / (k + nr - 2);
+                df = k + nr - 2;
+                nlEffective = k;
             }
 
             double diff = mr - ml;
-            double se = Math.Sqrt(variance * (1.0 / nl + 1.0 / nr));
+            double se = Math.Sqrt(variance * (1.0 / nlEffective + 1.0 / nr));
             double p = se > 0
                 ? 2 * Distributions.StudentTCdf(-Math.Abs(diff) / se, df)
                 : diff == 0 ? 1 : 0;
+            // Rank test (Mann-Whitney U, normal approximation with tie correction, continuity 0.5) on the same split:
+            // blind to spikes such as periodic validation epochs, which mask a change of level from the t test.
+            if (nr >= MinRightForRankTest && nl >= MinRightForRankTest)
+            {
+                double u = rightRanks[nl] - nr * (nr + 1) / 2.0;
+                double mu = nl * (double)nr / 2;
+                double sigma = Math.Sqrt(nl * (double)nr / 12 * (n + 1 - tieTerm / ((double)n * (n - 1))));
+                if (sigma > 0)
+                {
+                    double z = (Math.Abs(u - mu) - 0.5) / sigma;
+                    p = Math.Min(p, 2 * Distributions.NormalCdf(-Math.Max(0, z)));
+                }
+            }
+
             if (p < bestP)
             {
                 bestP = p;
@@ -257,6 +328,9 @@ public sealed class ChangePointStabilityDetector : IStabilityDetector
 
     /// <summary>Right parts at least this long use their own spread as the noise scale.</summary>
     private const int MinRightForOwnSpread = 4;
+
+    /// <summary>Both parts need at least this many epochs for the rank test (fewer cannot reach significance).</summary>
+    private const int MinRightForRankTest = 3;
 
     private static double Value(EpochMeasurement e, EpochSeries series) => series switch
     {
