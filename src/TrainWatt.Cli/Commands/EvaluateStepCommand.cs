@@ -89,7 +89,7 @@ internal static class EvaluateStepCommand
             return (int)ExitCode.DataError;
         }
 
-        var options = new StepEvaluationOptions(new ChangePointOptions(MinStableEpochs: minStable, MinRelativeShift: minShift), minEpochs, TargetRelativeHalfWidth: precision);
+        var options = new StepEvaluationOptions(new ChangePointOptions(MinStableEpochs: minStable, MinRelativeShift: minShift, MinEpochsSeen: minEpochs), minEpochs, TargetRelativeHalfWidth: precision);
         var results = new StepRunEvaluation[runs.Count];
         var failures = new System.Collections.Concurrent.ConcurrentBag<string>();
         Parallel.For(0, runs.Count, new ParallelOptions { MaxDegreeOfParallelism = 2 }, i =>

@@ -141,7 +141,7 @@ public sealed class ChangePointStabilityDetector : IStabilityDetector
             }
 
             double[] x = epochs.Select(e => Value(e, series)).ToArray();
-            int s = LastChange(x);
+            int s = AfterIsolatedOutliers(x, LastChange(x));
             if (s > start)
             {
                 start = s;
@@ -172,7 +172,7 @@ public sealed class ChangePointStabilityDetector : IStabilityDetector
         int start = 0;
         while (x.Count - start >= 3)
         {
-            var (split, pValue, shift, level) = BestSplit(x, start, Options.MinStableEpochs);
+            var (split, pValue, shift, level) = BestSplit(x, start, RecentLeftEpochs);
             if (split < 0)
             {
                 break;
@@ -195,7 +195,7 @@ public sealed class ChangePointStabilityDetector : IStabilityDetector
     /// The split of x[start..] with the smallest p-value of the shift between the mean before and the mean after it.
     /// The noise scale is the spread of the part after the split (n_right − 1 degrees of freedom) when it holds at least
     /// <see cref="MinRightForOwnSpread"/> epochs, else the pooled spread of that part and of the last
-    /// <c>MinStableEpochs</c> epochs before the split (whose mean is then the level compared): the question is whether the
+    /// <see cref="RecentLeftEpochs"/> epochs before the split (whose mean is then the level compared): the question is whether the
     /// latest regime differs from what came before, so an irregular past (a pause, a dip, its own changes) must not
     /// hide the change by inflating the noise.
     /// </summary>
@@ -326,8 +326,67 @@ public sealed class ChangePointStabilityDetector : IStabilityDetector
         return (best, bestP, bestShift, bestLevel);
     }
 
+    /// <summary>
+    /// Moves the window start past a one-off anomaly: epochs in x[start..] more than
+    /// <see cref="OutlierRelativeDeviation"/> away from the window median and more than 5 robust standard deviations
+    /// (1.4826 × MAD) away, forming a single run of consecutive epochs on one side (a pause, a recompilation, a
+    /// transition). Anomalies that recur (two or more separate runs on the same side, such as periodic validation
+    /// epochs) are part of the pattern and stay in the window.
+    /// </summary>
+    internal static int AfterIsolatedOutliers(IReadOnlyList<double> x, int start)
+    {
+        int n = x.Count - start;
+        if (n < 3)
+        {
+            return start;
+        }
+
+        var window = x.Skip(start).ToArray();
+        double median = Median(window);
+        double mad = 1.4826 * Median(window.Select(v => Math.Abs(v - median)).ToArray());
+        int Side(double v) => Math.Abs(v - median) > Math.Max(OutlierRelativeDeviation * Math.Abs(median), 5 * mad) ? Math.Sign(v - median) : 0;
+        int lastOutlier = -1;
+        int[] runs = new int[3]; // index 0: below, 2: above
+        int previousSide = 0;
+        for (int i = 0; i < n; i++)
+        {
+            int side = Side(window[i]);
+            if (side != 0)
+            {
+                lastOutlier = start + i;
+                if (side != previousSide)
+                {
+                    runs[side + 1]++;
+                }
+            }
+
+            previousSide = side;
+        }
+
+        if (lastOutlier < 0)
+        {
+            return start;
+        }
+
+        int side0 = Math.Sign(x[lastOutlier] - median);
+        return runs[side0 + 1] >= 2 ? start : lastOutlier + 1;
+    }
+
+    private static double Median(double[] values)
+    {
+        var v = (double[])values.Clone();
+        Array.Sort(v);
+        return v.Length % 2 == 1 ? v[v.Length / 2] : (v[v.Length / 2 - 1] + v[v.Length / 2]) / 2;
+    }
+
+    /// <summary>Deviation from the window median, as a fraction of it, beyond which an epoch may be an anomaly.</summary>
+    private const double OutlierRelativeDeviation = 0.10;
+
     /// <summary>Right parts at least this long use their own spread as the noise scale.</summary>
     private const int MinRightForOwnSpread = 4;
+
+    /// <summary>Epochs before a split that stand for "the regime just before it" when few epochs follow the split.</summary>
+    private const int RecentLeftEpochs = 5;
 
     /// <summary>Both parts need at least this many epochs for the rank test (fewer cannot reach significance).</summary>
     private const int MinRightForRankTest = 3;

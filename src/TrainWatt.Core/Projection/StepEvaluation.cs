@@ -119,7 +119,7 @@ public static class StepEvaluation
             ["carbontracker"] = Energy.FromJoules(epochs.Take(options.CarbontrackerEpochs).Average(e => e.Energy.Joules) * n),
         };
 
-        var detector = new ChangePointStabilityDetector(options.Detector ?? new ChangePointOptions(MinStableEpochs: StepEvaluationOptions.DefaultMinStableEpochs));
+        var detector = new ChangePointStabilityDetector(options.Detector ?? new ChangePointOptions(MinStableEpochs: StepEvaluationOptions.DefaultMinStableEpochs, MinEpochsSeen: options.MinEpochsBeforeProjection));
         var horizon = EpochHorizon.Exactly(n, "pseudo-epochs (N known)");
         int projectionPoint = -1, stableFrom = -1;
         for (int seen = Math.Max(options.MinEpochsBeforeProjection, 1); seen < n; seen++)

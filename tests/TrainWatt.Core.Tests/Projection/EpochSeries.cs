@@ -34,6 +34,10 @@ internal static class Shapes
     public static EpochMeasurement[] LinearRamp(int count = 25)
         => Epochs(Noisy(1, count, 0.005, 4).Select((x, i) => x * (i < 8 ? 500 + 500.0 * i / 7 : 1000)));
 
+    /// <summary>A one-off pause: epochs 10 and 11 at 50 % and 65 %, steady 1000 J otherwise.</summary>
+    public static EpochMeasurement[] TransientDip(int count = 30)
+        => Epochs(Noisy(1000, count, 0.01, 6).Select((x, i) => i == 10 ? x * 0.5 : i == 11 ? x * 0.65 : x));
+
     /// <summary>Validation every 5th epoch (epochs 4, 9, 14...) costs 30 % more.</summary>
     public static EpochMeasurement[] PeriodicValidation(int count = 20)
         => Epochs(Noisy(1000, count, 0.01, 5).Select((x, i) => (i + 1) % 5 == 0 ? x * 1.3 : x));

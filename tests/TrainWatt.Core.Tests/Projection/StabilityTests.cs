@@ -76,6 +76,15 @@ public class StabilityTests
     }
 
     [Fact]
+    public void TransientDip_Should_Start_The_Window_After_The_Anomaly()
+    {
+        // A pause at epochs 10-11 is no change of level (the epochs after it match those before), but averaging it
+        // into the window would bias every projection: the window starts at epoch 12.
+        var result = Detector.Detect(Shapes.TransientDip());
+        Assert.Equal(12, result.StableFromEpoch);
+    }
+
+    [Fact]
     public void Noise_Should_Rarely_Be_Taken_For_A_Change()
     {
         // 100 steady series of 30 epochs with 5 % noise: the family-wise false-alarm rate is 5 % per test (Bonferroni,
