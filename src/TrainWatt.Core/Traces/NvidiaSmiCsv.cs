@@ -246,7 +246,7 @@ public static class NvidiaSmiCsv
                 fault = fault with
                 {
                     Kind = FaultKind.TruncatedLine,
-                    Message = $"half-written last line (no line end: the logger was stopped mid-line), skipped: {fault.Message}",
+                    Message = $"half-written last line (no line end: the logger was stopped mid-line): {fault.Message}",
                 };
             }
 
