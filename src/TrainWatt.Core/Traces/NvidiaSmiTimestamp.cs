@@ -1,13 +1,19 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+
 namespace TrainWatt.Core.Traces;
 
 /// <summary>
 /// Parses nvidia-smi time stamps without allocation or regex: <c>2023/03/02 09:00:30.840</c> (nvidia-smi's own),
 /// <c>2022-12-05 09:55:42.535</c> (the SEAA 2023 renamed files) and the ISO form with 'T'. Zero to seven fraction
 /// digits (more are cut at 100 ns). The result has <see cref="DateTimeKind.Unspecified"/>: the files carry no zone.
+/// Works on UTF-16 chars or UTF-8 bytes.
 /// </summary>
 internal static class NvidiaSmiTimestamp
 {
-    public static bool TryParse(ReadOnlySpan<char> s, out DateTime value)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static bool TryParse<T>(ReadOnlySpan<T> s, out DateTime value)
+        where T : unmanaged, IBinaryInteger<T>
     {
         value = default;
         if (s.Length < 19)
@@ -15,8 +21,9 @@ internal static class NvidiaSmiTimestamp
             return false;
         }
 
-        char dateSep = s[4];
-        if ((dateSep != '/' && dateSep != '-') || s[7] != dateSep || (s[10] != ' ' && s[10] != 'T') || s[13] != ':' || s[16] != ':')
+        uint dateSep = uint.CreateTruncating(s[4]);
+        if ((dateSep != '/' && dateSep != '-') || uint.CreateTruncating(s[7]) != dateSep
+            || (uint.CreateTruncating(s[10]) is not (' ' or 'T')) || uint.CreateTruncating(s[13]) != ':' || uint.CreateTruncating(s[16]) != ':')
         {
             return false;
         }
@@ -36,7 +43,7 @@ internal static class NvidiaSmiTimestamp
         long fractionTicks = 0;
         if (s.Length > 19)
         {
-            if (s[19] != '.' || s.Length == 20)
+            if (uint.CreateTruncating(s[19]) != '.' || s.Length == 20)
             {
                 return false;
             }
@@ -44,8 +51,8 @@ internal static class NvidiaSmiTimestamp
             long scale = TimeSpan.TicksPerSecond;
             for (int i = 20; i < s.Length; i++)
             {
-                int d = s[i] - '0';
-                if ((uint)d > 9)
+                uint d = uint.CreateTruncating(s[i]) - '0';
+                if (d > 9)
                 {
                     return false;
                 }
@@ -59,18 +66,19 @@ internal static class NvidiaSmiTimestamp
         return true;
     }
 
-    private static bool Digits(ReadOnlySpan<char> s, int start, int count, out int value)
+    private static bool Digits<T>(ReadOnlySpan<T> s, int start, int count, out int value)
+        where T : unmanaged, IBinaryInteger<T>
     {
         value = 0;
         for (int i = start; i < start + count; i++)
         {
-            int d = s[i] - '0';
-            if ((uint)d > 9)
+            uint d = uint.CreateTruncating(s[i]) - '0';
+            if (d > 9)
             {
                 return false;
             }
 
-            value = (value * 10) + d;
+            value = (value * 10) + (int)d;
         }
 
         return true;
