@@ -43,6 +43,7 @@ public sealed class NvidiaSmiCsvParser
     private readonly Dictionary<string, string> _interned = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string>.AlternateLookup<ReadOnlySpan<char>> _internLookup;
     private readonly List<(byte[] Key, string Value)> _internedUtf8 = [];
+    private NvidiaSmiTimestamp.DateCache _dateCache;
 
     private NvidiaSmiCsvParser(string source, PowerParsing powerParsing, string[] columns, int[] roles)
     {
@@ -264,7 +265,7 @@ public sealed class NvidiaSmiCsvParser
         }
 
         var tsText = line[ranges[_timestamp]].Trim(space);
-        if (!NvidiaSmiTimestamp.TryParse(tsText, out var timestamp))
+        if (!NvidiaSmiTimestamp.TryParse(tsText, ref _dateCache, out var timestamp))
         {
             fault = LineFault(FaultKind.UnparsableValue, lineNo,
                 $"timestamp '{Shorten(tsText)}' is not a time stamp like '2023/03/02 09:00:30.840' or '2022-12-05 09:55:42.535'; line skipped.");

@@ -11,8 +11,16 @@ namespace TrainWatt.Core.Traces;
 /// </summary>
 internal static class NvidiaSmiTimestamp
 {
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static bool TryParse<T>(ReadOnlySpan<T> s, out DateTime value)
+        where T : unmanaged, IBinaryInteger<T>
+    {
+        var cache = default(DateCache);
+        return TryParse(s, ref cache, out value);
+    }
+
+    /// <summary>As <see cref="TryParse{T}(ReadOnlySpan{T}, out DateTime)"/>, reusing the validated date of the previous line (1 Hz traces change date once a day).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static bool TryParse<T>(ReadOnlySpan<T> s, ref DateCache cache, out DateTime value)
         where T : unmanaged, IBinaryInteger<T>
     {
         value = default;
@@ -34,10 +42,20 @@ internal static class NvidiaSmiTimestamp
             return false;
         }
 
-        if (year < 1 || month is < 1 or > 12 || day < 1 || day > DateTime.DaysInMonth(year, month)
-            || hour > 23 || minute > 59 || second > 59)
+        if (hour > 23 || minute > 59 || second > 59)
         {
             return false;
+        }
+
+        int dateKey = (year * 10_000) + (month * 100) + day;
+        if (dateKey != cache.Key)
+        {
+            if (year < 1 || month is < 1 or > 12 || day < 1 || day > DateTime.DaysInMonth(year, month))
+            {
+                return false;
+            }
+
+            cache = new DateCache(dateKey, new DateTime(year, month, day).Ticks);
         }
 
         long fractionTicks = 0;
@@ -62,9 +80,13 @@ internal static class NvidiaSmiTimestamp
             }
         }
 
-        value = new DateTime(year, month, day, hour, minute, second, DateTimeKind.Unspecified).AddTicks(fractionTicks);
+        long ticks = cache.Ticks + (hour * TimeSpan.TicksPerHour) + (minute * TimeSpan.TicksPerMinute) + (second * TimeSpan.TicksPerSecond) + fractionTicks;
+        value = new DateTime(ticks, DateTimeKind.Unspecified);
         return true;
     }
+
+    /// <summary>The last date seen (yyyymmdd) and its midnight in ticks; Key 0 means empty.</summary>
+    internal readonly record struct DateCache(int Key, long Ticks);
 
     private static bool Digits<T>(ReadOnlySpan<T> s, int start, int count, out int value)
         where T : unmanaged, IBinaryInteger<T>
