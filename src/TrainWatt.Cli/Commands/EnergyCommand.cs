@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
 using System.Globalization;
-using System.Text.Json;
 using Spectre.Console;
 using TrainWatt.Core;
 using TrainWatt.Core.Accounting;
@@ -121,7 +120,7 @@ internal static class EnergyCommand
 
         if (json)
         {
-            context.WriteData(JsonSerializer.Serialize(rows, EnergyJsonContext.Default.ListEnergyRow) + "\n");
+            context.WriteData(EnergyJson.Write(rows));
         }
         else
         {

@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using TrainWatt.Core.Traces;
 using TrainWatt.Core.Units;
 
@@ -25,7 +24,6 @@ public static class EnergyAccounting
     /// <para>Fewer than two samples with power, or no positive integrated time, gives no result and a
     /// <see cref="FaultKind.Fatal"/> fault: never a silent zero.</para>
     /// </remarks>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static DeviceEnergy Integrate(DeviceTrace trace, EnergyOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(trace);

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Runtime.CompilerServices;
 using TrainWatt.Core.Traces;
 using TrainWatt.Core.Units;
 
@@ -64,7 +63,6 @@ public sealed class EnergyIntegrator
     }
 
     /// <summary>Adds the next sample (file order). The first <see cref="EnergyOptions.TrimStart"/> are skipped; the last <see cref="EnergyOptions.TrimEnd"/> are held back until <see cref="Complete"/>.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Add(in GpuSample sample)
     {
         if (_completed)
@@ -159,7 +157,6 @@ public sealed class EnergyIntegrator
         return new DeviceEnergy(_file, _device, _gpuName, result, faults);
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Integrate(in GpuSample sample)
     {
         if (sample.Power is not { } power)

@@ -1,5 +1,4 @@
 using System.IO.Compression;
-using System.Runtime.CompilerServices;
 using System.Text;
 
 namespace TrainWatt.Core.Traces;
@@ -147,7 +146,6 @@ public static class NvidiaSmiCsv
         private int _unlistedFaults;
         private int _samples;
 
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public TraceScanResult Run(Stream source)
         {
             // Raw UTF-8 bytes, split on '\n' with a vectorised search; no decoding to UTF-16 except for the header.
@@ -267,7 +265,6 @@ public static class NvidiaSmiCsv
         }
 
         /// <returns>False when the file turned out fatal and reading should stop.</returns>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private bool OnLine(ReadOnlySpan<byte> line, int lineNo, bool terminated)
         {
             line = line.TrimEnd((byte)'\r');

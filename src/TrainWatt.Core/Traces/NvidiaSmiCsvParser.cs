@@ -1,7 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.Numerics;
-using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Text;
 using TrainWatt.Core.Units;
@@ -216,7 +215,6 @@ public sealed class NvidiaSmiCsvParser
         [NotNullWhen(false)] out TraceFault? fault)
         => TryParseCore(utf8Line, lineNo, out sample, out deviceKey, out gpuName, out fault);
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private bool TryParseCore<T>(
         ReadOnlySpan<T> line,
         int lineNo,
@@ -331,7 +329,6 @@ public sealed class NvidiaSmiCsvParser
         return true;
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private bool TryOptional<T>(
         ReadOnlySpan<T> line, Span<Range> ranges, int column, string unit, int lineNo, out double? value, [NotNullWhen(false)] out TraceFault? fault)
         where T : unmanaged, IBinaryInteger<T>
