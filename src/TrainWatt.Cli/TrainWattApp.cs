@@ -22,6 +22,7 @@ public static class TrainWattApp
     private static IEnumerable<Command> Commands(CliContext context)
     {
         yield return VersionInfoCommand.Create(context);
+        yield return EnergyCommand.Create(context);
         yield return ProjectCommand.Create(context);
         yield return SimulateCommand.Create(context);
         yield return EvaluateCommand.Create(context);
