@@ -36,6 +36,8 @@ public sealed record StepEvaluationOptions(ChangePointOptions? Detector = null, 
 /// <param name="StepStableFrom">First epoch of <c>step</c>'s stable window.</param>
 /// <param name="StepFellBack">True when the detector never found stability and <c>step</c> used the paper's s = 10 rule.</param>
 /// <param name="LostTail">True when the GPU log ended before the training process (the window is cut at the last GPU sample).</param>
+/// <param name="StepLower">Lower bound of <c>step</c>'s 90 % interval (null when it fell back).</param>
+/// <param name="StepUpper">Upper bound of <c>step</c>'s 90 % interval (null when it fell back).</param>
 public sealed record StepRunEvaluation(
     string Id,
     Energy Truth,
@@ -45,7 +47,13 @@ public sealed record StepRunEvaluation(
     int StepProjectionEpoch,
     int StepStableFrom,
     bool StepFellBack,
-    bool LostTail);
+    bool LostTail,
+    Energy? StepLower = null,
+    Energy? StepUpper = null)
+{
+    /// <summary>Whether <c>step</c>'s interval held the truth (false when there was no interval).</summary>
+    public bool StepCovered => StepLower <= Truth && Truth <= StepUpper;
+}
 
 /// <summary>RMSE (kJ) and MAPE (fraction) per method over a set of runs.</summary>
 public sealed record StepEvaluationSummary(int Runs, IReadOnlyDictionary<string, double> RmseKilojoules, IReadOnlyDictionary<string, double> Mape);
@@ -122,6 +130,7 @@ public static class StepEvaluation
         var detector = new ChangePointStabilityDetector(options.Detector ?? new ChangePointOptions(MinStableEpochs: StepEvaluationOptions.DefaultMinStableEpochs, MinEpochsSeen: options.MinEpochsBeforeProjection));
         var horizon = EpochHorizon.Exactly(n, "pseudo-epochs (N known)");
         int projectionPoint = -1, stableFrom = -1;
+        Energy? lower = null, upper = null;
         for (int seen = Math.Max(options.MinEpochsBeforeProjection, 1); seen < n; seen++)
         {
             var prefix = epochs.Take(seen).ToArray();
@@ -130,6 +139,7 @@ public static class StepEvaluation
                 && (options.TargetRelativeHalfWidth is not { } target || (result.Upper!.Value - result.Lower!.Value).Joules / 2 <= target * estimate.Joules))
             {
                 estimates["step"] = estimate;
+                (lower, upper) = (result.Lower, result.Upper);
                 projectionPoint = seen;
                 stableFrom = result.Stability.StableFromEpoch!.Value;
                 break;
@@ -144,7 +154,7 @@ public static class StepEvaluation
             stableFrom = 10;
         }
 
-        return new StepRunEvaluation(input.Id, truth, duration, n, estimates, projectionPoint, stableFrom, fellBack, lostTail);
+        return new StepRunEvaluation(input.Id, truth, duration, n, estimates, projectionPoint, stableFrom, fellBack, lostTail, lower, upper);
     }
 
     /// <summary>RMSE in kJ and MAPE (a fraction) of every method over <paramref name="runs"/>.</summary>

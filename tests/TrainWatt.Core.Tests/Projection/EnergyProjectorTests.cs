@@ -138,6 +138,19 @@ public class EnergyProjectorTests
     }
 
     [Fact]
+    public void PersistenceFactor_Should_Widen_Only_For_Clearly_Drifting_Windows()
+    {
+        // Independent noise: ρ is not clearly positive -> 1. Short windows (< 8) -> 1.
+        Assert.Equal(1, EnergyProjector.PersistenceFactor(Shapes.Noisy(1000, 30, 0.01, 9).ToArray()));
+        Assert.Equal(1, EnergyProjector.PersistenceFactor([1, 2, 3, 4, 5, 6, 7]));
+        // A ramp 0..19: lag-1 autocorrelation Σ(d_i d_{i-1}) / Σ d_i² = 0.85 (numpy), above the 0.8 cap:
+        // ρ = 0.8 gives (1 + 0.8) / (1 − 0.8) = 9.
+        Assert.Equal(9, EnergyProjector.PersistenceFactor(Enumerable.Range(0, 20).Select(i => (double)i).ToArray()), 1e-12);
+        // Alternating ±1: ρ negative -> 1 (not widened; validation patterns are not drift).
+        Assert.Equal(1, EnergyProjector.PersistenceFactor(Enumerable.Range(0, 20).Select(i => i % 2 == 0 ? 1.0 : -1.0).ToArray()));
+    }
+
+    [Fact]
     public void Should_Reject_A_Confidence_Outside_0_1()
         => Assert.Throws<ArgumentOutOfRangeException>(() => EnergyProjector.Project(WarmupThenFour, new WindowDetector(1), new ProjectionRequest(Confidence: 1.0)));
 }
