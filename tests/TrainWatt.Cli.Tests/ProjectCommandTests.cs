@@ -77,6 +77,39 @@ public class ProjectCommandTests
     }
 
     [Fact]
+    public void Carbontracker_Should_Be_The_First_Epoch_Times_N()
+    {
+        // E_0 = 1000 J (see HandTrace) × N = 16 (finished run) = 16000 J; one epoch gives no spread: a point interval.
+        var (dir, trace, epochs) = HandTrace();
+        using (dir)
+        {
+            var (code, stdout, _) = CliHarness.Run("project", "--trace", trace, "--epochs", epochs, "--method", "carbontracker", "--json");
+            Assert.Equal(0, code);
+            var j = Json(stdout);
+            Assert.Equal("carbontracker", j.GetProperty("method").GetString());
+            Assert.Equal(16000, j.GetProperty("projected_energy_j").GetDouble(), 1e-9);
+            Assert.Equal(16000, j.GetProperty("lower_j").GetDouble(), 1e-3);
+            Assert.Contains("range of N only", j.GetProperty("reason").GetString(), StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public void Early_Stopping_Bounds_Should_Give_A_Range_Of_N()
+    {
+        // After epoch 15 with patience 20 and max epochs 60: N in [21, 60]; the JSON states the range it assumed.
+        var (dir, trace, epochs) = HandTrace();
+        using (dir)
+        {
+            var (code, stdout, _) = CliHarness.Run("project", "--trace", trace, "--epochs", epochs, "--after-epoch", "14", "--early-stopping-patience", "20", "--max-epochs", "60", "--json");
+            Assert.Equal(0, code);
+            var j = Json(stdout);
+            Assert.Equal(21, j.GetProperty("total_epochs_min").GetInt32());
+            Assert.Equal(60, j.GetProperty("total_epochs_max").GetInt32());
+            Assert.Equal(40.5, j.GetProperty("total_epochs_assumed").GetDouble());
+        }
+    }
+
+    [Fact]
     public void Should_Answer_Not_Yet_Stable_With_Nulls_And_A_Reason()
     {
         // After epoch 11 the 200 W phase has 2 epochs: the change at epoch 10 is seen and 5 epochs are needed.
