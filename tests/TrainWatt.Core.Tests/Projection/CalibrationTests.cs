@@ -108,4 +108,26 @@ public class CalibrationTests
         Assert.InRange(tenHz.Samples.Count / (double)a.Samples.Count, 9.5, 10.5);
         Assert.InRange(tenHz.MeasuredEnergy / tenHz.ExactEnergy, 0.999, 1.001);
     }
+
+    [Theory]
+    [InlineData(1.0)]
+    [InlineData(10.0)]
+    public void Generator_Files_Should_Read_Back_Through_The_Trace_Reader_With_The_Same_Energy(double hz)
+    {
+        // The written nvidia-smi CSV (own header, units, ", " separators) and epoch log, read back by TrainWatt's
+        // readers, give the generator's own measured energy (powers are already rounded to 0.01 W, times to 1 ms).
+        var run = TrainingRunSimulator.Generate(SyntheticRunSpec.Random(21) with { SampleHz = hz });
+        var csv = new StringWriter();
+        TrainingRunSimulator.WriteNvidiaSmiCsv(csv, run);
+        var log = new StringWriter();
+        TrainingRunSimulator.WriteEpochLog(log, run);
+        var read = TrainWatt.Core.Traces.NvidiaSmiCsv.Read(new MemoryStream(System.Text.Encoding.UTF8.GetBytes(csv.ToString())), "sim.csv");
+        Assert.Empty(read.Faults);
+        var device = Assert.Single(read.Devices);
+        Assert.Equal(run.Samples.Count, device.Samples.Count);
+        var ends = EpochLog.Read(new StringReader(log.ToString()), "epochs.csv").Epochs.Select(e => e.End).ToArray();
+        Assert.Equal(run.TotalEpochs, ends.Length);
+        var split = EpochEnergies.Split(device.Samples, ends);
+        Assert.True(split.Total.IsCloseTo(run.MeasuredEnergy, 1e-9), $"{split.Total} vs {run.MeasuredEnergy}");
+    }
 }
