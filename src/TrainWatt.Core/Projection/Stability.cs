@@ -141,7 +141,8 @@ public sealed class ChangePointStabilityDetector : IStabilityDetector
             }
 
             double[] x = epochs.Select(e => Value(e, series)).ToArray();
-            int s = AfterIsolatedOutliers(x, LastChange(x));
+            double[] adjusted = WithoutPeriodicPattern(x);
+            int s = AfterIsolatedOutliers(adjusted, LastChange(adjusted));
             if (s > start)
             {
                 start = s;
@@ -325,6 +326,67 @@ public sealed class ChangePointStabilityDetector : IStabilityDetector
 
         return (best, bestP, bestShift, bestLevel);
     }
+
+    /// <summary>
+    /// Removes a periodic epoch pattern such as validation every k-th epoch (Keras <c>validation_freq</c>), so that its
+    /// spikes neither hide a change of level nor pass for one. For each period k = 2..8 the spike of each epoch is
+    /// its deviation from the median of its 5 neighbours; a phase r is periodic when its epochs (at least 3) all deviate
+    /// the same way by more than <see cref="PeriodicRelativeDeviation"/> of the level while the other phases' median
+    /// deviation stays under a third of it. The phase's median spike is then subtracted from its epochs. Returns the
+    /// series unchanged when no such pattern exists.
+    /// </summary>
+    public static double[] WithoutPeriodicPattern(IReadOnlyList<double> x)
+    {
+        int n = x.Count;
+        var result = x.ToArray();
+        if (n < 9)
+        {
+            return result;
+        }
+
+        var spike = new double[n];
+        for (int i = 0; i < n; i++)
+        {
+            int a = Math.Max(0, i - 2), b = Math.Min(n - 1, i + 2);
+            var neighbours = new List<double>();
+            for (int j = a; j <= b; j++)
+            {
+                if (j != i)
+                {
+                    neighbours.Add(x[j]);
+                }
+            }
+
+            spike[i] = x[i] - Median(neighbours.ToArray());
+        }
+
+        double level = Math.Abs(Median(result));
+        for (int k = 2; k <= 8 && 3 * k <= n; k++)
+        {
+            for (int r = 0; r < k; r++)
+            {
+                var phase = Enumerable.Range(0, n).Where(i => i % k == r).Select(i => spike[i]).ToArray();
+                var others = Enumerable.Range(0, n).Where(i => i % k != r).Select(i => Math.Abs(spike[i])).ToArray();
+                double threshold = PeriodicRelativeDeviation * level;
+                bool allUp = phase.All(v => v > threshold), allDown = phase.All(v => v < -threshold);
+                if (phase.Length >= 3 && (allUp || allDown) && Median(others) < Math.Abs(Median(phase)) / 3)
+                {
+                    double effect = Median(phase);
+                    for (int i = r; i < n; i += k)
+                    {
+                        result[i] -= effect;
+                    }
+
+                    return result;
+                }
+            }
+        }
+
+        return result;
+    }
+
+    /// <summary>Smallest spike, as a fraction of the level, that a periodic phase must show in every period.</summary>
+    private const double PeriodicRelativeDeviation = 0.05;
 
     /// <summary>
     /// Moves the window start past a one-off anomaly: epochs in x[start..] more than

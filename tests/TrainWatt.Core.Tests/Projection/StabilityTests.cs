@@ -76,6 +76,15 @@ public class StabilityTests
     }
 
     [Fact]
+    public void PeriodicValidation_With_A_StepChange_Should_Find_The_Change()
+    {
+        // Head training 0-7 (700 J), fine-tuning from 8 (1000 J), validation spikes +30 % at epochs 4, 9, 14, 19.
+        var x = Shapes.StepChangeAtEpoch(8, 20).Select((e, i) => (i + 1) % 5 == 0 ? e.Energy.Joules * 1.3 : e.Energy.Joules);
+        var result = Detector.Detect(Shapes.Epochs(x));
+        Assert.Equal(8, result.StableFromEpoch);
+    }
+
+    [Fact]
     public void TransientDip_Should_Start_The_Window_After_The_Anomaly()
     {
         // A pause at epochs 10-11 is no change of level (the epochs after it match those before), but averaging it
