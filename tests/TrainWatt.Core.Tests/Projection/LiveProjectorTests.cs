@@ -84,4 +84,34 @@ public class LiveProjectorTests
         Assert.Contains("--total-epochs", last.Reason, StringComparison.Ordinal);
         Assert.Empty(live.History);
     }
+
+    [Fact]
+    public void Live_Line_Should_Show_The_Interval_Or_The_Reason_In_Invariant_Culture()
+    {
+        var previous = System.Globalization.CultureInfo.CurrentCulture;
+        System.Globalization.CultureInfo.CurrentCulture = new System.Globalization.CultureInfo("de-DE");
+        try
+        {
+            var live = new LiveProjector(new LiveProjectorOptions(TotalEpochs: 40));
+            var epochs = Shapes.StepChangeAtEpoch(10, 15);
+            ProjectionResult r = null!;
+            for (int i = 0; i < 12; i++)
+            {
+                r = live.OnEpochEnd(Observe(epochs[i]));
+            }
+
+            Assert.StartsWith("epoch 11: no projection: not yet stable: the epoch energy changed at epoch 10", r.ToLiveLine(), StringComparison.Ordinal);
+            for (int i = 12; i < 15; i++)
+            {
+                r = live.OnEpochEnd(Observe(epochs[i]));
+            }
+
+            // 37000 J expected (10 × 700 + 30 × 1000): shown in kJ with a decimal point, never a comma.
+            Assert.Matches(@"^epoch 14: projected 3\d\.\d\d kJ \(90 % interval 3\d\.\d\d kJ to 3\d\.\d\d kJ\), stable from epoch 10, N 40$", r.ToLiveLine());
+        }
+        finally
+        {
+            System.Globalization.CultureInfo.CurrentCulture = previous;
+        }
+    }
 }
