@@ -78,4 +78,12 @@ public class ReferenceCsvParsingTests
         var table = CarbonIntensityTable.Parse(new StringReader(csv), "ci.csv");
         Assert.Equal("Ember, \"Yearly\" data", table.Find("ES").Source);
     }
+
+    [Fact]
+    public void A_Byte_Order_Mark_Before_The_Header_Is_Ignored()
+    {
+        // Spreadsheet editors save UTF-8 with a BOM; the first column must still be found by name.
+        const string csv = "\uFEFFkey,iso2,iso3,name,intensity_gco2e_per_kwh,basis,year,source,note\nES,ES,ESP,Spain,174,lifecycle,2023,x,\n";
+        Assert.Equal(174, CarbonIntensityTable.Parse(new StringReader(csv), "ci.csv").Find("ES").Intensity.GramsPerKilowattHour);
+    }
 }
