@@ -22,6 +22,8 @@ public static class TrainWattApp
     private static IEnumerable<Command> Commands(CliContext context)
     {
         yield return VersionInfoCommand.Create(context);
+        yield return GpusCommand.Create(context);
+        yield return CarbonCommand.Create(context);
     }
 
     /// <summary>Parses and runs; returns the process exit code.</summary>
