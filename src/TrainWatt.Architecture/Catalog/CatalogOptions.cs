@@ -7,8 +7,15 @@ public enum CatalogVariant
     Torchvision,
 }
 
-/// <summary>One Dense layer of a custom head (after GlobalAveragePooling2D).</summary>
-public sealed record DenseLayer(int Units, string Activation);
+/// <summary>One Dense layer of a custom head, optionally followed by BatchNormalization (Keras order: Dense, activation, BN).</summary>
+public sealed record DenseLayer(int Units, string Activation, bool BatchNormAfter = false);
+
+/// <summary>How a custom head reduces the backbone's feature map: GlobalAveragePooling2D or Flatten.</summary>
+public enum HeadPooling
+{
+    GlobalAverage,
+    Flatten,
+}
 
 /// <summary>
 /// How to build a catalog network. <see cref="Head"/> null and <see cref="IncludeTop"/> true gives the ImageNet
@@ -32,4 +39,6 @@ public sealed record CatalogOptions
     public bool IncludeTop { get; init; } = true;
 
     public IReadOnlyList<DenseLayer>? Head { get; init; }
+
+    public HeadPooling HeadPooling { get; init; } = HeadPooling.GlobalAverage;
 }

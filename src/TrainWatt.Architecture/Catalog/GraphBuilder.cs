@@ -70,12 +70,15 @@ public sealed class GraphBuilder
         return Node("Constant", name, [], NodeAttribute.OfTensor("value", t))[0];
     }
 
-    /// <summary>Adds a Constant node of float32 values all equal to <paramref name="fill"/> (a fixed, non-trainable tensor).</summary>
+    /// <summary>
+    /// A fixed float32 tensor of <paramref name="fill"/> values computed by ConstantOfShape (not a parameter: the
+    /// counter treats Constant-node tensors with more than one element as weights).
+    /// </summary>
     public string FloatConstant(float fill, params long[] dims)
     {
         string name = Unique("fixed");
-        var t = new TensorInfo(name + "_value", TensorDataType.Float, dims) { FillValue = fill };
-        return Node("Constant", name, [], NodeAttribute.OfTensor("value", t))[0];
+        var value = new TensorInfo(name + "_value", TensorDataType.Float, [1]) { FillValue = fill };
+        return Node("ConstantOfShape", name, [IntConstant(dims)], NodeAttribute.OfTensor("value", value))[0];
     }
 
     /// <summary>Adds a node, infers its outputs and returns their names.</summary>

@@ -82,9 +82,10 @@ public static class ModelCatalog
     /// <summary>
     /// The paper's configuration for one of its models: 128 x 128 x 3 input, ImageNet backbone without top,
     /// GlobalAveragePooling2D, its head, and Dense(1, sigmoid) (paper-notes section 1.2). MobileNetV2 uses alpha 0.5.
-    /// InceptionV3 (experiment 2) uses its Caltech101 head at the given size and class count.
+    /// InceptionV3 (experiment 2) uses its Caltech101 head (102 classes) or Stanford Dogs head (120 classes); 64 px
+    /// becomes 75 px, InceptionV3's minimum.
     /// </summary>
-    public static CatalogOptions PaperOptions(string name, int imageSize = 128)
+    public static CatalogOptions PaperOptions(string name, int imageSize = 128, int classes = 102)
     {
         var entry = Find(name) ?? throw new ArgumentException($"Unknown architecture '{name}'.", nameof(name));
         DenseLayer Out() => new(1, "sigmoid");
@@ -95,6 +96,13 @@ public static class ModelCatalog
             "xception" => new CatalogOptions { ImageSize = imageSize, IncludeTop = false, Head = [new(1024, "relu"), Out()] },
             "resnet50" => new CatalogOptions { ImageSize = imageSize, IncludeTop = false, Head = [new(1024, "relu"), new(512, "relu"), Out()] },
             "vgg16" => new CatalogOptions { ImageSize = imageSize, IncludeTop = false, Head = [Out()] },
+            // Experiment 2 (src/models/dl/inception_v3.py): Flatten, Dense 2048 relu, BN, Dense 1024 (Caltech101, 102
+            // classes) or 2048 (Stanford Dogs, 120 classes) relu, BN, Dense softmax; dropout layers cost nothing.
+            "inceptionv3" => new CatalogOptions
+            {
+                ImageSize = Math.Max(imageSize, 75), Classes = classes, IncludeTop = false, HeadPooling = HeadPooling.Flatten,
+                Head = [new(2048, "relu", true), new(classes == 120 ? 2048 : 1024, "relu", true), new(classes, "softmax")],
+            },
             _ => throw new ArgumentException($"The paper's Chesslive experiment did not use {entry.Name}; its models are mobilenetv2, nasnetmobile, xception, resnet50 and vgg16.", nameof(name)),
         };
     }

@@ -13,10 +13,14 @@ internal sealed partial class Networks(GraphBuilder b, CatalogOptions o, Catalog
         bool tokens = name == "vit-b16";
         if (o.Head is { Count: > 0 } head)
         {
-            string x = tokens ? features : b.GlobalAvgPool(features);
+            string x = tokens ? features : o.HeadPooling == HeadPooling.Flatten ? b.Flatten(features) : b.GlobalAvgPool(features);
             foreach (var layer in head)
             {
                 x = b.Dense(x, layer.Units, layer.Activation, name: "head");
+                if (layer.BatchNormAfter)
+                {
+                    x = b.BatchNorm(x, name: "head_bn");
+                }
             }
 
             return x;

@@ -50,6 +50,11 @@ public static class FlopsCounter
             byType[key] = byType.GetValueOrDefault(key) + bytes;
         }
 
+        if (state.UnknownShapeNodes > 1)
+        {
+            state.Warnings.Add($"{state.UnknownShapeNodes} nodes in all had unknown input shapes and were counted as 0");
+        }
+
         return new FlopsResult
         {
             Params = parameters,
@@ -84,6 +89,8 @@ public static class FlopsCounter
         public Dictionary<string, (TensorInfo Tensor, bool NonTrainable)> Weights { get; } = new(StringComparer.Ordinal);
 
         public bool Partial { get; set; }
+
+        public int UnknownShapeNodes { get; set; }
     }
 
     private static void SeedInputs(ModelGraph graph, InferenceScope scope, CountOptions options, long batch, List<string> warnings)
@@ -165,6 +172,19 @@ public static class FlopsCounter
             state.Weights.TryAdd(path + "/" + t.Name, (t, false));
         }
 
+        // Weights stored as Constant nodes (Paddle2ONNX and older exporters do this) are parameters too; scalar
+        // constants (clip bounds, attention scales, epsilons) are not.
+        foreach (var node in graph.Nodes.Where(n => n.OpType == "Constant" && n.Outputs.Count == 1))
+        {
+            if (node.Attribute("value")?.Tensor is { } t && !TensorDataTypes.IsInteger(t.DataType) && t.DataType != TensorDataType.String
+                && t.Dims.Length > 0 && t.ElementCount > 1)
+            {
+                var weight = new TensorInfo(node.Outputs[0], t.DataType, t.Dims);
+                scope.InitializerNames.Add(node.Outputs[0]);
+                state.Weights.TryAdd(path + "/" + node.Outputs[0], (weight, false));
+            }
+        }
+
         foreach (var vi in graph.ValueInfos.Concat(graph.Outputs))
         {
             if (vi.Shape is { } s && s.All(d => d.Value is not null))
@@ -219,7 +239,18 @@ public static class FlopsCounter
         else if (eval.Note is { } note && note.EndsWith("counted as 0", StringComparison.Ordinal))
         {
             state.Partial = true;
-            state.Warnings.Add($"{path}/{display} ({node.OpType}): {note}");
+            if (note.StartsWith("input shape unknown", StringComparison.Ordinal))
+            {
+                // One unknown shape propagates to every later node: report the first, count the rest.
+                if (state.UnknownShapeNodes++ == 0)
+                {
+                    state.Warnings.Add($"{path}/{display} ({node.OpType}): {note}; later nodes depending on it are also counted as 0");
+                }
+            }
+            else
+            {
+                state.Warnings.Add($"{path}/{display} ({node.OpType}): {note}");
+            }
         }
 
         long activation = 0;

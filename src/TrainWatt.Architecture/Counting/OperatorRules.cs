@@ -111,7 +111,9 @@ public static class OperatorRules
                 }
 
             case "BatchNormalization":
-                return Out(new TensorValue(T0, s0), 0, tf ? 0 : 2 * n0);
+                // TF: 4-D Keras BatchNorm is FusedBatchNormV3 (no flops registered); on 2-D inputs Keras emits
+                // Rsqrt/Mul/Sub/AddV2 ops: 2 per element plus ~5 per channel.
+                return Out(new TensorValue(T0, s0), 0, !tf ? 2 * n0 : s0.Length == 2 ? 2 * n0 + 5 * s0[1] : 0);
             case "InstanceNormalization" or "LayerNormalization" or "GroupNormalization" or "LRN":
                 return Out(new TensorValue(T0, s0), 0, 5 * n0);
             case "Softmax" or "LogSoftmax":

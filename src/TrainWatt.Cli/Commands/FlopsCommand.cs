@@ -227,7 +227,8 @@ internal static class FlopsCommand
         {
             try
             {
-                options = ModelCatalog.PaperOptions(archName);
+                int size = shapes.Count > 0 ? (int)shapes.Values.First()[^1] : 128;
+                options = ModelCatalog.PaperOptions(archName, size, parse.GetValue(classes) ?? 102);
             }
             catch (ArgumentException e)
             {
