@@ -66,8 +66,7 @@ public static class OnnxWriter
         long total = nodes.Length + tail.Length;
         for (int i = 0; i < headers.Count; i++)
         {
-            long tensorLen = headers[i].Length + FieldOverhead(9, PayloadBytes(graph.Initializers[i]));
-            total += FieldOverhead(5, tensorLen);
+            total += FieldOverhead(5, TensorLength(graph.Initializers[i], headers[i]));
         }
 
         WriteTag(output, field, WireType.LengthDelimited);
@@ -77,10 +76,14 @@ public static class OnnxWriter
         {
             var t = graph.Initializers[i];
             long payload = PayloadBytes(t);
-            long tensorLen = headers[i].Length + FieldOverhead(9, payload);
             WriteTag(output, 5, WireType.LengthDelimited);
-            WriteVarint(output, (ulong)tensorLen);
+            WriteVarint(output, (ulong)TensorLength(t, headers[i]));
             output.Write(headers[i]);
+            if (t.IsExternal)
+            {
+                continue;
+            }
+
             WriteTag(output, 9, WireType.LengthDelimited);
             WriteVarint(output, (ulong)payload);
             WritePayload(output, t, payload);
@@ -91,6 +94,8 @@ public static class OnnxWriter
 
     /// <summary>Bytes of tag + length prefix + content for a length-delimited field of <paramref name="length"/> bytes.</summary>
     private static long FieldOverhead(int field, long length) => VarintSize((ulong)field << 3) + VarintSize((ulong)length) + length;
+
+    private static long TensorLength(TensorInfo t, byte[] header) => header.Length + (t.IsExternal ? 0 : FieldOverhead(9, PayloadBytes(t)));
 
     private static long PayloadBytes(TensorInfo t) => TensorDataTypes.Bytes(t.DataType, t.ElementCount);
 
@@ -104,6 +109,16 @@ public static class OnnxWriter
 
         WriteVarintField(m, 2, (ulong)t.DataType);
         WriteStringField(m, 8, t.Name);
+        if (t.IsExternal)
+        {
+            // external_data { key: "location" value: ... } and data_location = EXTERNAL (1); no payload here.
+            var entry = new MemoryStream();
+            WriteStringField(entry, 1, "location");
+            WriteStringField(entry, 2, t.ExternalLocation ?? (t.Name + ".bin"));
+            WriteBytesField(m, 13, entry.ToArray());
+            WriteVarintField(m, 14, 1);
+        }
+
         return m.ToArray();
     }
 
@@ -111,6 +126,11 @@ public static class OnnxWriter
     {
         var m = new MemoryStream();
         m.Write(TensorHeader(t));
+        if (t.IsExternal)
+        {
+            return m.ToArray();
+        }
+
         long payload = PayloadBytes(t);
         WriteTag(m, 9, WireType.LengthDelimited);
         WriteVarint(m, (ulong)payload);
