@@ -80,6 +80,14 @@ public static class ModelCatalog
     }
 
     /// <summary>
+    /// GFLOPs of the paper's configuration as the paper measured them (TF profiler convention, forward pass, batch 1):
+    /// PRE's <c>gflops</c> feature. Names may use the paper's spelling (mobilenet_v2, nasnet_mobile, resnet_50, ...).
+    /// </summary>
+    public static double PaperGflops(string architecture, int imageSize = 128, int classes = 102)
+        => Counting.FlopsCounter.Count(Build(architecture, PaperOptions(architecture, imageSize, classes)),
+            new Counting.CountOptions { Convention = Counting.FlopsConvention.TfProfiler }).Gflops;
+
+    /// <summary>
     /// The paper's configuration for one of its models: 128 x 128 x 3 input, ImageNet backbone without top,
     /// GlobalAveragePooling2D, its head, and Dense(1, sigmoid) (paper-notes section 1.2). MobileNetV2 uses alpha 0.5.
     /// InceptionV3 (experiment 2) uses its Caltech101 head (102 classes) or Stanford Dogs head (120 classes); 64 px

@@ -30,6 +30,8 @@ public static class OperatorRules
         "LessOrEqual", "And", "Or", "Xor", "Where", "PRelu", "Mod", "BitShift",
     };
 
+    private static readonly HashSet<string> SupportedSet = new(Supported, StringComparer.Ordinal);
+
     /// <summary>Operator types with a rule (for --help and docs).</summary>
     public static IEnumerable<string> Supported => Activations.Concat(TfCountedUnary).Concat(PassThrough).Concat(Binary).Concat(
     [
@@ -480,7 +482,7 @@ public static class OperatorRules
         return Unknown(node);
     }
 
-    private static bool Known(GraphNode node) => Supported.Contains(node.OpType);
+    private static bool Known(GraphNode node) => SupportedSet.Contains(node.OpType);
 
     private static long[]? FoldInts(string op, TensorValue?[] ins, long[] outShape)
     {

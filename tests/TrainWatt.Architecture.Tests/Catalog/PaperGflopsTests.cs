@@ -42,6 +42,16 @@ public sealed class PaperGflopsTests
         Assert.InRange(PaperGflops("inceptionv3", size, classes), paper * 0.99, paper * 1.01);
     }
 
+    [Theory]
+    [InlineData("mobilenet_v2", 0.06403)]
+    [InlineData("nasnet_mobile", 0.3716)]
+    [InlineData("resnet_50", 2.524)]
+    public void PaperGflops_Accepts_The_Papers_Architecture_Names(string paperName, double paper)
+    {
+        // Oracle: training-set.csv architecture column spellings and gflops values.
+        Assert.InRange(ModelCatalog.PaperGflops(paperName), paper * 0.99, paper * 1.01);
+    }
+
     [Fact]
     public void Every_Gflops_Value_In_The_Pre_Training_Set_Is_Reproduced()
     {
