@@ -152,6 +152,32 @@ public sealed class OnnxReaderTests
     }
 
     [Fact]
+    public void Opset7_Attribute_Forms_Are_Understood()
+    {
+        // Hand derivation: x[1,2,4,4] -Pad(attr pads 1 on H and W)-> [1,2,6,6] -Upsample(attr scales 1,1,2,2)->
+        // [1,2,12,12] -Slice(attrs H 0:6)-> [1,2,6,12] -Split(attr split 1,1 on C)-> 2 x [1,1,6,12]
+        // -Squeeze(attr axes 1)-> [1,6,12] -ReduceMean(axes 2, keepdims 0)-> [1,6] (72 FLOPs: one per input element).
+        var g = new ModelGraph();
+        g.Inputs.Add(ValueInfo.Fixed("x", TensorDataType.Float, 1, 2, 4, 4));
+        g.Nodes.Add(new GraphNode("pad", "Pad", ["x"], ["p"]).With(NodeAttribute.OfInts("pads", 0, 0, 1, 1, 0, 0, 1, 1)));
+        var up = new GraphNode("up", "Upsample", ["p"], ["u"]);
+        var scales = new NodeAttribute("scales", AttributeKind.Floats);
+        scales.Floats.AddRange([1f, 1f, 2f, 2f]);
+        up.Attributes.Add(scales);
+        g.Nodes.Add(up);
+        g.Nodes.Add(new GraphNode("slice", "Slice", ["u"], ["s"]).With(NodeAttribute.OfInts("starts", 0), NodeAttribute.OfInts("ends", 6), NodeAttribute.OfInts("axes", 2)));
+        g.Nodes.Add(new GraphNode("split", "Split", ["s"], ["a", "b"]).With(NodeAttribute.OfInt("axis", 1), NodeAttribute.OfInts("split", 1, 1)));
+        g.Nodes.Add(new GraphNode("squeeze", "Squeeze", ["a"], ["q"]).With(NodeAttribute.OfInts("axes", 1)));
+        g.Nodes.Add(new GraphNode("mean", "ReduceMean", ["q"], ["y"]).With(NodeAttribute.OfInts("axes", 2), NodeAttribute.OfInt("keepdims", 0)));
+        var r = FlopsCounter.Count(RoundTrip(Model(g, opset: 7)));
+        Assert.False(r.Partial, string.Join("; ", r.Warnings));
+        Assert.Equal([1L, 2, 12, 12], r.Nodes.Single(n => n.Name == "up").OutputShape!);
+        Assert.Equal([1L, 1, 6, 12], r.Nodes.Single(n => n.Name == "split").OutputShape!);
+        Assert.Equal([1L, 6], r.Nodes.Single(n => n.Name == "mean").OutputShape!);
+        Assert.Equal(72, r.Nodes.Single(n => n.Name == "mean").Flops);
+    }
+
+    [Fact]
     public void A_Cycle_Is_A_Clear_Error()
     {
         var g = new ModelGraph();
