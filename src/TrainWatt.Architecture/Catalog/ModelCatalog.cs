@@ -21,7 +21,7 @@ public static class ModelCatalog
         new("vgg16", "VGG-16", CatalogVariant.Keras, [CatalogVariant.Keras, CatalogVariant.Torchvision]),
         new("inceptionv3", "Inception-v3 (Keras)", CatalogVariant.Keras, [CatalogVariant.Keras]),
         new("resnet18", "ResNet-18 (torchvision)", CatalogVariant.Torchvision, [CatalogVariant.Torchvision]),
-        new("efficientnet-b0", "EfficientNet-B0 (torchvision)", CatalogVariant.Torchvision, [CatalogVariant.Torchvision]),
+        new("efficientnet-b0", "EfficientNet-B0 (Keras adds Rescaling + Normalization inside the model)", CatalogVariant.Torchvision, [CatalogVariant.Torchvision, CatalogVariant.Keras]),
         new("vit-b16", "ViT-B/16 (torchvision)", CatalogVariant.Torchvision, [CatalogVariant.Torchvision]),
     ];
 

@@ -180,11 +180,27 @@ internal sealed partial class Networks
         return b.Relu(x);
     }
 
-    // torchvision.models.efficientnet (B0) ----------------------------------------------------------------------
+    // torchvision.models.efficientnet and keras.applications.efficientnet (B0) ----------------------------------------------------------------------
 
     public string EfficientNetB0()
     {
-        var x = ConvBn(b.Input, 32, 3, 2, Padding.Of(1), false, "swish");
+        string x;
+        if (Keras)
+        {
+            // keras.applications.efficientnet: Rescaling(1/255) and Normalization (mean[3], variance[3], count: 7
+            // non-trainable weights) inside the model; stride-2 convs are ZeroPadding2D(correct_pad) + "valid".
+            var scale = b.Node("Constant", "rescale", [], Graph.NodeAttribute.OfTensor("value", new Graph.TensorInfo("inv255", Graph.TensorDataType.Float, []) { FillValue = 1f / 255 }))[0];
+            x = b.Mul(b.Input, scale);
+            x = b.Node("Sub", "normalize_mean", [x, b.Parameter("normalization.mean", 1, 3, 1, 1)])[0];
+            x = b.Node("Div", "normalize_std", [x, b.Parameter("normalization.variance", 1, 3, 1, 1)])[0];
+            b.Parameter("normalization.count");
+            x = ConvBn(b.CorrectPad(x, 3), 32, 3, 2, Padding.Valid, false, "swish");
+        }
+        else
+        {
+            x = ConvBn(b.Input, 32, 3, 2, Padding.Of(1), false, "swish");
+        }
+
         (int E, int K, int S, int Out, int N)[] stages = [(1, 3, 1, 16, 1), (6, 3, 2, 24, 2), (6, 5, 2, 40, 2), (6, 3, 2, 80, 3), (6, 5, 1, 112, 3), (6, 5, 2, 192, 4), (6, 3, 1, 320, 1)];
         foreach (var (e, k, s, outC, n) in stages)
         {
@@ -194,7 +210,9 @@ internal sealed partial class Networks
                 long inC = b.Channels(x);
                 long expanded = MakeDivisible(inC * e);
                 var y = expanded != inC ? ConvBn(x, expanded, 1, 1, Padding.Of(0), false, "swish") : x;
-                y = b.Activation(b.BatchNorm(b.DepthwiseConv(y, k, stride, Padding.Of((k - 1) / 2))), "swish");
+                y = Keras && stride == 2
+                    ? b.Activation(b.BatchNorm(b.DepthwiseConv(b.CorrectPad(y, k), k, 2, Padding.Valid)), "swish")
+                    : b.Activation(b.BatchNorm(b.DepthwiseConv(y, k, stride, Keras ? Padding.Same : Padding.Of((k - 1) / 2))), "swish");
                 long squeeze = Math.Max(1, inC / 4);
                 var se = b.Node("GlobalAveragePool", "se_pool", [y])[0];
                 se = b.Silu(b.Conv(se, squeeze, 1, 1, Padding.Of(0), true));

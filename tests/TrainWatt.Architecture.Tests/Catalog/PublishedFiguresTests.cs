@@ -99,6 +99,16 @@ public sealed class PublishedFiguresTests
     }
 
     [Fact]
+    public void Keras_EfficientNetB0_Params_Match_Keras_Applications_Table()
+    {
+        // Oracle: keras EfficientNetB0 summary "Total params: 5,330,571" (torchvision's 5,288,548 + 42,016 BatchNorm
+        // moving statistics + 7 Normalization weights). Same convolutions as torchvision at 224 px, so same MACs.
+        var keras = Count("efficientnet-b0", CatalogVariant.Keras);
+        Assert.Equal(5_330_571, keras.Params);
+        Assert.Equal(Count("efficientnet-b0", CatalogVariant.Torchvision).Macs, keras.Macs);
+    }
+
+    [Fact]
     public void Torchvision_VitB16_Matches_Published_Params_And_MACs()
     {
         // Oracle: torchvision docs ViT_B_16_Weights.IMAGENET1K_V1: 86,567,656 params, 17.56 GFLOPS (MACs incl. attention).
