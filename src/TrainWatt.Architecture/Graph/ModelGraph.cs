@@ -98,6 +98,12 @@ public sealed class TensorInfo
     /// <summary>The external data file named by <c>external_data["location"]</c>, when external.</summary>
     public string? ExternalLocation { get; init; }
 
+    /// <summary>Byte offset of the data in the external file (written as external_data "offset"), when external.</summary>
+    public long? ExternalOffset { get; init; }
+
+    /// <summary>Bytes of data in the external file (written as external_data "length"), when external.</summary>
+    public long? ExternalLength { get; init; }
+
     /// <summary>Bytes of payload found in the file (raw_data or typed fields), for diagnostics; 0 when external or built.</summary>
     public long StoredPayloadBytes { get; init; }
 

@@ -17,6 +17,45 @@ public static class OnnxWriter
         Write(model, stream);
     }
 
+    /// <summary>
+    /// Writes <paramref name="path"/> with the main graph's initializers of 1 KiB or more stored in
+    /// <paramref name="dataPath"/> (ONNX external data: location relative to the model's folder, offsets aligned to
+    /// 4096 bytes as the spec recommends for mmap).
+    /// </summary>
+    public static void WriteFile(OnnxModel model, string path, string dataPath)
+    {
+        string location = Path.GetFileName(dataPath);
+        var graph = new ModelGraph { Name = model.Graph.Name };
+        graph.Nodes.AddRange(model.Graph.Nodes);
+        graph.Inputs.AddRange(model.Graph.Inputs);
+        graph.Outputs.AddRange(model.Graph.Outputs);
+        graph.ValueInfos.AddRange(model.Graph.ValueInfos);
+        using (var data = new FileStream(dataPath, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 20))
+        {
+            foreach (var t in model.Graph.Initializers)
+            {
+                long payload = PayloadBytes(t);
+                if (payload < 1024 || t.IsExternal)
+                {
+                    graph.Initializers.Add(t);
+                    continue;
+                }
+
+                long offset = (data.Position + 4095) / 4096 * 4096;
+                data.Write(new byte[offset - data.Position]);
+                WritePayload(data, t, payload);
+                graph.Initializers.Add(new TensorInfo(t.Name, t.DataType, t.Dims)
+                {
+                    IsExternal = true, ExternalLocation = location, ExternalOffset = offset, ExternalLength = payload,
+                });
+            }
+        }
+
+        var copy = new OnnxModel(graph) { IrVersion = model.IrVersion, ProducerName = model.ProducerName, ProducerVersion = model.ProducerVersion };
+        copy.Opsets.AddRange(model.Opsets);
+        WriteFile(copy, path);
+    }
+
     public static void Write(OnnxModel model, Stream output)
     {
         var head = new MemoryStream();
@@ -116,6 +155,17 @@ public static class OnnxWriter
             WriteStringField(entry, 1, "location");
             WriteStringField(entry, 2, t.ExternalLocation ?? (t.Name + ".bin"));
             WriteBytesField(m, 13, entry.ToArray());
+            foreach (var (key, value) in new[] { ("offset", t.ExternalOffset), ("length", t.ExternalLength) })
+            {
+                if (value is { } v)
+                {
+                    var e = new MemoryStream();
+                    WriteStringField(e, 1, key);
+                    WriteStringField(e, 2, v.ToString(System.Globalization.CultureInfo.InvariantCulture));
+                    WriteBytesField(m, 13, e.ToArray());
+                }
+            }
+
             WriteVarintField(m, 14, 1);
         }
 

@@ -35,11 +35,12 @@ internal static class FlopsCommand
         var perNode = new Option<bool>("--per-node") { Description = "List every node's shape, params, MACs and FLOPs." };
         var json = new Option<bool>("--json") { Description = "Write JSON to stdout instead of a table." };
         var export = new Option<string?>("--export-onnx") { Description = "With --arch: write the network as an ONNX file (zero weights of the right size)." };
+        var externalData = new Option<bool>("--external-data") { Description = "With --export-onnx: store weights in FILE.data beside the model (ONNX external data)." };
         var convention = new Option<string?>("--convention") { Description = "standard (default) or tf-profiler." };
         var samples = new Option<long?>("--samples") { Description = "Training samples per epoch: adds training FLOPs per epoch (3 x forward per sample)." };
         var command = new Command("flops", "Count parameters, MACs, FLOPs and memory of an ONNX model or a catalog architecture.\n" + Convention);
         command.Arguments.Add(model);
-        foreach (Option option in new Option[] { arch, alpha, classes, variant, noTop, head, paper, input, batch, perNode, json, export, convention, samples })
+        foreach (Option option in new Option[] { arch, alpha, classes, variant, noTop, head, paper, input, batch, perNode, json, export, externalData, convention, samples })
         {
             command.Options.Add(option);
         }
@@ -99,7 +100,15 @@ internal static class FlopsCommand
                 {
                     try
                     {
-                        OnnxWriter.WriteFile(onnx, exportPath);
+                        if (parse.GetValue(externalData))
+                        {
+                            OnnxWriter.WriteFile(onnx, exportPath, exportPath + ".data");
+                        }
+                        else
+                        {
+                            OnnxWriter.WriteFile(onnx, exportPath);
+                        }
+
                         context.Diagnostic($"wrote {exportPath}");
                     }
                     catch (Exception e) when (e is IOException or UnauthorizedAccessException)

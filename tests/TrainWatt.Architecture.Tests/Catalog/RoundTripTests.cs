@@ -42,6 +42,29 @@ public sealed class RoundTripTests
     }
 
     [Fact]
+    public void External_Data_Export_Keeps_The_Model_Small_And_Is_Never_Read_Back()
+    {
+        // Given ResNet18 exported with its weights in a side file (11.7 M float32 params: ~47 MB of data)
+        using var dir = new TrainWatt.Testing.TempDirectory();
+        var built = ModelCatalog.Build("resnet18");
+        string model = dir.File("r18.onnx"), data = dir.File("r18.onnx.data");
+        OnnxWriter.WriteFile(built, model, data);
+
+        // Then the model file holds only structure, the data file the payloads (4 bytes per parameter at least)
+        var expected = FlopsCounter.Count(built);
+        Assert.True(new FileInfo(model).Length < 1 << 20);
+        Assert.True(new FileInfo(data).Length >= 4 * (expected.Params - 100_000));
+
+        // And counting works with the data file deleted: it is never opened
+        File.Delete(data);
+        var read = OnnxReader.ReadFile(model);
+        Assert.All(read.Graph.Initializers.Where(t => t.ElementCount >= 256), t => Assert.Equal("r18.onnx.data", t.ExternalLocation));
+        var counted = FlopsCounter.Count(read);
+        Assert.Equal(expected.Params, counted.Params);
+        Assert.Equal(expected.Flops, counted.Flops);
+    }
+
+    [Fact]
     public void Paper_Head_Replaces_The_Top()
     {
         // Hand derivation: VGG16 without top at 128 px ends in 512 channels; GAP + Dense(1) adds 512 + 1 parameters to
