@@ -172,6 +172,14 @@ public static class FlopsCounter
             state.Weights.TryAdd(path + "/" + t.Name, (t, false));
         }
 
+        foreach (var sparse in graph.SparseInitializers)
+        {
+            // The stored non-zeros are the parameters; the graph sees the dense shape.
+            scope.InitializerNames.Add(sparse.Values.Name);
+            scope.Set(sparse.Values.Name, new TensorValue(sparse.Values.DataType, sparse.DenseDims));
+            state.Weights.TryAdd(path + "/" + sparse.Values.Name, (sparse.Values, false));
+        }
+
         // Weights stored as Constant nodes (Paddle2ONNX and older exporters do this) are parameters too; scalar
         // constants (clip bounds, attention scales, epsilons) are not.
         foreach (var node in graph.Nodes.Where(n => n.OpType == "Constant" && n.Outputs.Count == 1))

@@ -274,6 +274,12 @@ public sealed class ModelGraph
 
     public List<TensorInfo> Initializers { get; } = [];
 
+    /// <summary>
+    /// Sparse initializers (<c>SparseTensorProto</c>): <see cref="SparseInitializer.Values"/> holds the stored
+    /// non-zero values ([NNZ]), <see cref="SparseInitializer.DenseDims"/> the shape the graph sees.
+    /// </summary>
+    public List<SparseInitializer> SparseInitializers { get; } = [];
+
     public List<ValueInfo> Inputs { get; } = [];
 
     public List<ValueInfo> Outputs { get; } = [];
@@ -302,3 +308,6 @@ public sealed class OnnxModel
     /// <summary>The default-domain opset version (0 when not declared).</summary>
     public long DefaultOpset => Opsets.Where(o => o.Domain is "" or "ai.onnx").Select(o => o.Version).DefaultIfEmpty(0).Max();
 }
+
+/// <summary>A sparse initializer: its stored values (counted as parameters) and its dense shape.</summary>
+public sealed record SparseInitializer(TensorInfo Values, long[] DenseDims);

@@ -135,6 +135,10 @@ public static class OnnxReader
                     r.Expect(wire, WireType.LengthDelimited, field, "GraphProto");
                     g.Initializers.Add(ReadTensor(r, r.ReadLengthEnd(end, "GraphProto.initializer")));
                     break;
+                case 15:
+                    r.Expect(wire, WireType.LengthDelimited, field, "GraphProto");
+                    g.SparseInitializers.Add(ReadSparse(r, r.ReadLengthEnd(end, "GraphProto.sparse_initializer")));
+                    break;
                 case 11:
                 case 12:
                 case 13:
@@ -149,6 +153,37 @@ public static class OnnxReader
         }
 
         return g;
+    }
+
+    private static SparseInitializer ReadSparse(ProtoReader r, long end)
+    {
+        // SparseTensorProto { TensorProto values = 1; TensorProto indices = 2; repeated int64 dims = 3; }
+        long start = r.Position;
+        TensorInfo? values = null;
+        var dims = new List<long>();
+        while (r.TryReadTag(end, out int field, out WireType wire))
+        {
+            if (field == 1)
+            {
+                r.Expect(wire, WireType.LengthDelimited, field, "SparseTensorProto");
+                values = ReadTensor(r, r.ReadLengthEnd(end, "SparseTensorProto.values"));
+            }
+            else if (field == 3)
+            {
+                ReadRepeatedVarint(r, wire, end, dims, "SparseTensorProto.dims");
+            }
+            else
+            {
+                r.Skip(wire, end, field, "SparseTensorProto");
+            }
+        }
+
+        if (values is null || dims.Any(d => d < 0))
+        {
+            throw r.Error(start, "sparse initializer without values (field 1) or with a negative dimension");
+        }
+
+        return new SparseInitializer(values, dims.ToArray());
     }
 
     private static GraphNode ReadNode(ProtoReader r, long end, int depth)

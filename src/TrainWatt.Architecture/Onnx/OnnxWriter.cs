@@ -101,6 +101,24 @@ public static class OnnxWriter
             }
         }
 
+        foreach (var sparse in graph.SparseInitializers)
+        {
+            // SparseTensorProto { values = 1; indices = 2 (linearized, here 0..nnz-1); dims = 3 }
+            var sp = new MemoryStream();
+            WriteBytesField(sp, 1, TensorBytes(sparse.Values));
+            long nnz = sparse.Values.ElementCount;
+            WriteBytesField(sp, 2, TensorBytes(new TensorInfo(sparse.Values.Name + "_indices", TensorDataType.Int64, [nnz])
+            {
+                IntValues = nnz <= TensorInfo.MaxIntValues ? Enumerable.Range(0, (int)nnz).Select(i => (long)i).ToArray() : null,
+            }));
+            foreach (long d in sparse.DenseDims)
+            {
+                WriteVarintField(sp, 3, (ulong)d);
+            }
+
+            WriteBytesField(tail, 15, sp.ToArray());
+        }
+
         var headers = graph.Initializers.Select(TensorHeader).ToList();
         long total = nodes.Length + tail.Length;
         for (int i = 0; i < headers.Count; i++)

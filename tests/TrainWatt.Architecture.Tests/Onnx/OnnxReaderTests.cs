@@ -178,6 +178,20 @@ public sealed class OnnxReaderTests
     }
 
     [Fact]
+    public void Sparse_Initializers_Count_Their_Stored_Values()
+    {
+        // W is a sparse [4,3] matrix with 5 stored values: params = 5, MatMul x[1,4] W -> 12 MACs (dense shape).
+        var g = new ModelGraph();
+        g.Inputs.Add(ValueInfo.Fixed("x", TensorDataType.Float, 1, 4));
+        g.SparseInitializers.Add(new SparseInitializer(new TensorInfo("W", TensorDataType.Float, [5]), [4, 3]));
+        g.Nodes.Add(new GraphNode("mm", "MatMul", ["x", "W"], ["y"]));
+        var r = FlopsCounter.Count(RoundTrip(Model(g)));
+        Assert.Equal(5, r.Params);
+        Assert.Equal(12, r.Macs);
+        Assert.False(r.Partial);
+    }
+
+    [Fact]
     public void A_Cycle_Is_A_Clear_Error()
     {
         var g = new ModelGraph();
