@@ -250,9 +250,9 @@ internal static class FlopsCommand
         {
             var s = shapes.Values.First();
             var chw = s.Length == 4 ? s[1..] : s;
-            if (chw.Length != 3 || chw[1] != chw[2])
+            if (chw.Length != 3 || chw[1] != chw[2] || chw.Any(d => d > 8192))
             {
-                error = $"--input for --arch must be CxHxW with H = W (e.g. 3x224x224), got {string.Join("x", s)}.";
+                error = $"--input for --arch must be CxHxW with H = W, at most 8192 (e.g. 3x224x224), got {string.Join("x", s)}.";
                 return false;
             }
 

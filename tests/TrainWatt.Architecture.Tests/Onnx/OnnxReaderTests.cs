@@ -192,6 +192,26 @@ public sealed class OnnxReaderTests
     }
 
     [Fact]
+    public void Absurd_Sizes_Fail_Clearly_Instead_Of_Wrapping()
+    {
+        // A 2^62-element float tensor: its byte size (2^64) does not fit 64 bits -> a clear structural error.
+        var huge = new ModelGraph();
+        huge.Inputs.Add(ValueInfo.Fixed("x", TensorDataType.Float, 1, 4));
+        huge.Initializers.Add(new TensorInfo("W", TensorDataType.Float, [1L << 31, 1L << 31]) { IsExternal = true });
+        huge.Nodes.Add(new GraphNode("mm", "MatMul", ["x", "W"], ["y"]));
+        var e = Assert.Throws<GraphStructureException>(() => FlopsCounter.Count(RoundTrip(Model(huge))));
+        Assert.Contains("2^63", e.Message, StringComparison.Ordinal);
+
+        // An input of 2^40 x 2^40 pixels: the Conv's MACs overflow -> that node is counted 0 and the result is partial.
+        var wide = ConvRelu();
+        wide.Inputs.Clear();
+        wide.Inputs.Add(ValueInfo.Fixed("x", TensorDataType.Float, 1, 3, 1L << 40, 1L << 40));
+        var r = FlopsCounter.Count(RoundTrip(Model(wide)));
+        Assert.True(r.Partial);
+        Assert.Equal(0, r.Macs);
+    }
+
+    [Fact]
     public void A_Cycle_Is_A_Clear_Error()
     {
         var g = new ModelGraph();
