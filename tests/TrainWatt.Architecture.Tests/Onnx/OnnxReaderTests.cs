@@ -257,6 +257,22 @@ public sealed class OnnxReaderTests
     }
 
     [Fact]
+    public void Lstm_Macs_Follow_The_Gate_Formula()
+    {
+        // Hand derivation: seq 10, batch 2, input 8, hidden 16, one direction: per step 4 gates x 16 x (8 + 16) = 1536
+        // MACs; 10 x 2 steps -> 30,720 MACs. Y is [10, 1, 2, 16].
+        var g = new ModelGraph();
+        g.Inputs.Add(ValueInfo.Fixed("x", TensorDataType.Float, 10, 2, 8));
+        g.Initializers.Add(new TensorInfo("W", TensorDataType.Float, [1, 64, 8]));
+        g.Initializers.Add(new TensorInfo("R", TensorDataType.Float, [1, 64, 16]));
+        g.Nodes.Add(new GraphNode("lstm", "LSTM", ["x", "W", "R"], ["y", "h"]).With(NodeAttribute.OfInt("hidden_size", 16)));
+        var r = FlopsCounter.Count(RoundTrip(Model(g)));
+        Assert.Equal(30_720, r.Macs);
+        Assert.Equal([10L, 1, 2, 16], r.Nodes.Single().OutputShape!);
+        Assert.Equal(64 * 8 + 64 * 16, r.Params);
+    }
+
+    [Fact]
     public void A_Cycle_Is_A_Clear_Error()
     {
         var g = new ModelGraph();
