@@ -22,6 +22,7 @@ public static class TrainWattApp
     private static IEnumerable<Command> Commands(CliContext context)
     {
         yield return VersionInfoCommand.Create(context);
+        yield return DoctorCommand.Create(context);
     }
 
     /// <summary>Parses and runs; returns the process exit code.</summary>
