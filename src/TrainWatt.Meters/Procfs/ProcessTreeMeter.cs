@@ -17,12 +17,15 @@ public readonly record struct ProcessTreeUsage(int ProcessCount, TimeSpan CpuTim
 /// <param name="CpuTdp">CPU thermal design power for the model; null = <see cref="ProcessTreeMeter.DefaultCpuTdp"/>.</param>
 /// <param name="ClockTicksPerSecond">USER_HZ; null = sysconf(_SC_CLK_TCK) (100 on Linux).</param>
 /// <param name="PageSizeBytes">Page size for RSS; null = <see cref="Environment.SystemPageSize"/>.</param>
+/// <param name="RescanInterval">How often all of /proc is scanned for new descendants (null = 1 s); between scans only
+/// the known tree's stat files are read, which keeps a 10 Hz sampler cheap on machines with many processes.</param>
 public sealed record ProcessTreeMeterOptions(
     string ProcRoot = "/proc",
     bool IncludeCpuModel = true,
     Power? CpuTdp = null,
     int? ClockTicksPerSecond = null,
-    int? PageSizeBytes = null);
+    int? PageSizeBytes = null,
+    TimeSpan? RescanInterval = null);
 
 /// <summary>
 /// Modelled power of the host side of a training run, from procfs: RAM (from the RSS of the wrapped process tree)
@@ -66,6 +69,9 @@ public sealed class ProcessTreeMeter : IMeter
     private long _reapedTicks;
     private long _maxTreeTicks;
     private SystemCpuStat? _lastSystem;
+    private int[] _treePids = [];
+    private int _scannedRoot;
+    private long _lastScanTimestamp;
     private volatile int _rootPid;
 
     /// <summary>Opens the meter. Fails when procfs cannot be read.</summary>
@@ -167,8 +173,50 @@ public sealed class ProcessTreeMeter : IMeter
         return new ChannelReading("cpu:model", _tdp * load, null, UtilizationPercent: load * 100);
     }
 
-    /// <summary>Walks procfs once: every stat file, children by ppid from the root.</summary>
+    /// <summary>Finds the tree (full scan at most every RescanInterval, else the known pids) and updates the CPU-time totals.</summary>
     private ProcessTreeUsage ReadTree(int root)
+    {
+        long now = _time.GetTimestamp();
+        bool rescan = root != _scannedRoot || _time.GetElapsedTime(_lastScanTimestamp, now) >= (_options.RescanInterval ?? TimeSpan.FromSeconds(1));
+        var tree = rescan ? ScanTree(root) : ReadKnown(root);
+        if (rescan)
+        {
+            _scannedRoot = root;
+            _lastScanTimestamp = now;
+        }
+
+        _treePids = tree.Select(s => s.Pid).ToArray();
+
+        // Two lower bounds of the tree's CPU time, the larger is used (and never decreases):
+        //  (a) utime+stime+cutime+cstime of the live processes: includes children reaped by a live process, even ones
+        //      too short-lived to be seen between two readings;
+        //  (b) utime+stime of the live processes plus the last seen utime+stime of every tree process that vanished:
+        //      still counts children whose parent is gone (after the root exits, only (b) and the maximum remain).
+        // (b) adds only own times, so a grandchild reaped by a child that later vanished is not counted twice.
+        var liveOwn = tree.ToDictionary(s => s.Pid, s => s.UserTicks + s.SystemTicks);
+        foreach (var (pid, ticks) in _ticksByPid)
+        {
+            if (!liveOwn.ContainsKey(pid))
+            {
+                _reapedTicks += ticks;
+            }
+        }
+
+        _ticksByPid.Clear();
+        foreach (var (pid, ticks) in liveOwn)
+        {
+            _ticksByPid[pid] = ticks;
+        }
+
+        long withChildren = tree.Sum(s => s.TotalTicks);
+        long ownPlusVanished = liveOwn.Values.Sum() + _reapedTicks;
+        _maxTreeTicks = Math.Max(_maxTreeTicks, Math.Max(withChildren, ownPlusVanished));
+        long rss = tree.Sum(s => s.RssPages) * _pageSize;
+        return new ProcessTreeUsage(tree.Count, TimeSpan.FromSeconds((double)_maxTreeTicks / _ticksPerSecond), rss);
+    }
+
+    /// <summary>Reads every /proc/PID/stat and returns the root and its descendants (by ppid).</summary>
+    private List<ProcessStat> ScanTree(int root)
     {
         var stats = new Dictionary<int, ProcessStat>();
         foreach (string dir in Directory.EnumerateDirectories(_options.ProcRoot))
@@ -207,32 +255,25 @@ public sealed class ProcessTreeMeter : IMeter
             }
         }
 
-        // Two lower bounds of the tree's CPU time, the larger is used (and never decreases):
-        //  (a) utime+stime+cutime+cstime of the live processes: includes children reaped by a live process, even ones
-        //      too short-lived to be seen between two readings;
-        //  (b) utime+stime of the live processes plus the last seen utime+stime of every tree process that vanished:
-        //      still counts children whose parent is gone (after the root exits, only (b) and the maximum remain).
-        // (b) adds only own times, so a grandchild reaped by a child that later vanished is not counted twice.
-        var liveOwn = tree.ToDictionary(s => s.Pid, s => s.UserTicks + s.SystemTicks);
-        foreach (var (pid, ticks) in _ticksByPid)
+        return tree;
+    }
+
+    /// <summary>Re-reads the stat files of the tree found by the last scan; processes that exited are dropped.</summary>
+    private List<ProcessStat> ReadKnown(int root)
+    {
+        var tree = new List<ProcessStat>(_treePids.Length);
+        foreach (int pid in _treePids)
         {
-            if (!liveOwn.ContainsKey(pid))
+            string? text = TryRead(Path.Combine(_options.ProcRoot, pid.ToString(CultureInfo.InvariantCulture), "stat"));
+
+            // The parent check drops a pid reused by an unrelated process since the last scan.
+            if (text is not null && ProcParser.TryParseProcessStat(text, out var stat) && (pid == root || Array.IndexOf(_treePids, stat.ParentPid) >= 0))
             {
-                _reapedTicks += ticks;
+                tree.Add(stat);
             }
         }
 
-        _ticksByPid.Clear();
-        foreach (var (pid, ticks) in liveOwn)
-        {
-            _ticksByPid[pid] = ticks;
-        }
-
-        long withChildren = tree.Sum(s => s.TotalTicks);
-        long ownPlusVanished = liveOwn.Values.Sum() + _reapedTicks;
-        _maxTreeTicks = Math.Max(_maxTreeTicks, Math.Max(withChildren, ownPlusVanished));
-        long rss = tree.Sum(s => s.RssPages) * _pageSize;
-        return new ProcessTreeUsage(tree.Count, TimeSpan.FromSeconds((double)_maxTreeTicks / _ticksPerSecond), rss);
+        return tree;
     }
 
     private SystemCpuStat? ReadSystem()
