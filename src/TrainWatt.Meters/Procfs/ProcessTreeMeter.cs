@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Runtime.InteropServices;
+using System.Text;
 using TrainWatt.Core;
 using TrainWatt.Core.Units;
 
@@ -69,6 +70,8 @@ public sealed class ProcessTreeMeter : IMeter
     private long _reapedTicks;
     private long _maxTreeTicks;
     private SystemCpuStat? _lastSystem;
+    private readonly byte[] _statBytes = new byte[4096];
+    private readonly char[] _statChars = new char[4096];
     private int[] _treePids = [];
     private int _scannedRoot;
     private long _lastScanTimestamp;
@@ -227,8 +230,7 @@ public sealed class ProcessTreeMeter : IMeter
                 continue;
             }
 
-            string? text = TryRead(Path.Combine(dir, "stat"));
-            if (text is not null && ProcParser.TryParseProcessStat(text, out var stat))
+            if (TryReadStat(Path.Combine(dir, "stat"), out var stat))
             {
                 stats[stat.Pid] = stat;
             }
@@ -264,10 +266,9 @@ public sealed class ProcessTreeMeter : IMeter
         var tree = new List<ProcessStat>(_treePids.Length);
         foreach (int pid in _treePids)
         {
-            string? text = TryRead(Path.Combine(_options.ProcRoot, pid.ToString(CultureInfo.InvariantCulture), "stat"));
-
             // The parent check drops a pid reused by an unrelated process since the last scan.
-            if (text is not null && ProcParser.TryParseProcessStat(text, out var stat) && (pid == root || Array.IndexOf(_treePids, stat.ParentPid) >= 0))
+            if (TryReadStat(Path.Combine(_options.ProcRoot, pid.ToString(CultureInfo.InvariantCulture), "stat"), out var stat)
+                && (pid == root || Array.IndexOf(_treePids, stat.ParentPid) >= 0))
             {
                 tree.Add(stat);
             }
@@ -280,6 +281,30 @@ public sealed class ProcessTreeMeter : IMeter
     {
         string? text = TryRead(Path.Combine(_options.ProcRoot, "stat"));
         return text is not null && ProcParser.TryParseSystemStat(text, out var stat) ? stat : null;
+    }
+
+    /// <summary>Reads and parses a /proc/PID/stat file into reused buffers (a 10 Hz sampler reads many of them).</summary>
+    private bool TryReadStat(string path, out ProcessStat stat)
+    {
+        stat = default;
+        int length;
+        try
+        {
+            using var handle = File.OpenHandle(path);
+            length = RandomAccess.Read(handle, _statBytes, 0);
+        }
+        catch (IOException)
+        {
+            return false; // the process exited between listing and reading
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return false;
+        }
+
+        // Latin-1 maps every byte to one char: the numeric fields are ASCII whatever the command name holds.
+        int chars = Encoding.Latin1.GetChars(_statBytes.AsSpan(0, length), _statChars);
+        return ProcParser.TryParseProcessStat(_statChars.AsSpan(0, chars), out stat);
     }
 
     private static string? TryRead(string path)
