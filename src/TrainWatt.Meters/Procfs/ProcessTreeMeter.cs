@@ -72,6 +72,8 @@ public sealed class ProcessTreeMeter : IMeter
     private SystemCpuStat? _lastSystem;
     private readonly byte[] _statBytes = new byte[4096];
     private readonly char[] _statChars = new char[4096];
+    private readonly HashSet<int> _outsiders = [];
+    private long _outsidersSince;
     private int[] _treePids = [];
     private int _scannedRoot;
     private long _lastScanTimestamp;
@@ -218,14 +220,32 @@ public sealed class ProcessTreeMeter : IMeter
         return new ProcessTreeUsage(tree.Count, TimeSpan.FromSeconds((double)_maxTreeTicks / _ticksPerSecond), rss);
     }
 
-    /// <summary>Reads every /proc/PID/stat and returns the root and its descendants (by ppid).</summary>
+    /// <summary>
+    /// Reads /proc/PID/stat of every process not already known to be outside the tree and returns the root and its
+    /// descendants (by ppid). A process outside the tree cannot join it (a ppid only changes to a reaper), so known
+    /// outsiders are skipped; the outsider set is forgotten every 30 s in case a pid was reused by a new child.
+    /// </summary>
     private List<ProcessStat> ScanTree(int root)
     {
+        long now = _time.GetTimestamp();
+        if (root != _scannedRoot || _time.GetElapsedTime(_outsidersSince, now) >= TimeSpan.FromSeconds(30))
+        {
+            _outsiders.Clear();
+            _outsidersSince = now;
+        }
+
         var stats = new Dictionary<int, ProcessStat>();
+        var present = new HashSet<int>();
         foreach (string dir in Directory.EnumerateDirectories(_options.ProcRoot))
         {
             string name = Path.GetFileName(dir);
-            if (name.Length == 0 || !char.IsAsciiDigit(name[0]))
+            if (name.Length == 0 || !char.IsAsciiDigit(name[0]) || !int.TryParse(name, NumberStyles.None, CultureInfo.InvariantCulture, out int pid))
+            {
+                continue;
+            }
+
+            present.Add(pid);
+            if (_outsiders.Contains(pid))
             {
                 continue;
             }
@@ -255,6 +275,17 @@ public sealed class ProcessTreeMeter : IMeter
                     queue.Enqueue(child.Pid);
                 }
             }
+        }
+
+        _outsiders.IntersectWith(present);
+        foreach (int pid in stats.Keys)
+        {
+            _outsiders.Add(pid);
+        }
+
+        foreach (var member in tree)
+        {
+            _outsiders.Remove(member.Pid);
         }
 
         return tree;
