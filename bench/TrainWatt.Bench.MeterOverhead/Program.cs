@@ -1,7 +1,8 @@
 // Meter overhead benchmark: CPU time used by this process while reading a meter at a fixed rate, as a percentage of
 // one core. Usage: dotnet run -c Release --project bench/TrainWatt.Bench.MeterOverhead -- [--seconds 30] [--hz 10]
 //   [--meter nvml|process|nvml+process|rapl|none]... ("none" = the timer loop alone, the floor of any sampler;
-//   "nvml+process" = what `measure --meters auto` reads on a GPU machine without RAPL).
+//   "nvml+process" = what `measure --meters auto` reads on a GPU machine without RAPL) [--loop timer|thread]
+//   (timer = PeriodicTimer on the thread pool, the default; thread = a dedicated thread sleeping until each tick).
 // The NVML phase loads the fake NVML library (native/build/libnvidia-ml.so.1, built by this project's build) with two
 // GPUs, one with the energy counter and one sampled, so every NVML call of a real read is made.
 using System.Diagnostics;
@@ -13,6 +14,7 @@ using TrainWatt.Meters.Rapl;
 
 double seconds = 30;
 double hz = 10;
+bool threadLoop = false;
 var phases = new List<string>();
 for (int i = 0; i < args.Length; i++)
 {
@@ -21,8 +23,9 @@ for (int i = 0; i < args.Length; i++)
         case "--seconds": seconds = double.Parse(args[++i], CultureInfo.InvariantCulture); break;
         case "--hz": hz = double.Parse(args[++i], CultureInfo.InvariantCulture); break;
         case "--meter": phases.Add(args[++i]); break;
+        case "--loop": threadLoop = args[++i] == "thread"; break;
         default:
-            Console.Error.WriteLine($"Unknown argument \"{args[i]}\". Use --seconds N, --hz N, --meter nvml|process|rapl|none.");
+            Console.Error.WriteLine($"Unknown argument \"{args[i]}\". Use --seconds N, --hz N, --meter nvml|process|nvml+process|rapl|none, --loop timer|thread.");
             return 64;
     }
 }
@@ -38,19 +41,21 @@ Directory.CreateDirectory(work);
 try
 {
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-        $"meter overhead: {hz} Hz for {seconds} s per phase, {Environment.ProcessorCount} CPUs, {System.Runtime.InteropServices.RuntimeInformation.FrameworkDescription}"));
+        $"meter overhead: {hz} Hz for {seconds} s per phase, {(threadLoop ? "dedicated thread" : "PeriodicTimer")} loop, {Environment.ProcessorCount} CPUs, {System.Runtime.InteropServices.RuntimeInformation.FrameworkDescription}"));
     foreach (string phase in phases)
     {
         using IMeter? meter = phase switch
         {
             "none" => null,
-            "nvml" => OpenFakeNvml(repo, work),
+            "nvml" => OpenFakeNvml(repo, PhaseFolder(work)),
             "process" => OpenProcess(),
             "rapl" => RaplMeter.Open(null, TimeProvider.System),
-            "nvml+process" => new Both(OpenFakeNvml(repo, work), OpenProcess()),
+            "nvml+process" => new Both(OpenFakeNvml(repo, PhaseFolder(work)), OpenProcess()),
             _ => throw new ArgumentException($"Unknown meter \"{phase}\". Use nvml, process, rapl or none."),
         };
-        var (reads, cpu, wall) = await Run(meter, hz, TimeSpan.FromSeconds(seconds));
+        var (reads, cpu, wall) = threadLoop
+            ? RunOnThread(meter, hz, TimeSpan.FromSeconds(seconds))
+            : await Run(meter, hz, TimeSpan.FromSeconds(seconds));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{phase,-8} reads {reads,5}  cpu {cpu.TotalMilliseconds,8:F1} ms  wall {wall.TotalSeconds,6:F2} s  => {100 * cpu / wall,6:F3} % of one core, {cpu.TotalMicroseconds / Math.Max(reads, 1),8:F1} µs CPU per read (incl. timer)"));
     }
@@ -91,6 +96,54 @@ static async Task<(int Reads, TimeSpan Cpu, TimeSpan Wall)> Run(IMeter? meter, d
     wall.Stop();
     self.Refresh();
     return (reads, self.TotalProcessorTime - cpu0, wall.Elapsed);
+}
+
+// Each phase loads its own copy: a loaded library must never be overwritten in place (its pages are mapped).
+static string PhaseFolder(string work)
+{
+    string folder = Path.Combine(work, Guid.NewGuid().ToString("N"));
+    Directory.CreateDirectory(folder);
+    return folder;
+}
+
+static (int Reads, TimeSpan Cpu, TimeSpan Wall) RunOnThread(IMeter? meter, double hz, TimeSpan duration)
+{
+    (int, TimeSpan, TimeSpan) result = default;
+    var thread = new Thread(() =>
+    {
+        for (int i = 0; i < 600; i++)
+        {
+            meter?.Read();
+        }
+
+        Thread.Sleep(1500);
+        var period = TimeSpan.FromSeconds(1 / hz);
+        var self = Process.GetCurrentProcess();
+        self.Refresh();
+        var cpu0 = self.TotalProcessorTime;
+        var wall = Stopwatch.StartNew();
+        int reads = 0;
+        var next = period;
+        while (wall.Elapsed < duration)
+        {
+            var wait = next - wall.Elapsed;
+            if (wait > TimeSpan.Zero)
+            {
+                Thread.Sleep(wait);
+            }
+
+            meter?.Read();
+            reads++;
+            next += period;
+        }
+
+        wall.Stop();
+        self.Refresh();
+        result = (reads, self.TotalProcessorTime - cpu0, wall.Elapsed);
+    }) { IsBackground = true, Name = "bench sampler" };
+    thread.Start();
+    thread.Join();
+    return result;
 }
 
 static IMeter OpenFakeNvml(string repo, string work)
