@@ -50,6 +50,8 @@ try
             "nvml" => OpenFakeNvml(repo, PhaseFolder(work)),
             "process" => OpenProcess(),
             "rapl" => RaplMeter.Open(null, TimeProvider.System),
+            "process-scan" => OpenProcess(TimeSpan.Zero, cpuModel: false),
+            "process-ram" => OpenProcess(null, cpuModel: false),
             "nvml+process" => new Both(OpenFakeNvml(repo, PhaseFolder(work)), OpenProcess()),
             _ => throw new ArgumentException($"Unknown meter \"{phase}\". Use nvml, process, rapl or none."),
         };
@@ -162,9 +164,9 @@ static IMeter OpenFakeNvml(string repo, string work)
     return NvmlMeter.Open(new NvmlMeterOptions(lib), TimeProvider.System);
 }
 
-static IMeter OpenProcess()
+static IMeter OpenProcess(TimeSpan? rescan = null, bool cpuModel = true)
 {
-    var meter = new ProcessTreeMeter(new ProcessTreeMeterOptions(), TimeProvider.System);
+    var meter = new ProcessTreeMeter(new ProcessTreeMeterOptions(IncludeCpuModel: cpuModel, RescanInterval: rescan), TimeProvider.System);
     meter.Attach(Environment.ProcessId);
     return meter;
 }
