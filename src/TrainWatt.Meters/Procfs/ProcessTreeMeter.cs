@@ -326,6 +326,7 @@ public sealed class ProcessTreeMeter : IMeter
     private static int ParsePid(ReadOnlySpan<char> name)
         => name.Length > 0 && char.IsAsciiDigit(name[0]) && int.TryParse(name, NumberStyles.None, CultureInfo.InvariantCulture, out int pid) ? pid : 0;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // runs once a second: would stay unoptimised under tiering
     private SystemCpuStat? ReadSystem()
     {
         string? text = TryRead(Path.Combine(_options.ProcRoot, "stat"));
