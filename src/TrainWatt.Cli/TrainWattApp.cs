@@ -25,6 +25,7 @@ public static class TrainWattApp
         yield return GpusCommand.Create(context);
         yield return CarbonCommand.Create(context);
         yield return FlopsCommand.Create(context);
+        yield return DoctorCommand.Create(context);
     }
 
     /// <summary>Parses and runs; returns the process exit code.</summary>
