@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Text;
 
@@ -31,6 +32,7 @@ internal static class FieldValue
             || Ascii.EqualsLiteral(text, "[Not Supported]") || Ascii.EqualsLiteral(text, "Not Supported");
 
     /// <summary>A finite decimal number, optionally followed by <paramref name="unit"/> (with or without a space).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static FieldStatus TryParse<T>(ReadOnlySpan<T> text, string unit, out double value)
         where T : unmanaged, IBinaryInteger<T>
     {
@@ -103,6 +105,7 @@ internal static class FieldValue
     /// <param name="s">The number text.</param>
     /// <param name="value">The value.</param>
     /// <param name="integerPart">The integer part as written (digits before the point, with the sign).</param>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static bool TryParseShortDecimal<T>(ReadOnlySpan<T> s, out double value, out double integerPart)
         where T : unmanaged, IBinaryInteger<T>
     {
@@ -162,6 +165,7 @@ internal static class FieldValue
         return true;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static bool TryNumberText<T>(ReadOnlySpan<T> text, string unit, out ReadOnlySpan<T> number, out FieldStatus status)
         where T : unmanaged, IBinaryInteger<T>
     {
@@ -178,7 +182,7 @@ internal static class FieldValue
             return false;
         }
 
-        number = Ascii.EndsWithLiteral(text, unit) ? text[..^unit.Length].TrimEnd(T.CreateTruncating(' ')) : text;
+        number = Ascii.EndsWithLiteral(text, unit) ? Ascii.TrimSpaces(text[..^unit.Length]) : text;
         if (number.IsEmpty)
         {
             status = FieldStatus.Invalid;
@@ -204,6 +208,7 @@ internal static class FieldValue
 /// <summary>Helpers over ASCII literals for text held as UTF-16 chars or UTF-8 bytes.</summary>
 internal static class Ascii
 {
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static bool EqualsLiteral<T>(ReadOnlySpan<T> text, string literal)
         where T : unmanaged, IBinaryInteger<T>
     {
@@ -223,9 +228,30 @@ internal static class Ascii
         return true;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static bool EndsWithLiteral<T>(ReadOnlySpan<T> text, string literal)
         where T : unmanaged, IBinaryInteger<T>
         => text.Length >= literal.Length && EqualsLiteral(text[^literal.Length..], literal);
+
+    /// <summary>The text without leading and trailing ' ' (inlined: the BCL's generic Trim is a call per field).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static ReadOnlySpan<T> TrimSpaces<T>(ReadOnlySpan<T> text)
+        where T : unmanaged, IBinaryInteger<T>
+    {
+        int start = 0;
+        int end = text.Length;
+        while (start < end && uint.CreateTruncating(text[start]) == ' ')
+        {
+            start++;
+        }
+
+        while (end > start && uint.CreateTruncating(text[end - 1]) == ' ')
+        {
+            end--;
+        }
+
+        return text[start..end];
+    }
 
     /// <summary>The text as a string (UTF-8 bytes are decoded, invalid sequences become U+FFFD).</summary>
     public static string ToText<T>(ReadOnlySpan<T> text)

@@ -267,10 +267,13 @@ public static class NvidiaSmiCsv
         /// <returns>False when the file turned out fatal and reading should stop.</returns>
         private bool OnLine(ReadOnlySpan<byte> line, int lineNo, bool terminated)
         {
-            line = line.TrimEnd((byte)'\r');
+            if (!line.IsEmpty && line[^1] == (byte)'\r')
+            {
+                line = line[..^1];
+            }
             if (_parser is null)
             {
-                if (line.Trim((byte)' ').IsEmpty)
+                if (Ascii.TrimSpaces(line).IsEmpty)
                 {
                     return true;
                 }
@@ -292,7 +295,7 @@ public static class NvidiaSmiCsv
                 return true;
             }
 
-            if (line.Trim((byte)' ').IsEmpty)
+            if (Ascii.TrimSpaces(line).IsEmpty)
             {
                 return true;
             }

@@ -228,8 +228,10 @@ public sealed class NvidiaSmiCsvParser
         sample = default;
         deviceKey = "0";
         gpuName = null;
-        T space = T.CreateTruncating(' ');
-        line = line.TrimEnd(T.CreateTruncating('\r'));
+        if (!line.IsEmpty && uint.CreateTruncating(line[^1]) == '\r')
+        {
+            line = line[..^1];
+        }
 
         // Split on ',' into at most _fieldCount + 1 ranges (one more than expected is enough to say "too many").
         var ranges = _ranges.AsSpan();
@@ -245,7 +247,7 @@ public sealed class NvidiaSmiCsvParser
             return false;
         }
 
-        var tsText = line[ranges[_timestamp]].Trim(space);
+        var tsText = Ascii.TrimSpaces(line[ranges[_timestamp]]);
         if (!NvidiaSmiTimestamp.TryParse(tsText, ref _dateCache, out var timestamp))
         {
             fault = LineFault(FaultKind.UnparsableValue, lineNo,
@@ -254,7 +256,7 @@ public sealed class NvidiaSmiCsvParser
         }
 
         Power? power;
-        var powerText = line[ranges[_power]].Trim(space);
+        var powerText = Ascii.TrimSpaces(line[ranges[_power]]);
         var status = _powerParsing == PowerParsing.IntegerPart
             ? FieldValue.TryParseIntegerPart(powerText, "W", out double watts)
             : FieldValue.TryParse(powerText, "W", out watts);
@@ -281,11 +283,11 @@ public sealed class NvidiaSmiCsvParser
 
         if (_index >= 0)
         {
-            deviceKey = Intern(line[ranges[_index]].Trim(space));
+            deviceKey = Intern(Ascii.TrimSpaces(line[ranges[_index]]));
         }
         else if (_busId >= 0)
         {
-            deviceKey = Intern(line[ranges[_busId]].Trim(space));
+            deviceKey = Intern(Ascii.TrimSpaces(line[ranges[_busId]]));
         }
 
         if (deviceKey.Length == 0)
@@ -296,7 +298,7 @@ public sealed class NvidiaSmiCsvParser
 
         if (_name >= 0)
         {
-            var nameText = line[ranges[_name]].Trim(space);
+            var nameText = Ascii.TrimSpaces(line[ranges[_name]]);
             gpuName = nameText.Length == 0 || FieldValue.IsMissing(nameText) ? null : Intern(nameText);
         }
 
@@ -400,7 +402,7 @@ public sealed class NvidiaSmiCsvParser
             return true;
         }
 
-        var text = line[ranges[column]].Trim(T.CreateTruncating(' '));
+        var text = Ascii.TrimSpaces(line[ranges[column]]);
         switch (FieldValue.TryParse(text, unit, out double v))
         {
             case FieldStatus.Value:
