@@ -223,12 +223,12 @@ public sealed class NvidiaSmiCsvParser
         out string deviceKey,
         out string? gpuName,
         [NotNullWhen(false)] out TraceFault? fault)
-        where T : unmanaged, IBinaryInteger<T>
+        where T : unmanaged
     {
         sample = default;
         deviceKey = "0";
         gpuName = null;
-        if (!line.IsEmpty && uint.CreateTruncating(line[^1]) == '\r')
+        if (!line.IsEmpty && Ascii.Code(line[^1]) == '\r')
         {
             line = line[..^1];
         }
@@ -316,9 +316,8 @@ public sealed class NvidiaSmiCsvParser
 
     /// <summary>Field ranges of a CSV line; returns ranges.Length + 1 when there are more fields than ranges.</summary>
     private static int Split<T>(ReadOnlySpan<T> line, Span<Range> ranges)
-        where T : unmanaged, IBinaryInteger<T>
+        where T : unmanaged
     {
-        T comma = T.CreateTruncating(',');
         int count = 0;
         int start = 0;
         while (true)
@@ -328,7 +327,7 @@ public sealed class NvidiaSmiCsvParser
                 return count + 1;
             }
 
-            int at = line[start..].IndexOf(comma);
+            int at = Ascii.IndexOf(line[start..], ',');
             if (at < 0)
             {
                 ranges[count++] = new Range(start, line.Length);
@@ -393,7 +392,7 @@ public sealed class NvidiaSmiCsvParser
 
     private bool TryOptional<T>(
         ReadOnlySpan<T> line, Span<Range> ranges, int column, string unit, int lineNo, out double? value, [NotNullWhen(false)] out TraceFault? fault)
-        where T : unmanaged, IBinaryInteger<T>
+        where T : unmanaged
     {
         value = null;
         fault = null;
@@ -423,7 +422,7 @@ public sealed class NvidiaSmiCsvParser
     private TraceFault LineFault(FaultKind kind, int lineNo, string message) => new(kind, _source, lineNo, message);
 
     private string Intern<T>(ReadOnlySpan<T> text)
-        where T : unmanaged, IBinaryInteger<T>
+        where T : unmanaged
     {
         if (typeof(T) == typeof(char))
         {
@@ -516,11 +515,11 @@ public sealed class NvidiaSmiCsvParser
     private static bool DateLike(ReadOnlySpan<char> field) => NvidiaSmiTimestamp.TryParse(field, out _);
 
     internal static bool LooksBinary<T>(ReadOnlySpan<T> text)
-        where T : unmanaged, IBinaryInteger<T>
+        where T : unmanaged
     {
         foreach (T unit in text)
         {
-            uint c = uint.CreateTruncating(unit);
+            uint c = Ascii.Code(unit);
             if ((c < ' ' && c != '\t') || c == 0x7F || c == 0xFFFD)
             {
                 return true;
@@ -531,7 +530,7 @@ public sealed class NvidiaSmiCsvParser
     }
 
     internal static string Shorten<T>(ReadOnlySpan<T> text)
-        where T : unmanaged, IBinaryInteger<T>
+        where T : unmanaged
         => Shorten(Ascii.ToText(text));
 
     internal static string Shorten(string text)
