@@ -183,6 +183,14 @@ internal static class EnergyCommand
                     {
                         net = EnergyAccounting.SubtractBaseline(r, b, idle.Given is null ? Provenance.Sampled : Provenance.UserGiven);
                     }
+                    else
+                    {
+                        energy = energy with
+                        {
+                            Faults = [.. energy.Faults, new TraceFault(FaultKind.MissingValue, path, 0,
+                                $"device {state.Device}: fewer than {idle.FirstSamples} samples with power to measure the idle baseline (--idle first:{idle.FirstSamples}); net energy not reported.")],
+                        };
+                    }
                 }
 
                 list.Add((energy, net));
