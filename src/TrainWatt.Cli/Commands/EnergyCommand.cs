@@ -387,8 +387,10 @@ internal static class EnergyCommand
             else if (Directory.Exists(path))
             {
                 int before = files.Count;
-                var found = Directory.EnumerateFiles(path, "gpu-power-*.csv", SearchOption.AllDirectories)
-                    .Concat(Directory.EnumerateFiles(path, "gpu-power-*.csv.gz", SearchOption.AllDirectories));
+                // Unreadable sub-folders are skipped rather than ending the run with an exception.
+                var search = new EnumerationOptions { RecurseSubdirectories = true, IgnoreInaccessible = true, MatchCasing = MatchCasing.CaseSensitive };
+                var found = Directory.EnumerateFiles(path, "gpu-power-*.csv", search)
+                    .Concat(Directory.EnumerateFiles(path, "gpu-power-*.csv.gz", search));
                 foreach (string file in found)
                 {
                     if (seen.Add(Path.GetFullPath(file)))

@@ -5,7 +5,7 @@ namespace TrainWatt.Core.Traces;
 
 /// <summary>
 /// Reads a whole nvidia-smi CSV trace (plain or gzip, detected by its magic bytes, not its name) into per-device
-/// traces, streaming: one pass, a fixed char buffer, no string per line.
+/// traces, streaming: one pass over the raw UTF-8 bytes, a reused buffer, no string per line.
 /// </summary>
 /// <remarks>
 /// <para>Never throws for bad data. Line-level problems (a garbage line, an unparsable value, the half-written last
