@@ -111,6 +111,15 @@ internal static class EnergyCommand
                     Diagnostic(context, $"error: {fatal}");
                 }
 
+                if (device.Result is null)
+                {
+                    // Its row is missing from the output, so say here what led to it.
+                    foreach (var fault in device.Faults.Where(f => f.Kind != FaultKind.Fatal))
+                    {
+                        Diagnostic(context, fault.Line > 0 ? $"  line {fault.Line}: {fault.Message}" : $"  {fault.Message}");
+                    }
+                }
+
                 if (device.Result is { } r)
                 {
                     rows.Add(ToRow(device, r, baseline, file.Faults, settings));
