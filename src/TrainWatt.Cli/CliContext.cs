@@ -24,6 +24,9 @@ public sealed record CliContext(IAnsiConsole Out, IAnsiConsole Error, TimeProvid
     /// <summary>Writes raw text to stdout without Spectre markup processing (JSON, CSV).</summary>
     public void WriteData(string text) => Out.Profile.Out.Writer.Write(text);
 
-    /// <summary>Writes one diagnostic line to stderr, markup-escaped.</summary>
-    public void Diagnostic(string message) => Error.WriteLine(message);
+    /// <summary>
+    /// Writes one diagnostic line to stderr as plain text: no markup, no wrapping at the console width (a file path
+    /// in an error message must stay copy-pasteable).
+    /// </summary>
+    public void Diagnostic(string message) => Error.Profile.Out.Writer.WriteLine(message);
 }

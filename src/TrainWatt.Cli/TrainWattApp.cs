@@ -22,7 +22,14 @@ public static class TrainWattApp
     private static IEnumerable<Command> Commands(CliContext context)
     {
         yield return VersionInfoCommand.Create(context);
+        yield return GpusCommand.Create(context);
+        yield return CarbonCommand.Create(context);
+        yield return FlopsCommand.Create(context);
+        yield return DoctorCommand.Create(context);
         yield return EnergyCommand.Create(context);
+        yield return ProjectCommand.Create(context);
+        yield return SimulateCommand.Create(context);
+        yield return EvaluateCommand.Create(context);
     }
 
     /// <summary>Parses and runs; returns the process exit code.</summary>

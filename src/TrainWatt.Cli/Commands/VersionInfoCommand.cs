@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Reflection;
 
 namespace TrainWatt.Cli.Commands;
 
@@ -11,8 +10,7 @@ internal static class VersionInfoCommand
         var command = new Command("info", "Show TrainWatt's version and runtime.");
         command.SetAction(_ =>
         {
-            string version = typeof(VersionInfoCommand).Assembly
-                .GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown";
+            string version = VersionText.Informational;
             context.WriteData($"trainwatt {version}\nruntime {System.Runtime.InteropServices.RuntimeInformation.FrameworkDescription}\n");
             return (int)ExitCode.Success;
         });
