@@ -111,6 +111,15 @@ internal static class EnergyCommand
                     Diagnostic(context, $"error: {fatal}");
                 }
 
+                if (device.Result is null)
+                {
+                    // Its row is missing from the output, so say here what led to it.
+                    foreach (var fault in device.Faults.Where(f => f.Kind != FaultKind.Fatal))
+                    {
+                        Diagnostic(context, fault.Line > 0 ? $"  line {fault.Line}: {fault.Message}" : $"  {fault.Message}");
+                    }
+                }
+
                 if (device.Result is { } r)
                 {
                     rows.Add(ToRow(device, r, baseline, file.Faults, settings));
@@ -182,6 +191,14 @@ internal static class EnergyCommand
                     if (baseline is { } b)
                     {
                         net = EnergyAccounting.SubtractBaseline(r, b, idle.Given is null ? Provenance.Sampled : Provenance.UserGiven);
+                    }
+                    else
+                    {
+                        energy = energy with
+                        {
+                            Faults = [.. energy.Faults, new TraceFault(FaultKind.MissingValue, path, 0,
+                                $"device {state.Device}: fewer than {idle.FirstSamples} samples with power to measure the idle baseline (--idle first:{idle.FirstSamples}); net energy not reported.")],
+                        };
                     }
                 }
 
@@ -379,8 +396,10 @@ internal static class EnergyCommand
             else if (Directory.Exists(path))
             {
                 int before = files.Count;
-                var found = Directory.EnumerateFiles(path, "gpu-power-*.csv", SearchOption.AllDirectories)
-                    .Concat(Directory.EnumerateFiles(path, "gpu-power-*.csv.gz", SearchOption.AllDirectories));
+                // Unreadable sub-folders are skipped rather than ending the run with an exception.
+                var search = new EnumerationOptions { RecurseSubdirectories = true, IgnoreInaccessible = true, MatchCasing = MatchCasing.CaseSensitive };
+                var found = Directory.EnumerateFiles(path, "gpu-power-*.csv", search)
+                    .Concat(Directory.EnumerateFiles(path, "gpu-power-*.csv.gz", search));
                 foreach (string file in found)
                 {
                     if (seen.Add(Path.GetFullPath(file)))

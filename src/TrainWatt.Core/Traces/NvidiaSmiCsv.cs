@@ -5,7 +5,7 @@ namespace TrainWatt.Core.Traces;
 
 /// <summary>
 /// Reads a whole nvidia-smi CSV trace (plain or gzip, detected by its magic bytes, not its name) into per-device
-/// traces, streaming: one pass, a fixed char buffer, no string per line.
+/// traces, streaming: one pass over the raw UTF-8 bytes, a reused buffer, no string per line.
 /// </summary>
 /// <remarks>
 /// <para>Never throws for bad data. Line-level problems (a garbage line, an unparsable value, the half-written last
@@ -267,10 +267,13 @@ public static class NvidiaSmiCsv
         /// <returns>False when the file turned out fatal and reading should stop.</returns>
         private bool OnLine(ReadOnlySpan<byte> line, int lineNo, bool terminated)
         {
-            line = line.TrimEnd((byte)'\r');
+            if (!line.IsEmpty && line[^1] == (byte)'\r')
+            {
+                line = line[..^1];
+            }
             if (_parser is null)
             {
-                if (line.Trim((byte)' ').IsEmpty)
+                if (Ascii.TrimSpaces(line).IsEmpty)
                 {
                     return true;
                 }
@@ -292,7 +295,7 @@ public static class NvidiaSmiCsv
                 return true;
             }
 
-            if (line.Trim((byte)' ').IsEmpty)
+            if (Ascii.TrimSpaces(line).IsEmpty)
             {
                 return true;
             }
