@@ -600,7 +600,8 @@ public sealed class SqliteRunStore : IRunStore
     internal static DateTimeOffset FromSeconds(double seconds)
         => DateTimeOffset.UnixEpoch.AddTicks((long)Math.Round(seconds * 1_000_000.0) * (TimeSpan.TicksPerMillisecond / 1000));
 
-    internal static string StatusText(RunStatus status) => status switch
+    /// <summary>The stored and printed status name: "running", "completed", "incomplete", "failed".</summary>
+    public static string StatusText(RunStatus status) => status switch
     {
         RunStatus.Running => "running",
         RunStatus.Completed => "completed",
