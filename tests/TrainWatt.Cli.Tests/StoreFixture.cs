@@ -29,14 +29,14 @@ internal static class StoreFixture
         for (int k = 0; k < 3; k++)
         {
             var t = T0.AddSeconds(10 * k);
-            samples.Add(new SampleRecord(gpu, t, Power.FromWatts(gpuPower[k]), Energy.FromJoules(counter[k]), 90, 40000, 60, Provenance.Counter));
+            samples.Add(new SampleRecord(gpu, t, Power.FromWatts(gpuPower[k]), Core.Units.Energy.FromJoules(counter[k]), 90, 40000, 60, Provenance.Counter));
             samples.Add(new SampleRecord(cpu, t, Power.FromWatts(50), null, 25, null, null, Provenance.Sampled));
             samples.Add(new SampleRecord(ram, t, Power.FromWatts(6), null, null, 16384, null, Provenance.Model));
         }
 
         store.AppendSamples(run, samples);
-        store.AddEpoch(run, new EpochRecord(1, T0, T0.AddSeconds(10), Energy.FromJoules(3560), Provenance.Counter, 1000));
-        store.AddEpoch(run, new EpochRecord(2, T0.AddSeconds(10), T0.AddSeconds(20), Energy.FromJoules(4760), Provenance.Counter, 1000));
+        store.AddEpoch(run, new EpochRecord(1, T0, T0.AddSeconds(10), Core.Units.Energy.FromJoules(3560), Provenance.Counter, 1000));
+        store.AddEpoch(run, new EpochRecord(2, T0.AddSeconds(10), T0.AddSeconds(20), Core.Units.Energy.FromJoules(4760), Provenance.Counter, 1000));
         store.FinishRun(run, RunStatus.Completed, T0.AddSeconds(20), exitCode: 0);
         return run;
     }
