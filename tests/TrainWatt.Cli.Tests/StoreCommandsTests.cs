@@ -96,7 +96,7 @@ public class StoreCommandsTests : IDisposable
         Assert.Equal(0, code);
         using var json = JsonDocument.Parse(stdout);
         Assert.Equal(RunJson.FormatVersion, json.RootElement.GetProperty("format_version").GetInt32());
-        Assert.Equal(9, json.RootElement.GetProperty("samples").GetArrayLength()); // 3 devices x 3 samples
+        Assert.Equal(15, json.RootElement.GetProperty("samples").GetArrayLength()); // 3 devices x 5 samples
         Assert.Equal(2, json.RootElement.GetProperty("epochs").GetArrayLength());
         Assert.Equal(8320.0, json.RootElement.GetProperty("energy_j").GetDouble(), 9);
         Assert.Equal("counter", json.RootElement.GetProperty("devices")[0].GetProperty("energy_provenance").GetString());

@@ -89,6 +89,27 @@ public class SqliteRunStoreTests : IDisposable
     }
 
     [Fact]
+    public void Should_Leave_Gaps_Longer_Than_Five_Seconds_Out_Of_Sampled_Energy_As_Core_Accounting_Does()
+    {
+        using var store = Open();
+        long run = store.CreateRun(new NewRun("measure", T0));
+        long device = store.RegisterDevice(run, new DeviceRegistration("gpu:0", "gpu", null, Provenance.Sampled));
+        store.AppendSamples(run,
+        [
+            new SampleRecord(device, T0, Power.FromWatts(100), null, null, null, null, Provenance.Sampled),
+            new SampleRecord(device, T0.AddSeconds(1), Power.FromWatts(100), null, null, null, null, Provenance.Sampled),
+            new SampleRecord(device, T0.AddSeconds(10), Power.FromWatts(100), null, null, null, null, Provenance.Sampled),
+        ]);
+
+        var energy = Assert.Single(store.GetRun(run)!.Energy);
+
+        // Hand derivation: only the 1 s interval is integrated (100 J); the 9 s interval exceeds Core's 5 s gap threshold.
+        Assert.Equal(100.0, energy.Energy!.Value.Joules, 9);
+        Assert.Equal(TimeSpan.FromSeconds(9), energy.ExcludedDuration);
+        Assert.Equal(TimeSpan.FromSeconds(9), energy.MaxGap);
+    }
+
+    [Fact]
     public void Should_Append_Many_Batches_In_Order()
     {
         using var store = Open();
