@@ -205,6 +205,27 @@ public class StoreCommandsTests : IDisposable
     }
 
     [Fact]
+    public void Should_Refuse_A_Store_Written_By_A_Newer_TrainWatt()
+    {
+        CliHarness.Run("runs", "list", "--db", Db);
+        using (var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Db};Pooling=False"))
+        {
+            connection.Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = "INSERT INTO schema_version (version, description, applied_at) VALUES (99, 'from the future', '2030-01-01')";
+            command.ExecuteNonQuery();
+        }
+
+        var (code, stdout, stderr) = CliHarness.Run("runs", "list", "--db", Db);
+
+        Assert.Equal(73, code);
+        Assert.Equal("", stdout);
+        Assert.Contains("has schema version 99", stderr);
+        Assert.Contains("upgrade TrainWatt", stderr);
+        Assert.DoesNotContain("   at ", stderr);
+    }
+
+    [Fact]
     public void Should_Report_A_Missing_Import_File()
     {
         var (code, _, stderr) = CliHarness.Run("import", "nvidia-smi", _temp.File("nope.csv"), "--db", Db);

@@ -135,6 +135,46 @@ public class SqliteRunStoreTests : IDisposable
     }
 
     [Fact]
+    public void Should_Keep_Every_Sample_When_Several_Writers_Append_At_Once()
+    {
+        // Given: four store instances (as four measure processes would have) on one file, each with its own run.
+        string path = _temp.File("store.db");
+        using (Open())
+        {
+        }
+
+        // When: each appends 20 batches of 100 samples concurrently.
+        var runIds = new long[4];
+        Parallel.For(0, 4, new ParallelOptions { MaxDegreeOfParallelism = 4 }, w =>
+        {
+            using var store = SqliteRunStore.Open(path, new SqliteStoreOptions { Time = _time, Liveness = _liveness });
+            long run = store.CreateRun(new NewRun("measure", T0, Tags: new Dictionary<string, string> { ["writer"] = w.ToString(System.Globalization.CultureInfo.InvariantCulture) }));
+            long device = store.RegisterDevice(run, new DeviceRegistration("gpu:0", "gpu", null, Provenance.Sampled));
+            for (int batch = 0; batch < 20; batch++)
+            {
+                store.AppendSamples(run, Enumerable.Range(0, 100)
+                    .Select(i => new SampleRecord(device, T0.AddSeconds((batch * 100) + i), Power.FromWatts(w), null, null, null, null, Provenance.Sampled))
+                    .ToList());
+            }
+
+            store.FinishRun(run, RunStatus.Completed, T0.AddSeconds(2000), 0);
+            runIds[w] = run;
+        });
+
+        // Then: 4 runs of 2000 samples each, each holding only its own writer's samples.
+        using var reader = Open();
+        Assert.Equal(4, reader.ListRuns().Count);
+        for (int w = 0; w < 4; w++)
+        {
+            var details = reader.GetRun(runIds[w])!;
+            Assert.Equal(2000, details.Run.SampleCount);
+            Assert.All(reader.ReadSamples(runIds[w]), s => Assert.Equal(w, s.Power!.Value.Watts));
+        }
+
+        Assert.Equal("ok", reader.CheckIntegrity());
+    }
+
+    [Fact]
     public void Should_Read_A_Running_Run_As_Incomplete_When_Its_Process_Is_Gone()
     {
         using var store = Open();
