@@ -107,6 +107,8 @@ public sealed class SqliteRunStore : IRunStore
         8 or 14 or 3 or 10 => new StoreException(location, $"Cannot open the TrainWatt store {location} for writing: {e.Message}. {fix}", e),
         // SQLITE_NOTADB, SQLITE_CORRUPT
         26 or 11 => new StoreException(location, $"{location} is not a usable SQLite database ({e.Message}). {fix}", e),
+        // SQLITE_FULL
+        13 => new StoreException(location, $"The disk holding the store {location} is full ({e.Message}); the last write was not stored. Free some space, or use a store on another disk with --db PATH.", e),
         // SQLITE_BUSY, SQLITE_LOCKED
         5 or 6 => new StoreException(location, $"The store {location} is locked by another process for too long ({e.Message}). Retry, or use another store with --db PATH.", e),
         _ => new StoreException(location, $"The store {location} failed: {e.Message}.", e),
