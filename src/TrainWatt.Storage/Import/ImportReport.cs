@@ -7,8 +7,14 @@ namespace TrainWatt.Storage.Import;
 /// <param name="Skipped">Source keys already in the store and left as they were (re-import without replace).</param>
 /// <param name="Replaced">Source keys already in the store whose old run was deleted and imported again.</param>
 /// <param name="Failed">Inputs that gave no run: one fatal fault each, naming the file and the fix.</param>
+/// <param name="Warnings">Inputs that were left unused without being errors (a process trace no GPU trace pairs with).</param>
 public sealed record ImportReport(
     IReadOnlyList<ImportedRun> Imported,
     IReadOnlyList<string> Skipped,
     IReadOnlyList<string> Replaced,
-    IReadOnlyList<TraceFault> Failed);
+    IReadOnlyList<TraceFault> Failed,
+    IReadOnlyList<TraceFault>? Warnings = null)
+{
+    /// <summary><see cref="Warnings"/>, never null.</summary>
+    public IReadOnlyList<TraceFault> AllWarnings => Warnings ?? [];
+}
