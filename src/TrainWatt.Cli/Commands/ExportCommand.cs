@@ -87,7 +87,7 @@ internal static class ExportCommand
                     if (chosen == ExportFormat.Json)
                     {
                         target.Writer.Flush();
-                        RunExporter.WriteJson(target.Stream, details, store.ReadSamples(details.Run.Id));
+                        RunExporter.WriteJson(target.Stream, details, store.EnumerateSamples(details.Run.Id));
                     }
                     else if (parse.GetValue(table) == "epochs")
                     {
@@ -95,7 +95,7 @@ internal static class ExportCommand
                     }
                     else
                     {
-                        RunExporter.WriteSamplesCsv(target.Writer, details, store.ReadSamples(details.Run.Id));
+                        RunExporter.WriteSamplesCsv(target.Writer, details, store.EnumerateSamples(details.Run.Id));
                     }
 
                     return (int)ExitCode.Success;

@@ -249,11 +249,13 @@ public sealed class SqliteRunStore : IRunStore
         }
 
         var devices = QueryDevices(runId);
-        var energies = devices.Select(d => DeviceEnergyCalculator.Compute(d, ReadSamples(runId, d.Id))).ToList();
+        var energies = devices.Select(d => DeviceEnergyCalculator.Compute(d, EnumerateSamples(runId, d.Id))).ToList();
         return new RunDetails(run, devices, energies, QueryEpochs(runId), QueryAnnotations(runId));
     }
 
-    public IReadOnlyList<SampleRecord> ReadSamples(long runId, long? deviceId = null)
+    public IReadOnlyList<SampleRecord> ReadSamples(long runId, long? deviceId = null) => EnumerateSamples(runId, deviceId).ToList();
+
+    public IEnumerable<SampleRecord> EnumerateSamples(long runId, long? deviceId = null)
     {
         using var command = Command(null, $"""
             SELECT s.device_id, s.t, s.power_w, s.energy_j, s.utilization_pct, s.memory_mib, s.temperature_c, s.provenance, s.source_line
@@ -267,11 +269,10 @@ public sealed class SqliteRunStore : IRunStore
             command.Parameters.AddWithValue("$device", id);
         }
 
-        var samples = new List<SampleRecord>();
         using var reader = command.ExecuteReader();
         while (reader.Read())
         {
-            samples.Add(new SampleRecord(
+            yield return new SampleRecord(
                 reader.GetInt64(0),
                 FromSeconds(reader.GetDouble(1)),
                 reader.IsDBNull(2) ? null : Power.FromWatts(reader.GetDouble(2)),
@@ -280,10 +281,8 @@ public sealed class SqliteRunStore : IRunStore
                 NullableDouble(reader, 5),
                 NullableDouble(reader, 6),
                 ParseProvenance(reader.GetString(7)),
-                reader.IsDBNull(8) ? null : reader.GetInt32(8)));
+                reader.IsDBNull(8) ? null : reader.GetInt32(8));
         }
-
-        return samples;
     }
 
     /// <summary>Runs <c>PRAGMA integrity_check</c>; returns "ok" for a healthy file, else SQLite's list of problems.</summary>
