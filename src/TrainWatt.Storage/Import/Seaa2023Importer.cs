@@ -58,7 +58,8 @@ public sealed class Seaa2023Importer(IRunStore store)
             }
         }
 
-        var pairs = Discover(tracesRoot, failed);
+        var warnings = new List<TraceFault>();
+        var pairs = Discover(tracesRoot, failed, warnings);
         if (pairs.Count == 0 && failed.Count == 0)
         {
             failed.Add(new TraceFault(FaultKind.Fatal, directory, 0, "holds no gpu-power-*.csv[.gz] traces; give the seaa2023 data folder (the one holding traces/ENV/MODEL/)."));
@@ -80,35 +81,33 @@ public sealed class Seaa2023Importer(IRunStore store)
         }
 
         var imported = new List<ImportedRun>();
-        var parsed = todo
-            .AsParallel()
-            .AsOrdered()
-            .WithDegreeOfParallelism(Math.Max(1, Environment.ProcessorCount))
-            .Select(item => (item.Pair, item.Old, Gpu: NvidiaSmiCsv.ReadFile(item.Pair.GpuFile), Process: item.Pair.ProcessFile is null ? null : ProcessTraceCsv.ReadFile(item.Pair.ProcessFile)));
-
-        foreach (var (pair, old, gpu, process) in parsed)
-        {
-            var prepared = Prepare(pair, gpu, process, table);
-            if (prepared is null)
+        ParseWritePipeline.Run(
+            todo,
+            item => (Gpu: NvidiaSmiCsv.ReadFile(item.Pair.GpuFile), Process: item.Pair.ProcessFile is null ? null : ProcessTraceCsv.ReadFile(item.Pair.ProcessFile)),
+            (item, traces) =>
             {
-                failed.Add(gpu.Faults.FirstOrDefault(f => f.Kind == FaultKind.Fatal)
-                    ?? new TraceFault(FaultKind.Fatal, pair.GpuFile, 0, "has no GPU samples."));
-                continue;
-            }
+                var (pair, old) = item;
+                var prepared = Prepare(pair, traces.Gpu, traces.Process, table);
+                if (prepared is null)
+                {
+                    failed.Add(traces.Gpu.Faults.FirstOrDefault(f => f.Kind == FaultKind.Fatal)
+                        ?? new TraceFault(FaultKind.Fatal, pair.GpuFile, 0, "has no GPU samples."));
+                    return;
+                }
 
-            if (old is { } oldId)
-            {
-                store.DeleteRun(oldId);
-                replaced.Add(pair.SourceKey);
-            }
+                if (old is { } oldId)
+                {
+                    store.DeleteRun(oldId);
+                    replaced.Add(pair.SourceKey);
+                }
 
-            var (run, ended, devices, annotations) = prepared.Value;
-            long id = store.WriteRun(run, ended, devices, annotations);
-            imported.Add(new ImportedRun(id, pair.SourceKey, run.Status, devices.Sum(d => (long)d.Samples.Count), annotations.Select(a => a.Kind).Distinct().ToList()));
-        }
+                var (run, ended, devices, annotations) = prepared.Value;
+                long id = store.WriteRun(run, ended, devices, annotations);
+                imported.Add(new ImportedRun(id, pair.SourceKey, run.Status, devices.Sum(d => (long)d.Samples.Count), annotations.Select(a => a.Kind).Distinct().ToList()));
+            });
 
-        failed.AddRange(tableFaults);
-        return new ImportReport(imported, skipped, replaced, failed);
+        warnings.AddRange(tableFaults);
+        return new ImportReport(imported, skipped, replaced, failed, warnings);
     }
 
     private static (NewRun Run, DateTimeOffset Ended, List<DeviceData> Devices, List<AnnotationRecord> Annotations)? Prepare(
@@ -240,7 +239,7 @@ public sealed class Seaa2023Importer(IRunStore store)
     }
 
     /// <summary>Finds GPU traces under <paramref name="root"/> and pairs each with the nearest process trace of its folder.</summary>
-    internal static List<SeaaPair> Discover(string root, List<TraceFault> failed)
+    internal static List<SeaaPair> Discover(string root, List<TraceFault> failed, List<TraceFault>? warnings = null)
     {
         var pairs = new List<SeaaPair>();
         var folders = Directory.EnumerateFiles(root, GpuPrefix + "*.csv*", SearchOption.AllDirectories)
@@ -295,6 +294,15 @@ public sealed class Seaa2023Importer(IRunStore store)
                     runIndex,
                     gpuFile,
                     best >= 0 ? processes[best].File : null));
+            }
+
+            for (int i = 0; i < processes.Count; i++)
+            {
+                if (!used[i])
+                {
+                    warnings?.Add(new TraceFault(FaultKind.Fatal, processes[i].File, 0,
+                        $"no GPU trace (gpu-power-*.csv) of this folder starts within {PairingTolerance.TotalSeconds:0} s of this process trace; it is not imported."));
+                }
             }
         }
 
