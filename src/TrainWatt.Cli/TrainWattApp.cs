@@ -30,7 +30,6 @@ public static class TrainWattApp
         yield return CarbonCommand.Create(context);
         yield return FlopsCommand.Create(context);
         yield return DoctorCommand.Create(context);
-        yield return EnergyCommand.Create(context);
         yield return ProjectCommand.Create(context);
         yield return SimulateCommand.Create(context);
         yield return EvaluateCommand.Create(context);
@@ -41,6 +40,22 @@ public static class TrainWattApp
     {
         var root = Build(context);
         var parse = root.Parse(args);
+        if (parse.Errors.Count > 0 && !args.Contains("--help") && !args.Contains("-h"))
+        {
+            // Usage errors get sysexits' EX_USAGE (64), not System.CommandLine's default 1, so that scripts can tell
+            // a typo from a failed measurement or a wrapped command's own exit code.
+            foreach (var error in parse.Errors)
+            {
+                context.Diagnostic(error.Message);
+            }
+
+            string path = string.Join(' ', parse.CommandResult.Command.Name == root.Name
+                ? ["trainwatt"]
+                : new[] { "trainwatt", parse.CommandResult.Command.Name });
+            context.Diagnostic($"Run '{path} --help' for usage.");
+            return (int)ExitCode.Usage;
+        }
+
         return parse.Invoke(new InvocationConfiguration
         {
             Output = context.Out.Profile.Out.Writer,
