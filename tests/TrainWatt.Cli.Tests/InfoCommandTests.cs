@@ -26,11 +26,11 @@ public class UsageErrorTests
     public void Should_Exit_64_And_Name_The_Bad_Option()
     {
         // sysexits.h EX_USAGE = 64 (ExitCode.Usage).
-        var (code, stdout, stderr) = CliHarness.Run("energy", "--no-such-option", "x.csv");
+        var (code, stdout, stderr) = CliHarness.Run("doctor", "--no-such-option");
         Assert.Equal(64, code);
         Assert.Equal(string.Empty, stdout);
         Assert.Contains("--no-such-option", stderr);
-        Assert.Contains("Run 'trainwatt energy --help' for usage.", stderr);
+        Assert.Contains("Run 'trainwatt doctor --help' for usage.", stderr);
     }
 
     [Fact]
