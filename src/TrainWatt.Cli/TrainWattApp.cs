@@ -25,6 +25,7 @@ public static class TrainWattApp
         yield return GpusCommand.Create(context);
         yield return CarbonCommand.Create(context);
         yield return AnalyzeCommand.Create(context);
+        yield return RecommendCommand.Create(context);
     }
 
     /// <summary>Parses and runs; returns the process exit code.</summary>
