@@ -59,6 +59,7 @@ public sealed class EnergySampler : IAsyncDisposable
     private DateTimeOffset _startedAt;
     private TimeSpan _lastElapsed;
     private long _readings;
+    private long _readingsAtLastEnd = -1;
     private bool _sinkFailed;
     private bool _started;
     private bool _stopped;
@@ -155,9 +156,13 @@ public sealed class EnergySampler : IAsyncDisposable
             }
 
             _started = true;
-            _startTimestamp = _time.GetTimestamp();
             _startedAt = _time.GetUtcNow();
-            ReadAllLocked();
+
+            // The first reading defines elapsed zero: the origin is the midpoint of that reading.
+            long before = _time.GetTimestamp();
+            _startTimestamp = before;
+            ReadAllLocked(atZero: true);
+            _startTimestamp = before + ((_time.GetTimestamp() - before) / 2);
         }
 
         if (runLoop)
@@ -196,7 +201,11 @@ public sealed class EnergySampler : IAsyncDisposable
                 return;
             }
 
-            ReadAllLocked();
+            if (_readings != _readingsAtLastEnd)
+            {
+                ReadAllLocked(); // a start right after an end (same output line) shares the end's reading: no gap
+            }
+
             _explicitStartSeen |= !tentative;
             _openEpoch = number;
             _totalEpochs = total ?? _totalEpochs;
@@ -229,6 +238,7 @@ public sealed class EnergySampler : IAsyncDisposable
             _totalEpochs = total ?? _totalEpochs;
             var epoch = new MeasuredEpoch(number, _boundaryAt, _lastElapsed, energies, samples, _totalEpochs, atExit);
             _epochs.Add(epoch);
+            _readingsAtLastEnd = _readings;
             _openEpoch = null;
             SetBoundaryLocked();
             CallSink(static (sink, e) => sink.RecordEpoch(e), epoch);
@@ -340,7 +350,7 @@ public sealed class EnergySampler : IAsyncDisposable
         Array.Copy(_energyJ, _boundaryJ, _energyJ.Length);
     }
 
-    private void ReadAllLocked()
+    private void ReadAllLocked(bool atZero = false)
     {
         for (int m = 0; m < _meters.Length; m++)
         {
@@ -364,7 +374,7 @@ public sealed class EnergySampler : IAsyncDisposable
             }
 
             var after = _time.GetElapsedTime(_startTimestamp);
-            var elapsed = before + ((after - before) / 2);
+            var elapsed = atZero ? TimeSpan.Zero : before + ((after - before) / 2);
             if (elapsed > _lastElapsed)
             {
                 _lastElapsed = elapsed;
