@@ -22,6 +22,7 @@ public static class TrainWattApp
     private static IEnumerable<Command> Commands(CliContext context)
     {
         yield return VersionInfoCommand.Create(context);
+        yield return MeasureCommand.Create(context);
         yield return ImportCommand.Create(context);
         yield return RunsCommand.Create(context);
         yield return ExportCommand.Create(context);

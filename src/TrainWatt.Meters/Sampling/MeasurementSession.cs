@@ -27,6 +27,7 @@ public sealed class MeasurementSession
     private readonly TextWriter _stderr;
     private readonly Action<string> _diagnostic;
     private readonly Action<SamplerSnapshot>? _progress;
+    private readonly Action<int>? _childStarted;
 
     /// <param name="meters">Meters to read (already opened).</param>
     /// <param name="sink">Where the run is recorded.</param>
@@ -35,6 +36,7 @@ public sealed class MeasurementSession
     /// <param name="stderr">Where the command's stderr goes on to.</param>
     /// <param name="diagnostic">One-line diagnostics from TrainWatt (prefix them when printing).</param>
     /// <param name="progress">Called every <see cref="MeasurementRequest.ProgressInterval"/> with the live state.</param>
+    /// <param name="childStarted">Called with the command's process id right after it starts (to attach a process meter).</param>
     public MeasurementSession(
         IReadOnlyList<IMeter> meters,
         IMeasurementSink sink,
@@ -42,7 +44,8 @@ public sealed class MeasurementSession
         TextWriter stdout,
         TextWriter stderr,
         Action<string> diagnostic,
-        Action<SamplerSnapshot>? progress = null)
+        Action<SamplerSnapshot>? progress = null,
+        Action<int>? childStarted = null)
     {
         _meters = meters;
         _sink = sink;
@@ -51,6 +54,7 @@ public sealed class MeasurementSession
         _stderr = stderr;
         _diagnostic = diagnostic;
         _progress = progress;
+        _childStarted = childStarted;
     }
 
     /// <summary>Measures the idle machine for <paramref name="duration"/>: mean power per channel (null where a channel gave nothing).</summary>
@@ -155,6 +159,7 @@ public sealed class MeasurementSession
         int exitCode;
         using (child)
         {
+            _childStarted?.Invoke(child.Id);
             int interrupts = 0;
             void Forward(PosixSignalContext context)
             {
