@@ -156,20 +156,41 @@ public sealed class EnergySampler : IAsyncDisposable
             }
 
             _started = true;
-            _startedAt = _time.GetUtcNow();
 
-            // The first reading defines elapsed zero: the origin is the midpoint of that reading.
+            // A first, unused read warms every meter up (JIT, P/Invoke stubs, file handles), so that the timed
+            // readings below take microseconds and their midpoint is when the hardware was really read.
+            PrimeMetersLocked();
+
+            // The first reading defines elapsed zero: the origin is the midpoint of that reading, and the wall-clock
+            // start is taken at the same instant.
             long before = _time.GetTimestamp();
             _startTimestamp = before;
             ReadAllLocked(atZero: true);
-            _startTimestamp = before + ((_time.GetTimestamp() - before) / 2);
+            long after = _time.GetTimestamp();
+            _startTimestamp = before + ((after - before) / 2);
+            _startedAt = _time.GetUtcNow() - _time.GetElapsedTime(_startTimestamp, after);
+            for (int i = 0; i < _buffered; i++)
+            {
+                _buffer[i] = _buffer[i] with { Timestamp = _startedAt + _buffer[i].Elapsed };
+            }
         }
 
         if (runLoop)
         {
-            _cancel = new CancellationTokenSource();
-            _loop = LoopAsync(_cancel.Token);
+            StartLoop();
         }
+    }
+
+    /// <summary>Starts the interval loop after <c>Start(runLoop: false)</c> (e.g. once the sink knows the run).</summary>
+    public void StartLoop()
+    {
+        if (!_started || _loop is not null)
+        {
+            throw new InvalidOperationException("StartLoop needs a started sampler without a running loop.");
+        }
+
+        _cancel = new CancellationTokenSource();
+        _loop = LoopAsync(_cancel.Token);
     }
 
     /// <summary>Takes one reading now (the loop calls this every interval).</summary>
@@ -339,6 +360,22 @@ public sealed class EnergySampler : IAsyncDisposable
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             // StopAsync cancels the loop; the final reading is taken there.
+        }
+    }
+
+    private void PrimeMetersLocked()
+    {
+        for (int m = 0; m < _meters.Length; m++)
+        {
+            try
+            {
+                _meters[m].Read();
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                _meterFailed[m] = true;
+                Note($"meter {_meters[m].Name} failed on its first reading and is not used: {ex.Message}");
+            }
         }
     }
 

@@ -100,9 +100,12 @@ public sealed class MeasurementSession
         var splitOut = new OutputLineSplitter();
         var splitErr = new OutputLineSplitter();
 
+        // First reading, then the run (so it starts at that reading's instant), then the interval loop.
+        sampler.Start(runLoop: false);
         string runId = _sink.BeginRun(new MeasurementRunInfo(
-            _time.GetUtcNow(), [request.Command, .. request.Arguments], request.Tags, sampler.Channels,
+            sampler.StartedAt, [request.Command, .. request.Arguments], request.Tags, sampler.Channels,
             request.Sampling.Interval, idle, idle is null ? TimeSpan.Zero : request.Idle, request.TotalEpochs));
+        sampler.StartLoop();
 
         void Handle(IReadOnlyList<DetectorEvent> events)
         {
@@ -143,7 +146,6 @@ public sealed class MeasurementSession
             ["TRAINWATT_RUN_ID"] = runId,
         };
 
-        sampler.Start();
         WrappedProcess child;
         try
         {

@@ -148,9 +148,9 @@ public class EnergySamplerTests
     [Fact]
     public async Task Should_Keep_Measuring_Other_Meters_When_One_Disappears_And_Say_So()
     {
-        // Given: meter A throws on its 4th read (at 0.3 s), meter B keeps working
+        // Given: meter A throws on its 5th read (the priming read, the start reading, 0.1 s, 0.2 s, then 0.3 s), meter B keeps working
         var time = new FakeTimeProvider();
-        var failing = new FakeMeter(time, new FakeChannel("gpu:0", Provenance.Sampled, LinearPower)) { ThrowOnRead = 3 };
+        var failing = new FakeMeter(time, new FakeChannel("gpu:0", Provenance.Sampled, LinearPower)) { ThrowOnRead = 4 };
         var healthy = new FakeMeter(time, new FakeChannel("gpu:1", Provenance.Sampled, LinearPower));
         var reported = new List<string>();
         var sampler = new EnergySampler([failing, healthy], time, TenHertz, report: reported.Add);
