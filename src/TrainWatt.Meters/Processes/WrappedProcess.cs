@@ -97,8 +97,8 @@ public sealed class WrappedProcess : IDisposable
             throw new CommandStartException(fileName, ex.NativeErrorCode, ex.Message, ex);
         }
 
-        var outPump = Task.Run(() => PumpAsync(process.StandardOutput.BaseStream, stdout, onChunk, fromStderr: false));
-        var errPump = Task.Run(() => PumpAsync(process.StandardError.BaseStream, stderr, onChunk, fromStderr: true));
+        var outPump = StartPump(process.StandardOutput.BaseStream, stdout, onChunk, fromStderr: false);
+        var errPump = StartPump(process.StandardError.BaseStream, stderr, onChunk, fromStderr: true);
         return new WrappedProcess(process, outPump, errPump);
     }
 
@@ -113,7 +113,7 @@ public sealed class WrappedProcess : IDisposable
         await Task.WhenAny(pumps, Task.Delay(drainTimeout, cancellationToken)).ConfigureAwait(false);
         if (pumps.IsFaulted)
         {
-            await pumps.ConfigureAwait(false); // surfaces a failed pass-through (our stdout closed) to the caller
+            await pumps.ConfigureAwait(false); // a bug in a chunk handler: surface it rather than lose it
         }
 
         return _process.ExitCode;
@@ -138,20 +138,61 @@ public sealed class WrappedProcess : IDisposable
 
     public void Dispose() => _process.Dispose();
 
-    private static async Task PumpAsync(Stream source, TextWriter target, ChunkHandler onChunk, bool fromStderr)
+    /// <summary>
+    /// Each stream is read by its own thread with blocking reads: an epoch line is timed when it arrives, not when a
+    /// busy thread pool gets round to it.
+    /// </summary>
+    private static Task StartPump(Stream source, TextWriter target, ChunkHandler onChunk, bool fromStderr)
+    {
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var thread = new Thread(() =>
+        {
+            try
+            {
+                Pump(source, target, onChunk, fromStderr);
+                done.SetResult();
+            }
+            catch (Exception ex)
+            {
+                done.SetException(ex); // observed by WaitForExitAsync
+            }
+        })
+        {
+            IsBackground = true,
+            Name = fromStderr ? "trainwatt stderr pump" : "trainwatt stdout pump",
+        };
+        thread.Start();
+        return done.Task;
+    }
+
+    private static void Pump(Stream source, TextWriter target, ChunkHandler onChunk, bool fromStderr)
     {
         var decoder = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: false).GetDecoder();
         byte[] bytes = new byte[16 * 1024];
         char[] chars = new char[(16 * 1024) + 4];
+        bool passThrough = true;
         while (true)
         {
-            int read = await source.ReadAsync(bytes).ConfigureAwait(false);
+            int read = source.Read(bytes);
             bool end = read == 0;
             int decoded = decoder.GetChars(bytes, 0, read, chars, 0, flush: end);
             if (decoded > 0)
             {
-                target.Write(chars, 0, decoded);
-                target.Flush();
+                if (passThrough)
+                {
+                    try
+                    {
+                        target.Write(chars, 0, decoded);
+                        target.Flush();
+                    }
+                    catch (IOException)
+                    {
+                        // Our own output is gone (a closed pipe, `| head`): keep draining and scanning the command's
+                        // output so it never blocks on a full pipe, and keep measuring.
+                        passThrough = false;
+                    }
+                }
+
                 onChunk(chars.AsSpan(0, decoded), fromStderr);
             }
 

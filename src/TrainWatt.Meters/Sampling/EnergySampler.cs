@@ -272,6 +272,11 @@ public sealed class EnergySampler : IAsyncDisposable
     {
         lock (_gate)
         {
+            if (!_started || _stopped)
+            {
+                return;
+            }
+
             var elapsed = Elapsed;
             CallSink((sink, m) => sink.RecordMetric(m.name, m.value, elapsed), (name, value));
         }
