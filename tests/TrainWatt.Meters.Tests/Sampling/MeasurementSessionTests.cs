@@ -68,10 +68,11 @@ public class MeasurementSessionTests
         var epochs = outcome.Summary.Epochs;
         Assert.Equal([1, 2, 3, 4, 5], epochs.Select(e => e.Number));
         Assert.Equal(5, outcome.Summary.TotalEpochs);
-        double origin = sink.Run!.StartedAt.ToUnixTimeMilliseconds() / 1000.0;
+        double origin = (sink.Run!.StartedAt - DateTimeOffset.UnixEpoch).TotalSeconds;
         for (int k = 0; k < 5; k++)
         {
             double start = origin + epochs[k].Start.TotalSeconds;
+            TestContext.Current.TestOutputHelper?.WriteLine($"epoch {k + 1}: start {(start - printed[k]) * 1000:F2} ms after its line");
             Assert.True(Math.Abs(start - printed[k]) <= 0.050, $"epoch {k + 1} starts {(start - printed[k]) * 1000:F1} ms from its line");
             if (k < 4)
             {
