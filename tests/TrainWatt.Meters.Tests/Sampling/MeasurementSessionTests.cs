@@ -80,8 +80,10 @@ public class MeasurementSessionTests
             }
         }
 
+        // The last epoch has no line after it: it ends when the command exits, i.e. after the child's last stamp
+        // (plus the interpreter's shutdown, which is not an output line and so has no 50 ms bound).
         double lastEnd = origin + epochs[4].End.TotalSeconds;
-        Assert.True(Math.Abs(lastEnd - printed[5]) <= 0.050, $"the last epoch ends {(lastEnd - printed[5]) * 1000:F1} ms from the exit");
+        Assert.InRange(lastEnd - printed[5], -0.005, 1.0);
         Assert.True(epochs[4].EndedAtExit);
         Assert.Equal(0, outcome.Summary.ExitCode);
         Assert.Equal("Epoch 1/5\nEpoch 2/5\nEpoch 3/5\nEpoch 4/5\nEpoch 5/5\n", stdout.ToString());
