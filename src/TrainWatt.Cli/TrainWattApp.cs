@@ -26,6 +26,10 @@ public static class TrainWattApp
         yield return CarbonCommand.Create(context);
         yield return AnalyzeCommand.Create(context);
         yield return RecommendCommand.Create(context);
+        yield return MeasureCommand.Create(context);
+        yield return ImportCommand.Create(context);
+        yield return RunsCommand.Create(context);
+        yield return ExportCommand.Create(context);
     }
 
     /// <summary>Parses and runs; returns the process exit code.</summary>
