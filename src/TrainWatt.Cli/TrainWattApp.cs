@@ -26,6 +26,7 @@ public static class TrainWattApp
         yield return CarbonCommand.Create(context);
         yield return AnalyzeCommand.Create(context);
         yield return RecommendCommand.Create(context);
+        yield return ReportCommand.Create(context);
         yield return MeasureCommand.Create(context);
         yield return ImportCommand.Create(context);
         yield return RunsCommand.Create(context);
