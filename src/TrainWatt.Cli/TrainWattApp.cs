@@ -27,6 +27,7 @@ public static class TrainWattApp
         yield return AnalyzeCommand.Create(context);
         yield return RecommendCommand.Create(context);
         yield return ReportCommand.Create(context);
+        yield return ExperimentCommand.Create(context);
         yield return MeasureCommand.Create(context);
         yield return ImportCommand.Create(context);
         yield return RunsCommand.Create(context);

@@ -155,6 +155,7 @@ public static class ReportPlots
         plot.XLabel($"{r.Cost.Name} ({r.Cost.Unit})");
         plot.YLabel(r.Score.Name);
         plot.ShowLegend(Alignment.LowerRight);
+        plot.Axes.Margins(horizontal: 0.2, vertical: 0.1);
         return plot.GetImageBytes(Width, Height + 100, ImageFormat.Png);
     }
 }

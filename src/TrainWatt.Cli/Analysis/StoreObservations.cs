@@ -10,6 +10,7 @@ namespace TrainWatt.Cli.Analysis;
 /// Turns stored runs into analysis observations: keys are the run's tags; energy is the sum over its devices; duration
 /// is start to end; samples seen is the sum over epochs when every epoch reports it; scores are the
 /// <c>##trainwatt metric name=value</c> lines stored as "metric" annotations (the last value of each name wins).
+/// Runs that are not completed, or whose command exited non-zero, are left out.
 /// </summary>
 internal static class StoreObservations
 {
@@ -18,7 +19,8 @@ internal static class StoreObservations
         var list = new List<Observation>();
         foreach (var run in store.ListRuns().Where(include))
         {
-            if (run.Status != RunStatus.Completed)
+            // Only runs that finished and whose command succeeded: an interrupted or failed training is not a sample.
+            if (run.Status != RunStatus.Completed || run.ExitCode is not (null or 0))
             {
                 continue;
             }
