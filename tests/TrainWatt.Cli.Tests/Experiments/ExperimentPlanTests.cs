@@ -1,0 +1,51 @@
+using TrainWatt.Analysis.Data;
+using TrainWatt.Cli.Experiments;
+using TrainWatt.Testing;
+
+namespace TrainWatt.Cli.Tests.Experiments;
+
+public sealed class ExperimentPlanTests
+{
+    private static ExperimentPlan Write(TempDirectory dir, string json)
+    {
+        string path = dir.File("plan.json");
+        File.WriteAllText(path, json);
+        return ExperimentPlan.Load(path);
+    }
+
+    [Fact]
+    public void Configurations_are_the_cartesian_product_and_the_schedule_a_seeded_permutation()
+    {
+        using var dir = new TempDirectory();
+        var plan = Write(dir, """{"name":"e","command":["train","--model","{model}","--batch={batch}"],"variables":{"model":["a","b","c"],"batch":[32,64]},"repetitions":3,"seed":5}""");
+
+        // Hand derivation: 3 models x 2 batches = 6 configurations; x 3 repetitions = 18 runs.
+        Assert.Equal(["model=a,batch=32", "model=a,batch=64", "model=b,batch=32", "model=b,batch=64", "model=c,batch=32", "model=c,batch=64"], plan.Configurations().Select(c => c.Label));
+        var schedule = plan.Schedule();
+        Assert.Equal(18, schedule.Count);
+        Assert.Equal(18, schedule.Select(p => (p.Configuration.Label, p.Repetition)).Distinct().Count());
+        Assert.Equal(Enumerable.Range(1, 18), schedule.Select(p => p.Position));
+        Assert.Equal(schedule.Select(p => (p.Configuration.Label, p.Repetition)), plan.Schedule().Select(p => (p.Configuration.Label, p.Repetition)));
+        var sorted = plan.Configurations().SelectMany(c => Enumerable.Range(1, 3).Select(r => (c.Label, r)));
+        Assert.NotEqual(sorted, schedule.Select(p => (p.Configuration.Label, p.Repetition)));
+        var other = (plan with { Seed = 6 }).Schedule().Select(p => (p.Configuration.Label, p.Repetition));
+        Assert.NotEqual(schedule.Select(p => (p.Configuration.Label, p.Repetition)), other);
+        Assert.Equal(["train", "--model", "b", "--batch=64"], plan.CommandFor(plan.Configurations()[3]));
+    }
+
+    [Theory]
+    [InlineData("""{"command":["x"]}""", "\"name\"")]
+    [InlineData("""{"name":"e"}""", "\"command\"")]
+    [InlineData("""{"name":"e","command":["x","{lr}"],"variables":{"model":["a"]}}""", "uses {lr} but \"variables\" has no \"lr\"")]
+    [InlineData("""{"name":"e","command":["x"],"repetitions":0}""", "\"repetitions\" must be an integer >= 1")]
+    [InlineData("""{"name":"e","command":["x"],"cooldown":"soon"}""", "\"cooldown\": \"soon\" is not a duration")]
+    [InlineData("""{"name":"e","command":["x"],"wait_until_idle":{}}""", "max_power_w")]
+    [InlineData("""{"name":"e", "command": [""", "not valid JSON")]
+    public void Bad_plans_are_rejected_with_the_file_and_the_fix(string json, string expected)
+    {
+        using var dir = new TempDirectory();
+        var error = Assert.Throws<AnalysisDataException>(() => Write(dir, json));
+        Assert.Contains(expected, error.Message, StringComparison.Ordinal);
+        Assert.Contains("plan.json", error.Message, StringComparison.Ordinal);
+    }
+}
