@@ -8,21 +8,58 @@ internal sealed class AnalysisInput
 {
     public Option<string?> Seaa2023 { get; } = new("--seaa2023") { Description = "Folder holding the SEAA 2023 runs.csv (keys: architecture, environment, gpu; energy = the authors' energy (MJ), GPU only)." };
 
+    public Option<string?> Runs { get; } = new("--runs") { Description = "Stored runs to analyse: all, or tag filters key=value[,key=value] (e.g. experiment=demo). Keys are the runs' tags; energy is the sum over devices; scores are their ##trainwatt metric lines." };
+
+    public Option<string?> Db { get; } = StoreLocation.CreateOption();
+
     public Option<string[]> Filter { get; } = new("--filter") { Description = "key=value filter on run keys, repeatable (same key: OR, different keys: AND), e.g. environment=Cloud.", AllowMultipleArgumentsPerToken = false };
 
     public void AddTo(Command command)
     {
         command.Options.Add(Seaa2023);
+        command.Options.Add(Runs);
         command.Options.Add(Filter);
+        if (!command.Options.Any(o => o.Name == Db.Name))
+        {
+            command.Options.Add(Db);
+        }
     }
 
     /// <summary>Loads and filters the runs; throws <see cref="AnalysisDataException"/> or <see cref="FormatException"/> with a user-facing message.</summary>
-    public IReadOnlyList<Observation> Load(ParseResult parse)
+    public IReadOnlyList<Observation> Load(ParseResult parse) => Load(parse, context: null);
+
+    /// <summary>Loads and filters the runs, from the store when --runs is given (needs <paramref name="context"/>).</summary>
+    public IReadOnlyList<Observation> Load(ParseResult parse, CliContext? context)
     {
         string? seaa = parse.GetValue(Seaa2023);
-        if (seaa is null)
+        string? stored = parse.GetValue(Runs);
+        if ((seaa is null) == (stored is null))
         {
-            throw new FormatException("Give the runs to analyse: --seaa2023 DIR (the SEAA 2023 data folder).");
+            throw new FormatException("Give the runs to analyse: either --seaa2023 DIR (the SEAA 2023 data folder) or --runs all|key=value,... (stored runs).");
+        }
+
+        if (stored is not null)
+        {
+            var tagFilter = stored.Trim().Equals("all", StringComparison.OrdinalIgnoreCase)
+                ? RunFilter.Parse([])
+                : RunFilter.Parse(stored.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+            IReadOnlyList<Observation> fromStore = [];
+            int code = StoreLocation.WithStore(context ?? throw new InvalidOperationException("--runs needs the CLI context"), parse.GetValue(Db), store =>
+            {
+                fromStore = Analysis.StoreObservations.Load(store, _ => true);
+                return 0;
+            });
+            if (code != 0)
+            {
+                throw new StoreUnavailableException();
+            }
+
+            if (fromStore.Count == 0)
+            {
+                throw new AnalysisDataException("The store has no completed runs with exit code 0; measure some with `trainwatt measure` or `trainwatt experiment run`.");
+            }
+
+            return RunFilter.Parse(parse.GetValue(Filter) ?? []).Apply(tagFilter.Apply(fromStore));
         }
 
         if (!Directory.Exists(seaa))
@@ -40,6 +77,11 @@ internal sealed class AnalysisInput
         try
         {
             return body();
+        }
+        catch (StoreUnavailableException)
+        {
+            // StoreLocation has already written the message.
+            return (int)ExitCode.CannotCreate;
         }
         catch (AnalysisDataException ex)
         {
@@ -61,5 +103,14 @@ internal sealed class AnalysisInput
             context.Diagnostic("error: " + ex.Message);
             return (int)ExitCode.NoPermission;
         }
+    }
+}
+
+/// <summary>The store could not be opened; the message has already been written to stderr.</summary>
+internal sealed class StoreUnavailableException : Exception
+{
+    public StoreUnavailableException()
+        : base("The run store could not be opened.")
+    {
     }
 }

@@ -29,7 +29,7 @@ internal static class AnalyzeCommand
 
         command.SetAction(parse => AnalysisInput.Guard(context, () =>
         {
-            var runs = input.Load(parse);
+            var runs = input.Load(parse, context);
             var keys = parse.GetValue(by)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
             var result = GroupAnalysis.Run(runs, keys, Metric.Parse(parse.GetValue(metric)!), new GroupAnalysisOptions(Seed: parse.GetValue(seed)));
             context.WriteData(parse.GetValue(json) ? GroupAnalysisJson.Write(result) : ToText(result));

@@ -33,7 +33,7 @@ internal static class RecommendCommand
 
         command.SetAction(parse => AnalysisInput.Guard(context, () =>
         {
-            var runs = input.Load(parse);
+            var runs = input.Load(parse, context);
             var keys = parse.GetValue(by)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
             var costMetric = Metric.Parse(parse.GetValue(cost)!);
             if (costMetric.Kind == MetricKind.Score)

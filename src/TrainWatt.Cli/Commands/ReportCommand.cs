@@ -24,17 +24,22 @@ internal static class ReportCommand
         var output = new Option<string>("--out") { Description = "Folder to write index.html and the PNG plots into.", Required = true };
         var metric = new Option<string>("--metric") { Description = "Score for the Pareto plot (default f1).", DefaultValueFactory = _ => "f1" };
         var maxLoss = new Option<double>("--max-loss") { Description = "Allowed absolute score loss for the recommendation shown.", DefaultValueFactory = _ => 0.02 };
-        var db = StoreLocation.CreateOption();
+        var db = input.Db;
         var command = new Command("report", "Write an HTML report with plots for a run, an experiment or the SEAA 2023 data.");
         command.Arguments.Add(runId);
         input.AddTo(command);
-        foreach (var option in new Option[] { experiment, output, metric, maxLoss, db })
+        foreach (var option in new Option[] { experiment, output, metric, maxLoss })
         {
             command.Options.Add(option);
         }
 
         command.SetAction(parse => AnalysisInput.Guard(context, () =>
         {
+            if (parse.GetValue(input.Runs) is not null)
+            {
+                throw new FormatException("report takes RUN_ID, --experiment NAME or --seaa2023 DIR; --runs is for analyze and recommend.");
+            }
+
             string outDir = parse.GetValue(output)!;
             long? id = parse.GetValue(runId);
             string? name = parse.GetValue(experiment);
@@ -47,7 +52,7 @@ internal static class ReportCommand
             var score = Metric.Parse(parse.GetValue(metric)!);
             if (parse.GetValue(input.Seaa2023) is not null)
             {
-                var report = Seaa(input.Load(parse), parse.GetValue(input.Seaa2023)!, score, parse.GetValue(maxLoss));
+                var report = Seaa(input.Load(parse, context), parse.GetValue(input.Seaa2023)!, score, parse.GetValue(maxLoss));
                 return Done(context, report.Write(outDir));
             }
 
@@ -110,7 +115,7 @@ internal static class ReportCommand
             report.AddHtml("Recommendation", HtmlReport.RecommendationTable(rec));
         }
 
-        var first = store.ListRuns().Where(r => r.Tags.TryGetValue("experiment", out var e) && e == name && r.Status == RunStatus.Completed).OrderBy(r => r.Id).First();
+        var first = store.ListRuns().Where(r => r.Tags.TryGetValue("experiment", out var e) && e == name && r.Status == RunStatus.Completed && r.ExitCode is null or 0).OrderBy(r => r.Id).First();
         AddRunPlots(report, store, store.GetRun(first.Id)!, $"Run {first.Id} ({first.Tags.GetValueOrDefault("config")}): ");
         return report;
     }

@@ -117,7 +117,18 @@ public sealed class ExperimentEndToEndTests
         (statusCode, status, _) = CliHarness.Run("experiment", "status", plan, "--db", db);
         Assert.Contains("done 9/9 (complete)", status, StringComparison.Ordinal);
 
-        // Nine good runs carry their tags and f1 metric; the report has its plots embedded.
+        // Nine good runs carry their tags and f1 metric: analyze --runs sees three groups of three.
+        var (analyzeCode, analyzeJson, analyzeErr) = CliHarness.Run("analyze", "--runs", "experiment=accept", "--db", db, "--by", "model", "--metric", "f1", "--json");
+        Assert.True(analyzeCode == 0, analyzeErr);
+        using (var doc = JsonDocument.Parse(analyzeJson))
+        {
+            var groups = doc.RootElement.GetProperty("groups").EnumerateArray().ToArray();
+            Assert.Equal(["large", "medium", "small"], groups.Select(g => g.GetProperty("key").GetProperty("model").GetString()));
+            Assert.All(groups, g => Assert.Equal(3, g.GetProperty("n").GetInt32()));
+            Assert.Equal(0.98, groups[0].GetProperty("median").GetDouble()); // the script prints f1=0.980 for large
+        }
+
+        // The report has its plots embedded.
         string outDir = dir.File("report");
         var (reportCode, reportOut, reportErr) = CliHarness.Run("report", "--experiment", "accept", "--db", db, "--out", outDir);
         Assert.True(reportCode == 0, reportErr);
