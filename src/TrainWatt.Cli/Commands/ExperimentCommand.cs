@@ -24,7 +24,7 @@ internal static class ExperimentCommand
 
     private static Command RunCommand(CliContext context)
     {
-        var plan = new Argument<string>("plan") { Description = "Plan file (JSON): name, command with {variables}, variables, repetitions, seed, warmup, cooldown, wait_until_idle, interval, meters." };
+        var plan = new Argument<string>("plan") { Description = "Plan file (JSON or YAML): name, command with {variables}, variables, repetitions, seed, warmup, cooldown, wait_until_idle, interval, meters." };
         var db = StoreLocation.CreateOption();
         var run = new Command("run", "Run every pending run of the plan in its seeded shuffled order; runs already done are skipped.");
         run.Arguments.Add(plan);
@@ -69,7 +69,7 @@ internal static class ExperimentCommand
 
     private static Command StatusCommand(CliContext context)
     {
-        var plan = new Argument<string>("plan") { Description = "Plan file (JSON)." };
+        var plan = new Argument<string>("plan") { Description = "Plan file (JSON or YAML)." };
         var db = StoreLocation.CreateOption();
         var status = new Command("status", "Show how many runs of each configuration are done.");
         status.Arguments.Add(plan);

@@ -16,7 +16,7 @@ internal sealed record PlannedRun(int Position, ExperimentConfiguration Configur
 internal sealed record IdleWait(double MaxPowerWatts, TimeSpan Timeout);
 
 /// <summary>
-/// An experiment plan (JSON):
+/// An experiment plan (JSON, or the same keys in YAML: see <see cref="YamlSubset"/>):
 /// <code>
 /// {"name": "demo",
 ///  "command": ["python3", "train.py", "--model", "{model}", "--batch", "{batch}"],
@@ -84,15 +84,23 @@ internal sealed record ExperimentPlan(
         }
 
         string extension = Path.GetExtension(path).ToLowerInvariant();
+        string text = File.ReadAllText(path);
         if (extension is ".yaml" or ".yml")
         {
-            throw new AnalysisDataException($"{path}: YAML plans are not supported by this build yet; write the same keys as JSON (see `trainwatt experiment run --help`).");
+            try
+            {
+                text = YamlSubset.Parse(text, path)?.ToJsonString() ?? "null";
+            }
+            catch (FormatException ex)
+            {
+                throw new AnalysisDataException(ex.Message, ex);
+            }
         }
 
         JsonDocument doc;
         try
         {
-            doc = JsonDocument.Parse(File.ReadAllText(path), new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
+            doc = JsonDocument.Parse(text, new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
         }
         catch (JsonException ex)
         {

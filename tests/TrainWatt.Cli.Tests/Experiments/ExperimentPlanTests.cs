@@ -33,6 +33,47 @@ public sealed class ExperimentPlanTests
         Assert.Equal(["train", "--model", "b", "--batch=64"], plan.CommandFor(plan.Configurations()[3]));
     }
 
+    [Fact]
+    public void A_yaml_plan_reads_as_its_json_twin()
+    {
+        using var dir = new TempDirectory();
+        var json = Write(dir, """{"name":"e","command":["python3","-c","import sys\nprint(sys.argv[1])","{model}"],"variables":{"model":["a","b"],"batch":[32,64]},"repetitions":2,"seed":3,"cooldown":"5m","wait_until_idle":{"max_power_w":60,"timeout":"2m"},"tags":{"dataset":"x: y"}}""");
+        string yamlPath = dir.File("plan.yaml");
+        File.WriteAllText(yamlPath, """
+            # the same plan in YAML
+            name: e
+            command:
+              - python3
+              - -c
+              - |-
+                import sys
+                print(sys.argv[1])
+              - "{model}"
+            variables:
+              model: [a, b]   # flow list
+              batch:
+              - 32
+              - 64
+            repetitions: 2
+            seed: 3
+            cooldown: 5m
+            wait_until_idle: {max_power_w: 60, timeout: 2m}
+            tags:
+              dataset: 'x: y'
+            """);
+        var yaml = ExperimentPlan.Load(yamlPath);
+        Assert.Equal(json.Command, yaml.Command);
+        Assert.Equal(json.Configurations().Select(c => c.Label), yaml.Configurations().Select(c => c.Label));
+        Assert.Equal(json.Schedule().Select(p => (p.Configuration.Label, p.Repetition)), yaml.Schedule().Select(p => (p.Configuration.Label, p.Repetition)));
+        Assert.Equal(TimeSpan.FromMinutes(5), yaml.Cooldown);
+        Assert.Equal(json.WaitUntilIdle, yaml.WaitUntilIdle);
+        Assert.Equal("x: y", yaml.Tags["dataset"]);
+
+        File.WriteAllText(yamlPath, "name: e\ncommand: &cmd [x]\n");
+        var error = Assert.Throws<AnalysisDataException>(() => ExperimentPlan.Load(yamlPath));
+        Assert.Contains("plan.yaml:2: anchors", error.Message, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("""{"command":["x"]}""", "\"name\"")]
     [InlineData("""{"name":"e"}""", "\"command\"")]
