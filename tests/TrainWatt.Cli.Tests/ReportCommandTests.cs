@@ -30,6 +30,30 @@ public sealed class ReportCommandTests
     }
 
     [Fact]
+    public void Predicted_points_add_an_estimate_vs_actual_plot_and_error_table()
+    {
+        string seaa = SharedData.RequireSeaa2023();
+        using var dir = new TempDirectory();
+        // Predictions: the journal's medians for the RTX 3090 (paper notes 6.1: VGG16 0.39 J/image, F1 0.99; ResNet50 0.28, 0.96).
+        File.WriteAllText(dir.File("pre.json"), """
+            {"configurations":[
+              {"key":{"architecture":"vgg16","environment":"Cloud"},"cost":0.39,"score":0.99},
+              {"key":{"architecture":"resnet50","environment":"Cloud"},"cost":0.28,"score":0.96}]}
+            """);
+        var (code, _, stderr) = CliHarness.Run("report", "--seaa2023", seaa, "--predicted", dir.File("pre.json"), "--out", dir.File("out"));
+        Assert.True(code == 0, stderr);
+        string html = File.ReadAllText(Path.Combine(dir.File("out"), "index.html"));
+        Assert.Contains("<h2>Estimate vs actual</h2>", html, StringComparison.Ordinal);
+        Assert.True(File.Exists(Path.Combine(dir.File("out"), "estimate-vs-actual.png")));
+
+        // Hand derivation against the golden medians (seaa2023.json): (0.39 - 0.340470)/0.340470 = +14.5 %;
+        // (0.28 - 0.238388)/0.238388 = +17.5 %.
+        Assert.Contains("<td>0.39</td><td>0.3405</td><td>+14.5 %</td>", html, StringComparison.Ordinal);
+        Assert.Contains("<td>0.28</td><td>0.2384</td><td>+17.5 %</td>", html, StringComparison.Ordinal);
+        Assert.Contains("vgg16 / Cloud (predicted)", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Single_run_report_shows_the_power_timeline_and_energy_per_epoch()
     {
         using var dir = new TempDirectory();

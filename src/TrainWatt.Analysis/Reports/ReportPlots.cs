@@ -158,4 +158,36 @@ public static class ReportPlots
         plot.Axes.Margins(horizontal: 0.2, vertical: 0.1);
         return plot.GetImageBytes(Width, Height + 100, ImageFormat.Png);
     }
+
+    /// <summary>Predicted against measured cost per configuration, with the y = x line (points on it are perfect estimates).</summary>
+    public static byte[] EstimateVsActual(IReadOnlyList<(string Label, double Predicted, double Actual)> points, string unit, string title)
+    {
+        var plot = new Plot();
+        double max = points.Count == 0 ? 1 : points.Max(p => Math.Max(p.Predicted, p.Actual)) * 1.1;
+        var diagonal = plot.Add.ScatterLine(new[] { 0.0, max }, new[] { 0.0, max });
+        diagonal.LinePattern = LinePattern.Dashed;
+        diagonal.Color = Colors.Gray;
+        diagonal.LegendText = "estimate = actual";
+        if (points.Count > 0)
+        {
+            var m = plot.Add.Markers(points.Select(p => p.Predicted).ToArray(), points.Select(p => p.Actual).ToArray());
+            m.MarkerSize = 9;
+            m.Color = Colors.DarkOrange;
+            m.LegendText = "configuration (measured median)";
+            foreach (var p in points)
+            {
+                var t = plot.Add.Text(p.Label, p.Predicted, p.Actual);
+                t.LabelFontSize = 10;
+                t.LabelOffsetX = 6;
+                t.LabelOffsetY = -6;
+            }
+        }
+
+        plot.Axes.SetLimits(0, max, 0, max);
+        plot.Title(title);
+        plot.XLabel($"estimated ({unit})");
+        plot.YLabel($"measured ({unit})");
+        plot.ShowLegend(Alignment.UpperLeft);
+        return plot.GetImageBytes(Width, Height + 100, ImageFormat.Png);
+    }
 }

@@ -24,11 +24,12 @@ internal static class ReportCommand
         var output = new Option<string>("--out") { Description = "Folder to write index.html and the PNG plots into.", Required = true };
         var metric = new Option<string>("--metric") { Description = "Score for the Pareto plot (default f1).", DefaultValueFactory = _ => "f1" };
         var maxLoss = new Option<double>("--max-loss") { Description = "Allowed absolute score loss for the recommendation shown.", DefaultValueFactory = _ => 0.02 };
+        var predicted = new Option<string?>("--predicted") { Description = "JSON file of predicted configurations ({\"configurations\":[{\"key\":{...},\"cost\":x,\"score\":y}]}): mixed into the Pareto plot and compared with the measured medians (estimate vs actual)." };
         var db = input.Db;
         var command = new Command("report", "Write an HTML report with plots for a run, an experiment or the SEAA 2023 data.");
         command.Arguments.Add(runId);
         input.AddTo(command);
-        foreach (var option in new Option[] { experiment, output, metric, maxLoss })
+        foreach (var option in new Option[] { experiment, output, metric, maxLoss, predicted })
         {
             command.Options.Add(option);
         }
@@ -50,15 +51,16 @@ internal static class ReportCommand
             }
 
             var score = Metric.Parse(parse.GetValue(metric)!);
+            var points = parse.GetValue(predicted) is { } file ? PredictedPoints.Load(file) : null;
             if (parse.GetValue(input.Seaa2023) is not null)
             {
-                var report = Seaa(input.Load(parse, context), parse.GetValue(input.Seaa2023)!, score, parse.GetValue(maxLoss));
+                var report = Seaa(input.Load(parse, context), parse.GetValue(input.Seaa2023)!, score, parse.GetValue(maxLoss), points);
                 return Done(context, report.Write(outDir));
             }
 
             return StoreLocation.WithStore(context, parse.GetValue(db), store =>
             {
-                var report = id is { } runNumber ? SingleRun(store, runNumber) : Experiment(store, name!, score, parse.GetValue(maxLoss));
+                var report = id is { } runNumber ? SingleRun(store, runNumber) : Experiment(store, name!, score, parse.GetValue(maxLoss), points);
                 return Done(context, report.Write(outDir));
             });
         }));
@@ -95,7 +97,7 @@ internal static class ReportCommand
         }
     }
 
-    private static HtmlReport Experiment(IRunStore store, string name, Metric score, double maxLoss)
+    private static HtmlReport Experiment(IRunStore store, string name, Metric score, double maxLoss, IReadOnlyList<PredictedPoint>? predicted)
     {
         var runs = StoreObservations.Load(store, r => r.Tags.TryGetValue("experiment", out var e) && e == name);
         if (runs.Count == 0)
@@ -110,25 +112,54 @@ internal static class ReportCommand
         report.AddHtml("Comparison", HtmlReport.AnalysisTables(analysis));
         if (runs.Any(r => score.ValueOf(r) is not null))
         {
-            var rec = Recommender.Recommend(runs, ["config"], score, maxLoss, cost);
+            var rec = Recommender.Recommend(runs, ["config"], score, maxLoss, cost, predicted);
             report.AddPlot("Energy vs accuracy", "pareto.png", ReportPlots.Pareto(rec, $"{cost.Name} vs {score.Name}"), "Median per configuration; the dashed line is the Pareto front.");
             report.AddHtml("Recommendation", HtmlReport.RecommendationTable(rec));
         }
+
+        AddEstimateVsActual(report, analysis, predicted);
 
         var first = store.ListRuns().Where(r => r.Tags.TryGetValue("experiment", out var e) && e == name && r.Status == RunStatus.Completed && r.ExitCode is null or 0).OrderBy(r => r.Id).First();
         AddRunPlots(report, store, store.GetRun(first.Id)!, $"Run {first.Id} ({first.Tags.GetValueOrDefault("config")}): ");
         return report;
     }
 
-    private static HtmlReport Seaa(IReadOnlyList<Observation> runs, string directory, Metric score, double maxLoss)
+    /// <summary>Estimate vs actual: each predicted configuration whose key matches a measured group.</summary>
+    private static void AddEstimateVsActual(HtmlReport report, GroupAnalysisResult analysis, IReadOnlyList<PredictedPoint>? predicted)
+    {
+        if (predicted is null || predicted.Count == 0)
+        {
+            return;
+        }
+
+        var pairs = predicted
+            .Select(p => (Point: p, Group: analysis.Groups.FirstOrDefault(g => g.Key.Count == p.Key.Count && g.Key.All(k => p.Key.TryGetValue(k.Key, out var v) && v == k.Value))))
+            .Where(t => t.Group is not null)
+            .Select(t => (t.Group!.Label, t.Point.Cost, t.Group.Median))
+            .ToArray();
+        if (pairs.Length == 0)
+        {
+            report.AddParagraph("Estimate vs actual", "No predicted configuration matches a measured one (compare the keys of --predicted with the groups above).");
+            return;
+        }
+
+        report.AddPlot("Estimate vs actual", "estimate-vs-actual.png", ReportPlots.EstimateVsActual(pairs, analysis.Metric.Unit, $"Estimated vs measured {analysis.Metric.Name}"),
+            "Each predicted configuration against the measured median of the same configuration; the dashed line is a perfect estimate.");
+        var c = CultureInfo.InvariantCulture;
+        var rows = string.Concat(pairs.Select(p => string.Create(c, $"<tr><td class=\"l\">{System.Net.WebUtility.HtmlEncode(p.Label)}</td><td>{p.Cost:G4}</td><td>{p.Median:G4}</td><td>{(p.Cost - p.Median) / p.Median * 100:+0.0;-0.0} %</td></tr>")));
+        report.AddHtml("Estimate errors", "<table><tr><th class=\"l\">configuration</th><th>estimated</th><th>measured median</th><th>error</th></tr>" + rows + "</table>");
+    }
+
+    private static HtmlReport Seaa(IReadOnlyList<Observation> runs, string directory, Metric score, double maxLoss, IReadOnlyList<PredictedPoint>? predicted)
     {
         var report = new HtmlReport("SEAA 2023 training energy", "del Rey et al., SEAA 2023 (doi:10.1109/SEAA60479.2023.00031), data CC BY 4.0; energy = the authors' GPU energy (MJ) from runs.csv");
         var analysis = GroupAnalysis.Run(runs, ["architecture", "environment"], Metric.EnergyPerSample);
         report.AddPlot("Energy per image per configuration", "box-plots.png", ReportPlots.BoxPlots(analysis, "Energy per seen image"), "Box plots of the runs of each architecture and environment.");
         report.AddHtml("Comparison", HtmlReport.AnalysisTables(analysis));
-        var rec = Recommender.Recommend(runs, ["architecture", "environment"], score, maxLoss);
+        var rec = Recommender.Recommend(runs, ["architecture", "environment"], score, maxLoss, predicted: predicted);
         report.AddPlot("Energy vs accuracy", "pareto.png", ReportPlots.Pareto(rec, $"Energy per image vs {score.Name}"), "Median per configuration; the dashed line is the Pareto front; the red square is the recommendation.");
         report.AddHtml("Recommendation", HtmlReport.RecommendationTable(rec));
+        AddEstimateVsActual(report, analysis, predicted);
 
         // One real power trace of the recommended configuration (the data has no epoch boundaries).
         string? folder = rec.Chosen.Key.GetValueOrDefault("environment") switch
