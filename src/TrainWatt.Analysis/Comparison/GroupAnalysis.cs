@@ -28,7 +28,13 @@ public sealed record GroupAnalysisResult(
     IReadOnlyList<PosthocPair> Posthoc,
     TwoWayAnovaResult? Anova,
     int RunsWithoutMetric,
-    IReadOnlyList<string> Notes);
+    IReadOnlyList<string> Notes)
+{
+    /// <summary>Optional Spearman trade-off correlations between the metric and <see cref="TradeOffScore"/>.</summary>
+    public IReadOnlyList<TradeOffCorrelation>? TradeOff { get; init; }
+
+    public string? TradeOffScore { get; init; }
+}
 
 /// <summary>Options of a group analysis: CI level, bootstrap resamples and seed.</summary>
 public sealed record GroupAnalysisOptions(double Level = 0.95, int Resamples = Bootstrap.DefaultResamples, int Seed = Bootstrap.DefaultSeed);

@@ -122,6 +122,33 @@ public static class GroupAnalysisJson
                 w.WriteEndObject();
             }
 
+            if (result.TradeOff is { } tradeOff)
+            {
+                w.WriteStartObject("correlation");
+                w.WriteString("method", "spearman");
+                w.WriteString("alternative", "greater");
+                w.WriteString("score", result.TradeOffScore);
+                w.WriteStartArray("results");
+                foreach (var t in tradeOff)
+                {
+                    w.WriteStartObject();
+                    w.WriteStartObject("within");
+                    foreach (var (k, v) in t.Within)
+                    {
+                        w.WriteString(k, v);
+                    }
+
+                    w.WriteEndObject();
+                    w.WriteNumber("n", t.N);
+                    Number(w, "rho", t.Rho);
+                    Number(w, "p", t.PGreater);
+                    w.WriteEndObject();
+                }
+
+                w.WriteEndArray();
+                w.WriteEndObject();
+            }
+
             w.WriteStartArray("notes");
             foreach (string note in result.Notes)
             {

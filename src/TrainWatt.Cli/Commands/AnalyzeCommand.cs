@@ -19,10 +19,12 @@ internal static class AnalyzeCommand
         var by = new Option<string>("--by") { Description = "One or two comma-separated keys to group by, e.g. architecture,environment.", Required = true };
         var metric = new Option<string>("--metric") { Description = "energy-per-sample (J per sample seen), energy (J), duration (s), or a score such as f1.", DefaultValueFactory = _ => "energy-per-sample" };
         var seed = new Option<int>("--seed") { Description = "Bootstrap seed (same seed, same CIs).", DefaultValueFactory = _ => TrainWatt.Analysis.Statistics.Bootstrap.DefaultSeed };
+        var correlate = new Option<string?>("--correlate") { Description = "Also give Spearman's rho (one-sided, positive) between the metric and this score (e.g. f1): does spending more buy accuracy?" };
+        var within = new Option<string?>("--within") { Description = "With --correlate: one correlation per value of this key (e.g. environment)." };
         var json = new Option<bool>("--json") { Description = "Print one JSON object to stdout." };
         var command = new Command("analyze", "Compare groups of runs like the paper: medians, Kruskal-Wallis, Dunn-Holm, Cliff's delta, two-way ANOVA.");
         input.AddTo(command);
-        foreach (var option in new Option[] { by, metric, seed, json })
+        foreach (var option in new Option[] { by, metric, seed, correlate, within, json })
         {
             command.Options.Add(option);
         }
@@ -31,7 +33,19 @@ internal static class AnalyzeCommand
         {
             var runs = input.Load(parse, context);
             var keys = parse.GetValue(by)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-            var result = GroupAnalysis.Run(runs, keys, Metric.Parse(parse.GetValue(metric)!), new GroupAnalysisOptions(Seed: parse.GetValue(seed)));
+            var chosen = Metric.Parse(parse.GetValue(metric)!);
+            var result = GroupAnalysis.Run(runs, keys, chosen, new GroupAnalysisOptions(Seed: parse.GetValue(seed)));
+            if (parse.GetValue(correlate) is { } scoreName)
+            {
+                string? key = parse.GetValue(within);
+                if (key is not null && !runs.Any(r => r.Keys.ContainsKey(key)))
+                {
+                    throw new FormatException($"--within key \"{key}\" is not a key of these runs.");
+                }
+
+                result = result with { TradeOff = TradeOff.Spearman(runs, chosen, Metric.Parse(scoreName), key), TradeOffScore = Metric.Parse(scoreName).Name };
+            }
+
             context.WriteData(parse.GetValue(json) ? GroupAnalysisJson.Write(result) : ToText(result));
             return (int)ExitCode.Success;
         }));
@@ -77,6 +91,16 @@ internal static class AnalyzeCommand
             foreach (var t in new[] { a.A, a.B, a.Interaction })
             {
                 sb.AppendLine(c, $"  {t.Name}: F({t.Df}, {a.ResidualDf}) = {t.F:G6}, p = {t.P:G3}, partial eta2 = {t.PartialEtaSquared:G4}");
+            }
+        }
+
+        if (r.TradeOff is { Count: > 0 } tradeOff)
+        {
+            sb.AppendLine(c, $"Spearman {r.Metric.Name} vs {r.TradeOffScore} (one-sided, rho > 0):");
+            foreach (var t in tradeOff)
+            {
+                string label = t.Within.Count == 0 ? "all runs" : string.Join(", ", t.Within.Select(w => $"{w.Key}={w.Value}"));
+                sb.AppendLine(c, $"  {label}: n = {t.N}, rho = {t.Rho:F3}, p = {t.PGreater:G3}");
             }
         }
 

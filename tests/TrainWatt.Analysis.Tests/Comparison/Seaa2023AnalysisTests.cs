@@ -72,4 +72,20 @@ public sealed class Seaa2023AnalysisTests
         Assert.Equal(anova.GetProperty("residual_df").GetInt32(), result.Anova.ResidualDf);
         Assert.Equal(10, result.Groups.Count);
     }
+
+    [Fact]
+    public void Energy_f1_trade_off_per_environment_matches_scipy_spearman_one_sided()
+    {
+        var runs = Seaa2023Runs.Load(SharedData.RequireSeaa2023());
+        var result = TradeOff.Spearman(runs, Metric.EnergyPerSample, Metric.Parse("f1"), "environment");
+        var expected = Expected.GetProperty("spearman_f1_energy").EnumerateArray().ToArray();
+        Assert.Equal(expected.Length, result.Count);
+        for (int i = 0; i < expected.Length; i++)
+        {
+            Assert.Equal(expected[i].GetProperty("environment").GetString(), result[i].Within["environment"]);
+            Assert.Equal(expected[i].GetProperty("n").GetInt32(), result[i].N);
+            Golden.Close(expected[i].D("rho"), result[i].Rho, 1e-10, "Spearman rho");
+            Golden.Close(expected[i].D("p"), result[i].PGreater, 1e-6, "Spearman p (greater)");
+        }
+    }
 }

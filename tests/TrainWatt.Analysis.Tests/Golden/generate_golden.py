@@ -220,6 +220,13 @@ def seaa():
                                        ("interaction", "C(architecture):C(env)"))}
     out["anova2"]["residual_df"] = int(table.loc["Residual", "df"])
 
+    # Trade-off: Spearman between F1 and energy per image within each environment, one-sided (greater), as the paper.
+    out["spearman_f1_energy"] = []
+    for env in sorted(runs["training environment"].unique()):
+        sub = runs[runs["training environment"] == env]
+        r = st.spearmanr(sub["epi"], sub["f1-score"], alternative="greater")
+        out["spearman_f1_energy"].append({"environment": env, "n": int(len(sub)), "rho": float(r.correlation), "p": float(r.pvalue)})
+
     # Recommendation figures: medians per configuration of energy per seen image and F1.
     med = runs.groupby(["training environment", "architecture"]).agg(epi=("epi", "median"), f1=("f1-score", "median"))
     local = med.loc["Local ML Engineer/Gamer"]
