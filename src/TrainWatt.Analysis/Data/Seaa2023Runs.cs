@@ -1,4 +1,6 @@
 using System.Globalization;
+using TrainWatt.Core.Accounting;
+using TrainWatt.Core.Traces;
 using TrainWatt.Core.Units;
 
 namespace TrainWatt.Analysis.Data;
@@ -10,9 +12,17 @@ namespace TrainWatt.Analysis.Data;
 /// trapezoid over the trace minus 3 samples at each end); samples seen are <c>total seen images</c>; scores are f1,
 /// accuracy, precision, recall and auc.
 /// </summary>
+/// <remarks>
+/// With <see cref="SeaaEnergySource.Traces"/> or <see cref="SeaaEnergySource.Parity"/> the energy is recomputed from the
+/// run's GPU trace instead: run i of an architecture in an environment is the i-th <c>gpu-power-*.csv.gz</c> of
+/// <c>traces/&lt;cloud|local-v2&gt;/&lt;architecture&gt;</c> in time-stamp order (the authors' numbering). Runs without a
+/// trace (the GTX 750 Ti) then have no energy and are left out of energy metrics.
+/// </remarks>
 public static class Seaa2023Runs
 {
-    public static IReadOnlyList<Observation> Load(string directory)
+    public static IReadOnlyList<Observation> Load(string directory) => Load(directory, SeaaEnergySource.Authors);
+
+    public static IReadOnlyList<Observation> Load(string directory, SeaaEnergySource source)
     {
         string path = Path.Combine(directory, "runs.csv");
         if (!File.Exists(path))
@@ -81,10 +91,13 @@ public static class Seaa2023Runs
                 throw new AnalysisDataException($"{path}:{line}: energy (MJ) is {energyMj.ToString(CultureInfo.InvariantCulture)}; a run needs a positive energy.");
             }
 
+            Energy? energy = source == SeaaEnergySource.Authors
+                ? Energy.FromMegajoules(energyMj)
+                : TraceEnergy(directory, environment, architecture, (int)Number("run"), source);
             runs.Add(new Observation(
                 $"{environment}/{architecture}/{Field("run")}",
                 keys,
-                Energy.FromMegajoules(energyMj),
+                energy,
                 TimeSpan.FromHours(Number("training duration (h)")),
                 (long)Number("total seen images"),
                 scores));
@@ -97,4 +110,53 @@ public static class Seaa2023Runs
 
         return runs;
     }
+
+    private static readonly Dictionary<string, string> TraceFolders = new(StringComparer.Ordinal)
+    {
+        ["Cloud"] = "cloud",
+        ["Local ML Engineer/Gamer"] = "local-v2",
+    };
+
+    private static Energy? TraceEnergy(string directory, string environment, string architecture, int run, SeaaEnergySource source)
+    {
+        if (!TraceFolders.TryGetValue(environment, out string? folder))
+        {
+            return null;
+        }
+
+        string dir = Path.Combine(directory, "traces", folder, architecture);
+        if (!Directory.Exists(dir))
+        {
+            throw new AnalysisDataException($"{dir} does not exist; --energy {source.ToString().ToLowerInvariant()} needs the traces folder of the SEAA 2023 data (or use --energy authors).");
+        }
+
+        var files = Directory.GetFiles(dir, "gpu-power-*.csv.gz").Order(StringComparer.Ordinal).ToArray();
+        if (run < 0 || run >= files.Length)
+        {
+            throw new AnalysisDataException($"{dir}: run {run} of {architecture} has no trace ({files.Length} gpu-power files).");
+        }
+
+        var read = NvidiaSmiCsv.ReadFile(files[run], source == SeaaEnergySource.Parity ? Seaa2023Parity.ReadOptions : null);
+        if (read.IsFatal || read.Devices.Count == 0)
+        {
+            throw new AnalysisDataException($"{files[run]}: {read.Faults.FirstOrDefault(f => f.Kind == FaultKind.Fatal)?.ToString() ?? "no GPU samples"}.");
+        }
+
+        var options = source == SeaaEnergySource.Parity ? Seaa2023Parity.EnergyOptionsFor(read) : null;
+        var device = EnergyAccounting.Integrate(read.Devices[0], options);
+        return device.Result?.Energy ?? throw new AnalysisDataException($"{files[run]}: too few power samples to integrate.");
+    }
+}
+
+/// <summary>Where SEAA 2023 run energies come from.</summary>
+public enum SeaaEnergySource
+{
+    /// <summary>The authors' <c>energy (MJ)</c> column of runs.csv (default).</summary>
+    Authors,
+
+    /// <summary>TrainWatt's own integration of the whole GPU trace (float watts, trapezoid on real time stamps).</summary>
+    Traces,
+
+    /// <summary>The authors' procedure re-run on the traces (integer watts, 3 + 3 samples trimmed); equals Authors.</summary>
+    Parity,
 }

@@ -8,6 +8,8 @@ internal sealed class AnalysisInput
 {
     public Option<string?> Seaa2023 { get; } = new("--seaa2023") { Description = "Folder holding the SEAA 2023 runs.csv (keys: architecture, environment, gpu; energy = the authors' energy (MJ), GPU only)." };
 
+    public Option<string> EnergySource { get; } = new("--energy") { Description = "SEAA 2023 energy: authors (default: runs.csv energy (MJ), GPU only), traces (TrainWatt's trapezoid over each whole GPU trace), parity (the authors' procedure re-run on the traces).", DefaultValueFactory = _ => "authors" };
+
     public Option<string?> Runs { get; } = new("--runs") { Description = "Stored runs to analyse: all, or tag filters key=value[,key=value] (e.g. experiment=demo). Keys are the runs' tags; energy is the sum over devices; scores are their ##trainwatt metric lines." };
 
     public Option<string?> Db { get; } = StoreLocation.CreateOption();
@@ -17,6 +19,7 @@ internal sealed class AnalysisInput
     public void AddTo(Command command)
     {
         command.Options.Add(Seaa2023);
+        command.Options.Add(EnergySource);
         command.Options.Add(Runs);
         command.Options.Add(Filter);
         if (!command.Options.Any(o => o.Name == Db.Name))
@@ -67,7 +70,14 @@ internal sealed class AnalysisInput
             throw new AnalysisDataException($"--seaa2023 {seaa}: no such folder; give the folder that holds runs.csv.");
         }
 
-        var runs = Seaa2023Runs.Load(seaa);
+        var source = parse.GetValue(EnergySource)!.ToLowerInvariant() switch
+        {
+            "authors" => SeaaEnergySource.Authors,
+            "traces" => SeaaEnergySource.Traces,
+            "parity" => SeaaEnergySource.Parity,
+            var other => throw new FormatException($"--energy \"{other}\" is unknown; use authors, traces or parity."),
+        };
+        var runs = Seaa2023Runs.Load(seaa, source);
         return RunFilter.Parse(parse.GetValue(Filter) ?? []).Apply(runs);
     }
 
