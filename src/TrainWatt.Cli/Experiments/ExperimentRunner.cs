@@ -189,7 +189,17 @@ internal sealed class ExperimentRunner(CliContext context, IRunStore store, Mete
             info.ArgumentList.Add(arg);
         }
 
-        using var process = Process.Start(info) ?? throw new InvalidOperationException($"cannot start the warm-up command {command[0]}");
+        Process? started;
+        try
+        {
+            started = Process.Start(info);
+        }
+        catch (System.ComponentModel.Win32Exception e)
+        {
+            throw new TrainWatt.Analysis.Data.AnalysisDataException($"the plan's warm-up command \"{command[0]}\" cannot be started: {e.Message}. Fix \"warmup\".\"command\" in the plan.", e);
+        }
+
+        using var process = started ?? throw new TrainWatt.Analysis.Data.AnalysisDataException($"the plan's warm-up command \"{command[0]}\" did not start.");
         process.OutputDataReceived += (_, _) => { };
         process.ErrorDataReceived += (_, _) => { };
         process.BeginOutputReadLine();

@@ -74,6 +74,33 @@ public sealed class ExperimentPlanTests
         Assert.Contains("plan.yaml:2: anchors", error.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void A_warm_up_that_cannot_start_is_one_clear_error()
+    {
+        using var dir = new TempDirectory();
+        File.WriteAllText(dir.File("plan.json"), """{"name":"w","command":["true"],"warmup":{"command":["no-such-warmup-trainwatt"]},"meters":"process"}""");
+        var (code, _, stderr) = CliHarness.Run("experiment", "run", dir.File("plan.json"), "--db", dir.File("runs.db"));
+        Assert.Equal(65, code);
+        Assert.Contains("warm-up command \"no-such-warmup-trainwatt\" cannot be started", stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Warm_up_runs_once_before_the_runs_and_cooldown_separates_them()
+    {
+        // Hand derivation: warm-up appends "w", each of the 2 runs appends "r": the file reads "wrr".
+        using var dir = new TempDirectory();
+        string log = dir.File("log.txt");
+        File.WriteAllText(dir.File("plan.json"), $$"""
+            {"name":"w","command":["bash","-c","printf r >> {{log}}"],"repetitions":2,"cooldown":"50ms",
+             "warmup":{"command":["bash","-c","printf w >> {{log}}"],"duration":"5s"},"meters":"process"}
+            """);
+        var (code, _, stderr) = CliHarness.Run("experiment", "run", dir.File("plan.json"), "--db", dir.File("runs.db"));
+        Assert.True(code == 0, stderr);
+        Assert.Equal("wrr", File.ReadAllText(log));
+        Assert.Contains("cooling down for 0.1 s", stderr, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("""{"command":["x"]}""", "\"name\"")]
     [InlineData("""{"name":"e"}""", "\"command\"")]
