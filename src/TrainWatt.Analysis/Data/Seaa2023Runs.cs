@@ -1,0 +1,162 @@
+using System.Globalization;
+using TrainWatt.Core.Accounting;
+using TrainWatt.Core.Traces;
+using TrainWatt.Core.Units;
+
+namespace TrainWatt.Analysis.Data;
+
+/// <summary>
+/// Reads the SEAA 2023 per-run table (<c>runs.csv</c> of GAISSA-UPC/seaa2023_ect, CC BY 4.0, del Rey et al.) into
+/// observations with keys <c>architecture</c> (e.g. <c>vgg16</c>), <c>environment</c> (e.g. <c>Cloud</c>,
+/// <c>Local ML Engineer/Gamer</c>) and <c>gpu</c>. Energy is the authors' <c>energy (MJ)</c> (GPU only, integer-watt
+/// trapezoid over the trace minus 3 samples at each end); samples seen are <c>total seen images</c>; scores are f1,
+/// accuracy, precision, recall and auc.
+/// </summary>
+/// <remarks>
+/// With <see cref="SeaaEnergySource.Traces"/> or <see cref="SeaaEnergySource.Parity"/> the energy is recomputed from the
+/// run's GPU trace instead: run i of an architecture in an environment is the i-th <c>gpu-power-*.csv.gz</c> of
+/// <c>traces/&lt;cloud|local-v2&gt;/&lt;architecture&gt;</c> in time-stamp order (the authors' numbering). Runs without a
+/// trace (the GTX 750 Ti) then have no energy and are left out of energy metrics.
+/// </remarks>
+public static class Seaa2023Runs
+{
+    public static IReadOnlyList<Observation> Load(string directory) => Load(directory, SeaaEnergySource.Authors);
+
+    public static IReadOnlyList<Observation> Load(string directory, SeaaEnergySource source)
+    {
+        string path = Path.Combine(directory, "runs.csv");
+        if (!File.Exists(path))
+        {
+            throw new AnalysisDataException($"{path} does not exist; --seaa2023 must name the folder holding runs.csv (data/seaa2023 of the shared data).");
+        }
+
+        var runs = new List<Observation>();
+        Dictionary<string, int>? columns = null;
+        foreach (var (line, fields) in Csv.Read(path))
+        {
+            if (columns is null)
+            {
+                columns = fields.Select((name, i) => (name.Trim(), i)).ToDictionary(t => t.Item1, t => t.i, StringComparer.Ordinal);
+                foreach (string required in new[] { "training environment", "architecture", "run", "energy (MJ)", "training duration (h)", "total seen images", "f1-score" })
+                {
+                    if (!columns.ContainsKey(required))
+                    {
+                        throw new AnalysisDataException($"{path}:1: column \"{required}\" is missing; this is not the SEAA 2023 runs.csv.");
+                    }
+                }
+
+                continue;
+            }
+
+            if (fields.Length != columns.Count)
+            {
+                throw new AnalysisDataException($"{path}:{line}: {fields.Length} fields where the header has {columns.Count}; fix or remove the line.");
+            }
+
+            string Field(string name) => fields[columns[name]].Trim();
+            double Number(string name)
+            {
+                if (!double.TryParse(Field(name), NumberStyles.Float, CultureInfo.InvariantCulture, out double v) || !double.IsFinite(v))
+                {
+                    throw new AnalysisDataException($"{path}:{line}: column \"{name}\" holds \"{Field(name)}\", not a finite number.");
+                }
+
+                return v;
+            }
+
+            string environment = Field("training environment");
+            string architecture = Field("architecture");
+            var keys = new Dictionary<string, string>(StringComparer.Ordinal)
+            {
+                ["architecture"] = architecture,
+                ["environment"] = environment,
+            };
+            if (columns.ContainsKey("gpu model"))
+            {
+                keys["gpu"] = Field("gpu model");
+            }
+
+            var scores = new Dictionary<string, double>(StringComparer.Ordinal) { ["f1"] = Number("f1-score") };
+            foreach (var (column, score) in new[] { ("accuracy", "accuracy"), ("precision", "precision"), ("recall", "recall"), ("AUC", "auc") })
+            {
+                if (columns.ContainsKey(column))
+                {
+                    scores[score] = Number(column);
+                }
+            }
+
+            double energyMj = Number("energy (MJ)");
+            if (energyMj <= 0)
+            {
+                throw new AnalysisDataException($"{path}:{line}: energy (MJ) is {energyMj.ToString(CultureInfo.InvariantCulture)}; a run needs a positive energy.");
+            }
+
+            Energy? energy = source == SeaaEnergySource.Authors
+                ? Energy.FromMegajoules(energyMj)
+                : TraceEnergy(directory, environment, architecture, (int)Number("run"), source);
+            runs.Add(new Observation(
+                $"{environment}/{architecture}/{Field("run")}",
+                keys,
+                energy,
+                TimeSpan.FromHours(Number("training duration (h)")),
+                (long)Number("total seen images"),
+                scores));
+        }
+
+        if (runs.Count == 0)
+        {
+            throw new AnalysisDataException($"{path} holds no runs.");
+        }
+
+        return runs;
+    }
+
+    private static readonly Dictionary<string, string> TraceFolders = new(StringComparer.Ordinal)
+    {
+        ["Cloud"] = "cloud",
+        ["Local ML Engineer/Gamer"] = "local-v2",
+    };
+
+    private static Energy? TraceEnergy(string directory, string environment, string architecture, int run, SeaaEnergySource source)
+    {
+        if (!TraceFolders.TryGetValue(environment, out string? folder))
+        {
+            return null;
+        }
+
+        string dir = Path.Combine(directory, "traces", folder, architecture);
+        if (!Directory.Exists(dir))
+        {
+            throw new AnalysisDataException($"{dir} does not exist; --energy {source.ToString().ToLowerInvariant()} needs the traces folder of the SEAA 2023 data (or use --energy authors).");
+        }
+
+        var files = Directory.GetFiles(dir, "gpu-power-*.csv.gz").Order(StringComparer.Ordinal).ToArray();
+        if (run < 0 || run >= files.Length)
+        {
+            throw new AnalysisDataException($"{dir}: run {run} of {architecture} has no trace ({files.Length} gpu-power files).");
+        }
+
+        var read = NvidiaSmiCsv.ReadFile(files[run], source == SeaaEnergySource.Parity ? Seaa2023Parity.ReadOptions : null);
+        if (read.IsFatal || read.Devices.Count == 0)
+        {
+            throw new AnalysisDataException($"{files[run]}: {read.Faults.FirstOrDefault(f => f.Kind == FaultKind.Fatal)?.ToString() ?? "no GPU samples"}.");
+        }
+
+        var options = source == SeaaEnergySource.Parity ? Seaa2023Parity.EnergyOptionsFor(read) : null;
+        var device = EnergyAccounting.Integrate(read.Devices[0], options);
+        return device.Result?.Energy ?? throw new AnalysisDataException($"{files[run]}: too few power samples to integrate.");
+    }
+}
+
+/// <summary>Where SEAA 2023 run energies come from.</summary>
+public enum SeaaEnergySource
+{
+    /// <summary>The authors' <c>energy (MJ)</c> column of runs.csv (default).</summary>
+    Authors,
+
+    /// <summary>TrainWatt's own integration of the whole GPU trace (float watts, trapezoid on real time stamps).</summary>
+    Traces,
+
+    /// <summary>The authors' procedure re-run on the traces (integer watts, 3 + 3 samples trimmed); equals Authors.</summary>
+    Parity,
+}

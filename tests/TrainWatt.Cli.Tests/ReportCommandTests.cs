@@ -1,0 +1,85 @@
+using TrainWatt.Testing;
+
+namespace TrainWatt.Cli.Tests;
+
+public sealed class ReportCommandTests
+{
+    private static (int Width, int Height) PngSize(byte[] png)
+    {
+        // PNG: 8-byte signature, then the IHDR chunk: length(4) "IHDR"(4) width(4, big-endian) height(4).
+        Assert.Equal(new byte[] { 0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A }, png[..8]);
+        return ((png[16] << 24) | (png[17] << 16) | (png[18] << 8) | png[19], (png[20] << 24) | (png[21] << 16) | (png[22] << 8) | png[23]);
+    }
+
+    [Fact]
+    public void Seaa_report_writes_a_self_contained_page_with_the_box_pareto_and_trace_plots()
+    {
+        string seaa = SharedData.RequireSeaa2023();
+        using var dir = new TempDirectory();
+        var (code, stdout, stderr) = CliHarness.Run("report", "--seaa2023", seaa, "--out", dir.Path);
+        Assert.True(code == 0, stderr);
+        string html = File.ReadAllText(Path.Combine(dir.Path, "index.html"));
+        Assert.Equal(3, html.Split("data:image/png;base64,").Length - 1);
+        Assert.DoesNotContain("src=\"http", html, StringComparison.Ordinal);
+        Assert.Contains("Recommended: mobilenet_v2 / Local ML Engineer/Gamer", html, StringComparison.Ordinal);
+        Assert.Contains("81.66 %", html, StringComparison.Ordinal); // saving vs VGG16 on the RTX 3070 (golden 0.81657...)
+        Assert.Equal((1800, 500), PngSize(File.ReadAllBytes(Path.Combine(dir.Path, "box-plots.png")))); // 12 groups x 150 px
+        Assert.Equal((900, 600), PngSize(File.ReadAllBytes(Path.Combine(dir.Path, "pareto.png"))));
+        Assert.Equal((900, 500), PngSize(File.ReadAllBytes(Path.Combine(dir.Path, "power-timeline.png"))));
+        Assert.Equal(Path.Combine(dir.Path, "index.html") + "\n", stdout);
+    }
+
+    [Fact]
+    public void Predicted_points_add_an_estimate_vs_actual_plot_and_error_table()
+    {
+        string seaa = SharedData.RequireSeaa2023();
+        using var dir = new TempDirectory();
+        // Predictions: the journal's medians for the RTX 3090 (paper notes 6.1: VGG16 0.39 J/image, F1 0.99; ResNet50 0.28, 0.96).
+        File.WriteAllText(dir.File("pre.json"), """
+            {"configurations":[
+              {"key":{"architecture":"vgg16","environment":"Cloud"},"cost":0.39,"score":0.99},
+              {"key":{"architecture":"resnet50","environment":"Cloud"},"cost":0.28,"score":0.96}]}
+            """);
+        var (code, _, stderr) = CliHarness.Run("report", "--seaa2023", seaa, "--predicted", dir.File("pre.json"), "--out", dir.File("out"));
+        Assert.True(code == 0, stderr);
+        string html = File.ReadAllText(Path.Combine(dir.File("out"), "index.html"));
+        Assert.Contains("<h2>Estimate vs actual</h2>", html, StringComparison.Ordinal);
+        Assert.True(File.Exists(Path.Combine(dir.File("out"), "estimate-vs-actual.png")));
+
+        // Hand derivation against the golden medians (seaa2023.json): (0.39 - 0.340470)/0.340470 = +14.5 %;
+        // (0.28 - 0.238388)/0.238388 = +17.5 %.
+        Assert.Contains("<td>0.39</td><td>0.3405</td><td>+14.5 %</td>", html, StringComparison.Ordinal);
+        Assert.Contains("<td>0.28</td><td>0.2384</td><td>+17.5 %</td>", html, StringComparison.Ordinal);
+        Assert.Contains("vgg16 / Cloud (predicted)", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Single_run_report_shows_the_power_timeline_and_energy_per_epoch()
+    {
+        using var dir = new TempDirectory();
+        string db = dir.File("runs.db");
+        var (measured, _, measureErr) = CliHarness.Run("measure", "--db", db, "--meters", "process", "--interval", "50ms", "--",
+            "bash", "-c", "for i in 1 2 3; do sleep 0.3; echo \"##trainwatt epoch-end n=$i total=3\"; done");
+        Assert.True(measured == 0, measureErr);
+        string outDir = dir.File("report");
+        var (code, _, stderr) = CliHarness.Run("report", "1", "--db", db, "--out", outDir);
+        Assert.True(code == 0, stderr);
+        string html = File.ReadAllText(Path.Combine(outDir, "index.html"));
+        Assert.Contains("<h2>Power timeline</h2>", html, StringComparison.Ordinal);
+        Assert.Contains("<h2>Energy per epoch</h2>", html, StringComparison.Ordinal);
+        Assert.Equal(2, html.Split("data:image/png;base64,").Length - 1);
+        Assert.Equal((900, 500), PngSize(File.ReadAllBytes(Path.Combine(outDir, "energy-per-epoch.png"))));
+    }
+
+    [Fact]
+    public void Report_needs_exactly_one_source_and_names_a_missing_run()
+    {
+        using var dir = new TempDirectory();
+        var (none, _, noneErr) = CliHarness.Run("report", "--out", dir.Path);
+        Assert.Equal(64, none);
+        Assert.Contains("exactly one of RUN_ID, --experiment NAME or --seaa2023 DIR", noneErr, StringComparison.Ordinal);
+        var (missing, _, missingErr) = CliHarness.Run("report", "42", "--db", dir.File("empty.db"), "--out", dir.File("out"));
+        Assert.Equal(65, missing);
+        Assert.Contains("Run 42 is not in the store", missingErr, StringComparison.Ordinal);
+    }
+}
