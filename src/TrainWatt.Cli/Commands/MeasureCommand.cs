@@ -236,7 +236,7 @@ internal static class MeasureCommand
                 }
 
                 return Run(context, settings, store, setup, stdout, stderr, Say, new MeasurementRequest(
-                    settings.Command[0], settings.Command[1..], SamplerOptions.Default with { Interval = interval, FlushInterval = TimeSpan.FromSeconds(1) },
+                    settings.Command[0], settings.Command[1..], SamplerOptions.Default with { Interval = interval, FlushInterval = FlushEvery(interval) },
                     epochFramework, epochPattern, settings.TotalEpochs, idle, tagMap, new Dictionary<string, string?>(), statusEvery),
                     FootprintInputs: (pueAssumption, intensity));
             }
@@ -310,6 +310,12 @@ internal static class MeasureCommand
             : IntensityAssumption.From(table.World) with { Description = IntensityAssumption.From(table.World).Description + " [default; pass --country or --region]" };
         return (pue, intensity);
     }
+
+    /// <summary>
+    /// Samples reach the store every 0.5 s (or every interval when that is longer), so that even a sampler tick delayed
+    /// by a busy machine keeps the promise that a SIGKILL loses at most the last second.
+    /// </summary>
+    private static TimeSpan FlushEvery(TimeSpan interval) => interval > TimeSpan.FromMilliseconds(500) ? interval : TimeSpan.FromMilliseconds(500);
 
     private static string Describe(MeterSetup setup)
         => setup.Meters.Count == 0
