@@ -26,6 +26,7 @@ public static class TrainWattApp
         yield return ImportCommand.Create(context);
         yield return RunsCommand.Create(context);
         yield return ExportCommand.Create(context);
+        yield return DoctorCommand.Create(context);
     }
 
     /// <summary>Parses and runs; returns the process exit code.</summary>

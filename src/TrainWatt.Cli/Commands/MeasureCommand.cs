@@ -33,7 +33,7 @@ internal static class MeasureCommand
         var interval = new Option<string>("--interval") { Description = "Sampling interval: 100ms (default), 0.5s, 1s.", DefaultValueFactory = _ => "100ms", HelpName = "DURATION" };
         var meters = new Option<string>("--meters")
         {
-            Description = "auto (default: every available meter), or a comma-separated list of nvml, rapl, process.",
+            Description = "auto (default: NVML or else nvidia-smi, RAPL, and the process meter), or a comma-separated list of nvml, nvidia-smi, rapl, process.",
             DefaultValueFactory = _ => "auto",
             HelpName = "METERS",
         };
@@ -216,7 +216,7 @@ internal static class MeasureCommand
             MeterSetup setup;
             try
             {
-                setup = MeterSetup.Open(settings.Meters, settings.Gpus, settings.CpuTdp, context);
+                setup = MeterSetup.Open(settings.Meters, settings.Gpus, settings.CpuTdp, interval, context);
             }
             catch (MeterUnavailableException e)
             {

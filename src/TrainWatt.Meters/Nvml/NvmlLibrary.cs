@@ -63,7 +63,6 @@ internal sealed unsafe class NvmlLibrary : IDisposable
     private readonly delegate* unmanaged<nint, NvmlMemory*, int> _getMemory;
     private readonly delegate* unmanaged<nint, int, uint*, int> _getTemperature;
     private readonly delegate* unmanaged<nint, int, uint*, int> _getClock;
-    private bool _disposed;
 
     private NvmlLibrary(nint handle, string path)
     {
@@ -334,17 +333,11 @@ internal sealed unsafe class NvmlLibrary : IDisposable
         return Encoding.UTF8.GetString(buffer, length);
     }
 
+    /// <summary>
+    /// Nothing to release: the library stays loaded on purpose. NVML is not designed to be unloaded (NVIDIA's own
+    /// bindings never dlclose it) and keeping it costs nothing; the loader shares one copy per file.
+    /// </summary>
     public void Dispose()
     {
-        if (_disposed)
-        {
-            return;
-        }
-
-        _disposed = true;
-
-        // The real libnvidia-ml is never unloaded (other code in the process may hold handles); the handle is
-        // reference-counted by the loader, so freeing our reference is safe.
-        NativeLibrary.Free(_handle);
     }
 }

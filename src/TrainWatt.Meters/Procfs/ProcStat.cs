@@ -27,34 +27,61 @@ public static class ProcParser
 {
     /// <summary>Parses <c>/proc/PID/stat</c>. The command name (field 2) may contain spaces and parentheses, so fields are counted after the last ')'.</summary>
     /// <returns>False when the text is not a stat line.</returns>
-    public static bool TryParseProcessStat(string text, out ProcessStat stat)
+    public static bool TryParseProcessStat(string text, out ProcessStat stat) => TryParseProcessStat(text.AsSpan(), out stat);
+
+    /// <summary>As <see cref="TryParseProcessStat(string, out ProcessStat)"/>, without allocating.</summary>
+    public static bool TryParseProcessStat(ReadOnlySpan<char> text, out ProcessStat stat)
     {
         stat = default;
         int open = text.IndexOf('(');
         int close = text.LastIndexOf(')');
-        if (open <= 0 || close < open || !int.TryParse(text.AsSpan(0, open).Trim(), NumberStyles.Integer, CultureInfo.InvariantCulture, out int pid))
+        if (open <= 0 || close < open || !int.TryParse(text[..open].Trim(), NumberStyles.Integer, CultureInfo.InvariantCulture, out int pid))
         {
             return false;
         }
 
-        // After ")": field 3 (state) is index 0, so field n is index n - 3.
-        string[] f = text[(close + 1)..].Split(' ', StringSplitOptions.RemoveEmptyEntries);
-        if (f.Length < 22)
+        // After ")" comes field 3 (state); proc(5) numbers fields from 1.
+        var rest = text[(close + 1)..];
+        int field = 3;
+        long ppid = 0, utime = 0, stime = 0, cutime = 0, cstime = 0, rss = 0;
+        foreach (var range in rest.Split(' '))
+        {
+            var value = rest[range];
+            if (value.IsEmpty)
+            {
+                continue;
+            }
+
+            if (field is 4 or (>= 14 and <= 17) or 24)
+            {
+                if (!long.TryParse(value.TrimEnd('\n'), NumberStyles.Integer, CultureInfo.InvariantCulture, out long v))
+                {
+                    return false;
+                }
+
+                switch (field)
+                {
+                    case 4: ppid = v; break;
+                    case 14: utime = v; break;
+                    case 15: stime = v; break;
+                    case 16: cutime = v; break;
+                    case 17: cstime = v; break;
+                    default: rss = v; break;
+                }
+            }
+
+            if (++field > 24)
+            {
+                break;
+            }
+        }
+
+        if (field <= 24 || ppid is < 0 or > int.MaxValue)
         {
             return false;
         }
 
-        if (!int.TryParse(f[4 - 3], NumberStyles.Integer, CultureInfo.InvariantCulture, out int ppid)
-            || !long.TryParse(f[14 - 3], NumberStyles.Integer, CultureInfo.InvariantCulture, out long utime)
-            || !long.TryParse(f[15 - 3], NumberStyles.Integer, CultureInfo.InvariantCulture, out long stime)
-            || !long.TryParse(f[16 - 3], NumberStyles.Integer, CultureInfo.InvariantCulture, out long cutime)
-            || !long.TryParse(f[17 - 3], NumberStyles.Integer, CultureInfo.InvariantCulture, out long cstime)
-            || !long.TryParse(f[24 - 3], NumberStyles.Integer, CultureInfo.InvariantCulture, out long rss))
-        {
-            return false;
-        }
-
-        stat = new ProcessStat(pid, ppid, utime, stime, cutime, cstime, rss);
+        stat = new ProcessStat(pid, (int)ppid, utime, stime, cutime, cstime, rss);
         return true;
     }
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Runtime.InteropServices;
+using System.Text;
 using TrainWatt.Core;
 using TrainWatt.Core.Units;
 
@@ -17,12 +18,15 @@ public readonly record struct ProcessTreeUsage(int ProcessCount, TimeSpan CpuTim
 /// <param name="CpuTdp">CPU thermal design power for the model; null = <see cref="ProcessTreeMeter.DefaultCpuTdp"/>.</param>
 /// <param name="ClockTicksPerSecond">USER_HZ; null = sysconf(_SC_CLK_TCK) (100 on Linux).</param>
 /// <param name="PageSizeBytes">Page size for RSS; null = <see cref="Environment.SystemPageSize"/>.</param>
+/// <param name="RescanInterval">How often all of /proc is scanned for new descendants (null = 1 s); between scans only
+/// the known tree's stat files are read, which keeps a 10 Hz sampler cheap on machines with many processes.</param>
 public sealed record ProcessTreeMeterOptions(
     string ProcRoot = "/proc",
     bool IncludeCpuModel = true,
     Power? CpuTdp = null,
     int? ClockTicksPerSecond = null,
-    int? PageSizeBytes = null);
+    int? PageSizeBytes = null,
+    TimeSpan? RescanInterval = null);
 
 /// <summary>
 /// Modelled power of the host side of a training run, from procfs: RAM (from the RSS of the wrapped process tree)
@@ -66,6 +70,13 @@ public sealed class ProcessTreeMeter : IMeter
     private long _reapedTicks;
     private long _maxTreeTicks;
     private SystemCpuStat? _lastSystem;
+    private readonly byte[] _statBytes = new byte[4096];
+    private readonly char[] _statChars = new char[4096];
+    private readonly HashSet<int> _outsiders = [];
+    private long _outsidersSince;
+    private int[] _treePids = [];
+    private int _scannedRoot;
+    private long _lastScanTimestamp;
     private volatile int _rootPid;
 
     /// <summary>Opens the meter. Fails when procfs cannot be read.</summary>
@@ -167,45 +178,19 @@ public sealed class ProcessTreeMeter : IMeter
         return new ChannelReading("cpu:model", _tdp * load, null, UtilizationPercent: load * 100);
     }
 
-    /// <summary>Walks procfs once: every stat file, children by ppid from the root.</summary>
+    /// <summary>Finds the tree (full scan at most every RescanInterval, else the known pids) and updates the CPU-time totals.</summary>
     private ProcessTreeUsage ReadTree(int root)
     {
-        var stats = new Dictionary<int, ProcessStat>();
-        foreach (string dir in Directory.EnumerateDirectories(_options.ProcRoot))
+        long now = _time.GetTimestamp();
+        bool rescan = root != _scannedRoot || _time.GetElapsedTime(_lastScanTimestamp, now) >= (_options.RescanInterval ?? TimeSpan.FromSeconds(1));
+        var tree = rescan ? ScanTree(root) : ReadKnown(root);
+        if (rescan)
         {
-            string name = Path.GetFileName(dir);
-            if (name.Length == 0 || !char.IsAsciiDigit(name[0]))
-            {
-                continue;
-            }
-
-            string? text = TryRead(Path.Combine(dir, "stat"));
-            if (text is not null && ProcParser.TryParseProcessStat(text, out var stat))
-            {
-                stats[stat.Pid] = stat;
-            }
+            _scannedRoot = root;
+            _lastScanTimestamp = now;
         }
 
-        var children = stats.Values.ToLookup(s => s.ParentPid);
-        var tree = new List<ProcessStat>();
-        var queue = new Queue<int>();
-        if (stats.ContainsKey(root))
-        {
-            queue.Enqueue(root);
-        }
-
-        while (queue.Count > 0)
-        {
-            int pid = queue.Dequeue();
-            tree.Add(stats[pid]);
-            foreach (var child in children[pid])
-            {
-                if (child.Pid != pid)
-                {
-                    queue.Enqueue(child.Pid);
-                }
-            }
-        }
+        _treePids = tree.Select(s => s.Pid).ToArray();
 
         // Two lower bounds of the tree's CPU time, the larger is used (and never decreases):
         //  (a) utime+stime+cutime+cstime of the live processes: includes children reaped by a live process, even ones
@@ -235,10 +220,122 @@ public sealed class ProcessTreeMeter : IMeter
         return new ProcessTreeUsage(tree.Count, TimeSpan.FromSeconds((double)_maxTreeTicks / _ticksPerSecond), rss);
     }
 
+    /// <summary>
+    /// Reads /proc/PID/stat of every process not already known to be outside the tree and returns the root and its
+    /// descendants (by ppid). A process outside the tree cannot join it (a ppid only changes to a reaper), so known
+    /// outsiders are skipped; the outsider set is forgotten every 30 s in case a pid was reused by a new child.
+    /// </summary>
+    private List<ProcessStat> ScanTree(int root)
+    {
+        long now = _time.GetTimestamp();
+        if (root != _scannedRoot || _time.GetElapsedTime(_outsidersSince, now) >= TimeSpan.FromSeconds(30))
+        {
+            _outsiders.Clear();
+            _outsidersSince = now;
+        }
+
+        var stats = new Dictionary<int, ProcessStat>();
+        var present = new HashSet<int>();
+        foreach (string dir in Directory.EnumerateDirectories(_options.ProcRoot))
+        {
+            string name = Path.GetFileName(dir);
+            if (name.Length == 0 || !char.IsAsciiDigit(name[0]) || !int.TryParse(name, NumberStyles.None, CultureInfo.InvariantCulture, out int pid))
+            {
+                continue;
+            }
+
+            present.Add(pid);
+            if (_outsiders.Contains(pid))
+            {
+                continue;
+            }
+
+            if (TryReadStat(Path.Combine(dir, "stat"), out var stat))
+            {
+                stats[stat.Pid] = stat;
+            }
+        }
+
+        var children = stats.Values.ToLookup(s => s.ParentPid);
+        var tree = new List<ProcessStat>();
+        var queue = new Queue<int>();
+        if (stats.ContainsKey(root))
+        {
+            queue.Enqueue(root);
+        }
+
+        while (queue.Count > 0)
+        {
+            int pid = queue.Dequeue();
+            tree.Add(stats[pid]);
+            foreach (var child in children[pid])
+            {
+                if (child.Pid != pid)
+                {
+                    queue.Enqueue(child.Pid);
+                }
+            }
+        }
+
+        _outsiders.IntersectWith(present);
+        foreach (int pid in stats.Keys)
+        {
+            _outsiders.Add(pid);
+        }
+
+        foreach (var member in tree)
+        {
+            _outsiders.Remove(member.Pid);
+        }
+
+        return tree;
+    }
+
+    /// <summary>Re-reads the stat files of the tree found by the last scan; processes that exited are dropped.</summary>
+    private List<ProcessStat> ReadKnown(int root)
+    {
+        var tree = new List<ProcessStat>(_treePids.Length);
+        foreach (int pid in _treePids)
+        {
+            // The parent check drops a pid reused by an unrelated process since the last scan.
+            if (TryReadStat(Path.Combine(_options.ProcRoot, pid.ToString(CultureInfo.InvariantCulture), "stat"), out var stat)
+                && (pid == root || Array.IndexOf(_treePids, stat.ParentPid) >= 0))
+            {
+                tree.Add(stat);
+            }
+        }
+
+        return tree;
+    }
+
     private SystemCpuStat? ReadSystem()
     {
         string? text = TryRead(Path.Combine(_options.ProcRoot, "stat"));
         return text is not null && ProcParser.TryParseSystemStat(text, out var stat) ? stat : null;
+    }
+
+    /// <summary>Reads and parses a /proc/PID/stat file into reused buffers (a 10 Hz sampler reads many of them).</summary>
+    private bool TryReadStat(string path, out ProcessStat stat)
+    {
+        stat = default;
+        int length;
+        try
+        {
+            using var handle = File.OpenHandle(path);
+            length = RandomAccess.Read(handle, _statBytes, 0);
+        }
+        catch (IOException)
+        {
+            return false; // the process exited between listing and reading
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return false;
+        }
+
+        // Latin-1 maps every byte to one char: the numeric fields are ASCII whatever the command name holds.
+        int chars = Encoding.Latin1.GetChars(_statBytes.AsSpan(0, length), _statChars);
+        return ProcParser.TryParseProcessStat(_statChars.AsSpan(0, chars), out stat);
     }
 
     private static string? TryRead(string path)

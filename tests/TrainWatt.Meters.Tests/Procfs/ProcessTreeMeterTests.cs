@@ -7,8 +7,46 @@ namespace TrainWatt.Meters.Tests.Procfs;
 
 public sealed class ProcessTreeMeterTests
 {
-    private static ProcessTreeMeter Open(FakeProcTree proc, bool cpuModel = true, double? tdpWatts = 100)
-        => new(new ProcessTreeMeterOptions(proc.Root, cpuModel, tdpWatts is { } w ? Power.FromWatts(w) : null, ClockTicksPerSecond: 100, PageSizeBytes: 4096), new FakeTimeProvider());
+    private static ProcessTreeMeter Open(FakeProcTree proc, bool cpuModel = true, double? tdpWatts = 100, FakeTimeProvider? time = null)
+        => new(new ProcessTreeMeterOptions(proc.Root, cpuModel, tdpWatts is { } w ? Power.FromWatts(w) : null, ClockTicksPerSecond: 100, PageSizeBytes: 4096), time ?? new FakeTimeProvider());
+
+    [Fact]
+    public void Should_Find_New_Children_At_The_Next_Full_Scan()
+    {
+        using var proc = Tree();
+        var time = new FakeTimeProvider();
+        using var meter = Open(proc, time: time);
+        meter.Attach(100);
+        meter.Read();
+        Assert.Equal(3, meter.LastUsage.ProcessCount);
+
+        // A new grandchild appears: between full scans (default every 1 s) only known pids are read...
+        proc.Process(103, 101, utime: 0, stime: 0, rssPages: 1000);
+        time.Advance(TimeSpan.FromMilliseconds(500));
+        meter.Read();
+        Assert.Equal(3, meter.LastUsage.ProcessCount);
+
+        // ...and the next scan finds it (oracle: the documented RescanInterval).
+        time.Advance(TimeSpan.FromMilliseconds(500));
+        meter.Read();
+        Assert.Equal(4, meter.LastUsage.ProcessCount);
+    }
+
+    [Fact]
+    public void Should_Drop_A_Known_Pid_Reused_By_An_Unrelated_Process()
+    {
+        using var proc = Tree();
+        var time = new FakeTimeProvider();
+        using var meter = Open(proc, time: time);
+        meter.Attach(100);
+        meter.Read();
+
+        // 102 exits and its pid is reused by a process whose parent is not in the tree.
+        proc.Process(102, 1, utime: 5, stime: 5, rssPages: 7_777_777, comm: "reused");
+        var ram = meter.Read().Channels[0];
+        Assert.Equal(2, meter.LastUsage.ProcessCount);
+        Assert.Equal(750_000.0 * 4096 / 1e9 * 0.375, ram.Power!.Value.Watts, 9); // (250 000 + 500 000) pages × 4096 B × 0.375 W/GB
+    }
 
     private static FakeProcTree Tree()
         => new FakeProcTree()
