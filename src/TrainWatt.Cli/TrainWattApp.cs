@@ -23,6 +23,7 @@ public static class TrainWattApp
     {
         yield return VersionInfoCommand.Create(context);
         yield return MeasureCommand.Create(context);
+        yield return EnergyCommand.Create(context);
         yield return ImportCommand.Create(context);
         yield return RunsCommand.Create(context);
         yield return ExportCommand.Create(context);

@@ -1,4 +1,6 @@
 using TrainWatt.Core;
+using TrainWatt.Core.Accounting;
+using TrainWatt.Core.Traces;
 using TrainWatt.Core.Units;
 
 namespace TrainWatt.Storage;
@@ -7,37 +9,30 @@ namespace TrainWatt.Storage;
 public static class DeviceEnergyCalculator
 {
     /// <summary>
-    /// Counter devices: last minus first cumulative energy (provenance Counter). Otherwise: trapezoidal rule of power on the
-    /// real timestamps over consecutive samples that both report power (provenance of the samples, normally Sampled).
+    /// Counter devices: last minus first cumulative energy (provenance Counter). Otherwise Core's
+    /// <see cref="EnergyAccounting.Integrate(DeviceTrace, EnergyOptions?)"/> with its defaults over the samples that report
+    /// power (trapezoid on the real time stamps, gaps over 5 s left out; provenance of the device, normally Sampled).
     /// Samples must be in time order.
     /// </summary>
-    public static DeviceEnergy Compute(StoredDevice device, IReadOnlyList<SampleRecord> samples)
+    public static StoredDeviceEnergy Compute(StoredDevice device, IReadOnlyList<SampleRecord> samples)
     {
         ArgumentNullException.ThrowIfNull(device);
         ArgumentNullException.ThrowIfNull(samples);
         if (samples.Count == 0)
         {
-            return new DeviceEnergy(device, 0, null, null, null, device.Provenance, null, null, null);
+            return new StoredDeviceEnergy(device, 0, null, null, null, device.Provenance, null, null, null, TimeSpan.Zero);
         }
 
         TimeSpan maxGap = TimeSpan.Zero;
-        double sumPower = 0;
-        int powerCount = 0;
-        double? maxPower = null;
-        double trapezoidJoules = 0;
-        SampleRecord? previousWithPower = null;
         Energy? firstCounter = null;
         Energy? lastCounter = null;
+        var withPower = new List<GpuSample>(samples.Count);
         for (int i = 0; i < samples.Count; i++)
         {
             var sample = samples[i];
-            if (i > 0)
+            if (i > 0 && sample.Timestamp - samples[i - 1].Timestamp > maxGap)
             {
-                var gap = sample.Timestamp - samples[i - 1].Timestamp;
-                if (gap > maxGap)
-                {
-                    maxGap = gap;
-                }
+                maxGap = sample.Timestamp - samples[i - 1].Timestamp;
             }
 
             if (sample.CumulativeEnergy is { } counter)
@@ -46,48 +41,47 @@ public static class DeviceEnergyCalculator
                 lastCounter = counter;
             }
 
-            if (sample.Power is { } power)
+            if (sample.Power is not null)
             {
-                sumPower += power.Watts;
-                powerCount++;
-                maxPower = maxPower is null ? power.Watts : Math.Max(maxPower.Value, power.Watts);
-                if (previousWithPower is { Power: { } previousPower } previous)
-                {
-                    double seconds = (sample.Timestamp - previous.Timestamp).TotalSeconds;
-                    trapezoidJoules += seconds * (previousPower.Watts + power.Watts) / 2.0;
-                }
-
-                previousWithPower = sample;
+                withPower.Add(new GpuSample(sample.Timestamp.UtcDateTime, sample.Power, null, null, null, null, sample.SourceLine ?? 0));
             }
         }
 
-        Energy? energy;
-        Provenance provenance;
+        EnergyResult? integrated = withPower.Count >= 2
+            ? EnergyAccounting.Integrate(new DeviceTrace(device.Key, device.Key, device.Name, withPower)).Result
+            : null;
+
+        Energy? energy = null;
+        var provenance = device.Provenance;
         if (firstCounter is { } first && lastCounter is { } last && device.Provenance == Provenance.Counter)
         {
             energy = last - first;
             provenance = Provenance.Counter;
         }
-        else if (powerCount > 0)
+        else if (integrated is not null)
         {
-            energy = Energy.FromJoules(trapezoidJoules);
+            energy = integrated.Energy;
             provenance = device.Provenance == Provenance.Counter ? Provenance.Sampled : device.Provenance;
         }
-        else
+
+        Power? mean = null;
+        Power? max = null;
+        if (withPower.Count > 0)
         {
-            energy = null;
-            provenance = device.Provenance;
+            mean = Power.FromWatts(withPower.Average(s => s.Power!.Value.Watts));
+            max = Power.FromWatts(withPower.Max(s => s.Power!.Value.Watts));
         }
 
-        return new DeviceEnergy(
+        return new StoredDeviceEnergy(
             device,
             samples.Count,
             samples[0].Timestamp,
             samples[^1].Timestamp,
             energy,
             provenance,
-            powerCount > 0 ? Power.FromWatts(sumPower / powerCount) : null,
-            maxPower is { } max ? Power.FromWatts(max) : null,
-            samples.Count > 1 ? maxGap : null);
+            mean,
+            max,
+            samples.Count > 1 ? maxGap : null,
+            integrated?.ExcludedDuration ?? TimeSpan.Zero);
     }
 }

@@ -124,12 +124,14 @@ public sealed record RunRecord(
 
 /// <summary>Energy and power of one device computed from its stored samples.</summary>
 /// <remarks>
-/// <c>Energy</c> is the counter difference (last − first cumulative energy) for counter devices, else the trapezoid of
-/// power on the real timestamps; null when the device has no power or energy data. <c>Provenance</c> says which.
-/// <c>MaxGap</c> is the longest interval between consecutive samples (integrated across, and shown so the reader can
-/// judge). <c>MeanPower</c> is the arithmetic mean of the power samples.
+/// <c>Energy</c> is the counter difference (last − first cumulative energy) for counter devices, else Core's
+/// <c>EnergyAccounting.Integrate</c> with its defaults (trapezoid on the real time stamps; intervals longer than 5 s are
+/// gaps, left out and counted in <c>ExcludedDuration</c>), so <c>runs show</c> agrees with <c>trainwatt energy</c> on
+/// the same trace; null when the device has no power or energy data. <c>Provenance</c> says which.
+/// <c>MaxGap</c> is the longest interval between consecutive samples. <c>MeanPower</c> is the arithmetic mean of the
+/// power samples.
 /// </remarks>
-public sealed record DeviceEnergy(
+public sealed record StoredDeviceEnergy(
     StoredDevice Device,
     long Samples,
     DateTimeOffset? First,
@@ -138,13 +140,14 @@ public sealed record DeviceEnergy(
     Provenance Provenance,
     Power? MeanPower,
     Power? MaxPower,
-    TimeSpan? MaxGap);
+    TimeSpan? MaxGap,
+    TimeSpan ExcludedDuration);
 
 /// <summary>A run with everything attached to it, except the samples (read those with <see cref="IRunStore.ReadSamples"/>).</summary>
 public sealed record RunDetails(
     RunRecord Run,
     IReadOnlyList<StoredDevice> Devices,
-    IReadOnlyList<DeviceEnergy> Energy,
+    IReadOnlyList<StoredDeviceEnergy> Energy,
     IReadOnlyList<EpochRecord> Epochs,
     IReadOnlyList<AnnotationRecord> Annotations)
 {

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using TrainWatt.Core.Traces;
 using TrainWatt.Core.Units;
 
@@ -27,6 +28,7 @@ public static class EnergyAccounting
     /// <para>Fewer than two samples with power, or no positive integrated time, gives no result and a
     /// <see cref="FaultKind.Fatal"/> fault: never a silent zero.</para>
     /// </remarks>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static DeviceEnergy Integrate(DeviceTrace trace, EnergyOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(trace);

@@ -1,4 +1,5 @@
 using System.IO.Compression;
+using System.Runtime.CompilerServices;
 using System.Text;
 
 namespace TrainWatt.Core.Traces;
@@ -18,8 +19,8 @@ namespace TrainWatt.Core.Traces;
 /// </remarks>
 public static class NvidiaSmiCsv
 {
-    private const int InitialBufferChars = 64 * 1024;
-    private const int MaxLineChars = 1024 * 1024;
+    private const int InitialBufferBytes = 64 * 1024;
+    private const int MaxLineBytes = 1024 * 1024;
 
     /// <summary>Reads the trace at <paramref name="path"/>. I/O errors (missing file, no permission) give a fatal fault.</summary>
     /// <param name="path">A plain or gzip-compressed nvidia-smi CSV file.</param>
@@ -85,8 +86,7 @@ public static class NvidiaSmiCsv
         Stream source = decompressed ?? replay;
         try
         {
-            using var reader = new StreamReader(source, new UTF8Encoding(false, false), detectEncodingFromByteOrderMarks: true, bufferSize: 64 * 1024, leaveOpen: true);
-            var result = new Session(fileName, options, gzip).Run(reader);
+            var result = new Session(fileName, options, gzip).Run(source);
             if (decompressed is { ReachedEnd: true } && compressed!.Isize != (uint)decompressed.BytesRead)
             {
                 // GZipStream ends silently on a cut-short file; the trailer's length field says so.
@@ -125,55 +125,73 @@ public static class NvidiaSmiCsv
         private int _unlistedFaults;
         private DeviceAccumulator? _last;
 
-        public TraceReadResult Run(StreamReader reader)
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        public TraceReadResult Run(Stream source)
         {
-            char[] buffer = new char[InitialBufferChars];
+            // Raw UTF-8 bytes, split on '\n' with a vectorised search; no decoding to UTF-16 except for the header.
+            byte[] buffer = new byte[InitialBufferBytes];
             int start = 0;
             int end = 0;
             int lineNo = 0;
             bool skippingLongLine = false;
 
+            // The first bytes decide about a byte-order mark before any line is looked at.
+            end = source.ReadAtLeast(buffer, 3, throwOnEndOfStream: false);
+            if (end > 0 && !OnFileStart(buffer.AsSpan(0, end), ref start))
+            {
+                return Result();
+            }
+
+            bool pending = end > 0;
             while (true)
             {
-                if (end == buffer.Length)
+                if (pending)
                 {
-                    if (start > 0)
+                    pending = false;
+                }
+                else
+                {
+                    if (end == buffer.Length)
                     {
-                        buffer.AsSpan(start, end - start).CopyTo(buffer);
-                        end -= start;
-                        start = 0;
-                    }
-                    else if (buffer.Length < MaxLineChars)
-                    {
-                        Array.Resize(ref buffer, Math.Min(buffer.Length * 2, MaxLineChars));
-                    }
-                    else
-                    {
-                        // One line longer than MaxLineChars: report it once, then drop chars until its line end.
-                        if (!skippingLongLine)
+                        if (start > 0)
                         {
-                            lineNo++;
-                            skippingLongLine = true;
-                            if (!OnLongLine(lineNo))
-                            {
-                                return Result();
-                            }
+                            buffer.AsSpan(start, end - start).CopyTo(buffer);
+                            end -= start;
+                            start = 0;
                         }
+                        else if (buffer.Length < MaxLineBytes)
+                        {
+                            Array.Resize(ref buffer, Math.Min(buffer.Length * 2, MaxLineBytes));
+                        }
+                        else
+                        {
+                            // One line longer than MaxLineBytes: report it once, then drop bytes until its line end.
+                            if (!skippingLongLine)
+                            {
+                                lineNo++;
+                                skippingLongLine = true;
+                                if (!OnLongLine(lineNo))
+                                {
+                                    return Result();
+                                }
+                            }
 
-                        start = end = 0;
+                            start = end = 0;
+                        }
                     }
+
+                    int read = source.Read(buffer, end, buffer.Length - end);
+                    if (read == 0)
+                    {
+                        break;
+                    }
+
+                    end += read;
                 }
 
-                int read = reader.Read(buffer, end, buffer.Length - end);
-                if (read == 0)
-                {
-                    break;
-                }
-
-                end += read;
                 while (true)
                 {
-                    int nl = buffer.AsSpan(start, end - start).IndexOf('\n');
+                    int nl = buffer.AsSpan(start, end - start).IndexOf((byte)'\n');
                     if (nl < 0)
                     {
                         break;
@@ -207,18 +225,46 @@ public static class NvidiaSmiCsv
             return Result();
         }
 
-        /// <returns>False when the file turned out fatal and reading should stop.</returns>
-        private bool OnLine(ReadOnlySpan<char> line, int lineNo, bool terminated)
+        /// <summary>Skips a UTF-8 byte-order mark; rejects UTF-16 text with a message that says how to convert it.</summary>
+        private bool OnFileStart(ReadOnlySpan<byte> head, ref int start)
         {
-            line = line.TrimEnd('\r');
+            if (head.StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF]))
+            {
+                start += 3;
+                return true;
+            }
+
+            if (head.StartsWith((ReadOnlySpan<byte>)[0xFF, 0xFE]) || head.StartsWith((ReadOnlySpan<byte>)[0xFE, 0xFF]))
+            {
+                _fatal = new TraceFault(FaultKind.Fatal, file, 0,
+                    "is UTF-16 text; expected UTF-8 (nvidia-smi's own output). Convert it with: iconv -f UTF-16 -t UTF-8 FILE > FILE.csv");
+                return false;
+            }
+
+            return true;
+        }
+
+        /// <returns>False when the file turned out fatal and reading should stop.</returns>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private bool OnLine(ReadOnlySpan<byte> line, int lineNo, bool terminated)
+        {
+            line = line.TrimEnd((byte)'\r');
             if (_parser is null)
             {
-                if (line.IsWhiteSpace() && !NvidiaSmiCsvParser.LooksBinary(line))
+                if (line.Trim((byte)' ').IsEmpty)
                 {
                     return true;
                 }
 
-                if (!NvidiaSmiCsvParser.TryCreate(line, file, options, out _parser, out var headerFault, lineNo))
+                if (NvidiaSmiCsvParser.LooksBinary(line))
+                {
+                    _fatal = new TraceFault(FaultKind.Fatal, file, lineNo,
+                        "is not a text CSV file (binary data in its first line); expected nvidia-smi --format=csv output " +
+                        "whose first line is a header such as 'timestamp, index, power.draw [W]'.");
+                    return false;
+                }
+
+                if (!NvidiaSmiCsvParser.TryCreate(Encoding.UTF8.GetString(line), file, options, out _parser, out var headerFault, lineNo))
                 {
                     _fatal = headerFault;
                     return false;
@@ -227,13 +273,13 @@ public static class NvidiaSmiCsv
                 return true;
             }
 
-            if (line.IsWhiteSpace() && !NvidiaSmiCsvParser.LooksBinary(line))
+            if (line.Trim((byte)' ').IsEmpty)
             {
                 return true;
             }
 
             _dataLines++;
-            if (_parser.TryParseLine(line, lineNo, out var sample, out string device, out string? name, out var fault))
+            if (_parser.TryParseUtf8Line(line, lineNo, out var sample, out string device, out string? name, out var fault))
             {
                 var acc = _last is not null && ReferenceEquals(_last.Key, device) ? _last : GetDevice(device, name);
                 _last = acc;
@@ -246,7 +292,7 @@ public static class NvidiaSmiCsv
                 fault = fault with
                 {
                     Kind = FaultKind.TruncatedLine,
-                    Message = $"half-written last line (no line end: the logger was stopped mid-line), skipped: {fault.Message}",
+                    Message = $"half-written last line (no line end: the logger was stopped mid-line): {fault.Message}",
                 };
             }
 
@@ -259,12 +305,12 @@ public static class NvidiaSmiCsv
             if (_parser is null)
             {
                 _fatal = new TraceFault(FaultKind.Fatal, file, lineNo,
-                    $"has no line end in its first {MaxLineChars / 1024} KiB: it is not line-based CSV text; expected nvidia-smi --format=csv output.");
+                    $"has no line end in its first {MaxLineBytes / 1024} KiB: it is not line-based CSV text; expected nvidia-smi --format=csv output.");
                 return false;
             }
 
             _dataLines++;
-            AddFault(new TraceFault(FaultKind.Garbage, file, lineNo, $"line longer than {MaxLineChars / 1024} KiB; line skipped."));
+            AddFault(new TraceFault(FaultKind.Garbage, file, lineNo, $"line longer than {MaxLineBytes / 1024} KiB; line skipped."));
             return true;
         }
 

@@ -137,9 +137,25 @@ public static class ProcessTraceCsv
         int read = stream.ReadAtLeast(magic, 2, throwOnEndOfStream: false);
         stream.Position = 0;
         bool gzip = read == 2 && magic[0] == 0x1f && magic[1] == 0x8b;
-        using Stream source = gzip ? new GZipStream(stream, CompressionMode.Decompress) : stream;
-        using var reader = new StreamReader(source, Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
-        string text = reader.ReadToEnd();
+        string text;
+        if (gzip)
+        {
+            // GZipStream ends silently on a cut-short file; the trailer's length field (ISIZE) says so.
+            var tail = new GzipTailStream(stream);
+            using var decompressed = new CountingStream(new GZipStream(tail, CompressionMode.Decompress));
+            using var reader = new StreamReader(decompressed, Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
+            text = reader.ReadToEnd();
+            if (tail.Isize != (uint)decompressed.BytesRead)
+            {
+                throw new InvalidDataException("it is a truncated or corrupt gzip file: its decompressed length does not match the gzip trailer; re-copy the trace");
+            }
+        }
+        else
+        {
+            using var reader = new StreamReader(stream, Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
+            text = reader.ReadToEnd();
+        }
+
         if (text.Contains('\0'))
         {
             throw new InvalidDataException("it contains binary data (NUL bytes)");

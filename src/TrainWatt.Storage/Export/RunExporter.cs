@@ -107,7 +107,8 @@ public static class RunExporter
         stream.WriteByte((byte)'\n');
     }
 
-    internal static string Number(double? value) => value is { } v ? v.ToString("R", CultureInfo.InvariantCulture) : "";
+    /// <summary>Shortest round-trip invariant text, lower-case exponent as Python writes it ("6.9e-05"); empty for null.</summary>
+    internal static string Number(double? value) => value is { } v ? v.ToString("R", CultureInfo.InvariantCulture).Replace('E', 'e') : "";
 
     /// <summary>Quotes a CSV field when it holds a comma, quote or line break (RFC 4180).</summary>
     internal static string Csv(string? value)

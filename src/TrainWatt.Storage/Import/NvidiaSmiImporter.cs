@@ -26,19 +26,13 @@ public sealed class NvidiaSmiImporter(IRunStore store)
         var replaced = new List<string>();
         var failed = new List<TraceFault>();
 
-        var parsed = files
-            .AsParallel()
-            .AsOrdered()
-            .WithDegreeOfParallelism(Math.Max(1, Environment.ProcessorCount))
-            .Select(file => (File: file, Result: NvidiaSmiCsv.ReadFile(file, options)));
-
-        foreach (var (file, result) in parsed)
+        ParseWritePipeline.Run(files, file => NvidiaSmiCsv.ReadFile(file, options), (file, result) =>
         {
             if (result.IsFatal || result.Devices.Count == 0)
             {
                 failed.Add(result.Faults.FirstOrDefault(f => f.Kind == FaultKind.Fatal)
                     ?? new TraceFault(FaultKind.Fatal, file, 0, "has no samples with a time stamp."));
-                continue;
+                return;
             }
 
             string fullPath = Path.GetFullPath(file);
@@ -75,7 +69,7 @@ public sealed class NvidiaSmiImporter(IRunStore store)
                 long id = store.WriteRun(run, samples[^1].Timestamp, [new DeviceData(registration, samples)], annotations);
                 imported.Add(new ImportedRun(id, key, RunStatus.Completed, samples.Count, annotations.Select(a => a.Kind).Distinct().ToList()));
             }
-        }
+        });
 
         return new ImportReport(imported, skipped, replaced, failed);
     }

@@ -80,32 +80,30 @@ public sealed class Seaa2023Importer(IRunStore store)
         }
 
         var imported = new List<ImportedRun>();
-        var parsed = todo
-            .AsParallel()
-            .AsOrdered()
-            .WithDegreeOfParallelism(Math.Max(1, Environment.ProcessorCount))
-            .Select(item => (item.Pair, item.Old, Gpu: NvidiaSmiCsv.ReadFile(item.Pair.GpuFile), Process: item.Pair.ProcessFile is null ? null : ProcessTraceCsv.ReadFile(item.Pair.ProcessFile)));
-
-        foreach (var (pair, old, gpu, process) in parsed)
-        {
-            var prepared = Prepare(pair, gpu, process, table);
-            if (prepared is null)
+        ParseWritePipeline.Run(
+            todo,
+            item => (Gpu: NvidiaSmiCsv.ReadFile(item.Pair.GpuFile), Process: item.Pair.ProcessFile is null ? null : ProcessTraceCsv.ReadFile(item.Pair.ProcessFile)),
+            (item, traces) =>
             {
-                failed.Add(gpu.Faults.FirstOrDefault(f => f.Kind == FaultKind.Fatal)
-                    ?? new TraceFault(FaultKind.Fatal, pair.GpuFile, 0, "has no GPU samples."));
-                continue;
-            }
+                var (pair, old) = item;
+                var prepared = Prepare(pair, traces.Gpu, traces.Process, table);
+                if (prepared is null)
+                {
+                    failed.Add(traces.Gpu.Faults.FirstOrDefault(f => f.Kind == FaultKind.Fatal)
+                        ?? new TraceFault(FaultKind.Fatal, pair.GpuFile, 0, "has no GPU samples."));
+                    return;
+                }
 
-            if (old is { } oldId)
-            {
-                store.DeleteRun(oldId);
-                replaced.Add(pair.SourceKey);
-            }
+                if (old is { } oldId)
+                {
+                    store.DeleteRun(oldId);
+                    replaced.Add(pair.SourceKey);
+                }
 
-            var (run, ended, devices, annotations) = prepared.Value;
-            long id = store.WriteRun(run, ended, devices, annotations);
-            imported.Add(new ImportedRun(id, pair.SourceKey, run.Status, devices.Sum(d => (long)d.Samples.Count), annotations.Select(a => a.Kind).Distinct().ToList()));
-        }
+                var (run, ended, devices, annotations) = prepared.Value;
+                long id = store.WriteRun(run, ended, devices, annotations);
+                imported.Add(new ImportedRun(id, pair.SourceKey, run.Status, devices.Sum(d => (long)d.Samples.Count), annotations.Select(a => a.Kind).Distinct().ToList()));
+            });
 
         failed.AddRange(tableFaults);
         return new ImportReport(imported, skipped, replaced, failed);

@@ -2,7 +2,8 @@ namespace TrainWatt.Storage.Sqlite;
 
 /// <summary>
 /// The store's schema as ordered migrations. SQL is kept to what PostgreSQL also accepts, apart from the id columns
-/// (<c>INTEGER PRIMARY KEY</c> here, <c>BIGINT GENERATED ALWAYS AS IDENTITY</c> there): TEXT, INTEGER, REAL
+/// (<c>INTEGER PRIMARY KEY</c> here, <c>BIGINT GENERATED ALWAYS AS IDENTITY</c> there; run ids are
+/// AUTOINCREMENT so a deleted run's id is never given to another run): TEXT, INTEGER, REAL
 /// (double precision), CHECK constraints, foreign keys with ON DELETE CASCADE, window functions in queries.
 /// </summary>
 /// <remarks>
@@ -16,7 +17,7 @@ internal static class SqliteSchema
     [
         new Migration(1, "runs, devices, samples, epochs, annotations", """
             CREATE TABLE runs (
-                id            INTEGER PRIMARY KEY,
+                id            INTEGER PRIMARY KEY AUTOINCREMENT,
                 uuid          TEXT    NOT NULL UNIQUE,
                 source        TEXT    NOT NULL,
                 source_key    TEXT    UNIQUE,
