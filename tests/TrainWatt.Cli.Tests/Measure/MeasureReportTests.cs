@@ -7,6 +7,8 @@ using TrainWatt.Meters.Sampling;
 
 namespace TrainWatt.Cli.Tests.Measure;
 
+using Energy = TrainWatt.Core.Units.Energy;
+
 public class MeasureReportTests
 {
     private static readonly MeterChannel Gpu = new("gpu:0", "gpu", "NVIDIA Fake A100", Provenance.Counter);
