@@ -271,6 +271,17 @@ internal static class MeasureCommand
             say("error: " + e.Message);
             return (int)(e.NotFound ? ExitCode.CommandNotFound : ExitCode.CommandNotExecutable);
         }
+        catch (StoreException e)
+        {
+            // Creating the run failed: nothing has been started yet.
+            say("error: " + e.Message);
+            return (int)ExitCode.CannotCreate;
+        }
+
+        if (sink.FinishFailure is { } failure)
+        {
+            say($"warning: the run could not be finished in the store ({failure}); it will read as incomplete.");
+        }
 
         int exitCode = outcome.Summary.ExitCode ?? (int)ExitCode.Software;
         FootprintResult? footprint = outcome.Summary.Energy.Joules >= 0

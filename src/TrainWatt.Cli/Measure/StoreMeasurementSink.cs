@@ -80,14 +80,25 @@ internal sealed class StoreMeasurementSink(IRunStore store, CliContext context) 
     public void RecordMetric(string name, double value, TimeSpan elapsed)
         => store.AddAnnotation(_runId, new AnnotationRecord(MetricKind, string.Create(CultureInfo.InvariantCulture, $"{name}={value:R}")));
 
+    /// <summary>Why the run could not be finished in the store (it then reads as incomplete), or null.</summary>
+    public string? FinishFailure { get; private set; }
+
     public void FinishRun(MeasurementSummary summary)
     {
-        foreach (string note in summary.Notes)
+        try
         {
-            store.AddAnnotation(_runId, new AnnotationRecord(NoteKind, note));
-        }
+            foreach (string note in summary.Notes)
+            {
+                store.AddAnnotation(_runId, new AnnotationRecord(NoteKind, note));
+            }
 
-        store.FinishRun(_runId, summary.ExitCode is null ? RunStatus.Failed : RunStatus.Completed, _startedAt + summary.Duration, summary.ExitCode);
+            store.FinishRun(_runId, summary.ExitCode is null ? RunStatus.Failed : RunStatus.Completed, _startedAt + summary.Duration, summary.ExitCode);
+        }
+        catch (StoreException e)
+        {
+            // The command has run: its summary is still printed and its exit code returned; the stored run stays incomplete.
+            FinishFailure = e.Message;
+        }
     }
 
     internal static string CommandLine(IReadOnlyList<string> command)

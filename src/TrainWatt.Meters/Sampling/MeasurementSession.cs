@@ -244,8 +244,18 @@ public sealed class MeasurementSession
             return false;
         }
 
-        // tcgetpgrp(0) is -1 when stdin is not a terminal; equal to our group when we are its foreground job.
-        int foreground = NativeMethods.tcgetpgrp(0);
-        return foreground > 0 && foreground == NativeMethods.getpgrp();
+        // tcgetpgrp(fd) is -1 when fd is not a terminal, else the terminal's foreground process group: when that is our
+        // group, Ctrl+C on that terminal signals the command too. Any of stdin, stdout, stderr may be the terminal.
+        int ours = NativeMethods.getpgrp();
+        for (int fd = 0; fd <= 2; fd++)
+        {
+            int foreground = NativeMethods.tcgetpgrp(fd);
+            if (foreground > 0)
+            {
+                return foreground == ours;
+            }
+        }
+
+        return false;
     }
 }
