@@ -69,6 +69,7 @@ public class MeasureCommandTests
         Assert.Equal(3, details.Epochs.Count);
         Assert.Equal("demo", details.Run.Tags["model"]);
         Assert.Contains(details.Annotations, a => a.Kind == "metric" && a.Message == "f1=0.97");
+        Assert.Contains(details.Annotations, a => a.Kind == "total_epochs" && a.Message == "3");
         Assert.True(details.Run.SampleCount > 0);
     }
 
