@@ -28,6 +28,8 @@ public static class TrainWattApp
         yield return RunsCommand.Create(context);
         yield return ExportCommand.Create(context);
         yield return DoctorCommand.Create(context);
+        yield return GpusCommand.Create(context);
+        yield return CarbonCommand.Create(context);
     }
 
     /// <summary>Parses and runs; returns the process exit code.</summary>

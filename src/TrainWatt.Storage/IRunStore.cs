@@ -51,6 +51,3 @@ public interface IRunStore : IDisposable
     /// <summary>The samples of a run (optionally of one device), ordered by device then time.</summary>
     IReadOnlyList<SampleRecord> ReadSamples(long runId, long? deviceId = null);
 }
-
-/// <summary>A device and all its samples, for <see cref="IRunStore.WriteRun"/>. <see cref="SampleRecord.DeviceId"/> is ignored.</summary>
-public sealed record DeviceData(DeviceRegistration Device, IReadOnlyList<SampleRecord> Samples);

@@ -35,6 +35,21 @@ public readonly struct PowerUsageEffectiveness : IEquatable<PowerUsageEffectiven
         return new PowerUsageEffectiveness(ratio);
     }
 
+    /// <summary>Validates without throwing; <paramref name="error"/> states the rule and the value when it fails.</summary>
+    public static bool TryFromRatio(double ratio, out PowerUsageEffectiveness pue, out string? error)
+    {
+        if (!double.IsFinite(ratio) || ratio < Minimum)
+        {
+            pue = default;
+            error = RuleText(ratio);
+            return false;
+        }
+
+        pue = new PowerUsageEffectiveness(ratio);
+        error = null;
+        return true;
+    }
+
     /// <summary>Facility energy = IT energy × PUE.</summary>
     public static Energy operator *(Energy itEnergy, PowerUsageEffectiveness pue) => itEnergy * pue.Ratio;
 

@@ -58,6 +58,7 @@ public sealed class CarbonIntensityTable
             suggestions);
     }
 
+    /// <summary>Like <see cref="Find"/>, without throwing: false when nothing matches.</summary>
     public bool TryFind(string country, out CarbonIntensityEntry entry)
     {
         ArgumentNullException.ThrowIfNull(country);

@@ -59,6 +59,7 @@ public sealed class CloudRegionTable
             closest);
     }
 
+    /// <summary>Like <see cref="Find"/>, without throwing: false when nothing matches.</summary>
     public bool TryFind(string key, out CloudRegion region)
     {
         ArgumentNullException.ThrowIfNull(key);

@@ -101,6 +101,11 @@ internal sealed class CsvTable
         bool inQuotes = false;
         bool fieldWasQuoted = false;
         bool any = false;
+        if (reader.Peek() == '\uFEFF')
+        {
+            reader.Read(); // a UTF-8 byte-order mark left by an editor is not part of the first column's name
+        }
+
         int c;
         while ((c = reader.Read()) >= 0)
         {

@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Numerics;
-using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Text;
 
@@ -32,7 +31,6 @@ internal static class FieldValue
             || Ascii.EqualsLiteral(text, "[Not Supported]") || Ascii.EqualsLiteral(text, "Not Supported");
 
     /// <summary>A finite decimal number, optionally followed by <paramref name="unit"/> (with or without a space).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static FieldStatus TryParse<T>(ReadOnlySpan<T> text, string unit, out double value)
         where T : unmanaged, IBinaryInteger<T>
     {
@@ -60,7 +58,6 @@ internal static class FieldValue
     /// As <see cref="TryParse{T}"/>, but keeps only the integer part of the written number, read from the text
     /// ("156.98 W" is 156): the SEAA 2023 parity rule. The whole text must still be a valid number.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static FieldStatus TryParseIntegerPart<T>(ReadOnlySpan<T> text, string unit, out double value)
         where T : unmanaged, IBinaryInteger<T>
     {
@@ -106,7 +103,6 @@ internal static class FieldValue
     /// <param name="s">The number text.</param>
     /// <param name="value">The value.</param>
     /// <param name="integerPart">The integer part as written (digits before the point, with the sign).</param>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static bool TryParseShortDecimal<T>(ReadOnlySpan<T> s, out double value, out double integerPart)
         where T : unmanaged, IBinaryInteger<T>
     {
@@ -166,7 +162,6 @@ internal static class FieldValue
         return true;
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static bool TryNumberText<T>(ReadOnlySpan<T> text, string unit, out ReadOnlySpan<T> number, out FieldStatus status)
         where T : unmanaged, IBinaryInteger<T>
     {

@@ -1,8 +1,8 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.Numerics;
-using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using System.Text;
 using TrainWatt.Core.Units;
 
@@ -216,7 +216,6 @@ public sealed class NvidiaSmiCsvParser
         [NotNullWhen(false)] out TraceFault? fault)
         => TryParseCore(utf8Line, lineNo, out sample, out deviceKey, out gpuName, out fault);
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private bool TryParseCore<T>(
         ReadOnlySpan<T> line,
         int lineNo,
@@ -234,27 +233,9 @@ public sealed class NvidiaSmiCsvParser
 
         // Split on ',' into at most _fieldCount + 1 ranges (one more than expected is enough to say "too many").
         var ranges = _ranges.AsSpan();
-        T comma = T.CreateTruncating(',');
-        int count = 0;
-        int start = 0;
-        while (true)
-        {
-            if (count == ranges.Length)
-            {
-                count++;
-                break;
-            }
-
-            int at = line[start..].IndexOf(comma);
-            if (at < 0)
-            {
-                ranges[count++] = new Range(start, line.Length);
-                break;
-            }
-
-            ranges[count++] = new Range(start, start + at);
-            start += at + 1;
-        }
+        int count = typeof(T) == typeof(byte)
+            ? SplitUtf8(MemoryMarshal.Cast<T, byte>(line), ranges)
+            : Split(line, ranges);
 
         if (count != _fieldCount)
         {
@@ -331,7 +312,83 @@ public sealed class NvidiaSmiCsvParser
         return true;
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    /// <summary>Field ranges of a CSV line; returns ranges.Length + 1 when there are more fields than ranges.</summary>
+    private static int Split<T>(ReadOnlySpan<T> line, Span<Range> ranges)
+        where T : unmanaged, IBinaryInteger<T>
+    {
+        T comma = T.CreateTruncating(',');
+        int count = 0;
+        int start = 0;
+        while (true)
+        {
+            if (count == ranges.Length)
+            {
+                return count + 1;
+            }
+
+            int at = line[start..].IndexOf(comma);
+            if (at < 0)
+            {
+                ranges[count++] = new Range(start, line.Length);
+                return count;
+            }
+
+            ranges[count++] = new Range(start, start + at);
+            start += at + 1;
+        }
+    }
+
+    /// <summary>As <see cref="Split{T}"/> on UTF-8, finding all commas 32 bytes at a time (one compare, one bit mask).</summary>
+    private static int SplitUtf8(ReadOnlySpan<byte> line, Span<Range> ranges)
+    {
+        int count = 0;
+        int start = 0;
+        int i = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            ref byte first = ref MemoryMarshal.GetReference(line);
+            var commas = Vector256.Create((byte)',');
+            for (; i + Vector256<byte>.Count <= line.Length; i += Vector256<byte>.Count)
+            {
+                uint mask = Vector256.Equals(Vector256.LoadUnsafe(ref first, (nuint)i), commas).ExtractMostSignificantBits();
+                while (mask != 0)
+                {
+                    if (count == ranges.Length)
+                    {
+                        return count + 1;
+                    }
+
+                    int at = i + BitOperations.TrailingZeroCount(mask);
+                    ranges[count++] = new Range(start, at);
+                    start = at + 1;
+                    mask &= mask - 1;
+                }
+            }
+        }
+
+        for (; i < line.Length; i++)
+        {
+            if (line[i] == (byte)',')
+            {
+                if (count == ranges.Length)
+                {
+                    return count + 1;
+                }
+
+                ranges[count++] = new Range(start, i);
+                start = i + 1;
+            }
+        }
+
+        if (count == ranges.Length)
+        {
+            return count + 1;
+        }
+
+        ranges[count++] = new Range(start, line.Length);
+        return count;
+    }
+
     private bool TryOptional<T>(
         ReadOnlySpan<T> line, Span<Range> ranges, int column, string unit, int lineNo, out double? value, [NotNullWhen(false)] out TraceFault? fault)
         where T : unmanaged, IBinaryInteger<T>

@@ -1,5 +1,4 @@
 using System.Numerics;
-using System.Runtime.CompilerServices;
 
 namespace TrainWatt.Core.Traces;
 
@@ -19,7 +18,6 @@ internal static class NvidiaSmiTimestamp
     }
 
     /// <summary>As <see cref="TryParse{T}(ReadOnlySpan{T}, out DateTime)"/>, reusing the validated date of the previous line (1 Hz traces change date once a day).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static bool TryParse<T>(ReadOnlySpan<T> s, ref DateCache cache, out DateTime value)
         where T : unmanaged, IBinaryInteger<T>
     {

@@ -53,8 +53,12 @@ public class CarbonIntensityTableTests
     [Fact]
     public void Country_Rows_Use_One_Basis()
     {
-        // Oracle: data/README.md promises lifecycle figures throughout (Ember's basis), so values are comparable.
-        Assert.All(Table.Entries.Where(e => e.IsCountry || e.Key == "WORLD"), e => Assert.Equal("lifecycle", e.Basis));
+        // Oracle: data/README.md promises one basis (lifecycle, Ember's) and one year (2023) for all country rows.
+        Assert.All(Table.Entries.Where(e => e.IsCountry || e.Key == "WORLD"), e =>
+        {
+            Assert.Equal("lifecycle", e.Basis);
+            Assert.Equal(2023, e.Year);
+        });
     }
 
     [Theory]

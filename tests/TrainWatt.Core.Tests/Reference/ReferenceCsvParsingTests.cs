@@ -10,10 +10,15 @@ public class ReferenceCsvParsingTests
     [Fact]
     public void The_Embedded_Tables_Equal_The_Files_In_Data()
     {
-        // Oracle: the repository's data/*.csv files; the embedded copy must be the same table (row counts per file).
-        Assert.Equal(CarbonIntensityTable.Default.Entries.Count, CarbonIntensityTable.Parse(new StringReader(ReadRepoFile("carbon-intensity.csv")), "x").Entries.Count);
-        Assert.Equal(GpuSpecTable.Default.Gpus.Count, GpuSpecTable.Parse(new StringReader(ReadRepoFile("gpus.csv")), "x").Gpus.Count);
-        Assert.Equal(CloudRegionTable.Default.Regions.Count, CloudRegionTable.Parse(new StringReader(ReadRepoFile("cloud-regions.csv")), "x").Regions.Count);
+        // Oracle: the repository's data/*.csv files; the embedded copy must hold the same rows and values.
+        var ci = CarbonIntensityTable.Parse(new StringReader(ReadRepoFile("carbon-intensity.csv")), "x");
+        Assert.Equal(ci.Entries, CarbonIntensityTable.Default.Entries);
+        var gpus = GpuSpecTable.Parse(new StringReader(ReadRepoFile("gpus.csv")), "x");
+        Assert.Equal(
+            gpus.Gpus.Select(g => (g.Name, g.CudaCores, g.ThermalDesignPower, g.Fp32Teraflops, g.Source)),
+            GpuSpecTable.Default.Gpus.Select(g => (g.Name, g.CudaCores, g.ThermalDesignPower, g.Fp32Teraflops, g.Source)));
+        var regions = CloudRegionTable.Parse(new StringReader(ReadRepoFile("cloud-regions.csv")), "x");
+        Assert.Equal(regions.Regions, CloudRegionTable.Default.Regions);
     }
 
     [Fact]
@@ -72,5 +77,13 @@ public class ReferenceCsvParsingTests
         const string csv = "key,iso2,iso3,name,intensity_gco2e_per_kwh,basis,year,source,note\r\nES,ES,ESP,Spain,174,lifecycle,2023,\"Ember, \"\"Yearly\"\" data\",\n";
         var table = CarbonIntensityTable.Parse(new StringReader(csv), "ci.csv");
         Assert.Equal("Ember, \"Yearly\" data", table.Find("ES").Source);
+    }
+
+    [Fact]
+    public void A_Byte_Order_Mark_Before_The_Header_Is_Ignored()
+    {
+        // Spreadsheet editors save UTF-8 with a BOM; the first column must still be found by name.
+        const string csv = "\uFEFFkey,iso2,iso3,name,intensity_gco2e_per_kwh,basis,year,source,note\nES,ES,ESP,Spain,174,lifecycle,2023,x,\n";
+        Assert.Equal(174, CarbonIntensityTable.Parse(new StringReader(csv), "ci.csv").Find("ES").Intensity.GramsPerKilowattHour);
     }
 }
