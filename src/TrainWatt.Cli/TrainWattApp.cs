@@ -22,10 +22,12 @@ public static class TrainWattApp
     private static IEnumerable<Command> Commands(CliContext context)
     {
         yield return VersionInfoCommand.Create(context);
+        yield return MeasureCommand.Create(context);
         yield return EnergyCommand.Create(context);
         yield return ImportCommand.Create(context);
         yield return RunsCommand.Create(context);
         yield return ExportCommand.Create(context);
+        yield return DoctorCommand.Create(context);
         yield return GpusCommand.Create(context);
         yield return CarbonCommand.Create(context);
         yield return FlopsCommand.Create(context);

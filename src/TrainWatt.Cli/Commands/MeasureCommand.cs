@@ -33,7 +33,7 @@ internal static class MeasureCommand
         var interval = new Option<string>("--interval") { Description = "Sampling interval: 100ms (default), 0.5s, 1s.", DefaultValueFactory = _ => "100ms", HelpName = "DURATION" };
         var meters = new Option<string>("--meters")
         {
-            Description = "auto (default: every available meter), or a comma-separated list of nvml, rapl, process.",
+            Description = "auto (default: NVML or else nvidia-smi, RAPL, and the process meter), or a comma-separated list of nvml, nvidia-smi, rapl, process.",
             DefaultValueFactory = _ => "auto",
             HelpName = "METERS",
         };
@@ -216,7 +216,7 @@ internal static class MeasureCommand
             MeterSetup setup;
             try
             {
-                setup = MeterSetup.Open(settings.Meters, settings.Gpus, settings.CpuTdp, context);
+                setup = MeterSetup.Open(settings.Meters, settings.Gpus, settings.CpuTdp, interval, context);
             }
             catch (MeterUnavailableException e)
             {
@@ -236,7 +236,7 @@ internal static class MeasureCommand
                 }
 
                 return Run(context, settings, store, setup, stdout, stderr, Say, new MeasurementRequest(
-                    settings.Command[0], settings.Command[1..], SamplerOptions.Default with { Interval = interval, FlushInterval = TimeSpan.FromSeconds(1) },
+                    settings.Command[0], settings.Command[1..], SamplerOptions.Default with { Interval = interval, FlushInterval = FlushEvery(interval) },
                     epochFramework, epochPattern, settings.TotalEpochs, idle, tagMap, new Dictionary<string, string?>(), statusEvery),
                     FootprintInputs: (pueAssumption, intensity));
             }
@@ -270,6 +270,17 @@ internal static class MeasureCommand
         {
             say("error: " + e.Message);
             return (int)(e.NotFound ? ExitCode.CommandNotFound : ExitCode.CommandNotExecutable);
+        }
+        catch (StoreException e)
+        {
+            // Creating the run failed: nothing has been started yet.
+            say("error: " + e.Message);
+            return (int)ExitCode.CannotCreate;
+        }
+
+        if (sink.FinishFailure is { } failure)
+        {
+            say($"warning: the run could not be finished in the store ({failure}); it will read as incomplete.");
         }
 
         int exitCode = outcome.Summary.ExitCode ?? (int)ExitCode.Software;
@@ -310,6 +321,12 @@ internal static class MeasureCommand
             : IntensityAssumption.From(table.World) with { Description = IntensityAssumption.From(table.World).Description + " [default; pass --country or --region]" };
         return (pue, intensity);
     }
+
+    /// <summary>
+    /// Samples reach the store every 0.5 s (or every interval when that is longer), so that even a sampler tick delayed
+    /// by a busy machine keeps the promise that a SIGKILL loses at most the last second.
+    /// </summary>
+    private static TimeSpan FlushEvery(TimeSpan interval) => interval > TimeSpan.FromMilliseconds(500) ? interval : TimeSpan.FromMilliseconds(500);
 
     private static string Describe(MeterSetup setup)
         => setup.Meters.Count == 0

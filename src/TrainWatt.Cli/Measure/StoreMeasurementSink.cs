@@ -10,7 +10,8 @@ namespace TrainWatt.Cli.Measure;
 
 /// <summary>
 /// Writes a live measurement into the run store: one run, one device per channel, sample batches (one transaction
-/// each), epochs, metrics and notes as annotations (kinds <c>metric</c> with "name=value", <c>measure_note</c>).
+/// each), epochs, and as annotations: metrics (kind <c>metric</c>, "name=value"), the planned epoch count (kind
+/// <c>total_epochs</c>) and notes (kind <c>measure_note</c>).
 /// </summary>
 internal sealed class StoreMeasurementSink(IRunStore store, CliContext context) : IMeasurementSink
 {
@@ -19,6 +20,9 @@ internal sealed class StoreMeasurementSink(IRunStore store, CliContext context) 
 
     /// <summary>Annotation kind of a diagnostic raised while measuring.</summary>
     public const string NoteKind = "measure_note";
+
+    /// <summary>Annotation kind holding the planned number of epochs (invariant integer), from --total-epochs or the output.</summary>
+    public const string TotalEpochsKind = "total_epochs";
 
     private readonly List<SampleRecord> _batch = [];
     private long _runId;
@@ -80,14 +84,30 @@ internal sealed class StoreMeasurementSink(IRunStore store, CliContext context) 
     public void RecordMetric(string name, double value, TimeSpan elapsed)
         => store.AddAnnotation(_runId, new AnnotationRecord(MetricKind, string.Create(CultureInfo.InvariantCulture, $"{name}={value:R}")));
 
+    /// <summary>Why the run could not be finished in the store (it then reads as incomplete), or null.</summary>
+    public string? FinishFailure { get; private set; }
+
     public void FinishRun(MeasurementSummary summary)
     {
-        foreach (string note in summary.Notes)
+        try
         {
-            store.AddAnnotation(_runId, new AnnotationRecord(NoteKind, note));
-        }
+            foreach (string note in summary.Notes)
+            {
+                store.AddAnnotation(_runId, new AnnotationRecord(NoteKind, note));
+            }
 
-        store.FinishRun(_runId, summary.ExitCode is null ? RunStatus.Failed : RunStatus.Completed, _startedAt + summary.Duration, summary.ExitCode);
+            if (summary.TotalEpochs is int total)
+            {
+                store.AddAnnotation(_runId, new AnnotationRecord(TotalEpochsKind, total.ToString(CultureInfo.InvariantCulture)));
+            }
+
+            store.FinishRun(_runId, summary.ExitCode is null ? RunStatus.Failed : RunStatus.Completed, _startedAt + summary.Duration, summary.ExitCode);
+        }
+        catch (StoreException e)
+        {
+            // The command has run: its summary is still printed and its exit code returned; the stored run stays incomplete.
+            FinishFailure = e.Message;
+        }
     }
 
     internal static string CommandLine(IReadOnlyList<string> command)

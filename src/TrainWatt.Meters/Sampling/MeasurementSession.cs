@@ -188,7 +188,21 @@ public sealed class MeasurementSession
         {
             splitOut.Complete(OnSegment);
             splitErr.Complete(OnSegment);
-            Handle(detector.Complete());
+            var atExit = detector.Complete();
+            if (exitCode == 0)
+            {
+                Handle(atExit);
+            }
+            else
+            {
+                // A failed command's open epoch was cut short: recording it would put a partial epoch among whole ones.
+                foreach (var open in atExit.OfType<EpochEnded>())
+                {
+                    string note = $"epoch {open.Number} was still running when the command exited with code {exitCode}; it is not recorded as an epoch.";
+                    notes.Add(note);
+                    _diagnostic(note);
+                }
+            }
         }
 
         var result = await sampler.StopAsync().ConfigureAwait(false);
@@ -244,8 +258,18 @@ public sealed class MeasurementSession
             return false;
         }
 
-        // tcgetpgrp(0) is -1 when stdin is not a terminal; equal to our group when we are its foreground job.
-        int foreground = NativeMethods.tcgetpgrp(0);
-        return foreground > 0 && foreground == NativeMethods.getpgrp();
+        // tcgetpgrp(fd) is -1 when fd is not a terminal, else the terminal's foreground process group: when that is our
+        // group, Ctrl+C on that terminal signals the command too. Any of stdin, stdout, stderr may be the terminal.
+        int ours = NativeMethods.getpgrp();
+        for (int fd = 0; fd <= 2; fd++)
+        {
+            int foreground = NativeMethods.tcgetpgrp(fd);
+            if (foreground > 0)
+            {
+                return foreground == ours;
+            }
+        }
+
+        return false;
     }
 }
