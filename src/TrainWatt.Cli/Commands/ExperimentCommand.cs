@@ -40,7 +40,7 @@ internal static class ExperimentCommand
                 MeterSetup meters;
                 try
                 {
-                    meters = MeterSetup.Open(loaded.Meters, null, null, context);
+                    meters = MeterSetup.Open(loaded.Meters, null, null, loaded.Interval, context);
                 }
                 catch (MeterUnavailableException e)
                 {
