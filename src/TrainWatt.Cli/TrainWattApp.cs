@@ -24,6 +24,7 @@ public static class TrainWattApp
         yield return VersionInfoCommand.Create(context);
         yield return GpusCommand.Create(context);
         yield return CarbonCommand.Create(context);
+        yield return FlopsCommand.Create(context);
     }
 
     /// <summary>Parses and runs; returns the process exit code.</summary>
