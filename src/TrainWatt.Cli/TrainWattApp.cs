@@ -28,6 +28,9 @@ public static class TrainWattApp
         yield return ImportCommand.Create(context);
         yield return RunsCommand.Create(context);
         yield return ExportCommand.Create(context);
+        yield return ProjectCommand.Create(context);
+        yield return SimulateCommand.Create(context);
+        yield return EvaluateCommand.Create(context);
     }
 
     /// <summary>Parses and runs; returns the process exit code.</summary>

@@ -1,0 +1,55 @@
+using TrainWatt.Core.Units;
+
+namespace TrainWatt.Core.Projection;
+
+/// <summary>How a total is projected from the epochs seen so far.</summary>
+public enum ProjectionMethod
+{
+    /// <summary>Stable Training Epoch Projection, epoch-energy variant: measured energy + mean stable epoch energy × remaining epochs.</summary>
+    Step,
+
+    /// <summary>STEP, power variant: measured energy + mean stable sample power × projected remaining duration.</summary>
+    StepPower,
+
+    /// <summary>Carbontracker's rule: mean energy of the first k epochs × N.</summary>
+    Carbontracker,
+}
+
+/// <summary>
+/// A projected total energy with its interval, or the reason there is none. Never a bare number: when
+/// <see cref="Estimate"/> is set, <see cref="Lower"/> and <see cref="Upper"/> are too.
+/// </summary>
+/// <param name="Method">The projection method.</param>
+/// <param name="Parity">"seaa2023" when the paper's formulas were reproduced exactly; null for TrainWatt's own.</param>
+/// <param name="Stability">The detector's answer (stable window or reason).</param>
+/// <param name="EpochsUsed">Epochs whose data the projection used (0..EpochsUsed−1).</param>
+/// <param name="Estimate">Projected total energy of the run (J), null when not stable or N unknown.</param>
+/// <param name="Lower">Lower bound of the interval at <see cref="Confidence"/>.</param>
+/// <param name="Upper">Upper bound of the interval at <see cref="Confidence"/>.</param>
+/// <param name="Confidence">Two-sided confidence of the interval (e.g. 0.9).</param>
+/// <param name="Measured">Energy of the epochs used, measured (J).</param>
+/// <param name="Horizon">The total epoch count assumed (exact or a range), null when unknown.</param>
+/// <param name="Reason">Why <see cref="Estimate"/> is null, or a caveat on the interval.</param>
+public sealed record ProjectionResult(
+    ProjectionMethod Method,
+    string? Parity,
+    StabilityResult Stability,
+    int EpochsUsed,
+    Energy? Estimate,
+    Energy? Lower,
+    Energy? Upper,
+    double Confidence,
+    Energy Measured,
+    EpochHorizon? Horizon,
+    string? Reason)
+{
+    public bool HasEstimate => Estimate is not null;
+
+    /// <summary>The method's name as the CLI spells it: step, step-power, carbontracker.</summary>
+    public string MethodName => Method switch
+    {
+        ProjectionMethod.Step => "step",
+        ProjectionMethod.StepPower => "step-power",
+        _ => "carbontracker",
+    };
+}
