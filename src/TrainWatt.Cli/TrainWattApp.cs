@@ -31,6 +31,8 @@ public static class TrainWattApp
         yield return ProjectCommand.Create(context);
         yield return SimulateCommand.Create(context);
         yield return EvaluateCommand.Create(context);
+        yield return EstimateCommand.Create(context);
+        yield return FitCommand.Create(context);
     }
 
     /// <summary>Parses and runs; returns the process exit code.</summary>

@@ -1,0 +1,223 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using TrainWatt.Core.Footprint;
+using TrainWatt.Core.Reference;
+using TrainWatt.Core.Units;
+using TrainWatt.Estimation;
+
+namespace TrainWatt.Cli.Commands;
+
+/// <summary>
+/// <c>trainwatt estimate (--arch NAME | --model FILE.onnx | --gflops X) --gpu NAME --batch-size N --input HxW
+/// --train-samples N --val-samples N --epochs N [--ram-gb 16] [--pre-model paper|latest|default|FILE] [--country ES]
+/// [--pue X] [--price 0.25EUR] [--json]</c>: PRE energy estimate before training, with an interval, the baselines,
+/// carbon and cost.
+/// </summary>
+internal static class EstimateCommand
+{
+    public const double DefaultRamGigabytes = 16;
+
+    public static Command Create(CliContext context)
+    {
+        var arch = new Option<string?>("--arch") { Description = "A catalog architecture (e.g. vgg16, mobilenetv2); the paper's configuration is used for the paper's models." };
+        var model = new Option<string?>("--model") { Description = "An ONNX model file; its forward GFLOPs per sample are counted." };
+        var gflops = new Option<double?>("--gflops") { Description = "Forward-pass GFLOPs per sample, given directly." };
+        var gpu = new Option<string>("--gpu") { Description = "GPU name as in `trainwatt gpus` (e.g. \"RTX 3090\", A100).", Required = true };
+        var batch = new Option<int>("--batch-size") { Description = "Samples per step.", Required = true };
+        var input = new Option<string>("--input") { Description = "Input image size HEIGHTxWIDTH, e.g. 128x128.", Required = true };
+        var train = new Option<int>("--train-samples") { Description = "Training samples per epoch.", Required = true };
+        var val = new Option<int>("--val-samples") { Description = "Validation samples per epoch.", Required = true };
+        var epochs = new Option<double>("--epochs") { Description = "Number of epochs.", Required = true };
+        var ram = new Option<double?>("--ram-gb") { Description = $"Host RAM allocated to the run, GB (default {DefaultRamGigabytes})." };
+        var preModel = new Option<string?>("--pre-model") { Description = "paper (the paper's KRR; needs --pre-model-dir), latest (newest `trainwatt fit`), default (shipped), or a model FILE. Default: latest if any, else default." };
+        var preModelDir = new Option<string?>("--pre-model-dir") { Description = $"Folder with the paper's KRR arrays (model-params); default ${PreCli.PaperModelsVariable}." };
+        var modelsDir = new Option<string?>("--models-dir") { Description = $"Folder of fitted models; default ${PreCli.ModelsVariable}, else $XDG_DATA_HOME/trainwatt/models." };
+        var country = new Option<string?>("--country") { Description = "Grid country for emissions (ISO code or name); default WORLD." };
+        var pue = new Option<double?>("--pue") { Description = "PUE >= 1.0; default the on-prem average preset." };
+        var price = new Option<string?>("--price") { Description = "Electricity price per kWh with currency, e.g. 0.25EUR." };
+        var json = new Option<bool>("--json") { Description = "Print one JSON object." };
+        var command = new Command("estimate", "Estimate a training run's energy before it starts (PRE), with an interval, baselines, carbon and cost.");
+        foreach (Option o in new Option[] { arch, model, gflops, gpu, batch, input, train, val, epochs, ram, preModel, preModelDir, modelsDir, country, pue, price, json })
+        {
+            command.Options.Add(o);
+        }
+
+        command.SetAction(parse =>
+        {
+            try
+            {
+                var (h, w) = PreCli.ParseInput(parse.GetValue(input)!);
+                var spec = GpuSpecTable.Default.Find(parse.GetValue(gpu)!);
+                var (g, gflopsSource) = PreCli.ResolveGflops(parse.GetValue(gflops), parse.GetValue(arch), parse.GetValue(model), h, w);
+                double ramGb = parse.GetValue(ram) ?? DefaultRamGigabytes;
+                double nEpochs = parse.GetValue(epochs);
+                if (!double.IsFinite(nEpochs) || nEpochs <= 0)
+                {
+                    throw new PreCli.UsageException($"--epochs must be > 0; got {nEpochs.ToString(CultureInfo.InvariantCulture)}.");
+                }
+
+                RunDescription run;
+                try
+                {
+                    run = new RunDescription(g, spec, parse.GetValue(batch), h, w, parse.GetValue(train), parse.GetValue(val), ramGb).Validated();
+                }
+                catch (ArgumentException ex)
+                {
+                    throw new PreCli.UsageException(ex.Message);
+                }
+
+                var estimator = PreCli.ResolveModel(parse.GetValue(preModel), parse.GetValue(preModelDir), parse.GetValue(modelsDir), context);
+                var estimate = estimator.Estimate(run);
+                var pueAssumption = parse.GetValue(pue) is { } p ? PueAssumption.Given(p) : PueAssumption.Default();
+                var intensity = parse.GetValue(country) is { } c
+                    ? IntensityAssumption.From(CarbonIntensityTable.Default.Find(c))
+                    : IntensityAssumption.From(CarbonIntensityTable.Default.World);
+                var electricity = parse.GetValue(price) is { } pr ? ElectricityPrice.Parse(pr) : null;
+                var footprint = FootprintCalculator.Compute(estimate.Total(nEpochs), pueAssumption, intensity, electricity);
+                var baselines = Baselines(run, estimate, nEpochs);
+                context.WriteData(parse.GetValue(json)
+                    ? ToJson(run, nEpochs, gflopsSource, estimator, estimate, baselines, footprint)
+                    : ToText(run, nEpochs, gflopsSource, estimator, estimate, baselines, footprint));
+                return (int)ExitCode.Success;
+            }
+            catch (Exception ex) when (ex is PreCli.UsageException or ReferenceLookupException or FormatException or ArgumentOutOfRangeException)
+            {
+                context.Diagnostic("error: " + ex.Message);
+                return (int)ExitCode.Usage;
+            }
+            catch (PreModelException ex)
+            {
+                context.Diagnostic("error: " + ex.Message);
+                return (int)ExitCode.DataError;
+            }
+        });
+        return command;
+    }
+
+    /// <summary>
+    /// The baselines for the same run. They need a time, which they cannot predict themselves: all use the estimate's
+    /// predicted epoch duration × epochs. FLOPs/TDP: time = 3 × GFLOPs × train + GFLOPs × val per epoch at FP32 peak.
+    /// </summary>
+    internal static IReadOnlyList<(string Name, Energy Energy, string Formula)> Baselines(RunDescription run, PreEstimate estimate, double epochs)
+    {
+        double seconds = estimate.EpochDuration.TotalSeconds * epochs;
+        double tdp = run.Gpu.ThermalDesignPower.Watts;
+        double flopsPerEpoch = run.Gflops * 1e9 * (3.0 * run.TrainSamples + run.ValidationSamples);
+        double peakSeconds = flopsPerEpoch * epochs / (run.Gpu.Fp32Teraflops * 1e12);
+        return
+        [
+            ("green_algorithms", Energy.FromJoules((tdp * 1.0 + PreEvaluation.GreenAlgorithmsWattsPerGigabyte * run.RamGigabytes) * seconds),
+                "(TDP x 1.0 + 0.3725 W/GB x RAM) x predicted duration"),
+            ("ml_co2_impact", Energy.FromJoules(tdp * seconds), "TDP x predicted duration"),
+            ("flops_tdp", Energy.FromJoules(tdp * peakSeconds), "TDP x (3 x GFLOPs x train + GFLOPs x val) x epochs / FP32 peak"),
+        ];
+    }
+
+    private static string ToJson(RunDescription run, double epochs, string gflopsSource, IPreEstimator estimator, PreEstimate e, IReadOnlyList<(string Name, Energy Energy, string Formula)> baselines, FootprintResult footprint)
+        => JsonOutput.Object(w =>
+        {
+            w.WriteNumber("energy_j", e.Total(epochs).Joules);
+            w.WriteNumber("lower_j", e.Lower(epochs).Joules);
+            w.WriteNumber("upper_j", e.Upper(epochs).Joules);
+            w.WriteNumber("avg_power_w", e.AveragePower.Watts);
+            w.WriteNumber("epoch_energy_j", e.EpochEnergy.Joules);
+            w.WriteNumber("epoch_duration_s", e.EpochDuration.TotalSeconds);
+            w.WriteNumber("duration_s", e.EpochDuration.TotalSeconds * epochs);
+            w.WriteNumber("epochs", epochs);
+            w.WriteString("interval", e.IntervalNote);
+            w.WriteStartObject("intervals");
+            foreach (var alt in e.Alternatives)
+            {
+                w.WriteStartObject(alt.Protocol);
+                w.WriteNumber("lower_j", e.Total(epochs).Joules * alt.LowFactor);
+                w.WriteNumber("upper_j", e.Total(epochs).Joules * alt.HighFactor);
+                w.WriteEndObject();
+            }
+
+            w.WriteEndObject();
+            w.WriteStartObject("baselines");
+            foreach (var b in baselines)
+            {
+                w.WriteNumber(b.Name + "_j", b.Energy.Joules);
+            }
+
+            w.WriteEndObject();
+            w.WriteStartObject("model");
+            w.WriteString("name", estimator.Name);
+            w.WriteString("description", estimator.Description);
+            w.WriteEndObject();
+            w.WriteStartObject("run");
+            w.WriteNumber("gflops", run.Gflops);
+            w.WriteString("gflops_source", gflopsSource);
+            w.WriteString("gpu", run.Gpu.Name);
+            w.WriteNumber("batch_size", run.BatchSize);
+            w.WriteNumber("image_height", run.ImageHeight);
+            w.WriteNumber("image_width", run.ImageWidth);
+            w.WriteNumber("train_samples", run.TrainSamples);
+            w.WriteNumber("val_samples", run.ValidationSamples);
+            w.WriteNumber("ram_gb", run.RamGigabytes);
+            w.WriteEndObject();
+            w.WriteStartObject("footprint");
+            w.WriteNumber("facility_energy_j", footprint.FacilityEnergy.Joules);
+            w.WriteNumber("pue", footprint.Pue.Pue.Ratio);
+            w.NumberOrNull("emissions_g", footprint.Emissions?.Grams);
+            if (footprint.Cost is { } cost)
+            {
+                w.WriteNumber("cost", cost.Amount);
+                w.WriteString("currency", cost.Currency);
+            }
+
+            w.WriteStartArray("assumptions");
+            foreach (string a in footprint.Assumptions)
+            {
+                w.WriteStringValue(a);
+            }
+
+            w.WriteEndArray();
+            w.WriteEndObject();
+        });
+
+    private static string ToText(RunDescription run, double epochs, string gflopsSource, IPreEstimator estimator, PreEstimate e, IReadOnlyList<(string Name, Energy Energy, string Formula)> baselines, FootprintResult footprint)
+    {
+        var ci = CultureInfo.InvariantCulture;
+        var sb = new StringBuilder();
+        sb.AppendLine(ci, $"Run:        {run}");
+        sb.AppendLine(ci, $"GFLOPs:     {run.Gflops:0.####} ({gflopsSource})");
+        sb.AppendLine(ci, $"Model:      {estimator.Description}");
+        sb.AppendLine(ci, $"Energy:     {Kwh(e.Total(epochs))} kWh  [{Kwh(e.Lower(epochs))} .. {Kwh(e.Upper(epochs))}] for {epochs:0.##} epochs");
+        sb.AppendLine(ci, $"            {e.IntervalNote}");
+        foreach (var alt in e.Alternatives.Where(a => !e.IntervalNote.Contains(a.Protocol, StringComparison.Ordinal)))
+        {
+            sb.AppendLine(ci, $"            if the run is like held-out rows of {alt.Protocol}: [{Kwh(e.Total(epochs) * alt.LowFactor)} .. {Kwh(e.Total(epochs) * alt.HighFactor)}] kWh");
+        }
+
+        sb.AppendLine(ci, $"Per epoch:  {e.EpochEnergy.Joules / 1000:0.###} kJ, {e.EpochDuration.TotalSeconds:0.#} s; average GPU power {e.AveragePower.Watts:0.#} W");
+        sb.AppendLine("Baselines (same run, predicted duration):");
+        foreach (var b in baselines)
+        {
+            sb.AppendLine(ci, $"  {b.Name,-17} {Kwh(b.Energy)} kWh  ({b.Formula})");
+        }
+
+        sb.AppendLine(ci, $"Facility:   {Kwh(footprint.FacilityEnergy)} kWh (PUE {footprint.Pue.Pue.Ratio:0.###})");
+        if (footprint.Emissions is { } em)
+        {
+            sb.AppendLine(ci, $"Emissions:  {em.Grams:0.#} gCO2e");
+        }
+
+        if (footprint.Cost is { } cost)
+        {
+            sb.AppendLine(ci, $"Cost:       {cost}");
+        }
+
+        foreach (string a in footprint.Assumptions)
+        {
+            sb.AppendLine(ci, $"  assumption: {a}");
+        }
+
+        return sb.ToString();
+    }
+
+    private static string Kwh(Energy e) => e.KilowattHours.ToString("0.####", CultureInfo.InvariantCulture);
+}
