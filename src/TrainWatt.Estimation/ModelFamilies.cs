@@ -80,7 +80,11 @@ public abstract class PreModelFamily
     protected abstract IReadOnlyList<double[]> Grid { get; }
 
     /// <summary>Fits the learner on standardised features and transformed targets; returns the predictor and, for affine learners, its coefficients.</summary>
-    protected abstract (Func<double[], double> Predict, LinearFit? Linear) FitCore(double[][] z, double[] yt, double[] hyperparameters);
+    /// <param name="z">Standardised features.</param>
+    /// <param name="yt">Transformed targets.</param>
+    /// <param name="hyperparameters">One grid point.</param>
+    /// <param name="searching">True inside the CV search (a learner may use a looser solver tolerance there), false for the final refit.</param>
+    protected abstract (Func<double[], double> Predict, LinearFit? Linear) FitCore(double[][] z, double[] yt, double[] hyperparameters, bool searching);
 
     public FittedPreModel Fit(IReadOnlyList<PreRow> rows, PreTarget target, SearchSettings? settings = null)
     {
@@ -108,7 +112,7 @@ public abstract class PreModelFamily
                 foreach (var (train, test) in splits)
                 {
                     var scaler = Standardizer.Fit(train.Select(i => x[i]).ToArray());
-                    var (predict, _) = FitCore(train.Select(i => scaler.Transform(x[i])).ToArray(), train.Select(i => yt[i]).ToArray(), hp);
+                    var (predict, _) = FitCore(train.Select(i => scaler.Transform(x[i])).ToArray(), train.Select(i => yt[i]).ToArray(), hp, true);
                     foreach (int i in test)
                     {
                         double e = TargetTransforms.Inverse(transform, predict(scaler.Transform(x[i])), rows[i].Run) - y[i];
@@ -126,7 +130,7 @@ public abstract class PreModelFamily
         }
 
         var fullScaler = Standardizer.Fit(x);
-        var (core, linear) = FitCore(x.Select(fullScaler.Transform).ToArray(), yt, best);
+        var (core, linear) = FitCore(x.Select(fullScaler.Transform).ToArray(), yt, best, false);
         var hps = HyperparameterNames.Select((n, k) => (n, best[k])).ToDictionary(t => t.n, t => t.Item2, StringComparer.Ordinal);
         return new FittedPreModel(Name, target, FeatureMap, transform, fullScaler, core, hps, bestRmse, linear);
     }
@@ -166,7 +170,7 @@ internal sealed class LinearFamily : PreModelFamily
 
     protected override IReadOnlyList<double[]> Grid { get; } = [[]];
 
-    protected override (Func<double[], double>, LinearFit?) FitCore(double[][] z, double[] yt, double[] hp)
+    protected override (Func<double[], double>, LinearFit?) FitCore(double[][] z, double[] yt, double[] hp, bool searching)
     {
         var fit = LinearSolvers.LeastSquares(z, yt);
         return (fit.Predict, fit);
@@ -188,7 +192,7 @@ internal sealed class RidgeFamily : PreModelFamily
 
     protected override IReadOnlyList<double[]> Grid { get; } = LogGrid(1e-3, 1e3, 7).Select(a => new[] { a }).ToArray();
 
-    protected override (Func<double[], double>, LinearFit?) FitCore(double[][] z, double[] yt, double[] hp)
+    protected override (Func<double[], double>, LinearFit?) FitCore(double[][] z, double[] yt, double[] hp, bool searching)
     {
         var fit = LinearSolvers.Ridge(z, yt, hp[0]);
         return (fit.Predict, fit);
@@ -211,7 +215,7 @@ internal sealed class KrrFamily : PreModelFamily
     protected override IReadOnlyList<double[]> Grid { get; } =
         (from a in LogGrid(1e-4, 1, 5) from g in LogGrid(0.01, 1, 5) select new[] { a, g }).ToArray();
 
-    protected override (Func<double[], double>, LinearFit?) FitCore(double[][] z, double[] yt, double[] hp)
+    protected override (Func<double[], double>, LinearFit?) FitCore(double[][] z, double[] yt, double[] hp, bool searching)
     {
         var model = KernelRidge.Fit(z, yt, hp[0], hp[1]);
         return (model.Predict, null);
@@ -234,7 +238,7 @@ internal sealed class SvrFamily : PreModelFamily
     protected override IReadOnlyList<double[]> Grid { get; } =
         (from c in new[] { 1.0, 10, 100 } from e in new[] { 0.01, 0.1 } from g in new[] { 0.03, 0.1, 0.3 } select new[] { c, e, g }).ToArray();
 
-    protected override (Func<double[], double>, LinearFit?) FitCore(double[][] z, double[] yt, double[] hp)
+    protected override (Func<double[], double>, LinearFit?) FitCore(double[][] z, double[] yt, double[] hp, bool searching)
     {
         double mean = yt.Average();
         double sd = Math.Sqrt(yt.Sum(v => (v - mean) * (v - mean)) / yt.Length);
@@ -243,7 +247,8 @@ internal sealed class SvrFamily : PreModelFamily
             sd = 1;
         }
 
-        var model = SupportVectorRegression.Fit(z, yt.Select(v => (v - mean) / sd).ToArray(), hp[0], hp[1], hp[2]);
+        // libsvm's default tolerance 1e-3 for the refit; 1e-2 (in target-sd units) while searching keeps the 90 CV fits fast.
+        var model = SupportVectorRegression.Fit(z, yt.Select(v => (v - mean) / sd).ToArray(), hp[0], hp[1], hp[2], searching ? 1e-2 : 1e-3);
         return (v => mean + sd * model.Predict(v), null);
     }
 }
@@ -263,7 +268,7 @@ internal sealed class LogTdpRidgeFamily : PreModelFamily
 
     protected override IReadOnlyList<double[]> Grid { get; } = LogGrid(1e-2, 1e2, 5).Select(a => new[] { a }).ToArray();
 
-    protected override (Func<double[], double>, LinearFit?) FitCore(double[][] z, double[] yt, double[] hp)
+    protected override (Func<double[], double>, LinearFit?) FitCore(double[][] z, double[] yt, double[] hp, bool searching)
     {
         var fit = LinearSolvers.Ridge(z, yt, hp[0]);
         return (fit.Predict, fit);
@@ -288,7 +293,7 @@ internal sealed class LoadRidgeFamily : PreModelFamily
 
     protected override IReadOnlyList<double[]> Grid { get; } = LogGrid(1e-2, 1e2, 5).Select(a => new[] { a }).ToArray();
 
-    protected override (Func<double[], double>, LinearFit?) FitCore(double[][] z, double[] yt, double[] hp)
+    protected override (Func<double[], double>, LinearFit?) FitCore(double[][] z, double[] yt, double[] hp, bool searching)
     {
         var fit = LinearSolvers.Ridge(z, yt, hp[0]);
         return (fit.Predict, fit);

@@ -51,7 +51,17 @@ public sealed class SupportVectorRegression
             grad[i + l] = epsilon + t[i];
         }
 
-        double Q(int i, int j) => sign[i] * sign[j] * ku[index[i % l], index[j % l]];
+        // u[s]: distinct-row index of variable s (both halves map to the same data row).
+        var u = new int[n2];
+        for (int s = 0; s < n2; s++)
+        {
+            u[s] = index[s % l];
+        }
+
+        int m = unique.Length;
+        var kRowI = new double[m];
+        var kRowJ = new double[m];
+        var kDelta = new double[m];
         const double Tau = 1e-12;
         int iter = 0;
         while (iter < maxIterations)
@@ -76,6 +86,15 @@ public sealed class SupportVectorRegression
                 }
             }
 
+            if (iSel >= 0)
+            {
+                for (int v = 0; v < m; v++)
+                {
+                    kRowI[v] = ku[u[iSel], v];
+                }
+            }
+
+            double si = iSel >= 0 ? sign[iSel] : 0;
             double gmax2 = double.NegativeInfinity;
             int jSel = -1;
             double objMin = double.PositiveInfinity;
@@ -93,7 +112,7 @@ public sealed class SupportVectorRegression
 
                         if (diff > 0 && iSel >= 0)
                         {
-                            double quad = 2.0 - 2.0 * sign[iSel] * Q(iSel, s);
+                            double quad = 2.0 - 2.0 * si * si * sign[s] * kRowI[u[s]];
                             double obj = -(diff * diff) / (quad > 0 ? quad : Tau);
                             if (obj <= objMin)
                             {
@@ -113,7 +132,7 @@ public sealed class SupportVectorRegression
 
                     if (diff > 0 && iSel >= 0)
                     {
-                        double quad = 2.0 + 2.0 * sign[iSel] * Q(iSel, s);
+                        double quad = 2.0 + 2.0 * si * si * sign[s] * kRowI[u[s]];
                         double obj = -(diff * diff) / (quad > 0 ? quad : Tau);
                         if (obj <= objMin)
                         {
@@ -131,7 +150,7 @@ public sealed class SupportVectorRegression
 
             iter++;
             int a = iSel, b = jSel;
-            double qab = Q(a, b);
+            double qab = sign[a] * sign[b] * kRowI[u[b]];
             double oldA = alpha[a], oldB = alpha[b];
             if (sign[a] != sign[b])
             {
@@ -204,10 +223,23 @@ public sealed class SupportVectorRegression
                 }
             }
 
-            double dA = alpha[a] - oldA, dB = alpha[b] - oldB;
-            for (int s = 0; s < n2; s++)
+            double dA = (alpha[a] - oldA) * sign[a], dB = (alpha[b] - oldB) * sign[b];
+            for (int v = 0; v < m; v++)
             {
-                grad[s] += Q(a, s) * dA + Q(b, s) * dB;
+                kRowJ[v] = ku[u[b], v];
+            }
+
+            // grad[s] += Q(a, s)·ΔαA + Q(b, s)·ΔαB with Q(i, s) = sign_i·sign_s·K(i, s); K(i, s) depends on s only through u[s].
+            for (int v = 0; v < m; v++)
+            {
+                kDelta[v] = kRowI[v] * dA + kRowJ[v] * dB;
+            }
+
+            for (int s = 0; s < l; s++)
+            {
+                double d = kDelta[u[s]];
+                grad[s] += d;
+                grad[s + l] -= d;
             }
         }
 
