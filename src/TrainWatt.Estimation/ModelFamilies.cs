@@ -236,7 +236,7 @@ internal sealed class SvrFamily : PreModelFamily
     protected override IReadOnlyList<string> HyperparameterNames => ["C", "epsilon", "gamma"];
 
     protected override IReadOnlyList<double[]> Grid { get; } =
-        (from c in new[] { 1.0, 10, 100 } from e in new[] { 0.01, 0.1 } from g in new[] { 0.03, 0.1, 0.3 } select new[] { c, e, g }).ToArray();
+        (from c in new[] { 10.0, 100 } from e in new[] { 0.01, 0.1 } from g in new[] { 0.1, 0.3 } select new[] { c, e, g }).ToArray();
 
     protected override (Func<double[], double>, LinearFit?) FitCore(double[][] z, double[] yt, double[] hp, bool searching)
     {
