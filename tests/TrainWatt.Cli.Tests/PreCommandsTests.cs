@@ -74,6 +74,19 @@ public sealed class PreCommandsTests : IDisposable
     }
 
     [Fact]
+    public void Estimate_Model_File_Counts_The_Same_Gflops_As_The_Catalog()
+    {
+        // Oracle: the same network exported to ONNX must count as --arch does (0.0640 GFLOPs, paper-notes 1.2).
+        string onnx = Path.Combine(_temp.Path, "mobilenetv2.onnx");
+        TrainWatt.Architecture.Onnx.OnnxWriter.WriteFile(
+            TrainWatt.Architecture.Catalog.ModelCatalog.Build("mobilenetv2", TrainWatt.Architecture.Catalog.ModelCatalog.PaperOptions("mobilenetv2", 128)), onnx);
+        var (code, stdout, stderr) = CliHarness.Run(Env(), ["estimate", "--model", onnx, .. Vgg16Run, "--json"]);
+        Assert.True(code == 0, stderr);
+        double g = JsonDocument.Parse(stdout).RootElement.GetProperty("run").GetProperty("gflops").GetDouble();
+        Assert.Equal(0.0640, g, 0.0005);
+    }
+
+    [Fact]
     public void Estimate_Unknown_Gpu_Lists_Close_Matches()
     {
         var args = Vgg16Run.ToArray();
