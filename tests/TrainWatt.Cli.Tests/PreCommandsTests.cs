@@ -33,6 +33,27 @@ public sealed class PreCommandsTests : IDisposable
     }
 
     [Fact]
+    public void Estimate_Paper_Model_Folder_Can_Come_From_The_Environment()
+    {
+        // Oracle: paper-notes 3.4 (VGG16 on the RTX 3090: 13.301 kJ per epoch from the full-energy KRR).
+        var env = Env();
+        env["TRAINWATT_PAPER_MODELS"] = Path.Combine(SharedData.RequireJournalPre(), "model-params");
+        var (code, stdout, stderr) = CliHarness.Run(env, ["estimate", "--gflops", "10.0288", .. Vgg16Run, "--pre-model", "paper", "--json"]);
+        Assert.True(code == 0, stderr);
+        var r = JsonDocument.Parse(stdout).RootElement;
+        Assert.Equal(13301, Math.Round(r.GetProperty("epoch_energy_j").GetDouble()));
+        Assert.Equal(13301 * 80, r.GetProperty("energy_j").GetDouble(), 80.0);
+    }
+
+    [Fact]
+    public void Estimate_Latest_Without_A_Fitted_Model_Says_To_Fit()
+    {
+        var (code, _, stderr) = CliHarness.Run(Env(), ["estimate", "--gflops", "1", .. Vgg16Run, "--pre-model", "latest"]);
+        Assert.Equal(64, code);
+        Assert.Contains("trainwatt fit", stderr);
+    }
+
+    [Fact]
     public void Estimate_Paper_Model_Without_Its_Folder_Says_How_To_Get_It()
     {
         var (code, stdout, stderr) = CliHarness.Run(Env(), ["estimate", "--gflops", "10.0288", .. Vgg16Run, "--pre-model", "paper"]);
