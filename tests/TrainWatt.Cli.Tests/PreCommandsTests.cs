@@ -193,6 +193,42 @@ public sealed class PreCommandsTests : IDisposable
     }
 
     [Fact]
+    public void Estimate_Run_Compares_The_Estimate_With_What_Was_Measured()
+    {
+        string db = Path.Combine(_temp.Path, "store.db");
+        WriteRuns(db);
+        var env = Env();
+        Assert.Equal(0, CliHarness.Run(env, ["fit", "--db", db]).ExitCode);
+        var (code, stdout, stderr) = CliHarness.Run(env, ["estimate", "--run", "1", "--db", db, "--json"]);
+        Assert.True(code == 0, stderr);
+        var r = JsonDocument.Parse(stdout).RootElement;
+        // Hand: run 1 is RTX 3090, 0.5 GFLOPs, batch 16: P = 40 x (0.5 x 16 / 35.58)^0.25 W, constant; two 10 s epochs of 10 x P J.
+        double p = 40 * Math.Pow(0.5 * 16 / 35.58, 0.25);
+        Assert.Equal(2, r.GetProperty("epochs").GetInt32());
+        Assert.Equal(p, r.GetProperty("avg_power_w").GetProperty("measured").GetDouble(), 1e-9);
+        Assert.Equal(20 * p, r.GetProperty("energy_j").GetProperty("measured").GetDouble(), 1e-6);
+        double est = r.GetProperty("avg_power_w").GetProperty("estimate").GetDouble();
+        Assert.Equal(100 * (est - p) / p, r.GetProperty("avg_power_w").GetProperty("error_pct").GetDouble(), 1e-9);
+        Assert.InRange(Math.Abs(r.GetProperty("avg_power_w").GetProperty("error_pct").GetDouble()), 0, 5);
+
+        var (code9, _, err9) = CliHarness.Run(env, ["estimate", "--run", "9", "--db", db]);
+        Assert.Equal(65, code9);
+        Assert.Contains("run 9 cannot be estimated", err9);
+        var (code99, _, err99) = CliHarness.Run(env, ["estimate", "--run", "99", "--db", db]);
+        Assert.Equal(66, code99);
+        Assert.Contains("no run 99", err99);
+    }
+
+    [Fact]
+    public void Estimate_Without_Run_Options_Lists_What_Is_Missing()
+    {
+        var (code, _, stderr) = CliHarness.Run(Env(), ["estimate", "--gflops", "1", "--gpu", "RTX 3090"]);
+        Assert.Equal(64, code);
+        Assert.Contains("--batch-size", stderr);
+        Assert.Contains("--epochs", stderr);
+    }
+
+    [Fact]
     public void Fit_Without_Usable_Runs_Explains_What_Is_Needed()
     {
         string db = Path.Combine(_temp.Path, "empty.db");

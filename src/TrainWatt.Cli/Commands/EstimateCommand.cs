@@ -24,12 +24,14 @@ internal static class EstimateCommand
         var arch = new Option<string?>("--arch") { Description = "A catalog architecture (e.g. vgg16, mobilenetv2); the paper's configuration is used for the paper's models." };
         var model = new Option<string?>("--model") { Description = "An ONNX model file; its forward GFLOPs per sample are counted." };
         var gflops = new Option<double?>("--gflops") { Description = "Forward-pass GFLOPs per sample, given directly." };
-        var gpu = new Option<string>("--gpu") { Description = "GPU name as in `trainwatt gpus` (e.g. \"RTX 3090\", A100).", Required = true };
-        var batch = new Option<int>("--batch-size") { Description = "Samples per step.", Required = true };
-        var input = new Option<string>("--input") { Description = "Input image size HEIGHTxWIDTH, e.g. 128x128.", Required = true };
-        var train = new Option<int>("--train-samples") { Description = "Training samples per epoch.", Required = true };
-        var val = new Option<int>("--val-samples") { Description = "Validation samples per epoch.", Required = true };
-        var epochs = new Option<double>("--epochs") { Description = "Number of epochs.", Required = true };
+        var gpu = new Option<string?>("--gpu") { Description = "GPU name as in `trainwatt gpus` (e.g. \"RTX 3090\", A100). Required unless --run." };
+        var batch = new Option<int?>("--batch-size") { Description = "Samples per step. Required unless --run." };
+        var input = new Option<string?>("--input") { Description = "Input image size HEIGHTxWIDTH, e.g. 128x128. Required unless --run." };
+        var train = new Option<int?>("--train-samples") { Description = "Training samples per epoch. Required unless --run." };
+        var val = new Option<int?>("--val-samples") { Description = "Validation samples per epoch. Required unless --run." };
+        var epochs = new Option<double?>("--epochs") { Description = "Number of epochs. Required unless --run." };
+        var runId = new Option<long?>("--run") { Description = "Estimate a measured run of the store from its metadata (see docs/pre.md) and show the estimate-vs-actual error." };
+        var db = StoreLocation.CreateOption();
         var ram = new Option<double?>("--ram-gb") { Description = $"Host RAM allocated to the run, GB (default {DefaultRamGigabytes})." };
         var preModel = new Option<string?>("--pre-model") { Description = "paper (the paper's KRR; needs --pre-model-dir), latest (newest `trainwatt fit`), default (shipped), or a model FILE. Default: latest if any, else default." };
         var preModelDir = new Option<string?>("--pre-model-dir") { Description = $"Folder with the paper's KRR arrays (model-params); default ${PreCli.PaperModelsVariable}." };
@@ -39,20 +41,35 @@ internal static class EstimateCommand
         var price = new Option<string?>("--price") { Description = "Electricity price per kWh with currency, e.g. 0.25EUR." };
         var json = new Option<bool>("--json") { Description = "Print one JSON object." };
         var command = new Command("estimate", "Estimate a training run's energy before it starts (PRE), with an interval, baselines, carbon and cost.");
-        foreach (Option o in new Option[] { arch, model, gflops, gpu, batch, input, train, val, epochs, ram, preModel, preModelDir, modelsDir, country, pue, price, json })
+        foreach (Option o in new Option[] { arch, model, gflops, gpu, batch, input, train, val, epochs, ram, preModel, preModelDir, modelsDir, country, pue, price, json, runId, db })
         {
             command.Options.Add(o);
         }
 
         command.SetAction(parse =>
         {
+            if (parse.GetValue(runId) is { } id)
+            {
+                return StoreLocation.WithStore(context, parse.GetValue(db), store => EstimateStoredRun(context, parse, store, id, preModel, preModelDir, modelsDir, json));
+            }
+
             try
             {
+                var missing = new (Option Option, bool Given)[]
+                {
+                    (gpu, parse.GetValue(gpu) is not null), (batch, parse.GetValue(batch) is not null), (input, parse.GetValue(input) is not null),
+                    (train, parse.GetValue(train) is not null), (val, parse.GetValue(val) is not null), (epochs, parse.GetValue(epochs) is not null),
+                }.Where(t => !t.Given).Select(t => t.Option.Name).ToList();
+                if (missing.Count > 0)
+                {
+                    throw new PreCli.UsageException($"Missing {string.Join(", ", missing)} (or give --run ID to estimate a stored run).");
+                }
+
                 var (h, w) = PreCli.ParseInput(parse.GetValue(input)!);
                 var spec = GpuSpecTable.Default.Find(parse.GetValue(gpu)!);
                 var (g, gflopsSource) = PreCli.ResolveGflops(parse.GetValue(gflops), parse.GetValue(arch), parse.GetValue(model), h, w);
                 double ramGb = parse.GetValue(ram) ?? DefaultRamGigabytes;
-                double nEpochs = parse.GetValue(epochs);
+                double nEpochs = parse.GetValue(epochs)!.Value;
                 if (!double.IsFinite(nEpochs) || nEpochs <= 0)
                 {
                     throw new PreCli.UsageException($"--epochs must be > 0; got {nEpochs.ToString(CultureInfo.InvariantCulture)}.");
@@ -61,7 +78,7 @@ internal static class EstimateCommand
                 RunDescription run;
                 try
                 {
-                    run = new RunDescription(g, spec, parse.GetValue(batch), h, w, parse.GetValue(train), parse.GetValue(val), ramGb).Validated();
+                    run = new RunDescription(g, spec, parse.GetValue(batch)!.Value, h, w, parse.GetValue(train)!.Value, parse.GetValue(val)!.Value, ramGb).Validated();
                 }
                 catch (ArgumentException ex)
                 {
@@ -94,6 +111,94 @@ internal static class EstimateCommand
             }
         });
         return command;
+    }
+
+    /// <summary>
+    /// Estimates a stored run from its PRE metadata with the chosen model and compares with what was measured: energy
+    /// over its recorded epochs, average GPU power, epoch energy and duration. Signed errors are (estimate − measured) / measured.
+    /// </summary>
+    private static int EstimateStoredRun(CliContext context, ParseResult parse, Storage.IRunStore store, long id, Option<string?> preModel, Option<string?> preModelDir, Option<string?> modelsDir, Option<bool> json)
+    {
+        var record = store.ListRuns().FirstOrDefault(r => r.Id == id);
+        if (record is null)
+        {
+            context.Diagnostic($"error: no run {id} in the store; list runs with `trainwatt runs list`.");
+            return (int)ExitCode.NoInput;
+        }
+
+        var (row, nEpochs, reason) = PreStoreRows.ReadOne(store, record);
+        if (row is null)
+        {
+            context.Diagnostic($"error: run {id} cannot be estimated: {reason}. PRE needs gflops, gpu, batch_size, input, train_samples, val_samples and ram_gb in the run's metadata or tags (docs/pre.md).");
+            return (int)ExitCode.DataError;
+        }
+
+        IPreEstimator estimator;
+        try
+        {
+            estimator = PreCli.ResolveModel(parse.GetValue(preModel), parse.GetValue(preModelDir), parse.GetValue(modelsDir), context);
+        }
+        catch (PreCli.UsageException ex)
+        {
+            context.Diagnostic("error: " + ex.Message);
+            return (int)ExitCode.Usage;
+        }
+        catch (PreModelException ex)
+        {
+            context.Diagnostic("error: " + ex.Message);
+            return (int)ExitCode.DataError;
+        }
+
+        var e = estimator.Estimate(row.Run);
+        var measured = row.EpochEnergy * nEpochs;
+        var pairs = new (string Name, double Estimate, double Measured)[]
+        {
+            ("energy_j", e.Total(nEpochs).Joules, measured.Joules),
+            ("avg_power_w", e.AveragePower.Watts, row.AveragePower.Watts),
+            ("epoch_energy_j", e.EpochEnergy.Joules, row.EpochEnergy.Joules),
+            ("epoch_duration_s", e.EpochDuration.TotalSeconds, row.EpochDuration.TotalSeconds),
+        };
+        bool inside = measured >= e.Lower(nEpochs) && measured <= e.Upper(nEpochs);
+        if (parse.GetValue(json))
+        {
+            context.WriteData(JsonOutput.Object(w =>
+            {
+                w.WriteNumber("run", id);
+                w.WriteNumber("epochs", nEpochs);
+                w.WriteNumber("lower_j", e.Lower(nEpochs).Joules);
+                w.WriteNumber("upper_j", e.Upper(nEpochs).Joules);
+                w.WriteBoolean("measured_within_interval", inside);
+                foreach (var (name, est, act) in pairs)
+                {
+                    w.WriteStartObject(name);
+                    w.WriteNumber("estimate", est);
+                    w.WriteNumber("measured", act);
+                    w.WriteNumber("error_pct", 100 * (est - act) / act);
+                    w.WriteEndObject();
+                }
+
+                w.WriteStartObject("model");
+                w.WriteString("name", estimator.Name);
+                w.WriteString("description", estimator.Description);
+                w.WriteEndObject();
+            }));
+        }
+        else
+        {
+            var ci = CultureInfo.InvariantCulture;
+            var sb = new StringBuilder();
+            sb.AppendLine(ci, $"Run {id}: {row.Run}, {nEpochs} epochs");
+            sb.AppendLine(ci, $"Model: {estimator.Description}");
+            foreach (var (name, est, act) in pairs)
+            {
+                sb.AppendLine(ci, $"  {name,-17} estimate {est,12:0.###}  measured {act,12:0.###}  error {100 * (est - act) / act,+7:+0.0;-0.0} %");
+            }
+
+            sb.AppendLine(ci, $"  measured energy {(inside ? "inside" : "OUTSIDE")} the interval [{Kwh(e.Lower(nEpochs))} .. {Kwh(e.Upper(nEpochs))}] kWh");
+            context.WriteData(sb.ToString());
+        }
+
+        return (int)ExitCode.Success;
     }
 
     /// <summary>

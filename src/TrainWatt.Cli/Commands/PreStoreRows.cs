@@ -22,57 +22,68 @@ internal static class PreStoreRows
         var skipped = new List<string>();
         foreach (var record in store.ListRuns())
         {
-            if (record.Status != RunStatus.Completed)
+            var (row, _, reason) = ReadOne(store, record);
+            if (row is not null)
             {
-                skipped.Add($"run {record.Id}: status {record.Status.ToString().ToLowerInvariant()}");
-                continue;
+                rows.Add(row);
             }
-
-            var fields = Fields(record);
-            string? missing = Missing(fields);
-            if (missing is not null)
+            else if (reason is not null)
             {
-                skipped.Add($"run {record.Id}: no PRE feature {missing} in metadata or tags");
-                continue;
-            }
-
-            var details = store.GetRun(record.Id);
-            if (details is null)
-            {
-                continue;
-            }
-
-            var gpuPowers = details.Energy.Where(e => e.Device.Component == "gpu" && e.MeanPower is not null).ToList();
-            var epochs = details.Epochs.Where(e => e.End > e.Start).ToList();
-            if (gpuPowers.Count == 0 || epochs.Count == 0)
-            {
-                skipped.Add($"run {record.Id}: {(gpuPowers.Count == 0 ? "no GPU power samples" : "no epochs recorded")}");
-                continue;
-            }
-
-            try
-            {
-                var gpu = GpuSpecTable.Default.Find(Text(fields, "gpu", "gpu_name")!);
-                var (h, w) = Input(fields);
-                var run = new RunDescription(
-                    Number(fields, "gflops"), gpu, (int)Number(fields, "batch_size"), h, w,
-                    (int)Number(fields, "train_samples", "training_size"), (int)Number(fields, "val_samples", "validation_size"), Number(fields, "ram_gb")).Validated();
-                double power = gpuPowers.Sum(e => e.MeanPower!.Value.Watts);
-                double meanSeconds = epochs.Average(e => (e.End - e.Start).TotalSeconds);
-                var known = epochs.Where(e => e.Energy is not null).ToList();
-                double epochJ = known.Count == epochs.Count
-                    ? known.Average(e => e.Energy!.Value.Joules)
-                    : details.TotalEnergy.Joules / epochs.Count;
-                string arch = Text(fields, "architecture", "model") ?? string.Create(CultureInfo.InvariantCulture, $"{run.Gflops:0.####} GFLOPs");
-                rows.Add(new PreRow(run, arch, Power.FromWatts(power), Energy.FromJoules(epochJ), TimeSpan.FromSeconds(meanSeconds), $"run {record.Id}"));
-            }
-            catch (Exception ex) when (ex is ReferenceLookupException or ArgumentException or PreCli.UsageException)
-            {
-                skipped.Add($"run {record.Id}: {ex.Message}");
+                skipped.Add($"run {record.Id}: {reason}");
             }
         }
 
         return (rows, skipped);
+    }
+
+    /// <summary>One stored run as a PRE row with its epoch count, or null and the reason it cannot be used.</summary>
+    public static (PreRow? Row, int Epochs, string? Reason) ReadOne(IRunStore store, RunRecord record)
+    {
+        if (record.Status != RunStatus.Completed)
+        {
+            return (null, 0, $"status {record.Status.ToString().ToLowerInvariant()}");
+        }
+
+        var fields = Fields(record);
+        string? missing = Missing(fields);
+        if (missing is not null)
+        {
+            return (null, 0, $"no PRE feature {missing} in metadata or tags");
+        }
+
+        var details = store.GetRun(record.Id);
+        if (details is null)
+        {
+            return (null, 0, "not found");
+        }
+
+        var gpuPowers = details.Energy.Where(e => e.Device.Component == "gpu" && e.MeanPower is not null).ToList();
+        var epochs = details.Epochs.Where(e => e.End > e.Start).ToList();
+        if (gpuPowers.Count == 0 || epochs.Count == 0)
+        {
+            return (null, 0, gpuPowers.Count == 0 ? "no GPU power samples" : "no epochs recorded");
+        }
+
+        try
+        {
+            var gpu = GpuSpecTable.Default.Find(Text(fields, "gpu", "gpu_name")!);
+            var (h, w) = Input(fields);
+            var run = new RunDescription(
+                Number(fields, "gflops"), gpu, (int)Number(fields, "batch_size"), h, w,
+                (int)Number(fields, "train_samples", "training_size"), (int)Number(fields, "val_samples", "validation_size"), Number(fields, "ram_gb")).Validated();
+            double power = gpuPowers.Sum(e => e.MeanPower!.Value.Watts);
+            double meanSeconds = epochs.Average(e => (e.End - e.Start).TotalSeconds);
+            var known = epochs.Where(e => e.Energy is not null).ToList();
+            double epochJ = known.Count == epochs.Count
+                ? known.Average(e => e.Energy!.Value.Joules)
+                : details.TotalEnergy.Joules / epochs.Count;
+            string arch = Text(fields, "architecture", "model") ?? string.Create(CultureInfo.InvariantCulture, $"{run.Gflops:0.####} GFLOPs");
+            return (new PreRow(run, arch, Power.FromWatts(power), Energy.FromJoules(epochJ), TimeSpan.FromSeconds(meanSeconds), $"run {record.Id}"), epochs.Count, null);
+        }
+        catch (Exception ex) when (ex is ReferenceLookupException or ArgumentException or PreCli.UsageException)
+        {
+            return (null, 0, ex.Message);
+        }
     }
 
     private static Dictionary<string, string> Fields(RunRecord record)
