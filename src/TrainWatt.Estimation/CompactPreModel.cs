@@ -63,9 +63,9 @@ public sealed record CompactPreModel(
         $"TrainWatt {Models[PreTarget.EpochEnergy].Family} model v{Version}, fitted {CreatedUtc:yyyy-MM-dd} on {FittedOn}, {Rows} rows; held-out power MAPE {Models[PreTarget.Power].Scores.Metrics.MapePercent:0.#} % ({Models[PreTarget.Power].Scores.Protocol})");
 
     /// <summary>TrainWatt's shipped default model (data/pre-default-model.json, embedded).</summary>
-    public static CompactPreModel Default => DefaultModel.Value;
+    public static CompactPreModel Default => _defaultModel.Value;
 
-    private static readonly Lazy<CompactPreModel> DefaultModel = new(() =>
+    private static readonly Lazy<CompactPreModel> _defaultModel = new(() =>
     {
         using var stream = typeof(CompactPreModel).Assembly.GetManifestResourceStream("TrainWatt.Estimation.pre-default-model.json")
             ?? throw new InvalidOperationException("The embedded default PRE model is missing from TrainWatt.Estimation; rebuild.");

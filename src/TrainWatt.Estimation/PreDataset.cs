@@ -43,7 +43,7 @@ public sealed class PreDatasetException(string message) : Exception(message);
 /// </remarks>
 public static class PreDataset
 {
-    private static readonly string[] Required =
+    private static readonly string[] _required =
         ["batch_size", "ram_gb", "training_size", "validation_size", "gflops", "image_height", "image_width", "gpu", "avg_gpu_power_w"];
 
     /// <summary>Loads a CSV file; GPU names are resolved in <paramref name="gpus"/> (default: the embedded table).</summary>
@@ -65,14 +65,14 @@ public static class PreDataset
         string? header = reader.ReadLine()?.TrimStart('\uFEFF');
         if (string.IsNullOrWhiteSpace(header))
         {
-            throw new PreDatasetException($"{fileName}: the file is empty; expected a CSV header with {string.Join(", ", Required)}.");
+            throw new PreDatasetException($"{fileName}: the file is empty; expected a CSV header with {string.Join(", ", _required)}.");
         }
 
         var columns = header.Split(',').Select(c => c.Trim()).ToList();
-        var missing = Required.Where(r => !columns.Contains(r)).ToList();
+        var missing = _required.Where(r => !columns.Contains(r)).ToList();
         if (missing.Count > 0)
         {
-            throw new PreDatasetException($"{fileName}:1: missing column(s) {string.Join(", ", missing)}; a PRE dataset needs {string.Join(", ", Required)} and avg_epoch_energy_kj or avg_epoch_energy_j.");
+            throw new PreDatasetException($"{fileName}:1: missing column(s) {string.Join(", ", missing)}; a PRE dataset needs {string.Join(", ", _required)} and avg_epoch_energy_kj or avg_epoch_energy_j.");
         }
 
         bool kj = columns.Contains("avg_epoch_energy_kj");

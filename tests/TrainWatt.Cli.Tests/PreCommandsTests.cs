@@ -15,7 +15,7 @@ public sealed class PreCommandsTests : IDisposable
 
     private Dictionary<string, string?> Env() => new() { ["TRAINWATT_MODELS"] = Path.Combine(_temp.Path, "models"), ["HOME"] = _temp.Path };
 
-    private static readonly string[] Vgg16Run =
+    private static readonly string[] _vgg16Run =
         ["--gpu", "RTX 3090", "--batch-size", "32", "--input", "128x128", "--train-samples", "23807", "--val-samples", "10203", "--epochs", "80", "--ram-gb", "16"];
 
     public void Dispose() => _temp.Dispose();
@@ -25,7 +25,7 @@ public sealed class PreCommandsTests : IDisposable
     {
         // Oracle: paper-notes 3.4 (shipped KRR power model: 334.2 W for these settings, GFLOPs 10.0288).
         string dir = Path.Combine(SharedData.RequireJournalPre(), "model-params");
-        var (code, stdout, stderr) = CliHarness.Run(Env(), ["estimate", "--gflops", "10.0288", .. Vgg16Run, "--pre-model", "paper", "--pre-model-dir", dir, "--json"]);
+        var (code, stdout, stderr) = CliHarness.Run(Env(), ["estimate", "--gflops", "10.0288", .. _vgg16Run, "--pre-model", "paper", "--pre-model-dir", dir, "--json"]);
         Assert.True(code == 0, stderr);
         using var doc = JsonDocument.Parse(stdout);
         Assert.Equal(334.2, Math.Round(doc.RootElement.GetProperty("avg_power_w").GetDouble(), 1));
@@ -38,7 +38,7 @@ public sealed class PreCommandsTests : IDisposable
         // Oracle: paper-notes 3.4 (VGG16 on the RTX 3090: 13.301 kJ per epoch from the full-energy KRR).
         var env = Env();
         env["TRAINWATT_PAPER_MODELS"] = Path.Combine(SharedData.RequireJournalPre(), "model-params");
-        var (code, stdout, stderr) = CliHarness.Run(env, ["estimate", "--gflops", "10.0288", .. Vgg16Run, "--pre-model", "paper", "--json"]);
+        var (code, stdout, stderr) = CliHarness.Run(env, ["estimate", "--gflops", "10.0288", .. _vgg16Run, "--pre-model", "paper", "--json"]);
         Assert.True(code == 0, stderr);
         var r = JsonDocument.Parse(stdout).RootElement;
         Assert.Equal(13301, Math.Round(r.GetProperty("epoch_energy_j").GetDouble()));
@@ -48,7 +48,7 @@ public sealed class PreCommandsTests : IDisposable
     [Fact]
     public void Estimate_Latest_Without_A_Fitted_Model_Says_To_Fit()
     {
-        var (code, _, stderr) = CliHarness.Run(Env(), ["estimate", "--gflops", "1", .. Vgg16Run, "--pre-model", "latest"]);
+        var (code, _, stderr) = CliHarness.Run(Env(), ["estimate", "--gflops", "1", .. _vgg16Run, "--pre-model", "latest"]);
         Assert.Equal(64, code);
         Assert.Contains("trainwatt fit", stderr);
     }
@@ -56,7 +56,7 @@ public sealed class PreCommandsTests : IDisposable
     [Fact]
     public void Estimate_Paper_Model_Without_Its_Folder_Says_How_To_Get_It()
     {
-        var (code, stdout, stderr) = CliHarness.Run(Env(), ["estimate", "--gflops", "10.0288", .. Vgg16Run, "--pre-model", "paper"]);
+        var (code, stdout, stderr) = CliHarness.Run(Env(), ["estimate", "--gflops", "10.0288", .. _vgg16Run, "--pre-model", "paper"]);
         Assert.Equal(64, code);
         Assert.Empty(stdout);
         Assert.Contains("--pre-model-dir", stderr);
@@ -67,7 +67,7 @@ public sealed class PreCommandsTests : IDisposable
     [Fact]
     public void Estimate_With_The_Shipped_Model_Gives_Consistent_Json()
     {
-        var (code, stdout, stderr) = CliHarness.Run(Env(), ["estimate", "--gflops", "10.0288", .. Vgg16Run, "--json", "--country", "ES"]);
+        var (code, stdout, stderr) = CliHarness.Run(Env(), ["estimate", "--gflops", "10.0288", .. _vgg16Run, "--json", "--country", "ES"]);
         Assert.True(code == 0, stderr);
         var r = JsonDocument.Parse(stdout).RootElement;
         double energy = r.GetProperty("energy_j").GetDouble();
@@ -88,7 +88,7 @@ public sealed class PreCommandsTests : IDisposable
     public void Estimate_Arch_Counts_The_Papers_MobileNetV2_Gflops()
     {
         // Oracle: paper-notes 1.2 / journal README: MobileNetV2 alpha 0.5 at 128 x 128 with its head = 0.06403 GFLOPs.
-        var (code, stdout, stderr) = CliHarness.Run(Env(), ["estimate", "--arch", "mobilenetv2", .. Vgg16Run, "--json"]);
+        var (code, stdout, stderr) = CliHarness.Run(Env(), ["estimate", "--arch", "mobilenetv2", .. _vgg16Run, "--json"]);
         Assert.True(code == 0, stderr);
         double g = JsonDocument.Parse(stdout).RootElement.GetProperty("run").GetProperty("gflops").GetDouble();
         Assert.Equal(0.0640, g, 0.0005);
@@ -101,7 +101,7 @@ public sealed class PreCommandsTests : IDisposable
         string onnx = Path.Combine(_temp.Path, "mobilenetv2.onnx");
         TrainWatt.Architecture.Onnx.OnnxWriter.WriteFile(
             TrainWatt.Architecture.Catalog.ModelCatalog.Build("mobilenetv2", TrainWatt.Architecture.Catalog.ModelCatalog.PaperOptions("mobilenetv2", 128)), onnx);
-        var (code, stdout, stderr) = CliHarness.Run(Env(), ["estimate", "--model", onnx, .. Vgg16Run, "--json"]);
+        var (code, stdout, stderr) = CliHarness.Run(Env(), ["estimate", "--model", onnx, .. _vgg16Run, "--json"]);
         Assert.True(code == 0, stderr);
         double g = JsonDocument.Parse(stdout).RootElement.GetProperty("run").GetProperty("gflops").GetDouble();
         Assert.Equal(0.0640, g, 0.0005);
@@ -110,7 +110,7 @@ public sealed class PreCommandsTests : IDisposable
     [Fact]
     public void Estimate_Unknown_Gpu_Lists_Close_Matches()
     {
-        var args = Vgg16Run.ToArray();
+        var args = _vgg16Run.ToArray();
         args[1] = "RTX 3091";
         var (code, stdout, stderr) = CliHarness.Run(Env(), ["estimate", "--gflops", "1", .. args]);
         Assert.Equal(64, code);
@@ -122,7 +122,7 @@ public sealed class PreCommandsTests : IDisposable
     [Fact]
     public void Estimate_Needs_Exactly_One_Model_Source()
     {
-        var (code, _, stderr) = CliHarness.Run(Env(), ["estimate", "--gflops", "1", "--arch", "vgg16", .. Vgg16Run]);
+        var (code, _, stderr) = CliHarness.Run(Env(), ["estimate", "--gflops", "1", "--arch", "vgg16", .. _vgg16Run]);
         Assert.Equal(64, code);
         Assert.Contains("exactly one of --arch", stderr);
     }

@@ -7,12 +7,12 @@ namespace TrainWatt.Estimation.Tests;
 /// <summary>Dataset parsing errors, the default model's reproducibility, and split laws.</summary>
 public sealed class DatasetAndReproducibilityTests
 {
-    private const string Header = "batch_size,ram_gb,training_size,validation_size,gflops,image_height,image_width,gpu,avg_gpu_power_w,avg_epoch_energy_kj";
+    private const string _header = "batch_size,ram_gb,training_size,validation_size,gflops,image_height,image_width,gpu,avg_gpu_power_w,avg_epoch_energy_kj";
 
     [Fact]
     public void Unknown_Gpu_In_A_Dataset_Names_File_Line_And_Close_Matches()
     {
-        var ex = Assert.Throws<PreDatasetException>(() => PreDataset.Parse(new StringReader(Header + "\n32,16,100,50,1.5,128,128,RTX 3091,200,1.0\n"), "runs.csv"));
+        var ex = Assert.Throws<PreDatasetException>(() => PreDataset.Parse(new StringReader(_header + "\n32,16,100,50,1.5,128,128,RTX 3091,200,1.0\n"), "runs.csv"));
         Assert.Contains("runs.csv:2", ex.Message);
         Assert.Contains("RTX 3090", ex.Message);
     }
@@ -29,7 +29,7 @@ public sealed class DatasetAndReproducibilityTests
     public void Derived_Duration_Is_Epoch_Energy_Over_Power()
     {
         // Hand: 2.5 kJ / 250 W = 10 s; table values are overridden by the row's gpu_* columns when present.
-        var rows = PreDataset.Parse(new StringReader(Header + ",gpu_cuda_cores,gpu_memory_gb,gpu_tdp_w\n32,16,100,50,1.5,128,128,RTX 3070,250,2.5,5888,8,220\n"), "r.csv");
+        var rows = PreDataset.Parse(new StringReader(_header + ",gpu_cuda_cores,gpu_memory_gb,gpu_tdp_w\n32,16,100,50,1.5,128,128,RTX 3070,250,2.5,5888,8,220\n"), "r.csv");
         Assert.Equal(10.0, rows[0].EpochDuration.TotalSeconds, 12);
         Assert.Equal(220.0, rows[0].Run.Gpu.ThermalDesignPower.Watts);
         Assert.Equal(2500.0, rows[0].EpochEnergy.Joules, 9);

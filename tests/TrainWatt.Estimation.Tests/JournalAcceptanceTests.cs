@@ -8,13 +8,13 @@ namespace TrainWatt.Estimation.Tests;
 /// </summary>
 public sealed class JournalAcceptanceTests(ITestOutputHelper output)
 {
-    private static readonly Lazy<IReadOnlyList<PreRow>> Rows = new(() =>
+    private static readonly Lazy<IReadOnlyList<PreRow>> _rows = new(() =>
         PreDataset.Load(Path.Combine(SharedData.RequireJournalPre(), "training-set.csv")));
 
     private static IReadOnlyList<PreRow> Load()
     {
         SharedData.RequireJournalPre();
-        return Rows.Value;
+        return _rows.Value;
     }
 
     private IReadOnlyList<EvaluationResult> Evaluate(EvaluationProtocol protocol, PreTarget target = PreTarget.Power)
