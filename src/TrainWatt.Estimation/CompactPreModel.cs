@@ -60,7 +60,7 @@ public sealed record CompactPreModel(
     public string Name => Origin ?? $"v{Version}";
 
     public string Description => string.Create(CultureInfo.InvariantCulture,
-        $"TrainWatt {Models[PreTarget.EpochEnergy].Family} model v{Version}, fitted {CreatedUtc:yyyy-MM-dd} on {FittedOn}, {Rows} rows; held-out power MAPE {Models[PreTarget.Power].Scores.Metrics.MapePercent:0.#} % ({Models[PreTarget.Power].Scores.Protocol})");
+        $"TrainWatt {Models[PreTarget.EpochEnergy].Family} model v{Version}, fitted {CreatedUtc:yyyy-MM-dd} on {FittedOn}; held-out power MAPE {Models[PreTarget.Power].Scores.Metrics.MapePercent:0.#} % ({Models[PreTarget.Power].Scores.Protocol})");
 
     /// <summary>TrainWatt's shipped default model (data/pre-default-model.json, embedded).</summary>
     public static CompactPreModel Default => _defaultModel.Value;

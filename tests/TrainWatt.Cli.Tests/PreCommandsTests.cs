@@ -108,6 +108,26 @@ public sealed class PreCommandsTests : IDisposable
     }
 
     [Fact]
+    public void Estimate_Text_Report_Is_Approved()
+    {
+        // Approved output of the shipped model for the paper's VGG16 / RTX 3090 / Chesslive run in Spain.
+        var (code, stdout, stderr) = CliHarness.Run(Env(), ["estimate", "--gflops", "10.0288", .. _vgg16Run, "--country", "ES", "--price", "0.25EUR"]);
+        Assert.True(code == 0, stderr);
+        Approvals.Verify(stdout);
+    }
+
+    [Theory]
+    [InlineData("estimate")]
+    [InlineData("fit")]
+    [InlineData("evaluate pre")]
+    public void Help_Text_Is_Approved(string command)
+    {
+        var (code, stdout, _) = CliHarness.Run(Env(), [.. command.Split(' '), "--help"]);
+        Assert.Equal(0, code);
+        Approvals.Verify(stdout, command.Replace(' ', '-'));
+    }
+
+    [Fact]
     public void Estimate_Unknown_Gpu_Lists_Close_Matches()
     {
         var args = _vgg16Run.ToArray();
