@@ -35,6 +35,19 @@ public sealed class FlopsCommandTests
     }
 
     [Fact]
+    public void Paper_Settings_Default_To_The_Tf_Profiler_Convention()
+    {
+        // Oracle: paper-notes.md 1.2, ResNet50 at 128 px: 2.5244 GFLOPs; training-set.csv InceptionV3 224 px Dogs: 5.903.
+        var (c1, resnet, _) = CliHarness.Run("flops", "--arch", "resnet50", "--paper", "--json");
+        Assert.Equal(0, c1);
+        Assert.Equal("tf-profiler", JsonDocument.Parse(resnet).RootElement.GetProperty("convention").GetString());
+        Assert.InRange(JsonDocument.Parse(resnet).RootElement.GetProperty("flops").GetInt64() / 1e9, 2.5244 * 0.99, 2.5244 * 1.01);
+        var (c2, inception, _) = CliHarness.Run("flops", "--arch", "inceptionv3", "--paper", "--input", "3x224x224", "--classes", "120", "--json");
+        Assert.Equal(0, c2);
+        Assert.InRange(JsonDocument.Parse(inception).RootElement.GetProperty("flops").GetInt64() / 1e9, 5.903 * 0.99, 5.903 * 1.01);
+    }
+
+    [Fact]
     public void Should_Export_And_Count_The_Same_Model_From_Onnx_With_Per_Node_Output()
     {
         using var dir = new TempDirectory();

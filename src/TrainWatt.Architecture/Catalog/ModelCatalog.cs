@@ -56,9 +56,16 @@ public static class ModelCatalog
                 $"{entry.Name} has no {variant.ToString().ToLowerInvariant()} variant; available: {string.Join(", ", entry.Variants.Select(v => v.ToString().ToLowerInvariant()))}.", nameof(options));
         }
 
-        if (options.ImageSize < 32 || options.Classes < 1 || options.Alpha <= 0 || options.Channels < 1)
+        if (options.ImageSize is < 32 or > 8192 || options.Classes is < 1 or > 10_000_000 || !(options.Alpha is > 0 and <= 10) || options.Channels is < 1 or > 1024)
         {
-            throw new ArgumentException($"image size must be at least 32 px (got {options.ImageSize}), classes at least 1 (got {options.Classes}), alpha positive (got {options.Alpha}).", nameof(options));
+            throw new ArgumentException(
+                $"image size must be 32 to 8192 px (got {options.ImageSize}), classes 1 to 10,000,000 (got {options.Classes}), alpha in (0, 10] (got {options.Alpha}), channels 1 to 1024 (got {options.Channels}).",
+                nameof(options));
+        }
+
+        if (options.Head is { } head && head.Any(l => l.Units is < 1 or > 1_000_000))
+        {
+            throw new ArgumentException("head layers must have 1 to 1,000,000 units.", nameof(options));
         }
 
         var b = new GraphBuilder(entry.Name, options.Channels, options.ImageSize, options.ImageSize, entry.Name == "vit-b16" ? 20 : 17);

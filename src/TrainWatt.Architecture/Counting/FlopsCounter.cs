@@ -34,6 +34,18 @@ public static class FlopsCounter
             }
         }
 
+        try
+        {
+            return Totals(state, options, batch);
+        }
+        catch (OverflowException)
+        {
+            throw new GraphStructureException("the counts exceed 2^63: the model declares absurd tensor sizes");
+        }
+    }
+
+    private static FlopsResult Totals(CountState state, CountOptions options, long batch)
+    {
         var byType = new SortedDictionary<string, long>(StringComparer.Ordinal);
         long weightBytes = 0, parameters = 0, trainable = 0;
         foreach (var (t, nonTrainable) in state.Weights.Values)
@@ -215,7 +227,15 @@ public static class FlopsCounter
 
         foreach (var node in TopologicalOrder(graph, path))
         {
-            EvaluateNode(node, scope, state, path);
+            try
+            {
+                EvaluateNode(node, scope, state, path);
+            }
+            catch (OverflowException)
+            {
+                throw new GraphStructureException(
+                    $"node '{(node.Name.Length > 0 ? node.Name : node.OpType)}' in graph {path} has tensors of more than 2^63 elements or bytes: the model declares absurd sizes");
+            }
         }
     }
 

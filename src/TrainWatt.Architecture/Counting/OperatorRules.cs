@@ -40,6 +40,7 @@ public static class OperatorRules
         "ReduceMean", "ReduceSum", "ReduceMax", "ReduceMin", "ReduceProd", "ReduceL2", "ArgMax", "ArgMin", "Concat",
         "Reshape", "Flatten", "Transpose", "Squeeze", "Unsqueeze", "Resize", "Upsample", "Pad", "Slice", "Gather", "Split",
         "Shape", "Size", "Constant", "ConstantOfShape", "Expand", "Tile", "Range", "DepthToSpace", "SpaceToDepth",
+        "LSTM", "GRU", "RNN",
         "If", "Loop", "Scan",
     ]).Order(StringComparer.Ordinal);
 
@@ -414,6 +415,37 @@ public static class OperatorRules
                     }
 
                     return FromDeclared(node, scope, "Range bounds are not constants");
+                }
+
+            case "LSTM" or "GRU" or "RNN":
+                {
+                    // X [seq, batch, input] (layout 1: [batch, seq, input]); W [dirs, gates*hidden, input];
+                    // R [dirs, gates*hidden, hidden]. Per step and direction: gates*hidden*(input + hidden) MACs,
+                    // plus bias adds and ~3 elementwise ops per gate element (activations and state updates).
+                    if (S(1) is not { } w || w.Length != 3 || s0.Length != 3)
+                    {
+                        return MissingShape(node);
+                    }
+
+                    bool batchFirst = node.GetInt("layout", 0) == 1;
+                    long seq = batchFirst ? s0[1] : s0[0], batchN = batchFirst ? s0[0] : s0[1], input = s0[2];
+                    long dirs = w[0], gatesHidden = w[1];
+                    long hidden = node.GetInt("hidden_size", gatesHidden / (op == "LSTM" ? 4 : op == "GRU" ? 3 : 1));
+                    long steps = seq * batchN * dirs;
+                    long macs = steps * gatesHidden * (input + hidden);
+                    long flops = 2 * macs + steps * gatesHidden * (X(3) is not null ? 2 : 0) + (tf ? 0 : 3 * steps * gatesHidden);
+                    var outs = new TensorValue?[node.Outputs.Count];
+                    if (outs.Length > 0)
+                    {
+                        outs[0] = new TensorValue(T0, batchFirst ? [batchN, seq, dirs, hidden] : [seq, dirs, batchN, hidden]);
+                    }
+
+                    for (int i = 1; i < outs.Length; i++)
+                    {
+                        outs[i] = new TensorValue(T0, batchFirst ? [batchN, dirs, hidden] : [dirs, batchN, hidden]);
+                    }
+
+                    return new NodeEvaluation(outs, macs, flops, true, null);
                 }
 
             case "DepthToSpace" or "SpaceToDepth":

@@ -47,7 +47,7 @@ public static class OnnxReader
             {
                 case 1:
                     r.Expect(wire, WireType.Varint, field, "ModelProto");
-                    irVersion = (long)r.ReadVarint(end);
+                    irVersion = r.ReadInt64(end);
                     break;
                 case 2:
                     r.Expect(wire, WireType.LengthDelimited, field, "ModelProto");
@@ -100,7 +100,7 @@ public static class OnnxReader
             else if (field == 2)
             {
                 r.Expect(wire, WireType.Varint, field, "OperatorSetIdProto");
-                version = (long)r.ReadVarint(end);
+                version = r.ReadInt64(end);
             }
             else
             {
@@ -255,11 +255,11 @@ public static class OnnxReader
                     break;
                 case 2:
                     r.Expect(wire, WireType.Fixed32, field, "AttributeProto");
-                    a.Float = BitConverter.Int32BitsToSingle((int)r.ReadFixed32(end));
+                    a.Float = BitConverter.Int32BitsToSingle(unchecked((int)r.ReadFixed32(end)));
                     break;
                 case 3:
                     r.Expect(wire, WireType.Varint, field, "AttributeProto");
-                    a.Int = (long)r.ReadVarint(end);
+                    a.Int = r.ReadInt64(end);
                     break;
                 case 4:
                     r.Expect(wire, WireType.LengthDelimited, field, "AttributeProto");
@@ -313,7 +313,7 @@ public static class OnnxReader
     {
         if (wire == WireType.Varint)
         {
-            into.Add((long)r.ReadVarint(end));
+            into.Add(r.ReadInt64(end));
             return;
         }
 
@@ -321,7 +321,7 @@ public static class OnnxReader
         long fieldEnd = r.ReadLengthEnd(end, what);
         while (r.Position < fieldEnd)
         {
-            into.Add((long)r.ReadVarint(fieldEnd));
+            into.Add(r.ReadInt64(fieldEnd));
         }
     }
 
@@ -329,7 +329,7 @@ public static class OnnxReader
     {
         if (wire == WireType.Fixed32)
         {
-            into.Add(BitConverter.Int32BitsToSingle((int)r.ReadFixed32(end)));
+            into.Add(BitConverter.Int32BitsToSingle(unchecked((int)r.ReadFixed32(end))));
             return;
         }
 
@@ -337,7 +337,7 @@ public static class OnnxReader
         long fieldEnd = r.ReadLengthEnd(end, "AttributeProto.floats");
         while (r.Position < fieldEnd)
         {
-            into.Add(BitConverter.Int32BitsToSingle((int)r.ReadFixed32(fieldEnd)));
+            into.Add(BitConverter.Int32BitsToSingle(unchecked((int)r.ReadFixed32(fieldEnd))));
         }
     }
 
@@ -393,7 +393,7 @@ public static class OnnxReader
                     {
                         if (ints.Count < TensorInfo.MaxIntValues)
                         {
-                            ints.Add((long)r.ReadVarint(end));
+                            ints.Add(r.ReadInt64(end));
                         }
                         else
                         {
@@ -413,7 +413,7 @@ public static class OnnxReader
                         {
                             while (r.Position < fieldEnd)
                             {
-                                ints.Add(field == 5 ? (int)r.ReadVarint(fieldEnd) : (long)r.ReadVarint(fieldEnd));
+                                ints.Add(field == 5 ? unchecked((int)r.ReadInt64(fieldEnd)) : r.ReadInt64(fieldEnd));
                             }
                         }
                         else
@@ -443,7 +443,7 @@ public static class OnnxReader
                     break;
                 case 4 when wire == WireType.Fixed32:
                     payload += 4;
-                    float one = BitConverter.Int32BitsToSingle((int)r.ReadFixed32(end));
+                    float one = BitConverter.Int32BitsToSingle(unchecked((int)r.ReadFixed32(end)));
                     if (smallFloats.Count < 64)
                     {
                         smallFloats.Add(one);
@@ -458,7 +458,7 @@ public static class OnnxReader
                         {
                             while (r.Position < fieldEnd)
                             {
-                                smallFloats.Add(BitConverter.Int32BitsToSingle((int)r.ReadFixed32(fieldEnd)));
+                                smallFloats.Add(BitConverter.Int32BitsToSingle(unchecked((int)r.ReadFixed32(fieldEnd))));
                             }
                         }
                         else
@@ -697,7 +697,7 @@ public static class OnnxReader
                 if (f2 == 1)
                 {
                     r.Expect(w2, WireType.Varint, f2, "TensorShapeProto.Dimension");
-                    long v = (long)r.ReadVarint(dEnd);
+                    long v = r.ReadInt64(dEnd);
                     dim = v >= 0 ? Dimension.Of(v) : Dimension.Unknown;
                 }
                 else if (f2 == 2)

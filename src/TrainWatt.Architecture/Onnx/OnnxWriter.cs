@@ -59,7 +59,7 @@ public static class OnnxWriter
     public static void Write(OnnxModel model, Stream output)
     {
         var head = new MemoryStream();
-        WriteVarintField(head, 1, (ulong)model.IrVersion);
+        WriteVarintField(head, 1, unchecked((ulong)model.IrVersion));
         WriteStringField(head, 2, model.ProducerName);
         if (model.ProducerVersion.Length > 0)
         {
@@ -74,7 +74,7 @@ public static class OnnxWriter
                 WriteStringField(o, 1, opset.Domain);
             }
 
-            WriteVarintField(o, 2, (ulong)opset.Version);
+            WriteVarintField(o, 2, unchecked((ulong)opset.Version));
             WriteBytesField(head, 8, o.ToArray());
         }
 
@@ -113,7 +113,7 @@ public static class OnnxWriter
             }));
             foreach (long d in sparse.DenseDims)
             {
-                WriteVarintField(sp, 3, (ulong)d);
+                WriteVarintField(sp, 3, unchecked((ulong)d));
             }
 
             WriteBytesField(tail, 15, sp.ToArray());
@@ -127,12 +127,11 @@ public static class OnnxWriter
         }
 
         WriteTag(output, field, WireType.LengthDelimited);
-        WriteVarint(output, (ulong)total);
+        WriteVarint(output, unchecked((ulong)total));
         nodes.WriteTo(output);
         for (int i = 0; i < headers.Count; i++)
         {
             var t = graph.Initializers[i];
-            long payload = PayloadBytes(t);
             WriteTag(output, 5, WireType.LengthDelimited);
             WriteVarint(output, (ulong)TensorLength(t, headers[i]));
             output.Write(headers[i]);
@@ -141,8 +140,9 @@ public static class OnnxWriter
                 continue;
             }
 
+            long payload = PayloadBytes(t);
             WriteTag(output, 9, WireType.LengthDelimited);
-            WriteVarint(output, (ulong)payload);
+            WriteVarint(output, unchecked((ulong)payload));
             WritePayload(output, t, payload);
         }
 
@@ -150,7 +150,7 @@ public static class OnnxWriter
     }
 
     /// <summary>Bytes of tag + length prefix + content for a length-delimited field of <paramref name="length"/> bytes.</summary>
-    private static long FieldOverhead(int field, long length) => VarintSize((ulong)field << 3) + VarintSize((ulong)length) + length;
+    private static long FieldOverhead(int field, long length) => VarintSize(unchecked((ulong)field) << 3) + VarintSize(unchecked((ulong)length)) + length;
 
     private static long TensorLength(TensorInfo t, byte[] header) => header.Length + (t.IsExternal ? 0 : FieldOverhead(9, PayloadBytes(t)));
 
@@ -161,10 +161,10 @@ public static class OnnxWriter
         var m = new MemoryStream();
         foreach (long d in t.Dims)
         {
-            WriteVarintField(m, 1, (ulong)d);
+            WriteVarintField(m, 1, unchecked((ulong)d));
         }
 
-        WriteVarintField(m, 2, (ulong)t.DataType);
+        WriteVarintField(m, 2, unchecked((ulong)t.DataType));
         WriteStringField(m, 8, t.Name);
         if (t.IsExternal)
         {
@@ -201,7 +201,7 @@ public static class OnnxWriter
 
         long payload = PayloadBytes(t);
         WriteTag(m, 9, WireType.LengthDelimited);
-        WriteVarint(m, (ulong)payload);
+        WriteVarint(m, unchecked((ulong)payload));
         WritePayload(m, t, payload);
         return m.ToArray();
     }
@@ -280,7 +280,7 @@ public static class OnnxWriter
                 m.Write(f);
                 break;
             case AttributeKind.Int:
-                WriteVarintField(m, 3, (ulong)a.Int);
+                WriteVarintField(m, 3, unchecked((ulong)a.Int));
                 break;
             case AttributeKind.String:
                 WriteStringField(m, 4, a.String ?? "", always: true);
@@ -304,7 +304,7 @@ public static class OnnxWriter
             case AttributeKind.Ints:
                 foreach (long x in a.Ints)
                 {
-                    WriteVarintField(m, 8, (ulong)x);
+                    WriteVarintField(m, 8, unchecked((ulong)x));
                 }
 
                 break;
@@ -324,14 +324,14 @@ public static class OnnxWriter
                 break;
         }
 
-        WriteVarintField(m, 20, (ulong)a.Kind);
+        WriteVarintField(m, 20, unchecked((ulong)a.Kind));
         return m.ToArray();
     }
 
     private static byte[] ValueInfoBytes(ValueInfo vi)
     {
         var tensor = new MemoryStream();
-        WriteVarintField(tensor, 1, (ulong)vi.ElementType);
+        WriteVarintField(tensor, 1, unchecked((ulong)vi.ElementType));
         if (vi.Shape is { } shape)
         {
             var s = new MemoryStream();
@@ -340,7 +340,7 @@ public static class OnnxWriter
                 var dm = new MemoryStream();
                 if (d.Value is { } v)
                 {
-                    WriteVarintField(dm, 1, (ulong)v);
+                    WriteVarintField(dm, 1, unchecked((ulong)v));
                 }
                 else if (d.Symbol is { } sym)
                 {
@@ -377,14 +377,14 @@ public static class OnnxWriter
     {
         while (v >= 0x80)
         {
-            s.WriteByte((byte)(v | 0x80));
+            s.WriteByte(unchecked((byte)(v | 0x80)));
             v >>= 7;
         }
 
         s.WriteByte((byte)v);
     }
 
-    private static void WriteTag(Stream s, int field, WireType wire) => WriteVarint(s, ((ulong)field << 3) | (ulong)wire);
+    private static void WriteTag(Stream s, int field, WireType wire) => WriteVarint(s, (unchecked((ulong)field) << 3) | unchecked((ulong)wire));
 
     private static void WriteVarintField(Stream s, int field, ulong value)
     {
@@ -405,7 +405,7 @@ public static class OnnxWriter
     private static void WriteBytesField(Stream s, int field, byte[] bytes)
     {
         WriteTag(s, field, WireType.LengthDelimited);
-        WriteVarint(s, (ulong)bytes.Length);
+        WriteVarint(s, unchecked((ulong)bytes.Length));
         s.Write(bytes);
     }
 }

@@ -99,6 +99,9 @@ internal sealed class ProtoReader
         throw Error(start, "varint longer than 10 bytes");
     }
 
+    /// <summary>Reads a varint as a two's-complement int64 (protobuf int64/int32 encoding).</summary>
+    public long ReadInt64(long end) => unchecked((long)ReadVarint(end));
+
     /// <summary>Reads a tag; returns false at <paramref name="end"/>.</summary>
     public bool TryReadTag(long end, out int field, out WireType wire)
     {

@@ -29,14 +29,14 @@ internal static class FlopsCommand
         var variant = new Option<string?>("--variant") { Description = "keras or torchvision, where the two definitions differ." };
         var noTop = new Option<bool>("--no-top") { Description = "Backbone only (include_top=False, no pooling)." };
         var head = new Option<string?>("--head") { Description = "Replace the top by GlobalAveragePooling2D and Dense layers UNITS[:ACTIVATION],... e.g. 1024:relu,512:relu,1:sigmoid." };
-        var paper = new Option<bool>("--paper") { Description = "The paper's configuration for --arch: 128x128x3, no top, GAP, its head, Dense(1, sigmoid); MobileNetV2 alpha 0.5." };
+        var paper = new Option<bool>("--paper") { Description = "The paper's configuration for --arch: 128x128x3, no top, GAP, its head, Dense(1, sigmoid); MobileNetV2 alpha 0.5; InceptionV3 its experiment-2 head (--classes 102 or 120, --input 3x75x75..3x224x224); convention tf-profiler unless --convention is given." };
         var input = new Option<string[]>("--input") { Description = "Input shape, e.g. 3x224x224 (batch prepended) or name:1x3x224x224; repeatable.", AllowMultipleArgumentsPerToken = false };
         var batch = new Option<long?>("--batch") { Description = "Batch size for symbolic batch dimensions (default 1)." };
         var perNode = new Option<bool>("--per-node") { Description = "List every node's shape, params, MACs and FLOPs." };
         var json = new Option<bool>("--json") { Description = "Write JSON to stdout instead of a table." };
         var export = new Option<string?>("--export-onnx") { Description = "With --arch: write the network as an ONNX file (zero weights of the right size)." };
         var externalData = new Option<bool>("--external-data") { Description = "With --export-onnx: store weights in FILE.data beside the model (ONNX external data)." };
-        var convention = new Option<string?>("--convention") { Description = "standard (default) or tf-profiler." };
+        var convention = new Option<string?>("--convention") { Description = "standard (default) or tf-profiler (default with --paper)." };
         var samples = new Option<long?>("--samples") { Description = "Training samples per epoch: adds training FLOPs per epoch (3 x forward per sample)." };
         var command = new Command("flops", "Count parameters, MACs, FLOPs and memory of an ONNX model or a catalog architecture.\n" + Convention);
         command.Arguments.Add(model);
@@ -55,9 +55,11 @@ internal static class FlopsCommand
                 return (int)ExitCode.Usage;
             }
 
-            if (!TryParseConvention(parse.GetValue(convention), out var conv))
+            // --paper reproduces the paper's numbers, so it defaults to the TF profiler's convention.
+            string? conventionText = parse.GetValue(convention) ?? (parse.GetValue(paper) ? "tf-profiler" : null);
+            if (!TryParseConvention(conventionText, out var conv))
             {
-                context.Diagnostic($"Unknown --convention '{parse.GetValue(convention)}'. Use standard or tf-profiler.");
+                context.Diagnostic($"Unknown --convention '{conventionText}'. Use standard or tf-profiler.");
                 return (int)ExitCode.Usage;
             }
 
@@ -250,9 +252,9 @@ internal static class FlopsCommand
         {
             var s = shapes.Values.First();
             var chw = s.Length == 4 ? s[1..] : s;
-            if (chw.Length != 3 || chw[1] != chw[2])
+            if (chw.Length != 3 || chw[1] != chw[2] || chw.Any(d => d > 8192))
             {
-                error = $"--input for --arch must be CxHxW with H = W (e.g. 3x224x224), got {string.Join("x", s)}.";
+                error = $"--input for --arch must be CxHxW with H = W, at most 8192 (e.g. 3x224x224), got {string.Join("x", s)}.";
                 return false;
             }
 

@@ -192,6 +192,87 @@ public sealed class OnnxReaderTests
     }
 
     [Fact]
+    public void Absurd_Sizes_Fail_Clearly_Instead_Of_Wrapping()
+    {
+        // A 2^62-element float tensor: its byte size (2^64) does not fit 64 bits -> a clear structural error.
+        var huge = new ModelGraph();
+        huge.Inputs.Add(ValueInfo.Fixed("x", TensorDataType.Float, 1, 4));
+        huge.Initializers.Add(new TensorInfo("W", TensorDataType.Float, [1L << 31, 1L << 31]) { IsExternal = true });
+        huge.Nodes.Add(new GraphNode("mm", "MatMul", ["x", "W"], ["y"]));
+        var e = Assert.Throws<GraphStructureException>(() => FlopsCounter.Count(RoundTrip(Model(huge))));
+        Assert.Contains("2^63", e.Message, StringComparison.Ordinal);
+
+        // An input of 2^40 x 2^40 pixels: the Conv's MACs overflow -> that node is counted 0 and the result is partial.
+        var wide = ConvRelu();
+        wide.Inputs.Clear();
+        wide.Inputs.Add(ValueInfo.Fixed("x", TensorDataType.Float, 1, 3, 1L << 40, 1L << 40));
+        var r = FlopsCounter.Count(RoundTrip(Model(wide)));
+        Assert.True(r.Partial);
+        Assert.Equal(0, r.Macs);
+    }
+
+    [Fact]
+    public void Value_Info_Supplies_The_Shape_After_An_Unknown_Operator()
+    {
+        // x[1,4] -> Custom (unknown) -> h, declared [1,4] in value_info -> MatMul W[4,2]: 8 MACs still counted.
+        var g = new ModelGraph();
+        g.Inputs.Add(ValueInfo.Fixed("x", TensorDataType.Float, 1, 4));
+        g.Nodes.Add(new GraphNode("custom", "MyNorm", ["x"], ["h"], "com.example"));
+        g.ValueInfos.Add(ValueInfo.Fixed("h", TensorDataType.Float, 1, 4));
+        g.Initializers.Add(new TensorInfo("W", TensorDataType.Float, [4, 2]));
+        g.Nodes.Add(new GraphNode("mm", "MatMul", ["h", "W"], ["y"]));
+        var r = FlopsCounter.Count(RoundTrip(Model(g)));
+        Assert.Equal(8, r.Macs);
+        Assert.Equal(["com.example.MyNorm"], r.UnknownOps);
+        Assert.True(r.Partial);
+    }
+
+    [Fact]
+    public void Loop_Bodies_Are_Counted_Once_And_Reported()
+    {
+        // Loop(M, cond, v[1,4]) with body v' = MatMul(v, W[4,4]): one iteration = 16 MACs, reported as a subgraph.
+        var body = new ModelGraph { Name = "body" };
+        body.Inputs.Add(ValueInfo.Fixed("i", TensorDataType.Int64));
+        body.Inputs.Add(ValueInfo.Fixed("c", TensorDataType.Bool));
+        body.Inputs.Add(new ValueInfo("v", TensorDataType.Float, null));
+        body.Initializers.Add(new TensorInfo("W", TensorDataType.Float, [4, 4]));
+        body.Nodes.Add(new GraphNode("c_out", "Identity", ["c"], ["c2"]));
+        body.Nodes.Add(new GraphNode("step", "MatMul", ["v", "W"], ["v2"]));
+        body.Outputs.Add(ValueInfo.Fixed("c2", TensorDataType.Bool));
+        body.Outputs.Add(new ValueInfo("v2", TensorDataType.Float, null));
+        var g = new ModelGraph();
+        g.Inputs.Add(ValueInfo.Fixed("M", TensorDataType.Int64));
+        g.Inputs.Add(ValueInfo.Fixed("cond", TensorDataType.Bool));
+        g.Inputs.Add(ValueInfo.Fixed("v0", TensorDataType.Float, 1, 4));
+        var loop = new GraphNode("loop", "Loop", ["M", "cond", "v0"], ["vN"]);
+        loop.Attributes.Add(new NodeAttribute("body", AttributeKind.Graph));
+        loop.Attributes[0].Graphs.Add(body);
+        g.Nodes.Add(loop);
+        var r = FlopsCounter.Count(RoundTrip(Model(g)));
+        Assert.Equal(16, r.Macs);
+        var sub = Assert.Single(r.Subgraphs);
+        Assert.Equal("Loop", sub.OwnerOpType);
+        Assert.Contains("one iteration", sub.Note, StringComparison.Ordinal);
+        Assert.Equal([1L, 4], r.Nodes.Single(n => n.Name == "loop").OutputShape!);
+    }
+
+    [Fact]
+    public void Lstm_Macs_Follow_The_Gate_Formula()
+    {
+        // Hand derivation: seq 10, batch 2, input 8, hidden 16, one direction: per step 4 gates x 16 x (8 + 16) = 1536
+        // MACs; 10 x 2 steps -> 30,720 MACs. Y is [10, 1, 2, 16].
+        var g = new ModelGraph();
+        g.Inputs.Add(ValueInfo.Fixed("x", TensorDataType.Float, 10, 2, 8));
+        g.Initializers.Add(new TensorInfo("W", TensorDataType.Float, [1, 64, 8]));
+        g.Initializers.Add(new TensorInfo("R", TensorDataType.Float, [1, 64, 16]));
+        g.Nodes.Add(new GraphNode("lstm", "LSTM", ["x", "W", "R"], ["y", "h"]).With(NodeAttribute.OfInt("hidden_size", 16)));
+        var r = FlopsCounter.Count(RoundTrip(Model(g)));
+        Assert.Equal(30_720, r.Macs);
+        Assert.Equal([10L, 1, 2, 16], r.Nodes.Single().OutputShape!);
+        Assert.Equal(64 * 8 + 64 * 16, r.Params);
+    }
+
+    [Fact]
     public void A_Cycle_Is_A_Clear_Error()
     {
         var g = new ModelGraph();
