@@ -33,6 +33,7 @@ public static class TrainWattApp
         yield return EvaluateCommand.Create(context);
         yield return EstimateCommand.Create(context);
         yield return FitCommand.Create(context);
+        yield return EnergyCommand.Create(context);
     }
 
     /// <summary>Parses and runs; returns the process exit code.</summary>

@@ -1,4 +1,6 @@
 using TrainWatt.Core;
+using TrainWatt.Core.Accounting;
+using TrainWatt.Core.Traces;
 using TrainWatt.Core.Units;
 
 namespace TrainWatt.Storage;
@@ -7,39 +9,36 @@ namespace TrainWatt.Storage;
 public static class DeviceEnergyCalculator
 {
     /// <summary>
-    /// Counter devices: last minus first cumulative energy (provenance Counter). Otherwise: trapezoidal rule of power on the
-    /// real timestamps over consecutive samples that both report power (provenance of the samples, normally Sampled).
-    /// Samples must be in time order.
+    /// Counter devices: last minus first cumulative energy (provenance Counter). Otherwise Core's streaming
+    /// <see cref="EnergyIntegrator"/> with the default <see cref="EnergyOptions"/> over the samples that report power
+    /// (trapezoid on the real time stamps, gaps over 5 s left out; provenance of the device, normally Sampled), the same
+    /// rule as <see cref="EnergyAccounting.Integrate(DeviceTrace, EnergyOptions?)"/>. Samples must come in time order;
+    /// they are read once, in constant memory, so a days-long 10 Hz run does not have to fit in memory.
     /// </summary>
-    public static DeviceEnergy Compute(StoredDevice device, IReadOnlyList<SampleRecord> samples)
+    public static StoredDeviceEnergy Compute(StoredDevice device, IEnumerable<SampleRecord> samples)
     {
         ArgumentNullException.ThrowIfNull(device);
         ArgumentNullException.ThrowIfNull(samples);
-        if (samples.Count == 0)
-        {
-            return new DeviceEnergy(device, 0, null, null, null, device.Provenance, null, null, null);
-        }
-
+        var integrator = new EnergyIntegrator(device.Key, device.Key, device.Name);
+        long count = 0;
+        long withPower = 0;
+        double sumWatts = 0;
+        double maxWatts = double.NegativeInfinity;
+        DateTimeOffset? first = null;
+        DateTimeOffset? previous = null;
         TimeSpan maxGap = TimeSpan.Zero;
-        double sumPower = 0;
-        int powerCount = 0;
-        double? maxPower = null;
-        double trapezoidJoules = 0;
-        SampleRecord? previousWithPower = null;
         Energy? firstCounter = null;
         Energy? lastCounter = null;
-        for (int i = 0; i < samples.Count; i++)
+        foreach (var sample in samples)
         {
-            var sample = samples[i];
-            if (i > 0)
+            count++;
+            first ??= sample.Timestamp;
+            if (previous is { } before && sample.Timestamp - before > maxGap)
             {
-                var gap = sample.Timestamp - samples[i - 1].Timestamp;
-                if (gap > maxGap)
-                {
-                    maxGap = gap;
-                }
+                maxGap = sample.Timestamp - before;
             }
 
+            previous = sample.Timestamp;
             if (sample.CumulativeEnergy is { } counter)
             {
                 firstCounter ??= counter;
@@ -48,46 +47,42 @@ public static class DeviceEnergyCalculator
 
             if (sample.Power is { } power)
             {
-                sumPower += power.Watts;
-                powerCount++;
-                maxPower = maxPower is null ? power.Watts : Math.Max(maxPower.Value, power.Watts);
-                if (previousWithPower is { Power: { } previousPower } previous)
-                {
-                    double seconds = (sample.Timestamp - previous.Timestamp).TotalSeconds;
-                    trapezoidJoules += seconds * (previousPower.Watts + power.Watts) / 2.0;
-                }
-
-                previousWithPower = sample;
+                withPower++;
+                sumWatts += power.Watts;
+                maxWatts = Math.Max(maxWatts, power.Watts);
+                integrator.Add(new GpuSample(sample.Timestamp.UtcDateTime, power, null, null, null, null, sample.SourceLine ?? 0));
             }
         }
 
-        Energy? energy;
-        Provenance provenance;
-        if (firstCounter is { } first && lastCounter is { } last && device.Provenance == Provenance.Counter)
+        if (count == 0)
         {
-            energy = last - first;
-            provenance = Provenance.Counter;
-        }
-        else if (powerCount > 0)
-        {
-            energy = Energy.FromJoules(trapezoidJoules);
-            provenance = device.Provenance == Provenance.Counter ? Provenance.Sampled : device.Provenance;
-        }
-        else
-        {
-            energy = null;
-            provenance = device.Provenance;
+            return new StoredDeviceEnergy(device, 0, null, null, null, device.Provenance, null, null, null, TimeSpan.Zero);
         }
 
-        return new DeviceEnergy(
+        EnergyResult? integrated = integrator.Complete().Result;
+        Energy? energy = null;
+        var provenance = device.Provenance;
+        if (firstCounter is { } start && lastCounter is { } end && device.Provenance == Provenance.Counter)
+        {
+            energy = end - start;
+            provenance = Provenance.Counter;
+        }
+        else if (integrated is not null)
+        {
+            energy = integrated.Energy;
+            provenance = device.Provenance == Provenance.Counter ? Provenance.Sampled : device.Provenance;
+        }
+
+        return new StoredDeviceEnergy(
             device,
-            samples.Count,
-            samples[0].Timestamp,
-            samples[^1].Timestamp,
+            count,
+            first,
+            previous,
             energy,
             provenance,
-            powerCount > 0 ? Power.FromWatts(sumPower / powerCount) : null,
-            maxPower is { } max ? Power.FromWatts(max) : null,
-            samples.Count > 1 ? maxGap : null);
+            withPower > 0 ? Power.FromWatts(sumWatts / withPower) : null,
+            withPower > 0 ? Power.FromWatts(maxWatts) : null,
+            count > 1 ? maxGap : null,
+            integrated?.ExcludedDuration ?? TimeSpan.Zero);
     }
 }

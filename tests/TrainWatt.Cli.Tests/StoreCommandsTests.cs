@@ -96,7 +96,7 @@ public class StoreCommandsTests : IDisposable
         Assert.Equal(0, code);
         using var json = JsonDocument.Parse(stdout);
         Assert.Equal(RunJson.FormatVersion, json.RootElement.GetProperty("format_version").GetInt32());
-        Assert.Equal(9, json.RootElement.GetProperty("samples").GetArrayLength()); // 3 devices x 3 samples
+        Assert.Equal(15, json.RootElement.GetProperty("samples").GetArrayLength()); // 3 devices x 5 samples
         Assert.Equal(2, json.RootElement.GetProperty("epochs").GetArrayLength());
         Assert.Equal(8320.0, json.RootElement.GetProperty("energy_j").GetDouble(), 9);
         Assert.Equal("counter", json.RootElement.GetProperty("devices")[0].GetProperty("energy_provenance").GetString());
@@ -201,6 +201,27 @@ public class StoreCommandsTests : IDisposable
         Assert.Equal(73, code);
         Assert.Contains("Cannot create the folder", stderr);
         Assert.Contains("--db PATH (or set TRAINWATT_DB)", stderr);
+        Assert.DoesNotContain("   at ", stderr);
+    }
+
+    [Fact]
+    public void Should_Refuse_A_Store_Written_By_A_Newer_TrainWatt()
+    {
+        CliHarness.Run("runs", "list", "--db", Db);
+        using (var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Db};Pooling=False"))
+        {
+            connection.Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = "INSERT INTO schema_version (version, description, applied_at) VALUES (99, 'from the future', '2030-01-01')";
+            command.ExecuteNonQuery();
+        }
+
+        var (code, stdout, stderr) = CliHarness.Run("runs", "list", "--db", Db);
+
+        Assert.Equal(73, code);
+        Assert.Equal("", stdout);
+        Assert.Contains("has schema version 99", stderr);
+        Assert.Contains("upgrade TrainWatt", stderr);
         Assert.DoesNotContain("   at ", stderr);
     }
 

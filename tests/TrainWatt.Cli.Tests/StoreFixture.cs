@@ -8,7 +8,8 @@ namespace TrainWatt.Cli.Tests;
 
 /// <summary>
 /// A store holding one hand-made measured run whose figures are derived by hand in the tests:
-/// gpu:0 (counter) 0 → 3000 → 7200 J at T0, +10 s, +20 s, power 300/320/400 W;
+/// samples every 5 s from T0 to T0 + 20 s (within Core's 5 s gap threshold);
+/// gpu:0 (counter) 0, 1500, 3000, 5000, 7200 J, power 300, 310, 320, 360, 400 W;
 /// cpu:package-0 (sampled) constant 50 W → 1000 J over 20 s; ram (model) constant 6 W → 120 J;
 /// two epochs of 10 s; tags project=demo; completed at T0 + 20 s with exit code 0.
 /// </summary>
@@ -23,20 +24,20 @@ internal static class StoreFixture
         long gpu = store.RegisterDevice(run, new DeviceRegistration("gpu:0", "gpu", "NVIDIA H100 80GB HBM3", Provenance.Counter, "GPU-1234"));
         long cpu = store.RegisterDevice(run, new DeviceRegistration("cpu:package-0", "cpu", "Intel Xeon", Provenance.Sampled));
         long ram = store.RegisterDevice(run, new DeviceRegistration("ram", "ram", "RAM", Provenance.Model, Note: "0.375 W/GB"));
-        double[] counter = [0, 3000, 7200];
-        double[] gpuPower = [300, 320, 400];
+        double[] counter = [0, 1500, 3000, 5000, 7200];
+        double[] gpuPower = [300, 310, 320, 360, 400];
         var samples = new List<SampleRecord>();
-        for (int k = 0; k < 3; k++)
+        for (int k = 0; k < counter.Length; k++)
         {
-            var t = T0.AddSeconds(10 * k);
-            samples.Add(new SampleRecord(gpu, t, Power.FromWatts(gpuPower[k]), Energy.FromJoules(counter[k]), 90, 40000, 60, Provenance.Counter));
+            var t = T0.AddSeconds(5 * k);
+            samples.Add(new SampleRecord(gpu, t, Power.FromWatts(gpuPower[k]), Core.Units.Energy.FromJoules(counter[k]), 90, 40000, 60, Provenance.Counter));
             samples.Add(new SampleRecord(cpu, t, Power.FromWatts(50), null, 25, null, null, Provenance.Sampled));
             samples.Add(new SampleRecord(ram, t, Power.FromWatts(6), null, null, 16384, null, Provenance.Model));
         }
 
         store.AppendSamples(run, samples);
-        store.AddEpoch(run, new EpochRecord(1, T0, T0.AddSeconds(10), Energy.FromJoules(3560), Provenance.Counter, 1000));
-        store.AddEpoch(run, new EpochRecord(2, T0.AddSeconds(10), T0.AddSeconds(20), Energy.FromJoules(4760), Provenance.Counter, 1000));
+        store.AddEpoch(run, new EpochRecord(1, T0, T0.AddSeconds(10), Core.Units.Energy.FromJoules(3560), Provenance.Counter, 1000));
+        store.AddEpoch(run, new EpochRecord(2, T0.AddSeconds(10), T0.AddSeconds(20), Core.Units.Energy.FromJoules(4760), Provenance.Counter, 1000));
         store.FinishRun(run, RunStatus.Completed, T0.AddSeconds(20), exitCode: 0);
         return run;
     }

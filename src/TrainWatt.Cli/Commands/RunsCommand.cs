@@ -153,8 +153,13 @@ internal static class RunsCommand
             e.MeanPower is { } mean ? mean.Watts.ToString("0.###", CultureInfo.InvariantCulture) : "-",
             e.MaxPower is { } max ? max.Watts.ToString("0.###", CultureInfo.InvariantCulture) : "-",
             e.MaxGap is { } gap ? gap.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture) : "-",
+            e.ExcludedDuration.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture),
         }).ToList();
-        text.Append(Table(["DEVICE", "COMPONENT", "NAME", "SAMPLES", "ENERGY_J", "PROVENANCE", "MEAN_W", "MAX_W", "MAX_GAP_S"], devices));
+        text.Append(Table(["DEVICE", "COMPONENT", "NAME", "SAMPLES", "ENERGY_J", "PROVENANCE", "MEAN_W", "MAX_W", "MAX_GAP_S", "EXCLUDED_S"], devices));
+        if (details.Energy.Any(e => e.ExcludedDuration > TimeSpan.Zero))
+        {
+            text.Append("EXCLUDED_S: time in gaps between samples longer than 5 s, left out of the sampled energy (a lower bound there).\n");
+        }
 
         if (details.Epochs.Count > 0)
         {

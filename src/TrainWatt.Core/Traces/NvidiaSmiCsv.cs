@@ -18,13 +18,41 @@ namespace TrainWatt.Core.Traces;
 /// </remarks>
 public static class NvidiaSmiCsv
 {
-    private const int InitialBufferChars = 64 * 1024;
-    private const int MaxLineChars = 1024 * 1024;
+    private const int InitialBufferBytes = 64 * 1024;
+    private const int MaxLineBytes = 1024 * 1024;
+
+    /// <summary>The order of device keys in results: numeric when both keys are integers ("2" before "10"), else ordinal.</summary>
+    public static IComparer<string> DeviceKeyOrder => DeviceKeyComparer.Instance;
 
     /// <summary>Reads the trace at <paramref name="path"/>. I/O errors (missing file, no permission) give a fatal fault.</summary>
     /// <param name="path">A plain or gzip-compressed nvidia-smi CSV file.</param>
     /// <param name="options">Read options; null means <see cref="TraceReadOptions.Default"/>.</param>
     public static TraceReadResult ReadFile(string path, TraceReadOptions? options = null)
+    {
+        var collector = new Collector(path);
+        return collector.ToResult(ScanFile(path, collector, options));
+    }
+
+    /// <summary>
+    /// Reads a trace from <paramref name="stream"/> (plain or gzip, detected from its first two bytes). The stream is
+    /// read to its end and not disposed.
+    /// </summary>
+    /// <param name="stream">The trace bytes.</param>
+    /// <param name="fileName">Name used in faults and in <see cref="DeviceTrace.File"/>.</param>
+    /// <param name="options">Read options; null means <see cref="TraceReadOptions.Default"/>.</param>
+    public static TraceReadResult Read(Stream stream, string fileName, TraceReadOptions? options = null)
+    {
+        var collector = new Collector(fileName);
+        return collector.ToResult(Scan(stream, fileName, collector, options));
+    }
+
+    /// <summary>
+    /// Streams the trace at <paramref name="path"/> into <paramref name="sink"/>, sample by sample, without keeping
+    /// the samples: for integrating large or many traces in constant memory (<see cref="Accounting.EnergyIntegrator"/>).
+    /// </summary>
+    /// <remarks>Faults are as for <see cref="ReadFile"/>. When the result <see cref="TraceScanResult.IsFatal"/>, discard
+    /// whatever the sink received (a truncated gzip is only known at its end).</remarks>
+    public static TraceScanResult ScanFile(string path, ITraceSampleSink sink, TraceReadOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(path);
         FileStream stream;
@@ -45,21 +73,16 @@ public static class NvidiaSmiCsv
 
         using (stream)
         {
-            return Read(stream, path, options);
+            return Scan(stream, path, sink, options);
         }
     }
 
-    /// <summary>
-    /// Reads a trace from <paramref name="stream"/> (plain or gzip, detected from its first two bytes). The stream is
-    /// read to its end and not disposed.
-    /// </summary>
-    /// <param name="stream">The trace bytes.</param>
-    /// <param name="fileName">Name used in faults and in <see cref="DeviceTrace.File"/>.</param>
-    /// <param name="options">Read options; null means <see cref="TraceReadOptions.Default"/>.</param>
-    public static TraceReadResult Read(Stream stream, string fileName, TraceReadOptions? options = null)
+    /// <summary>As <see cref="ScanFile"/>, from a stream (read to its end, not disposed).</summary>
+    public static TraceScanResult Scan(Stream stream, string fileName, ITraceSampleSink sink, TraceReadOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(stream);
         ArgumentNullException.ThrowIfNull(fileName);
+        ArgumentNullException.ThrowIfNull(sink);
         options ??= TraceReadOptions.Default;
 
         Span<byte> magic = stackalloc byte[2];
@@ -85,8 +108,7 @@ public static class NvidiaSmiCsv
         Stream source = decompressed ?? replay;
         try
         {
-            using var reader = new StreamReader(source, new UTF8Encoding(false, false), detectEncodingFromByteOrderMarks: true, bufferSize: 64 * 1024, leaveOpen: true);
-            var result = new Session(fileName, options, gzip).Run(reader);
+            var result = new Session(fileName, options, gzip, sink).Run(source);
             if (decompressed is { ReachedEnd: true } && compressed!.Isize != (uint)decompressed.BytesRead)
             {
                 // GZipStream ends silently on a cut-short file; the trailer's length field says so.
@@ -111,69 +133,85 @@ public static class NvidiaSmiCsv
         }
     }
 
-    private static TraceReadResult Fatal(string file, string message)
-        => new([], [new TraceFault(FaultKind.Fatal, file, 0, message)]);
+    private static TraceScanResult Fatal(string file, string message)
+        => new([new TraceFault(FaultKind.Fatal, file, 0, message)], 0);
 
     /// <summary>State of one read: the parser, per-device sample lists, the faults.</summary>
-    private sealed class Session(string file, TraceReadOptions options, bool gzip)
+    private sealed class Session(string file, TraceReadOptions options, bool gzip, ITraceSampleSink sink)
     {
         private readonly List<TraceFault> _faults = [];
-        private readonly Dictionary<string, DeviceAccumulator> _devices = new(StringComparer.Ordinal);
         private NvidiaSmiCsvParser? _parser;
         private TraceFault? _fatal;
         private int _dataLines;
         private int _unlistedFaults;
-        private DeviceAccumulator? _last;
+        private int _samples;
 
-        public TraceReadResult Run(StreamReader reader)
+        public TraceScanResult Run(Stream source)
         {
-            char[] buffer = new char[InitialBufferChars];
+            // Raw UTF-8 bytes, split on '\n' with a vectorised search; no decoding to UTF-16 except for the header.
+            byte[] buffer = new byte[InitialBufferBytes];
             int start = 0;
             int end = 0;
             int lineNo = 0;
             bool skippingLongLine = false;
 
+            // The first bytes decide about a byte-order mark before any line is looked at.
+            end = source.ReadAtLeast(buffer, 3, throwOnEndOfStream: false);
+            if (end > 0 && !OnFileStart(buffer.AsSpan(0, end), ref start))
+            {
+                return Result();
+            }
+
+            bool pending = end > 0;
             while (true)
             {
-                if (end == buffer.Length)
+                if (pending)
                 {
-                    if (start > 0)
+                    pending = false;
+                }
+                else
+                {
+                    if (end == buffer.Length)
                     {
-                        buffer.AsSpan(start, end - start).CopyTo(buffer);
-                        end -= start;
-                        start = 0;
-                    }
-                    else if (buffer.Length < MaxLineChars)
-                    {
-                        Array.Resize(ref buffer, Math.Min(buffer.Length * 2, MaxLineChars));
-                    }
-                    else
-                    {
-                        // One line longer than MaxLineChars: report it once, then drop chars until its line end.
-                        if (!skippingLongLine)
+                        if (start > 0)
                         {
-                            lineNo++;
-                            skippingLongLine = true;
-                            if (!OnLongLine(lineNo))
-                            {
-                                return Result();
-                            }
+                            buffer.AsSpan(start, end - start).CopyTo(buffer);
+                            end -= start;
+                            start = 0;
                         }
+                        else if (buffer.Length < MaxLineBytes)
+                        {
+                            Array.Resize(ref buffer, Math.Min(buffer.Length * 2, MaxLineBytes));
+                        }
+                        else
+                        {
+                            // One line longer than MaxLineBytes: report it once, then drop bytes until its line end.
+                            if (!skippingLongLine)
+                            {
+                                lineNo++;
+                                skippingLongLine = true;
+                                if (!OnLongLine(lineNo))
+                                {
+                                    return Result();
+                                }
+                            }
 
-                        start = end = 0;
+                            start = end = 0;
+                        }
                     }
+
+                    int read = source.Read(buffer, end, buffer.Length - end);
+                    if (read == 0)
+                    {
+                        break;
+                    }
+
+                    end += read;
                 }
 
-                int read = reader.Read(buffer, end, buffer.Length - end);
-                if (read == 0)
-                {
-                    break;
-                }
-
-                end += read;
                 while (true)
                 {
-                    int nl = buffer.AsSpan(start, end - start).IndexOf('\n');
+                    int nl = buffer.AsSpan(start, end - start).IndexOf((byte)'\n');
                     if (nl < 0)
                     {
                         break;
@@ -207,18 +245,45 @@ public static class NvidiaSmiCsv
             return Result();
         }
 
-        /// <returns>False when the file turned out fatal and reading should stop.</returns>
-        private bool OnLine(ReadOnlySpan<char> line, int lineNo, bool terminated)
+        /// <summary>Skips a UTF-8 byte-order mark; rejects UTF-16 text with a message that says how to convert it.</summary>
+        private bool OnFileStart(ReadOnlySpan<byte> head, ref int start)
         {
-            line = line.TrimEnd('\r');
+            if (head.StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF]))
+            {
+                start += 3;
+                return true;
+            }
+
+            if (head.StartsWith((ReadOnlySpan<byte>)[0xFF, 0xFE]) || head.StartsWith((ReadOnlySpan<byte>)[0xFE, 0xFF]))
+            {
+                _fatal = new TraceFault(FaultKind.Fatal, file, 0,
+                    "is UTF-16 text; expected UTF-8 (nvidia-smi's own output). Convert it with: iconv -f UTF-16 -t UTF-8 FILE > FILE.csv");
+                return false;
+            }
+
+            return true;
+        }
+
+        /// <returns>False when the file turned out fatal and reading should stop.</returns>
+        private bool OnLine(ReadOnlySpan<byte> line, int lineNo, bool terminated)
+        {
+            line = line.TrimEnd((byte)'\r');
             if (_parser is null)
             {
-                if (line.IsWhiteSpace() && !NvidiaSmiCsvParser.LooksBinary(line))
+                if (line.Trim((byte)' ').IsEmpty)
                 {
                     return true;
                 }
 
-                if (!NvidiaSmiCsvParser.TryCreate(line, file, options, out _parser, out var headerFault, lineNo))
+                if (NvidiaSmiCsvParser.LooksBinary(line))
+                {
+                    _fatal = new TraceFault(FaultKind.Fatal, file, lineNo,
+                        "is not a text CSV file (binary data in its first line); expected nvidia-smi --format=csv output " +
+                        "whose first line is a header such as 'timestamp, index, power.draw [W]'.");
+                    return false;
+                }
+
+                if (!NvidiaSmiCsvParser.TryCreate(Encoding.UTF8.GetString(line), file, options, out _parser, out var headerFault, lineNo))
                 {
                     _fatal = headerFault;
                     return false;
@@ -227,17 +292,16 @@ public static class NvidiaSmiCsv
                 return true;
             }
 
-            if (line.IsWhiteSpace() && !NvidiaSmiCsvParser.LooksBinary(line))
+            if (line.Trim((byte)' ').IsEmpty)
             {
                 return true;
             }
 
             _dataLines++;
-            if (_parser.TryParseLine(line, lineNo, out var sample, out string device, out string? name, out var fault))
+            if (_parser.TryParseUtf8Line(line, lineNo, out var sample, out string device, out string? name, out var fault))
             {
-                var acc = _last is not null && ReferenceEquals(_last.Key, device) ? _last : GetDevice(device, name);
-                _last = acc;
-                acc.Samples.Add(sample);
+                _samples++;
+                sink.OnSample(device, name, sample);
                 return true;
             }
 
@@ -246,7 +310,7 @@ public static class NvidiaSmiCsv
                 fault = fault with
                 {
                     Kind = FaultKind.TruncatedLine,
-                    Message = $"half-written last line (no line end: the logger was stopped mid-line), skipped: {fault.Message}",
+                    Message = $"half-written last line (no line end: the logger was stopped mid-line): {fault.Message}",
                 };
             }
 
@@ -259,25 +323,13 @@ public static class NvidiaSmiCsv
             if (_parser is null)
             {
                 _fatal = new TraceFault(FaultKind.Fatal, file, lineNo,
-                    $"has no line end in its first {MaxLineChars / 1024} KiB: it is not line-based CSV text; expected nvidia-smi --format=csv output.");
+                    $"has no line end in its first {MaxLineBytes / 1024} KiB: it is not line-based CSV text; expected nvidia-smi --format=csv output.");
                 return false;
             }
 
             _dataLines++;
-            AddFault(new TraceFault(FaultKind.Garbage, file, lineNo, $"line longer than {MaxLineChars / 1024} KiB; line skipped."));
+            AddFault(new TraceFault(FaultKind.Garbage, file, lineNo, $"line longer than {MaxLineBytes / 1024} KiB; line skipped."));
             return true;
-        }
-
-        private DeviceAccumulator GetDevice(string key, string? name)
-        {
-            if (!_devices.TryGetValue(key, out var acc))
-            {
-                acc = new DeviceAccumulator(key, name);
-                _devices.Add(key, acc);
-            }
-
-            acc.Name ??= name;
-            return acc;
         }
 
         private void AddFault(TraceFault fault)
@@ -292,11 +344,11 @@ public static class NvidiaSmiCsv
             }
         }
 
-        private TraceReadResult Result()
+        private TraceScanResult Result()
         {
             if (_fatal is not null)
             {
-                return new TraceReadResult([], [_fatal]);
+                return new TraceScanResult([_fatal], 0);
             }
 
             string what = gzip ? "decompressed gzip data" : "file";
@@ -305,7 +357,7 @@ public static class NvidiaSmiCsv
                 return Fatal(file, $"has no header line (the {what} holds only blank lines); expected nvidia-smi --format=csv output starting with a header such as 'timestamp, index, power.draw [W]'.");
             }
 
-            if (_devices.Count == 0)
+            if (_samples == 0)
             {
                 string message = _dataLines == 0
                     ? "has a header but no data lines; expected one line per sample after the header (was nvidia-smi stopped before its first sample?)."
@@ -319,11 +371,43 @@ public static class NvidiaSmiCsv
                 faults.Add(new TraceFault(FaultKind.Garbage, file, 0, $"{_unlistedFaults} more faulty lines not listed (only the first {options.MaxListedFaults} are)."));
             }
 
-            var devices = _devices.Values
-                .OrderBy(d => d.Key, DeviceKeyComparer.Instance)
-                .Select(d => new DeviceTrace(file, d.Key, d.Name, d.Samples))
-                .ToList();
-            return new TraceReadResult(devices, faults);
+            return new TraceScanResult(faults, _samples);
+        }
+    }
+
+    /// <summary>The sink behind <see cref="Read"/>: keeps every sample, per device.</summary>
+    private sealed class Collector(string file) : ITraceSampleSink
+    {
+        private readonly Dictionary<string, DeviceAccumulator> _devices = new(StringComparer.Ordinal);
+        private DeviceAccumulator? _last;
+
+        public void OnSample(string device, string? gpuName, in GpuSample sample)
+        {
+            var acc = _last is not null && ReferenceEquals(_last.Key, device) ? _last : Get(device, gpuName);
+            _last = acc;
+            acc.Samples.Add(sample);
+        }
+
+        public TraceReadResult ToResult(TraceScanResult scan)
+            => scan.IsFatal
+                ? new TraceReadResult([], scan.Faults)
+                : new TraceReadResult(
+                    _devices.Values
+                        .OrderBy(d => d.Key, DeviceKeyComparer.Instance)
+                        .Select(d => new DeviceTrace(file, d.Key, d.Name, d.Samples))
+                        .ToList(),
+                    scan.Faults);
+
+        private DeviceAccumulator Get(string key, string? name)
+        {
+            if (!_devices.TryGetValue(key, out var acc))
+            {
+                acc = new DeviceAccumulator(key, name);
+                _devices.Add(key, acc);
+            }
+
+            acc.Name ??= name;
+            return acc;
         }
     }
 

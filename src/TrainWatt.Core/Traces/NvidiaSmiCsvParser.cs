@@ -1,5 +1,9 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
+using System.Numerics;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using System.Text;
 using TrainWatt.Core.Units;
 
 namespace TrainWatt.Core.Traces;
@@ -38,6 +42,8 @@ public sealed class NvidiaSmiCsvParser
     private readonly Range[] _ranges;
     private readonly Dictionary<string, string> _interned = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string>.AlternateLookup<ReadOnlySpan<char>> _internLookup;
+    private readonly List<(byte[] Key, string Value)> _internedUtf8 = [];
+    private NvidiaSmiTimestamp.DateCache _dateCache;
 
     private NvidiaSmiCsvParser(string source, PowerParsing powerParsing, string[] columns, int[] roles)
     {
@@ -195,14 +201,42 @@ public sealed class NvidiaSmiCsvParser
         out string deviceKey,
         out string? gpuName,
         [NotNullWhen(false)] out TraceFault? fault)
+        => TryParseCore(line, lineNo, out sample, out deviceKey, out gpuName, out fault);
+
+    /// <summary>
+    /// As <see cref="TryParseLine(ReadOnlySpan{char}, int, out GpuSample, out string, out string?, out TraceFault?)"/>,
+    /// on raw UTF-8 bytes (what a file or a child process's stdout gives), with no decoding to UTF-16.
+    /// </summary>
+    public bool TryParseUtf8Line(
+        ReadOnlySpan<byte> utf8Line,
+        int lineNo,
+        out GpuSample sample,
+        out string deviceKey,
+        out string? gpuName,
+        [NotNullWhen(false)] out TraceFault? fault)
+        => TryParseCore(utf8Line, lineNo, out sample, out deviceKey, out gpuName, out fault);
+
+    private bool TryParseCore<T>(
+        ReadOnlySpan<T> line,
+        int lineNo,
+        out GpuSample sample,
+        out string deviceKey,
+        out string? gpuName,
+        [NotNullWhen(false)] out TraceFault? fault)
+        where T : unmanaged, IBinaryInteger<T>
     {
         sample = default;
         deviceKey = "0";
         gpuName = null;
-        line = line.TrimEnd('\r');
+        T space = T.CreateTruncating(' ');
+        line = line.TrimEnd(T.CreateTruncating('\r'));
 
+        // Split on ',' into at most _fieldCount + 1 ranges (one more than expected is enough to say "too many").
         var ranges = _ranges.AsSpan();
-        int count = line.Split(ranges, ',');
+        int count = typeof(T) == typeof(byte)
+            ? SplitUtf8(MemoryMarshal.Cast<T, byte>(line), ranges)
+            : Split(line, ranges);
+
         if (count != _fieldCount)
         {
             fault = LineFault(FaultKind.Garbage, lineNo, LooksBinary(line)
@@ -211,8 +245,8 @@ public sealed class NvidiaSmiCsvParser
             return false;
         }
 
-        var tsText = line[ranges[_timestamp]].Trim();
-        if (!NvidiaSmiTimestamp.TryParse(tsText, out var timestamp))
+        var tsText = line[ranges[_timestamp]].Trim(space);
+        if (!NvidiaSmiTimestamp.TryParse(tsText, ref _dateCache, out var timestamp))
         {
             fault = LineFault(FaultKind.UnparsableValue, lineNo,
                 $"timestamp '{Shorten(tsText)}' is not a time stamp like '2023/03/02 09:00:30.840' or '2022-12-05 09:55:42.535'; line skipped.");
@@ -220,7 +254,7 @@ public sealed class NvidiaSmiCsvParser
         }
 
         Power? power;
-        var powerText = line[ranges[_power]].Trim();
+        var powerText = line[ranges[_power]].Trim(space);
         var status = _powerParsing == PowerParsing.IntegerPart
             ? FieldValue.TryParseIntegerPart(powerText, "W", out double watts)
             : FieldValue.TryParse(powerText, "W", out watts);
@@ -233,7 +267,7 @@ public sealed class NvidiaSmiCsvParser
                 power = null;
                 break;
             default:
-                fault = ValueFault(lineNo, _power, powerText, "W");
+                fault = ValueFault(lineNo, _power, Ascii.ToText(powerText), "W");
                 return false;
         }
 
@@ -247,11 +281,11 @@ public sealed class NvidiaSmiCsvParser
 
         if (_index >= 0)
         {
-            deviceKey = Intern(line[ranges[_index]].Trim());
+            deviceKey = Intern(line[ranges[_index]].Trim(space));
         }
         else if (_busId >= 0)
         {
-            deviceKey = Intern(line[ranges[_busId]].Trim());
+            deviceKey = Intern(line[ranges[_busId]].Trim(space));
         }
 
         if (deviceKey.Length == 0)
@@ -262,7 +296,7 @@ public sealed class NvidiaSmiCsvParser
 
         if (_name >= 0)
         {
-            var nameText = line[ranges[_name]].Trim();
+            var nameText = line[ranges[_name]].Trim(space);
             gpuName = nameText.Length == 0 || FieldValue.IsMissing(nameText) ? null : Intern(nameText);
         }
 
@@ -278,8 +312,86 @@ public sealed class NvidiaSmiCsvParser
         return true;
     }
 
-    private bool TryOptional(
-        ReadOnlySpan<char> line, Span<Range> ranges, int column, string unit, int lineNo, out double? value, [NotNullWhen(false)] out TraceFault? fault)
+    /// <summary>Field ranges of a CSV line; returns ranges.Length + 1 when there are more fields than ranges.</summary>
+    private static int Split<T>(ReadOnlySpan<T> line, Span<Range> ranges)
+        where T : unmanaged, IBinaryInteger<T>
+    {
+        T comma = T.CreateTruncating(',');
+        int count = 0;
+        int start = 0;
+        while (true)
+        {
+            if (count == ranges.Length)
+            {
+                return count + 1;
+            }
+
+            int at = line[start..].IndexOf(comma);
+            if (at < 0)
+            {
+                ranges[count++] = new Range(start, line.Length);
+                return count;
+            }
+
+            ranges[count++] = new Range(start, start + at);
+            start += at + 1;
+        }
+    }
+
+    /// <summary>As <see cref="Split{T}"/> on UTF-8, finding all commas 32 bytes at a time (one compare, one bit mask).</summary>
+    private static int SplitUtf8(ReadOnlySpan<byte> line, Span<Range> ranges)
+    {
+        int count = 0;
+        int start = 0;
+        int i = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            ref byte first = ref MemoryMarshal.GetReference(line);
+            var commas = Vector256.Create((byte)',');
+            for (; i + Vector256<byte>.Count <= line.Length; i += Vector256<byte>.Count)
+            {
+                uint mask = Vector256.Equals(Vector256.LoadUnsafe(ref first, (nuint)i), commas).ExtractMostSignificantBits();
+                while (mask != 0)
+                {
+                    if (count == ranges.Length)
+                    {
+                        return count + 1;
+                    }
+
+                    int at = i + BitOperations.TrailingZeroCount(mask);
+                    ranges[count++] = new Range(start, at);
+                    start = at + 1;
+                    mask &= mask - 1;
+                }
+            }
+        }
+
+        for (; i < line.Length; i++)
+        {
+            if (line[i] == (byte)',')
+            {
+                if (count == ranges.Length)
+                {
+                    return count + 1;
+                }
+
+                ranges[count++] = new Range(start, i);
+                start = i + 1;
+            }
+        }
+
+        if (count == ranges.Length)
+        {
+            return count + 1;
+        }
+
+        ranges[count++] = new Range(start, line.Length);
+        return count;
+    }
+
+    private bool TryOptional<T>(
+        ReadOnlySpan<T> line, Span<Range> ranges, int column, string unit, int lineNo, out double? value, [NotNullWhen(false)] out TraceFault? fault)
+        where T : unmanaged, IBinaryInteger<T>
     {
         value = null;
         fault = null;
@@ -288,7 +400,7 @@ public sealed class NvidiaSmiCsvParser
             return true;
         }
 
-        var text = line[ranges[column]].Trim();
+        var text = line[ranges[column]].Trim(T.CreateTruncating(' '));
         switch (FieldValue.TryParse(text, unit, out double v))
         {
             case FieldStatus.Value:
@@ -297,27 +409,46 @@ public sealed class NvidiaSmiCsvParser
             case FieldStatus.Missing:
                 return true;
             default:
-                fault = ValueFault(lineNo, column, text, unit);
+                fault = ValueFault(lineNo, column, Ascii.ToText(text), unit);
                 return false;
         }
     }
 
-    private TraceFault ValueFault(int lineNo, int column, ReadOnlySpan<char> text, string unit)
+    private TraceFault ValueFault(int lineNo, int column, string text, string unit)
         => LineFault(FaultKind.UnparsableValue, lineNo,
             $"'{Columns[column]}' value '{Shorten(text)}' is not a number{(unit == "C" ? string.Empty : " of " + unit)} or [N/A]; line skipped.");
 
     private TraceFault LineFault(FaultKind kind, int lineNo, string message) => new(kind, _source, lineNo, message);
 
-    private string Intern(ReadOnlySpan<char> text)
+    private string Intern<T>(ReadOnlySpan<T> text)
+        where T : unmanaged, IBinaryInteger<T>
     {
-        if (_internLookup.TryGetValue(text, out var s))
+        if (typeof(T) == typeof(char))
         {
-            return s;
+            var chars = MemoryMarshal.Cast<T, char>(text);
+            if (_internLookup.TryGetValue(chars, out var found))
+            {
+                return found;
+            }
+
+            string made = chars.ToString();
+            _interned[made] = made;
+            return made;
         }
 
-        s = text.ToString();
-        _interned[s] = s;
-        return s;
+        // UTF-8: a handful of distinct values per file (device ids, GPU names); a linear scan beats hashing.
+        var bytes = MemoryMarshal.Cast<T, byte>(text);
+        foreach (var (key, value) in _internedUtf8)
+        {
+            if (bytes.SequenceEqual(key))
+            {
+                return value;
+            }
+        }
+
+        string decoded = Encoding.UTF8.GetString(bytes);
+        _internedUtf8.Add((bytes.ToArray(), decoded));
+        return decoded;
     }
 
     private static Role? RoleOf(ReadOnlySpan<char> name)
@@ -382,23 +513,29 @@ public sealed class NvidiaSmiCsvParser
 
     private static bool DateLike(ReadOnlySpan<char> field) => NvidiaSmiTimestamp.TryParse(field, out _);
 
-    internal static bool LooksBinary(ReadOnlySpan<char> text)
+    internal static bool LooksBinary<T>(ReadOnlySpan<T> text)
+        where T : unmanaged, IBinaryInteger<T>
     {
-        foreach (char c in text)
+        foreach (T unit in text)
         {
-            if ((c < ' ' && c != '\t') || c == '\uFFFD' || c == '\u007F')
+            uint c = uint.CreateTruncating(unit);
+            if ((c < ' ' && c != '\t') || c == 0x7F || c == 0xFFFD)
             {
                 return true;
             }
         }
 
-        return false;
+        return typeof(T) == typeof(byte) && !System.Text.Unicode.Utf8.IsValid(MemoryMarshal.Cast<T, byte>(text));
     }
 
-    internal static string Shorten(ReadOnlySpan<char> text)
+    internal static string Shorten<T>(ReadOnlySpan<T> text)
+        where T : unmanaged, IBinaryInteger<T>
+        => Shorten(Ascii.ToText(text));
+
+    internal static string Shorten(string text)
     {
         const int Max = 60;
-        var shown = text.Length > Max ? text[..Max] : text;
+        var shown = text.Length > Max ? text.AsSpan(0, Max) : text.AsSpan();
         var chars = new char[shown.Length];
         for (int i = 0; i < shown.Length; i++)
         {

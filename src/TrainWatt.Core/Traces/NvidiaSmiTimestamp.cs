@@ -1,13 +1,25 @@
+using System.Numerics;
+
 namespace TrainWatt.Core.Traces;
 
 /// <summary>
 /// Parses nvidia-smi time stamps without allocation or regex: <c>2023/03/02 09:00:30.840</c> (nvidia-smi's own),
 /// <c>2022-12-05 09:55:42.535</c> (the SEAA 2023 renamed files) and the ISO form with 'T'. Zero to seven fraction
 /// digits (more are cut at 100 ns). The result has <see cref="DateTimeKind.Unspecified"/>: the files carry no zone.
+/// Works on UTF-16 chars or UTF-8 bytes.
 /// </summary>
 internal static class NvidiaSmiTimestamp
 {
-    public static bool TryParse(ReadOnlySpan<char> s, out DateTime value)
+    public static bool TryParse<T>(ReadOnlySpan<T> s, out DateTime value)
+        where T : unmanaged, IBinaryInteger<T>
+    {
+        var cache = default(DateCache);
+        return TryParse(s, ref cache, out value);
+    }
+
+    /// <summary>As <see cref="TryParse{T}(ReadOnlySpan{T}, out DateTime)"/>, reusing the validated date of the previous line (1 Hz traces change date once a day).</summary>
+    public static bool TryParse<T>(ReadOnlySpan<T> s, ref DateCache cache, out DateTime value)
+        where T : unmanaged, IBinaryInteger<T>
     {
         value = default;
         if (s.Length < 19)
@@ -15,8 +27,9 @@ internal static class NvidiaSmiTimestamp
             return false;
         }
 
-        char dateSep = s[4];
-        if ((dateSep != '/' && dateSep != '-') || s[7] != dateSep || (s[10] != ' ' && s[10] != 'T') || s[13] != ':' || s[16] != ':')
+        uint dateSep = uint.CreateTruncating(s[4]);
+        if ((dateSep != '/' && dateSep != '-') || uint.CreateTruncating(s[7]) != dateSep
+            || (uint.CreateTruncating(s[10]) is not (' ' or 'T')) || uint.CreateTruncating(s[13]) != ':' || uint.CreateTruncating(s[16]) != ':')
         {
             return false;
         }
@@ -27,16 +40,26 @@ internal static class NvidiaSmiTimestamp
             return false;
         }
 
-        if (year < 1 || month is < 1 or > 12 || day < 1 || day > DateTime.DaysInMonth(year, month)
-            || hour > 23 || minute > 59 || second > 59)
+        if (hour > 23 || minute > 59 || second > 59)
         {
             return false;
+        }
+
+        int dateKey = (year * 10_000) + (month * 100) + day;
+        if (dateKey != cache.Key)
+        {
+            if (year < 1 || month is < 1 or > 12 || day < 1 || day > DateTime.DaysInMonth(year, month))
+            {
+                return false;
+            }
+
+            cache = new DateCache(dateKey, new DateTime(year, month, day).Ticks);
         }
 
         long fractionTicks = 0;
         if (s.Length > 19)
         {
-            if (s[19] != '.' || s.Length == 20)
+            if (uint.CreateTruncating(s[19]) != '.' || s.Length == 20)
             {
                 return false;
             }
@@ -44,8 +67,8 @@ internal static class NvidiaSmiTimestamp
             long scale = TimeSpan.TicksPerSecond;
             for (int i = 20; i < s.Length; i++)
             {
-                int d = s[i] - '0';
-                if ((uint)d > 9)
+                uint d = uint.CreateTruncating(s[i]) - '0';
+                if (d > 9)
                 {
                     return false;
                 }
@@ -55,22 +78,27 @@ internal static class NvidiaSmiTimestamp
             }
         }
 
-        value = new DateTime(year, month, day, hour, minute, second, DateTimeKind.Unspecified).AddTicks(fractionTicks);
+        long ticks = cache.Ticks + (hour * TimeSpan.TicksPerHour) + (minute * TimeSpan.TicksPerMinute) + (second * TimeSpan.TicksPerSecond) + fractionTicks;
+        value = new DateTime(ticks, DateTimeKind.Unspecified);
         return true;
     }
 
-    private static bool Digits(ReadOnlySpan<char> s, int start, int count, out int value)
+    /// <summary>The last date seen (yyyymmdd) and its midnight in ticks; Key 0 means empty.</summary>
+    internal readonly record struct DateCache(int Key, long Ticks);
+
+    private static bool Digits<T>(ReadOnlySpan<T> s, int start, int count, out int value)
+        where T : unmanaged, IBinaryInteger<T>
     {
         value = 0;
         for (int i = start; i < start + count; i++)
         {
-            int d = s[i] - '0';
-            if ((uint)d > 9)
+            uint d = uint.CreateTruncating(s[i]) - '0';
+            if (d > 9)
             {
                 return false;
             }
 
-            value = (value * 10) + d;
+            value = (value * 10) + (int)d;
         }
 
         return true;

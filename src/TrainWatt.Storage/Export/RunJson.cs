@@ -81,6 +81,7 @@ public static class RunJson
             WriteNumberOrNull(json, "mean_power_w", energy.MeanPower?.Watts);
             WriteNumberOrNull(json, "max_power_w", energy.MaxPower?.Watts);
             WriteNumberOrNull(json, "max_gap_s", energy.MaxGap?.TotalSeconds);
+            json.WriteNumber("excluded_gap_s", energy.ExcludedDuration.TotalSeconds);
             json.WriteEndObject();
         }
 

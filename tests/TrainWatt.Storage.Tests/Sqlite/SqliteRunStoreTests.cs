@@ -89,6 +89,27 @@ public class SqliteRunStoreTests : IDisposable
     }
 
     [Fact]
+    public void Should_Leave_Gaps_Longer_Than_Five_Seconds_Out_Of_Sampled_Energy_As_Core_Accounting_Does()
+    {
+        using var store = Open();
+        long run = store.CreateRun(new NewRun("measure", T0));
+        long device = store.RegisterDevice(run, new DeviceRegistration("gpu:0", "gpu", null, Provenance.Sampled));
+        store.AppendSamples(run,
+        [
+            new SampleRecord(device, T0, Power.FromWatts(100), null, null, null, null, Provenance.Sampled),
+            new SampleRecord(device, T0.AddSeconds(1), Power.FromWatts(100), null, null, null, null, Provenance.Sampled),
+            new SampleRecord(device, T0.AddSeconds(10), Power.FromWatts(100), null, null, null, null, Provenance.Sampled),
+        ]);
+
+        var energy = Assert.Single(store.GetRun(run)!.Energy);
+
+        // Hand derivation: only the 1 s interval is integrated (100 J); the 9 s interval exceeds Core's 5 s gap threshold.
+        Assert.Equal(100.0, energy.Energy!.Value.Joules, 9);
+        Assert.Equal(TimeSpan.FromSeconds(9), energy.ExcludedDuration);
+        Assert.Equal(TimeSpan.FromSeconds(9), energy.MaxGap);
+    }
+
+    [Fact]
     public void Should_Append_Many_Batches_In_Order()
     {
         using var store = Open();
@@ -111,6 +132,46 @@ public class SqliteRunStoreTests : IDisposable
             Assert.Equal(x.k, x.s.Power!.Value.Watts);
             Assert.Equal(T0.AddMilliseconds(100.0 * x.k), x.s.Timestamp);
         });
+    }
+
+    [Fact]
+    public void Should_Keep_Every_Sample_When_Several_Writers_Append_At_Once()
+    {
+        // Given: four store instances (as four measure processes would have) on one file, each with its own run.
+        string path = _temp.File("store.db");
+        using (Open())
+        {
+        }
+
+        // When: each appends 20 batches of 100 samples concurrently.
+        var runIds = new long[4];
+        Parallel.For(0, 4, new ParallelOptions { MaxDegreeOfParallelism = 4 }, w =>
+        {
+            using var store = SqliteRunStore.Open(path, new SqliteStoreOptions { Time = _time, Liveness = _liveness });
+            long run = store.CreateRun(new NewRun("measure", T0, Tags: new Dictionary<string, string> { ["writer"] = w.ToString(System.Globalization.CultureInfo.InvariantCulture) }));
+            long device = store.RegisterDevice(run, new DeviceRegistration("gpu:0", "gpu", null, Provenance.Sampled));
+            for (int batch = 0; batch < 20; batch++)
+            {
+                store.AppendSamples(run, Enumerable.Range(0, 100)
+                    .Select(i => new SampleRecord(device, T0.AddSeconds((batch * 100) + i), Power.FromWatts(w), null, null, null, null, Provenance.Sampled))
+                    .ToList());
+            }
+
+            store.FinishRun(run, RunStatus.Completed, T0.AddSeconds(2000), 0);
+            runIds[w] = run;
+        });
+
+        // Then: 4 runs of 2000 samples each, each holding only its own writer's samples.
+        using var reader = Open();
+        Assert.Equal(4, reader.ListRuns().Count);
+        for (int w = 0; w < 4; w++)
+        {
+            var details = reader.GetRun(runIds[w])!;
+            Assert.Equal(2000, details.Run.SampleCount);
+            Assert.All(reader.ReadSamples(runIds[w]), s => Assert.Equal(w, s.Power!.Value.Watts));
+        }
+
+        Assert.Equal("ok", reader.CheckIntegrity());
     }
 
     [Fact]
