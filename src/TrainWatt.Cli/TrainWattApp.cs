@@ -34,6 +34,7 @@ public static class TrainWattApp
         yield return EstimateCommand.Create(context);
         yield return FitCommand.Create(context);
         yield return EnergyCommand.Create(context);
+        yield return DoctorCommand.Create(context);
     }
 
     /// <summary>Parses and runs; returns the process exit code.</summary>

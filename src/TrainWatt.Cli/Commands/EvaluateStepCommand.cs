@@ -89,7 +89,7 @@ internal static class EvaluateStepCommand
             return (int)ExitCode.DataError;
         }
 
-        var options = new StepEvaluationOptions(new ChangePointOptions(MinStableEpochs: minStable, MinRelativeShift: minShift), minEpochs, TargetRelativeHalfWidth: precision);
+        var options = new StepEvaluationOptions(new ChangePointOptions(MinStableEpochs: minStable, MinRelativeShift: minShift, MinEpochsSeen: minEpochs), minEpochs, TargetRelativeHalfWidth: precision);
         var results = new StepRunEvaluation[runs.Count];
         var failures = new System.Collections.Concurrent.ConcurrentBag<string>();
         Parallel.For(0, runs.Count, new ParallelOptions { MaxDegreeOfParallelism = 2 }, i =>
@@ -162,6 +162,7 @@ internal static class EvaluateStepCommand
                 w.WriteEndObject();
                 w.WriteNumber("step_rmse_vs_green_algorithms", Math.Round(ratio, 6));
                 w.WriteNumber("step_fallbacks", done.Count(r => r.StepFellBack));
+                w.WriteNumber("step_interval_coverage", Math.Round(done.Count(r => r.StepCovered) / (double)done.Length, 4));
                 w.WriteNumber("step_median_projection_epoch", Median(done.Select(r => (double)r.StepProjectionEpoch)));
                 w.WriteNumber("lost_tail_runs", done.Count(r => r.LostTail));
                 w.WriteNumber("failed_runs", failures.Count);
@@ -177,7 +178,7 @@ internal static class EvaluateStepCommand
                 text.Append(CultureInfo.InvariantCulture, $"{method,-18} {summary.RmseKilojoules[method],9:F3} {summary.Mape[method],9:P2}\n");
             }
 
-            text.Append(CultureInfo.InvariantCulture, $"step RMSE = {ratio:P2} of Green Algorithms'; {done.Count(r => r.StepFellBack)} runs fell back to s = 10; median projection point {Median(done.Select(r => (double)r.StepProjectionEpoch))} epochs; {done.Count(r => r.LostTail)} runs with a lost GPU tail\n");
+            text.Append(CultureInfo.InvariantCulture, $"step RMSE = {ratio:P2} of Green Algorithms'; {done.Count(r => r.StepFellBack)} runs fell back to s = 10; median projection point {Median(done.Select(r => (double)r.StepProjectionEpoch))} epochs; {done.Count(r => r.LostTail)} runs with a lost GPU tail; step's 90 % intervals held the truth in {done.Count(r => r.StepCovered) / (double)done.Length:P1} of runs\n");
             context.WriteData(text.ToString());
         }
 

@@ -110,6 +110,7 @@ public static class EnergyProjector
             _ => window.Select(e => e.Energy.Joules).ToArray(),
         };
         var (mu, sigma) = MeanAndSd(values);
+        double persistence = PersistenceFactor(values);
         if (request.Method == ProjectionMethod.StepPower)
         {
             mu = PooledSamplePower(window).Watts * window.Average(e => e.Duration.TotalSeconds);
@@ -146,7 +147,7 @@ public static class EnergyProjector
             centres[i] = baseEnergy + mu * count;
             // Prediction error of the sum: only epochs not in the window are unknown; the mean's own error scales with count.
             int unseen = remainingIncludesWindow ? Math.Max(0, count - meanCount) : count;
-            scales[i] = meanCount >= 2 ? sigma * Math.Sqrt(unseen + (double)count * count / meanCount) : 0;
+            scales[i] = meanCount >= 2 ? sigma * Math.Sqrt(persistence * (unseen + (double)count * count / meanCount)) : 0;
         }
 
         double estimate = centres.Average();
@@ -195,6 +196,47 @@ public static class EnergyProjector
 
         return Power.FromWatts(window.Sum(e => e.MeanSamplePower.Watts * e.SampleCount) / samples);
     }
+
+    /// <summary>
+    /// Long-run variance factor (1 + ρ) / (1 − ρ) of an AR(1) series, ρ the lag-1 autocorrelation of the window,
+    /// capped at <see cref="MaxPersistence"/>; 1 when ρ is not clearly positive or for windows shorter than
+    /// <see cref="MinEpochsForPersistence"/>, where ρ cannot be estimated. Slow drifts (temperature, a creeping level) make neighbouring epochs alike, and
+    /// then neither the mean nor a sum of future epochs averages out as fast as independent epochs would.
+    /// </summary>
+    public static double PersistenceFactor(IReadOnlyList<double> values)
+    {
+        int m = values.Count;
+        if (m < MinEpochsForPersistence)
+        {
+            return 1;
+        }
+
+        double mean = values.Average();
+        double num = 0, den = 0;
+        for (int i = 0; i < m; i++)
+        {
+            double d = values[i] - mean;
+            den += d * d;
+            if (i > 0)
+            {
+                num += d * (values[i - 1] - mean);
+            }
+        }
+
+        // Only a clearly positive ρ counts (one-sided 5 % test against white noise, sd 1/√m): independent epochs
+        // keep the plain interval rather than one widened by chance.
+        double rho = den > 0 ? num / den : 0;
+        if (rho < 1.645 / Math.Sqrt(m))
+        {
+            return 1;
+        }
+
+        rho = Math.Min(rho, MaxPersistence);
+        return (1 + rho) / (1 - rho);
+    }
+
+    private const int MinEpochsForPersistence = 8;
+    private const double MaxPersistence = 0.8;
 
     private static int[] HorizonPoints(EpochHorizon horizon)
     {

@@ -57,7 +57,7 @@ public sealed record SyntheticRunSpec(
     /// A varied, realistic spec drawn from <paramref name="seed"/>: 1 Hz (70 %) or 10 Hz, 20-90 s epochs at 120-330 W,
     /// a head-training phase ending at epoch 2-10 at 55-90 % of the power (in 3 runs of 4), a warm-up epoch 1.3-3× long,
     /// validation every epoch (1 in 2), every 5th (1 in 4) or never, 0.5-3 % epoch-time and 0.5-2 % power scatter,
-    /// 1-8 W sensor noise, max epochs 40-150 with early stopping in the last 10 % of them.
+    /// 1-8 W sensor noise, max epochs 40-150 with early stopping in the last 8 % of them.
     /// </summary>
     public static SyntheticRunSpec Random(int seed)
     {
@@ -87,7 +87,7 @@ public sealed record SyntheticRunSpec(
             EpochSecondsCv: U(0.005, 0.03),
             EpochWattsCv: U(0.005, 0.02),
             SensorNoiseWatts: U(1, 8),
-            MinEpochs: max - (int)Math.Round(0.1 * max),
+            MinEpochs: max - (int)Math.Round(0.08 * max),
             MaxEpochs: max);
     }
 }
