@@ -285,8 +285,8 @@ public sealed class PreCommandsTests : IDisposable
         long run = store.CreateRun(new NewRun("measure", start, Metadata: metadata));
         long gpu = store.RegisterDevice(run, new DeviceRegistration("gpu:0", "gpu", "GPU", Provenance.Sampled));
         store.AppendSamples(run, Enumerable.Range(0, 3).Select(s => new SampleRecord(gpu, start.AddSeconds(10 * s), Power.FromWatts(watts), null, null, null, null, Provenance.Sampled)).ToList());
-        store.AddEpoch(run, new EpochRecord(1, start, start.AddSeconds(10), Energy.FromJoules(10 * watts), Provenance.Sampled));
-        store.AddEpoch(run, new EpochRecord(2, start.AddSeconds(10), start.AddSeconds(20), Energy.FromJoules(10 * watts), Provenance.Sampled));
+        store.AddEpoch(run, new EpochRecord(1, start, start.AddSeconds(10), TrainWatt.Core.Units.Energy.FromJoules(10 * watts), Provenance.Sampled));
+        store.AddEpoch(run, new EpochRecord(2, start.AddSeconds(10), start.AddSeconds(20), TrainWatt.Core.Units.Energy.FromJoules(10 * watts), Provenance.Sampled));
         store.FinishRun(run, RunStatus.Completed, start.AddSeconds(20), 0);
     }
 }
