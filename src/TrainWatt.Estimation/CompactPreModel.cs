@@ -198,9 +198,10 @@ public static class PreTrainer
         settings ??= SearchSettings.Default;
         bool byArchitecture = rows.Select(r => r.Architecture).Distinct().Count() >= 3;
         var protocol = byArchitecture ? EvaluationProtocol.LeaveArchitectureOut : EvaluationProtocol.KFold;
-        if (rows.Count < 5)
+        int needed = MinimumRows(family);
+        if (rows.Count < needed)
         {
-            throw new ArgumentException($"Need at least 5 measured runs to fit and score a model; got {rows.Count}.");
+            throw new ArgumentException($"Need at least {needed} measured runs to fit and score a {family.Name} model (features + 1, and at least 5 for the held-out scores); got {rows.Count}.");
         }
 
         var protocols = new List<EvaluationProtocol> { EvaluationProtocol.KFold };
@@ -250,6 +251,9 @@ public static class PreTrainer
         string method = $"{family.Name}: {family.Description}; features standardised on the fitting rows; alpha by {settings.Folds}-fold CV (seed {settings.Seed}, lowest RMSE); held-out scores from {protocol.Name()} predictions; 90 % split-conformal intervals from the held-out predictions of {string.Join(", ", protocols.Select(p => p.Name()))}";
         return new CompactPreModel(version, created, fittedOn, rows.Count, method, credit, models);
     }
+
+    /// <summary>The fewest rows <see cref="Fit"/> accepts for a family: its largest feature count + 1, and at least 5.</summary>
+    public static int MinimumRows(PreModelFamily family) => Math.Max(5, PreTargets.All.Max(t => FeatureMaps.Names(family.FeatureMap, t).Count) + 1);
 
     /// <summary>
     /// Split-conformal quantile of |ln(actual/predicted)|: the ⌈(n+1)·coverage⌉-th smallest score (the largest when

@@ -196,7 +196,7 @@ public sealed class PreCommandsTests : IDisposable
         Assert.True(code1 == 0, err1);
         var fit1 = JsonDocument.Parse(out1).RootElement;
         Assert.Equal(1, fit1.GetProperty("version").GetInt32());
-        Assert.Equal(8, fit1.GetProperty("n_rows").GetInt32()); // 8 usable runs; the run without metadata is skipped
+        Assert.Equal(12, fit1.GetProperty("n_rows").GetInt32()); // 12 usable runs; the run without metadata is skipped
         Assert.Contains("not usable", err1);
         var (code2, out2, _) = CliHarness.Run(env, ["fit", "--db", db, "--json"]);
         Assert.Equal(0, code2);
@@ -231,12 +231,38 @@ public sealed class PreCommandsTests : IDisposable
         Assert.Equal(100 * (est - p) / p, r.GetProperty("avg_power_w").GetProperty("error_pct").GetDouble(), 1e-9);
         Assert.InRange(Math.Abs(r.GetProperty("avg_power_w").GetProperty("error_pct").GetDouble()), 0, 5);
 
-        var (code9, _, err9) = CliHarness.Run(env, ["estimate", "--run", "9", "--db", db]);
+        var (code9, _, err9) = CliHarness.Run(env, ["estimate", "--run", "13", "--db", db]);
         Assert.Equal(65, code9);
-        Assert.Contains("run 9 cannot be estimated", err9);
+        Assert.Contains("run 13 cannot be estimated", err9);
         var (code99, _, err99) = CliHarness.Run(env, ["estimate", "--run", "99", "--db", db]);
         Assert.Equal(66, code99);
         Assert.Contains("no run 99", err99);
+    }
+
+    [Fact]
+    public void Estimate_Epoch_Range_Spans_The_Interval_From_The_Shortest_To_The_Longest_Run()
+    {
+        var args = _vgg16Run.ToArray();
+        args[11] = "60-100";
+        var (code, stdout, stderr) = CliHarness.Run(Env(), ["estimate", "--gflops", "10.0288", .. args, "--json"]);
+        Assert.True(code == 0, stderr);
+        var range = JsonDocument.Parse(stdout).RootElement;
+        var (_, single, _) = CliHarness.Run(Env(), ["estimate", "--gflops", "10.0288", .. _vgg16Run, "--json"]);
+        var at80 = JsonDocument.Parse(single).RootElement;
+        double epochJ = range.GetProperty("epoch_energy_j").GetDouble();
+        // Hand: point estimate at the midpoint (80 epochs) equals the single-value estimate; the interval runs from
+        // 60 epochs x the low factor to 100 epochs x the high factor.
+        Assert.Equal(at80.GetProperty("energy_j").GetDouble(), range.GetProperty("energy_j").GetDouble(), 1e-6);
+        Assert.Equal(at80.GetProperty("lower_j").GetDouble() * 60 / 80, range.GetProperty("lower_j").GetDouble(), 1e-6);
+        Assert.Equal(at80.GetProperty("upper_j").GetDouble() * 100 / 80, range.GetProperty("upper_j").GetDouble(), 1e-6);
+        Assert.Equal(60, range.GetProperty("epochs_min").GetDouble());
+        Assert.Equal(100, range.GetProperty("epochs_max").GetDouble());
+        Assert.Equal(80 * epochJ, range.GetProperty("energy_j").GetDouble(), 1e-6);
+
+        args[11] = "100-60";
+        var (bad, _, err) = CliHarness.Run(Env(), ["estimate", "--gflops", "10.0288", .. args]);
+        Assert.Equal(64, bad);
+        Assert.Contains("MIN-MAX", err);
     }
 
     [Fact]
@@ -254,10 +280,10 @@ public sealed class PreCommandsTests : IDisposable
         string db = Path.Combine(_temp.Path, "empty.db");
         var (code, _, stderr) = CliHarness.Run(Env(), ["fit", "--db", db]);
         Assert.Equal(65, code);
-        Assert.Contains("at least 5 measured runs", stderr);
+        Assert.Contains("needs at least 9 measured runs", stderr); // ridge-log-load: 8 epoch features + 1
     }
 
-    /// <summary>Eight runs on two GPUs with PRE metadata, P = 40 W x (GFLOPs x batch / TFLOPS)^0.25, two epochs each; one run without metadata.</summary>
+    /// <summary>Twelve runs on two GPUs with PRE metadata, P = 40 W x (GFLOPs x batch / TFLOPS)^0.25, two epochs each; one run without metadata.</summary>
     private static void WriteRuns(string db)
     {
         using var store = SqliteRunStore.Open(db);
@@ -265,7 +291,7 @@ public sealed class PreCommandsTests : IDisposable
         int k = 0;
         foreach (var (gpu, tflops) in new[] { ("RTX 3090", 35.58), ("RTX 3070", 20.31) })
         {
-            foreach (double g in new[] { 0.5, 4 })
+            foreach (double g in new[] { 0.5, 2, 4 })
             {
                 foreach (int b in new[] { 16, 64 })
                 {

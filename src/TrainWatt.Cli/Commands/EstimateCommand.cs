@@ -29,7 +29,7 @@ internal static class EstimateCommand
         var input = new Option<string?>("--input") { Description = "Input image size HEIGHTxWIDTH, e.g. 128x128. Required unless --run." };
         var train = new Option<int?>("--train-samples") { Description = "Training samples per epoch. Required unless --run." };
         var val = new Option<int?>("--val-samples") { Description = "Validation samples per epoch. Required unless --run." };
-        var epochs = new Option<double?>("--epochs") { Description = "Number of epochs. Required unless --run." };
+        var epochs = new Option<string?>("--epochs") { Description = "Number of epochs, or a range MIN-MAX such as 60-100 (the interval then spans both ends). Required unless --run." };
         var runId = new Option<long?>("--run") { Description = "Estimate a measured run of the store from its metadata (see docs/pre.md) and show the estimate-vs-actual error." };
         var db = StoreLocation.CreateOption();
         var ram = new Option<double?>("--ram-gb") { Description = $"Host RAM allocated to the run, GB (default {DefaultRamGigabytes})." };
@@ -69,11 +69,8 @@ internal static class EstimateCommand
                 var spec = GpuSpecTable.Default.Find(parse.GetValue(gpu)!);
                 var (g, gflopsSource) = PreCli.ResolveGflops(parse.GetValue(gflops), parse.GetValue(arch), parse.GetValue(model), h, w);
                 double ramGb = parse.GetValue(ram) ?? DefaultRamGigabytes;
-                double nEpochs = parse.GetValue(epochs)!.Value;
-                if (!double.IsFinite(nEpochs) || nEpochs <= 0)
-                {
-                    throw new PreCli.UsageException($"--epochs must be > 0; got {nEpochs.ToString(CultureInfo.InvariantCulture)}.");
-                }
+                var (minEpochs, maxEpochs) = PreCli.ParseEpochs(parse.GetValue(epochs)!);
+                double nEpochs = (minEpochs + maxEpochs) / 2;
 
                 RunDescription run;
                 try
@@ -95,8 +92,8 @@ internal static class EstimateCommand
                 var footprint = FootprintCalculator.Compute(estimate.Total(nEpochs), pueAssumption, intensity, electricity);
                 var baselines = Baselines(run, estimate, nEpochs);
                 context.WriteData(parse.GetValue(json)
-                    ? ToJson(run, nEpochs, gflopsSource, estimator, estimate, baselines, footprint)
-                    : ToText(run, nEpochs, gflopsSource, estimator, estimate, baselines, footprint));
+                    ? ToJson(run, minEpochs, maxEpochs, gflopsSource, estimator, estimate, baselines, footprint)
+                    : ToText(run, minEpochs, maxEpochs, gflopsSource, estimator, estimate, baselines, footprint));
                 return (int)ExitCode.Success;
             }
             catch (Exception ex) when (ex is PreCli.UsageException or ReferenceLookupException or FormatException or ArgumentOutOfRangeException)
@@ -220,24 +217,31 @@ internal static class EstimateCommand
         ];
     }
 
-    private static string ToJson(RunDescription run, double epochs, string gflopsSource, IPreEstimator estimator, PreEstimate e, IReadOnlyList<(string Name, Energy Energy, string Formula)> baselines, FootprintResult footprint)
+    private static string ToJson(RunDescription run, double minEpochs, double maxEpochs, string gflopsSource, IPreEstimator estimator, PreEstimate e, IReadOnlyList<(string Name, Energy Energy, string Formula)> baselines, FootprintResult footprint)
         => JsonOutput.Object(w =>
         {
+            double epochs = (minEpochs + maxEpochs) / 2;
             w.WriteNumber("energy_j", e.Total(epochs).Joules);
-            w.WriteNumber("lower_j", e.Lower(epochs).Joules);
-            w.WriteNumber("upper_j", e.Upper(epochs).Joules);
+            w.WriteNumber("lower_j", e.Lower(minEpochs).Joules);
+            w.WriteNumber("upper_j", e.Upper(maxEpochs).Joules);
             w.WriteNumber("avg_power_w", e.AveragePower.Watts);
             w.WriteNumber("epoch_energy_j", e.EpochEnergy.Joules);
             w.WriteNumber("epoch_duration_s", e.EpochDuration.TotalSeconds);
             w.WriteNumber("duration_s", e.EpochDuration.TotalSeconds * epochs);
             w.WriteNumber("epochs", epochs);
+            if (maxEpochs > minEpochs)
+            {
+                w.WriteNumber("epochs_min", minEpochs);
+                w.WriteNumber("epochs_max", maxEpochs);
+            }
+
             w.WriteString("interval", e.IntervalNote);
             w.WriteStartObject("intervals");
             foreach (var alt in e.Alternatives)
             {
                 w.WriteStartObject(alt.Protocol);
-                w.WriteNumber("lower_j", e.Total(epochs).Joules * alt.LowFactor);
-                w.WriteNumber("upper_j", e.Total(epochs).Joules * alt.HighFactor);
+                w.WriteNumber("lower_j", e.Total(minEpochs).Joules * alt.LowFactor);
+                w.WriteNumber("upper_j", e.Total(maxEpochs).Joules * alt.HighFactor);
                 w.WriteEndObject();
             }
 
@@ -284,18 +288,20 @@ internal static class EstimateCommand
             w.WriteEndObject();
         });
 
-    private static string ToText(RunDescription run, double epochs, string gflopsSource, IPreEstimator estimator, PreEstimate e, IReadOnlyList<(string Name, Energy Energy, string Formula)> baselines, FootprintResult footprint)
+    private static string ToText(RunDescription run, double minEpochs, double maxEpochs, string gflopsSource, IPreEstimator estimator, PreEstimate e, IReadOnlyList<(string Name, Energy Energy, string Formula)> baselines, FootprintResult footprint)
     {
         var ci = CultureInfo.InvariantCulture;
+        double epochs = (minEpochs + maxEpochs) / 2;
+        string epochText = maxEpochs > minEpochs ? $"{minEpochs:0.##}-{maxEpochs:0.##} epochs (point estimate at {epochs:0.##})" : $"{epochs:0.##} epochs";
         var sb = new StringBuilder();
         sb.AppendLine(ci, $"Run:        {run}");
         sb.AppendLine(ci, $"GFLOPs:     {run.Gflops:0.####} ({gflopsSource})");
         sb.AppendLine(ci, $"Model:      {estimator.Description}");
-        sb.AppendLine(ci, $"Energy:     {Kwh(e.Total(epochs))} kWh  [{Kwh(e.Lower(epochs))} .. {Kwh(e.Upper(epochs))}] for {epochs:0.##} epochs");
+        sb.AppendLine(ci, $"Energy:     {Kwh(e.Total(epochs))} kWh  [{Kwh(e.Lower(minEpochs))} .. {Kwh(e.Upper(maxEpochs))}] for {epochText}");
         sb.AppendLine(ci, $"            {e.IntervalNote}");
         foreach (var alt in e.Alternatives.Where(a => !e.IntervalNote.Contains(a.Protocol, StringComparison.Ordinal)))
         {
-            sb.AppendLine(ci, $"            if the run is like held-out rows of {alt.Protocol}: [{Kwh(e.Total(epochs) * alt.LowFactor)} .. {Kwh(e.Total(epochs) * alt.HighFactor)}] kWh");
+            sb.AppendLine(ci, $"            if the run is like held-out rows of {alt.Protocol}: [{Kwh(e.Total(minEpochs) * alt.LowFactor)} .. {Kwh(e.Total(maxEpochs) * alt.HighFactor)}] kWh");
         }
 
         sb.AppendLine(ci, $"Per epoch:  {e.EpochEnergy.Joules / 1000:0.###} kJ, {e.EpochDuration.TotalSeconds:0.#} s; average GPU power {e.AveragePower.Watts:0.#} W");

@@ -77,9 +77,10 @@ internal static class FitCommand
             try
             {
                 var fam = PreModelFamilies.Find(parse.GetValue(family)!);
-                if (rows.Count < 5)
+                int needed = PreTrainer.MinimumRows(fam);
+                if (rows.Count < needed)
                 {
-                    context.Diagnostic($"error: only {rows.Count} usable row(s); PRE needs at least 5 measured runs (with gflops, gpu, batch_size, input, train_samples, val_samples, ram_gb in the run's metadata or tags, GPU power and epochs) or a --dataset CSV.");
+                    context.Diagnostic($"error: only {rows.Count} usable row(s); a {fam.Name} PRE model needs at least {needed} measured runs (with gflops, gpu, batch_size, input, train_samples, val_samples, ram_gb in the run's metadata or tags, GPU power and epochs) or a --dataset CSV.");
                     return (int)ExitCode.DataError;
                 }
 

@@ -97,6 +97,19 @@ internal static class PreCli
         }
     }
 
+    /// <summary>"80" → (80, 80); "60-100" or "60..100" → (60, 100). Epochs must be &gt; 0 and min ≤ max.</summary>
+    public static (double Min, double Max) ParseEpochs(string text)
+    {
+        var parts = text.Replace("..", "-", StringComparison.Ordinal).Split('-', StringSplitOptions.TrimEntries);
+        var values = parts.Select(p => double.TryParse(p, NumberStyles.Float, CultureInfo.InvariantCulture, out double v) && double.IsFinite(v) && v > 0 ? v : double.NaN).ToArray();
+        if (values.Length is < 1 or > 2 || values.Any(double.IsNaN) || values[0] > values[^1])
+        {
+            throw new UsageException($"--epochs '{text}' is not a number of epochs > 0 or a range MIN-MAX such as 60-100.");
+        }
+
+        return (values[0], values[^1]);
+    }
+
     /// <summary>"128x128", "128" (square) or "3x128x128" (channels ignored) → (height, width).</summary>
     public static (int Height, int Width) ParseInput(string text)
     {
