@@ -283,11 +283,11 @@ internal sealed class LoadRidgeFamily : PreModelFamily
 {
     public override string Name => "ridge-log-load";
 
-    public override string Description => "ridge on physically shaped log features (step work / GPU peak rate), target in log";
+    public override string Description => "ridge on physically shaped log features (step work / GPU peak rate); ln power, ln epoch cost per sample";
 
     public override string FeatureMap => FeatureMaps.Load;
 
-    public override string TargetTransform(PreTarget target) => TargetTransforms.Log;
+    public override string TargetTransform(PreTarget target) => target == PreTarget.Power ? TargetTransforms.Log : TargetTransforms.LogPerSample;
 
     protected override IReadOnlyList<string> HyperparameterNames => ["alpha"];
 

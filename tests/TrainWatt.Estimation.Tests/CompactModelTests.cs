@@ -15,9 +15,10 @@ public sealed class CompactModelTests
         Assert.Equal("ridge-log-load", m.Models[PreTarget.Power].Family);
         Assert.Equal(857, m.Rows);
         Assert.Contains("CC BY 4.0", m.Credit);
-        // A compact model: 6 power coefficients, 8 per epoch target (FeatureMaps.Load), no rows.
+        // A compact model: 6 coefficients per target (FeatureMaps.Load), no rows.
         Assert.Equal(6, m.Models[PreTarget.Power].Coefficients.Length);
-        Assert.Equal(8, m.Models[PreTarget.EpochEnergy].Coefficients.Length);
+        Assert.Equal(6, m.Models[PreTarget.EpochEnergy].Coefficients.Length);
+        Assert.Equal(TargetTransforms.LogPerSample, m.Models[PreTarget.EpochEnergy].Transform);
         // Issue 6: leave-architecture-out power MAPE <= 15 % (recorded by the fit that produced the file).
         Assert.Equal("leave-architecture-out", m.Models[PreTarget.Power].Scores.Protocol);
         Assert.InRange(m.Models[PreTarget.Power].Scores.Metrics.MapePercent, 0, 15);

@@ -330,5 +330,7 @@ internal static class EstimateCommand
         return sb.ToString();
     }
 
-    private static string Kwh(Energy e) => e.KilowattHours.ToString("0.####", CultureInfo.InvariantCulture);
+    private static string Kwh(Energy e) => Math.Abs(e.KilowattHours) >= 0.01 || e.KilowattHours == 0
+        ? e.KilowattHours.ToString("0.####", CultureInfo.InvariantCulture)
+        : e.KilowattHours.ToString("0.###E+0", CultureInfo.InvariantCulture);
 }

@@ -177,7 +177,14 @@ internal static class PreCli
                 how = $"catalog {arch} at {height}x{width} (TF-profiler convention)";
             }
 
-            return (FlopsCounter.Count(ModelCatalog.Build(arch, options), counting).Gflops, how);
+            try
+            {
+                return (FlopsCounter.Count(ModelCatalog.Build(arch, options), counting).Gflops, how);
+            }
+            catch (Exception ex) when (ex is ArgumentException or GraphStructureException or InvalidOperationException)
+            {
+                throw new UsageException($"Cannot build {arch} for a {height}x{width} input ({ex.Message}); give --gflops X or --model FILE.onnx instead.");
+            }
         }
 
         if (!File.Exists(model))
