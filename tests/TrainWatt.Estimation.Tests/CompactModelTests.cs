@@ -1,3 +1,4 @@
+using CsCheck;
 using TrainWatt.Core.Reference;
 using TrainWatt.Core.Units;
 
@@ -35,6 +36,21 @@ public sealed class CompactModelTests
         Assert.True(e.IntervalLowFactor < 1 && e.IntervalHighFactor > 1);
         Assert.Equal(e.Total(80) * e.IntervalLowFactor, e.Lower(80));
         Assert.Contains(e.Alternatives, a => a.Protocol == "kfold" && a.LowFactor < 1 && a.HighFactor > 1);
+    }
+
+    [Fact]
+    public void Default_Model_Epoch_Cost_Scales_With_The_Data_Set()
+    {
+        // Law (LogPerSample): epoch energy and duration are proportional to train + val / 3; power does not depend on it.
+        var gpu = GpuSpecTable.Default.Find("RTX 3090");
+        Gen.Select(Gen.Int[1, 200_000], Gen.Int[1, 50_000], Gen.Double[0.01, 20]).Sample((train, val, gflops) =>
+        {
+            var a = CompactPreModel.Default.Estimate(new RunDescription(gflops, gpu, 32, 128, 128, train, val, 16));
+            var b = CompactPreModel.Default.Estimate(new RunDescription(gflops, gpu, 32, 128, 128, 2 * train, 2 * val, 16));
+            return Math.Abs(b.EpochEnergy.Joules / a.EpochEnergy.Joules - 2) < 1e-9
+                && Math.Abs(b.EpochDuration.TotalSeconds - 2 * a.EpochDuration.TotalSeconds) <= 3e-7 + 1e-9 * b.EpochDuration.TotalSeconds // TimeSpan holds 100 ns ticks
+                && a.AveragePower == b.AveragePower;
+        });
     }
 
     [Fact]
