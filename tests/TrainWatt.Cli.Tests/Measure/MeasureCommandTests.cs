@@ -137,6 +137,14 @@ public class MeasureCommandTests
         Assert.Equal("sampled", components["gpu:1"].GetProperty("provenance").GetString());
         using var store = SqliteRunStore.Open(db);
         var details = store.GetRun(ReadJson(json).GetProperty("run_id").GetInt64())!;
+
+        // The 2 % bound is for power *sampled at 100 ms* (issue 3). On an overloaded machine the sampler thread is
+        // descheduled for hundreds of ms and that premise does not hold; say so instead of failing or widening the bound.
+        var sampledTimes = store.ReadSamples(details.Run.Id, details.Devices.Single(d => d.Key == "gpu:1").Id)
+            .Select(s => s.Timestamp).ToList();
+        double maxGapMs = sampledTimes.Zip(sampledTimes.Skip(1), (a, b) => (b - a).TotalMilliseconds).Max();
+        Assert.SkipWhen(maxGapMs > 250, $"the machine is too loaded to sample at 100 ms (largest gap {maxGapMs:F0} ms > 250 ms); the accuracy bound does not apply");
+
         foreach (var (key, curve, tolerance) in new[] { ("gpu:0", curveA, 0.005), ("gpu:1", curveB, 0.02) })
         {
             var device = details.Devices.Single(d => d.Key == key);
