@@ -31,4 +31,10 @@ public enum ExitCode
 
     /// <summary>Permission denied.</summary>
     NoPermission = 77,
+
+    /// <summary><c>measure</c>: the command after <c>--</c> exists but cannot be executed (shell convention, as <c>env</c> and <c>timeout</c>).</summary>
+    CommandNotExecutable = 126,
+
+    /// <summary><c>measure</c>: the command after <c>--</c> was not found (shell convention).</summary>
+    CommandNotFound = 127,
 }

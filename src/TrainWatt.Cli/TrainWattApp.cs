@@ -25,6 +25,12 @@ public static class TrainWattApp
         yield return GpusCommand.Create(context);
         yield return CarbonCommand.Create(context);
         yield return FlopsCommand.Create(context);
+        yield return MeasureCommand.Create(context);
+        yield return EnergyCommand.Create(context);
+        yield return ImportCommand.Create(context);
+        yield return RunsCommand.Create(context);
+        yield return ExportCommand.Create(context);
+        yield return DoctorCommand.Create(context);
     }
 
     /// <summary>Parses and runs; returns the process exit code.</summary>

@@ -41,6 +41,7 @@ public sealed record MeterChannel(string Id, string Component, string DeviceName
 /// <param name="MemoryUsedMiB">Device memory (GPU) or RSS (process) in MiB, when known.</param>
 /// <param name="TemperatureCelsius">Temperature when known.</param>
 /// <param name="Error">Why values are missing this time, if they are.</param>
+/// <param name="SmClockMHz">GPU streaming-multiprocessor clock in MHz, when known (NVML).</param>
 public readonly record struct ChannelReading(
     string ChannelId,
     Power? Power,
@@ -48,7 +49,8 @@ public readonly record struct ChannelReading(
     double? UtilizationPercent = null,
     double? MemoryUsedMiB = null,
     double? TemperatureCelsius = null,
-    string? Error = null);
+    string? Error = null,
+    double? SmClockMHz = null);
 
 /// <summary>A reading of all channels of a meter.</summary>
 /// <param name="Timestamp">Wall-clock time from the injected <see cref="TimeProvider"/>.</param>

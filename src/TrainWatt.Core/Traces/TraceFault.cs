@@ -26,6 +26,9 @@ public enum FaultKind
 
     /// <summary>The file cannot be used at all (empty, header only, wrong columns, corrupt compression).</summary>
     Fatal,
+
+    /// <summary>Samples lack a value the computation needs (power.draw was <c>[N/A]</c>); they are skipped, not read as zero.</summary>
+    MissingValue,
 }
 
 /// <summary>A problem found in an input, located by file and line (line 0 when it concerns the whole file).</summary>

@@ -1,0 +1,525 @@
+// SPDX-License-Identifier: MIT
+// fake_nvml.c — a stand-in for libnvidia-ml.so.1 used by TrainWatt's tests and benchmarks.
+//
+// It exports exactly the NVML entry points TrainWatt calls, with the signatures and struct layouts of nvml.h
+// (https://docs.nvidia.com/deploy/nvml-api/), and answers from a scenario file:
+//   1. the path in the environment variable FAKE_NVML_SCENARIO, else
+//   2. "fake-nvml-scenario.txt" in the folder holding this library (so a test can copy the library and its own
+//      scenario into a private folder: each copy is a separate dlopen instance with its own state).
+//
+// Scenario format (one "key = value" per line, '#' starts a comment, "[device]" opens a device):
+//   init = 9                       # global: nvmlInit_v2 returns this code (9 = DRIVER_NOT_LOADED)
+//   driver_version = 550.54.15     # global
+//   time_origin_ns = 123456789     # global: CLOCK_MONOTONIC nanoseconds where the power curves start
+//                                  #         (default: the first nvmlInit_v2 call)
+//   fail.nvmlDeviceGetCount_v2 = 4 # global or per device: that function returns this code
+//   [device]
+//   name = NVIDIA Fake A100
+//   uuid = GPU-11111111-2222-3333-4444-555555555555
+//   bus_id = 00000000:01:00.0
+//   power_limit_w = 300
+//   enforced_power_limit_w = 250
+//   energy_counter = yes|no        # no: nvmlDeviceGetTotalEnergyConsumption returns NOT_SUPPORTED (pre-Volta)
+//   energy_offset_mj = 1000000     # counter value at the time origin (real counters count since driver load)
+//   power_w = 0:100, 1.5:250, 3:150   # piecewise-linear (seconds since origin : watts), flat outside the points
+//   sine_amplitude_w = 20          # plus A*sin(2*pi*t/period)
+//   sine_period_s = 0.8
+//   utilization_gpu = 87  utilization_memory = 40  memory_total_mib = 81920  memory_used_mib = 1234
+//   temperature_c = 61  sm_clock_mhz = 1410
+//
+// Energy is the exact integral of the curve (trapezoids of the piecewise-linear part plus the closed form of the
+// sine part), so a test computes the true energy between two instants with the same closed form.
+#define _GNU_SOURCE
+#include <dlfcn.h>
+#include <math.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define EXPORT __attribute__((visibility("default")))
+
+typedef int nvmlReturn_t;
+enum
+{
+    NVML_SUCCESS = 0,
+    NVML_ERROR_UNINITIALIZED = 1,
+    NVML_ERROR_INVALID_ARGUMENT = 2,
+    NVML_ERROR_NOT_SUPPORTED = 3,
+    NVML_ERROR_INSUFFICIENT_SIZE = 7,
+    NVML_ERROR_UNKNOWN = 999,
+};
+
+typedef struct
+{
+    char busIdLegacy[16];
+    unsigned int domain;
+    unsigned int bus;
+    unsigned int device;
+    unsigned int pciDeviceId;
+    unsigned int pciSubSystemId;
+    char busId[32];
+} nvmlPciInfo_t;
+
+typedef struct
+{
+    unsigned int gpu;
+    unsigned int memory;
+} nvmlUtilization_t;
+
+typedef struct
+{
+    unsigned long long total;
+    unsigned long long free;
+    unsigned long long used;
+} nvmlMemory_t;
+
+#define MAX_DEVICES 16
+#define MAX_POINTS 64
+#define MAX_FAILS 32
+
+typedef struct
+{
+    char function[64];
+    int code;
+} fail_t;
+
+typedef struct fake_device
+{
+    char name[96];
+    char uuid[96];
+    char bus_id[32];
+    unsigned int power_limit_mw;
+    unsigned int enforced_limit_mw;
+    int energy_counter;
+    double energy_offset_mj;
+    int npoints;
+    double pt[MAX_POINTS];
+    double pw[MAX_POINTS];
+    double sine_amp;
+    double sine_period;
+    unsigned int util_gpu, util_mem;
+    unsigned long long mem_total_mib, mem_used_mib;
+    unsigned int temperature, sm_clock;
+    int nfails;
+    fail_t fails[MAX_FAILS];
+} fake_device;
+
+static pthread_mutex_t g_lock = PTHREAD_MUTEX_INITIALIZER;
+static int g_init_count;
+static int g_loaded;
+static int g_init_code;
+static char g_driver[64];
+static double g_origin_s;
+static int g_has_origin;
+static int g_ndevices;
+static fake_device g_devices[MAX_DEVICES];
+static int g_nfails;
+static fail_t g_fails[MAX_FAILS];
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+static char *trim(char *s)
+{
+    while (*s == ' ' || *s == '\t') s++;
+    char *e = s + strlen(s);
+    while (e > s && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r' || e[-1] == '\n')) *--e = 0;
+    return s;
+}
+
+static void add_fail(fail_t *fails, int *n, const char *fn, const char *value)
+{
+    if (*n >= MAX_FAILS) return;
+    snprintf(fails[*n].function, sizeof fails[*n].function, "%s", fn);
+    fails[*n].code = atoi(value);
+    (*n)++;
+}
+
+static void parse_points(fake_device *d, char *value)
+{
+    d->npoints = 0;
+    for (char *tok = strtok(value, ","); tok && d->npoints < MAX_POINTS; tok = strtok(NULL, ","))
+    {
+        double t, w;
+        if (sscanf(tok, " %lf : %lf", &t, &w) == 2)
+        {
+            d->pt[d->npoints] = t;
+            d->pw[d->npoints] = w;
+            d->npoints++;
+        }
+        else if (sscanf(tok, " %lf", &w) == 1 && d->npoints == 0)
+        {
+            d->pt[0] = 0;
+            d->pw[0] = w;
+            d->npoints = 1;
+        }
+    }
+}
+
+static void default_device(fake_device *d, int index)
+{
+    memset(d, 0, sizeof *d);
+    snprintf(d->name, sizeof d->name, "NVIDIA Fake GPU");
+    snprintf(d->uuid, sizeof d->uuid, "GPU-00000000-0000-0000-0000-%012d", index);
+    snprintf(d->bus_id, sizeof d->bus_id, "00000000:%02X:00.0", index + 1);
+    d->power_limit_mw = 300000;
+    d->enforced_limit_mw = 300000;
+    d->energy_counter = 1;
+    d->npoints = 1;
+    d->pw[0] = 100;
+    d->sine_period = 1;
+    d->mem_total_mib = 16384;
+    d->temperature = 50;
+    d->sm_clock = 1400;
+}
+
+static int load_scenario(void)
+{
+    char path[4096];
+    const char *env = getenv("FAKE_NVML_SCENARIO");
+    if (env && *env)
+    {
+        snprintf(path, sizeof path, "%s", env);
+    }
+    else
+    {
+        Dl_info info;
+        if (!dladdr((void *)&load_scenario, &info) || !info.dli_fname)
+        {
+            fprintf(stderr, "fake-nvml: cannot locate own library file and FAKE_NVML_SCENARIO is not set\n");
+            return 0;
+        }
+        snprintf(path, sizeof path, "%s", info.dli_fname);
+        char *slash = strrchr(path, '/');
+        if (slash) slash[1] = 0; else path[0] = 0;
+        strncat(path, "fake-nvml-scenario.txt", sizeof path - strlen(path) - 1);
+    }
+
+    FILE *f = fopen(path, "r");
+    if (!f)
+    {
+        fprintf(stderr, "fake-nvml: cannot open scenario file %s (set FAKE_NVML_SCENARIO)\n", path);
+        return 0;
+    }
+
+    g_ndevices = 0;
+    g_nfails = 0;
+    g_init_code = 0;
+    g_has_origin = 0;
+    snprintf(g_driver, sizeof g_driver, "999.99.99-fake");
+    fake_device *d = NULL;
+    char line[4096];
+    while (fgets(line, sizeof line, f))
+    {
+        char *hash = strchr(line, '#');
+        if (hash) *hash = 0;
+        char *s = trim(line);
+        if (!*s) continue;
+        if (strcmp(s, "[device]") == 0)
+        {
+            if (g_ndevices >= MAX_DEVICES) break;
+            d = &g_devices[g_ndevices];
+            default_device(d, g_ndevices);
+            g_ndevices++;
+            continue;
+        }
+        char *eq = strchr(s, '=');
+        if (!eq) continue;
+        *eq = 0;
+        char *key = trim(s);
+        char *value = trim(eq + 1);
+        if (strncmp(key, "fail.", 5) == 0)
+        {
+            if (d) add_fail(d->fails, &d->nfails, key + 5, value);
+            else add_fail(g_fails, &g_nfails, key + 5, value);
+        }
+        else if (!d)
+        {
+            if (strcmp(key, "init") == 0) g_init_code = atoi(value);
+            else if (strcmp(key, "driver_version") == 0) snprintf(g_driver, sizeof g_driver, "%s", value);
+            else if (strcmp(key, "time_origin_ns") == 0)
+            {
+                g_origin_s = strtod(value, NULL) * 1e-9;
+                g_has_origin = 1;
+            }
+        }
+        else if (strcmp(key, "name") == 0) snprintf(d->name, sizeof d->name, "%s", value);
+        else if (strcmp(key, "uuid") == 0) snprintf(d->uuid, sizeof d->uuid, "%s", value);
+        else if (strcmp(key, "bus_id") == 0) snprintf(d->bus_id, sizeof d->bus_id, "%s", value);
+        else if (strcmp(key, "power_limit_w") == 0) d->power_limit_mw = (unsigned int)(strtod(value, NULL) * 1000);
+        else if (strcmp(key, "enforced_power_limit_w") == 0) d->enforced_limit_mw = (unsigned int)(strtod(value, NULL) * 1000);
+        else if (strcmp(key, "energy_counter") == 0) d->energy_counter = strcmp(value, "yes") == 0 || strcmp(value, "1") == 0;
+        else if (strcmp(key, "energy_offset_mj") == 0) d->energy_offset_mj = strtod(value, NULL);
+        else if (strcmp(key, "power_w") == 0) parse_points(d, value);
+        else if (strcmp(key, "sine_amplitude_w") == 0) d->sine_amp = strtod(value, NULL);
+        else if (strcmp(key, "sine_period_s") == 0) d->sine_period = strtod(value, NULL);
+        else if (strcmp(key, "utilization_gpu") == 0) d->util_gpu = (unsigned int)atoi(value);
+        else if (strcmp(key, "utilization_memory") == 0) d->util_mem = (unsigned int)atoi(value);
+        else if (strcmp(key, "memory_total_mib") == 0) d->mem_total_mib = strtoull(value, NULL, 10);
+        else if (strcmp(key, "memory_used_mib") == 0) d->mem_used_mib = strtoull(value, NULL, 10);
+        else if (strcmp(key, "temperature_c") == 0) d->temperature = (unsigned int)atoi(value);
+        else if (strcmp(key, "sm_clock_mhz") == 0) d->sm_clock = (unsigned int)atoi(value);
+    }
+    fclose(f);
+    return 1;
+}
+
+// Power in W at t seconds after the origin.
+static double power_at(const fake_device *d, double t)
+{
+    double p;
+    if (t <= d->pt[0]) p = d->pw[0];
+    else if (t >= d->pt[d->npoints - 1]) p = d->pw[d->npoints - 1];
+    else
+    {
+        int i = 0;
+        while (t > d->pt[i + 1]) i++;
+        double f = (t - d->pt[i]) / (d->pt[i + 1] - d->pt[i]);
+        p = d->pw[i] + f * (d->pw[i + 1] - d->pw[i]);
+    }
+    if (d->sine_amp != 0) p += d->sine_amp * sin(2 * M_PI * t / d->sine_period);
+    return p;
+}
+
+// Exact integral of power_at over [0, t] in J (t >= 0): trapezoids between breakpoints (exact for a linear
+// function) plus the closed form of the sine term, A*P/(2*pi)*(1 - cos(2*pi*t/P)).
+static double energy_to(const fake_device *d, double t)
+{
+    fake_device linear = *d;
+    linear.sine_amp = 0;
+    double e = 0, prev_t = 0, prev_p = power_at(&linear, 0);
+    for (int i = 0; i < d->npoints && d->pt[i] < t; i++)
+    {
+        if (d->pt[i] <= 0) continue;
+        double p = power_at(&linear, d->pt[i]);
+        e += 0.5 * (prev_p + p) * (d->pt[i] - prev_t);
+        prev_t = d->pt[i];
+        prev_p = p;
+    }
+    e += 0.5 * (prev_p + power_at(&linear, t)) * (t - prev_t);
+    if (d->sine_amp != 0)
+        e += d->sine_amp * d->sine_period / (2 * M_PI) * (1 - cos(2 * M_PI * t / d->sine_period));
+    return e;
+}
+
+static double elapsed(void)
+{
+    double t = now_s() - g_origin_s;
+    return t < 0 ? 0 : t;
+}
+
+static int failing(const fake_device *d, const char *fn)
+{
+    if (d)
+        for (int i = 0; i < d->nfails; i++)
+            if (strcmp(d->fails[i].function, fn) == 0) return d->fails[i].code;
+    for (int i = 0; i < g_nfails; i++)
+        if (strcmp(g_fails[i].function, fn) == 0) return g_fails[i].code;
+    return 0;
+}
+
+#define CHECK_INIT() do { if (g_init_count <= 0) return NVML_ERROR_UNINITIALIZED; } while (0)
+#define CHECK_FAIL(dev) do { int c_ = failing((dev), __func__); if (c_) return c_; } while (0)
+#define DEVICE(h) ((fake_device *)(h))
+
+EXPORT nvmlReturn_t nvmlInit_v2(void)
+{
+    pthread_mutex_lock(&g_lock);
+    if (!g_loaded)
+    {
+        if (!load_scenario())
+        {
+            pthread_mutex_unlock(&g_lock);
+            return NVML_ERROR_UNKNOWN;
+        }
+        g_loaded = 1;
+        if (!g_has_origin)
+        {
+            g_origin_s = now_s();
+            g_has_origin = 1;
+        }
+    }
+    int code = g_init_code ? g_init_code : failing(NULL, "nvmlInit_v2");
+    if (!code) g_init_count++;
+    pthread_mutex_unlock(&g_lock);
+    return code;
+}
+
+EXPORT nvmlReturn_t nvmlShutdown(void)
+{
+    pthread_mutex_lock(&g_lock);
+    int code = g_init_count > 0 ? NVML_SUCCESS : NVML_ERROR_UNINITIALIZED;
+    if (g_init_count > 0) g_init_count--;
+    pthread_mutex_unlock(&g_lock);
+    return code;
+}
+
+EXPORT const char *nvmlErrorString(nvmlReturn_t result)
+{
+    switch (result)
+    {
+    case 0: return "Success";
+    case 1: return "Uninitialized";
+    case 2: return "Invalid Argument";
+    case 3: return "Not Supported";
+    case 4: return "Insufficient Permissions";
+    case 9: return "Driver Not Loaded";
+    case 15: return "GPU is lost";
+    case 18: return "RM has detected an NVML/RM version mismatch.";
+    default: return "Unknown Error";
+    }
+}
+
+EXPORT nvmlReturn_t nvmlSystemGetDriverVersion(char *version, unsigned int length)
+{
+    CHECK_INIT();
+    CHECK_FAIL(NULL);
+    if (!version) return NVML_ERROR_INVALID_ARGUMENT;
+    if (strlen(g_driver) + 1 > length) return NVML_ERROR_INSUFFICIENT_SIZE;
+    strcpy(version, g_driver);
+    return NVML_SUCCESS;
+}
+
+EXPORT nvmlReturn_t nvmlDeviceGetCount_v2(unsigned int *count)
+{
+    CHECK_INIT();
+    CHECK_FAIL(NULL);
+    if (!count) return NVML_ERROR_INVALID_ARGUMENT;
+    *count = (unsigned int)g_ndevices;
+    return NVML_SUCCESS;
+}
+
+EXPORT nvmlReturn_t nvmlDeviceGetHandleByIndex_v2(unsigned int index, void **device)
+{
+    CHECK_INIT();
+    CHECK_FAIL(index < (unsigned int)g_ndevices ? &g_devices[index] : NULL);
+    if (!device || index >= (unsigned int)g_ndevices) return NVML_ERROR_INVALID_ARGUMENT;
+    *device = &g_devices[index];
+    return NVML_SUCCESS;
+}
+
+static nvmlReturn_t copy_string(const char *src, char *dst, unsigned int length)
+{
+    if (!dst) return NVML_ERROR_INVALID_ARGUMENT;
+    if (strlen(src) + 1 > length) return NVML_ERROR_INSUFFICIENT_SIZE;
+    strcpy(dst, src);
+    return NVML_SUCCESS;
+}
+
+EXPORT nvmlReturn_t nvmlDeviceGetName(void *device, char *name, unsigned int length)
+{
+    CHECK_INIT();
+    CHECK_FAIL(DEVICE(device));
+    return copy_string(DEVICE(device)->name, name, length);
+}
+
+EXPORT nvmlReturn_t nvmlDeviceGetUUID(void *device, char *uuid, unsigned int length)
+{
+    CHECK_INIT();
+    CHECK_FAIL(DEVICE(device));
+    return copy_string(DEVICE(device)->uuid, uuid, length);
+}
+
+EXPORT nvmlReturn_t nvmlDeviceGetPciInfo_v3(void *device, nvmlPciInfo_t *pci)
+{
+    CHECK_INIT();
+    CHECK_FAIL(DEVICE(device));
+    if (!pci) return NVML_ERROR_INVALID_ARGUMENT;
+    memset(pci, 0, sizeof *pci);
+    snprintf(pci->busId, sizeof pci->busId, "%s", DEVICE(device)->bus_id);
+    snprintf(pci->busIdLegacy, sizeof pci->busIdLegacy, "%s", DEVICE(device)->bus_id + 4);
+    unsigned int domain = 0, bus = 0, dev = 0;
+    sscanf(DEVICE(device)->bus_id, "%x:%x:%x", &domain, &bus, &dev);
+    pci->domain = domain;
+    pci->bus = bus;
+    pci->device = dev;
+    pci->pciDeviceId = 0x20B010DE;
+    return NVML_SUCCESS;
+}
+
+EXPORT nvmlReturn_t nvmlDeviceGetPowerManagementLimit(void *device, unsigned int *limit)
+{
+    CHECK_INIT();
+    CHECK_FAIL(DEVICE(device));
+    if (!limit) return NVML_ERROR_INVALID_ARGUMENT;
+    *limit = DEVICE(device)->power_limit_mw;
+    return NVML_SUCCESS;
+}
+
+EXPORT nvmlReturn_t nvmlDeviceGetEnforcedPowerLimit(void *device, unsigned int *limit)
+{
+    CHECK_INIT();
+    CHECK_FAIL(DEVICE(device));
+    if (!limit) return NVML_ERROR_INVALID_ARGUMENT;
+    *limit = DEVICE(device)->enforced_limit_mw;
+    return NVML_SUCCESS;
+}
+
+EXPORT nvmlReturn_t nvmlDeviceGetTotalEnergyConsumption(void *device, unsigned long long *energy)
+{
+    CHECK_INIT();
+    CHECK_FAIL(DEVICE(device));
+    if (!energy) return NVML_ERROR_INVALID_ARGUMENT;
+    if (!DEVICE(device)->energy_counter) return NVML_ERROR_NOT_SUPPORTED;
+    // NVML reports mJ since the driver was loaded.
+    *energy = (unsigned long long)(DEVICE(device)->energy_offset_mj + energy_to(DEVICE(device), elapsed()) * 1000.0);
+    return NVML_SUCCESS;
+}
+
+EXPORT nvmlReturn_t nvmlDeviceGetPowerUsage(void *device, unsigned int *power)
+{
+    CHECK_INIT();
+    CHECK_FAIL(DEVICE(device));
+    if (!power) return NVML_ERROR_INVALID_ARGUMENT;
+    double w = power_at(DEVICE(device), elapsed());
+    // NVML reports mW.
+    *power = w <= 0 ? 0u : (unsigned int)(w * 1000.0 + 0.5);
+    return NVML_SUCCESS;
+}
+
+EXPORT nvmlReturn_t nvmlDeviceGetUtilizationRates(void *device, nvmlUtilization_t *utilization)
+{
+    CHECK_INIT();
+    CHECK_FAIL(DEVICE(device));
+    if (!utilization) return NVML_ERROR_INVALID_ARGUMENT;
+    utilization->gpu = DEVICE(device)->util_gpu;
+    utilization->memory = DEVICE(device)->util_mem;
+    return NVML_SUCCESS;
+}
+
+EXPORT nvmlReturn_t nvmlDeviceGetMemoryInfo(void *device, nvmlMemory_t *memory)
+{
+    CHECK_INIT();
+    CHECK_FAIL(DEVICE(device));
+    if (!memory) return NVML_ERROR_INVALID_ARGUMENT;
+    // NVML reports bytes.
+    memory->total = DEVICE(device)->mem_total_mib * 1048576ULL;
+    memory->used = DEVICE(device)->mem_used_mib * 1048576ULL;
+    memory->free = memory->total - memory->used;
+    return NVML_SUCCESS;
+}
+
+EXPORT nvmlReturn_t nvmlDeviceGetTemperature(void *device, int sensor, unsigned int *temp)
+{
+    CHECK_INIT();
+    CHECK_FAIL(DEVICE(device));
+    if (!temp || sensor != 0) return NVML_ERROR_INVALID_ARGUMENT;
+    *temp = DEVICE(device)->temperature;
+    return NVML_SUCCESS;
+}
+
+EXPORT nvmlReturn_t nvmlDeviceGetClockInfo(void *device, int type, unsigned int *clock)
+{
+    CHECK_INIT();
+    CHECK_FAIL(DEVICE(device));
+    if (!clock) return NVML_ERROR_INVALID_ARGUMENT;
+    if (type != 1) return NVML_ERROR_NOT_SUPPORTED; // only NVML_CLOCK_SM
+    *clock = DEVICE(device)->sm_clock;
+    return NVML_SUCCESS;
+}

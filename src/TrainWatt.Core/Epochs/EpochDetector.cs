@@ -1,0 +1,438 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+
+namespace TrainWatt.Core.Epochs;
+
+/// <summary>
+/// Finds epoch boundaries and metrics in a training command's output, one segment (line or <c>\r</c> redraw) at a time.
+/// Pure: it never reads a clock; the caller stamps each returned event with the time the segment arrived.
+/// </summary>
+/// <remarks>
+/// <para>Rules, per convention (numbers are reported 1-based):</para>
+/// <list type="bullet">
+/// <item><b>Marker</b> (any language): <c>##trainwatt epoch-end [n=] [total=] [samples=]</c> ends an epoch (the next
+/// number when <c>n</c> is absent); <c>##trainwatt epoch-start [n=]</c> optionally starts one. Without a start, an
+/// epoch starts where the previous one ended.</item>
+/// <item><b>Keras</b>: <c>Epoch k/N</c> is printed when epoch k <i>starts</i>, so it starts epoch k and ends epoch k-1
+/// if that is still open. Epoch k ends earlier at its final progress line (<c>S/S ... - loss: ...</c> ended by a
+/// newline, written when training and validation of the epoch are done), so callbacks, evaluation and saving after
+/// it are not part of the epoch. An epoch still open when the command exits ends at the exit.</item>
+/// <item><b>Lightning</b>: the progress bar's description <c>Epoch e:</c> (tqdm) or <c>Epoch e/M</c> (rich, total
+/// M+1) is 0-based; when e changes, epoch e+1 starts and the previous ends. The last epoch ends at the
+/// <c>`Trainer.fit` stopped</c> line, or at exit.</item>
+/// <item><b>Hugging Face</b>: log dictionaries carry a fractional <c>'epoch'</c>; epoch n ends at the first one whose
+/// value reaches n. Epoch 1 starts at the first bare tqdm bar (<c>  0%|   | 0/939 [...]</c>) when one is seen.</item>
+/// <item><b>Custom</b>: every segment matching the user's regular expression ends an epoch; optional named groups
+/// <c>n</c> and <c>total</c> give the numbers.</item>
+/// </list>
+/// <para>In <see cref="EpochFramework.Auto"/> mode the first convention recognised is kept for the rest of the run, so
+/// a script that prints both Keras lines and markers is not counted twice (a note says what was ignored).
+/// <c>##trainwatt metric</c> lines are read in every mode. ANSI escapes and backspaces are removed before matching.</para>
+/// <para>Not thread-safe: feed both streams through one lock.</para>
+/// </remarks>
+public sealed partial class EpochDetector
+{
+    private readonly List<DetectorEvent> _events = [];
+    private readonly Regex? _custom;
+    private EpochFramework? _locked;
+    private int? _open;
+    private int _lastEnded;
+    private int _numberOffset;
+    private bool _tentativeStartSent;
+    private bool _ignoredNoteSent;
+
+    /// <param name="framework">The convention to follow; <see cref="EpochFramework.Custom"/> needs <paramref name="customPattern"/>.</param>
+    /// <param name="customPattern">The user's pattern for <see cref="EpochFramework.Custom"/>.</param>
+    public EpochDetector(EpochFramework framework = EpochFramework.Auto, Regex? customPattern = null)
+    {
+        if (framework == EpochFramework.Custom && customPattern is null)
+        {
+            throw new ArgumentException("The custom epoch convention needs a pattern (--epoch-pattern).", nameof(customPattern));
+        }
+
+        Framework = customPattern is null ? framework : EpochFramework.Custom;
+        _custom = customPattern;
+        _locked = Framework == EpochFramework.Auto ? null : Framework;
+    }
+
+    /// <summary>The convention asked for.</summary>
+    public EpochFramework Framework { get; }
+
+    /// <summary>The convention in use: the one asked for, or in auto mode the one recognised first (null until then).</summary>
+    public EpochFramework? Detected => _locked;
+
+    /// <summary>Total planned epochs as printed by the command (Keras <c>k/N</c>, marker <c>total=</c>, rich <c>e/M</c>).</summary>
+    public int? Total { get; private set; }
+
+    /// <summary>The number of epochs ended so far.</summary>
+    public int EpochsEnded => _lastEnded;
+
+    /// <summary>
+    /// Scans one segment. The returned list is reused by the next call: copy what you keep.
+    /// </summary>
+    /// <param name="segment">Text of one line or one <c>\r</c> redraw, without its terminator.</param>
+    /// <param name="endsLine">True when a newline (not a carriage return) ended the segment.</param>
+    public IReadOnlyList<DetectorEvent> Scan(string segment, bool endsLine)
+    {
+        ArgumentNullException.ThrowIfNull(segment);
+        _events.Clear();
+        string text = Clean(segment);
+        if (text.Length == 0)
+        {
+            return _events;
+        }
+
+        if (text.StartsWith(TrainWattMarker.Prefix, StringComparison.Ordinal))
+        {
+            ScanMarker(text);
+            return _events;
+        }
+
+        switch (_locked)
+        {
+            case null:
+                ScanAuto(text, endsLine);
+                break;
+            case EpochFramework.Keras:
+                ScanKeras(text, endsLine);
+                break;
+            case EpochFramework.Lightning:
+                ScanLightning(text);
+                break;
+            case EpochFramework.HuggingFace:
+                ScanHuggingFace(text);
+                break;
+            case EpochFramework.Custom:
+                ScanCustom(text);
+                break;
+            case EpochFramework.Marker:
+            default:
+                break;
+        }
+
+        return _events;
+    }
+
+    /// <summary>The command has exited: ends an epoch that is still open (Keras, Lightning, explicit starts).</summary>
+    public IReadOnlyList<DetectorEvent> Complete()
+    {
+        _events.Clear();
+        if (_open is int open)
+        {
+            _open = null;
+            _lastEnded = open;
+            _events.Add(new EpochEnded(open, Total, null, AtExit: true));
+        }
+
+        return _events;
+    }
+
+    private void ScanAuto(string text, bool endsLine)
+    {
+        if (KerasEpochLine().IsMatch(text))
+        {
+            Lock(EpochFramework.Keras, "Keras \"Epoch k/N\" lines");
+            ScanKeras(text, endsLine);
+        }
+        else if (LightningEpoch().IsMatch(text))
+        {
+            Lock(EpochFramework.Lightning, "PyTorch Lightning \"Epoch e:\" progress bars");
+            ScanLightning(text);
+        }
+        else if (HuggingFaceEpoch().IsMatch(text))
+        {
+            Lock(EpochFramework.HuggingFace, "Hugging Face Trainer log lines with 'epoch'");
+            ScanHuggingFace(text);
+        }
+        else
+        {
+            MaybeTentativeStart(text);
+        }
+    }
+
+    private void Lock(EpochFramework framework, string what)
+    {
+        _locked = framework;
+        _events.Add(new DetectorNote($"epochs: following {what} (--framework {Name(framework)})."));
+    }
+
+    private void ScanKeras(string text, bool endsLine)
+    {
+        var line = KerasEpochLine().Match(text);
+        if (line.Success)
+        {
+            int k = Int(line.Groups[1].Value);
+            int n = Int(line.Groups[2].Value);
+            if (n > 0)
+            {
+                Total = n;
+            }
+
+            StartEpoch(Renumber(k));
+            return;
+        }
+
+        if (endsLine && _open is not null)
+        {
+            var progress = KerasFinalProgress().Match(text);
+            if (progress.Success && progress.Groups[1].Value == progress.Groups[2].Value)
+            {
+                EndEpoch(_open.Value, null);
+            }
+        }
+    }
+
+    private void ScanLightning(string text)
+    {
+        var match = LightningEpoch().Match(text);
+        if (match.Success)
+        {
+            int n = Int(match.Groups[1].Value) + 1; // Lightning counts epochs from 0
+            if (match.Groups[2].Success)
+            {
+                Total = Int(match.Groups[2].Value) + 1; // rich shows "Epoch e/max_epochs-1"
+            }
+
+            if (_open != n && n > _lastEnded)
+            {
+                StartEpoch(n);
+            }
+
+            return;
+        }
+
+        if (_open is int open && text.Contains("`Trainer.fit` stopped", StringComparison.Ordinal))
+        {
+            EndEpoch(open, null);
+        }
+    }
+
+    private void ScanHuggingFace(string text)
+    {
+        var match = HuggingFaceEpoch().Match(text);
+        if (!match.Success)
+        {
+            MaybeTentativeStart(text);
+            return;
+        }
+
+        if (!double.TryParse(match.Groups[1].Value, NumberStyles.Float, CultureInfo.InvariantCulture, out double epoch))
+        {
+            return;
+        }
+
+        // 'epoch' is fractional progress; float noise (0.9999999) still means the epoch is done.
+        while (_lastEnded + 1 <= epoch + 1e-6)
+        {
+            EndEpoch(_lastEnded + 1, null);
+        }
+    }
+
+    private void ScanCustom(string text)
+    {
+        var match = _custom!.Match(text);
+        if (!match.Success)
+        {
+            return;
+        }
+
+        var total = match.Groups["total"];
+        if (total.Success && int.TryParse(total.ValueSpan, NumberStyles.None, CultureInfo.InvariantCulture, out int t) && t > 0)
+        {
+            Total = t;
+        }
+
+        var number = match.Groups["n"];
+        int n = number.Success && int.TryParse(number.ValueSpan, NumberStyles.None, CultureInfo.InvariantCulture, out int parsed)
+            ? parsed
+            : _lastEnded + 1;
+        if (n > _lastEnded)
+        {
+            EndEpoch(n, null);
+        }
+    }
+
+    private void ScanMarker(string text)
+    {
+        var parts = text.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        if (parts[0] != TrainWattMarker.Prefix || parts.Length < 2)
+        {
+            return;
+        }
+
+        string verb = parts[1];
+        if (verb == "metric")
+        {
+            for (int i = 2; i < parts.Length; i++)
+            {
+                int eq = parts[i].IndexOf('=');
+                string name = eq > 0 ? parts[i][..eq] : parts[i];
+                if (eq > 0 && name.All(TrainWattMarker.IsMetricNameChar)
+                    && double.TryParse(parts[i].AsSpan(eq + 1), NumberStyles.Float, CultureInfo.InvariantCulture, out double value)
+                    && double.IsFinite(value))
+                {
+                    _events.Add(new MetricReported(name, value));
+                }
+                else
+                {
+                    _events.Add(new DetectorNote($"ignored metric \"{parts[i]}\" in \"{text}\": expected name=number with an invariant number (0.97)."));
+                }
+            }
+
+            return;
+        }
+
+        if (verb is not ("epoch-end" or "epoch-start"))
+        {
+            _events.Add(new DetectorNote($"ignored unknown marker \"{text}\": expected epoch-end, epoch-start or metric."));
+            return;
+        }
+
+        if (_locked is null)
+        {
+            Lock(EpochFramework.Marker, "##trainwatt markers");
+        }
+        else if (_locked != EpochFramework.Marker)
+        {
+            if (!_ignoredNoteSent)
+            {
+                _ignoredNoteSent = true;
+                _events.Add(new DetectorNote(
+                    $"epochs: ignoring ##trainwatt {verb} markers because epochs already follow {Name(_locked.Value)} output; pass --framework marker to use the markers instead."));
+            }
+
+            return;
+        }
+
+        int? n = null;
+        long? samples = null;
+        for (int i = 2; i < parts.Length; i++)
+        {
+            int eq = parts[i].IndexOf('=');
+            if (eq <= 0 || !long.TryParse(parts[i].AsSpan(eq + 1), NumberStyles.None, CultureInfo.InvariantCulture, out long value) || value <= 0)
+            {
+                _events.Add(new DetectorNote($"ignored \"{parts[i]}\" in \"{text}\": expected n=, total= or samples= with a positive integer."));
+                continue;
+            }
+
+            switch (parts[i][..eq])
+            {
+                case "n" when value <= int.MaxValue:
+                    n = (int)value;
+                    break;
+                case "total" when value <= int.MaxValue:
+                    Total = (int)value;
+                    break;
+                case "samples":
+                    samples = value;
+                    break;
+                default:
+                    _events.Add(new DetectorNote($"ignored \"{parts[i]}\" in \"{text}\": expected n=, total= or samples=."));
+                    break;
+            }
+        }
+
+        if (verb == "epoch-start")
+        {
+            StartEpoch(n ?? _lastEnded + 1);
+            return;
+        }
+
+        int ended = n ?? _open ?? _lastEnded + 1;
+        if (ended <= _lastEnded)
+        {
+            _events.Add(new DetectorNote($"ignored \"{text}\": epoch {ended} has already ended (last ended: {_lastEnded})."));
+            return;
+        }
+
+        EndEpoch(ended, samples);
+    }
+
+    private void MaybeTentativeStart(string text)
+    {
+        // A bare tqdm bar (no description) is how the Hugging Face Trainer shows its training loop. It is the best
+        // available start of epoch 1; the consumer uses it only if nothing starts epoch 1 explicitly.
+        if (!_tentativeStartSent && _open is null && _lastEnded == 0 && BareProgressBar().IsMatch(text))
+        {
+            _tentativeStartSent = true;
+            _events.Add(new EpochStarted(1, Total) { Tentative = true });
+        }
+    }
+
+    private int Renumber(int reported)
+    {
+        // A second fit() restarts at "Epoch 1/N": keep counting instead of reusing numbers.
+        int n = reported + _numberOffset;
+        int highest = Math.Max(_lastEnded, _open ?? 0);
+        if (n <= highest)
+        {
+            _numberOffset = highest - reported + 1;
+            n = highest + 1;
+            _events.Add(new DetectorNote($"epochs: numbering restarted at {reported}; counting on as epoch {n}."));
+        }
+
+        return n;
+    }
+
+    private void StartEpoch(int n)
+    {
+        if (_open is int open)
+        {
+            EndEpoch(open, null);
+        }
+
+        _open = n;
+        _events.Add(new EpochStarted(n, Total));
+    }
+
+    private void EndEpoch(int n, long? samples)
+    {
+        _open = null;
+        _lastEnded = Math.Max(_lastEnded, n);
+        _events.Add(new EpochEnded(n, Total, samples));
+    }
+
+    private static string Name(EpochFramework framework) => framework switch
+    {
+        EpochFramework.HuggingFace => "hf",
+        _ => framework.ToString().ToLowerInvariant(),
+    };
+
+    private static int Int(string digits)
+        => int.TryParse(digits, NumberStyles.None, CultureInfo.InvariantCulture, out int value) ? value : int.MaxValue;
+
+    /// <summary>Removes ANSI escape sequences and backspaces, then surrounding white space.</summary>
+    internal static string Clean(string segment)
+    {
+        string text = segment;
+        if (text.Contains('\x1b'))
+        {
+            text = AnsiEscape().Replace(text, string.Empty);
+        }
+
+        if (text.Contains('\b'))
+        {
+            text = text.Replace("\b", string.Empty, StringComparison.Ordinal);
+        }
+
+        return text.Trim();
+    }
+
+    [GeneratedRegex(@"^Epoch (\d{1,9})/(\d{1,9})$", RegexOptions.CultureInvariant)]
+    private static partial Regex KerasEpochLine();
+
+    [GeneratedRegex(@"^(\d{1,12})/(\d{1,12})\s", RegexOptions.CultureInvariant)]
+    private static partial Regex KerasFinalProgress();
+
+    [GeneratedRegex(@"^Epoch (\d{1,9})(?::|/(\d{1,9})\s+\S)", RegexOptions.CultureInvariant)]
+    private static partial Regex LightningEpoch();
+
+    [GeneratedRegex(@"\{.*['""]epoch['""]\s*:\s*([0-9]+(?:\.[0-9]*)?(?:[eE][-+]?[0-9]+)?)", RegexOptions.CultureInvariant)]
+    private static partial Regex HuggingFaceEpoch();
+
+    [GeneratedRegex(@"^\d{1,3}%\|.*\|\s*\d+/\d+", RegexOptions.CultureInvariant)]
+    private static partial Regex BareProgressBar();
+
+    [GeneratedRegex(@"\x1B(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1B]*(?:\x07|\x1B\\)|[@-Z\\-_])", RegexOptions.CultureInvariant)]
+    private static partial Regex AnsiEscape();
+}

@@ -1,0 +1,400 @@
+using System.IO.Compression;
+using System.Runtime.CompilerServices;
+using System.Text;
+
+namespace TrainWatt.Core.Traces;
+
+/// <summary>
+/// Reads a whole nvidia-smi CSV trace (plain or gzip, detected by its magic bytes, not its name) into per-device
+/// traces, streaming: one pass, a fixed char buffer, no string per line.
+/// </summary>
+/// <remarks>
+/// <para>Never throws for bad data. Line-level problems (a garbage line, an unparsable value, the half-written last
+/// line of a logger that was killed) are <see cref="TraceFault"/>s with file and line; the line is skipped and the
+/// rest of the file is used. A file that cannot give data at all (empty, header only, binary, corrupt or truncated
+/// gzip, no timestamp or power column) gives no devices and one <see cref="FaultKind.Fatal"/> fault saying what was
+/// expected.</para>
+/// <para>An unterminated last line is kept when it is complete (all fields present and valid: nvidia-smi was stopped
+/// just before writing the line end) and reported as <see cref="FaultKind.TruncatedLine"/> otherwise.</para>
+/// </remarks>
+public static class NvidiaSmiCsv
+{
+    private const int InitialBufferBytes = 64 * 1024;
+    private const int MaxLineBytes = 1024 * 1024;
+
+    /// <summary>Reads the trace at <paramref name="path"/>. I/O errors (missing file, no permission) give a fatal fault.</summary>
+    /// <param name="path">A plain or gzip-compressed nvidia-smi CSV file.</param>
+    /// <param name="options">Read options; null means <see cref="TraceReadOptions.Default"/>.</param>
+    public static TraceReadResult ReadFile(string path, TraceReadOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        FileStream stream;
+        try
+        {
+            stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1, FileOptions.SequentialScan);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            string why = e switch
+            {
+                FileNotFoundException or DirectoryNotFoundException => "does not exist; check the path.",
+                UnauthorizedAccessException => "cannot be read (permission denied).",
+                _ => $"cannot be opened: {e.Message}",
+            };
+            return Fatal(path, why);
+        }
+
+        using (stream)
+        {
+            return Read(stream, path, options);
+        }
+    }
+
+    /// <summary>
+    /// Reads a trace from <paramref name="stream"/> (plain or gzip, detected from its first two bytes). The stream is
+    /// read to its end and not disposed.
+    /// </summary>
+    /// <param name="stream">The trace bytes.</param>
+    /// <param name="fileName">Name used in faults and in <see cref="DeviceTrace.File"/>.</param>
+    /// <param name="options">Read options; null means <see cref="TraceReadOptions.Default"/>.</param>
+    public static TraceReadResult Read(Stream stream, string fileName, TraceReadOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        ArgumentNullException.ThrowIfNull(fileName);
+        options ??= TraceReadOptions.Default;
+
+        Span<byte> magic = stackalloc byte[2];
+        int got;
+        try
+        {
+            got = stream.ReadAtLeast(magic, 2, throwOnEndOfStream: false);
+        }
+        catch (IOException e)
+        {
+            return Fatal(fileName, $"cannot be read: {e.Message}");
+        }
+
+        if (got == 0)
+        {
+            return Fatal(fileName, "is empty; expected nvidia-smi --format=csv output: a header line such as 'timestamp, index, power.draw [W]' and one line per sample.");
+        }
+
+        bool gzip = got == 2 && magic[0] == 0x1f && magic[1] == 0x8b;
+        Stream replay = new PrefixedStream(magic[..got].ToArray(), stream);
+        GzipTailStream? compressed = gzip ? new GzipTailStream(replay) : null;
+        CountingStream? decompressed = gzip ? new CountingStream(new GZipStream(compressed!, CompressionMode.Decompress)) : null;
+        Stream source = decompressed ?? replay;
+        try
+        {
+            var result = new Session(fileName, options, gzip).Run(source);
+            if (decompressed is { ReachedEnd: true } && compressed!.Isize != (uint)decompressed.BytesRead)
+            {
+                // GZipStream ends silently on a cut-short file; the trailer's length field says so.
+                return Fatal(fileName, "is a truncated or corrupt gzip file (its decompressed length does not match the gzip trailer): " +
+                    "it was cut short, e.g. copied while still being written; no data used. Re-copy the trace, or decompress what is left " +
+                    "with 'zcat' into a plain .csv to read the surviving lines.");
+            }
+
+            return result;
+        }
+        catch (InvalidDataException e)
+        {
+            return Fatal(fileName, $"is not a valid gzip file ({e.Message.TrimEnd('.')}): it is corrupt or was cut short; no data used. Re-copy or re-compress the trace.");
+        }
+        catch (IOException e)
+        {
+            return Fatal(fileName, $"cannot be read: {e.Message}");
+        }
+        finally
+        {
+            decompressed?.Dispose();
+        }
+    }
+
+    private static TraceReadResult Fatal(string file, string message)
+        => new([], [new TraceFault(FaultKind.Fatal, file, 0, message)]);
+
+    /// <summary>State of one read: the parser, per-device sample lists, the faults.</summary>
+    private sealed class Session(string file, TraceReadOptions options, bool gzip)
+    {
+        private readonly List<TraceFault> _faults = [];
+        private readonly Dictionary<string, DeviceAccumulator> _devices = new(StringComparer.Ordinal);
+        private NvidiaSmiCsvParser? _parser;
+        private TraceFault? _fatal;
+        private int _dataLines;
+        private int _unlistedFaults;
+        private DeviceAccumulator? _last;
+
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        public TraceReadResult Run(Stream source)
+        {
+            // Raw UTF-8 bytes, split on '\n' with a vectorised search; no decoding to UTF-16 except for the header.
+            byte[] buffer = new byte[InitialBufferBytes];
+            int start = 0;
+            int end = 0;
+            int lineNo = 0;
+            bool skippingLongLine = false;
+
+            // The first bytes decide about a byte-order mark before any line is looked at.
+            end = source.ReadAtLeast(buffer, 3, throwOnEndOfStream: false);
+            if (end > 0 && !OnFileStart(buffer.AsSpan(0, end), ref start))
+            {
+                return Result();
+            }
+
+            bool pending = end > 0;
+            while (true)
+            {
+                if (pending)
+                {
+                    pending = false;
+                }
+                else
+                {
+                    if (end == buffer.Length)
+                    {
+                        if (start > 0)
+                        {
+                            buffer.AsSpan(start, end - start).CopyTo(buffer);
+                            end -= start;
+                            start = 0;
+                        }
+                        else if (buffer.Length < MaxLineBytes)
+                        {
+                            Array.Resize(ref buffer, Math.Min(buffer.Length * 2, MaxLineBytes));
+                        }
+                        else
+                        {
+                            // One line longer than MaxLineBytes: report it once, then drop bytes until its line end.
+                            if (!skippingLongLine)
+                            {
+                                lineNo++;
+                                skippingLongLine = true;
+                                if (!OnLongLine(lineNo))
+                                {
+                                    return Result();
+                                }
+                            }
+
+                            start = end = 0;
+                        }
+                    }
+
+                    int read = source.Read(buffer, end, buffer.Length - end);
+                    if (read == 0)
+                    {
+                        break;
+                    }
+
+                    end += read;
+                }
+
+                while (true)
+                {
+                    int nl = buffer.AsSpan(start, end - start).IndexOf((byte)'\n');
+                    if (nl < 0)
+                    {
+                        break;
+                    }
+
+                    var line = buffer.AsSpan(start, nl);
+                    start += nl + 1;
+                    if (skippingLongLine)
+                    {
+                        skippingLongLine = false;
+                        continue;
+                    }
+
+                    lineNo++;
+                    if (!OnLine(line, lineNo, terminated: true))
+                    {
+                        return Result();
+                    }
+                }
+            }
+
+            if (end > start && !skippingLongLine)
+            {
+                lineNo++;
+                if (!OnLine(buffer.AsSpan(start, end - start), lineNo, terminated: false))
+                {
+                    return Result();
+                }
+            }
+
+            return Result();
+        }
+
+        /// <summary>Skips a UTF-8 byte-order mark; rejects UTF-16 text with a message that says how to convert it.</summary>
+        private bool OnFileStart(ReadOnlySpan<byte> head, ref int start)
+        {
+            if (head.StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF]))
+            {
+                start += 3;
+                return true;
+            }
+
+            if (head.StartsWith((ReadOnlySpan<byte>)[0xFF, 0xFE]) || head.StartsWith((ReadOnlySpan<byte>)[0xFE, 0xFF]))
+            {
+                _fatal = new TraceFault(FaultKind.Fatal, file, 0,
+                    "is UTF-16 text; expected UTF-8 (nvidia-smi's own output). Convert it with: iconv -f UTF-16 -t UTF-8 FILE > FILE.csv");
+                return false;
+            }
+
+            return true;
+        }
+
+        /// <returns>False when the file turned out fatal and reading should stop.</returns>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private bool OnLine(ReadOnlySpan<byte> line, int lineNo, bool terminated)
+        {
+            line = line.TrimEnd((byte)'\r');
+            if (_parser is null)
+            {
+                if (line.Trim((byte)' ').IsEmpty)
+                {
+                    return true;
+                }
+
+                if (NvidiaSmiCsvParser.LooksBinary(line))
+                {
+                    _fatal = new TraceFault(FaultKind.Fatal, file, lineNo,
+                        "is not a text CSV file (binary data in its first line); expected nvidia-smi --format=csv output " +
+                        "whose first line is a header such as 'timestamp, index, power.draw [W]'.");
+                    return false;
+                }
+
+                if (!NvidiaSmiCsvParser.TryCreate(Encoding.UTF8.GetString(line), file, options, out _parser, out var headerFault, lineNo))
+                {
+                    _fatal = headerFault;
+                    return false;
+                }
+
+                return true;
+            }
+
+            if (line.Trim((byte)' ').IsEmpty)
+            {
+                return true;
+            }
+
+            _dataLines++;
+            if (_parser.TryParseUtf8Line(line, lineNo, out var sample, out string device, out string? name, out var fault))
+            {
+                var acc = _last is not null && ReferenceEquals(_last.Key, device) ? _last : GetDevice(device, name);
+                _last = acc;
+                acc.Samples.Add(sample);
+                return true;
+            }
+
+            if (!terminated)
+            {
+                fault = fault with
+                {
+                    Kind = FaultKind.TruncatedLine,
+                    Message = $"half-written last line (no line end: the logger was stopped mid-line): {fault.Message}",
+                };
+            }
+
+            AddFault(fault);
+            return true;
+        }
+
+        private bool OnLongLine(int lineNo)
+        {
+            if (_parser is null)
+            {
+                _fatal = new TraceFault(FaultKind.Fatal, file, lineNo,
+                    $"has no line end in its first {MaxLineBytes / 1024} KiB: it is not line-based CSV text; expected nvidia-smi --format=csv output.");
+                return false;
+            }
+
+            _dataLines++;
+            AddFault(new TraceFault(FaultKind.Garbage, file, lineNo, $"line longer than {MaxLineBytes / 1024} KiB; line skipped."));
+            return true;
+        }
+
+        private DeviceAccumulator GetDevice(string key, string? name)
+        {
+            if (!_devices.TryGetValue(key, out var acc))
+            {
+                acc = new DeviceAccumulator(key, name);
+                _devices.Add(key, acc);
+            }
+
+            acc.Name ??= name;
+            return acc;
+        }
+
+        private void AddFault(TraceFault fault)
+        {
+            if (_faults.Count < options.MaxListedFaults)
+            {
+                _faults.Add(fault);
+            }
+            else
+            {
+                _unlistedFaults++;
+            }
+        }
+
+        private TraceReadResult Result()
+        {
+            if (_fatal is not null)
+            {
+                return new TraceReadResult([], [_fatal]);
+            }
+
+            string what = gzip ? "decompressed gzip data" : "file";
+            if (_parser is null)
+            {
+                return Fatal(file, $"has no header line (the {what} holds only blank lines); expected nvidia-smi --format=csv output starting with a header such as 'timestamp, index, power.draw [W]'.");
+            }
+
+            if (_devices.Count == 0)
+            {
+                string message = _dataLines == 0
+                    ? "has a header but no data lines; expected one line per sample after the header (was nvidia-smi stopped before its first sample?)."
+                    : $"has no usable sample: all {_dataLines} data lines were rejected (first: {(_faults.Count > 0 ? _faults[0].ToString() : "?")}).";
+                return Fatal(file, message);
+            }
+
+            var faults = new List<TraceFault>(_faults);
+            if (_unlistedFaults > 0)
+            {
+                faults.Add(new TraceFault(FaultKind.Garbage, file, 0, $"{_unlistedFaults} more faulty lines not listed (only the first {options.MaxListedFaults} are)."));
+            }
+
+            var devices = _devices.Values
+                .OrderBy(d => d.Key, DeviceKeyComparer.Instance)
+                .Select(d => new DeviceTrace(file, d.Key, d.Name, d.Samples))
+                .ToList();
+            return new TraceReadResult(devices, faults);
+        }
+    }
+
+    private sealed class DeviceAccumulator(string key, string? name)
+    {
+        public string Key { get; } = key;
+
+        public string? Name { get; set; } = name;
+
+        public List<GpuSample> Samples { get; } = new(4096);
+    }
+
+    /// <summary>Orders device keys numerically when both are integers ("2" before "10"), else ordinally.</summary>
+    internal sealed class DeviceKeyComparer : IComparer<string>
+    {
+        public static readonly DeviceKeyComparer Instance = new();
+
+        public int Compare(string? x, string? y)
+        {
+            if (long.TryParse(x, out long a) && long.TryParse(y, out long b))
+            {
+                return a.CompareTo(b);
+            }
+
+            return string.CompareOrdinal(x, y);
+        }
+    }
+}

@@ -1,0 +1,198 @@
+using TrainWatt.Core.Units;
+using TrainWatt.Meters.NvidiaSmi;
+using TrainWatt.Meters.Nvml;
+using TrainWatt.Meters.Procfs;
+using TrainWatt.Meters.Rapl;
+
+namespace TrainWatt.Meters;
+
+/// <summary>The meter technologies a user can ask for with <c>--meters</c>.</summary>
+[Flags]
+public enum MeterKinds
+{
+    None = 0,
+
+    /// <summary>NVML library (GPU energy counter or power).</summary>
+    Nvml = 1,
+
+    /// <summary>nvidia-smi process (GPU power).</summary>
+    NvidiaSmi = 2,
+
+    /// <summary>RAPL powercap counters (CPU package, DRAM).</summary>
+    Rapl = 4,
+
+    /// <summary>procfs process tree (RAM model; CPU model when RAPL is not used).</summary>
+    Process = 8,
+}
+
+/// <summary>What to open. Environment overrides: TRAINWATT_NVML_LIBRARY, TRAINWATT_NVIDIA_SMI, TRAINWATT_POWERCAP_ROOT, TRAINWATT_PROC_ROOT.</summary>
+/// <param name="Meters">The <c>--meters</c> value: "auto" or a comma-separated list of nvml, nvidia-smi, rapl, process.</param>
+/// <param name="Environment">Environment lookup (CUDA_VISIBLE_DEVICES, overrides).</param>
+/// <param name="Time">Clock of every meter.</param>
+/// <param name="Gpus">The <c>--gpus</c> value, null for none.</param>
+/// <param name="Interval">Sampling interval (used by nvidia-smi's <c>-lms</c>); default 100 ms.</param>
+/// <param name="CpuTdp">The <c>--cpu-tdp</c> value for the CPU model; null = <see cref="ProcessTreeMeter.DefaultCpuTdp"/>.</param>
+/// <param name="StartTimestamp">Common origin of every meter's <see cref="MeterReading.Elapsed"/>; null = now.</param>
+public sealed record MeterRequest(
+    string Meters,
+    Func<string, string?> Environment,
+    TimeProvider Time,
+    string? Gpus = null,
+    TimeSpan? Interval = null,
+    Power? CpuTdp = null,
+    long? StartTimestamp = null);
+
+/// <summary>The opened meters and what happened to every technology tried. Disposing disposes every meter.</summary>
+/// <param name="Meters">Opened meters (GPU first, then RAPL, then process).</param>
+/// <param name="Probes">One entry per technology tried, available or not (for the summary and <c>doctor</c>).</param>
+public sealed record MeterSet(IReadOnlyList<IMeter> Meters, IReadOnlyList<MeterProbe> Probes) : IDisposable
+{
+    /// <summary>The process-tree meter, when opened: call <see cref="ProcessTreeMeter.Attach"/> with the child's pid.</summary>
+    public ProcessTreeMeter? Process => Meters.OfType<ProcessTreeMeter>().FirstOrDefault();
+
+    /// <summary>Every channel of every meter.</summary>
+    public IEnumerable<MeterChannel> Channels => Meters.SelectMany(m => m.Channels);
+
+    public void Dispose()
+    {
+        foreach (var meter in Meters)
+        {
+            meter.Dispose();
+        }
+    }
+}
+
+/// <summary>Resolves <c>--meters</c> into opened meters; also probes every technology for <c>trainwatt doctor</c>.</summary>
+public static class MeterFactory
+{
+    /// <summary>
+    /// Parses a <c>--meters</c> value. "auto" (or empty) gives <see cref="MeterKinds.None"/>, meaning automatic choice.
+    /// </summary>
+    /// <exception cref="ArgumentException">An unknown name; the message lists the valid ones.</exception>
+    public static MeterKinds Parse(string? meters)
+    {
+        if (string.IsNullOrWhiteSpace(meters) || meters.Trim().Equals("auto", StringComparison.OrdinalIgnoreCase))
+        {
+            return MeterKinds.None;
+        }
+
+        var kinds = MeterKinds.None;
+        foreach (string name in meters.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+        {
+            kinds |= name.ToLowerInvariant() switch
+            {
+                "nvml" => MeterKinds.Nvml,
+                "nvidia-smi" => MeterKinds.NvidiaSmi,
+                "rapl" => MeterKinds.Rapl,
+                "process" => MeterKinds.Process,
+                _ => throw new ArgumentException(
+                    $"Unknown meter \"{name}\" in --meters \"{meters}\". Use auto, or a comma-separated list of: nvml, nvidia-smi, rapl, process.", nameof(meters)),
+            };
+        }
+
+        return kinds;
+    }
+
+    /// <summary>
+    /// Opens the requested meters. Auto: NVML if it opens, else nvidia-smi if it works; plus RAPL if readable; plus the
+    /// process meter always (with the CPU model when RAPL is not opened). An explicit list opens exactly those and
+    /// throws when one of them is unavailable.
+    /// </summary>
+    /// <exception cref="ArgumentException">Unknown meter name.</exception>
+    /// <exception cref="MeterUnavailableException">An explicitly requested meter cannot be opened (already opened ones are disposed).</exception>
+    public static MeterSet Open(MeterRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var kinds = Parse(request.Meters);
+        bool auto = kinds == MeterKinds.None;
+        long start = request.StartTimestamp ?? request.Time.GetTimestamp();
+        var meters = new List<IMeter>();
+        var probes = new List<MeterProbe>();
+        try
+        {
+            bool gpuOpened = false;
+            if (auto || kinds.HasFlag(MeterKinds.Nvml))
+            {
+                gpuOpened = TryOpen(() => NvmlMeter.Open(NvmlOptions(request), request.Time, start), meters, probes, required: !auto);
+            }
+
+            if ((auto && !gpuOpened) || kinds.HasFlag(MeterKinds.NvidiaSmi))
+            {
+                TryOpen(() => NvidiaSmiMeter.Open(SmiOptions(request), request.Time, start), meters, probes, required: !auto);
+            }
+
+            bool raplOpened = false;
+            if (auto || kinds.HasFlag(MeterKinds.Rapl))
+            {
+                raplOpened = TryOpen(() => RaplMeter.Open(PowercapRoot(request.Environment), request.Time, start), meters, probes, required: !auto);
+            }
+
+            if (auto || kinds.HasFlag(MeterKinds.Process))
+            {
+                TryOpen(() => new ProcessTreeMeter(ProcessOptions(request, includeCpuModel: !raplOpened), request.Time, start), meters, probes, required: true);
+            }
+        }
+        catch
+        {
+            foreach (var meter in meters)
+            {
+                meter.Dispose();
+            }
+
+            throw;
+        }
+
+        return new MeterSet(meters, probes);
+    }
+
+    /// <summary>Tries every technology (opening and closing each) and reports what it found: the body of <c>trainwatt doctor</c>.</summary>
+    public static IReadOnlyList<MeterProbe> ProbeAll(MeterRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var probes = new List<MeterProbe>
+        {
+            NvmlMeter.Probe(NvmlOptions(request)),
+            NvidiaSmiMeter.Probe(SmiOptions(request)),
+            RaplMeter.Probe(PowercapRoot(request.Environment)),
+        };
+        try
+        {
+            using var process = new ProcessTreeMeter(ProcessOptions(request, includeCpuModel: !probes[2].Available), request.Time);
+            probes.Add(Opened(process));
+        }
+        catch (MeterUnavailableException e)
+        {
+            probes.Add(e.ToProbe());
+        }
+
+        return probes;
+    }
+
+    private static bool TryOpen(Func<IMeter> open, List<IMeter> meters, List<MeterProbe> probes, bool required)
+    {
+        try
+        {
+            var meter = open();
+            meters.Add(meter);
+            probes.Add(Opened(meter));
+            return true;
+        }
+        catch (MeterUnavailableException e) when (!required)
+        {
+            probes.Add(e.ToProbe());
+            return false;
+        }
+    }
+
+    private static MeterProbe Opened(IMeter meter)
+        => new(meter.Name, true, meter.Channels.Select(c => $"{c.Id} {c.DeviceName} ({c.Provenance.ToString().ToLowerInvariant()}){(c.Note is null ? "" : ": " + c.Note)}").ToArray());
+
+    private static NvmlMeterOptions NvmlOptions(MeterRequest r) => NvmlMeterOptions.FromEnvironment(r.Environment, r.Gpus);
+
+    private static NvidiaSmiMeterOptions SmiOptions(MeterRequest r) => NvidiaSmiMeterOptions.FromEnvironment(r.Environment, r.Interval, r.Gpus);
+
+    private static string PowercapRoot(Func<string, string?> env) => env(RaplMeter.RootEnvironmentVariable) is { Length: > 0 } root ? root : RaplMeter.DefaultRoot;
+
+    private static ProcessTreeMeterOptions ProcessOptions(MeterRequest r, bool includeCpuModel)
+        => new(r.Environment(ProcessTreeMeter.ProcRootEnvironmentVariable) is { Length: > 0 } proc ? proc : "/proc", includeCpuModel, r.CpuTdp);
+}

@@ -1,0 +1,343 @@
+using System.Runtime.InteropServices;
+using System.Text;
+
+namespace TrainWatt.Meters.Nvml;
+
+/// <summary>PCI bus identity of a GPU (<c>nvmlPciInfo_t</c>, v3 layout: 16 + 5×4 + 32 = 68 bytes).</summary>
+[StructLayout(LayoutKind.Sequential)]
+internal unsafe struct NvmlPciInfo
+{
+    public fixed byte BusIdLegacy[16];
+    public uint Domain;
+    public uint Bus;
+    public uint Device;
+    public uint PciDeviceId;
+    public uint PciSubSystemId;
+    public fixed byte BusId[32];
+}
+
+[StructLayout(LayoutKind.Sequential)]
+internal struct NvmlUtilization
+{
+    public uint Gpu;
+    public uint Memory;
+}
+
+[StructLayout(LayoutKind.Sequential)]
+internal struct NvmlMemory
+{
+    public ulong Total;
+    public ulong Free;
+    public ulong Used;
+}
+
+/// <summary>
+/// The thinnest shim over the NVML C API: one loaded library, one function pointer per NVML entry point we call.
+/// Each instance loads the library itself (<see cref="NativeLibrary.Load(string)"/>), so tests can point several
+/// instances at private copies of the fake NVML. Methods return the raw <see cref="NvmlReturn"/>.
+/// </summary>
+internal sealed unsafe class NvmlLibrary : IDisposable
+{
+    /// <summary>Environment variable naming the NVML library file to load instead of the system one.</summary>
+    public const string LibraryEnvironmentVariable = "TRAINWATT_NVML_LIBRARY";
+
+    private const int NvmlDeviceNameBufferSize = 96;
+    private const int NvmlUuidBufferSize = 96;
+    private const int NvmlDriverVersionBufferSize = 80;
+
+    private readonly nint _handle;
+    private readonly delegate* unmanaged<int> _init;
+    private readonly delegate* unmanaged<int> _shutdown;
+    private readonly delegate* unmanaged<int, nint> _errorString;
+    private readonly delegate* unmanaged<byte*, uint, int> _driverVersion;
+    private readonly delegate* unmanaged<uint*, int> _getCount;
+    private readonly delegate* unmanaged<uint, nint*, int> _getHandleByIndex;
+    private readonly delegate* unmanaged<nint, byte*, uint, int> _getName;
+    private readonly delegate* unmanaged<nint, byte*, uint, int> _getUuid;
+    private readonly delegate* unmanaged<nint, NvmlPciInfo*, int> _getPciInfo;
+    private readonly delegate* unmanaged<nint, uint*, int> _getPowerLimit;
+    private readonly delegate* unmanaged<nint, uint*, int> _getEnforcedPowerLimit;
+    private readonly delegate* unmanaged<nint, ulong*, int> _getTotalEnergy;
+    private readonly delegate* unmanaged<nint, uint*, int> _getPowerUsage;
+    private readonly delegate* unmanaged<nint, NvmlUtilization*, int> _getUtilization;
+    private readonly delegate* unmanaged<nint, NvmlMemory*, int> _getMemory;
+    private readonly delegate* unmanaged<nint, int, uint*, int> _getTemperature;
+    private readonly delegate* unmanaged<nint, int, uint*, int> _getClock;
+
+    private NvmlLibrary(nint handle, string path)
+    {
+        _handle = handle;
+        Path = path;
+        _init = (delegate* unmanaged<int>)Required("nvmlInit_v2");
+        _shutdown = (delegate* unmanaged<int>)Required("nvmlShutdown");
+        _errorString = (delegate* unmanaged<int, nint>)Optional("nvmlErrorString");
+        _driverVersion = (delegate* unmanaged<byte*, uint, int>)Optional("nvmlSystemGetDriverVersion");
+        _getCount = (delegate* unmanaged<uint*, int>)Required("nvmlDeviceGetCount_v2");
+        _getHandleByIndex = (delegate* unmanaged<uint, nint*, int>)Required("nvmlDeviceGetHandleByIndex_v2");
+        _getName = (delegate* unmanaged<nint, byte*, uint, int>)Optional("nvmlDeviceGetName");
+        _getUuid = (delegate* unmanaged<nint, byte*, uint, int>)Optional("nvmlDeviceGetUUID");
+        // nvml.h maps nvmlDeviceGetPciInfo to _v3 on current drivers; _v2 has the same struct layout.
+        _getPciInfo = (delegate* unmanaged<nint, NvmlPciInfo*, int>)(Optional("nvmlDeviceGetPciInfo_v3") is var v3 && v3 != 0 ? v3 : Optional("nvmlDeviceGetPciInfo_v2"));
+        _getPowerLimit = (delegate* unmanaged<nint, uint*, int>)Optional("nvmlDeviceGetPowerManagementLimit");
+        _getEnforcedPowerLimit = (delegate* unmanaged<nint, uint*, int>)Optional("nvmlDeviceGetEnforcedPowerLimit");
+        _getTotalEnergy = (delegate* unmanaged<nint, ulong*, int>)Optional("nvmlDeviceGetTotalEnergyConsumption");
+        _getPowerUsage = (delegate* unmanaged<nint, uint*, int>)Optional("nvmlDeviceGetPowerUsage");
+        _getUtilization = (delegate* unmanaged<nint, NvmlUtilization*, int>)Optional("nvmlDeviceGetUtilizationRates");
+        _getMemory = (delegate* unmanaged<nint, NvmlMemory*, int>)Optional("nvmlDeviceGetMemoryInfo");
+        _getTemperature = (delegate* unmanaged<nint, int, uint*, int>)Optional("nvmlDeviceGetTemperature");
+        _getClock = (delegate* unmanaged<nint, int, uint*, int>)Optional("nvmlDeviceGetClockInfo");
+    }
+
+    /// <summary>The file or name the library was loaded from.</summary>
+    public string Path { get; }
+
+    /// <summary>Names tried, in order, when no override is given.</summary>
+    public static IReadOnlyList<string> DefaultCandidates { get; } = OperatingSystem.IsWindows()
+        ? ["nvml.dll", System.IO.Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.System), "nvml.dll")]
+        : ["libnvidia-ml.so.1", "libnvidia-ml.so"];
+
+    /// <summary>
+    /// Loads NVML: the override path when given (and only it), else <see cref="DefaultCandidates"/> in order.
+    /// Throws <see cref="NvmlException"/> with the names tried and the fix when none loads or when a required symbol is missing.
+    /// </summary>
+    public static NvmlLibrary Load(string? overridePath)
+    {
+        IReadOnlyList<string> candidates = overridePath is null ? DefaultCandidates : [overridePath];
+        var failures = new List<string>();
+        foreach (string candidate in candidates)
+        {
+            if (NativeLibrary.TryLoad(candidate, out nint handle))
+            {
+                try
+                {
+                    return new NvmlLibrary(handle, candidate);
+                }
+                catch (EntryPointNotFoundException e)
+                {
+                    NativeLibrary.Free(handle);
+                    throw new NvmlException(
+                        $"{candidate} was loaded but is not a usable NVML library: {e.Message}",
+                        "Point TRAINWATT_NVML_LIBRARY at libnvidia-ml.so.1 from the NVIDIA driver, or unset it.");
+                }
+            }
+
+            failures.Add(candidate);
+        }
+
+        string tried = string.Join(", ", failures);
+        if (overridePath is not null)
+        {
+            throw new NvmlException(
+                $"Cannot load the NVML library {overridePath} named by {LibraryEnvironmentVariable} (missing, unreadable or not a shared library).",
+                $"Fix the path in {LibraryEnvironmentVariable} or unset it to use the system's libnvidia-ml.so.1.");
+        }
+
+        throw new NvmlException(
+            $"Cannot load the NVML library (tried {tried}): the NVIDIA driver's user-space library is not installed or not on the loader path.",
+            "Install the NVIDIA driver (it ships libnvidia-ml.so.1; e.g. `sudo apt install nvidia-driver-<version>` or `libnvidia-compute-<version>`); " +
+            "in a container use the NVIDIA Container Toolkit (`docker run --gpus all` with NVIDIA_DRIVER_CAPABILITIES including `utility`); " +
+            $"or set {LibraryEnvironmentVariable}=/path/to/libnvidia-ml.so.1.");
+    }
+
+    private nint Required(string name)
+        => NativeLibrary.TryGetExport(_handle, name, out nint address)
+            ? address
+            : throw new EntryPointNotFoundException($"the symbol {name} is missing");
+
+    private nint Optional(string name) => NativeLibrary.TryGetExport(_handle, name, out nint address) ? address : 0;
+
+    public NvmlReturn Init() => (NvmlReturn)_init();
+
+    public NvmlReturn Shutdown() => (NvmlReturn)_shutdown();
+
+    /// <summary>The library's own text for a code (nvmlErrorString), or null when not exported.</summary>
+    public string? ErrorString(NvmlReturn code)
+        => _errorString == null ? null : Marshal.PtrToStringUTF8(_errorString((int)code));
+
+    public NvmlReturn DriverVersion(out string? version)
+    {
+        version = null;
+        if (_driverVersion == null)
+        {
+            return NvmlReturn.FunctionNotFound;
+        }
+
+        byte* buffer = stackalloc byte[NvmlDriverVersionBufferSize];
+        var code = (NvmlReturn)_driverVersion(buffer, NvmlDriverVersionBufferSize);
+        version = code == NvmlReturn.Success ? Utf8(buffer, NvmlDriverVersionBufferSize) : null;
+        return code;
+    }
+
+    public NvmlReturn DeviceCount(out uint count)
+    {
+        uint value = 0;
+        var code = (NvmlReturn)_getCount(&value);
+        count = value;
+        return code;
+    }
+
+    public NvmlReturn DeviceHandle(uint index, out nint device)
+    {
+        nint value = 0;
+        var code = (NvmlReturn)_getHandleByIndex(index, &value);
+        device = value;
+        return code;
+    }
+
+    public NvmlReturn DeviceName(nint device, out string? name) => GetString(_getName, device, NvmlDeviceNameBufferSize, out name);
+
+    public NvmlReturn DeviceUuid(nint device, out string? uuid) => GetString(_getUuid, device, NvmlUuidBufferSize, out uuid);
+
+    public NvmlReturn DevicePciBusId(nint device, out string? busId)
+    {
+        busId = null;
+        if (_getPciInfo == null)
+        {
+            return NvmlReturn.FunctionNotFound;
+        }
+
+        NvmlPciInfo info;
+        var code = (NvmlReturn)_getPciInfo(device, &info);
+        if (code == NvmlReturn.Success)
+        {
+            busId = Utf8(info.BusId, 32);
+        }
+
+        return code;
+    }
+
+    /// <summary>Power management limit in mW.</summary>
+    public NvmlReturn PowerManagementLimit(nint device, out uint milliwatts) => GetUInt(_getPowerLimit, device, out milliwatts);
+
+    /// <summary>Enforced power limit in mW.</summary>
+    public NvmlReturn EnforcedPowerLimit(nint device, out uint milliwatts) => GetUInt(_getEnforcedPowerLimit, device, out milliwatts);
+
+    /// <summary>Energy used since the driver was loaded, in mJ (Volta and newer).</summary>
+    public NvmlReturn TotalEnergyConsumption(nint device, out ulong millijoules)
+    {
+        millijoules = 0;
+        if (_getTotalEnergy == null)
+        {
+            return NvmlReturn.FunctionNotFound;
+        }
+
+        ulong value = 0;
+        var code = (NvmlReturn)_getTotalEnergy(device, &value);
+        millijoules = value;
+        return code;
+    }
+
+    /// <summary>Board power in mW (on recent GPUs a 1 s average, see NVML docs).</summary>
+    public NvmlReturn PowerUsage(nint device, out uint milliwatts) => GetUInt(_getPowerUsage, device, out milliwatts);
+
+    /// <summary>GPU and memory utilisation in percent.</summary>
+    public NvmlReturn Utilization(nint device, out NvmlUtilization utilization)
+    {
+        utilization = default;
+        if (_getUtilization == null)
+        {
+            return NvmlReturn.FunctionNotFound;
+        }
+
+        NvmlUtilization value;
+        var code = (NvmlReturn)_getUtilization(device, &value);
+        utilization = value;
+        return code;
+    }
+
+    /// <summary>Device memory in bytes.</summary>
+    public NvmlReturn MemoryInfo(nint device, out NvmlMemory memory)
+    {
+        memory = default;
+        if (_getMemory == null)
+        {
+            return NvmlReturn.FunctionNotFound;
+        }
+
+        NvmlMemory value;
+        var code = (NvmlReturn)_getMemory(device, &value);
+        memory = value;
+        return code;
+    }
+
+    /// <summary>GPU die temperature in °C (sensor NVML_TEMPERATURE_GPU = 0).</summary>
+    public NvmlReturn Temperature(nint device, out uint celsius)
+    {
+        celsius = 0;
+        if (_getTemperature == null)
+        {
+            return NvmlReturn.FunctionNotFound;
+        }
+
+        uint value = 0;
+        var code = (NvmlReturn)_getTemperature(device, 0, &value);
+        celsius = value;
+        return code;
+    }
+
+    /// <summary>Current SM clock in MHz (NVML_CLOCK_SM = 1).</summary>
+    public NvmlReturn SmClock(nint device, out uint megahertz)
+    {
+        megahertz = 0;
+        if (_getClock == null)
+        {
+            return NvmlReturn.FunctionNotFound;
+        }
+
+        uint value = 0;
+        var code = (NvmlReturn)_getClock(device, 1, &value);
+        megahertz = value;
+        return code;
+    }
+
+    private static NvmlReturn GetUInt(delegate* unmanaged<nint, uint*, int> function, nint device, out uint result)
+    {
+        result = 0;
+        if (function == null)
+        {
+            return NvmlReturn.FunctionNotFound;
+        }
+
+        uint value = 0;
+        var code = (NvmlReturn)function(device, &value);
+        result = value;
+        return code;
+    }
+
+    private static NvmlReturn GetString(delegate* unmanaged<nint, byte*, uint, int> function, nint device, int size, out string? result)
+    {
+        result = null;
+        if (function == null)
+        {
+            return NvmlReturn.FunctionNotFound;
+        }
+
+        byte* buffer = stackalloc byte[size];
+        var code = (NvmlReturn)function(device, buffer, (uint)size);
+        if (code == NvmlReturn.Success)
+        {
+            result = Utf8(buffer, size);
+        }
+
+        return code;
+    }
+
+    private static string Utf8(byte* buffer, int size)
+    {
+        int length = 0;
+        while (length < size && buffer[length] != 0)
+        {
+            length++;
+        }
+
+        return Encoding.UTF8.GetString(buffer, length);
+    }
+
+    /// <summary>
+    /// Nothing to release: the library stays loaded on purpose. NVML is not designed to be unloaded (NVIDIA's own
+    /// bindings never dlclose it) and keeping it costs nothing; the loader shares one copy per file.
+    /// </summary>
+    public void Dispose()
+    {
+    }
+}

@@ -1,0 +1,572 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using TrainWatt.Core;
+using TrainWatt.Core.Units;
+
+namespace TrainWatt.Meters.Sampling;
+
+/// <summary>
+/// Reads every channel of a set of meters on a fixed interval and at every epoch boundary, integrates energy per
+/// channel, cuts it into epochs and hands samples to an <see cref="IMeasurementSink"/> in batches.
+/// </summary>
+/// <remarks>
+/// <para>Integration: a <see cref="Provenance.Counter"/> channel's energy is its cumulative counter minus the first
+/// counter value of the run (the meter handles wrap-around); a <see cref="Provenance.Sampled"/> or
+/// <see cref="Provenance.Model"/> channel's energy is the trapezoid integral of its power over the sampler's own
+/// monotonic clock. A reading that lacks a value is skipped: a counter keeps its last value, the trapezoid bridges
+/// the gap linearly. Times come from the injected <see cref="TimeProvider"/> (the midpoint of each
+/// <see cref="IMeter.Read"/> call), not from <see cref="MeterReading.Elapsed"/>.</para>
+/// <para>Epochs: <see cref="EpochEnded"/> and <see cref="EpochStarted"/> take a reading at once (as Zeus reads its
+/// counters in <c>begin_epoch</c>/<c>end_epoch</c>), so an epoch's energy does not depend on the sampling phase.
+/// An epoch runs from the last boundary (the previous end, or an explicit start, or the run start) to its end.</para>
+/// <para>Thread-safety: every public member may be called from any thread; readings, epoch marks and sink calls are
+/// serialised by one lock. Steady-state sampling allocates nothing beyond what the meters' readings allocate.</para>
+/// </remarks>
+public sealed class EnergySampler : IAsyncDisposable
+{
+    private readonly IMeter[] _meters;
+    private readonly int[] _meterFirstChannel;
+    private readonly MeterChannel[] _channels;
+    private readonly bool[] _isCounter;
+    private readonly TimeProvider _time;
+    private readonly SamplerOptions _options;
+    private readonly IMeasurementSink? _sink;
+    private readonly Action<string> _report;
+    private readonly ILogger _logger;
+    private readonly Lock _gate = new();
+
+    private readonly double[] _energyJ;
+    private readonly double[] _firstCounterJ;
+    private readonly bool[] _hasFirstCounter;
+    private readonly double[] _prevPowerW;
+    private readonly double[] _prevSeconds;
+    private readonly bool[] _hasPrevPower;
+    private readonly double[] _lastPowerW;
+    private readonly bool[] _hasLastPower;
+    private readonly bool[] _meterFailed;
+    private readonly double[] _boundaryJ;
+
+    private readonly List<MeasuredEpoch> _epochs = [];
+    private readonly List<string> _notes = [];
+    private ChannelSample[] _buffer;
+    private int _buffered;
+    private TimeSpan _lastFlush;
+    private TimeSpan _boundaryAt;
+    private bool _explicitStartSeen;
+    private int? _openEpoch;
+    private int? _totalEpochs;
+    private long _startTimestamp;
+    private DateTimeOffset _startedAt;
+    private TimeSpan _lastElapsed;
+    private long _readings;
+    private long _readingsAtLastEnd = -1;
+    private bool _sinkFailed;
+    private bool _started;
+    private bool _stopped;
+    private CancellationTokenSource? _cancel;
+    private Task? _loop;
+
+    /// <param name="meters">The meters to read; their channels are numbered in order.</param>
+    /// <param name="time">Clock for the interval and for every timestamp.</param>
+    /// <param name="options">Interval and flush interval.</param>
+    /// <param name="sink">Where samples and epochs go; null keeps them in memory only.</param>
+    /// <param name="report">Receives one-line diagnostics (a meter or the sink failing) as they happen.</param>
+    /// <param name="logger">Optional logger.</param>
+    public EnergySampler(
+        IReadOnlyList<IMeter> meters,
+        TimeProvider time,
+        SamplerOptions options,
+        IMeasurementSink? sink = null,
+        Action<string>? report = null,
+        ILogger<EnergySampler>? logger = null)
+    {
+        ArgumentNullException.ThrowIfNull(meters);
+        ArgumentNullException.ThrowIfNull(time);
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        _meters = [.. meters];
+        _time = time;
+        _options = options;
+        _sink = sink;
+        _report = report ?? (_ => { });
+        _logger = (ILogger?)logger ?? NullLogger.Instance;
+
+        var channels = new List<MeterChannel>();
+        _meterFirstChannel = new int[_meters.Length];
+        for (int m = 0; m < _meters.Length; m++)
+        {
+            _meterFirstChannel[m] = channels.Count;
+            channels.AddRange(_meters[m].Channels);
+        }
+
+        _channels = [.. channels];
+        int n = _channels.Length;
+        _isCounter = new bool[n];
+        for (int i = 0; i < n; i++)
+        {
+            _isCounter[i] = _channels[i].Provenance == Provenance.Counter;
+        }
+
+        _energyJ = new double[n];
+        _firstCounterJ = new double[n];
+        _hasFirstCounter = new bool[n];
+        _prevPowerW = new double[n];
+        _prevSeconds = new double[n];
+        _hasPrevPower = new bool[n];
+        _lastPowerW = new double[n];
+        _hasLastPower = new bool[n];
+        _meterFailed = new bool[_meters.Length];
+        _boundaryJ = new double[n];
+
+        // Room for one flush interval of samples plus slack; grows only if flushing falls behind.
+        int perFlush = (int)Math.Ceiling(options.FlushInterval / options.Interval) + 2;
+        _buffer = new ChannelSample[Math.Max(16, perFlush * Math.Max(1, n))];
+    }
+
+    /// <summary>Every channel, in the order samples and epoch energies use.</summary>
+    public IReadOnlyList<MeterChannel> Channels => _channels;
+
+    /// <summary>When <see cref="Start"/> was called (wall clock).</summary>
+    public DateTimeOffset StartedAt => _startedAt;
+
+    /// <summary>Monotonic time since <see cref="Start"/>.</summary>
+    public TimeSpan Elapsed => _started ? _time.GetElapsedTime(_startTimestamp) : TimeSpan.Zero;
+
+    /// <summary>Readings taken so far (interval and boundary readings).</summary>
+    public long ReadingCount
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _readings;
+            }
+        }
+    }
+
+    /// <summary>Takes the first reading (elapsed zero) and starts the interval loop.</summary>
+    /// <param name="runLoop">False leaves interval readings to the caller (<see cref="SampleNow"/>); tests use this.</param>
+    public void Start(bool runLoop = true)
+    {
+        lock (_gate)
+        {
+            if (_started)
+            {
+                throw new InvalidOperationException("The sampler has already been started.");
+            }
+
+            _started = true;
+
+            // A first, unused read warms every meter up (JIT, P/Invoke stubs, file handles), so that the timed
+            // readings below take microseconds and their midpoint is when the hardware was really read.
+            PrimeMetersLocked();
+
+            // The first reading defines elapsed zero: the origin is the midpoint of that reading, and the wall-clock
+            // start is taken at the same instant.
+            long before = _time.GetTimestamp();
+            _startTimestamp = before;
+            ReadAllLocked(atZero: true);
+            long after = _time.GetTimestamp();
+            _startTimestamp = before + ((after - before) / 2);
+            _startedAt = _time.GetUtcNow() - _time.GetElapsedTime(_startTimestamp, after);
+            for (int i = 0; i < _buffered; i++)
+            {
+                _buffer[i] = _buffer[i] with { Timestamp = _startedAt + _buffer[i].Elapsed };
+            }
+        }
+
+        if (runLoop)
+        {
+            StartLoop();
+        }
+    }
+
+    /// <summary>Starts the interval loop after <c>Start(runLoop: false)</c> (e.g. once the sink knows the run).</summary>
+    public void StartLoop()
+    {
+        if (!_started || _loop is not null)
+        {
+            throw new InvalidOperationException("StartLoop needs a started sampler without a running loop.");
+        }
+
+        _cancel = new CancellationTokenSource();
+        _loop = LoopAsync(_cancel.Token);
+    }
+
+    /// <summary>Takes one reading now (the loop calls this every interval).</summary>
+    public void SampleNow()
+    {
+        lock (_gate)
+        {
+            if (_started && !_stopped)
+            {
+                ReadAllLocked();
+                if (_lastElapsed - _lastFlush + _options.Interval >= _options.FlushInterval)
+                {
+                    FlushLocked();
+                }
+            }
+        }
+    }
+
+    /// <summary>Epoch <paramref name="number"/> starts now: reads the meters and moves the epoch start here.</summary>
+    /// <param name="number">1-based epoch number.</param>
+    /// <param name="total">Planned epochs when known.</param>
+    /// <param name="tentative">A guessed start (bare progress bar): used only if nothing explicit has started or ended an epoch yet.</param>
+    public void EpochStarted(int number, int? total, bool tentative = false)
+    {
+        lock (_gate)
+        {
+            if (!_started || _stopped || (tentative && (_explicitStartSeen || _epochs.Count > 0)))
+            {
+                return;
+            }
+
+            if (_readings != _readingsAtLastEnd)
+            {
+                ReadAllLocked(); // a start right after an end (same output line) shares the end's reading: no gap
+            }
+
+            _explicitStartSeen |= !tentative;
+            _openEpoch = number;
+            _totalEpochs = total ?? _totalEpochs;
+            SetBoundaryLocked();
+        }
+    }
+
+    /// <summary>Epoch <paramref name="number"/> ends now: reads the meters, records the epoch, sends it to the sink.</summary>
+    /// <param name="number">1-based epoch number.</param>
+    /// <param name="total">Planned epochs when known.</param>
+    /// <param name="samples">Training samples in the epoch when known.</param>
+    /// <param name="atExit">True when the command's exit ended it.</param>
+    /// <returns>The recorded epoch, or null when the sampler is not running.</returns>
+    public MeasuredEpoch? EpochEnded(int number, int? total, long? samples, bool atExit = false)
+    {
+        lock (_gate)
+        {
+            if (!_started || _stopped)
+            {
+                return null;
+            }
+
+            ReadAllLocked();
+            var energies = new Energy[_channels.Length];
+            for (int i = 0; i < energies.Length; i++)
+            {
+                energies[i] = Energy.FromJoules(_energyJ[i] - _boundaryJ[i]);
+            }
+
+            _totalEpochs = total ?? _totalEpochs;
+            var epoch = new MeasuredEpoch(number, _boundaryAt, _lastElapsed, energies, samples, _totalEpochs, atExit);
+            _epochs.Add(epoch);
+            _readingsAtLastEnd = _readings;
+            _openEpoch = null;
+            SetBoundaryLocked();
+            CallSink(static (sink, e) => sink.RecordEpoch(e), epoch);
+            return epoch;
+        }
+    }
+
+    /// <summary>Passes a run metric to the sink, serialised with the samples.</summary>
+    public void RecordMetric(string name, double value)
+    {
+        lock (_gate)
+        {
+            if (!_started || _stopped)
+            {
+                return;
+            }
+
+            var elapsed = Elapsed;
+            CallSink((sink, m) => sink.RecordMetric(m.name, m.value, elapsed), (name, value));
+        }
+    }
+
+    /// <summary>A consistent copy of the current state, for a live view.</summary>
+    public SamplerSnapshot Snapshot()
+    {
+        lock (_gate)
+        {
+            var channels = new ChannelStatus[_channels.Length];
+            for (int i = 0; i < channels.Length; i++)
+            {
+                channels[i] = new ChannelStatus(
+                    _channels[i],
+                    _hasLastPower[i] ? Power.FromWatts(_lastPowerW[i]) : null,
+                    Energy.FromJoules(_energyJ[i]),
+                    IsValidLocked(i));
+            }
+
+            return new SamplerSnapshot(_lastElapsed, channels, _openEpoch, _epochs.Count, _totalEpochs);
+        }
+    }
+
+    /// <summary>Stops the loop, takes a last reading, flushes, and returns the totals.</summary>
+    public async Task<SamplerResult> StopAsync()
+    {
+        if (_cancel is not null)
+        {
+            await _cancel.CancelAsync().ConfigureAwait(false);
+            if (_loop is not null)
+            {
+                await _loop.ConfigureAwait(false);
+            }
+        }
+
+        lock (_gate)
+        {
+            if (!_started)
+            {
+                throw new InvalidOperationException("The sampler was never started.");
+            }
+
+            if (!_stopped)
+            {
+                ReadAllLocked();
+                FlushLocked();
+                _stopped = true;
+            }
+
+            var totals = new ChannelTotal[_channels.Length];
+            for (int i = 0; i < totals.Length; i++)
+            {
+                totals[i] = new ChannelTotal(_channels[i], Energy.FromJoules(_energyJ[i]), IsValidLocked(i), null);
+            }
+
+            return new SamplerResult(_lastElapsed, totals, [.. _epochs], _totalEpochs, [.. _notes], _readings);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_cancel is not null)
+        {
+            await _cancel.CancelAsync().ConfigureAwait(false);
+            if (_loop is not null)
+            {
+                await _loop.ConfigureAwait(false);
+            }
+
+            _cancel.Dispose();
+            _cancel = null;
+        }
+    }
+
+    private async Task LoopAsync(CancellationToken cancellationToken)
+    {
+        using var timer = new PeriodicTimer(_options.Interval, _time);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false))
+            {
+                SampleNow();
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // StopAsync cancels the loop; the final reading is taken there.
+        }
+    }
+
+    private void PrimeMetersLocked()
+    {
+        for (int m = 0; m < _meters.Length; m++)
+        {
+            try
+            {
+                _meters[m].Read();
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                _meterFailed[m] = true;
+                Note($"meter {_meters[m].Name} failed on its first reading and is not used: {ex.Message}");
+            }
+        }
+    }
+
+    private bool IsValidLocked(int i) => _isCounter[i] ? _hasFirstCounter[i] : _hasPrevPower[i];
+
+    private void SetBoundaryLocked()
+    {
+        _boundaryAt = _lastElapsed;
+        Array.Copy(_energyJ, _boundaryJ, _energyJ.Length);
+    }
+
+    private void ReadAllLocked(bool atZero = false)
+    {
+        for (int m = 0; m < _meters.Length; m++)
+        {
+            if (_meterFailed[m])
+            {
+                continue;
+            }
+
+            var before = _time.GetElapsedTime(_startTimestamp);
+            MeterReading reading;
+            try
+            {
+                reading = _meters[m].Read();
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                // IMeter.Read throws only when the whole meter is gone: stop using it, keep the others, say so.
+                _meterFailed[m] = true;
+                Note($"meter {_meters[m].Name} stopped working at {before.TotalSeconds:F1} s and is no longer read: {ex.Message}");
+                continue;
+            }
+
+            var after = _time.GetElapsedTime(_startTimestamp);
+            var elapsed = atZero ? TimeSpan.Zero : before + ((after - before) / 2);
+            if (elapsed > _lastElapsed)
+            {
+                _lastElapsed = elapsed;
+            }
+
+            Integrate(m, reading, elapsed);
+        }
+
+        _readings++;
+    }
+
+    private void Integrate(int meter, MeterReading reading, TimeSpan elapsed)
+    {
+        int first = _meterFirstChannel[meter];
+        int count = Math.Min(reading.Channels.Count, _meters[meter].Channels.Count);
+        double seconds = elapsed.TotalSeconds;
+        var timestamp = _startedAt + elapsed;
+        for (int k = 0; k < count; k++)
+        {
+            int i = first + k;
+            var value = reading.Channels[k];
+            if (value.Power is Power p)
+            {
+                _lastPowerW[i] = p.Watts;
+                _hasLastPower[i] = true;
+            }
+
+            Energy? counterSinceStart = null;
+            if (_isCounter[i])
+            {
+                if (value.CumulativeEnergy is Energy cumulative)
+                {
+                    if (!_hasFirstCounter[i])
+                    {
+                        _firstCounterJ[i] = cumulative.Joules;
+                        _hasFirstCounter[i] = true;
+                    }
+
+                    _energyJ[i] = cumulative.Joules - _firstCounterJ[i];
+                    counterSinceStart = Energy.FromJoules(_energyJ[i]);
+                }
+            }
+            else if (value.Power is Power power)
+            {
+                double w = power.Watts;
+                if (_hasPrevPower[i] && seconds > _prevSeconds[i])
+                {
+                    // Trapezoid rule between consecutive valid samples.
+                    _energyJ[i] += 0.5 * (_prevPowerW[i] + w) * (seconds - _prevSeconds[i]);
+                }
+
+                _prevPowerW[i] = w;
+                _prevSeconds[i] = seconds;
+                _hasPrevPower[i] = true;
+            }
+
+            if (_buffered == _buffer.Length)
+            {
+                Array.Resize(ref _buffer, _buffer.Length * 2);
+            }
+
+            _buffer[_buffered++] = new ChannelSample(
+                i, elapsed, timestamp, value.Power, counterSinceStart, Energy.FromJoules(_energyJ[i]),
+                value.UtilizationPercent, value.MemoryUsedMiB, value.TemperatureCelsius);
+        }
+    }
+
+    private void FlushLocked()
+    {
+        _lastFlush = _lastElapsed;
+        if (_buffered == 0)
+        {
+            return;
+        }
+
+        int count = _buffered;
+        _buffered = 0;
+        if (_sink is null || _sinkFailed)
+        {
+            return;
+        }
+
+        try
+        {
+            _sink.AppendSamples(_buffer.AsSpan(0, count));
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            SinkFailed(ex);
+        }
+    }
+
+    private void CallSink<T>(Action<IMeasurementSink, T> call, T argument)
+    {
+        if (_sink is null || _sinkFailed)
+        {
+            return;
+        }
+
+        try
+        {
+            call(_sink, argument);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            SinkFailed(ex);
+        }
+    }
+
+    private void SinkFailed(Exception ex)
+    {
+        // Measuring goes on in memory (the summary is still printed); the store is not written again this run.
+        _sinkFailed = true;
+        Note($"the store could not be written ({ex.GetType().Name}: {ex.Message}); measuring continues but samples are no longer saved.");
+    }
+
+    private void Note(string message)
+    {
+        _notes.Add(message);
+        _logger.LogWarning("{Message}", message);
+        _report(message);
+    }
+}
+
+/// <summary>One channel in a <see cref="SamplerSnapshot"/>.</summary>
+/// <param name="Channel">The channel.</param>
+/// <param name="Power">Last power reading, when there is one.</param>
+/// <param name="Energy">Energy since the run started.</param>
+/// <param name="Valid">False while the channel has given no usable value.</param>
+public sealed record ChannelStatus(MeterChannel Channel, Power? Power, Energy Energy, bool Valid);
+
+/// <summary>State for a live view.</summary>
+/// <param name="Elapsed">Time of the latest reading since the run started.</param>
+/// <param name="Channels">Per channel.</param>
+/// <param name="OpenEpoch">The epoch explicitly started and not yet ended, if any.</param>
+/// <param name="EpochsEnded">Epochs recorded so far.</param>
+/// <param name="TotalEpochs">Planned epochs when known.</param>
+public sealed record SamplerSnapshot(TimeSpan Elapsed, IReadOnlyList<ChannelStatus> Channels, int? OpenEpoch, int EpochsEnded, int? TotalEpochs);
+
+/// <summary>What a stopped sampler measured.</summary>
+/// <param name="Duration">Time of the last reading since start.</param>
+/// <param name="Channels">Per-channel totals (no idle baseline here).</param>
+/// <param name="Epochs">Recorded epochs.</param>
+/// <param name="TotalEpochs">Planned epochs as reported by the epoch marks.</param>
+/// <param name="Notes">Diagnostics raised while sampling.</param>
+/// <param name="Readings">Number of readings taken.</param>
+public sealed record SamplerResult(
+    TimeSpan Duration,
+    IReadOnlyList<ChannelTotal> Channels,
+    IReadOnlyList<MeasuredEpoch> Epochs,
+    int? TotalEpochs,
+    IReadOnlyList<string> Notes,
+    long Readings);

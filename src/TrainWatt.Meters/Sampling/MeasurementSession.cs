@@ -1,0 +1,261 @@
+using System.Runtime.InteropServices;
+using TrainWatt.Core.Epochs;
+using TrainWatt.Core.Units;
+using TrainWatt.Meters.Processes;
+
+namespace TrainWatt.Meters.Sampling;
+
+/// <summary>
+/// Runs one command under measurement: optional idle baseline, sampler, wrapped process with epoch detection on its
+/// output, signal forwarding, and the final summary. The CLI's <c>measure</c> command is a thin layer over this.
+/// </summary>
+/// <remarks>
+/// <para>Signals: while the command runs, SIGINT, SIGTERM and SIGHUP sent to TrainWatt do not stop TrainWatt; they are
+/// forwarded to the command, which decides when to exit; TrainWatt then records the run and exits with the command's
+/// code. One exception avoids a double interrupt: when TrainWatt runs in the foreground of a terminal, Ctrl+C already
+/// reaches the command (same process group), so the first SIGINT is not forwarded; a second one is.</para>
+/// <para>The command gets <c>TRAINWATT_RUN_ID</c> in its environment.</para>
+/// </remarks>
+public sealed class MeasurementSession
+{
+    private static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(2);
+
+    private readonly IReadOnlyList<IMeter> _meters;
+    private readonly IMeasurementSink _sink;
+    private readonly TimeProvider _time;
+    private readonly TextWriter _stdout;
+    private readonly TextWriter _stderr;
+    private readonly Action<string> _diagnostic;
+    private readonly Action<SamplerSnapshot>? _progress;
+    private readonly Action<int>? _childStarted;
+
+    /// <param name="meters">Meters to read (already opened).</param>
+    /// <param name="sink">Where the run is recorded.</param>
+    /// <param name="time">Clock.</param>
+    /// <param name="stdout">Where the command's stdout goes on to.</param>
+    /// <param name="stderr">Where the command's stderr goes on to.</param>
+    /// <param name="diagnostic">One-line diagnostics from TrainWatt (prefix them when printing).</param>
+    /// <param name="progress">Called every <see cref="MeasurementRequest.ProgressInterval"/> with the live state.</param>
+    /// <param name="childStarted">Called with the command's process id right after it starts (to attach a process meter).</param>
+    public MeasurementSession(
+        IReadOnlyList<IMeter> meters,
+        IMeasurementSink sink,
+        TimeProvider time,
+        TextWriter stdout,
+        TextWriter stderr,
+        Action<string> diagnostic,
+        Action<SamplerSnapshot>? progress = null,
+        Action<int>? childStarted = null)
+    {
+        _meters = meters;
+        _sink = sink;
+        _time = time;
+        _stdout = stdout;
+        _stderr = stderr;
+        _diagnostic = diagnostic;
+        _progress = progress;
+        _childStarted = childStarted;
+    }
+
+    /// <summary>Measures the idle machine for <paramref name="duration"/>: mean power per channel (null where a channel gave nothing).</summary>
+    public async Task<IReadOnlyList<Power?>> MeasureIdleAsync(TimeSpan duration, SamplerOptions options, CancellationToken cancellationToken = default)
+    {
+        var sampler = new EnergySampler(_meters, _time, options, sink: null, report: _diagnostic);
+        await using (sampler.ConfigureAwait(false))
+        {
+            sampler.Start();
+            await Task.Delay(duration, _time, cancellationToken).ConfigureAwait(false);
+            var result = await sampler.StopAsync().ConfigureAwait(false);
+            var powers = new Power?[result.Channels.Count];
+            for (int i = 0; i < powers.Length; i++)
+            {
+                var total = result.Channels[i];
+                powers[i] = total.Valid && result.Duration > TimeSpan.Zero ? total.Energy / result.Duration : null;
+            }
+
+            return powers;
+        }
+    }
+
+    /// <summary>
+    /// Runs the command to completion under measurement. Throws <see cref="CommandStartException"/> when the command
+    /// cannot be started (the run is then finished in the sink with no exit code).
+    /// </summary>
+    public async Task<MeasurementOutcome> RunAsync(MeasurementRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        IReadOnlyList<Power?>? idle = null;
+        if (request.Idle > TimeSpan.Zero)
+        {
+            _diagnostic($"measuring the idle machine for {request.Idle.TotalSeconds:0.#} s before starting the command...");
+            idle = await MeasureIdleAsync(request.Idle, request.Sampling, cancellationToken).ConfigureAwait(false);
+        }
+
+        var detector = new EpochDetector(request.EpochPattern is null ? request.Framework : EpochFramework.Custom, request.EpochPattern);
+        var sampler = new EnergySampler(_meters, _time, request.Sampling, _sink, _diagnostic);
+        await using var samplerScope = sampler.ConfigureAwait(false);
+        var metrics = new Dictionary<string, double>(StringComparer.Ordinal);
+        var notes = new List<string>();
+        var scanGate = new Lock();
+        var splitOut = new OutputLineSplitter();
+        var splitErr = new OutputLineSplitter();
+
+        // First reading, then the run (so it starts at that reading's instant), then the interval loop.
+        sampler.Start(runLoop: false);
+        string runId = _sink.BeginRun(new MeasurementRunInfo(
+            sampler.StartedAt, [request.Command, .. request.Arguments], request.Tags, sampler.Channels,
+            request.Sampling.Interval, idle, idle is null ? TimeSpan.Zero : request.Idle, request.TotalEpochs));
+        sampler.StartLoop();
+
+        void Handle(IReadOnlyList<DetectorEvent> events)
+        {
+            foreach (var e in events)
+            {
+                switch (e)
+                {
+                    case EpochStarted s:
+                        sampler.EpochStarted(s.Number, request.TotalEpochs ?? s.Total, s.Tentative);
+                        break;
+                    case EpochEnded end:
+                        sampler.EpochEnded(end.Number, request.TotalEpochs ?? end.Total, end.Samples, end.AtExit);
+                        break;
+                    case MetricReported m:
+                        metrics[m.Name] = m.Value;
+                        sampler.RecordMetric(m.Name, m.Value);
+                        break;
+                    case DetectorNote note:
+                        notes.Add(note.Message);
+                        _diagnostic(note.Message);
+                        break;
+                }
+            }
+        }
+
+        void OnSegment(string segment, bool endsLine) => Handle(detector.Scan(segment, endsLine));
+
+        void OnChunk(ReadOnlySpan<char> chunk, bool fromStderr)
+        {
+            lock (scanGate)
+            {
+                (fromStderr ? splitErr : splitOut).Append(chunk, OnSegment);
+            }
+        }
+
+        var environment = new Dictionary<string, string?>(request.Environment, StringComparer.Ordinal)
+        {
+            ["TRAINWATT_RUN_ID"] = runId,
+        };
+
+        WrappedProcess child;
+        try
+        {
+            child = WrappedProcess.Start(request.Command, request.Arguments, environment, _stdout, _stderr, OnChunk);
+        }
+        catch (CommandStartException ex)
+        {
+            var failed = await sampler.StopAsync().ConfigureAwait(false);
+            _sink.FinishRun(Summarize(failed, null, idle, metrics, [.. notes, ex.Message], request.TotalEpochs));
+            throw;
+        }
+
+        int exitCode;
+        using (child)
+        {
+            _childStarted?.Invoke(child.Id);
+            int interrupts = 0;
+            void Forward(PosixSignalContext context)
+            {
+                context.Cancel = true; // TrainWatt keeps running until the command exits, then records the run
+                if (context.Signal == PosixSignal.SIGINT && Interlocked.Increment(ref interrupts) == 1 && CommandSharesTerminal())
+                {
+                    return; // Ctrl+C from the terminal already reached the command (same foreground process group)
+                }
+
+                child.Signal(context.Signal);
+            }
+
+            using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Forward);
+            using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Forward);
+            using var sighup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, Forward);
+            using var progressStop = new CancellationTokenSource();
+            var progress = ProgressLoopAsync(sampler, request.ProgressInterval, progressStop.Token);
+            exitCode = await child.WaitForExitAsync(DrainTimeout, cancellationToken).ConfigureAwait(false);
+            await progressStop.CancelAsync().ConfigureAwait(false);
+            await progress.ConfigureAwait(false);
+        }
+
+        lock (scanGate)
+        {
+            splitOut.Complete(OnSegment);
+            splitErr.Complete(OnSegment);
+            Handle(detector.Complete());
+        }
+
+        var result = await sampler.StopAsync().ConfigureAwait(false);
+        var summary = Summarize(result, exitCode, idle, metrics, notes, request.TotalEpochs ?? detector.Total ?? result.TotalEpochs);
+        _sink.FinishRun(summary);
+        return new MeasurementOutcome(runId, summary);
+    }
+
+    private static MeasurementSummary Summarize(
+        SamplerResult result,
+        int? exitCode,
+        IReadOnlyList<Power?>? idle,
+        Dictionary<string, double> metrics,
+        List<string> notes,
+        int? totalEpochs)
+    {
+        var channels = new ChannelTotal[result.Channels.Count];
+        for (int i = 0; i < channels.Length; i++)
+        {
+            channels[i] = result.Channels[i] with { IdlePower = idle is not null && i < idle.Count ? idle[i] : null };
+        }
+
+        return new MeasurementSummary(
+            exitCode, result.Duration, channels, result.Epochs, new Dictionary<string, double>(metrics, StringComparer.Ordinal),
+            totalEpochs, [.. result.Notes, .. notes]);
+    }
+
+    private async Task ProgressLoopAsync(EnergySampler sampler, TimeSpan interval, CancellationToken cancellationToken)
+    {
+        if (_progress is null || interval <= TimeSpan.Zero)
+        {
+            return;
+        }
+
+        using var timer = new PeriodicTimer(interval, _time);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false))
+            {
+                _progress(sampler.Snapshot());
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // The command exited.
+        }
+    }
+
+    private static bool CommandSharesTerminal()
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            return false;
+        }
+
+        // tcgetpgrp(fd) is -1 when fd is not a terminal, else the terminal's foreground process group: when that is our
+        // group, Ctrl+C on that terminal signals the command too. Any of stdin, stdout, stderr may be the terminal.
+        int ours = NativeMethods.getpgrp();
+        for (int fd = 0; fd <= 2; fd++)
+        {
+            int foreground = NativeMethods.tcgetpgrp(fd);
+            if (foreground > 0)
+            {
+                return foreground == ours;
+            }
+        }
+
+        return false;
+    }
+}

@@ -1,0 +1,56 @@
+namespace TrainWatt.Storage;
+
+/// <summary>
+/// The run history: runs, their devices, samples, epochs and annotations. One implementation per engine (SQLite now,
+/// PostgreSQL later) with the same schema and behaviour.
+/// </summary>
+/// <remarks>
+/// Writes are durable when the call returns (committed). <see cref="AppendSamples"/> writes one batch in one
+/// transaction, so a killed writer loses at most the batch in flight. Several processes may write to one store at once
+/// (each creates its own runs). An instance is not thread-safe: use one per thread, or one writer thread.
+/// </remarks>
+public interface IRunStore : IDisposable
+{
+    /// <summary>Where the store lives (file path or masked connection string), for messages.</summary>
+    string Location { get; }
+
+    /// <summary>Creates a run owned by this process and returns its id.</summary>
+    long CreateRun(NewRun run);
+
+    /// <summary>Registers a device of a run; returns its id. Keys are unique within a run.</summary>
+    long RegisterDevice(long runId, DeviceRegistration device);
+
+    /// <summary>Appends a batch of samples in one transaction and refreshes the run's heartbeat.</summary>
+    void AppendSamples(long runId, IReadOnlyList<SampleRecord> samples);
+
+    void AddEpoch(long runId, EpochRecord epoch);
+
+    void AddAnnotation(long runId, AnnotationRecord annotation);
+
+    /// <summary>Ends a run: sets its end time, final status and the wrapped command's exit code.</summary>
+    void FinishRun(long runId, RunStatus status, DateTimeOffset ended, int? exitCode = null);
+
+    /// <summary>
+    /// Writes a whole run (run, devices, samples, annotations) in one transaction: it is stored completely or not at all.
+    /// Used by importers. Returns the new run id.
+    /// </summary>
+    long WriteRun(NewRun run, DateTimeOffset? ended, IReadOnlyList<DeviceData> devices, IReadOnlyList<AnnotationRecord> annotations);
+
+    /// <summary>The id of the run imported from <paramref name="sourceKey"/>, or null.</summary>
+    long? FindBySourceKey(string sourceKey);
+
+    /// <summary>Deletes a run and everything attached to it. Returns false when there is no such run.</summary>
+    bool DeleteRun(long runId);
+
+    /// <summary>All runs, oldest first.</summary>
+    IReadOnlyList<RunRecord> ListRuns();
+
+    /// <summary>One run with its devices, per-device energy, epochs and annotations; null when there is no such run.</summary>
+    RunDetails? GetRun(long runId);
+
+    /// <summary>The samples of a run (optionally of one device), ordered by device then time.</summary>
+    IReadOnlyList<SampleRecord> ReadSamples(long runId, long? deviceId = null);
+}
+
+/// <summary>A device and all its samples, for <see cref="IRunStore.WriteRun"/>. <see cref="SampleRecord.DeviceId"/> is ignored.</summary>
+public sealed record DeviceData(DeviceRegistration Device, IReadOnlyList<SampleRecord> Samples);

@@ -1,0 +1,88 @@
+using System.Globalization;
+using TrainWatt.Core.Traces;
+
+namespace TrainWatt.Storage.Import;
+
+/// <summary>
+/// The SEAA 2023 authors' per-run table (<c>runs.csv</c>): one row per run, keyed by environment label
+/// (<c>training environment</c>), <c>architecture</c> and <c>run</c> index, with the GPU model of the environment.
+/// </summary>
+internal sealed class SeaaRunsTable
+{
+    private const string EnvironmentColumn = "training environment";
+    private const string ArchitectureColumn = "architecture";
+    private const string RunColumn = "run";
+    private const string GpuColumn = "gpu model";
+
+    private readonly List<IReadOnlyList<KeyValuePair<string, string>>> _rows;
+
+    private SeaaRunsTable(List<IReadOnlyList<KeyValuePair<string, string>>> rows) => _rows = rows;
+
+    public int Count => _rows.Count;
+
+    /// <summary>Loads the table; returns null and a fault when the file is unusable (missing columns).</summary>
+    public static SeaaRunsTable? Load(string path, out TraceFault? fault)
+    {
+        fault = null;
+        string[] lines = File.ReadAllLines(path);
+        if (lines.Length == 0)
+        {
+            fault = new TraceFault(FaultKind.Fatal, path, 0, "runs.csv is empty; run metadata is not recorded.");
+            return null;
+        }
+
+        var header = CsvLine.Split(lines[0]).Select(h => h.Trim()).ToList();
+        foreach (string required in (string[])[EnvironmentColumn, ArchitectureColumn, RunColumn])
+        {
+            if (!header.Contains(required))
+            {
+                fault = new TraceFault(FaultKind.Fatal, path, 1, $"runs.csv has no '{required}' column; run metadata is not recorded.");
+                return null;
+            }
+        }
+
+        var rows = new List<IReadOnlyList<KeyValuePair<string, string>>>();
+        for (int i = 1; i < lines.Length; i++)
+        {
+            if (string.IsNullOrWhiteSpace(lines[i]))
+            {
+                continue;
+            }
+
+            var fields = CsvLine.Split(lines[i]);
+            if (fields.Count != header.Count)
+            {
+                fault = new TraceFault(FaultKind.Garbage, path, i + 1, $"expected {header.Count} fields but found {fields.Count}; the row is ignored.");
+                continue;
+            }
+
+            rows.Add(header.Zip(fields, (h, f) => new KeyValuePair<string, string>(h, f)).ToList());
+        }
+
+        return new SeaaRunsTable(rows);
+    }
+
+    /// <summary>
+    /// The row of run <paramref name="runIndex"/> of <paramref name="architecture"/> in the environment whose GPU is
+    /// <paramref name="gpuName"/> (each SEAA environment has one GPU model; the trace names it), or, without a GPU
+    /// name, in the environment whose label equals the folder name.
+    /// </summary>
+    public IReadOnlyList<KeyValuePair<string, string>>? Find(string architecture, int runIndex, string? gpuName, string environmentFolder)
+    {
+        string run = runIndex.ToString(CultureInfo.InvariantCulture);
+        var candidates = _rows.Where(r => Get(r, ArchitectureColumn) == architecture && Get(r, RunColumn) == run).ToList();
+        var byGpu = gpuName is null ? [] : candidates.Where(r => string.Equals(Get(r, GpuColumn)?.Trim(), gpuName.Trim(), StringComparison.OrdinalIgnoreCase)).ToList();
+        if (byGpu.Count == 1)
+        {
+            return byGpu[0];
+        }
+
+        var byLabel = candidates.Where(r => string.Equals(Get(r, EnvironmentColumn), environmentFolder, StringComparison.OrdinalIgnoreCase)).ToList();
+        return byLabel.Count == 1 ? byLabel[0] : null;
+    }
+
+    public static string? Get(IReadOnlyList<KeyValuePair<string, string>> row, string column)
+        => row.FirstOrDefault(kv => kv.Key == column).Value;
+
+    public static string? EnvironmentLabel(IReadOnlyList<KeyValuePair<string, string>> row) => Get(row, EnvironmentColumn);
+}

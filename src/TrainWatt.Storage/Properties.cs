@@ -1,0 +1,4 @@
+using System.Runtime.CompilerServices;
+
+[assembly: InternalsVisibleTo("TrainWatt.Storage.Tests")]
+[assembly: InternalsVisibleTo("TrainWatt.Cli.Tests")]

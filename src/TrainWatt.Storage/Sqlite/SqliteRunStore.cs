@@ -1,0 +1,640 @@
+using System.Globalization;
+using System.Text.Json;
+using Microsoft.Data.Sqlite;
+using TrainWatt.Core;
+using TrainWatt.Core.Units;
+
+namespace TrainWatt.Storage.Sqlite;
+
+/// <summary>
+/// The embedded store: one SQLite file in WAL mode.
+/// </summary>
+/// <remarks>
+/// <para><b>Durability.</b> <c>journal_mode=WAL</c> with <c>synchronous=NORMAL</c>: a commit is appended to the WAL in
+/// the OS page cache before the call returns, so a killed TrainWatt (SIGKILL, OOM) loses nothing that was committed and
+/// never corrupts the file. Only a power cut or kernel crash can lose the last commits (never corrupt: the WAL is
+/// checksummed). <c>FULL</c> would add an fsync per commit — one per second while measuring and one per imported run —
+/// for protection against power loss that a measurement tool does not need; the file stays consistent either way.</para>
+/// <para><b>Concurrency.</b> Several processes may write: write transactions begin IMMEDIATE and wait up to
+/// <see cref="SqliteStoreOptions.BusyTimeout"/> for each other; readers never block writers (WAL).</para>
+/// <para>An instance holds one connection and is not thread-safe.</para>
+/// </remarks>
+public sealed class SqliteRunStore : IRunStore
+{
+    private readonly SqliteConnection _connection;
+    private readonly SqliteStoreOptions _options;
+    private SqliteCommand? _insertSample;
+
+    private SqliteRunStore(SqliteConnection connection, string location, SqliteStoreOptions options)
+    {
+        _connection = connection;
+        Location = location;
+        _options = options;
+    }
+
+    public string Location { get; }
+
+    /// <summary>The schema version this build writes.</summary>
+    public static int SchemaVersion => SqliteSchema.LatestVersion;
+
+    /// <summary>
+    /// Opens (creating if needed) the store at <paramref name="path"/> and brings its schema up to date.
+    /// Throws <see cref="StoreException"/> with the fix when the location is unwritable, the file is not a TrainWatt
+    /// store, or it was written by a newer TrainWatt.
+    /// </summary>
+    public static SqliteRunStore Open(string path, SqliteStoreOptions? options = null)
+        => Open(path, options, SqliteSchema.Migrations);
+
+    internal static SqliteRunStore Open(string path, SqliteStoreOptions? options, IReadOnlyList<Migration> migrations)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        options ??= new SqliteStoreOptions();
+        string full = Path.GetFullPath(path);
+        string fix = "Pass --db PATH (or set TRAINWATT_DB) to a file in a writable folder.";
+        try
+        {
+            string? directory = Path.GetDirectoryName(full);
+            if (!string.IsNullOrEmpty(directory))
+            {
+                Directory.CreateDirectory(directory);
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new StoreException(full, $"Cannot create the folder for the TrainWatt store {full}: {e.Message}. {fix}", e);
+        }
+
+        var builder = new SqliteConnectionStringBuilder
+        {
+            DataSource = full,
+            Mode = SqliteOpenMode.ReadWriteCreate,
+            Pooling = false,
+            DefaultTimeout = (int)Math.Ceiling(options.BusyTimeout.TotalSeconds),
+        };
+        var connection = new SqliteConnection(builder.ToString());
+        try
+        {
+            connection.Open();
+            Pragma(connection, $"PRAGMA busy_timeout = {(long)options.BusyTimeout.TotalMilliseconds}");
+            string mode = Convert.ToString(Pragma(connection, "PRAGMA journal_mode = WAL"), CultureInfo.InvariantCulture) ?? "";
+            if (!string.Equals(mode, "wal", StringComparison.OrdinalIgnoreCase))
+            {
+                throw new StoreException(full,
+                    $"The store {full} cannot use write-ahead logging (journal mode is '{mode}'); its file system may not support shared memory. {fix}");
+            }
+
+            Pragma(connection, "PRAGMA synchronous = NORMAL");
+            Pragma(connection, "PRAGMA foreign_keys = ON");
+            SchemaMigrator.Migrate(connection, migrations, full, options.Time);
+            return new SqliteRunStore(connection, full, options);
+        }
+        catch (SqliteException e)
+        {
+            connection.Dispose();
+            throw Translate(full, e, fix);
+        }
+        catch
+        {
+            connection.Dispose();
+            throw;
+        }
+    }
+
+    private static StoreException Translate(string location, SqliteException e, string fix) => e.SqliteErrorCode switch
+    {
+        // SQLITE_READONLY, SQLITE_CANTOPEN, SQLITE_PERM, SQLITE_IOERR
+        8 or 14 or 3 or 10 => new StoreException(location, $"Cannot open the TrainWatt store {location} for writing: {e.Message}. {fix}", e),
+        // SQLITE_NOTADB, SQLITE_CORRUPT
+        26 or 11 => new StoreException(location, $"{location} is not a usable SQLite database ({e.Message}). {fix}", e),
+        // SQLITE_BUSY, SQLITE_LOCKED
+        5 or 6 => new StoreException(location, $"The store {location} is locked by another process for too long ({e.Message}). Retry, or use another store with --db PATH.", e),
+        _ => new StoreException(location, $"The store {location} failed: {e.Message}.", e),
+    };
+
+    private static object? Pragma(SqliteConnection connection, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return command.ExecuteScalar();
+    }
+
+    public long CreateRun(NewRun run)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        return Write(transaction => InsertRun(transaction, run, ended: null));
+    }
+
+    public long RegisterDevice(long runId, DeviceRegistration device)
+    {
+        ArgumentNullException.ThrowIfNull(device);
+        return Write(transaction => InsertDevice(transaction, runId, device));
+    }
+
+    public void AppendSamples(long runId, IReadOnlyList<SampleRecord> samples)
+    {
+        ArgumentNullException.ThrowIfNull(samples);
+        Write(transaction =>
+        {
+            InsertSamples(transaction, samples, deviceId: null);
+            using var heartbeat = Command(transaction, "UPDATE runs SET heartbeat_at = $now WHERE id = $id");
+            heartbeat.Parameters.AddWithValue("$now", ToSeconds(_options.Time.GetUtcNow()));
+            heartbeat.Parameters.AddWithValue("$id", runId);
+            RequireRow(heartbeat.ExecuteNonQuery(), runId);
+            return 0;
+        });
+    }
+
+    public void AddEpoch(long runId, EpochRecord epoch)
+    {
+        ArgumentNullException.ThrowIfNull(epoch);
+        Write(transaction =>
+        {
+            using var command = Command(transaction, """
+                INSERT INTO epochs (run_id, n, start_t, end_t, energy_j, provenance, samples_seen)
+                VALUES ($run, $n, $start, $end, $energy, $provenance, $seen)
+                """);
+            command.Parameters.AddWithValue("$run", runId);
+            command.Parameters.AddWithValue("$n", epoch.Number);
+            command.Parameters.AddWithValue("$start", ToSeconds(epoch.Start));
+            command.Parameters.AddWithValue("$end", ToSeconds(epoch.End));
+            command.Parameters.AddWithValue("$energy", (object?)epoch.Energy?.Joules ?? DBNull.Value);
+            command.Parameters.AddWithValue("$provenance", ProvenanceText(epoch.Provenance));
+            command.Parameters.AddWithValue("$seen", (object?)epoch.SamplesSeen ?? DBNull.Value);
+            return command.ExecuteNonQuery();
+        });
+    }
+
+    public void AddAnnotation(long runId, AnnotationRecord annotation)
+    {
+        ArgumentNullException.ThrowIfNull(annotation);
+        Write(transaction =>
+        {
+            InsertAnnotation(transaction, runId, annotation, annotation.DeviceId);
+            return 0;
+        });
+    }
+
+    public void FinishRun(long runId, RunStatus status, DateTimeOffset ended, int? exitCode = null)
+    {
+        if (status == RunStatus.Running)
+        {
+            throw new ArgumentOutOfRangeException(nameof(status), status, "A run is finished as completed, incomplete or failed, not running.");
+        }
+
+        Write(transaction =>
+        {
+            using var command = Command(transaction,
+                "UPDATE runs SET status = $status, ended_at = $ended, exit_code = $exit, heartbeat_at = $now WHERE id = $id");
+            command.Parameters.AddWithValue("$status", StatusText(status));
+            command.Parameters.AddWithValue("$ended", ToSeconds(ended));
+            command.Parameters.AddWithValue("$exit", (object?)exitCode ?? DBNull.Value);
+            command.Parameters.AddWithValue("$now", ToSeconds(_options.Time.GetUtcNow()));
+            command.Parameters.AddWithValue("$id", runId);
+            RequireRow(command.ExecuteNonQuery(), runId);
+            return 0;
+        });
+    }
+
+    public long WriteRun(NewRun run, DateTimeOffset? ended, IReadOnlyList<DeviceData> devices, IReadOnlyList<AnnotationRecord> annotations)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        ArgumentNullException.ThrowIfNull(devices);
+        ArgumentNullException.ThrowIfNull(annotations);
+        return Write(transaction =>
+        {
+            long runId = InsertRun(transaction, run, ended);
+            var deviceIds = new Dictionary<string, long>(StringComparer.Ordinal);
+            foreach (var data in devices)
+            {
+                long deviceId = InsertDevice(transaction, runId, data.Device);
+                deviceIds[data.Device.Key] = deviceId;
+                InsertSamples(transaction, data.Samples, deviceId);
+            }
+
+            foreach (var annotation in annotations)
+            {
+                InsertAnnotation(transaction, runId, annotation, annotation.DeviceId);
+            }
+
+            return runId;
+        });
+    }
+
+    public long? FindBySourceKey(string sourceKey)
+    {
+        ArgumentNullException.ThrowIfNull(sourceKey);
+        using var command = Command(null, "SELECT id FROM runs WHERE source_key = $key");
+        command.Parameters.AddWithValue("$key", sourceKey);
+        return command.ExecuteScalar() is long id ? id : null;
+    }
+
+    public bool DeleteRun(long runId) => Write(transaction =>
+    {
+        using var command = Command(transaction, "DELETE FROM runs WHERE id = $id");
+        command.Parameters.AddWithValue("$id", runId);
+        return command.ExecuteNonQuery();
+    }) > 0;
+
+    public IReadOnlyList<RunRecord> ListRuns() => QueryRuns(null);
+
+    public RunDetails? GetRun(long runId)
+    {
+        var run = QueryRuns(runId).SingleOrDefault();
+        if (run is null)
+        {
+            return null;
+        }
+
+        var devices = QueryDevices(runId);
+        var energies = devices.Select(d => DeviceEnergyCalculator.Compute(d, ReadSamples(runId, d.Id))).ToList();
+        return new RunDetails(run, devices, energies, QueryEpochs(runId), QueryAnnotations(runId));
+    }
+
+    public IReadOnlyList<SampleRecord> ReadSamples(long runId, long? deviceId = null)
+    {
+        using var command = Command(null, $"""
+            SELECT s.device_id, s.t, s.power_w, s.energy_j, s.utilization_pct, s.memory_mib, s.temperature_c, s.provenance, s.source_line
+            FROM samples s JOIN devices d ON d.id = s.device_id
+            WHERE d.run_id = $run {(deviceId is null ? "" : "AND s.device_id = $device")}
+            ORDER BY s.device_id, s.t
+            """);
+        command.Parameters.AddWithValue("$run", runId);
+        if (deviceId is { } id)
+        {
+            command.Parameters.AddWithValue("$device", id);
+        }
+
+        var samples = new List<SampleRecord>();
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            samples.Add(new SampleRecord(
+                reader.GetInt64(0),
+                FromSeconds(reader.GetDouble(1)),
+                reader.IsDBNull(2) ? null : Power.FromWatts(reader.GetDouble(2)),
+                reader.IsDBNull(3) ? null : Energy.FromJoules(reader.GetDouble(3)),
+                NullableDouble(reader, 4),
+                NullableDouble(reader, 5),
+                NullableDouble(reader, 6),
+                ParseProvenance(reader.GetString(7)),
+                reader.IsDBNull(8) ? null : reader.GetInt32(8)));
+        }
+
+        return samples;
+    }
+
+    /// <summary>Runs <c>PRAGMA integrity_check</c>; returns "ok" for a healthy file, else SQLite's list of problems.</summary>
+    public string CheckIntegrity()
+    {
+        using var command = Command(null, "PRAGMA integrity_check");
+        using var reader = command.ExecuteReader();
+        var lines = new List<string>();
+        while (reader.Read())
+        {
+            lines.Add(reader.GetString(0));
+        }
+
+        return string.Join('\n', lines);
+    }
+
+    /// <summary>The schema version recorded in the file.</summary>
+    public int ReadSchemaVersion()
+    {
+        using var command = Command(null, "SELECT COALESCE(MAX(version), 0) FROM schema_version");
+        return Convert.ToInt32(command.ExecuteScalar(), CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>Reads a PRAGMA of this connection (tests check journal_mode and synchronous).</summary>
+    internal string QueryPragma(string name)
+    {
+        using var command = Command(null, $"PRAGMA {name}");
+        return Convert.ToString(command.ExecuteScalar(), CultureInfo.InvariantCulture) ?? "";
+    }
+
+    public void Dispose()
+    {
+        _insertSample?.Dispose();
+        _connection.Dispose();
+    }
+
+    // ---- writing ----
+
+    private T Write<T>(Func<SqliteTransaction, T> work)
+    {
+        try
+        {
+            using var transaction = _connection.BeginTransaction(deferred: false);
+            T result = work(transaction);
+            transaction.Commit();
+            return result;
+        }
+        catch (SqliteException e) when (e.SqliteErrorCode is 5 or 6 or 8 or 13 or 14 or 10)
+        {
+            // busy/locked/read-only/full/cannot-open/io: environment problems the user can fix.
+            throw Translate(Location, e, "Check free disk space and permissions, or pass --db PATH (or set TRAINWATT_DB).");
+        }
+    }
+
+    private long InsertRun(SqliteTransaction transaction, NewRun run, DateTimeOffset? ended)
+    {
+        var now = _options.Time.GetUtcNow();
+        using var command = Command(transaction, """
+            INSERT INTO runs (uuid, source, source_key, started_at, ended_at, status, exit_code, command, tags, job_id, host, pid, metadata, heartbeat_at)
+            VALUES ($uuid, $source, $key, $started, $ended, $status, NULL, $command, $tags, $job, $host, $pid, $metadata, $now)
+            RETURNING id
+            """);
+        command.Parameters.AddWithValue("$uuid", Guid.CreateVersion7(now).ToString());
+        command.Parameters.AddWithValue("$source", run.Source);
+        command.Parameters.AddWithValue("$key", (object?)run.SourceKey ?? DBNull.Value);
+        command.Parameters.AddWithValue("$started", ToSeconds(run.Started));
+        command.Parameters.AddWithValue("$ended", ended is { } end ? ToSeconds(end) : DBNull.Value);
+        command.Parameters.AddWithValue("$status", StatusText(run.Status));
+        command.Parameters.AddWithValue("$command", (object?)run.Command ?? DBNull.Value);
+        var tags = run.Tags is null ? new Dictionary<string, string>() : new Dictionary<string, string>(run.Tags, StringComparer.Ordinal);
+        command.Parameters.AddWithValue("$tags", JsonSerializer.Serialize(tags, StorageJsonContext.Default.DictionaryStringString));
+        command.Parameters.AddWithValue("$job", (object?)run.JobId ?? DBNull.Value);
+        command.Parameters.AddWithValue("$host", Environment.MachineName);
+        command.Parameters.AddWithValue("$pid", Environment.ProcessId);
+        command.Parameters.AddWithValue("$metadata", (object?)run.Metadata ?? DBNull.Value);
+        command.Parameters.AddWithValue("$now", ToSeconds(now));
+        try
+        {
+            return (long)command.ExecuteScalar()!;
+        }
+        catch (SqliteException e) when (e.SqliteErrorCode == 19 && run.SourceKey is not null)
+        {
+            throw new InvalidOperationException($"A run from '{run.SourceKey}' is already stored; delete it first or skip it.", e);
+        }
+    }
+
+    private long InsertDevice(SqliteTransaction transaction, long runId, DeviceRegistration device)
+    {
+        using var command = Command(transaction, """
+            INSERT INTO devices (run_id, key, component, name, uuid, provenance, note)
+            VALUES ($run, $key, $component, $name, $uuid, $provenance, $note)
+            RETURNING id
+            """);
+        command.Parameters.AddWithValue("$run", runId);
+        command.Parameters.AddWithValue("$key", device.Key);
+        command.Parameters.AddWithValue("$component", device.Component);
+        command.Parameters.AddWithValue("$name", (object?)device.Name ?? DBNull.Value);
+        command.Parameters.AddWithValue("$uuid", (object?)device.Uuid ?? DBNull.Value);
+        command.Parameters.AddWithValue("$provenance", ProvenanceText(device.Provenance));
+        command.Parameters.AddWithValue("$note", (object?)device.Note ?? DBNull.Value);
+        return (long)command.ExecuteScalar()!;
+    }
+
+    private void InsertSamples(SqliteTransaction transaction, IReadOnlyList<SampleRecord> samples, long? deviceId)
+    {
+        var command = _insertSample;
+        if (command is null)
+        {
+            command = _connection.CreateCommand();
+            command.CommandText = """
+                INSERT INTO samples (device_id, t, power_w, energy_j, utilization_pct, memory_mib, temperature_c, provenance, source_line)
+                VALUES ($device, $t, $power, $energy, $util, $memory, $temperature, $provenance, $line)
+                """;
+            foreach (string name in (string[])["$device", "$t", "$power", "$energy", "$util", "$memory", "$temperature", "$provenance", "$line"])
+            {
+                command.Parameters.Add(new SqliteParameter { ParameterName = name });
+            }
+
+            _insertSample = command;
+        }
+
+        command.Transaction = transaction;
+        var p = command.Parameters;
+        foreach (var sample in samples)
+        {
+            p[0].Value = deviceId ?? sample.DeviceId;
+            p[1].Value = ToSeconds(sample.Timestamp);
+            p[2].Value = sample.Power is { } power ? power.Watts : DBNull.Value;
+            p[3].Value = sample.CumulativeEnergy is { } energy ? energy.Joules : DBNull.Value;
+            p[4].Value = (object?)sample.UtilizationPercent ?? DBNull.Value;
+            p[5].Value = (object?)sample.MemoryUsedMiB ?? DBNull.Value;
+            p[6].Value = (object?)sample.TemperatureCelsius ?? DBNull.Value;
+            p[7].Value = ProvenanceText(sample.Provenance);
+            p[8].Value = (object?)sample.SourceLine ?? DBNull.Value;
+            try
+            {
+                command.ExecuteNonQuery();
+            }
+            catch (SqliteException e) when (e.SqliteErrorCode == 19)
+            {
+                throw new InvalidOperationException($"Sample for unknown device id {p[0].Value} (register the device of this run first).", e);
+            }
+        }
+    }
+
+    private void InsertAnnotation(SqliteTransaction transaction, long runId, AnnotationRecord annotation, long? deviceId)
+    {
+        using var command = Command(transaction, """
+            INSERT INTO annotations (run_id, device_id, kind, file, line, message)
+            VALUES ($run, $device, $kind, $file, $line, $message)
+            """);
+        command.Parameters.AddWithValue("$run", runId);
+        command.Parameters.AddWithValue("$device", (object?)deviceId ?? DBNull.Value);
+        command.Parameters.AddWithValue("$kind", annotation.Kind);
+        command.Parameters.AddWithValue("$file", (object?)annotation.File ?? DBNull.Value);
+        command.Parameters.AddWithValue("$line", (object?)annotation.Line ?? DBNull.Value);
+        command.Parameters.AddWithValue("$message", annotation.Message);
+        command.ExecuteNonQuery();
+    }
+
+    private static void RequireRow(int affected, long runId)
+    {
+        if (affected == 0)
+        {
+            throw new InvalidOperationException($"There is no run {runId} in the store.");
+        }
+    }
+
+    // ---- reading ----
+
+    private List<RunRecord> QueryRuns(long? runId)
+    {
+        using var command = Command(null, $"""
+            SELECT r.id, r.uuid, r.source, r.source_key, r.started_at, r.ended_at, r.status, r.exit_code, r.command, r.tags,
+                   r.job_id, r.host, r.pid, r.metadata, r.heartbeat_at,
+                   (SELECT COUNT(*) FROM devices d WHERE d.run_id = r.id),
+                   (SELECT COUNT(*) FROM samples s JOIN devices d ON d.id = s.device_id WHERE d.run_id = r.id),
+                   (SELECT COUNT(*) FROM annotations a WHERE a.run_id = r.id)
+            FROM runs r
+            {(runId is null ? "" : "WHERE r.id = $id")}
+            ORDER BY r.id
+            """);
+        if (runId is { } id)
+        {
+            command.Parameters.AddWithValue("$id", id);
+        }
+
+        var now = _options.Time.GetUtcNow();
+        var runs = new List<RunRecord>();
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            var stored = ParseStatus(reader.GetString(6));
+            string? host = reader.IsDBNull(11) ? null : reader.GetString(11);
+            int? pid = reader.IsDBNull(12) ? null : reader.GetInt32(12);
+            var heartbeat = FromSeconds(reader.GetDouble(14));
+            var tags = JsonSerializer.Deserialize(reader.GetString(9), StorageJsonContext.Default.DictionaryStringString) ?? [];
+            runs.Add(new RunRecord(
+                reader.GetInt64(0),
+                reader.GetString(1),
+                reader.GetString(2),
+                reader.IsDBNull(3) ? null : reader.GetString(3),
+                FromSeconds(reader.GetDouble(4)),
+                reader.IsDBNull(5) ? null : FromSeconds(reader.GetDouble(5)),
+                EffectiveStatus(stored, host, pid, heartbeat, now),
+                stored,
+                reader.IsDBNull(7) ? null : reader.GetInt32(7),
+                reader.IsDBNull(8) ? null : reader.GetString(8),
+                tags,
+                reader.IsDBNull(10) ? null : reader.GetString(10),
+                host,
+                pid,
+                reader.IsDBNull(13) ? null : reader.GetString(13),
+                reader.GetInt32(15),
+                reader.GetInt64(16),
+                reader.GetInt32(17)));
+        }
+
+        return runs;
+    }
+
+    private RunStatus EffectiveStatus(RunStatus stored, string? host, int? pid, DateTimeOffset heartbeat, DateTimeOffset now)
+    {
+        if (stored != RunStatus.Running)
+        {
+            return stored;
+        }
+
+        bool? alive = host is not null && pid is not null ? _options.Liveness.IsAlive(host, pid.Value) : null;
+        if (alive == false || now - heartbeat > _options.StaleAfter)
+        {
+            return RunStatus.Incomplete;
+        }
+
+        return RunStatus.Running;
+    }
+
+    private List<StoredDevice> QueryDevices(long runId)
+    {
+        using var command = Command(null, "SELECT id, run_id, key, component, name, uuid, provenance, note FROM devices WHERE run_id = $run ORDER BY id");
+        command.Parameters.AddWithValue("$run", runId);
+        var devices = new List<StoredDevice>();
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            devices.Add(new StoredDevice(
+                reader.GetInt64(0),
+                reader.GetInt64(1),
+                reader.GetString(2),
+                reader.GetString(3),
+                reader.IsDBNull(4) ? null : reader.GetString(4),
+                ParseProvenance(reader.GetString(6)),
+                reader.IsDBNull(5) ? null : reader.GetString(5),
+                reader.IsDBNull(7) ? null : reader.GetString(7)));
+        }
+
+        return devices;
+    }
+
+    private List<EpochRecord> QueryEpochs(long runId)
+    {
+        using var command = Command(null, "SELECT n, start_t, end_t, energy_j, provenance, samples_seen FROM epochs WHERE run_id = $run ORDER BY n");
+        command.Parameters.AddWithValue("$run", runId);
+        var epochs = new List<EpochRecord>();
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            epochs.Add(new EpochRecord(
+                reader.GetInt32(0),
+                FromSeconds(reader.GetDouble(1)),
+                FromSeconds(reader.GetDouble(2)),
+                reader.IsDBNull(3) ? null : Energy.FromJoules(reader.GetDouble(3)),
+                ParseProvenance(reader.GetString(4)),
+                reader.IsDBNull(5) ? null : reader.GetInt64(5)));
+        }
+
+        return epochs;
+    }
+
+    private List<AnnotationRecord> QueryAnnotations(long runId)
+    {
+        using var command = Command(null, "SELECT kind, message, file, line, device_id FROM annotations WHERE run_id = $run ORDER BY id");
+        command.Parameters.AddWithValue("$run", runId);
+        var annotations = new List<AnnotationRecord>();
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            annotations.Add(new AnnotationRecord(
+                reader.GetString(0),
+                reader.GetString(1),
+                reader.IsDBNull(2) ? null : reader.GetString(2),
+                reader.IsDBNull(3) ? null : reader.GetInt32(3),
+                reader.IsDBNull(4) ? null : reader.GetInt64(4)));
+        }
+
+        return annotations;
+    }
+
+    // ---- helpers ----
+
+    private SqliteCommand Command(SqliteTransaction? transaction, string sql) => Command(_connection, transaction, sql);
+
+    private static SqliteCommand Command(SqliteConnection connection, SqliteTransaction? transaction, string sql)
+    {
+        var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = sql;
+        return command;
+    }
+
+    private static double? NullableDouble(SqliteDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetDouble(ordinal);
+
+    /// <summary>Seconds since the Unix epoch (UTC instant of <paramref name="time"/>).</summary>
+    internal static double ToSeconds(DateTimeOffset time) => (time.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) / (double)TimeSpan.TicksPerSecond;
+
+    /// <summary>Inverse of <see cref="ToSeconds"/>, rounded to the microsecond (the store's time resolution).</summary>
+    internal static DateTimeOffset FromSeconds(double seconds)
+        => DateTimeOffset.UnixEpoch.AddTicks((long)Math.Round(seconds * 1_000_000.0) * (TimeSpan.TicksPerMillisecond / 1000));
+
+    /// <summary>The stored and printed status name: "running", "completed", "incomplete", "failed".</summary>
+    public static string StatusText(RunStatus status) => status switch
+    {
+        RunStatus.Running => "running",
+        RunStatus.Completed => "completed",
+        RunStatus.Incomplete => "incomplete",
+        RunStatus.Failed => "failed",
+        _ => throw new ArgumentOutOfRangeException(nameof(status), status, "Unknown run status."),
+    };
+
+    private static RunStatus ParseStatus(string text) => text switch
+    {
+        "running" => RunStatus.Running,
+        "completed" => RunStatus.Completed,
+        "incomplete" => RunStatus.Incomplete,
+        "failed" => RunStatus.Failed,
+        _ => throw new InvalidDataException($"Unknown run status '{text}' in the store."),
+    };
+
+    /// <summary>snake_case provenance as stored and printed: "counter", "sampled", "model", "user_given".</summary>
+    public static string ProvenanceText(Provenance provenance) => provenance switch
+    {
+        Provenance.Counter => "counter",
+        Provenance.Sampled => "sampled",
+        Provenance.Model => "model",
+        Provenance.UserGiven => "user_given",
+        _ => throw new ArgumentOutOfRangeException(nameof(provenance), provenance, "Unknown provenance."),
+    };
+
+    private static Provenance ParseProvenance(string text) => text switch
+    {
+        "counter" => Provenance.Counter,
+        "sampled" => Provenance.Sampled,
+        "model" => Provenance.Model,
+        "user_given" => Provenance.UserGiven,
+        _ => throw new InvalidDataException($"Unknown provenance '{text}' in the store."),
+    };
+}

@@ -1,0 +1,88 @@
+namespace TrainWatt.Storage.Sqlite;
+
+/// <summary>
+/// The store's schema as ordered migrations. SQL is kept to what PostgreSQL also accepts, apart from the id columns
+/// (<c>INTEGER PRIMARY KEY</c> here, <c>BIGINT GENERATED ALWAYS AS IDENTITY</c> there; run ids are
+/// AUTOINCREMENT so a deleted run's id is never given to another run): TEXT, INTEGER, REAL
+/// (double precision), CHECK constraints, foreign keys with ON DELETE CASCADE, window functions in queries.
+/// </summary>
+/// <remarks>
+/// Conventions: times are REAL seconds since the Unix epoch (UTC, or the source's wall clock as written when it has no
+/// zone; read back rounded to the microsecond); energies in joules (<c>_j</c>), powers in watts (<c>_w</c>); every
+/// stored energy or power carries a <c>provenance</c> (counter, sampled, model, user_given). JSON is stored as TEXT.
+/// </remarks>
+internal static class SqliteSchema
+{
+    public static IReadOnlyList<Migration> Migrations { get; } =
+    [
+        new Migration(1, "runs, devices, samples, epochs, annotations", """
+            CREATE TABLE runs (
+                id            INTEGER PRIMARY KEY AUTOINCREMENT,
+                uuid          TEXT    NOT NULL UNIQUE,
+                source        TEXT    NOT NULL,
+                source_key    TEXT    UNIQUE,
+                started_at    REAL    NOT NULL,
+                ended_at      REAL,
+                status        TEXT    NOT NULL CHECK (status IN ('running', 'completed', 'incomplete', 'failed')),
+                exit_code     INTEGER,
+                command       TEXT,
+                tags          TEXT    NOT NULL DEFAULT '{}',
+                job_id        TEXT,
+                host          TEXT,
+                pid           INTEGER,
+                metadata      TEXT,
+                heartbeat_at  REAL    NOT NULL
+            );
+            CREATE INDEX ix_runs_job_id ON runs (job_id);
+
+            CREATE TABLE devices (
+                id          INTEGER PRIMARY KEY,
+                run_id      INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+                key         TEXT    NOT NULL,
+                component   TEXT    NOT NULL,
+                name        TEXT,
+                uuid        TEXT,
+                provenance  TEXT    NOT NULL CHECK (provenance IN ('counter', 'sampled', 'model', 'user_given')),
+                note        TEXT,
+                UNIQUE (run_id, key)
+            );
+
+            CREATE TABLE samples (
+                device_id        INTEGER NOT NULL REFERENCES devices (id) ON DELETE CASCADE,
+                t                REAL    NOT NULL,
+                power_w          REAL,
+                energy_j         REAL,
+                utilization_pct  REAL,
+                memory_mib       REAL,
+                temperature_c    REAL,
+                provenance       TEXT    NOT NULL CHECK (provenance IN ('counter', 'sampled', 'model', 'user_given')),
+                source_line      INTEGER
+            );
+            CREATE INDEX ix_samples_device_t ON samples (device_id, t);
+
+            CREATE TABLE epochs (
+                run_id        INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+                n             INTEGER NOT NULL,
+                start_t       REAL    NOT NULL,
+                end_t         REAL    NOT NULL,
+                energy_j      REAL,
+                provenance    TEXT    NOT NULL CHECK (provenance IN ('counter', 'sampled', 'model', 'user_given')),
+                samples_seen  INTEGER,
+                PRIMARY KEY (run_id, n)
+            );
+
+            CREATE TABLE annotations (
+                id         INTEGER PRIMARY KEY,
+                run_id     INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+                device_id  INTEGER REFERENCES devices (id) ON DELETE CASCADE,
+                kind       TEXT    NOT NULL,
+                file       TEXT,
+                line       INTEGER,
+                message    TEXT    NOT NULL
+            );
+            CREATE INDEX ix_annotations_run_id ON annotations (run_id);
+            """),
+    ];
+
+    public static int LatestVersion => Migrations[^1].Version;
+}

@@ -1,0 +1,126 @@
+using System.Diagnostics;
+using Microsoft.Data.Sqlite;
+using TrainWatt.Storage.Sqlite;
+using TrainWatt.Testing;
+
+namespace TrainWatt.Cli.Tests;
+
+/// <summary>
+/// Issue 2 acceptance: "the tool killed with SIGKILL during an import leaves a store that opens and passes an integrity
+/// check". Runs the real CLI (trainwatt.dll) as a child process on a synthetic trace set large enough to take seconds,
+/// kills it with SIGKILL as soon as the first runs are committed, then checks the store.
+/// </summary>
+public class KillDuringImportTests
+{
+    private const int Files = 40;
+    private const int Rows = 10_000;
+
+    [Fact]
+    [Trait("Category", "Slow")]
+    public void Should_Leave_An_Intact_Store_With_Only_Whole_Runs_When_Killed_Mid_Import()
+    {
+        Assert.SkipUnless(OperatingSystem.IsLinux() || OperatingSystem.IsMacOS(), "SIGKILL semantics are tested on Unix (Process.Kill sends SIGKILL there).");
+
+        // Given: 40 traces of 10,000 one-second rows each; file i draws a constant 100 + i W.
+        using var temp = new TempDirectory("trainwatt-kill");
+        var files = new List<string>();
+        for (int i = 0; i < Files; i++)
+        {
+            string file = temp.File($"gpu-{i:00}.csv");
+            File.WriteAllText(file, SyntheticTraces.NvidiaSmi(new DateTime(2024, 1, 1).AddDays(i), Rows, _ => 100 + i));
+            files.Add(file);
+        }
+
+        string db = temp.File("store.db");
+
+        // When: the real CLI imports them and is SIGKILLed once at least two runs are committed.
+        using var child = StartCli(["import", "nvidia-smi", .. files, "--db", db]);
+        int committed = WaitForCommittedRuns(db, child, minimum: 2, TimeSpan.FromSeconds(120));
+        child.Kill(); // SIGKILL on Unix
+        Assert.True(child.WaitForExit(TimeSpan.FromSeconds(30)), "the killed child did not exit");
+
+        // Then: the store opens (migrations see a current schema), passes integrity_check, and holds only whole runs.
+        using (var store = SqliteRunStore.Open(db))
+        {
+            Assert.Equal("ok", store.CheckIntegrity());
+            var runs = store.ListRuns();
+            Assert.True(runs.Count >= committed, $"{runs.Count} runs after the kill, but {committed} were seen committed before it");
+            Assert.True(runs.Count < Files, $"all {Files} runs were imported before the kill, so the kill did not interrupt the import; make the synthetic set larger");
+            foreach (var run in runs)
+            {
+                var details = store.GetRun(run.Id)!;
+                int i = files.IndexOf(details.Run.SourceKey!.Split('#')[0]["nvidia-smi:".Length..]);
+                Assert.Equal(Rows, details.Run.SampleCount);
+                // Hand derivation: constant (100 + i) W over Rows - 1 seconds.
+                Assert.Equal((100.0 + i) * (Rows - 1), details.TotalEnergy.Joules, 6);
+            }
+        }
+
+        // And: importing again completes the set, skipping exactly the runs that survived.
+        int survivors = CountRuns(db);
+        var (code, stdout, _) = CliHarness.Run(["import", "nvidia-smi", .. files, "--db", db]);
+        Assert.Equal(0, code);
+        Assert.Contains($"Imported {Files - survivors} runs", stdout);
+        Assert.Contains($"Skipped {survivors} runs already in the store", stdout);
+        Assert.Equal(Files, CountRuns(db));
+    }
+
+    private static Process StartCli(IEnumerable<string> args)
+    {
+        string dll = typeof(TrainWattApp).Assembly.Location;
+        string dotnet = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host : "dotnet";
+        var start = new ProcessStartInfo(dotnet) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        start.ArgumentList.Add(dll);
+        foreach (string arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        var process = Process.Start(start)!;
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, _) => { };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return process;
+    }
+
+    private static int WaitForCommittedRuns(string db, Process child, int minimum, TimeSpan timeout)
+    {
+        var clock = Stopwatch.StartNew();
+        while (clock.Elapsed < timeout)
+        {
+            Assert.False(child.HasExited, $"the import exited (code {(child.HasExited ? child.ExitCode : 0)}) before it could be killed");
+            int runs = File.Exists(db) ? TryCountRuns(db) : 0;
+            if (runs >= minimum)
+            {
+                return runs;
+            }
+
+            Thread.Sleep(10);
+        }
+
+        Assert.Fail($"no {minimum} runs were committed within {timeout.TotalSeconds} s");
+        return 0;
+    }
+
+    private static int TryCountRuns(string db)
+    {
+        try
+        {
+            return CountRuns(db);
+        }
+        catch (SqliteException)
+        {
+            return 0; // the schema is not created yet, or the file is being set up
+        }
+    }
+
+    private static int CountRuns(string db)
+    {
+        using var connection = new SqliteConnection($"Data Source={db};Mode=ReadOnly;Pooling=False");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT COUNT(*) FROM runs";
+        return Convert.ToInt32(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+    }
+}

@@ -1,0 +1,237 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using TrainWatt.Meters.Tests.Nvml;
+using TrainWatt.Storage;
+using TrainWatt.Storage.Sqlite;
+using TrainWatt.Testing;
+
+namespace TrainWatt.Cli.Tests.Measure;
+
+/// <summary><c>trainwatt measure</c> end to end: in-process through <see cref="CliHarness"/>, or as a real process for signals.</summary>
+public class MeasureCommandTests
+{
+    private static readonly Dictionary<string, string?> NoEnvironment = [];
+
+    private static JsonElement ReadJson(string path) => JsonDocument.Parse(File.ReadAllText(path)).RootElement;
+
+    [Fact]
+    public void Should_Exit_With_The_Command_Exit_Code_And_Store_A_Completed_Run()
+    {
+        using var dir = new TempDirectory();
+        string db = dir.File("runs.db");
+
+        var (code, stdout, stderr) = CliHarness.Run("measure", "--db", db, "--meters", "process", "--", "bash", "-c", "echo out; exit 3");
+
+        Assert.Equal(3, code);
+        Assert.Equal("out\n", stdout);
+        Assert.Contains("exit code 3", stderr, StringComparison.Ordinal);
+        using var store = SqliteRunStore.Open(db);
+        var run = Assert.Single(store.ListRuns());
+        Assert.Equal(RunStatus.Completed, run.Status);
+        Assert.Equal(3, run.ExitCode);
+        Assert.Equal("measure", run.Source);
+        Assert.Equal("bash -c 'echo out; exit 3'", run.Command);
+    }
+
+    [Fact]
+    public void Should_Write_The_Summary_Json_With_Epochs_From_Markers_Printed_By_Bash()
+    {
+        // Given: 3 marker epochs of ≈0.2 s and a metric, measured with the process/model meters (no GPU here)
+        using var dir = new TempDirectory();
+        string db = dir.File("runs.db");
+        string json = dir.File("summary.json");
+        const string script = "for i in 1 2 3; do sleep 0.2; echo \"##trainwatt epoch-end n=$i total=3\"; done; echo '##trainwatt metric f1=0.97'";
+
+        // When
+        var (code, _, stderr) = CliHarness.Run("measure", "--db", db, "--meters", "process", "--summary-json", json, "--tag", "model=demo", "--", "bash", "-c", script);
+
+        // Then: the documented JSON shape
+        Assert.Equal(0, code);
+        var root = ReadJson(json);
+        Assert.Equal(0, root.GetProperty("exit_code").GetInt32());
+        long runId = root.GetProperty("run_id").GetInt64();
+        var epochs = root.GetProperty("epochs").EnumerateArray().ToList();
+        Assert.Equal([1, 2, 3], epochs.Select(e => e.GetProperty("n").GetInt32()));
+        Assert.All(epochs, e => Assert.True(e.GetProperty("end_s").GetDouble() - e.GetProperty("start_s").GetDouble() >= 0.15));
+        var components = root.GetProperty("components").EnumerateArray().ToList();
+        Assert.Equal(["ram", "cpu:model"], components.Select(c => c.GetProperty("name").GetString()));
+        Assert.All(components, c => Assert.Equal("model", c.GetProperty("provenance").GetString()));
+        double sum = components.Sum(c => c.GetProperty("energy_j").GetDouble());
+        Assert.Equal(sum, root.GetProperty("energy_j").GetDouble(), 9);
+        Assert.True(root.GetProperty("duration_s").GetDouble() >= 0.6);
+        Assert.Contains("every figure above is modelled", stderr, StringComparison.Ordinal);
+        Assert.Contains("metric f1 = 0.97", stderr, StringComparison.Ordinal);
+
+        // And the store holds the same run with its epochs, tags and metric
+        using var store = SqliteRunStore.Open(db);
+        var details = store.GetRun(runId)!;
+        Assert.Equal(3, details.Epochs.Count);
+        Assert.Equal("demo", details.Run.Tags["model"]);
+        Assert.Contains(details.Annotations, a => a.Kind == "metric" && a.Message == "f1=0.97");
+        Assert.True(details.Run.SampleCount > 0);
+    }
+
+    [Theory]
+    [InlineData("--interval", "fast", "--interval \"fast\"")]
+    [InlineData("--framework", "tensorflow", "--framework \"tensorflow\"")]
+    [InlineData("--tag", "novalue", "--tag \"novalue\"")]
+    [InlineData("--epoch-pattern", "(", "--epoch-pattern \"(\"")]
+    [InlineData("--meters", "geiger", "Unknown meter \"geiger\"")]
+    public void Should_Reject_A_Bad_Option_With_A_Usage_Error_Naming_It(string option, string value, string expected)
+    {
+        using var dir = new TempDirectory();
+        var (code, _, stderr) = CliHarness.Run("measure", "--db", dir.File("runs.db"), option, value, "--", "true");
+        Assert.Equal(64, code);
+        Assert.Contains(expected, stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", stderr, StringComparison.Ordinal); // no stack trace
+    }
+
+    [Fact]
+    public void Should_Exit_127_With_A_Hint_When_The_Command_Does_Not_Exist()
+    {
+        using var dir = new TempDirectory();
+        var (code, _, stderr) = CliHarness.Run("measure", "--db", dir.File("runs.db"), "--meters", "process", "--", "no-such-command-trainwatt");
+        Assert.Equal(127, code);
+        Assert.Contains("Cannot run \"no-such-command-trainwatt\"", stderr, StringComparison.Ordinal);
+        Assert.Contains("bash -c", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Should_Match_The_Fake_Nvml_Scenario_Energy_Within_Half_A_Percent_For_The_Counter_And_Two_Percent_Sampled()
+    {
+        // Given: two fake GPUs, the first with an energy counter, the second without (pre-Volta: sampled power).
+        // Curves with ramps and a sine (the same shapes the meter tests use); their origin is a known monotonic instant.
+        var curveA = new PowerCurve([(0, 60), (0.5, 250), (1.5, 250), (2.0, 120), (3.0, 300)], 15, 0.7);
+        var curveB = new PowerCurve([(0, 80), (1.0, 180), (2.5, 100)], 10, 0.9);
+        long origin = Stopwatch.GetTimestamp();
+        var originWall = DateTimeOffset.UtcNow;
+        using var fake = FakeNvml.Create($"""
+            {FakeNvml.TimeOriginLine(origin)}
+            [device]
+            name = NVIDIA Fake A100
+            uuid = GPU-aaaaaaaa-1111-2222-3333-444444444444
+            energy_counter = yes
+            energy_offset_mj = 123456789
+            {curveA.ScenarioLines()}
+            [device]
+            name = NVIDIA Fake TITAN Xp
+            uuid = GPU-bbbbbbbb-5555-6666-7777-888888888888
+            energy_counter = no
+            {curveB.ScenarioLines()}
+            """);
+        using var dir = new TempDirectory();
+        string db = dir.File("runs.db");
+        string json = dir.File("summary.json");
+        var env = new Dictionary<string, string?> { ["TRAINWATT_NVML_LIBRARY"] = fake.LibraryPath };
+
+        // When: a 3 s command measured at 100 ms
+        var (code, _, stderr) = CliHarness.Run(env, "measure", "--db", db, "--meters", "nvml", "--summary-json", json, "--", "sleep", "3");
+
+        // Then: each device's energy matches ∫P dt between its first and last stored sample (oracle: PowerCurve's
+        // Simpson integration of the scenario's curve; sample times map to the curve's clock through originWall)
+        Assert.True(code == 0, stderr);
+        var components = ReadJson(json).GetProperty("components").EnumerateArray().ToDictionary(c => c.GetProperty("name").GetString()!);
+        Assert.Equal("counter", components["gpu:0"].GetProperty("provenance").GetString());
+        Assert.Equal("sampled", components["gpu:1"].GetProperty("provenance").GetString());
+        using var store = SqliteRunStore.Open(db);
+        var details = store.GetRun(ReadJson(json).GetProperty("run_id").GetInt64())!;
+        foreach (var (key, curve, tolerance) in new[] { ("gpu:0", curveA, 0.005), ("gpu:1", curveB, 0.02) })
+        {
+            var device = details.Devices.Single(d => d.Key == key);
+            var samples = store.ReadSamples(details.Run.Id, device.Id);
+            double from = (samples[0].Timestamp - originWall).TotalSeconds;
+            double to = (samples[^1].Timestamp - originWall).TotalSeconds;
+            double truth = curve.JoulesBetween(from, to);
+            double measured = components[key].GetProperty("energy_j").GetDouble();
+            TestContext.Current.TestOutputHelper?.WriteLine($"{key}: measured {measured:F3} J, truth {truth:F3} J, error {(measured - truth) / truth:P4}");
+            Assert.True(Math.Abs(measured - truth) <= tolerance * truth, $"{key}: measured {measured:F2} J, truth {truth:F2} J over [{from:F3}, {to:F3}] s");
+        }
+
+        // The fallback is labelled: in the store (device note) and in the summary line of gpu:1
+        Assert.Contains("sampled", details.Devices.Single(d => d.Key == "gpu:1").Note ?? string.Empty, StringComparison.Ordinal);
+        Assert.Contains(stderr.Split('\n'), line => line.Contains("gpu:1", StringComparison.Ordinal) && line.Contains("sampled", StringComparison.Ordinal));
+    }
+
+    public class AsAProcess
+    {
+        private static Process StartTrainWatt(params string[] args)
+        {
+            var info = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
+            {
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+                RedirectStandardInput = true, // not a terminal: SIGINT is forwarded at once
+                UseShellExecute = false,
+            };
+            info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "trainwatt.dll"));
+            foreach (string a in args)
+            {
+                info.ArgumentList.Add(a);
+            }
+
+            return Process.Start(info)!;
+        }
+
+        private static void Signal(int pid, string signal)
+        {
+            using var kill = Process.Start(new ProcessStartInfo("kill", ["-" + signal, pid.ToString(CultureInfo.InvariantCulture)]))!;
+            kill.WaitForExit();
+            Assert.Equal(0, kill.ExitCode);
+        }
+
+        [Fact]
+        public async Task Should_Forward_SIGINT_To_The_Command_And_Exit_With_Its_Code()
+        {
+            // Given: a command that traps SIGINT, writes a file and exits 42
+            Assert.SkipUnless(OperatingSystem.IsLinux(), "POSIX signals");
+            using var dir = new TempDirectory();
+            string marker = dir.File("got-sigint");
+            string db = dir.File("runs.db");
+            using var trainwatt = StartTrainWatt("measure", "--db", db, "--meters", "process", "--",
+                "bash", "-c", $"trap 'echo got > {marker}; exit 42' INT; echo ready; sleep 30 & wait");
+            var stderrTask = trainwatt.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
+            Assert.Equal("ready", await trainwatt.StandardOutput.ReadLineAsync(TestContext.Current.CancellationToken));
+
+            // When: SIGINT to TrainWatt (not to the command)
+            Signal(trainwatt.Id, "INT");
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+            timeout.CancelAfter(TimeSpan.FromSeconds(20));
+            await trainwatt.WaitForExitAsync(timeout.Token);
+
+            // Then
+            string stderr = await stderrTask;
+            Assert.True(trainwatt.ExitCode == 42, $"exit {trainwatt.ExitCode}: {stderr}");
+            Assert.Equal("got\n", File.ReadAllText(marker));
+            using var store = SqliteRunStore.Open(db);
+            var run = Assert.Single(store.ListRuns());
+            Assert.Equal(RunStatus.Completed, run.Status);
+            Assert.Equal(42, run.ExitCode);
+        }
+
+        [Fact]
+        public async Task Should_Leave_An_Incomplete_Run_With_Samples_Up_To_One_Second_Before_A_SIGKILL()
+        {
+            // Given: a measured command that outlives the test's patience
+            Assert.SkipUnless(OperatingSystem.IsLinux(), "POSIX signals");
+            using var dir = new TempDirectory();
+            string db = dir.File("runs.db");
+            using var trainwatt = StartTrainWatt("measure", "--db", db, "--meters", "process", "--", "bash", "-c", "echo ready; exec sleep 8");
+            Assert.Equal("ready", await trainwatt.StandardOutput.ReadLineAsync(TestContext.Current.CancellationToken));
+            await Task.Delay(TimeSpan.FromSeconds(2.5), TestContext.Current.CancellationToken);
+
+            // When: SIGKILL (no chance to finish the run)
+            var killedAt = DateTimeOffset.UtcNow;
+            Signal(trainwatt.Id, "KILL");
+            await trainwatt.WaitForExitAsync(TestContext.Current.CancellationToken);
+
+            // Then: the store opens, the run reads as incomplete, and its last sample is at most 1 s older than the kill
+            using var store = SqliteRunStore.Open(db);
+            var run = Assert.Single(store.ListRuns());
+            Assert.Equal(RunStatus.Incomplete, run.Status);
+            Assert.Null(run.ExitCode);
+            var last = store.ReadSamples(run.Id).Max(s => s.Timestamp);
+            Assert.True(killedAt - last <= TimeSpan.FromSeconds(1), $"last sample {(killedAt - last).TotalMilliseconds:F0} ms before the kill");
+        }
+    }
+}

@@ -1,0 +1,91 @@
+using System.IO.Compression;
+using System.Text;
+using TrainWatt.Core.Traces;
+using TrainWatt.Testing;
+
+namespace TrainWatt.Core.Tests.Traces;
+
+/// <summary>
+/// The SEAA process-trace reader on small inline traces. Oracle: the input text itself (values read off the lines by
+/// hand; the format is the one in ../shared/data/seaa2023/README.md: timestamp, cpu usage (%), memory usage (MB),
+/// temperature (Celsius)).
+/// </summary>
+public class ProcessTraceCsvTests
+{
+    private const string Header = "timestamp,cpu usage (%),memory usage (MB),temperature (Celsius)";
+
+    [Fact]
+    public void Should_Read_Rows_With_Microsecond_Timestamps()
+    {
+        var result = ProcessTraceCsv.Parse("p.csv", Header + "\n2022-12-05T09:55:44.557223,0.0,12231.543,32.0\n2022-12-05T09:55:45.568129,3.587,12234.051,33.0\n");
+
+        Assert.Empty(result.Faults);
+        Assert.Equal(2, result.Samples.Count);
+        Assert.Equal(new DateTime(2022, 12, 5, 9, 55, 44).AddTicks(5_572_230), result.Samples[0].Timestamp);
+        Assert.Equal(new ProcessSample(new DateTime(2022, 12, 5, 9, 55, 45).AddTicks(5_681_290), 3.587, 12234.051, 33.0, 3), result.Samples[1]);
+        Assert.Equal(result.Samples[0].Timestamp, result.First);
+        Assert.Equal(result.Samples[1].Timestamp, result.Last);
+    }
+
+    [Fact]
+    public void Should_Find_Columns_By_Name_In_Any_Order_And_Keep_Missing_Values_Null()
+    {
+        var result = ProcessTraceCsv.Parse("p.csv", "memory usage (MB),timestamp\n100.5,2022-12-05 09:55:44.5\n,2022-12-05 09:55:45.5\n");
+
+        Assert.Empty(result.Faults);
+        Assert.Equal(100.5, result.Samples[0].MemoryMegabytes);
+        Assert.Null(result.Samples[0].CpuPercent);
+        Assert.Null(result.Samples[1].MemoryMegabytes);
+    }
+
+    [Fact]
+    public void Should_Report_A_Half_Written_Last_Line_And_Garbage_With_Their_Lines()
+    {
+        var result = ProcessTraceCsv.Parse("p.csv", Header + "\n2022-12-05T09:55:44.5,1,2,3\nnot,a,row\n2022-12-05T09:55:45.5,1,x,3\n2022-12-05T09:55:46.5,1,2,3\n2022-12-05T09:55:47.5,1.2");
+
+        Assert.Equal(2, result.Samples.Count);
+        Assert.Equal(
+            [(FaultKind.Garbage, 3), (FaultKind.UnparsableValue, 4), (FaultKind.TruncatedLine, 6)],
+            result.Faults.Select(f => (f.Kind, f.Line)));
+        Assert.All(result.Faults, f => Assert.Equal("p.csv", f.File));
+    }
+
+    [Theory]
+    [InlineData("", "empty")]
+    [InlineData(Header + "\n", "no usable rows")]
+    [InlineData("time,cpu\n1,2\n", "no 'timestamp' column")]
+    public void Should_Give_One_Fatal_Fault_For_Unusable_Text(string text, string expected)
+    {
+        var result = ProcessTraceCsv.Parse("p.csv", text);
+
+        Assert.True(result.IsFatal);
+        Assert.Empty(result.Samples);
+        Assert.Contains(expected, Assert.Single(result.Faults, f => f.Kind == FaultKind.Fatal).Message);
+    }
+
+    [Fact]
+    public void Should_Read_Gzip_By_Magic_Bytes_And_Report_Truncated_Gzip_As_Fatal()
+    {
+        using var temp = new TempDirectory();
+        byte[] gz = Gzip(Header + "\n2022-12-05T09:55:44.5,1,2,3\n");
+        File.WriteAllBytes(temp.File("trace.csv"), gz); // no .gz suffix: detection is by content
+        File.WriteAllBytes(temp.File("cut.csv.gz"), gz[..(gz.Length / 2)]);
+
+        Assert.Single(ProcessTraceCsv.ReadFile(temp.File("trace.csv")).Samples);
+        var cut = ProcessTraceCsv.ReadFile(temp.File("cut.csv.gz"));
+        Assert.True(cut.IsFatal);
+        Assert.Contains("cannot read the file", cut.Faults[0].Message);
+        Assert.True(ProcessTraceCsv.ReadFile(temp.File("missing.csv")).IsFatal);
+    }
+
+    private static byte[] Gzip(string text)
+    {
+        var ms = new MemoryStream();
+        using (var gz = new GZipStream(ms, CompressionLevel.Optimal, leaveOpen: true))
+        {
+            gz.Write(Encoding.UTF8.GetBytes(text));
+        }
+
+        return ms.ToArray();
+    }
+}

@@ -1,0 +1,51 @@
+using TrainWatt.Testing;
+
+namespace TrainWatt.Meters.Tests.NvidiaSmi;
+
+/// <summary>A shell script standing in for nvidia-smi: answers the listing query and streams canned CSV lines.</summary>
+internal sealed class FakeNvidiaSmi : IDisposable
+{
+    private readonly TempDirectory _dir = new("trainwatt-fake-smi");
+
+    private FakeNvidiaSmi(string body)
+    {
+        Executable = _dir.File("nvidia-smi");
+        File.WriteAllText(Executable, "#!/bin/sh\necho \"$@\" >> \"$(dirname \"$0\")/args.log\"\n" + body);
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(Executable, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
+    }
+
+    public string Executable { get; }
+
+    /// <summary>Every command line the fake was called with, one per line.</summary>
+    public string Arguments => File.Exists(_dir.File("args.log")) ? File.ReadAllText(_dir.File("args.log")) : "";
+
+    /// <summary>Two GPUs (the second's name has a comma); streams 123.45 W / 67.80 W every 50 ms.</summary>
+    public static FakeNvidiaSmi TwoGpus(int streamLines = 1_000_000) => new($$"""
+        case "$*" in
+          *noheader*)
+            printf '0, GPU-aaaaaaaa-1111, NVIDIA Fake A100\n1, GPU-bbbbbbbb-2222, NVIDIA Fake, With Comma\n'
+            exit 0;;
+        esac
+        echo "timestamp, index, power.draw [W], utilization.gpu [%], memory.used [MiB], temperature.gpu"
+        i=0
+        while [ $i -lt {{streamLines}} ]; do
+          echo "2026/11/24 06:00:00.000, 0, 123.45 W, 87 %, 2048 MiB, 61"
+          echo "2026/11/24 06:00:00.000, 1, 67.80 W, 10 %, 100 MiB, 40"
+          i=$((i+1))
+          sleep 0.05
+        done
+        echo "GPU lost" >&2
+        exit 15
+        """);
+
+    /// <summary>nvidia-smi's real message when the driver is not loaded (exit code 9).</summary>
+    public static FakeNvidiaSmi DriverMissing() => new("""
+        echo "NVIDIA-SMI has failed because it couldn't communicate with the NVIDIA driver. Make sure that the latest NVIDIA driver is installed and running."
+        exit 9
+        """);
+
+    public void Dispose() => _dir.Dispose();
+}
