@@ -9,7 +9,6 @@ using TrainWatt.Meters;
 using TrainWatt.Meters.Processes;
 using TrainWatt.Meters.Sampling;
 using TrainWatt.Storage;
-using TrainWatt.Storage.Sqlite;
 
 namespace TrainWatt.Cli.Commands;
 
@@ -195,15 +194,10 @@ internal static class MeasureCommand
         }
 
         string location = StoreLocation.Resolve(settings.Db, context);
-        if (location.Contains("://", StringComparison.Ordinal))
-        {
-            return Usage("only SQLite stores are supported by measure in this build; give a file with --db PATH or TRAINWATT_DB.");
-        }
-
         IRunStore store;
         try
         {
-            store = SqliteRunStore.Open(location, new SqliteStoreOptions { Time = context.Time });
+            store = RunStoreFactory.Open(location, context.Time);
         }
         catch (StoreException e)
         {
