@@ -31,6 +31,8 @@ public static class TrainWattApp
         yield return RunsCommand.Create(context);
         yield return ExportCommand.Create(context);
         yield return DoctorCommand.Create(context);
+        yield return DbCommand.Create(context);
+        yield return SyncCommand.Create(context);
     }
 
     /// <summary>Parses and runs; returns the process exit code.</summary>

@@ -263,7 +263,7 @@ public sealed class PostgresRunStore : IRunStore
         ArgumentNullException.ThrowIfNull(run);
         return Write(transaction =>
         {
-            var newRun = new NewRun(run.Source, run.Started, run.SourceKey, run.Command, run.Tags, run.JobId, run.Metadata, run.StoredStatus);
+            var newRun = new NewRun(run.Source, run.Started, run.SourceKey, run.Command, run.Tags, run.JobId, run.Metadata, run.Status);
             long? runId = InsertRun(transaction, newRun, run.Ended, run.Uuid, run.Host, run.ProcessId, run.Ended ?? run.Started, run.ExitCode);
             if (runId is not long id)
             {
