@@ -29,6 +29,7 @@ internal sealed class MlflowLogger : IDisposable
     private readonly Channel<string> _queue = Channel.CreateUnbounded<string>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Task _worker;
     private readonly CancellationTokenSource _abort = new();
+    private bool _degraded;
 
     public MlflowLogger(Uri trackingUri, string runId, Action<string> warn, HttpMessageHandler? handler = null, string? token = null, (string User, string Password)? basic = null)
     {
@@ -106,7 +107,13 @@ internal sealed class MlflowLogger : IDisposable
     public bool Drain(TimeSpan timeout)
     {
         _queue.Writer.TryComplete();
-        return _worker.Wait(timeout);
+        bool done = _worker.Wait(timeout);
+        if (Failed > 1)
+        {
+            _warn($"warning: {Failed} MLflow requests failed in all; the run is complete in the TrainWatt store.");
+        }
+
+        return done;
     }
 
     private async Task Work()
@@ -120,6 +127,10 @@ internal sealed class MlflowLogger : IDisposable
     private async Task Send(string body)
     {
         var delay = FirstBackoff;
+
+        // Once a request has failed all its attempts, later ones get one attempt each until the tracker answers again:
+        // a dead tracker costs one backoff sequence per run, not one per epoch.
+        int maxAttempts = _degraded ? 1 : MaxAttempts;
         for (int attempt = 1; ; attempt++)
         {
             string problem;
@@ -130,6 +141,7 @@ internal sealed class MlflowLogger : IDisposable
                 using var response = await _http.PostAsync(_endpoint, content, _abort.Token).ConfigureAwait(false);
                 if (response.IsSuccessStatusCode)
                 {
+                    _degraded = false;
                     return;
                 }
 
@@ -152,10 +164,15 @@ internal sealed class MlflowLogger : IDisposable
                 return;
             }
 
-            if (!retry || attempt >= MaxAttempts)
+            if (!retry || attempt >= maxAttempts)
             {
                 Failed++;
-                _warn($"warning: MLflow logging to {_endpoint.GetLeftPart(UriPartial.Authority)} failed ({problem}){(retry ? $" after {attempt} attempts" : "")}; the measurement goes on and is stored.");
+                _degraded |= retry;
+                if (Failed == 1)
+                {
+                    _warn($"warning: MLflow logging to {_endpoint.GetLeftPart(UriPartial.Authority)} failed ({problem}){(retry ? $" after {attempt} attempts" : "")}; the measurement goes on and is stored.");
+                }
+
                 return;
             }
 
