@@ -66,6 +66,7 @@ public class JobMergeTests
                 ? (d.GetProperty("device").GetString() == "gpu:0" ? 200 : 100)
                 : (d.GetProperty("device").GetString() == "gpu:0" ? 300 : 50);
             truth += watts * (energy.Last!.Value - energy.First!.Value).TotalSeconds;
+            Assert.Equal(energy.Energy!.Value.Joules, d.GetProperty("energy_j").GetDouble(), 9); // exactly the counted run's device
         }
 
         foreach (var run in store.ListRuns())
@@ -74,7 +75,9 @@ public class JobMergeTests
         }
 
         double total = merged.RootElement.GetProperty("energy_j").GetDouble();
-        Assert.Equal(truth, total, truth * 1e-6);
+        // 1 %: a sample's time stamp is taken a few ms away from its counter read (more on a loaded machine), so
+        // P × (last − first) differs from the counter difference by P × a few ms per end.
+        Assert.Equal(truth, total, truth * 0.01);
         Assert.True(naive > 1.4 * total, $"naive sum {naive} J should double count (merged {total} J)");
         var nodes = merged.RootElement.GetProperty("nodes");
         Assert.Equal(total, nodes.GetProperty("node-a").GetDouble() + nodes.GetProperty("node-b").GetDouble(), 1e-6);
