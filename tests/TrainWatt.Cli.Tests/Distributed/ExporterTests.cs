@@ -6,6 +6,7 @@ using TrainWatt.Testing;
 namespace TrainWatt.Cli.Tests.Distributed;
 
 /// <summary>Prometheus /metrics, the Pushgateway push and MLflow logging of a real measure process.</summary>
+[Collection(ProcessHeavyCollection.Name)]
 public class ExporterTests
 {
     private const string OneGpu = """

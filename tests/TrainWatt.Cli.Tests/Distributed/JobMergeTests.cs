@@ -5,6 +5,7 @@ using TrainWatt.Testing;
 namespace TrainWatt.Cli.Tests.Distributed;
 
 /// <summary><c>runs merge</c> of a simulated 2-node × 2-rank job.</summary>
+[Collection(ProcessHeavyCollection.Name)]
 public class JobMergeTests
 {
     // Constant power per GPU so that the truth is P × window (hand derivation). Node A: 200 W and 100 W; node B: 300 W and 50 W.

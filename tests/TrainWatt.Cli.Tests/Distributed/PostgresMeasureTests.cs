@@ -8,6 +8,7 @@ using TrainWatt.Testing;
 namespace TrainWatt.Cli.Tests.Distributed;
 
 /// <summary>Real <c>trainwatt measure</c> processes writing to one PostgreSQL database at once.</summary>
+[Collection(ProcessHeavyCollection.Name)]
 public class PostgresMeasureTests(PostgresServer server)
 {
     private const string TwoGpus = """
