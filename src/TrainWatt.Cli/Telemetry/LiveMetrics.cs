@@ -5,7 +5,7 @@ using TrainWatt.Meters.Sampling;
 
 namespace TrainWatt.Cli.Telemetry;
 
-/// <summary>An energy projection for the whole run (STEP's projector fills it; see <see cref="LiveMetrics.Projector"/>).</summary>
+/// <summary>An energy projection for the whole run (STEP's projector fills it through <see cref="MeasureExporters.Projector"/>).</summary>
 /// <param name="Estimate">Projected total energy.</param>
 /// <param name="Lower">Lower bound of the interval.</param>
 /// <param name="Upper">Upper bound of the interval.</param>
@@ -24,12 +24,6 @@ internal sealed class LiveMetrics
     private double?[] _powerW = [];
     private int _epoch;
     private EnergyProjection? _projection;
-
-    /// <summary>
-    /// Hook for the STEP projector (h/step): given the finished epochs and the planned total, returns a projection or
-    /// null. Until it is wired, no projection sample is exposed (the gauge's HELP/TYPE lines still are).
-    /// </summary>
-    public Func<IReadOnlyList<MeasuredEpoch>, int?, EnergyProjection?>? Projector { get; init; }
 
     public void Begin(string runId, MeasurementRunInfo run)
     {
@@ -58,9 +52,8 @@ internal sealed class LiveMetrics
         }
     }
 
-    public void Epoch(MeasuredEpoch epoch, IReadOnlyList<MeasuredEpoch> all)
+    public void Epoch(MeasuredEpoch epoch, EnergyProjection? projection)
     {
-        var projection = Projector?.Invoke(all, epoch.TotalEpochs);
         lock (_lock)
         {
             _epoch = Math.Max(_epoch, epoch.Number);

@@ -133,9 +133,15 @@ internal sealed class MeasureExporters : IDisposable
         return (new MeasureExporters(job, metrics, server, push, mlflow), null);
     }
 
+    /// <summary>
+    /// The energy projection per finished epoch for Prometheus and MLflow (see <see cref="TelemetrySink"/>); null until
+    /// the STEP projector is wired here.
+    /// </summary>
+    public Func<MeasuredEpoch, EnergyProjection?>? Projector { get; set; }
+
     /// <summary>Wraps the store sink when an exporter is on.</summary>
     public IMeasurementSink Wrap(IMeasurementSink sink, CliContext context, string storeLocation)
-        => Metrics is null && Mlflow is null ? sink : new TelemetrySink(sink, Metrics, Mlflow, context.Time, storeLocation);
+        => Metrics is null && Mlflow is null ? sink : new TelemetrySink(sink, Metrics, Mlflow, context.Time, storeLocation, Projector);
 
     /// <summary>End of run: push to the Pushgateway, drain MLflow (bounded), warn on failures.</summary>
     public void Finish(Action<string> say)

@@ -8,9 +8,19 @@ namespace TrainWatt.Cli.Telemetry;
 /// (<see cref="MlflowLogger"/>). The store sink runs first and its failures propagate as before; the exporters never
 /// throw into the measurement (MLflow is queued; the metrics state is in memory).
 /// </summary>
-internal sealed class TelemetrySink(IMeasurementSink inner, LiveMetrics? metrics, MlflowLogger? mlflow, TimeProvider time, string storeLocation) : IMeasurementSink
+/// <param name="inner">The store sink.</param>
+/// <param name="metrics">Prometheus state, or null.</param>
+/// <param name="mlflow">MLflow logger, or null.</param>
+/// <param name="time">Clock for MLflow metric timestamps.</param>
+/// <param name="storeLocation">Masked store location, logged as a tag.</param>
+/// <param name="projector">
+/// Hook for the STEP projector (h/step's <c>LiveProjector</c>): called once per finished epoch, in order, from the
+/// sampling thread; returns the projected total or null (not yet stable). Until it is wired (null), Prometheus serves
+/// only the projection gauge's HELP/TYPE lines and MLflow gets no projection metrics.
+/// </param>
+internal sealed class TelemetrySink(IMeasurementSink inner, LiveMetrics? metrics, MlflowLogger? mlflow, TimeProvider time, string storeLocation,
+    Func<MeasuredEpoch, EnergyProjection?>? projector = null) : IMeasurementSink
 {
-    private readonly List<MeasuredEpoch> _epochs = [];
     private double _cumulativeJ;
     private string _runId = "";
 
@@ -31,13 +41,12 @@ internal sealed class TelemetrySink(IMeasurementSink inner, LiveMetrics? metrics
     public void RecordEpoch(MeasuredEpoch epoch)
     {
         inner.RecordEpoch(epoch);
-        _epochs.Add(epoch);
         _cumulativeJ += epoch.Energy.Joules;
-        metrics?.Epoch(epoch, _epochs);
+        var projection = projector?.Invoke(epoch);
+        metrics?.Epoch(epoch, projection);
         if (mlflow is not null)
         {
             double seconds = epoch.Duration.TotalSeconds;
-            var projection = metrics?.Projector?.Invoke(_epochs, epoch.TotalEpochs);
             mlflow.LogBatch(
                 MlflowLogger.EpochMetrics(epoch.Number, epoch.Energy.Joules, seconds > 0 ? epoch.Energy.Joules / seconds : 0, _cumulativeJ, projection,
                     time.GetUtcNow().ToUnixTimeMilliseconds()),

@@ -186,3 +186,29 @@ public class ExporterTests
         Assert.Equal(1500, samples[0].Value);
     }
 }
+
+public class LiveMetricsTests
+{
+    [Fact]
+    public void Should_Expose_A_Projection_With_Its_Three_Bounds_Once_The_Projector_Gives_One()
+    {
+        // Given: a run with one channel, a sample and an epoch with a projection (values chosen by hand)
+        var metrics = new LiveMetrics();
+        var channel = new TrainWatt.Meters.MeterChannel("gpu:0", "gpu", "A100", TrainWatt.Core.Provenance.Counter, "GPU-1", null);
+        metrics.Begin("7", new TrainWatt.Meters.Sampling.MeasurementRunInfo(DateTimeOffset.UnixEpoch, ["x"], new Dictionary<string, string>(), [channel], TimeSpan.FromSeconds(1), null, TimeSpan.Zero, null));
+        metrics.Samples([new TrainWatt.Meters.Sampling.ChannelSample(0, TimeSpan.FromSeconds(1), DateTimeOffset.UnixEpoch, TrainWatt.Core.Units.Power.FromWatts(250), null, TrainWatt.Core.Units.Energy.FromJoules(1234.5), null, null, null)]);
+        metrics.Epoch(new TrainWatt.Meters.Sampling.MeasuredEpoch(2, TimeSpan.Zero, TimeSpan.FromSeconds(1), [], null, 10, false),
+            new EnergyProjection(TrainWatt.Core.Units.Energy.FromJoules(5000), TrainWatt.Core.Units.Energy.FromJoules(4500), TrainWatt.Core.Units.Energy.FromJoules(5600)));
+
+        // When
+        var (_, samples) = PrometheusText.Parse(metrics.Render());
+
+        // Then: each value is exposed as given, with the run's labels
+        Assert.Equal(1234.5, samples.Single(s => s.Name == "trainwatt_energy_joules_total").Value);
+        Assert.Equal(250, samples.Single(s => s.Name == "trainwatt_power_watts").Value);
+        Assert.Equal(2, samples.Single(s => s.Name == "trainwatt_epoch").Value);
+        var projection = samples.Where(s => s.Name == "trainwatt_projected_energy_joules").ToDictionary(s => s.Labels["bound"], s => s.Value);
+        Assert.Equal(new Dictionary<string, double> { ["estimate"] = 5000, ["lower"] = 4500, ["upper"] = 5600 }, projection);
+        Assert.All(samples, s => Assert.Equal("7", s.Labels["run_id"]));
+    }
+}
