@@ -2,7 +2,9 @@
 // one core. Usage: dotnet run -c Release --project bench/TrainWatt.Bench.MeterOverhead -- [--seconds 30] [--hz 10]
 //   [--meter nvml|process|nvml+process|rapl|none]... ("none" = the timer loop alone, the floor of any sampler;
 //   "nvml+process" = what `measure --meters auto` reads on a GPU machine without RAPL) [--loop timer|thread]
-//   (timer = PeriodicTimer on the thread pool, the default; thread = a dedicated thread sleeping until each tick).
+//   (timer = PeriodicTimer on the thread pool, the default; thread = a dedicated thread sleeping until each tick)
+//   [--warmup S] (read at the same rate for S seconds before measuring: the steady state of a long run, after tiered
+//   compilation has optimised code that runs once a second).
 // The NVML phase loads the fake NVML library (native/build/libnvidia-ml.so.1, built by this project's build) with two
 // GPUs, one with the energy counter and one sampled, so every NVML call of a real read is made.
 using System.Diagnostics;
@@ -15,6 +17,7 @@ using TrainWatt.Meters.Rapl;
 double seconds = 30;
 double hz = 10;
 bool threadLoop = false;
+double warmupSeconds = 0;
 var phases = new List<string>();
 for (int i = 0; i < args.Length; i++)
 {
@@ -24,6 +27,7 @@ for (int i = 0; i < args.Length; i++)
         case "--hz": hz = double.Parse(args[++i], CultureInfo.InvariantCulture); break;
         case "--meter": phases.Add(args[++i]); break;
         case "--loop": threadLoop = args[++i] == "thread"; break;
+        case "--warmup": warmupSeconds = double.Parse(args[++i], CultureInfo.InvariantCulture); break;
         default:
             Console.Error.WriteLine($"Unknown argument \"{args[i]}\". Use --seconds N, --hz N, --meter nvml|process|nvml+process|rapl|none, --loop timer|thread.");
             return 64;
@@ -41,7 +45,7 @@ Directory.CreateDirectory(work);
 try
 {
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-        $"meter overhead: {hz} Hz for {seconds} s per phase, {(threadLoop ? "dedicated thread" : "PeriodicTimer")} loop, {Environment.ProcessorCount} CPUs, {System.Runtime.InteropServices.RuntimeInformation.FrameworkDescription}"));
+        $"meter overhead: {hz} Hz for {seconds} s per phase (after {warmupSeconds} s warm-up), {(threadLoop ? "dedicated thread" : "PeriodicTimer")} loop, {Environment.ProcessorCount} CPUs, {System.Runtime.InteropServices.RuntimeInformation.FrameworkDescription}"));
     foreach (string phase in phases)
     {
         using IMeter? meter = phase switch
@@ -50,9 +54,21 @@ try
             "nvml" => OpenFakeNvml(repo, PhaseFolder(work)),
             "process" => OpenProcess(),
             "rapl" => RaplMeter.Open(null, TimeProvider.System),
+            "process-scan" => OpenProcess(TimeSpan.Zero, cpuModel: false),
+            "process-ram" => OpenProcess(null, cpuModel: false),
             "nvml+process" => new Both(OpenFakeNvml(repo, PhaseFolder(work)), OpenProcess()),
             _ => throw new ArgumentException($"Unknown meter \"{phase}\". Use nvml, process, rapl or none."),
         };
+        if (warmupSeconds > 0)
+        {
+            var warmEnd = Stopwatch.StartNew();
+            while (warmEnd.Elapsed.TotalSeconds < warmupSeconds)
+            {
+                meter?.Read();
+                Thread.Sleep(TimeSpan.FromSeconds(1 / hz));
+            }
+        }
+
         var (reads, cpu, wall) = threadLoop
             ? RunOnThread(meter, hz, TimeSpan.FromSeconds(seconds))
             : await Run(meter, hz, TimeSpan.FromSeconds(seconds));
@@ -162,9 +178,9 @@ static IMeter OpenFakeNvml(string repo, string work)
     return NvmlMeter.Open(new NvmlMeterOptions(lib), TimeProvider.System);
 }
 
-static IMeter OpenProcess()
+static IMeter OpenProcess(TimeSpan? rescan = null, bool cpuModel = true)
 {
-    var meter = new ProcessTreeMeter(new ProcessTreeMeterOptions(), TimeProvider.System);
+    var meter = new ProcessTreeMeter(new ProcessTreeMeterOptions(IncludeCpuModel: cpuModel, RescanInterval: rescan), TimeProvider.System);
     meter.Attach(Environment.ProcessId);
     return meter;
 }

@@ -33,6 +33,13 @@ public static class TrainWattApp
         yield return DoctorCommand.Create(context);
         yield return DbCommand.Create(context);
         yield return SyncCommand.Create(context);
+        yield return GpusCommand.Create(context);
+        yield return CarbonCommand.Create(context);
+        yield return FlopsCommand.Create(context);
+        yield return DoctorCommand.Create(context);
+        yield return ProjectCommand.Create(context);
+        yield return SimulateCommand.Create(context);
+        yield return EvaluateCommand.Create(context);
     }
 
     /// <summary>Parses and runs; returns the process exit code.</summary>
@@ -40,6 +47,22 @@ public static class TrainWattApp
     {
         var root = Build(context);
         var parse = root.Parse(args);
+        if (parse.Errors.Count > 0 && !args.Contains("--help") && !args.Contains("-h"))
+        {
+            // Usage errors get sysexits' EX_USAGE (64), not System.CommandLine's default 1, so that scripts can tell
+            // a typo from a failed measurement or a wrapped command's own exit code.
+            foreach (var error in parse.Errors)
+            {
+                context.Diagnostic(error.Message);
+            }
+
+            string path = string.Join(' ', parse.CommandResult.Command.Name == root.Name
+                ? ["trainwatt"]
+                : new[] { "trainwatt", parse.CommandResult.Command.Name });
+            context.Diagnostic($"Run '{path} --help' for usage.");
+            return (int)ExitCode.Usage;
+        }
+
         return parse.Invoke(new InvocationConfiguration
         {
             Output = context.Out.Profile.Out.Writer,

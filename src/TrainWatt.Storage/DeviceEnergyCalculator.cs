@@ -9,53 +9,62 @@ namespace TrainWatt.Storage;
 public static class DeviceEnergyCalculator
 {
     /// <summary>
-    /// Counter devices: last minus first cumulative energy (provenance Counter). Otherwise Core's
-    /// <see cref="EnergyAccounting.Integrate(DeviceTrace, EnergyOptions?)"/> with its defaults over the samples that report
-    /// power (trapezoid on the real time stamps, gaps over 5 s left out; provenance of the device, normally Sampled).
-    /// Samples must be in time order.
+    /// Counter devices: last minus first cumulative energy (provenance Counter). Otherwise Core's streaming
+    /// <see cref="EnergyIntegrator"/> with the default <see cref="EnergyOptions"/> over the samples that report power
+    /// (trapezoid on the real time stamps, gaps over 5 s left out; provenance of the device, normally Sampled), the same
+    /// rule as <see cref="EnergyAccounting.Integrate(DeviceTrace, EnergyOptions?)"/>. Samples must come in time order;
+    /// they are read once, in constant memory, so a days-long 10 Hz run does not have to fit in memory.
     /// </summary>
-    public static StoredDeviceEnergy Compute(StoredDevice device, IReadOnlyList<SampleRecord> samples)
+    public static StoredDeviceEnergy Compute(StoredDevice device, IEnumerable<SampleRecord> samples)
     {
         ArgumentNullException.ThrowIfNull(device);
         ArgumentNullException.ThrowIfNull(samples);
-        if (samples.Count == 0)
-        {
-            return new StoredDeviceEnergy(device, 0, null, null, null, device.Provenance, null, null, null, TimeSpan.Zero);
-        }
-
+        var integrator = new EnergyIntegrator(device.Key, device.Key, device.Name);
+        long count = 0;
+        long withPower = 0;
+        double sumWatts = 0;
+        double maxWatts = double.NegativeInfinity;
+        DateTimeOffset? first = null;
+        DateTimeOffset? previous = null;
         TimeSpan maxGap = TimeSpan.Zero;
         Energy? firstCounter = null;
         Energy? lastCounter = null;
-        var withPower = new List<GpuSample>(samples.Count);
-        for (int i = 0; i < samples.Count; i++)
+        foreach (var sample in samples)
         {
-            var sample = samples[i];
-            if (i > 0 && sample.Timestamp - samples[i - 1].Timestamp > maxGap)
+            count++;
+            first ??= sample.Timestamp;
+            if (previous is { } before && sample.Timestamp - before > maxGap)
             {
-                maxGap = sample.Timestamp - samples[i - 1].Timestamp;
+                maxGap = sample.Timestamp - before;
             }
 
+            previous = sample.Timestamp;
             if (sample.CumulativeEnergy is { } counter)
             {
                 firstCounter ??= counter;
                 lastCounter = counter;
             }
 
-            if (sample.Power is not null)
+            if (sample.Power is { } power)
             {
-                withPower.Add(new GpuSample(sample.Timestamp.UtcDateTime, sample.Power, null, null, null, null, sample.SourceLine ?? 0));
+                withPower++;
+                sumWatts += power.Watts;
+                maxWatts = Math.Max(maxWatts, power.Watts);
+                integrator.Add(new GpuSample(sample.Timestamp.UtcDateTime, power, null, null, null, null, sample.SourceLine ?? 0));
             }
         }
 
-        EnergyResult? integrated = withPower.Count >= 2
-            ? EnergyAccounting.Integrate(new DeviceTrace(device.Key, device.Key, device.Name, withPower)).Result
-            : null;
+        if (count == 0)
+        {
+            return new StoredDeviceEnergy(device, 0, null, null, null, device.Provenance, null, null, null, TimeSpan.Zero);
+        }
 
+        EnergyResult? integrated = integrator.Complete().Result;
         Energy? energy = null;
         var provenance = device.Provenance;
-        if (firstCounter is { } first && lastCounter is { } last && device.Provenance == Provenance.Counter)
+        if (firstCounter is { } start && lastCounter is { } end && device.Provenance == Provenance.Counter)
         {
-            energy = last - first;
+            energy = end - start;
             provenance = Provenance.Counter;
         }
         else if (integrated is not null)
@@ -64,24 +73,16 @@ public static class DeviceEnergyCalculator
             provenance = device.Provenance == Provenance.Counter ? Provenance.Sampled : device.Provenance;
         }
 
-        Power? mean = null;
-        Power? max = null;
-        if (withPower.Count > 0)
-        {
-            mean = Power.FromWatts(withPower.Average(s => s.Power!.Value.Watts));
-            max = Power.FromWatts(withPower.Max(s => s.Power!.Value.Watts));
-        }
-
         return new StoredDeviceEnergy(
             device,
-            samples.Count,
-            samples[0].Timestamp,
-            samples[^1].Timestamp,
+            count,
+            first,
+            previous,
             energy,
             provenance,
-            mean,
-            max,
-            samples.Count > 1 ? maxGap : null,
+            withPower > 0 ? Power.FromWatts(sumWatts / withPower) : null,
+            withPower > 0 ? Power.FromWatts(maxWatts) : null,
+            count > 1 ? maxGap : null,
             integrated?.ExcludedDuration ?? TimeSpan.Zero);
     }
 }

@@ -48,9 +48,12 @@ public interface IRunStore : IDisposable
     /// <summary>One run with its devices, per-device energy, epochs and annotations; null when there is no such run.</summary>
     RunDetails? GetRun(long runId);
 
-    /// <summary>The samples of a run (optionally of one device), ordered by device then time.</summary>
+    /// <summary>The samples of a run (optionally of one device), ordered by device then time, in a list.</summary>
     IReadOnlyList<SampleRecord> ReadSamples(long runId, long? deviceId = null);
-}
 
-/// <summary>A device and all its samples, for <see cref="IRunStore.WriteRun"/>. <see cref="SampleRecord.DeviceId"/> is ignored.</summary>
-public sealed record DeviceData(DeviceRegistration Device, IReadOnlyList<SampleRecord> Samples);
+    /// <summary>
+    /// The same samples as <see cref="ReadSamples"/>, streamed from the store (constant memory for long runs). Finish or
+    /// dispose the enumeration before writing to this store instance.
+    /// </summary>
+    IEnumerable<SampleRecord> EnumerateSamples(long runId, long? deviceId = null);
+}

@@ -12,7 +12,7 @@ namespace TrainWatt.Cli.Tests;
 /// </summary>
 public class KillDuringImportTests
 {
-    private const int Files = 40;
+    private const int Files = 60;
     private const int Rows = 10_000;
 
     [Fact]
@@ -21,7 +21,7 @@ public class KillDuringImportTests
     {
         Assert.SkipUnless(OperatingSystem.IsLinux() || OperatingSystem.IsMacOS(), "SIGKILL semantics are tested on Unix (Process.Kill sends SIGKILL there).");
 
-        // Given: 40 traces of 10,000 one-second rows each; file i draws a constant 100 + i W.
+        // Given: 60 traces of 10,000 one-second rows each (about 48 MB); file i draws a constant 100 + i W.
         using var temp = new TempDirectory("trainwatt-kill");
         var files = new List<string>();
         for (int i = 0; i < Files; i++)

@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
 using System.Globalization;
-using System.Text.Json;
 using Spectre.Console;
 using TrainWatt.Core;
 using TrainWatt.Core.Accounting;
@@ -112,6 +111,15 @@ internal static class EnergyCommand
                     Diagnostic(context, $"error: {fatal}");
                 }
 
+                if (device.Result is null)
+                {
+                    // Its row is missing from the output, so say here what led to it.
+                    foreach (var fault in device.Faults.Where(f => f.Kind != FaultKind.Fatal))
+                    {
+                        Diagnostic(context, fault.Line > 0 ? $"  line {fault.Line}: {fault.Message}" : $"  {fault.Message}");
+                    }
+                }
+
                 if (device.Result is { } r)
                 {
                     rows.Add(ToRow(device, r, baseline, file.Faults, settings));
@@ -121,7 +129,7 @@ internal static class EnergyCommand
 
         if (json)
         {
-            context.WriteData(JsonSerializer.Serialize(rows, EnergyJsonContext.Default.ListEnergyRow) + "\n");
+            context.WriteData(EnergyJson.Write(rows));
         }
         else
         {
@@ -138,33 +146,97 @@ internal static class EnergyCommand
 
     private static FileEnergy Compute(string path, Settings settings)
     {
-        var read = NvidiaSmiCsv.ReadFile(path, settings.Parity ? Seaa2023Parity.ReadOptions : TraceReadOptions.Default);
-        if (read.IsFatal)
+        // Streamed: each device's samples go straight into an integrator, never into a list.
+        var sink = new IntegratingSink(path, settings);
+        var scan = NvidiaSmiCsv.ScanFile(path, sink, settings.Parity ? Seaa2023Parity.ReadOptions : TraceReadOptions.Default);
+        if (scan.IsFatal)
         {
-            return new FileEnergy(path, read.Faults, []);
+            return new FileEnergy(path, scan.Faults, []);
         }
 
-        var options = settings.Parity
-            ? Seaa2023Parity.EnergyOptionsFor(read) with { GapThreshold = settings.GapThreshold }
-            : new EnergyOptions { Method = settings.Method, GapThreshold = settings.GapThreshold };
-        var devices = new List<(DeviceEnergy, BaselineEnergy?)>(read.Devices.Count);
-        foreach (var trace in read.Devices)
+        int? trimEnd = settings.Parity ? Seaa2023Parity.TrimEndFor(scan.Faults) : null;
+        return new FileEnergy(path, scan.Faults, sink.Complete(trimEnd));
+    }
+
+    /// <summary>Per device: an <see cref="EnergyIntegrator"/> and, for <c>--idle first:N</c>, the first N powers.</summary>
+    private sealed class IntegratingSink(string path, Settings settings) : ITraceSampleSink
+    {
+        private readonly Dictionary<string, DeviceState> _devices = new(StringComparer.Ordinal);
+        private DeviceState? _last;
+
+        public void OnSample(string device, string? gpuName, in GpuSample sample)
         {
-            var energy = EnergyAccounting.Integrate(trace, options);
-            BaselineEnergy? net = null;
-            if (energy.Result is { } r && settings.Idle is { } idle)
+            var state = _last is not null && ReferenceEquals(_last.Device, device) ? _last : Get(device, gpuName);
+            _last = state;
+            state.Integrator.Add(sample);
+            if (state.IdleSamplesWanted > 0 && sample.Power is { } p)
             {
-                var power = idle.Given ?? EnergyAccounting.MeasureIdleBaseline(trace, idle.FirstSamples ?? 1);
-                if (power is { } p)
+                state.IdleSum += p.Watts;
+                state.IdleSamplesWanted--;
+                state.IdleSamplesSeen++;
+            }
+        }
+
+        public List<(DeviceEnergy Energy, BaselineEnergy? Net)> Complete(int? trimEnd)
+        {
+            var list = new List<(DeviceEnergy, BaselineEnergy?)>(_devices.Count);
+            foreach (var state in _devices.Values.OrderBy(d => d.Device, NvidiaSmiCsv.DeviceKeyOrder))
+            {
+                var energy = state.Integrator.Complete(trimEnd);
+                BaselineEnergy? net = null;
+                if (energy.Result is { } r && settings.Idle is { } idle)
                 {
-                    net = EnergyAccounting.SubtractBaseline(r, p, idle.Given is null ? Provenance.Sampled : Provenance.UserGiven);
+                    Power? baseline = idle.Given
+                        ?? (state.IdleSamplesWanted == 0 && state.IdleSamplesSeen > 0 ? Power.FromWatts(state.IdleSum / state.IdleSamplesSeen) : null);
+                    if (baseline is { } b)
+                    {
+                        net = EnergyAccounting.SubtractBaseline(r, b, idle.Given is null ? Provenance.Sampled : Provenance.UserGiven);
+                    }
+                    else
+                    {
+                        energy = energy with
+                        {
+                            Faults = [.. energy.Faults, new TraceFault(FaultKind.MissingValue, path, 0,
+                                $"device {state.Device}: fewer than {idle.FirstSamples} samples with power to measure the idle baseline (--idle first:{idle.FirstSamples}); net energy not reported.")],
+                        };
+                    }
                 }
+
+                list.Add((energy, net));
             }
 
-            devices.Add((energy, net));
+            return list;
         }
 
-        return new FileEnergy(path, read.Faults, devices);
+        private DeviceState Get(string device, string? gpuName)
+        {
+            if (!_devices.TryGetValue(device, out var state))
+            {
+                var options = settings.Parity
+                    ? Seaa2023Parity.EnergyOptions with { GapThreshold = settings.GapThreshold }
+                    : new EnergyOptions { Method = settings.Method, GapThreshold = settings.GapThreshold };
+                state = new DeviceState(device, new EnergyIntegrator(path, device, gpuName, options))
+                {
+                    IdleSamplesWanted = settings.Idle?.FirstSamples ?? 0,
+                };
+                _devices.Add(device, state);
+            }
+
+            return state;
+        }
+    }
+
+    private sealed class DeviceState(string device, EnergyIntegrator integrator)
+    {
+        public string Device { get; } = device;
+
+        public EnergyIntegrator Integrator { get; } = integrator;
+
+        public int IdleSamplesWanted { get; set; }
+
+        public int IdleSamplesSeen { get; set; }
+
+        public double IdleSum { get; set; }
     }
 
     private static EnergyRow ToRow(DeviceEnergy device, EnergyResult r, BaselineEnergy? net, IReadOnlyList<TraceFault> readFaults, Settings settings)
@@ -324,8 +396,10 @@ internal static class EnergyCommand
             else if (Directory.Exists(path))
             {
                 int before = files.Count;
-                var found = Directory.EnumerateFiles(path, "gpu-power-*.csv", SearchOption.AllDirectories)
-                    .Concat(Directory.EnumerateFiles(path, "gpu-power-*.csv.gz", SearchOption.AllDirectories));
+                // Unreadable sub-folders are skipped rather than ending the run with an exception.
+                var search = new EnumerationOptions { RecurseSubdirectories = true, IgnoreInaccessible = true, MatchCasing = MatchCasing.CaseSensitive };
+                var found = Directory.EnumerateFiles(path, "gpu-power-*.csv", search)
+                    .Concat(Directory.EnumerateFiles(path, "gpu-power-*.csv.gz", search));
                 foreach (string file in found)
                 {
                     if (seen.Add(Path.GetFullPath(file)))

@@ -22,17 +22,13 @@ internal static class ExportCommand
         Emissions,
     }
 
-    public enum CsvTable
-    {
-        Samples,
-        Epochs,
-    }
-
     public static Command Create(CliContext context)
     {
         var ids = new Argument<long[]>("ID") { Description = "Run id(s); csv and json take one, codecarbon one row per run.", Arity = ArgumentArity.OneOrMore };
-        var format = new Option<ExportFormat>("--format") { Description = "csv (samples or epochs), json (everything), codecarbon/emissions (CodeCarbon emissions.csv rows).", Required = true };
-        var table = new Option<CsvTable>("--table") { Description = "For csv: samples (default) or epochs.", DefaultValueFactory = _ => CsvTable.Samples };
+        var format = new Option<string>("--format") { Description = "csv (samples or epochs), json (everything), codecarbon or emissions (CodeCarbon emissions.csv rows).", Required = true, HelpName = "csv|json|codecarbon|emissions" };
+        format.AcceptOnlyFromAmong("csv", "json", "codecarbon", "emissions");
+        var table = new Option<string>("--table") { Description = "For csv: samples (default) or epochs.", DefaultValueFactory = _ => "samples", HelpName = "samples|epochs" };
+        table.AcceptOnlyFromAmong("samples", "epochs");
         var output = new Option<string?>("--out") { Description = "Write to FILE instead of stdout. An existing emissions.csv with the same columns gets the rows appended, as CodeCarbon does.", HelpName = "FILE" };
         var intensity = new Option<double?>("--carbon-intensity") { Description = "Grid carbon intensity in gCO2e/kWh (codecarbon).", HelpName = "G_PER_KWH" };
         var country = new Option<string?>("--country") { Description = "Take the carbon intensity from TrainWatt's table for this country (ISO code or name; WORLD for the world average) (codecarbon).", HelpName = "ISO" };
@@ -50,7 +46,7 @@ internal static class ExportCommand
         command.SetAction(parse =>
         {
             long[] runIds = parse.GetValue(ids) ?? [];
-            var chosen = parse.GetValue(format);
+            var chosen = Enum.Parse<ExportFormat>(parse.GetValue(format)!, ignoreCase: true);
             bool carbon = chosen is ExportFormat.CodeCarbon or ExportFormat.Emissions;
             if (!carbon && runIds.Length != 1)
             {
@@ -91,15 +87,15 @@ internal static class ExportCommand
                     if (chosen == ExportFormat.Json)
                     {
                         target.Writer.Flush();
-                        RunExporter.WriteJson(target.Stream, details, store.ReadSamples(details.Run.Id));
+                        RunExporter.WriteJson(target.Stream, details, store.EnumerateSamples(details.Run.Id));
                     }
-                    else if (parse.GetValue(table) == CsvTable.Epochs)
+                    else if (parse.GetValue(table) == "epochs")
                     {
                         RunExporter.WriteEpochsCsv(target.Writer, details);
                     }
                     else
                     {
-                        RunExporter.WriteSamplesCsv(target.Writer, details, store.ReadSamples(details.Run.Id));
+                        RunExporter.WriteSamplesCsv(target.Writer, details, store.EnumerateSamples(details.Run.Id));
                     }
 
                     return (int)ExitCode.Success;

@@ -93,6 +93,11 @@ internal static class ImportCommand
             StoreLocation.DiagnosticRaw(context, "error: " + failure);
         }
 
+        foreach (var warning in report.AllWarnings)
+        {
+            StoreLocation.DiagnosticRaw(context, "warning: " + warning);
+        }
+
         if (json)
         {
             context.WriteData(Json(store, report));
@@ -170,6 +175,16 @@ internal static class ImportCommand
                 json.WriteStartObject();
                 json.WriteString("file", failure.File);
                 json.WriteString("message", failure.Message);
+                json.WriteEndObject();
+            }
+
+            json.WriteEndArray();
+            json.WriteStartArray("warnings");
+            foreach (var warning in report.AllWarnings)
+            {
+                json.WriteStartObject();
+                json.WriteString("file", warning.File);
+                json.WriteString("message", warning.Message);
                 json.WriteEndObject();
             }
 

@@ -35,7 +35,13 @@ public static class Seaa2023Parity
     public static EnergyOptions EnergyOptionsFor(TraceReadResult read)
     {
         ArgumentNullException.ThrowIfNull(read);
-        bool halfWrittenLast = read.Faults.Any(f => f.Kind == FaultKind.TruncatedLine);
-        return halfWrittenLast ? EnergyOptions with { TrimEnd = EnergyOptions.TrimEnd - 1 } : EnergyOptions;
+        return EnergyOptions with { TrimEnd = TrimEndFor(read.Faults) };
+    }
+
+    /// <summary>Complete samples to drop at the end given the reader's faults: 3, or 2 after a half-written last line (see <see cref="EnergyOptionsFor"/>).</summary>
+    public static int TrimEndFor(IEnumerable<TraceFault> readFaults)
+    {
+        ArgumentNullException.ThrowIfNull(readFaults);
+        return readFaults.Any(f => f.Kind == FaultKind.TruncatedLine) ? EnergyOptions.TrimEnd - 1 : EnergyOptions.TrimEnd;
     }
 }

@@ -27,14 +27,14 @@ internal static class FieldValue
 
     /// <summary>"[N/A]", "N/A", "[Not Supported]", "Not Supported": the value was not reported (null, never zero).</summary>
     public static bool IsMissing<T>(ReadOnlySpan<T> text)
-        where T : unmanaged, IBinaryInteger<T>
+        where T : unmanaged
         => Ascii.EqualsLiteral(text, "[N/A]") || Ascii.EqualsLiteral(text, "N/A")
             || Ascii.EqualsLiteral(text, "[Not Supported]") || Ascii.EqualsLiteral(text, "Not Supported");
 
     /// <summary>A finite decimal number, optionally followed by <paramref name="unit"/> (with or without a space).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static FieldStatus TryParse<T>(ReadOnlySpan<T> text, string unit, out double value)
-        where T : unmanaged, IBinaryInteger<T>
+        where T : unmanaged
     {
         value = 0;
         if (!TryNumberText(text, unit, out var number, out var status))
@@ -60,9 +60,8 @@ internal static class FieldValue
     /// As <see cref="TryParse{T}"/>, but keeps only the integer part of the written number, read from the text
     /// ("156.98 W" is 156): the SEAA 2023 parity rule. The whole text must still be a valid number.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static FieldStatus TryParseIntegerPart<T>(ReadOnlySpan<T> text, string unit, out double value)
-        where T : unmanaged, IBinaryInteger<T>
+        where T : unmanaged
     {
         value = 0;
         if (!TryNumberText(text, unit, out var number, out var status))
@@ -80,7 +79,7 @@ internal static class FieldValue
             return FieldStatus.Invalid;
         }
 
-        int dot = number.IndexOf(T.CreateTruncating('.'));
+        int dot = Ascii.IndexOf(number, '.');
         var integerText = dot >= 0 ? number[..dot] : number;
         if (integerText.IsEmpty || Ascii.EqualsLiteral(integerText, "-") || Ascii.EqualsLiteral(integerText, "+"))
         {
@@ -106,15 +105,15 @@ internal static class FieldValue
     /// <param name="s">The number text.</param>
     /// <param name="value">The value.</param>
     /// <param name="integerPart">The integer part as written (digits before the point, with the sign).</param>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static bool TryParseShortDecimal<T>(ReadOnlySpan<T> s, out double value, out double integerPart)
-        where T : unmanaged, IBinaryInteger<T>
+        where T : unmanaged
     {
         value = 0;
         integerPart = 0;
         int i = 0;
         bool negative = false;
-        if (s.Length > 0 && uint.CreateTruncating(s[0]) == '-')
+        if (s.Length > 0 && Ascii.Code(s[0]) == '-')
         {
             negative = true;
             i = 1;
@@ -126,7 +125,7 @@ internal static class FieldValue
         int fractionDigits = -1;
         for (; i < s.Length; i++)
         {
-            uint c = uint.CreateTruncating(s[i]);
+            uint c = Ascii.Code(s[i]);
             uint d = c - '0';
             if (d <= 9)
             {
@@ -166,9 +165,9 @@ internal static class FieldValue
         return true;
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static bool TryNumberText<T>(ReadOnlySpan<T> text, string unit, out ReadOnlySpan<T> number, out FieldStatus status)
-        where T : unmanaged, IBinaryInteger<T>
+        where T : unmanaged
     {
         number = default;
         if (text.IsEmpty)
@@ -177,13 +176,13 @@ internal static class FieldValue
             return false;
         }
 
-        if (uint.CreateTruncating(text[0]) is '[' or 'N' && IsMissing(text))
+        if (Ascii.Code(text[0]) is '[' or 'N' && IsMissing(text))
         {
             status = FieldStatus.Missing;
             return false;
         }
 
-        number = Ascii.EndsWithLiteral(text, unit) ? text[..^unit.Length].TrimEnd(T.CreateTruncating(' ')) : text;
+        number = Ascii.EndsWithLiteral(text, unit) ? Ascii.TrimSpaces(text[..^unit.Length]) : text;
         if (number.IsEmpty)
         {
             status = FieldStatus.Invalid;
@@ -195,7 +194,7 @@ internal static class FieldValue
     }
 
     private static bool TryParseDouble<T>(ReadOnlySpan<T> text, NumberStyles style, out double value)
-        where T : unmanaged, IBinaryInteger<T>
+        where T : unmanaged
     {
         if (typeof(T) == typeof(char))
         {
@@ -209,8 +208,27 @@ internal static class FieldValue
 /// <summary>Helpers over ASCII literals for text held as UTF-16 chars or UTF-8 bytes.</summary>
 internal static class Ascii
 {
+    /// <summary>
+    /// The code unit as a number. Written with <see cref="Unsafe.As{TFrom, TTo}(ref TFrom)"/> rather than
+    /// <c>uint.CreateTruncating</c>: a generic-math call into CoreLib cannot be precompiled (ReadyToRun) into this
+    /// assembly, which would leave the whole parser to the JIT at every start.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static uint Code<T>(T unit)
+        where T : unmanaged
+        => typeof(T) == typeof(byte) ? Unsafe.As<T, byte>(ref unit) : Unsafe.As<T, char>(ref unit);
+
+    /// <summary>Index of an ASCII character, through the non-generic span searches (precompiled in CoreLib).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static int IndexOf<T>(ReadOnlySpan<T> text, char ascii)
+        where T : unmanaged
+        => typeof(T) == typeof(byte)
+            ? MemoryMarshal.Cast<T, byte>(text).IndexOf((byte)ascii)
+            : MemoryMarshal.Cast<T, char>(text).IndexOf(ascii);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static bool EqualsLiteral<T>(ReadOnlySpan<T> text, string literal)
-        where T : unmanaged, IBinaryInteger<T>
+        where T : unmanaged
     {
         if (text.Length != literal.Length)
         {
@@ -219,7 +237,7 @@ internal static class Ascii
 
         for (int i = 0; i < literal.Length; i++)
         {
-            if (uint.CreateTruncating(text[i]) != literal[i])
+            if (Ascii.Code(text[i]) != literal[i])
             {
                 return false;
             }
@@ -228,13 +246,34 @@ internal static class Ascii
         return true;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static bool EndsWithLiteral<T>(ReadOnlySpan<T> text, string literal)
-        where T : unmanaged, IBinaryInteger<T>
+        where T : unmanaged
         => text.Length >= literal.Length && EqualsLiteral(text[^literal.Length..], literal);
+
+    /// <summary>The text without leading and trailing ' ' (inlined: the BCL's generic Trim is a call per field).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static ReadOnlySpan<T> TrimSpaces<T>(ReadOnlySpan<T> text)
+        where T : unmanaged
+    {
+        int start = 0;
+        int end = text.Length;
+        while (start < end && Ascii.Code(text[start]) == ' ')
+        {
+            start++;
+        }
+
+        while (end > start && Ascii.Code(text[end - 1]) == ' ')
+        {
+            end--;
+        }
+
+        return text[start..end];
+    }
 
     /// <summary>The text as a string (UTF-8 bytes are decoded, invalid sequences become U+FFFD).</summary>
     public static string ToText<T>(ReadOnlySpan<T> text)
-        where T : unmanaged, IBinaryInteger<T>
+        where T : unmanaged
         => typeof(T) == typeof(char)
             ? new string(MemoryMarshal.Cast<T, char>(text))
             : Encoding.UTF8.GetString(MemoryMarshal.Cast<T, byte>(text));

@@ -1,12 +1,11 @@
 using System.IO.Compression;
-using System.Runtime.CompilerServices;
 using System.Text;
 
 namespace TrainWatt.Core.Traces;
 
 /// <summary>
 /// Reads a whole nvidia-smi CSV trace (plain or gzip, detected by its magic bytes, not its name) into per-device
-/// traces, streaming: one pass, a fixed char buffer, no string per line.
+/// traces, streaming: one pass over the raw UTF-8 bytes, a reused buffer, no string per line.
 /// </summary>
 /// <remarks>
 /// <para>Never throws for bad data. Line-level problems (a garbage line, an unparsable value, the half-written last
@@ -22,10 +21,38 @@ public static class NvidiaSmiCsv
     private const int InitialBufferBytes = 64 * 1024;
     private const int MaxLineBytes = 1024 * 1024;
 
+    /// <summary>The order of device keys in results: numeric when both keys are integers ("2" before "10"), else ordinal.</summary>
+    public static IComparer<string> DeviceKeyOrder => DeviceKeyComparer.Instance;
+
     /// <summary>Reads the trace at <paramref name="path"/>. I/O errors (missing file, no permission) give a fatal fault.</summary>
     /// <param name="path">A plain or gzip-compressed nvidia-smi CSV file.</param>
     /// <param name="options">Read options; null means <see cref="TraceReadOptions.Default"/>.</param>
     public static TraceReadResult ReadFile(string path, TraceReadOptions? options = null)
+    {
+        var collector = new Collector(path);
+        return collector.ToResult(ScanFile(path, collector, options));
+    }
+
+    /// <summary>
+    /// Reads a trace from <paramref name="stream"/> (plain or gzip, detected from its first two bytes). The stream is
+    /// read to its end and not disposed.
+    /// </summary>
+    /// <param name="stream">The trace bytes.</param>
+    /// <param name="fileName">Name used in faults and in <see cref="DeviceTrace.File"/>.</param>
+    /// <param name="options">Read options; null means <see cref="TraceReadOptions.Default"/>.</param>
+    public static TraceReadResult Read(Stream stream, string fileName, TraceReadOptions? options = null)
+    {
+        var collector = new Collector(fileName);
+        return collector.ToResult(Scan(stream, fileName, collector, options));
+    }
+
+    /// <summary>
+    /// Streams the trace at <paramref name="path"/> into <paramref name="sink"/>, sample by sample, without keeping
+    /// the samples: for integrating large or many traces in constant memory (<see cref="Accounting.EnergyIntegrator"/>).
+    /// </summary>
+    /// <remarks>Faults are as for <see cref="ReadFile"/>. When the result <see cref="TraceScanResult.IsFatal"/>, discard
+    /// whatever the sink received (a truncated gzip is only known at its end).</remarks>
+    public static TraceScanResult ScanFile(string path, ITraceSampleSink sink, TraceReadOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(path);
         FileStream stream;
@@ -46,21 +73,16 @@ public static class NvidiaSmiCsv
 
         using (stream)
         {
-            return Read(stream, path, options);
+            return Scan(stream, path, sink, options);
         }
     }
 
-    /// <summary>
-    /// Reads a trace from <paramref name="stream"/> (plain or gzip, detected from its first two bytes). The stream is
-    /// read to its end and not disposed.
-    /// </summary>
-    /// <param name="stream">The trace bytes.</param>
-    /// <param name="fileName">Name used in faults and in <see cref="DeviceTrace.File"/>.</param>
-    /// <param name="options">Read options; null means <see cref="TraceReadOptions.Default"/>.</param>
-    public static TraceReadResult Read(Stream stream, string fileName, TraceReadOptions? options = null)
+    /// <summary>As <see cref="ScanFile"/>, from a stream (read to its end, not disposed).</summary>
+    public static TraceScanResult Scan(Stream stream, string fileName, ITraceSampleSink sink, TraceReadOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(stream);
         ArgumentNullException.ThrowIfNull(fileName);
+        ArgumentNullException.ThrowIfNull(sink);
         options ??= TraceReadOptions.Default;
 
         Span<byte> magic = stackalloc byte[2];
@@ -86,7 +108,7 @@ public static class NvidiaSmiCsv
         Stream source = decompressed ?? replay;
         try
         {
-            var result = new Session(fileName, options, gzip).Run(source);
+            var result = new Session(fileName, options, gzip, sink).Run(source);
             if (decompressed is { ReachedEnd: true } && compressed!.Isize != (uint)decompressed.BytesRead)
             {
                 // GZipStream ends silently on a cut-short file; the trailer's length field says so.
@@ -111,22 +133,20 @@ public static class NvidiaSmiCsv
         }
     }
 
-    private static TraceReadResult Fatal(string file, string message)
-        => new([], [new TraceFault(FaultKind.Fatal, file, 0, message)]);
+    private static TraceScanResult Fatal(string file, string message)
+        => new([new TraceFault(FaultKind.Fatal, file, 0, message)], 0);
 
     /// <summary>State of one read: the parser, per-device sample lists, the faults.</summary>
-    private sealed class Session(string file, TraceReadOptions options, bool gzip)
+    private sealed class Session(string file, TraceReadOptions options, bool gzip, ITraceSampleSink sink)
     {
         private readonly List<TraceFault> _faults = [];
-        private readonly Dictionary<string, DeviceAccumulator> _devices = new(StringComparer.Ordinal);
         private NvidiaSmiCsvParser? _parser;
         private TraceFault? _fatal;
         private int _dataLines;
         private int _unlistedFaults;
-        private DeviceAccumulator? _last;
+        private int _samples;
 
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        public TraceReadResult Run(Stream source)
+        public TraceScanResult Run(Stream source)
         {
             // Raw UTF-8 bytes, split on '\n' with a vectorised search; no decoding to UTF-16 except for the header.
             byte[] buffer = new byte[InitialBufferBytes];
@@ -245,13 +265,15 @@ public static class NvidiaSmiCsv
         }
 
         /// <returns>False when the file turned out fatal and reading should stop.</returns>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private bool OnLine(ReadOnlySpan<byte> line, int lineNo, bool terminated)
         {
-            line = line.TrimEnd((byte)'\r');
+            if (!line.IsEmpty && line[^1] == (byte)'\r')
+            {
+                line = line[..^1];
+            }
             if (_parser is null)
             {
-                if (line.Trim((byte)' ').IsEmpty)
+                if (Ascii.TrimSpaces(line).IsEmpty)
                 {
                     return true;
                 }
@@ -273,7 +295,7 @@ public static class NvidiaSmiCsv
                 return true;
             }
 
-            if (line.Trim((byte)' ').IsEmpty)
+            if (Ascii.TrimSpaces(line).IsEmpty)
             {
                 return true;
             }
@@ -281,9 +303,8 @@ public static class NvidiaSmiCsv
             _dataLines++;
             if (_parser.TryParseUtf8Line(line, lineNo, out var sample, out string device, out string? name, out var fault))
             {
-                var acc = _last is not null && ReferenceEquals(_last.Key, device) ? _last : GetDevice(device, name);
-                _last = acc;
-                acc.Samples.Add(sample);
+                _samples++;
+                sink.OnSample(device, name, sample);
                 return true;
             }
 
@@ -314,18 +335,6 @@ public static class NvidiaSmiCsv
             return true;
         }
 
-        private DeviceAccumulator GetDevice(string key, string? name)
-        {
-            if (!_devices.TryGetValue(key, out var acc))
-            {
-                acc = new DeviceAccumulator(key, name);
-                _devices.Add(key, acc);
-            }
-
-            acc.Name ??= name;
-            return acc;
-        }
-
         private void AddFault(TraceFault fault)
         {
             if (_faults.Count < options.MaxListedFaults)
@@ -338,11 +347,11 @@ public static class NvidiaSmiCsv
             }
         }
 
-        private TraceReadResult Result()
+        private TraceScanResult Result()
         {
             if (_fatal is not null)
             {
-                return new TraceReadResult([], [_fatal]);
+                return new TraceScanResult([_fatal], 0);
             }
 
             string what = gzip ? "decompressed gzip data" : "file";
@@ -351,7 +360,7 @@ public static class NvidiaSmiCsv
                 return Fatal(file, $"has no header line (the {what} holds only blank lines); expected nvidia-smi --format=csv output starting with a header such as 'timestamp, index, power.draw [W]'.");
             }
 
-            if (_devices.Count == 0)
+            if (_samples == 0)
             {
                 string message = _dataLines == 0
                     ? "has a header but no data lines; expected one line per sample after the header (was nvidia-smi stopped before its first sample?)."
@@ -365,11 +374,43 @@ public static class NvidiaSmiCsv
                 faults.Add(new TraceFault(FaultKind.Garbage, file, 0, $"{_unlistedFaults} more faulty lines not listed (only the first {options.MaxListedFaults} are)."));
             }
 
-            var devices = _devices.Values
-                .OrderBy(d => d.Key, DeviceKeyComparer.Instance)
-                .Select(d => new DeviceTrace(file, d.Key, d.Name, d.Samples))
-                .ToList();
-            return new TraceReadResult(devices, faults);
+            return new TraceScanResult(faults, _samples);
+        }
+    }
+
+    /// <summary>The sink behind <see cref="Read"/>: keeps every sample, per device.</summary>
+    private sealed class Collector(string file) : ITraceSampleSink
+    {
+        private readonly Dictionary<string, DeviceAccumulator> _devices = new(StringComparer.Ordinal);
+        private DeviceAccumulator? _last;
+
+        public void OnSample(string device, string? gpuName, in GpuSample sample)
+        {
+            var acc = _last is not null && ReferenceEquals(_last.Key, device) ? _last : Get(device, gpuName);
+            _last = acc;
+            acc.Samples.Add(sample);
+        }
+
+        public TraceReadResult ToResult(TraceScanResult scan)
+            => scan.IsFatal
+                ? new TraceReadResult([], scan.Faults)
+                : new TraceReadResult(
+                    _devices.Values
+                        .OrderBy(d => d.Key, DeviceKeyComparer.Instance)
+                        .Select(d => new DeviceTrace(file, d.Key, d.Name, d.Samples))
+                        .ToList(),
+                    scan.Faults);
+
+        private DeviceAccumulator Get(string key, string? name)
+        {
+            if (!_devices.TryGetValue(key, out var acc))
+            {
+                acc = new DeviceAccumulator(key, name);
+                _devices.Add(key, acc);
+            }
+
+            acc.Name ??= name;
+            return acc;
         }
     }
 

@@ -1,5 +1,4 @@
 using System.Numerics;
-using System.Runtime.CompilerServices;
 
 namespace TrainWatt.Core.Traces;
 
@@ -12,16 +11,15 @@ namespace TrainWatt.Core.Traces;
 internal static class NvidiaSmiTimestamp
 {
     public static bool TryParse<T>(ReadOnlySpan<T> s, out DateTime value)
-        where T : unmanaged, IBinaryInteger<T>
+        where T : unmanaged
     {
         var cache = default(DateCache);
         return TryParse(s, ref cache, out value);
     }
 
     /// <summary>As <see cref="TryParse{T}(ReadOnlySpan{T}, out DateTime)"/>, reusing the validated date of the previous line (1 Hz traces change date once a day).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static bool TryParse<T>(ReadOnlySpan<T> s, ref DateCache cache, out DateTime value)
-        where T : unmanaged, IBinaryInteger<T>
+        where T : unmanaged
     {
         value = default;
         if (s.Length < 19)
@@ -29,9 +27,9 @@ internal static class NvidiaSmiTimestamp
             return false;
         }
 
-        uint dateSep = uint.CreateTruncating(s[4]);
-        if ((dateSep != '/' && dateSep != '-') || uint.CreateTruncating(s[7]) != dateSep
-            || (uint.CreateTruncating(s[10]) is not (' ' or 'T')) || uint.CreateTruncating(s[13]) != ':' || uint.CreateTruncating(s[16]) != ':')
+        uint dateSep = Ascii.Code(s[4]);
+        if ((dateSep != '/' && dateSep != '-') || Ascii.Code(s[7]) != dateSep
+            || (Ascii.Code(s[10]) is not (' ' or 'T')) || Ascii.Code(s[13]) != ':' || Ascii.Code(s[16]) != ':')
         {
             return false;
         }
@@ -61,7 +59,7 @@ internal static class NvidiaSmiTimestamp
         long fractionTicks = 0;
         if (s.Length > 19)
         {
-            if (uint.CreateTruncating(s[19]) != '.' || s.Length == 20)
+            if (Ascii.Code(s[19]) != '.' || s.Length == 20)
             {
                 return false;
             }
@@ -69,7 +67,7 @@ internal static class NvidiaSmiTimestamp
             long scale = TimeSpan.TicksPerSecond;
             for (int i = 20; i < s.Length; i++)
             {
-                uint d = uint.CreateTruncating(s[i]) - '0';
+                uint d = Ascii.Code(s[i]) - '0';
                 if (d > 9)
                 {
                     return false;
@@ -89,12 +87,12 @@ internal static class NvidiaSmiTimestamp
     internal readonly record struct DateCache(int Key, long Ticks);
 
     private static bool Digits<T>(ReadOnlySpan<T> s, int start, int count, out int value)
-        where T : unmanaged, IBinaryInteger<T>
+        where T : unmanaged
     {
         value = 0;
         for (int i = start; i < start + count; i++)
         {
-            uint d = uint.CreateTruncating(s[i]) - '0';
+            uint d = Ascii.Code(s[i]) - '0';
             if (d > 9)
             {
                 return false;

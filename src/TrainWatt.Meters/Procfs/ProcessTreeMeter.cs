@@ -1,4 +1,6 @@
 using System.Globalization;
+using System.IO.Enumeration;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Text;
 using TrainWatt.Core;
@@ -73,6 +75,8 @@ public sealed class ProcessTreeMeter : IMeter
     private readonly byte[] _statBytes = new byte[4096];
     private readonly char[] _statChars = new char[4096];
     private readonly HashSet<int> _outsiders = [];
+    private ChannelReading? _lastCpuReading;
+    private long _lastCpuTimestamp;
     private long _outsidersSince;
     private int[] _treePids = [];
     private int _scannedRoot;
@@ -160,6 +164,14 @@ public sealed class ProcessTreeMeter : IMeter
 
     private ChannelReading ReadCpuModel()
     {
+        // /proc/stat is read at most once a second: a utilisation over >= 1 s is what a TDP model can use, and the
+        // sampler may read ten times a second.
+        long timestamp = _time.GetTimestamp();
+        if (_lastCpuReading is { } cached && _time.GetElapsedTime(_lastCpuTimestamp, timestamp) < TimeSpan.FromSeconds(1))
+        {
+            return cached;
+        }
+
         var now = ReadSystem();
         if (now is null)
         {
@@ -175,7 +187,9 @@ public sealed class ProcessTreeMeter : IMeter
         }
 
         double load = Math.Clamp((double)(now.Value.BusyTicks - last.BusyTicks) / total, 0, 1);
-        return new ChannelReading("cpu:model", _tdp * load, null, UtilizationPercent: load * 100);
+        _lastCpuTimestamp = timestamp;
+        _lastCpuReading = new ChannelReading("cpu:model", _tdp * load, null, UtilizationPercent: load * 100);
+        return _lastCpuReading.Value;
     }
 
     /// <summary>Finds the tree (full scan at most every RescanInterval, else the known pids) and updates the CPU-time totals.</summary>
@@ -225,6 +239,7 @@ public sealed class ProcessTreeMeter : IMeter
     /// descendants (by ppid). A process outside the tree cannot join it (a ppid only changes to a reaper), so known
     /// outsiders are skipped; the outsider set is forgotten every 30 s in case a pid was reused by a new child.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // runs once a second: would stay unoptimised under tiering
     private List<ProcessStat> ScanTree(int root)
     {
         long now = _time.GetTimestamp();
@@ -236,21 +251,19 @@ public sealed class ProcessTreeMeter : IMeter
 
         var stats = new Dictionary<int, ProcessStat>();
         var present = new HashSet<int>();
-        foreach (string dir in Directory.EnumerateDirectories(_options.ProcRoot))
+        var pids = new FileSystemEnumerable<int>(_options.ProcRoot, static (ref FileSystemEntry entry) => ParsePid(entry.FileName), ProcEnumeration)
         {
-            string name = Path.GetFileName(dir);
-            if (name.Length == 0 || !char.IsAsciiDigit(name[0]) || !int.TryParse(name, NumberStyles.None, CultureInfo.InvariantCulture, out int pid))
-            {
-                continue;
-            }
-
+            ShouldIncludePredicate = static (ref FileSystemEntry entry) => entry.IsDirectory && ParsePid(entry.FileName) > 0,
+        };
+        foreach (int pid in pids)
+        {
             present.Add(pid);
             if (_outsiders.Contains(pid))
             {
                 continue;
             }
 
-            if (TryReadStat(Path.Combine(dir, "stat"), out var stat))
+            if (TryReadStat(Path.Combine(_options.ProcRoot, pid.ToString(CultureInfo.InvariantCulture), "stat"), out var stat))
             {
                 stats[stat.Pid] = stat;
             }
@@ -308,6 +321,12 @@ public sealed class ProcessTreeMeter : IMeter
         return tree;
     }
 
+    private static readonly EnumerationOptions ProcEnumeration = new() { AttributesToSkip = 0, IgnoreInaccessible = true };
+
+    private static int ParsePid(ReadOnlySpan<char> name)
+        => name.Length > 0 && char.IsAsciiDigit(name[0]) && int.TryParse(name, NumberStyles.None, CultureInfo.InvariantCulture, out int pid) ? pid : 0;
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // runs once a second: would stay unoptimised under tiering
     private SystemCpuStat? ReadSystem()
     {
         string? text = TryRead(Path.Combine(_options.ProcRoot, "stat"));

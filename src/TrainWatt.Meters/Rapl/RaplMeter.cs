@@ -63,7 +63,9 @@ public sealed class RaplMeter : IMeter
         }
 
         var domains = new List<RaplDomain>();
-        foreach (string dir in Directory.EnumerateDirectories(root, "intel-rapl:*").Order(StringComparer.Ordinal))
+        // In sysfs the zones are symbolic links to directories under /sys/devices/virtual/powercap: list entries of
+        // any kind and keep those that resolve to a directory. "intel-rapl-mmio:*" zones do not match the pattern.
+        foreach (string dir in Directory.EnumerateFileSystemEntries(root, "intel-rapl:*").Where(Directory.Exists).Order(StringComparer.Ordinal))
         {
             string zone = Path.GetFileName(dir);
             string? name = TryRead(readFile, Path.Combine(dir, "name"));

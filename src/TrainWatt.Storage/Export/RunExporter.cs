@@ -18,7 +18,7 @@ public static class RunExporter
     public const string EpochsHeader = "run_id,epoch,start,end,duration_s,energy_j,provenance,samples_seen";
 
     /// <summary>One row per sample, devices in registration order, time order within a device. Missing values are empty, never 0.</summary>
-    public static void WriteSamplesCsv(TextWriter writer, RunDetails details, IReadOnlyList<SampleRecord> samples)
+    public static void WriteSamplesCsv(TextWriter writer, RunDetails details, IEnumerable<SampleRecord> samples)
     {
         ArgumentNullException.ThrowIfNull(writer);
         ArgumentNullException.ThrowIfNull(details);
@@ -74,7 +74,7 @@ public static class RunExporter
     /// One JSON object: <c>format_version</c>, the run, devices with energy, total energy, epochs, annotations and every
     /// sample (<c>device</c>, <c>timestamp</c>, <c>t_s</c>, <c>power_w</c>, <c>counter_energy_j</c>, ...).
     /// </summary>
-    public static void WriteJson(Stream stream, RunDetails details, IReadOnlyList<SampleRecord> samples)
+    public static void WriteJson(Stream stream, RunDetails details, IEnumerable<SampleRecord> samples)
     {
         ArgumentNullException.ThrowIfNull(stream);
         ArgumentNullException.ThrowIfNull(details);
@@ -99,6 +99,10 @@ public static class RunExporter
             json.WriteString("provenance", SqliteRunStore.ProvenanceText(sample.Provenance));
             RunJson.WriteNumberOrNull(json, "source_line", sample.SourceLine);
             json.WriteEndObject();
+            if (json.BytesPending > 64 * 1024)
+            {
+                json.Flush(); // stream long runs out instead of holding the whole document
+            }
         }
 
         json.WriteEndArray();

@@ -58,7 +58,8 @@ public sealed class Seaa2023Importer(IRunStore store)
             }
         }
 
-        var pairs = Discover(tracesRoot, failed);
+        var warnings = new List<TraceFault>();
+        var pairs = Discover(tracesRoot, failed, warnings);
         if (pairs.Count == 0 && failed.Count == 0)
         {
             failed.Add(new TraceFault(FaultKind.Fatal, directory, 0, "holds no gpu-power-*.csv[.gz] traces; give the seaa2023 data folder (the one holding traces/ENV/MODEL/)."));
@@ -105,8 +106,8 @@ public sealed class Seaa2023Importer(IRunStore store)
                 imported.Add(new ImportedRun(id, pair.SourceKey, run.Status, devices.Sum(d => (long)d.Samples.Count), annotations.Select(a => a.Kind).Distinct().ToList()));
             });
 
-        failed.AddRange(tableFaults);
-        return new ImportReport(imported, skipped, replaced, failed);
+        warnings.AddRange(tableFaults);
+        return new ImportReport(imported, skipped, replaced, failed, warnings);
     }
 
     private static (NewRun Run, DateTimeOffset Ended, List<DeviceData> Devices, List<AnnotationRecord> Annotations)? Prepare(
@@ -238,7 +239,7 @@ public sealed class Seaa2023Importer(IRunStore store)
     }
 
     /// <summary>Finds GPU traces under <paramref name="root"/> and pairs each with the nearest process trace of its folder.</summary>
-    internal static List<SeaaPair> Discover(string root, List<TraceFault> failed)
+    internal static List<SeaaPair> Discover(string root, List<TraceFault> failed, List<TraceFault>? warnings = null)
     {
         var pairs = new List<SeaaPair>();
         var folders = Directory.EnumerateFiles(root, GpuPrefix + "*.csv*", SearchOption.AllDirectories)
@@ -293,6 +294,15 @@ public sealed class Seaa2023Importer(IRunStore store)
                     runIndex,
                     gpuFile,
                     best >= 0 ? processes[best].File : null));
+            }
+
+            for (int i = 0; i < processes.Count; i++)
+            {
+                if (!used[i])
+                {
+                    warnings?.Add(new TraceFault(FaultKind.Fatal, processes[i].File, 0,
+                        $"no GPU trace (gpu-power-*.csv) of this folder starts within {PairingTolerance.TotalSeconds:0} s of this process trace; it is not imported."));
+                }
             }
         }
 

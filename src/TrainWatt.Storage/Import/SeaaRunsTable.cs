@@ -24,7 +24,17 @@ internal sealed class SeaaRunsTable
     public static SeaaRunsTable? Load(string path, out TraceFault? fault)
     {
         fault = null;
-        string[] lines = File.ReadAllLines(path);
+        string[] lines;
+        try
+        {
+            lines = File.ReadAllLines(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            fault = new TraceFault(FaultKind.Fatal, path, 0, $"runs.csv cannot be read ({e.Message}); run metadata is not recorded.");
+            return null;
+        }
+
         if (lines.Length == 0)
         {
             fault = new TraceFault(FaultKind.Fatal, path, 0, "runs.csv is empty; run metadata is not recorded.");

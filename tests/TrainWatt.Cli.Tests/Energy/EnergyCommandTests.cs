@@ -163,6 +163,22 @@ public class EnergyCommandTests
     }
 
     [Fact]
+    public void Should_Say_So_When_The_Trace_Is_Too_Short_For_The_Idle_Baseline()
+    {
+        using var dir = new TempDirectory();
+        // 2 samples, first:5 asked: no baseline, no net energy, and a missing_value fault instead of silence.
+        string path = dir.File("gpu-power-s.csv");
+        File.WriteAllText(path, "timestamp, power.draw [W]\n2024/01/01 00:00:00.000, 20 W\n2024/01/01 00:00:01.000, 20 W\n");
+
+        var row = Assert.Single(ParseArray(CliHarness.Run("energy", path, "--json", "--idle", "first:5").Out));
+
+        Assert.False(row.TryGetProperty("net_energy_j", out _));
+        var fault = Assert.Single(row.GetProperty("faults").EnumerateArray());
+        Assert.Equal("missing_value", fault.GetProperty("kind").GetString());
+        Assert.Contains("idle baseline", fault.GetProperty("message").GetString());
+    }
+
+    [Fact]
     public void Should_Print_A_Table_With_The_Energy_When_Not_Json()
     {
         using var dir = new TempDirectory();

@@ -70,6 +70,24 @@ public class NvidiaSmiCsvParserTests
 /// <summary>Encodings, byte-level parsing and number exactness.</summary>
 public class NvidiaSmiCsvEncodingTests
 {
+    [Theory]
+    [InlineData("2024/05/01 12:00:00.250, 2, Tesla V100-SXM2-32GB, 61.07 W, 99 %", true)]
+    [InlineData("2024/05/01 12:00:00.250, 2, Tesla V100-SXM2-32GB, 61.07 W, 99 %, extra", false)]
+    [InlineData("2024/05/01 12:00:00.250, 2, Tesla V100-SXM2-32GB, 61.07 W, 99 %, a, b, c, d, e, f, g, h, i, j", false)]
+    [InlineData("2024/05/01 12:00:00.250, 2, Tesla V100-SXM2-32GB, 61.07 W", false)]
+    [InlineData("2024/05/01 12:00:00.250, 2, Tesla V100-SXM2-32GB,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,, 61.07 W, 99 %", false)]
+    public void Should_Count_Fields_The_Same_On_Text_And_Utf8_Lines(string line, bool valid)
+    {
+        // Oracle: the header has 5 columns; the UTF-8 path splits 32 bytes at a time, the text path with IndexOf.
+        var parser = NvidiaSmiCsvParser.Create("timestamp, index, name, power.draw [W], utilization.gpu [%]", "x");
+        bool text = parser.TryParseLine(line, 2, out _, out _, out var textFault);
+        bool utf8 = parser.TryParseUtf8Line(System.Text.Encoding.UTF8.GetBytes(line), 2, out _, out _, out _, out var utf8Fault);
+
+        Assert.Equal(valid, text);
+        Assert.Equal(valid, utf8);
+        Assert.Equal(textFault?.Message, utf8Fault?.Message);
+    }
+
     [Fact]
     public void Should_Skip_A_Utf8_Byte_Order_Mark()
     {

@@ -51,6 +51,34 @@ public class ProcessTraceCsvTests
     }
 
     [Theory]
+    // Oracle: the text itself; each format the SEAA logger or nvidia-smi writes, with 0 to 7 fraction digits.
+    [InlineData("2022-12-05T09:55:44", 0L)]
+    [InlineData("2022-12-05T09:55:44.5", 5_000_000L)]
+    [InlineData("2022-12-05 09:55:44.557", 5_570_000L)]
+    [InlineData("2022/12/05 09:55:44.5572239", 5_572_239L)]
+    public void Should_Parse_Every_Timestamp_Style_Exactly(string stamp, long fractionTicks)
+    {
+        var result = ProcessTraceCsv.Parse("p.csv", $"timestamp,cpu usage (%)\n{stamp},1\n");
+
+        Assert.Empty(result.Faults);
+        Assert.Equal(new DateTime(2022, 12, 5, 9, 55, 44).AddTicks(fractionTicks), Assert.Single(result.Samples).Timestamp);
+    }
+
+    [Theory]
+    [InlineData("2022-13-05T09:55:44.5")]
+    [InlineData("2022-02-30T09:55:44.5")]
+    [InlineData("2022-12-05T24:00:00.0")]
+    [InlineData("2022-12-05T09:55:4x.5")]
+    [InlineData("2022-12-05T09:55")]
+    public void Should_Reject_Impossible_Timestamps_As_Unparsable(string stamp)
+    {
+        var result = ProcessTraceCsv.Parse("p.csv", $"timestamp,cpu usage (%)\n2022-12-05T09:55:43.0,1\n{stamp},1\n");
+
+        Assert.Single(result.Samples);
+        Assert.Equal((FaultKind.UnparsableValue, 3), (Assert.Single(result.Faults).Kind, result.Faults[0].Line));
+    }
+
+    [Theory]
     [InlineData("", "empty")]
     [InlineData(Header + "\n", "no usable rows")]
     [InlineData("time,cpu\n1,2\n", "no 'timestamp' column")]

@@ -265,3 +265,32 @@ public sealed class NvmlMeterTests
         Assert.Contains(probe.Found, f => f.StartsWith("gpu:1", StringComparison.Ordinal) && f.Contains("no energy counter", StringComparison.Ordinal));
     }
 }
+
+/// <summary>Runs on a machine with a real NVIDIA driver (the GPU CI); skips elsewhere.</summary>
+[Trait("Category", "Device")]
+public sealed class NvmlDeviceTests
+{
+    [Fact]
+    public void Should_Read_Every_Real_Gpu_With_A_Plausible_Power()
+    {
+        var probe = NvmlMeter.Probe(new NvmlMeterOptions(CudaVisibleDevices: null));
+        Assert.SkipUnless(probe.Available, $"no usable NVIDIA driver: {probe.Reason}");
+        using var meter = NvmlMeter.Open(new NvmlMeterOptions(), TimeProvider.System);
+        meter.Read();
+        Thread.Sleep(200);
+        var reading = meter.Read();
+
+        // Oracle: physics. Any powered GPU draws more than 1 W and less than 2 kW; counters never go backwards.
+        Assert.NotEmpty(reading.Channels);
+        Assert.All(reading.Channels, c =>
+        {
+            Assert.Null(c.Error);
+            Assert.InRange(c.Power!.Value.Watts, 1, 2000);
+            if (c.CumulativeEnergy is { } e)
+            {
+                Assert.True(e.Joules >= 0);
+            }
+        });
+        Assert.All(meter.Devices, d => Assert.StartsWith("GPU-", d.Uuid));
+    }
+}

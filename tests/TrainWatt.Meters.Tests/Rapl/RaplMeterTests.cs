@@ -166,3 +166,33 @@ public sealed class RaplMeterTests
     public void Should_Refuse_To_Guess_When_The_Range_Is_Unknown()
         => Assert.Null(RaplCounter.Delta(10, 5, 0));
 }
+
+/// <summary>Layouts as the kernel creates them (oracle: a listing of /sys/class/powercap on an Intel laptop and the
+/// powercap sysfs documentation: zones are symlinks into /sys/devices/virtual/powercap, MMIO zones duplicate package-0).</summary>
+public sealed class RaplSysfsLayoutTests
+{
+    [Fact]
+    public void Should_Follow_Zone_Symlinks_And_Ignore_Mmio_Duplicates()
+    {
+        using var tree = new FakePowercapTree();
+
+        // devices/virtual/powercap/intel-rapl/intel-rapl:0 holds the files; class/powercap/intel-rapl:0 links to it.
+        string devices = Path.Combine(tree.Root, "devices", "intel-rapl");
+        string classDir = Path.Combine(tree.Root, "class");
+        Directory.CreateDirectory(devices);
+        Directory.CreateDirectory(classDir);
+        foreach (var (zone, name) in new[] { ("intel-rapl:0", "package-0"), ("intel-rapl:0:0", "core"), ("intel-rapl-mmio:0", "package-0") })
+        {
+            string target = Path.Combine(devices, zone);
+            Directory.CreateDirectory(target);
+            File.WriteAllText(Path.Combine(target, "name"), name + "\n");
+            File.WriteAllText(Path.Combine(target, "energy_uj"), "1000\n");
+            File.WriteAllText(Path.Combine(target, "max_energy_range_uj"), "262143328850\n");
+            Directory.CreateSymbolicLink(Path.Combine(classDir, zone), target);
+        }
+
+        using var meter = RaplMeter.Open(classDir, TimeProvider.System);
+        Assert.Equal(["cpu:package-0"], meter.Channels.Select(c => c.Id));
+        Assert.Equal(["intel-rapl:0", "intel-rapl:0:0"], meter.Domains.Select(d => d.ZoneId));
+    }
+}

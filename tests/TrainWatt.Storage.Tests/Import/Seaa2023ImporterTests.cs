@@ -50,6 +50,8 @@ public class Seaa2023ImporterTests : IDisposable
         var report = new Seaa2023Importer(store).Import(_temp.Path);
 
         Assert.Empty(report.Failed);
+        // The process trace of 12:55 pairs with no GPU trace (the nearest starts 5 min later): reported, not imported.
+        Assert.EndsWith("cpu-mem-usage-20230101T125500.csv", Assert.Single(report.AllWarnings).File);
         Assert.Equal(
             ["seaa2023:cloud/vgg16/20230101T100000", "seaa2023:cloud/vgg16/20230101T110000", "seaa2023:cloud/vgg16/20230101T120000", "seaa2023:cloud/vgg16/20230101T130000"],
             report.Imported.Select(r => r.SourceKey));

@@ -1,0 +1,132 @@
+using System.Globalization;
+using TrainWatt.Core.Traces;
+
+namespace TrainWatt.Core.Projection;
+
+/// <summary>One row of an epoch log: a 0-based epoch index and the wall-clock time the epoch ended.</summary>
+/// <param name="Epoch">0-based epoch index.</param>
+/// <param name="End">End time in the trace's clock, without a zone (<see cref="DateTimeKind.Unspecified"/>).</param>
+/// <param name="Line">1-based line in the source file (0 when not read from a file).</param>
+public readonly record struct EpochEnd(int Epoch, DateTime End, int Line);
+
+/// <summary>The rows of an epoch log, or why it could not be used.</summary>
+/// <param name="Epochs">The rows in file order; empty when <see cref="Faults"/> holds a fatal fault.</param>
+/// <param name="Faults">Every problem found, located by file and line.</param>
+public sealed record EpochLogReadResult(IReadOnlyList<EpochEnd> Epochs, IReadOnlyList<TraceFault> Faults)
+{
+    public bool IsFatal => Faults.Any(f => f.Kind == FaultKind.Fatal);
+}
+
+/// <summary>
+/// Reads and writes the paper's epoch log: header <c>epoch,end_time</c>, one row per finished epoch, 0-based epoch,
+/// ISO-8601 end time in the GPU trace's clock. A time with a zone offset keeps its clock digits and drops the offset
+/// (the nvidia-smi trace has no zone either). Epochs must be consecutive from 0 and times must increase; anything
+/// else is a fatal fault naming the line, because a projection over misnumbered epochs would be silently wrong.
+/// </summary>
+public static class EpochLog
+{
+    public const string Header = "epoch,end_time";
+
+    public static EpochLogReadResult ReadFile(string path)
+    {
+        if (!File.Exists(path))
+        {
+            return Fatal(path, 0, "the epoch log does not exist.");
+        }
+
+        using var reader = new StreamReader(path);
+        return Read(reader, path);
+    }
+
+    public static EpochLogReadResult Read(TextReader reader, string file)
+    {
+        var epochs = new List<EpochEnd>();
+        string? header = reader.ReadLine();
+        if (header is null)
+        {
+            return Fatal(file, 0, $"the epoch log is empty; expected the header \"{Header}\".");
+        }
+
+        string[] columns = header.Trim().TrimStart('\uFEFF').Split(',', StringSplitOptions.TrimEntries);
+        int epochColumn = Array.FindIndex(columns, c => c.Equals("epoch", StringComparison.OrdinalIgnoreCase));
+        int endColumn = Array.FindIndex(columns, c => c.Equals("end_time", StringComparison.OrdinalIgnoreCase));
+        if (epochColumn < 0 || endColumn < 0)
+        {
+            return Fatal(file, 1, $"expected the header \"{Header}\", found \"{header}\".");
+        }
+
+        int lineNumber = 1;
+        string? line;
+        while ((line = reader.ReadLine()) is not null)
+        {
+            lineNumber++;
+            if (string.IsNullOrWhiteSpace(line))
+            {
+                continue;
+            }
+
+            string[] fields = line.Split(',', StringSplitOptions.TrimEntries);
+            if (fields.Length <= Math.Max(epochColumn, endColumn))
+            {
+                return Fatal(file, lineNumber, $"expected {columns.Length} fields (\"{Header}\"), found \"{line}\".");
+            }
+
+            if (!int.TryParse(fields[epochColumn], NumberStyles.Integer, CultureInfo.InvariantCulture, out int epoch))
+            {
+                return Fatal(file, lineNumber, $"epoch \"{fields[epochColumn]}\" is not an integer.");
+            }
+
+            if (!TryParseTime(fields[endColumn], out DateTime end))
+            {
+                return Fatal(file, lineNumber, $"end_time \"{fields[endColumn]}\" is not an ISO-8601 time such as 2022-12-05T09:56:30.125.");
+            }
+
+            if (epoch != epochs.Count)
+            {
+                return Fatal(file, lineNumber, $"epoch {epoch} where epoch {epochs.Count} was expected: epochs must be 0-based and consecutive.");
+            }
+
+            if (epochs.Count > 0 && end <= epochs[^1].End)
+            {
+                return Fatal(file, lineNumber, $"end_time {fields[endColumn]} is not after the previous epoch's end; times must increase.");
+            }
+
+            epochs.Add(new EpochEnd(epoch, end, lineNumber));
+        }
+
+        if (epochs.Count == 0)
+        {
+            return Fatal(file, 1, "the epoch log has a header but no epochs.");
+        }
+
+        return new EpochLogReadResult(epochs, []);
+    }
+
+    /// <summary>Writes <paramref name="ends"/> as an epoch log (invariant culture, ISO-8601 with milliseconds).</summary>
+    public static void Write(TextWriter writer, IEnumerable<DateTime> ends)
+    {
+        writer.Write(Header + "\n");
+        int epoch = 0;
+        foreach (DateTime end in ends)
+        {
+            writer.Write(string.Create(CultureInfo.InvariantCulture, $"{epoch},{end:yyyy-MM-ddTHH:mm:ss.fff}\n"));
+            epoch++;
+        }
+    }
+
+    /// <summary>Parses an ISO-8601 time keeping its clock digits; a zone offset, if any, is dropped.</summary>
+    public static bool TryParseTime(string text, out DateTime time)
+    {
+        if (DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AllowWhiteSpaces | DateTimeStyles.AssumeUniversal, out var offset))
+        {
+            time = DateTime.SpecifyKind(offset.DateTime, DateTimeKind.Unspecified);
+            return true;
+        }
+
+        time = default;
+        return false;
+    }
+
+    private static EpochLogReadResult Fatal(string file, int line, string message)
+        => new([], [new TraceFault(FaultKind.Fatal, file, line, message)]);
+}

@@ -1,0 +1,105 @@
+using TrainWatt.Core.Units;
+
+namespace TrainWatt.Core.Projection;
+
+/// <summary>One finished epoch as a live measurement sees it.</summary>
+/// <param name="Epoch">0-based epoch index; must follow the previous observation's.</param>
+/// <param name="End">Wall-clock end of the epoch.</param>
+/// <param name="Duration">Epoch duration.</param>
+/// <param name="Energy">Energy measured over the epoch (J), all devices summed.</param>
+/// <param name="MeanSamplePower">Mean of the raw power samples of the epoch (W), if known; else Energy / Duration.</param>
+/// <param name="SampleCount">Power samples in the epoch (0 when unknown).</param>
+/// <param name="TotalEpochs">A total announced by the run itself (Keras <c>Epoch k/N</c>, a marker's <c>total</c>), if any.</param>
+public sealed record EpochObservation(int Epoch, DateTime End, TimeSpan Duration, Energy Energy, Power? MeanSamplePower = null, int SampleCount = 0, int? TotalEpochs = null);
+
+/// <summary>Settings of a <see cref="LiveProjector"/>.</summary>
+/// <param name="Method">Projection method (default STEP, epoch-energy variant).</param>
+/// <param name="Confidence">Interval confidence (default 0.9).</param>
+/// <param name="TotalEpochs"><c>--total-epochs</c>: N when known in advance.</param>
+/// <param name="MaxEpochs"><c>--max-epochs</c>: the upper bound of N under early stopping.</param>
+/// <param name="MinEpochs"><c>--min-epochs</c>: a lower bound of N, if known.</param>
+/// <param name="EarlyStoppingPatience"><c>--early-stopping-patience</c>: N ≥ patience + 1.</param>
+/// <param name="Detector">The adaptive detector's settings.</param>
+public sealed record LiveProjectorOptions(
+    ProjectionMethod Method = ProjectionMethod.Step,
+    double Confidence = 0.9,
+    int? TotalEpochs = null,
+    int? MaxEpochs = null,
+    int? MinEpochs = null,
+    int? EarlyStoppingPatience = null,
+    ChangePointOptions? Detector = null);
+
+/// <summary>
+/// Projects a running training's total energy after every epoch: the API <c>trainwatt measure</c> calls once per
+/// finished epoch. Every answer is a <see cref="ProjectionResult"/> (an estimate with its interval, or "not yet stable"
+/// with the reason); every estimate is also kept in <see cref="History"/> as a <see cref="ProjectionRecord"/> for the
+/// store. Not thread-safe: call it from the one thread that sees epochs end.
+/// </summary>
+public sealed class LiveProjector
+{
+    private readonly List<EpochMeasurement> _epochs = [];
+    private readonly List<ProjectionRecord> _history = [];
+    private readonly ChangePointStabilityDetector _detector;
+    private readonly TimeProvider _time;
+    private int? _announcedTotal;
+
+    public LiveProjector(LiveProjectorOptions? options = null, TimeProvider? time = null)
+    {
+        Options = options ?? new LiveProjectorOptions();
+        _detector = new ChangePointStabilityDetector(Options.Detector);
+        _time = time ?? TimeProvider.System;
+    }
+
+    public LiveProjectorOptions Options { get; }
+
+    /// <summary>Every projection made so far, oldest first (only epochs that gave an estimate).</summary>
+    public IReadOnlyList<ProjectionRecord> History => _history;
+
+    /// <summary>The epochs seen so far.</summary>
+    public IReadOnlyList<EpochMeasurement> Epochs => _epochs;
+
+    /// <summary>Adds a finished epoch and projects the total from all epochs so far.</summary>
+    /// <exception cref="ArgumentException">The epoch index does not follow the previous one.</exception>
+    public ProjectionResult OnEpochEnd(EpochObservation observation)
+    {
+        ArgumentNullException.ThrowIfNull(observation);
+        if (observation.Epoch != _epochs.Count)
+        {
+            throw new ArgumentException($"Epoch {observation.Epoch} was reported where epoch {_epochs.Count} was expected; epochs must be reported once each, in order from 0.", nameof(observation));
+        }
+
+        var power = observation.MeanSamplePower
+            ?? (observation.Duration > TimeSpan.Zero ? observation.Energy / observation.Duration : Power.Zero);
+        _epochs.Add(new EpochMeasurement(observation.Epoch, observation.End, observation.Duration, observation.Energy, power, observation.SampleCount));
+        _announcedTotal = observation.TotalEpochs ?? _announcedTotal;
+
+        var (horizon, horizonError) = EpochHorizon.Infer(
+            _epochs.Count,
+            runFinished: false,
+            totalEpochs: Options.TotalEpochs ?? (Options.MaxEpochs is null && Options.EarlyStoppingPatience is null ? _announcedTotal : null),
+            maxEpochs: Options.MaxEpochs ?? _announcedTotal,
+            minEpochs: Options.MinEpochs,
+            patience: Options.EarlyStoppingPatience);
+        var result = EnergyProjector.Project(_epochs, _detector, new ProjectionRequest(Options.Method, horizon, Options.Confidence));
+        if (horizon is null && result.Stability.IsStable)
+        {
+            result = result with { Reason = horizonError };
+        }
+
+        if (result.Estimate is { } estimate)
+        {
+            _history.Add(new ProjectionRecord(
+                observation.Epoch,
+                estimate,
+                result.Lower!.Value,
+                result.Upper!.Value,
+                result.Confidence,
+                result.MethodName,
+                result.Stability.StableFromEpoch,
+                result.Horizon?.Assumed,
+                _time.GetUtcNow()));
+        }
+
+        return result;
+    }
+}

@@ -1,0 +1,56 @@
+using TrainWatt.Core.Projection;
+
+namespace TrainWatt.Core.Tests.Projection;
+
+/// <summary>The epoch log format of issue 4: header epoch,end_time; 0-based consecutive epochs; ISO-8601 times.</summary>
+public class EpochLogTests
+{
+    private static EpochLogReadResult Read(string text) => EpochLog.Read(new StringReader(text), "epochs.csv");
+
+    [Fact]
+    public void Should_Read_Zone_Less_And_Offset_Times_Keeping_The_Clock_Digits()
+    {
+        var log = Read("epoch,end_time\n0,2022-12-05T09:56:30.125\n1,2022-12-05 09:57:30\n2,2022-12-05T09:58:30+02:00\n");
+        Assert.False(log.IsFatal);
+        Assert.Equal(new DateTime(2022, 12, 5, 9, 56, 30, 125), log.Epochs[0].End);
+        Assert.Equal(new DateTime(2022, 12, 5, 9, 58, 30), log.Epochs[2].End);
+        Assert.Equal(DateTimeKind.Unspecified, log.Epochs[2].End.Kind);
+        Assert.Equal(4, log.Epochs[2].Line);
+    }
+
+    [Theory]
+    [InlineData("epoch,end\n0,2022-12-05T09:56:30\n", 1, "expected the header")]
+    [InlineData("epoch,end_time\n1,2022-12-05T09:56:30\n", 2, "epoch 1 where epoch 0 was expected")]
+    [InlineData("epoch,end_time\n0,2022-12-05T09:56:30\n1,2022-12-05T09:56:29\n", 3, "not after the previous")]
+    [InlineData("epoch,end_time\n0,yesterday\n", 2, "not an ISO-8601 time")]
+    [InlineData("epoch,end_time\nzero,2022-12-05T09:56:30\n", 2, "not an integer")]
+    [InlineData("epoch,end_time\n", 1, "no epochs")]
+    [InlineData("", 0, "empty")]
+    public void Should_Give_One_Fatal_Fault_Naming_The_Line(string text, int line, string message)
+    {
+        var log = Read(text);
+        Assert.True(log.IsFatal);
+        var fault = Assert.Single(log.Faults);
+        Assert.Equal(line, fault.Line);
+        Assert.Contains(message, fault.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Should_Round_Trip_What_It_Writes_In_Any_Culture()
+    {
+        var previous = System.Globalization.CultureInfo.CurrentCulture;
+        System.Globalization.CultureInfo.CurrentCulture = new System.Globalization.CultureInfo("de-DE");
+        try
+        {
+            var ends = new[] { new DateTime(2026, 3, 2, 9, 0, 1, 250), new DateTime(2026, 3, 2, 9, 1, 2, 500) };
+            var writer = new StringWriter();
+            EpochLog.Write(writer, ends);
+            Assert.Equal("epoch,end_time\n0,2026-03-02T09:00:01.250\n1,2026-03-02T09:01:02.500\n", writer.ToString());
+            Assert.Equal(ends, Read(writer.ToString()).Epochs.Select(e => e.End));
+        }
+        finally
+        {
+            System.Globalization.CultureInfo.CurrentCulture = previous;
+        }
+    }
+}
