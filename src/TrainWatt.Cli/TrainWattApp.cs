@@ -33,10 +33,6 @@ public static class TrainWattApp
         yield return DoctorCommand.Create(context);
         yield return DbCommand.Create(context);
         yield return SyncCommand.Create(context);
-        yield return GpusCommand.Create(context);
-        yield return CarbonCommand.Create(context);
-        yield return FlopsCommand.Create(context);
-        yield return DoctorCommand.Create(context);
         yield return ProjectCommand.Create(context);
         yield return SimulateCommand.Create(context);
         yield return EvaluateCommand.Create(context);

@@ -204,6 +204,7 @@ internal static class MeasureCommand
         }
 
         using var exporters = telemetry;
+        telemetry.Projector = StepProjection.Create(settings.TotalEpochs, context.Time);
         IRunStore store;
         try
         {

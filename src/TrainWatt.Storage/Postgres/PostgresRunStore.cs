@@ -327,11 +327,13 @@ public sealed class PostgresRunStore : IRunStore
         }
 
         var devices = QueryDevices(runId);
-        var energies = devices.Select(d => DeviceEnergyCalculator.Compute(d, ReadSamples(runId, d.Id))).ToList();
+        var energies = devices.Select(d => DeviceEnergyCalculator.Compute(d, EnumerateSamples(runId, d.Id))).ToList();
         return new RunDetails(run, devices, energies, QueryEpochs(runId), QueryAnnotations(runId));
     }
 
-    public IReadOnlyList<SampleRecord> ReadSamples(long runId, long? deviceId = null)
+    public IReadOnlyList<SampleRecord> ReadSamples(long runId, long? deviceId = null) => EnumerateSamples(runId, deviceId).ToList();
+
+    public IEnumerable<SampleRecord> EnumerateSamples(long runId, long? deviceId = null)
     {
         using var command = Command(null, $"""
             SELECT s.device_id, s.t, s.power_w, s.energy_j, s.utilization_pct, s.memory_mib, s.temperature_c, s.provenance, s.source_line
@@ -345,11 +347,10 @@ public sealed class PostgresRunStore : IRunStore
             command.Parameters.AddWithValue("device", id);
         }
 
-        var samples = new List<SampleRecord>();
         using var reader = command.ExecuteReader();
         while (reader.Read())
         {
-            samples.Add(new SampleRecord(
+            yield return new SampleRecord(
                 reader.GetInt64(0),
                 SqliteRunStore.FromSeconds(reader.GetDouble(1)),
                 reader.IsDBNull(2) ? null : Power.FromWatts(reader.GetDouble(2)),
@@ -358,10 +359,8 @@ public sealed class PostgresRunStore : IRunStore
                 NullableDouble(reader, 5),
                 NullableDouble(reader, 6),
                 ParseProvenance(reader.GetString(7)),
-                reader.IsDBNull(8) ? null : reader.GetInt32(8)));
+                reader.IsDBNull(8) ? null : reader.GetInt32(8));
         }
-
-        return samples;
     }
 
     public void Dispose() => _connection.Dispose();
