@@ -216,23 +216,24 @@ public class LiveMetricsTests
 public class StepProjectionTests
 {
     [Fact]
-    public void Should_Project_Ten_Epochs_Of_Constant_Energy_To_Ten_Times_The_Epoch_Energy_Once_Stable()
+    public void Should_Project_Twenty_Epochs_Of_Constant_Energy_To_Twenty_Times_The_Epoch_Energy_Once_Stable()
     {
-        // Given: epochs of 100 J each (small alternating noise) over 10 s, N = 10 from --total-epochs
+        // Given: epochs of 100 J each (small alternating noise) over 10 s, N = 20 from --total-epochs; STEP answers
+        // once it has seen 2 × 5 epochs (docs/step.md), so 12 epochs are fed
         var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UnixEpoch);
-        var project = StepProjection.Create(10, time);
+        var project = StepProjection.Create(20, time);
         EnergyProjection? last = null;
-        for (int n = 1; n <= 8; n++)
+        for (int n = 1; n <= 12; n++)
         {
             time.Advance(TimeSpan.FromSeconds(10));
             var energy = TrainWatt.Core.Units.Energy.FromJoules(n % 2 == 0 ? 101 : 99);
             last = project(new TrainWatt.Meters.Sampling.MeasuredEpoch(n, TimeSpan.FromSeconds(10 * (n - 1)), TimeSpan.FromSeconds(10 * n), [energy], null, 10, false)) ?? last;
         }
 
-        // Then: hand derivation: 10 epochs × 100 J = 1000 J, inside the interval
+        // Then: hand derivation: 20 epochs × 100 J = 2000 J, inside the interval
         Assert.NotNull(last);
-        Assert.Equal(1000, last.Estimate.Joules, 1000 * 0.02);
-        Assert.InRange(1000, last.Lower.Joules, last.Upper.Joules);
+        Assert.Equal(2000, last.Estimate.Joules, 2000 * 0.02);
+        Assert.InRange(2000, last.Lower.Joules, last.Upper.Joules);
 
         // An out-of-sequence epoch number gives no projection rather than an error
         Assert.Null(project(new TrainWatt.Meters.Sampling.MeasuredEpoch(42, TimeSpan.Zero, TimeSpan.FromSeconds(1), [], null, 10, false)));
