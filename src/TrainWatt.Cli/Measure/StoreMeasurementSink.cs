@@ -10,7 +10,8 @@ namespace TrainWatt.Cli.Measure;
 
 /// <summary>
 /// Writes a live measurement into the run store: one run, one device per channel, sample batches (one transaction
-/// each), epochs, metrics and notes as annotations (kinds <c>metric</c> with "name=value", <c>measure_note</c>).
+/// each), epochs, and as annotations: metrics (kind <c>metric</c>, "name=value"), the planned epoch count (kind
+/// <c>total_epochs</c>) and notes (kind <c>measure_note</c>).
 /// </summary>
 internal sealed class StoreMeasurementSink(IRunStore store, CliContext context, DistributedJob? job = null) : IMeasurementSink
 {
@@ -19,6 +20,9 @@ internal sealed class StoreMeasurementSink(IRunStore store, CliContext context, 
 
     /// <summary>Annotation kind of a diagnostic raised while measuring.</summary>
     public const string NoteKind = "measure_note";
+
+    /// <summary>Annotation kind holding the planned number of epochs (invariant integer), from --total-epochs or the output.</summary>
+    public const string TotalEpochsKind = "total_epochs";
 
     private readonly List<SampleRecord> _batch = [];
     private long _runId;
@@ -90,6 +94,11 @@ internal sealed class StoreMeasurementSink(IRunStore store, CliContext context, 
             foreach (string note in summary.Notes)
             {
                 store.AddAnnotation(_runId, new AnnotationRecord(NoteKind, note));
+            }
+
+            if (summary.TotalEpochs is int total)
+            {
+                store.AddAnnotation(_runId, new AnnotationRecord(TotalEpochsKind, total.ToString(CultureInfo.InvariantCulture)));
             }
 
             store.FinishRun(_runId, summary.ExitCode is null ? RunStatus.Failed : RunStatus.Completed, _startedAt + summary.Duration, summary.ExitCode);

@@ -24,6 +24,9 @@ namespace TrainWatt.Meters.Sampling;
 /// </remarks>
 public sealed class EnergySampler : IAsyncDisposable
 {
+    /// <summary>Reads faster than this are never re-taken: their midpoint is good to half a millisecond anyway.</summary>
+    private static readonly TimeSpan SlowReadFloor = TimeSpan.FromMilliseconds(1);
+
     private readonly IMeter[] _meters;
     private readonly int[] _meterFirstChannel;
     private readonly MeterChannel[] _channels;
@@ -45,6 +48,7 @@ public sealed class EnergySampler : IAsyncDisposable
     private readonly bool[] _hasLastPower;
     private readonly bool[] _meterFailed;
     private readonly double[] _boundaryJ;
+    private readonly long[] _typicalReadTicks;
 
     private readonly List<MeasuredEpoch> _epochs = [];
     private readonly List<string> _notes = [];
@@ -117,6 +121,7 @@ public sealed class EnergySampler : IAsyncDisposable
         _hasLastPower = new bool[n];
         _meterFailed = new bool[_meters.Length];
         _boundaryJ = new double[n];
+        _typicalReadTicks = new long[_meters.Length];
 
         // Room for one flush interval of samples plus slack; grows only if flushing falls behind.
         int perFlush = (int)Math.Ceiling(options.FlushInterval / options.Interval) + 2;
@@ -370,16 +375,24 @@ public sealed class EnergySampler : IAsyncDisposable
 
     private void PrimeMetersLocked()
     {
+        // Two reads: the first pays for JIT and first-touch costs, the second shows the meter's usual read time.
+        long origin = _time.GetTimestamp();
         for (int m = 0; m < _meters.Length; m++)
         {
-            try
+            for (int pass = 0; pass < 2 && !_meterFailed[m]; pass++)
             {
-                _meters[m].Read();
-            }
-            catch (Exception ex) when (ex is not OutOfMemoryException)
-            {
-                _meterFailed[m] = true;
-                Note($"meter {_meters[m].Name} failed on its first reading and is not used: {ex.Message}");
+                var before = _time.GetElapsedTime(origin);
+                try
+                {
+                    _meters[m].Read();
+                }
+                catch (Exception ex) when (ex is not OutOfMemoryException)
+                {
+                    _meterFailed[m] = true;
+                    Note($"meter {_meters[m].Name} failed on its first reading and is not used: {ex.Message}");
+                }
+
+                _typicalReadTicks[m] = (_time.GetElapsedTime(origin) - before).Ticks;
             }
         }
     }
@@ -396,27 +409,31 @@ public sealed class EnergySampler : IAsyncDisposable
     {
         for (int m = 0; m < _meters.Length; m++)
         {
-            if (_meterFailed[m])
+            if (_meterFailed[m] || !TryReadLocked(m, out var reading, out var before, out var after))
             {
                 continue;
             }
 
-            var before = _time.GetElapsedTime(_startTimestamp);
-            MeterReading reading;
-            try
+            var took = after - before;
+            if (took > SlowReadFloor && took.Ticks > 4 * _typicalReadTicks[m])
             {
-                reading = _meters[m].Read();
-            }
-            catch (Exception ex) when (ex is not OutOfMemoryException)
-            {
-                // IMeter.Read throws only when the whole meter is gone: stop using it, keep the others, say so.
-                _meterFailed[m] = true;
-                Note($"meter {_meters[m].Name} stopped working at {before.TotalSeconds:F1} s and is no longer read: {ex.Message}");
-                continue;
+                // Far slower than usual: the thread was most likely descheduled inside Read, so the instant the
+                // hardware was read is uncertain by half of `took`. Read once more and keep the tighter reading.
+                if (!TryReadLocked(m, out var again, out var before2, out var after2))
+                {
+                    continue;
+                }
+
+                if (after2 - before2 < took)
+                {
+                    (reading, before, after) = (again, before2, after2);
+                    took = after - before;
+                }
             }
 
-            var after = _time.GetElapsedTime(_startTimestamp);
-            var elapsed = atZero ? TimeSpan.Zero : before + ((after - before) / 2);
+            // Exponential average of the read time (1/8 weight), the yardstick for "far slower than usual".
+            _typicalReadTicks[m] += (took.Ticks - _typicalReadTicks[m]) / 8;
+            var elapsed = atZero ? TimeSpan.Zero : before + (took / 2);
             if (elapsed > _lastElapsed)
             {
                 _lastElapsed = elapsed;
@@ -426,6 +443,27 @@ public sealed class EnergySampler : IAsyncDisposable
         }
 
         _readings++;
+    }
+
+    private bool TryReadLocked(int m, out MeterReading reading, out TimeSpan before, out TimeSpan after)
+    {
+        before = _time.GetElapsedTime(_startTimestamp);
+        try
+        {
+            reading = _meters[m].Read();
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // IMeter.Read throws only when the whole meter is gone: stop using it, keep the others, say so.
+            _meterFailed[m] = true;
+            Note($"meter {_meters[m].Name} stopped working at {before.TotalSeconds:F1} s and is no longer read: {ex.Message}");
+            reading = null!;
+            after = before;
+            return false;
+        }
+
+        after = _time.GetElapsedTime(_startTimestamp);
+        return true;
     }
 
     private void Integrate(int meter, MeterReading reading, TimeSpan elapsed)

@@ -188,7 +188,21 @@ public sealed class MeasurementSession
         {
             splitOut.Complete(OnSegment);
             splitErr.Complete(OnSegment);
-            Handle(detector.Complete());
+            var atExit = detector.Complete();
+            if (exitCode == 0)
+            {
+                Handle(atExit);
+            }
+            else
+            {
+                // A failed command's open epoch was cut short: recording it would put a partial epoch among whole ones.
+                foreach (var open in atExit.OfType<EpochEnded>())
+                {
+                    string note = $"epoch {open.Number} was still running when the command exited with code {exitCode}; it is not recorded as an epoch.";
+                    notes.Add(note);
+                    _diagnostic(note);
+                }
+            }
         }
 
         var result = await sampler.StopAsync().ConfigureAwait(false);

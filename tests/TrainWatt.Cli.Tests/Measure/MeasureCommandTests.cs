@@ -69,6 +69,7 @@ public class MeasureCommandTests
         Assert.Equal(3, details.Epochs.Count);
         Assert.Equal("demo", details.Run.Tags["model"]);
         Assert.Contains(details.Annotations, a => a.Kind == "metric" && a.Message == "f1=0.97");
+        Assert.Contains(details.Annotations, a => a.Kind == "total_epochs" && a.Message == "3");
         Assert.True(details.Run.SampleCount > 0);
     }
 
@@ -151,6 +152,59 @@ public class MeasureCommandTests
         // The fallback is labelled: in the store (device note) and in the summary line of gpu:1
         Assert.Contains("sampled", details.Devices.Single(d => d.Key == "gpu:1").Note ?? string.Empty, StringComparison.Ordinal);
         Assert.Contains(stderr.Split('\n'), line => line.Contains("gpu:1", StringComparison.Ordinal) && line.Contains("sampled", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Should_Measure_Only_The_Gpus_Asked_For()
+    {
+        using var fake = FakeNvml.Create("""
+            [device]
+            name = NVIDIA Fake A100
+            uuid = GPU-aaaaaaaa-1111-2222-3333-444444444444
+            power_w = 0:100
+            [device]
+            name = NVIDIA Fake A100
+            uuid = GPU-bbbbbbbb-5555-6666-7777-888888888888
+            power_w = 0:200
+            """);
+        using var dir = new TempDirectory();
+        string json = dir.File("summary.json");
+        var env = new Dictionary<string, string?> { ["TRAINWATT_NVML_LIBRARY"] = fake.LibraryPath };
+
+        var (code, _, stderr) = CliHarness.Run(env, "measure", "--db", dir.File("runs.db"), "--meters", "nvml", "--gpus", "1", "--summary-json", json, "--", "sleep", "0.3");
+
+        Assert.True(code == 0, stderr);
+        var names = ReadJson(json).GetProperty("components").EnumerateArray().Select(c => c.GetProperty("name").GetString());
+        Assert.Equal(["gpu:1"], names);
+    }
+
+    [Fact]
+    public void Should_Report_Net_Energy_Against_An_Idle_Baseline()
+    {
+        // Given: a constant 150 W fake GPU measured idle for 0.5 s, then while a 0.5 s command runs
+        using var fake = FakeNvml.Create("""
+            [device]
+            name = NVIDIA Fake A100
+            uuid = GPU-aaaaaaaa-1111-2222-3333-444444444444
+            energy_counter = yes
+            power_w = 0:150
+            """);
+        using var dir = new TempDirectory();
+        string json = dir.File("summary.json");
+        var env = new Dictionary<string, string?> { ["TRAINWATT_NVML_LIBRARY"] = fake.LibraryPath };
+
+        // When
+        var (code, _, stderr) = CliHarness.Run(env, "measure", "--db", dir.File("runs.db"), "--meters", "nvml", "--idle", "0.5s", "--summary-json", json, "--", "sleep", "0.5");
+
+        // Then: net = gross − idle power × duration exactly (the definition), and the idle power is the scenario's 150 W
+        // (within 5 %: over a 0.5 s window, a read delayed by a busy machine shifts the mean by a few percent)
+        Assert.True(code == 0, stderr);
+        var root = ReadJson(json);
+        double idle = root.GetProperty("components")[0].GetProperty("idle_power_w").GetDouble();
+        Assert.InRange(idle, 150.0 * 0.95, 150.0 * 1.05);
+        double expectedNet = root.GetProperty("energy_j").GetDouble() - (idle * root.GetProperty("duration_s").GetDouble());
+        Assert.Equal(expectedNet, root.GetProperty("net_energy_j").GetDouble(), 9);
+        Assert.Contains("net of the idle baseline", stderr, StringComparison.Ordinal);
     }
 
     public class AsAProcess

@@ -135,6 +135,30 @@ public class EnergySamplerTests
     }
 
     [Fact]
+    public async Task Should_Take_A_Reading_Again_When_The_Thread_Was_Descheduled_During_It()
+    {
+        // Given: read 8 (the tick at 0.6 s; reads 0-1 prime, 2 is the start) stalls 60 ms before touching the hardware,
+        // as a preempted thread would: its value is that of 0.66 s while the call's midpoint says 0.63 s. Without the
+        // re-read, the trapezoid would be off by (0.03 s)·(P(0.76) − P(0.5))/2 ≈ 0.2 J (hand).
+        var (time, meter, sampler, _) = Create([
+            new FakeChannel("gpu:0", Provenance.Counter, WavyPower, WavyEnergy),
+            new FakeChannel("gpu:1", Provenance.Sampled, LinearPower),
+        ]);
+        meter.StallOnRead = (8, TimeSpan.FromMilliseconds(60));
+
+        // When
+        sampler.Start(runLoop: false);
+        RunFor(time, sampler, TimeSpan.FromSeconds(1), TimeSpan.FromMilliseconds(100));
+        var result = await sampler.StopAsync();
+
+        // Then: the stalled reading was re-taken at once, so the integrals are exact (hand: E(1.06) − E(0), the clock
+        // having moved 60 ms further)
+        Assert.Equal(WavyEnergy(1.06) - WavyEnergy(0), result.Channels[0].Energy.Joules, 9);
+        Assert.Equal(LinearEnergy(1.06), result.Channels[1].Energy.Joules, 9);
+        Assert.Equal(2 + 1 + 10 + 1 + 1, meter.Reads); // 2 priming, start, 10 ticks, the retry, the final reading
+    }
+
+    [Fact]
     public async Task Should_Mark_A_Channel_That_Never_Gave_A_Value_As_Invalid_Rather_Than_Zero_Watts()
     {
         var never = Enumerable.Range(0, 1000).ToHashSet();
@@ -148,9 +172,9 @@ public class EnergySamplerTests
     [Fact]
     public async Task Should_Keep_Measuring_Other_Meters_When_One_Disappears_And_Say_So()
     {
-        // Given: meter A throws on its 5th read (the priming read, the start reading, 0.1 s, 0.2 s, then 0.3 s), meter B keeps working
+        // Given: meter A throws on its 6th read (two priming reads, the start reading, 0.1 s, 0.2 s, then 0.3 s), meter B keeps working
         var time = new FakeTimeProvider();
-        var failing = new FakeMeter(time, new FakeChannel("gpu:0", Provenance.Sampled, LinearPower)) { ThrowOnRead = 4 };
+        var failing = new FakeMeter(time, new FakeChannel("gpu:0", Provenance.Sampled, LinearPower)) { ThrowOnRead = 5 };
         var healthy = new FakeMeter(time, new FakeChannel("gpu:1", Provenance.Sampled, LinearPower));
         var reported = new List<string>();
         var sampler = new EnergySampler([failing, healthy], time, TenHertz, report: reported.Add);

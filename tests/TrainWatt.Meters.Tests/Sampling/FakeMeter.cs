@@ -39,12 +39,20 @@ internal sealed class FakeMeter : IMeter
 
     public int ThrowOnRead { get; init; } = -1;
 
+    /// <summary>A read (0-based) that advances the fake clock before reading, as a thread descheduled inside Read.</summary>
+    public (int Read, TimeSpan Stall)? StallOnRead { get; set; }
+
     public MeterReading Read()
     {
         int read = Reads++;
         if (read == ThrowOnRead)
         {
             throw new InvalidOperationException("fake driver unloaded");
+        }
+
+        if (StallOnRead is { } stall && stall.Read == read && _time is Microsoft.Extensions.Time.Testing.FakeTimeProvider fake)
+        {
+            fake.Advance(stall.Stall);
         }
 
         var elapsed = _time.GetElapsedTime(_start);

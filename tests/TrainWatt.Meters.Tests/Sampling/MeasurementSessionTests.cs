@@ -185,4 +185,16 @@ public class MeasurementSessionTests
         Assert.Equal(0.0, outcome.Summary.NetEnergy!.Value.Joules, 6);
         Assert.True(outcome.Summary.Energy.Joules > 25, $"gross {outcome.Summary.Energy}");
     }
+
+    [Fact]
+    public async Task Should_Not_Record_The_Epoch_A_Failing_Command_Was_In()
+    {
+        // Keras epoch 2 starts, then the command crashes: epoch 1 is whole, epoch 2 is not.
+        var (session, _, _, _, diagnostics) = Create();
+        var outcome = await session.RunAsync(Request("bash", "-c", "echo 'Epoch 1/3'; echo 'Epoch 2/3'; exit 1"), TestContext.Current.CancellationToken);
+
+        Assert.Equal([1], outcome.Summary.Epochs.Select(e => e.Number));
+        Assert.Contains(diagnostics, d => d.Contains("epoch 2 was still running", StringComparison.Ordinal));
+        Assert.Contains(outcome.Summary.Notes, n => n.Contains("epoch 2 was still running", StringComparison.Ordinal));
+    }
 }
