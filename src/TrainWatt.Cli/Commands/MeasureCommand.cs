@@ -292,11 +292,12 @@ internal static class MeasureCommand
             say(line);
         }
 
+        var preComparison = MeasurePre.Report(context, store, outcome.RunId, say);
         if (settings.SummaryJson is { } file)
         {
             try
             {
-                File.WriteAllText(file.FullName, MeasureReport.Json(outcome));
+                File.WriteAllText(file.FullName, MeasurePre.WithEstimate(MeasureReport.Json(outcome), preComparison));
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
