@@ -100,25 +100,59 @@ internal static class PreStoreRows
 
     /// <summary>
     /// Mean GPU energy per epoch when the run also measured other devices (stored epoch energies sum all devices, PRE's
-    /// targets are GPU only): each GPU's samples inside each epoch window, integrated as the store does
-    /// (<see cref="DeviceEnergyCalculator"/>: counter difference, else trapezoid). A window loses at most one sampling
-    /// interval at each edge.
+    /// targets are GPU only): each GPU's samples inside each epoch window, with a sample interpolated linearly at each
+    /// edge (power and counter), integrated as the store does (<see cref="DeviceEnergyCalculator"/>: counter
+    /// difference, else trapezoid).
     /// </summary>
     private static double GpuEpochEnergy(IRunStore store, RunDetails details, IReadOnlyList<EpochRecord> epochs)
     {
         double total = 0;
         foreach (var gpu in details.Devices.Where(d => d.Component == "gpu"))
         {
-            var samples = store.ReadSamples(details.Run.Id, gpu.Id);
+            var samples = store.ReadSamples(details.Run.Id, gpu.Id).OrderBy(x => x.Timestamp).ToList();
             foreach (var epoch in epochs)
             {
-                var window = samples.Where(s => s.Timestamp >= epoch.Start && s.Timestamp <= epoch.End);
-                total += DeviceEnergyCalculator.Compute(gpu, window).Energy?.Joules
-                    ?? throw new ArgumentException($"epoch {epoch.Number} has too few samples of {gpu.Key} for a GPU energy (epochs shorter than the sampling interval?)");
+                total += DeviceEnergyCalculator.Compute(gpu, Window(samples, epoch.Start, epoch.End)).Energy?.Joules
+                    ?? throw new ArgumentException($"epoch {epoch.Number} has too few samples of {gpu.Key} for a GPU energy");
             }
         }
 
         return total / epochs.Count;
+    }
+
+    /// <summary>The samples within [start, end], with a linearly interpolated sample at each edge that falls between two samples.</summary>
+    internal static List<SampleRecord> Window(IReadOnlyList<SampleRecord> sorted, DateTimeOffset start, DateTimeOffset end)
+    {
+        var window = new List<SampleRecord>();
+        for (int i = 0; i < sorted.Count; i++)
+        {
+            var s = sorted[i];
+            if (i > 0 && sorted[i - 1].Timestamp < start && s.Timestamp > start)
+            {
+                window.Add(Interpolate(sorted[i - 1], s, start));
+            }
+
+            if (s.Timestamp >= start && s.Timestamp <= end)
+            {
+                window.Add(s);
+            }
+
+            if (i > 0 && sorted[i - 1].Timestamp < end && s.Timestamp > end)
+            {
+                window.Add(Interpolate(sorted[i - 1], s, end));
+                break;
+            }
+        }
+
+        return window;
+    }
+
+    private static SampleRecord Interpolate(SampleRecord a, SampleRecord b, DateTimeOffset t)
+    {
+        double f = (t - a.Timestamp) / (b.Timestamp - a.Timestamp);
+        Power? power = a.Power is { } pa && b.Power is { } pb ? Power.FromWatts(pa.Watts + (f * (pb.Watts - pa.Watts))) : null;
+        Energy? counter = a.CumulativeEnergy is { } ea && b.CumulativeEnergy is { } eb ? Energy.FromJoules(ea.Joules + (f * (eb.Joules - ea.Joules))) : null;
+        return a with { Timestamp = t, Power = power, CumulativeEnergy = counter, SourceLine = null };
     }
 
     private static Dictionary<string, string> FieldsOf(RunRecord record)

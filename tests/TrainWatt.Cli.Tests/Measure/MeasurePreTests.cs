@@ -87,6 +87,34 @@ public sealed class MeasurePreTests : IDisposable
     }
 
     [Fact]
+    public void Measure_With_Other_Meters_Compares_Gpu_Energy_Per_Epoch_Only()
+    {
+        // Given: the fake RTX 3090 at a constant 200 W plus the process meter (RAM and CPU model channels, which the
+        // stored epoch energies include)
+        using var fake = FakeNvml.Create("""
+            [device]
+            name = NVIDIA GeForce RTX 3090
+            uuid = GPU-aaaaaaaa-1111-2222-3333-444444444444
+            power_w = 0:200
+            """);
+        string json = _temp.File("summary.json");
+
+        // When
+        var (code, _, stderr) = CliHarness.Run(Env(fake.LibraryPath), ["measure", "--db", _temp.File("runs.db"), "--meters", "nvml,process", "--summary-json", json, .. Vgg16Tags, "--", "bash", "-c", ThreeEpochs]);
+
+        // Then: the measured epoch energy is the GPU's alone. Oracle (scenario, hand): constant 200 W, so GPU energy per
+        // epoch = 200 W x mean epoch duration (5 %: the counter is read a few ms off the stored time stamps).
+        Assert.True(code == 0, stderr);
+        var root = JsonDocument.Parse(File.ReadAllText(json)).RootElement;
+        var estimate = root.GetProperty("estimate");
+        double duration = estimate.GetProperty("epoch_duration_s").GetProperty("measured").GetDouble();
+        double gpuEpoch = estimate.GetProperty("epoch_energy_j").GetProperty("measured").GetDouble();
+        Assert.InRange(gpuEpoch, 200 * duration * 0.95, 200 * duration * 1.05);
+        double allDevices = root.GetProperty("epochs").EnumerateArray().Average(e => e.GetProperty("energy_j").GetDouble());
+        Assert.True(allDevices > gpuEpoch, $"stored epoch energy {allDevices} J (all devices) should exceed the GPU's {gpuEpoch} J");
+    }
+
+    [Fact]
     public void Measure_With_An_Incomplete_Description_Names_The_Missing_Keys_In_One_Line()
     {
         // Given: only two PRE tags, and no GPU meter (so no GPU name either)
