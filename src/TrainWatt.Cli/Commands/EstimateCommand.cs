@@ -68,6 +68,11 @@ internal static class EstimateCommand
                 var (h, w) = PreCli.ParseInput(parse.GetValue(input)!);
                 var spec = GpuSpecTable.Default.Find(parse.GetValue(gpu)!);
                 var (g, gflopsSource) = PreCli.ResolveGflops(parse.GetValue(gflops), parse.GetValue(arch), parse.GetValue(model), h, w);
+                if (PaperGflopsFeature.ForPaperModel(parse.GetValue(preModel), parse.GetValue(arch), h, w, g) is { } paperGflops)
+                {
+                    (g, gflopsSource) = paperGflops; // the paper's KRR was fitted on the paper's own GFLOPs values
+                }
+
                 double ramGb = parse.GetValue(ram) ?? DefaultRamGigabytes;
                 var (minEpochs, maxEpochs) = PreCli.ParseEpochs(parse.GetValue(epochs)!);
                 double nEpochs = (minEpochs + maxEpochs) / 2;
@@ -126,7 +131,7 @@ internal static class EstimateCommand
         var (row, nEpochs, reason) = PreStoreRows.ReadOne(store, record);
         if (row is null)
         {
-            context.Diagnostic($"error: run {id} cannot be estimated: {reason}. PRE needs gflops, gpu, batch_size, input, train_samples, val_samples and ram_gb in the run's metadata or tags (docs/pre.md).");
+            context.Diagnostic($"error: run {id} cannot be estimated: {reason}. PRE needs gflops (or a catalog architecture), gpu (or a named GPU device in the run), batch_size, input, train_samples, val_samples and ram_gb in the run's metadata or tags (docs/pre.md).");
             return (int)ExitCode.DataError;
         }
 
@@ -146,52 +151,21 @@ internal static class EstimateCommand
             return (int)ExitCode.DataError;
         }
 
-        var e = estimator.Estimate(row.Run);
-        var measured = row.EpochEnergy * nEpochs;
-        var pairs = new (string Name, double Estimate, double Measured)[]
-        {
-            ("energy_j", e.Total(nEpochs).Joules, measured.Joules),
-            ("avg_power_w", e.AveragePower.Watts, row.AveragePower.Watts),
-            ("epoch_energy_j", e.EpochEnergy.Joules, row.EpochEnergy.Joules),
-            ("epoch_duration_s", e.EpochDuration.TotalSeconds, row.EpochDuration.TotalSeconds),
-        };
-        bool inside = measured >= e.Lower(nEpochs) && measured <= e.Upper(nEpochs);
+        var comparison = PreComparison.Compute(id, row, nEpochs, estimator);
         if (parse.GetValue(json))
         {
-            context.WriteData(JsonOutput.Object(w =>
-            {
-                w.WriteNumber("run", id);
-                w.WriteNumber("epochs", nEpochs);
-                w.WriteNumber("lower_j", e.Lower(nEpochs).Joules);
-                w.WriteNumber("upper_j", e.Upper(nEpochs).Joules);
-                w.WriteBoolean("measured_within_interval", inside);
-                foreach (var (name, est, act) in pairs)
-                {
-                    w.WriteStartObject(name);
-                    w.WriteNumber("estimate", est);
-                    w.WriteNumber("measured", act);
-                    w.WriteNumber("error_pct", 100 * (est - act) / act);
-                    w.WriteEndObject();
-                }
-
-                w.WriteStartObject("model");
-                w.WriteString("name", estimator.Name);
-                w.WriteString("description", estimator.Description);
-                w.WriteEndObject();
-            }));
+            context.WriteData(JsonOutput.Object(comparison.WriteProperties));
         }
         else
         {
-            var ci = CultureInfo.InvariantCulture;
             var sb = new StringBuilder();
-            sb.AppendLine(ci, $"Run {id}: {row.Run}, {nEpochs} epochs");
-            sb.AppendLine(ci, $"Model: {estimator.Description}");
-            foreach (var (name, est, act) in pairs)
+            sb.AppendLine(CultureInfo.InvariantCulture, $"Run {id}: {row.Run}, {nEpochs} epochs");
+            sb.AppendLine(CultureInfo.InvariantCulture, $"Model: {estimator.Description}");
+            foreach (string line in comparison.TextLines())
             {
-                sb.AppendLine(ci, $"  {name,-17} estimate {est,12:0.###}  measured {act,12:0.###}  error {100 * (est - act) / act,+7:+0.0;-0.0} %");
+                sb.AppendLine(line);
             }
 
-            sb.AppendLine(ci, $"  measured energy {(inside ? "inside" : "OUTSIDE")} the interval [{Kwh(e.Lower(nEpochs))} .. {Kwh(e.Upper(nEpochs))}] kWh");
             context.WriteData(sb.ToString());
         }
 

@@ -299,11 +299,12 @@ internal static class MeasureCommand
         }
 
         telemetry.Finish(say);
+        var preComparison = MeasurePre.Report(context, store, outcome.RunId, say);
         if (settings.SummaryJson is { } file)
         {
             try
             {
-                File.WriteAllText(file.FullName, MeasureReport.Json(outcome));
+                File.WriteAllText(file.FullName, MeasurePre.WithEstimate(MeasureReport.Json(outcome), preComparison));
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {

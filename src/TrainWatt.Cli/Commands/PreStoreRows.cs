@@ -45,16 +45,27 @@ internal static class PreStoreRows
         }
 
         var fields = Fields(record);
-        string? missing = Missing(fields);
-        if (missing is not null)
+        if (MissingKeys(fields).Where(k => k != "gpu").ToList() is { Count: > 0 } lacking)
         {
-            return (null, 0, $"no PRE feature {missing} in metadata or tags");
+            // Checked before reading the run, so that stores full of runs without PRE metadata stay cheap to scan.
+            return (null, 0, $"no PRE feature {string.Join(", ", lacking.Concat(fields.ContainsKey("gpu") || fields.ContainsKey("gpu_name") ? [] : ["gpu"]))} in metadata or tags");
         }
 
         var details = store.GetRun(record.Id);
         if (details is null)
         {
             return (null, 0, "not found");
+        }
+
+        if (!fields.ContainsKey("gpu") && !fields.ContainsKey("gpu_name")
+            && details.Devices.FirstOrDefault(d => d.Component == "gpu" && !string.IsNullOrWhiteSpace(d.Name)) is { } device)
+        {
+            fields["gpu"] = device.Name!; // the GPU the run was measured on (NVML device name)
+        }
+
+        if (MissingKeys(fields) is { Count: > 0 } missing)
+        {
+            return (null, 0, $"no PRE feature {string.Join(", ", missing)} in metadata or tags (nor a named GPU device in the run)");
         }
 
         var gpuPowers = details.Energy.Where(e => e.Device.Component == "gpu" && e.MeanPower is not null).ToList();
@@ -69,13 +80,14 @@ internal static class PreStoreRows
             var gpu = GpuSpecTable.Default.Find(Text(fields, "gpu", "gpu_name")!);
             var (h, w) = Input(fields);
             var run = new RunDescription(
-                Number(fields, "gflops"), gpu, (int)Number(fields, "batch_size"), h, w,
+                Gflops(fields, h, w), gpu, (int)Number(fields, "batch_size"), h, w,
                 (int)Number(fields, "train_samples", "training_size"), (int)Number(fields, "val_samples", "validation_size"), Number(fields, "ram_gb")).Validated();
             double power = gpuPowers.Sum(e => e.MeanPower!.Value.Watts);
             double meanSeconds = epochs.Average(e => (e.End - e.Start).TotalSeconds);
             var known = epochs.Where(e => e.Energy is not null).ToList();
-            double epochJ = known.Count == epochs.Count
-                ? known.Average(e => e.Energy!.Value.Joules)
+            bool gpuOnly = details.Energy.All(e => e.Device.Component == "gpu" || e.Energy is null);
+            double epochJ = !gpuOnly ? GpuEpochEnergy(store, details, epochs)
+                : known.Count == epochs.Count ? known.Average(e => e.Energy!.Value.Joules)
                 : details.TotalEnergy.Joules / epochs.Count;
             string arch = Text(fields, "architecture", "model") ?? string.Create(CultureInfo.InvariantCulture, $"{run.Gflops:0.####} GFLOPs");
             return (new PreRow(run, arch, Power.FromWatts(power), Energy.FromJoules(epochJ), TimeSpan.FromSeconds(meanSeconds), $"run {record.Id}"), epochs.Count, null);
@@ -86,7 +98,64 @@ internal static class PreStoreRows
         }
     }
 
-    private static Dictionary<string, string> Fields(RunRecord record)
+    /// <summary>
+    /// Mean GPU energy per epoch when the run also measured other devices (stored epoch energies sum all devices, PRE's
+    /// targets are GPU only): each GPU's samples inside each epoch window, with a sample interpolated linearly at each
+    /// edge (power and counter), integrated as the store does (<see cref="DeviceEnergyCalculator"/>: counter
+    /// difference, else trapezoid).
+    /// </summary>
+    private static double GpuEpochEnergy(IRunStore store, RunDetails details, IReadOnlyList<EpochRecord> epochs)
+    {
+        double total = 0;
+        foreach (var gpu in details.Devices.Where(d => d.Component == "gpu"))
+        {
+            var samples = store.ReadSamples(details.Run.Id, gpu.Id).OrderBy(x => x.Timestamp).ToList();
+            foreach (var epoch in epochs)
+            {
+                total += DeviceEnergyCalculator.Compute(gpu, Window(samples, epoch.Start, epoch.End)).Energy?.Joules
+                    ?? throw new ArgumentException($"epoch {epoch.Number} has too few samples of {gpu.Key} for a GPU energy");
+            }
+        }
+
+        return total / epochs.Count;
+    }
+
+    /// <summary>The samples within [start, end], with a linearly interpolated sample at each edge that falls between two samples.</summary>
+    internal static List<SampleRecord> Window(IReadOnlyList<SampleRecord> sorted, DateTimeOffset start, DateTimeOffset end)
+    {
+        var window = new List<SampleRecord>();
+        for (int i = 0; i < sorted.Count; i++)
+        {
+            var s = sorted[i];
+            if (i > 0 && sorted[i - 1].Timestamp < start && s.Timestamp > start)
+            {
+                window.Add(Interpolate(sorted[i - 1], s, start));
+            }
+
+            if (s.Timestamp >= start && s.Timestamp <= end)
+            {
+                window.Add(s);
+            }
+
+            if (i > 0 && sorted[i - 1].Timestamp < end && s.Timestamp > end)
+            {
+                window.Add(Interpolate(sorted[i - 1], s, end));
+                break;
+            }
+        }
+
+        return window;
+    }
+
+    private static SampleRecord Interpolate(SampleRecord a, SampleRecord b, DateTimeOffset t)
+    {
+        double f = (t - a.Timestamp) / (b.Timestamp - a.Timestamp);
+        Power? power = a.Power is { } pa && b.Power is { } pb ? Power.FromWatts(pa.Watts + (f * (pb.Watts - pa.Watts))) : null;
+        Energy? counter = a.CumulativeEnergy is { } ea && b.CumulativeEnergy is { } eb ? Energy.FromJoules(ea.Joules + (f * (eb.Joules - ea.Joules))) : null;
+        return a with { Timestamp = t, Power = power, CumulativeEnergy = counter, SourceLine = null };
+    }
+
+    private static Dictionary<string, string> FieldsOf(RunRecord record)
     {
         var fields = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         if (!string.IsNullOrWhiteSpace(record.Metadata))
@@ -128,33 +197,56 @@ internal static class PreStoreRows
         }
     }
 
-    private static string? Missing(Dictionary<string, string> f)
+    /// <summary>Keys that PRE recognises in a run's metadata or tags; a run with none of them is not described for PRE.</summary>
+    public static readonly IReadOnlyList<string> PreKeys =
+    [
+        "gflops", "architecture", "gpu", "gpu_name", "batch_size", "input", "image_size", "image_height", "image_width",
+        "train_samples", "training_size", "val_samples", "validation_size", "ram_gb",
+    ];
+
+    /// <summary>The PRE features a description lacks (empty when complete). GFLOPs may come from a catalog <c>architecture</c>.</summary>
+    public static IReadOnlyList<string> MissingKeys(IReadOnlyDictionary<string, string> f)
     {
+        var missing = new List<string>();
         if (!f.ContainsKey("gflops"))
         {
-            return "gflops";
+            if (!f.TryGetValue("architecture", out string? arch))
+            {
+                missing.Add("gflops (or architecture)");
+            }
+            else if (Architecture.Catalog.ModelCatalog.Find(arch) is null)
+            {
+                missing.Add($"gflops (architecture '{arch}' is not in the catalog)");
+            }
         }
 
         if (!f.ContainsKey("gpu") && !f.ContainsKey("gpu_name"))
         {
-            return "gpu";
+            missing.Add("gpu");
         }
 
         if (!f.ContainsKey("input") && !f.ContainsKey("image_size") && !(f.ContainsKey("image_height") && f.ContainsKey("image_width")))
         {
-            return "input (HxW)";
+            missing.Add("input (HxW)");
         }
 
         foreach (var (a, b) in new[] { ("batch_size", "batch_size"), ("train_samples", "training_size"), ("val_samples", "validation_size"), ("ram_gb", "ram_gb") })
         {
             if (!f.ContainsKey(a) && !f.ContainsKey(b))
             {
-                return a;
+                missing.Add(a);
             }
         }
 
-        return null;
+        return missing;
     }
+
+    /// <summary>A run's metadata (top level and its "pre" object) and tags as one case-insensitive map; tags win.</summary>
+    public static Dictionary<string, string> Fields(RunRecord record) => FieldsOf(record);
+
+    /// <summary>The gflops value, else the catalog architecture counted at the run's input size (as `estimate --arch`).</summary>
+    private static double Gflops(Dictionary<string, string> f, int height, int width)
+        => f.ContainsKey("gflops") ? Number(f, "gflops") : PreCli.ResolveGflops(null, f["architecture"], null, height, width).Gflops;
 
     private static string? Text(Dictionary<string, string> f, params string[] keys) =>
         keys.Select(k => f.GetValueOrDefault(k)).FirstOrDefault(v => !string.IsNullOrWhiteSpace(v));
