@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.RegularExpressions;
 using TrainWatt.Cli.Measure;
+using TrainWatt.Cli.Telemetry;
 using TrainWatt.Core.Epochs;
 using TrainWatt.Core.Footprint;
 using TrainWatt.Core.Reference;
@@ -9,7 +10,6 @@ using TrainWatt.Meters;
 using TrainWatt.Meters.Processes;
 using TrainWatt.Meters.Sampling;
 using TrainWatt.Storage;
-using TrainWatt.Storage.Sqlite;
 
 namespace TrainWatt.Cli.Commands;
 
@@ -72,13 +72,15 @@ internal static class MeasureCommand
         }
 
         command.Arguments.Add(commandLine);
+        var telemetry = new TelemetryOptions();
+        telemetry.AddTo(command);
 
         // A synchronous action on purpose: System.CommandLine's async actions install their own Ctrl+C handling, and
         // measure must keep running after SIGINT/SIGTERM (it forwards them to the command and records the run).
         command.SetAction(parse => Execute(context, new Settings(
             parse.GetValue(interval)!, parse.GetValue(meters)!, parse.GetValue(gpus), parse.GetValue(pattern), parse.GetValue(framework)!,
             parse.GetValue(totalEpochs), parse.GetValue(idle), parse.GetValue(db), parse.GetValue(summaryJson), parse.GetValue(tags) ?? [],
-            parse.GetValue(progress)!, parse.GetValue(country), parse.GetValue(region), parse.GetValue(pue), parse.GetValue(cpuTdp), parse.GetValue(commandLine) ?? [])));
+            parse.GetValue(progress)!, parse.GetValue(country), parse.GetValue(region), parse.GetValue(pue), parse.GetValue(cpuTdp), parse.GetValue(commandLine) ?? []), telemetry.Read(parse)));
         return command;
     }
 
@@ -100,7 +102,7 @@ internal static class MeasureCommand
         double? CpuTdp,
         string[] Command);
 
-    private static int Execute(CliContext context, Settings settings)
+    private static int Execute(CliContext context, Settings settings, TelemetrySettings? telemetrySettings = null)
     {
         var stderr = TextWriter.Synchronized(context.Error.Profile.Out.Writer);
         var stdout = TextWriter.Synchronized(context.Out.Profile.Out.Writer);
@@ -195,15 +197,18 @@ internal static class MeasureCommand
         }
 
         string location = StoreLocation.Resolve(settings.Db, context);
-        if (location.Contains("://", StringComparison.Ordinal))
+        var (telemetry, telemetryError) = MeasureExporters.Start(telemetrySettings ?? TelemetrySettings.None, context, Say);
+        if (telemetry is null)
         {
-            return Usage("only SQLite stores are supported by measure in this build; give a file with --db PATH or TRAINWATT_DB.");
+            return Usage(telemetryError!);
         }
 
+        using var exporters = telemetry;
+        telemetry.Projector = StepProjection.Create(settings.TotalEpochs, context.Time);
         IRunStore store;
         try
         {
-            store = SqliteRunStore.Open(location, new SqliteStoreOptions { Time = context.Time });
+            store = RunStoreFactory.Open(location, context.Time);
         }
         catch (StoreException e)
         {
@@ -235,7 +240,7 @@ internal static class MeasureCommand
                     Say(note);
                 }
 
-                return Run(context, settings, store, setup, stdout, stderr, Say, new MeasurementRequest(
+                return Run(context, settings, store, setup, telemetry, stdout, stderr, Say, new MeasurementRequest(
                     settings.Command[0], settings.Command[1..], SamplerOptions.Default with { Interval = interval, FlushInterval = FlushEvery(interval) },
                     epochFramework, epochPattern, settings.TotalEpochs, idle, tagMap, new Dictionary<string, string?>(), statusEvery),
                     FootprintInputs: (pueAssumption, intensity));
@@ -248,15 +253,16 @@ internal static class MeasureCommand
         Settings settings,
         IRunStore store,
         MeterSetup setup,
+        MeasureExporters telemetry,
         TextWriter stdout,
         TextWriter stderr,
         Action<string> say,
         MeasurementRequest request,
         (PueAssumption Pue, IntensityAssumption Intensity) FootprintInputs)
     {
-        var sink = new StoreMeasurementSink(store, context);
+        var sink = new StoreMeasurementSink(store, context, telemetry.Job);
         var session = new MeasurementSession(
-            setup.Meters, sink, context.Time, stdout, stderr, say,
+            setup.Meters, telemetry.Wrap(sink, context, store.Location), context.Time, stdout, stderr, say,
             progress: snapshot => say(MeasureReport.Status(snapshot)),
             childStarted: pid => setup.Process?.Attach(pid));
         say($"recording to {store.Location} with {Describe(setup)}");
@@ -292,6 +298,7 @@ internal static class MeasureCommand
             say(line);
         }
 
+        telemetry.Finish(say);
         if (settings.SummaryJson is { } file)
         {
             try

@@ -16,6 +16,7 @@ internal static class RunsCommand
         var command = new Command("runs", "List and show stored runs.");
         command.Subcommands.Add(CreateList(context));
         command.Subcommands.Add(CreateShow(context));
+        command.Subcommands.Add(RunsMergeCommand.Create(context));
         return command;
     }
 
@@ -37,7 +38,7 @@ internal static class RunsCommand
 
     private static Command CreateShow(CliContext context)
     {
-        var id = new Argument<long>("ID") { Description = "Run id (see `trainwatt runs list`)." };
+        var id = new Argument<string>("ID") { Description = "Run id (see `trainwatt runs list`), or a job id: then the merged job (as `runs merge`)." };
         var db = StoreLocation.CreateOption();
         var json = new Option<bool>("--json") { Description = "Print one JSON object." };
         var command = new Command("show", "Show one run: devices, energy per device with provenance, epochs, faults.");
@@ -46,7 +47,21 @@ internal static class RunsCommand
         command.Options.Add(json);
         command.SetAction(parse => StoreLocation.WithStore(context, parse.GetValue(db), store =>
         {
-            long runId = parse.GetValue(id);
+            string idText = parse.GetValue(id)!;
+            if (!long.TryParse(idText, NumberStyles.None, CultureInfo.InvariantCulture, out long runId) || store.GetRun(runId) is null)
+            {
+                if (store.ListRuns().Any(r => r.JobId == idText))
+                {
+                    return RunsMergeCommand.Print(context, store, idText, parse.GetValue(json));
+                }
+
+                if (!long.TryParse(idText, NumberStyles.None, CultureInfo.InvariantCulture, out runId))
+                {
+                    StoreLocation.DiagnosticRaw(context, $"error: '{idText}' is neither a run id nor a job id in the store {store.Location}. List the runs with `trainwatt runs list`.");
+                    return (int)ExitCode.NoInput;
+                }
+            }
+
             var details = store.GetRun(runId);
             if (details is null)
             {
