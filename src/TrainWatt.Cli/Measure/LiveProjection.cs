@@ -48,7 +48,7 @@ internal sealed class LiveProjection(LiveProjectorOptions options, TimeProvider 
             {
                 // Once, whatever the progress mode: the run is stable but STEP cannot project without N.
                 _saidHorizonUnknown = true;
-                say($"epoch {epoch.Number}: stable from epoch {result.Stability.StableFromEpoch + 1}, but no projection: {result.Reason} (pass --total-epochs N, or --max-epochs N with --early-stopping-patience P).");
+                say($"epoch {epoch.Number}: stable from epoch {result.Stability.StableFromEpoch + 1}, but no projection: {result.Reason}");
             }
             else if (verbose)
             {
