@@ -7,6 +7,7 @@ using TrainWatt.Testing;
 
 namespace TrainWatt.Cli.Tests.Distributed;
 
+[Collection(ProcessHeavyCollection.Name)]
 public class SyncAndDbCommandTests(PostgresServer server)
 {
     private static readonly DateTimeOffset T0 = new(2026, 11, 24, 6, 0, 0, TimeSpan.Zero);
