@@ -38,6 +38,8 @@ public static class TrainWattApp
         yield return RecommendCommand.Create(context);
         yield return ReportCommand.Create(context);
         yield return ExperimentCommand.Create(context);
+        yield return EstimateCommand.Create(context);
+        yield return FitCommand.Create(context);
         yield return DbCommand.Create(context);
         yield return SyncCommand.Create(context);
     }

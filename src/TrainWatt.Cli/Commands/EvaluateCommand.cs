@@ -12,6 +12,7 @@ internal static class EvaluateCommand
     {
         var command = new Command("evaluate", "Score TrainWatt's estimators against real measured runs.");
         command.Subcommands.Add(EvaluateStepCommand.Create(context));
+        command.Subcommands.Add(EvaluatePreCommand.Create(context));
         return command;
     }
 }

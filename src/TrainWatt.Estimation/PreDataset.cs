@@ -1,0 +1,156 @@
+using System.Globalization;
+using TrainWatt.Core.Reference;
+using TrainWatt.Core.Units;
+
+namespace TrainWatt.Estimation;
+
+/// <summary>One measured run as PRE learns from it.</summary>
+/// <param name="Run">The run's features.</param>
+/// <param name="Architecture">Model name (a group for leave-architecture-out).</param>
+/// <param name="AveragePower">Average GPU power over the run.</param>
+/// <param name="EpochEnergy">Average energy per epoch.</param>
+/// <param name="EpochDuration">Average epoch duration.</param>
+/// <param name="Source">Where the row came from ("file.csv:12", "run 7").</param>
+public sealed record PreRow(RunDescription Run, string Architecture, Power AveragePower, Energy EpochEnergy, TimeSpan EpochDuration, string Source)
+{
+    /// <summary>The GPU's name (a group for leave-gpu-out).</summary>
+    public string GpuName => Run.Gpu.Name;
+
+    /// <summary>The value of a target in its unit (W, J, s).</summary>
+    public double Value(PreTarget target) => target switch
+    {
+        PreTarget.Power => AveragePower.Watts,
+        PreTarget.EpochEnergy => EpochEnergy.Joules,
+        PreTarget.EpochDuration => EpochDuration.TotalSeconds,
+        _ => throw new ArgumentOutOfRangeException(nameof(target)),
+    };
+}
+
+/// <summary>Thrown for a malformed PRE dataset; the message names the file and line.</summary>
+public sealed class PreDatasetException(string message) : Exception(message);
+
+/// <summary>
+/// Reads PRE training rows from CSV. The format is the journal set's (<c>training-set.csv</c>): columns
+/// <c>batch_size, ram_gb, training_size, validation_size, gflops, image_height, image_width, gpu</c> and
+/// optionally <c>gpu_cuda_cores, gpu_memory_gb, gpu_tdp_w</c> (which override the GPU table's values so the
+/// paper's features are reproduced exactly), <c>architecture</c>, and targets <c>avg_gpu_power_w</c>,
+/// <c>avg_epoch_energy_kj</c> (or <c>avg_epoch_energy_j</c>) and optionally <c>avg_epoch_duration_s</c>.
+/// </summary>
+/// <remarks>
+/// The journal set has no epoch duration. It is derived as epoch energy / average GPU power: the epoch energy
+/// includes the modelled RAM energy (a few W against 28–335 W of GPU power), so the derived duration is a few per cent
+/// long. This is stated wherever the duration target is reported.
+/// </remarks>
+public static class PreDataset
+{
+    private static readonly string[] _required =
+        ["batch_size", "ram_gb", "training_size", "validation_size", "gflops", "image_height", "image_width", "gpu", "avg_gpu_power_w"];
+
+    /// <summary>Loads a CSV file; GPU names are resolved in <paramref name="gpus"/> (default: the embedded table).</summary>
+    public static IReadOnlyList<PreRow> Load(string path, GpuSpecTable? gpus = null)
+    {
+        if (!File.Exists(path))
+        {
+            throw new FileNotFoundException($"Dataset file not found: {path}", path);
+        }
+
+        using var reader = new StreamReader(path);
+        return Parse(reader, path, gpus);
+    }
+
+    /// <summary>Parses CSV text (see the class remarks for columns).</summary>
+    public static IReadOnlyList<PreRow> Parse(TextReader reader, string fileName, GpuSpecTable? gpus = null)
+    {
+        gpus ??= GpuSpecTable.Default;
+        string? header = reader.ReadLine()?.TrimStart('\uFEFF');
+        if (string.IsNullOrWhiteSpace(header))
+        {
+            throw new PreDatasetException($"{fileName}: the file is empty; expected a CSV header with {string.Join(", ", _required)}.");
+        }
+
+        var columns = header.Split(',').Select(c => c.Trim()).ToList();
+        var missing = _required.Where(r => !columns.Contains(r)).ToList();
+        if (missing.Count > 0)
+        {
+            throw new PreDatasetException($"{fileName}:1: missing column(s) {string.Join(", ", missing)}; a PRE dataset needs {string.Join(", ", _required)} and avg_epoch_energy_kj or avg_epoch_energy_j.");
+        }
+
+        bool kj = columns.Contains("avg_epoch_energy_kj");
+        if (!kj && !columns.Contains("avg_epoch_energy_j"))
+        {
+            throw new PreDatasetException($"{fileName}:1: missing column avg_epoch_energy_kj (or avg_epoch_energy_j).");
+        }
+
+        var rows = new List<PreRow>();
+        var specCache = new Dictionary<string, GpuSpec>(StringComparer.Ordinal);
+        int lineNumber = 1;
+        string? line;
+        while ((line = reader.ReadLine()) is not null)
+        {
+            lineNumber++;
+            if (string.IsNullOrWhiteSpace(line))
+            {
+                continue;
+            }
+
+            var cells = line.Split(',');
+            if (cells.Length != columns.Count)
+            {
+                throw new PreDatasetException($"{fileName}:{lineNumber}: {cells.Length} fields, expected {columns.Count} as in the header.");
+            }
+
+            string Cell(string name) => cells[columns.IndexOf(name)].Trim();
+            double Number(string name)
+            {
+                string text = Cell(name);
+                if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double v) || !double.IsFinite(v) || v <= 0)
+                {
+                    throw new PreDatasetException($"{fileName}:{lineNumber}: column {name} must be a number > 0; got '{text}'.");
+                }
+
+                return v;
+            }
+
+            string gpuName = Cell("gpu");
+            if (!specCache.TryGetValue(gpuName, out var spec))
+            {
+                try
+                {
+                    spec = gpus.Find(gpuName);
+                }
+                catch (ReferenceLookupException ex)
+                {
+                    throw new PreDatasetException($"{fileName}:{lineNumber}: {ex.Message}");
+                }
+
+                specCache[gpuName] = spec;
+            }
+
+            if (columns.Contains("gpu_cuda_cores"))
+            {
+                spec = spec with
+                {
+                    CudaCores = (int)Number("gpu_cuda_cores"),
+                    MemoryGigabytes = Number("gpu_memory_gb"),
+                    ThermalDesignPower = Power.FromWatts(Number("gpu_tdp_w")),
+                };
+            }
+
+            var run = new RunDescription(
+                Number("gflops"), spec, (int)Number("batch_size"), (int)Number("image_height"), (int)Number("image_width"),
+                (int)Number("training_size"), (int)Number("validation_size"), Number("ram_gb"));
+            double power = Number("avg_gpu_power_w");
+            double epochJ = kj ? Number("avg_epoch_energy_kj") * 1000 : Number("avg_epoch_energy_j");
+            double duration = columns.Contains("avg_epoch_duration_s") ? Number("avg_epoch_duration_s") : epochJ / power;
+            string arch = columns.Contains("architecture") ? Cell("architecture") : string.Create(CultureInfo.InvariantCulture, $"{run.Gflops:0.####} GFLOPs");
+            rows.Add(new PreRow(run, arch, Power.FromWatts(power), Energy.FromJoules(epochJ), TimeSpan.FromSeconds(duration), $"{fileName}:{lineNumber}"));
+        }
+
+        if (rows.Count == 0)
+        {
+            throw new PreDatasetException($"{fileName}: no data rows after the header.");
+        }
+
+        return rows;
+    }
+}
