@@ -5,6 +5,7 @@ using TrainWatt.Cli.Measure;
 using TrainWatt.Cli.Telemetry;
 using TrainWatt.Core.Epochs;
 using TrainWatt.Core.Footprint;
+using TrainWatt.Core.Projection;
 using TrainWatt.Core.Reference;
 using TrainWatt.Meters;
 using TrainWatt.Meters.Processes;
@@ -50,6 +51,8 @@ internal static class MeasureCommand
             HelpName = "NAME",
         };
         var totalEpochs = new Option<int?>("--total-epochs") { Description = "Planned number of epochs (stored for projections).", HelpName = "N" };
+        var maxEpochs = new Option<int?>("--max-epochs") { Description = "Upper bound of the epoch count when early stopping may end the run sooner (live projection).", HelpName = "N" };
+        var patience = new Option<int?>("--early-stopping-patience") { Description = "Early-stopping patience in epochs: the run lasts at least patience + 1 epochs (live projection).", HelpName = "P" };
         var idle = new Option<string?>("--idle") { Description = "Measure the idle machine for this long before starting the command (e.g. 10s) and report net energy too.", HelpName = "DURATION" };
         var db = StoreLocation.CreateOption();
         var summaryJson = new Option<FileInfo?>("--summary-json") { Description = "Also write the summary as JSON to FILE.", HelpName = "FILE" };
@@ -66,7 +69,7 @@ internal static class MeasureCommand
         };
 
         var command = new Command("measure", "Run a training command and measure its energy, epoch by epoch.");
-        foreach (var option in new Option[] { interval, meters, gpus, pattern, framework, totalEpochs, idle, db, summaryJson, tags, progress, country, region, pue, cpuTdp })
+        foreach (var option in new Option[] { interval, meters, gpus, pattern, framework, totalEpochs, maxEpochs, patience, idle, db, summaryJson, tags, progress, country, region, pue, cpuTdp })
         {
             command.Options.Add(option);
         }
@@ -80,7 +83,7 @@ internal static class MeasureCommand
         command.SetAction(parse => Execute(context, new Settings(
             parse.GetValue(interval)!, parse.GetValue(meters)!, parse.GetValue(gpus), parse.GetValue(pattern), parse.GetValue(framework)!,
             parse.GetValue(totalEpochs), parse.GetValue(idle), parse.GetValue(db), parse.GetValue(summaryJson), parse.GetValue(tags) ?? [],
-            parse.GetValue(progress)!, parse.GetValue(country), parse.GetValue(region), parse.GetValue(pue), parse.GetValue(cpuTdp), parse.GetValue(commandLine) ?? []), telemetry.Read(parse)));
+            parse.GetValue(progress)!, parse.GetValue(country), parse.GetValue(region), parse.GetValue(pue), parse.GetValue(cpuTdp), parse.GetValue(commandLine) ?? [], parse.GetValue(maxEpochs), parse.GetValue(patience)), telemetry.Read(parse)));
         return command;
     }
 
@@ -100,7 +103,9 @@ internal static class MeasureCommand
         string? Region,
         double? Pue,
         double? CpuTdp,
-        string[] Command);
+        string[] Command,
+        int? MaxEpochs = null,
+        int? EarlyStoppingPatience = null);
 
     private static int Execute(CliContext context, Settings settings, TelemetrySettings? telemetrySettings = null)
     {
@@ -154,6 +159,21 @@ internal static class MeasureCommand
             return Usage($"--total-epochs must be a positive number, but was {settings.TotalEpochs}.");
         }
 
+        if (settings.MaxEpochs is <= 0)
+        {
+            return Usage($"--max-epochs must be a positive number, but was {settings.MaxEpochs}.");
+        }
+
+        if (settings.EarlyStoppingPatience is < 0)
+        {
+            return Usage($"--early-stopping-patience must be 0 or more epochs, but was {settings.EarlyStoppingPatience}.");
+        }
+
+        if (settings.TotalEpochs is int total && settings.MaxEpochs is int max && max < total)
+        {
+            return Usage($"--max-epochs {max} is below --total-epochs {total}; give one of them, or a larger --max-epochs.");
+        }
+
         var tagMap = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (string tag in settings.Tags)
         {
@@ -204,7 +224,11 @@ internal static class MeasureCommand
         }
 
         using var exporters = telemetry;
-        telemetry.Projector = StepProjection.Create(settings.TotalEpochs, context.Time);
+        // One STEP projector per run: it prints the live lines, feeds the store's projection history and the exporters.
+        var projection = new LiveProjection(
+            new LiveProjectorOptions(TotalEpochs: settings.TotalEpochs, MaxEpochs: settings.MaxEpochs, EarlyStoppingPatience: settings.EarlyStoppingPatience),
+            context.Time, Say, verbose: statusEvery > TimeSpan.Zero);
+        telemetry.Projector = projection.ForTelemetry;
         IRunStore store;
         try
         {
@@ -240,7 +264,7 @@ internal static class MeasureCommand
                     Say(note);
                 }
 
-                return Run(context, settings, store, setup, telemetry, stdout, stderr, Say, new MeasurementRequest(
+                return Run(context, settings, store, setup, telemetry, projection, stdout, stderr, Say, new MeasurementRequest(
                     settings.Command[0], settings.Command[1..], SamplerOptions.Default with { Interval = interval, FlushInterval = FlushEvery(interval) },
                     epochFramework, epochPattern, settings.TotalEpochs, idle, tagMap, new Dictionary<string, string?>(), statusEvery),
                     FootprintInputs: (pueAssumption, intensity));
@@ -254,6 +278,7 @@ internal static class MeasureCommand
         IRunStore store,
         MeterSetup setup,
         MeasureExporters telemetry,
+        LiveProjection projection,
         TextWriter stdout,
         TextWriter stderr,
         Action<string> say,
@@ -262,7 +287,7 @@ internal static class MeasureCommand
     {
         var sink = new StoreMeasurementSink(store, context, telemetry.Job);
         var session = new MeasurementSession(
-            setup.Meters, telemetry.Wrap(sink, context, store.Location, say), context.Time, stdout, stderr, say,
+            setup.Meters, new ProjectingSink(telemetry.Wrap(sink, context, store.Location, say), sink, projection, say), context.Time, stdout, stderr, say,
             progress: snapshot => say(MeasureReport.Status(snapshot)),
             childStarted: pid => setup.Process?.Attach(pid));
         say($"recording to {store.Location} with {Describe(setup)}");
@@ -298,13 +323,20 @@ internal static class MeasureCommand
             say(line);
         }
 
+        var projectionError = outcome.Summary.ExitCode is null ? null : LiveProjection.FinalError(projection.History, outcome.Summary.Energy);
+        if (projectionError is not null)
+        {
+            say(LiveProjection.ErrorLine(projectionError));
+        }
+
         telemetry.Finish(say);
         var preComparison = MeasurePre.Report(context, store, outcome.RunId, say);
         if (settings.SummaryJson is { } file)
         {
             try
             {
-                File.WriteAllText(file.FullName, MeasurePre.WithEstimate(MeasureReport.Json(outcome), preComparison));
+                string summary = ProjectionJson.AddTo(MeasureReport.Json(outcome), projection.History, projectionError);
+                File.WriteAllText(file.FullName, MeasurePre.WithEstimate(summary, preComparison));
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {

@@ -2,6 +2,8 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using TrainWatt.Cli.Measure;
+using TrainWatt.Core.Projection;
 using TrainWatt.Storage;
 using TrainWatt.Storage.Export;
 using TrainWatt.Storage.Sqlite;
@@ -68,7 +70,9 @@ internal static class RunsCommand
                 return NoSuchRun(context, store, runId);
             }
 
-            context.WriteData(parse.GetValue(json) ? ShowJson(details) : ShowText(details));
+            var projections = store.GetProjections(runId);
+            var error = details.Run.Status == RunStatus.Completed ? LiveProjection.FinalError(projections, details.TotalEnergy) : null;
+            context.WriteData(parse.GetValue(json) ? ShowJson(details, projections, error) : ShowText(details) + ProjectionJson.Text(projections, error, Table));
             return (int)ExitCode.Success;
         }));
         return command;
@@ -119,13 +123,14 @@ internal static class RunsCommand
         return Table(["ID", "STATUS", "SOURCE", "STARTED", "DURATION", "DEVICES", "SAMPLES", "NOTES", "COMMAND/SOURCE KEY"], rows);
     }
 
-    private static string ShowJson(RunDetails details)
+    private static string ShowJson(RunDetails details, IReadOnlyList<ProjectionEntry> projections, ProjectionErrorSummary? error)
     {
         using var buffer = new MemoryStream();
         using (var json = new Utf8JsonWriter(buffer))
         {
             json.WriteStartObject();
             RunJson.WriteDetailsMembers(json, details);
+            ProjectionJson.WriteMembers(json, projections, error);
             json.WriteEndObject();
         }
 

@@ -81,6 +81,9 @@ internal sealed class StoreMeasurementSink(IRunStore store, CliContext context, 
             epoch.Number, _startedAt + epoch.Start, _startedAt + epoch.End, epoch.Energy, provenance, epoch.Samples));
     }
 
+    /// <summary>Appends a live projection to the run's projection history.</summary>
+    public void RecordProjection(ProjectionEntry projection) => store.AddProjection(_runId, projection);
+
     public void RecordMetric(string name, double value, TimeSpan elapsed)
         => store.AddAnnotation(_runId, new AnnotationRecord(MetricKind, string.Create(CultureInfo.InvariantCulture, $"{name}={value:R}")));
 

@@ -79,6 +79,23 @@ internal static class PostgresSchema
             );
             CREATE INDEX ix_annotations_run_id ON annotations (run_id);
             """),
+        new Migration(2, "projections: live projection history", """
+            CREATE TABLE projections (
+                id                BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+                run_id            BIGINT  NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+                epoch             INTEGER NOT NULL,
+                projected_j       DOUBLE PRECISION NOT NULL,
+                lower_j           DOUBLE PRECISION NOT NULL,
+                upper_j           DOUBLE PRECISION NOT NULL,
+                confidence        DOUBLE PRECISION NOT NULL CHECK (confidence > 0 AND confidence < 1),
+                method            TEXT    NOT NULL,
+                stable_from       INTEGER,
+                total_epochs_min  INTEGER,
+                total_epochs_max  INTEGER,
+                t                 DOUBLE PRECISION NOT NULL
+            );
+            CREATE INDEX ix_projections_run_id ON projections (run_id);
+            """),
     ];
 
     public static int LatestVersion => Migrations[^1].Version;

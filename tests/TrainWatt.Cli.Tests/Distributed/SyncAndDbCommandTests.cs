@@ -27,6 +27,7 @@ public class SyncAndDbCommandTests(PostgresServer server)
                 store.AppendSamples(run, Enumerable.Range(0, 3 - r)
                     .Select(i => new SampleRecord(gpu, T0.AddHours(r).AddSeconds(i), Power.FromWatts(100), TrainWatt.Core.Units.Energy.FromJoules(100 * i), null, null, null, Provenance.Counter)).ToList());
                 store.AddEpoch(run, new EpochRecord(1, T0.AddHours(r), T0.AddHours(r).AddSeconds(1), TrainWatt.Core.Units.Energy.FromJoules(100), Provenance.Counter));
+                store.AddProjection(run, new ProjectionEntry(1, TrainWatt.Core.Units.Energy.FromJoules(300 - r), TrainWatt.Core.Units.Energy.FromJoules(250), TrainWatt.Core.Units.Energy.FromJoules(350), 0.9, "step", 1, 3, 3, T0.AddHours(r).AddSeconds(1)));
                 store.FinishRun(run, RunStatus.Completed, T0.AddHours(r).AddSeconds(3), 0);
             }
         }
@@ -57,6 +58,8 @@ public class SyncAndDbCommandTests(PostgresServer server)
             Assert.Equal(RunStatus.Completed, copied.Run.Status);
             Assert.Equal("j1", copied.Run.JobId);
             Assert.Equal(original.Epochs, copied.Epochs);
+            Assert.Equal(source.GetProjections(run.Id), target.GetProjections(copied.Run.Id)); // the projection history travels too
+            Assert.Single(target.GetProjections(copied.Run.Id));
             Assert.Equal(original.TotalEnergy, copied.TotalEnergy); // hand: 200 J and 100 J counter differences
             Assert.Equal(source.ReadSamples(run.Id).Select(s => s with { DeviceId = 0 }), target.ReadSamples(copied.Run.Id).Select(s => s with { DeviceId = 0 }));
         }
@@ -71,14 +74,14 @@ public class SyncAndDbCommandTests(PostgresServer server)
         var migrate = CliHarness.Run("db", "migrate", "--db", url);
         var after = CliHarness.Run("db", "check", "--db", url);
 
-        // Oracle: a fresh database has no schema_version (version 0); migrate brings it to version 1 (the only migration).
+        // Oracle: a fresh database has no schema_version (version 0); migrate brings it to version 2 (SqliteSchema/PostgresSchema: 1 tables, 2 projections).
         Assert.Equal(73, before.ExitCode);
         Assert.Contains("schema version 0", before.Err, StringComparison.Ordinal);
         Assert.Contains("trainwatt db migrate", before.Err, StringComparison.Ordinal);
         Assert.True(migrate.ExitCode == 0, migrate.Err);
-        Assert.Contains("schema version 1", migrate.Out, StringComparison.Ordinal);
+        Assert.Contains("schema version 2", migrate.Out, StringComparison.Ordinal);
         Assert.True(after.ExitCode == 0, after.Err);
-        Assert.Contains("ok, schema version 1, 0 runs", after.Out, StringComparison.Ordinal);
+        Assert.Contains("ok, schema version 2, 0 runs", after.Out, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -301,6 +301,48 @@ public abstract class RunStoreContractTests : IDisposable
     }
 
     [Fact]
+    public void Should_Keep_The_Projection_History_In_Order_Per_Run_And_Delete_It_With_The_Run()
+    {
+        // Given: two runs; run A gets three projections (one with unknowns as nulls), run B one
+        using var store = Open();
+        long a = store.CreateRun(new NewRun("measure", T0));
+        long b = store.CreateRun(new NewRun("measure", T0));
+        var p12 = new ProjectionEntry(12, Energy.FromJoules(1_234_567.5), Energy.FromJoules(1_180_000), Energy.FromJoules(1_290_000.25), 0.9, "step", 7, 40, 60, T0.AddTicks(120_000_010)); // 12.000001 s: the store keeps microseconds
+        var p13 = new ProjectionEntry(13, Energy.FromJoules(1_230_000), Energy.FromJoules(1_200_000), Energy.FromJoules(1_260_000), 0.9, "step", 7, 40, 40, T0.AddSeconds(13));
+        var p11 = new ProjectionEntry(11, Energy.FromJoules(99), Energy.FromJoules(98), Energy.FromJoules(100), 0.95, "step-power", null, null, null, T0.AddSeconds(14));
+
+        // When: written as they happen (the order made, not the epoch order: p11 comes last on purpose)
+        store.AddProjection(a, p12);
+        store.AddProjection(b, p13);
+        store.AddProjection(a, p13);
+        store.AddProjection(a, p11);
+
+        // Then: read back exactly (values as written; times to the microsecond), in the order written, per run
+        Assert.Equal([p12, p13, p11], store.GetProjections(a));
+        Assert.Equal([p13], store.GetProjections(b));
+        Assert.Empty(store.GetProjections(a + b + 100));
+        using (var other = Open())
+        {
+            Assert.Equal([p12, p13, p11], other.GetProjections(a)); // durable: visible to another connection
+        }
+
+        Assert.True(store.DeleteRun(a));
+        Assert.Empty(store.GetProjections(a));
+        Assert.Equal(1, CountRows("projections"));
+    }
+
+    [Fact]
+    public void Should_Refuse_A_Projection_For_A_Run_That_Does_Not_Exist()
+    {
+        using var store = Open();
+        var p = new ProjectionEntry(12, Energy.FromJoules(1), Energy.FromJoules(1), Energy.FromJoules(1), 0.9, "step", 1, 12, 12, T0);
+
+        // The foreign key (projections.run_id REFERENCES runs) refuses it: an exception, never a silent orphan row.
+        Assert.ThrowsAny<Exception>(() => store.AddProjection(4242, p));
+        Assert.Equal(0, CountRows("projections"));
+    }
+
+    [Fact]
     public void Should_Stream_The_Same_Samples_As_It_Lists()
     {
         using var store = Open();
