@@ -1,6 +1,5 @@
 using System.CommandLine;
 using TrainWatt.Storage;
-using TrainWatt.Storage.Sqlite;
 
 namespace TrainWatt.Cli;
 
@@ -16,7 +15,7 @@ internal static class StoreLocation
     /// <summary>The <c>--db</c> option; each store command adds its own instance.</summary>
     public static Option<string?> CreateOption() => new("--db")
     {
-        Description = $"The run store (SQLite file). Default: ${EnvironmentVariable}, else $XDG_DATA_HOME/trainwatt/trainwatt.db (~/.local/share/trainwatt/trainwatt.db).",
+        Description = $"The run store: an SQLite file, or postgres://USER@HOST:PORT/DB (password from PGPASSWORD or ~/.pgpass). Default: ${EnvironmentVariable}, else $XDG_DATA_HOME/trainwatt/trainwatt.db (~/.local/share/trainwatt/trainwatt.db).",
         HelpName = "PATH",
     };
 
@@ -54,15 +53,9 @@ internal static class StoreLocation
     public static int WithStore(CliContext context, string? dbOption, Func<IRunStore, int> work)
     {
         string location = Resolve(dbOption, context);
-        if (location.StartsWith("postgres://", StringComparison.OrdinalIgnoreCase) || location.StartsWith("postgresql://", StringComparison.OrdinalIgnoreCase))
-        {
-            DiagnosticRaw(context, "error: PostgreSQL stores are not supported by this build yet; give an SQLite file with --db PATH or TRAINWATT_DB.");
-            return (int)ExitCode.Usage;
-        }
-
         try
         {
-            using var store = SqliteRunStore.Open(location, new SqliteStoreOptions { Time = context.Time });
+            using var store = RunStoreFactory.Open(location, context.Time);
             return work(store);
         }
         catch (StoreException e)

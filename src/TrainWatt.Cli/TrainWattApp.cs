@@ -22,15 +22,15 @@ public static class TrainWattApp
     private static IEnumerable<Command> Commands(CliContext context)
     {
         yield return VersionInfoCommand.Create(context);
+        yield return GpusCommand.Create(context);
+        yield return CarbonCommand.Create(context);
+        yield return FlopsCommand.Create(context);
         yield return MeasureCommand.Create(context);
         yield return EnergyCommand.Create(context);
         yield return ImportCommand.Create(context);
         yield return RunsCommand.Create(context);
         yield return ExportCommand.Create(context);
         yield return DoctorCommand.Create(context);
-        yield return GpusCommand.Create(context);
-        yield return CarbonCommand.Create(context);
-        yield return FlopsCommand.Create(context);
         yield return ProjectCommand.Create(context);
         yield return SimulateCommand.Create(context);
         yield return EvaluateCommand.Create(context);
@@ -40,6 +40,8 @@ public static class TrainWattApp
         yield return ExperimentCommand.Create(context);
         yield return EstimateCommand.Create(context);
         yield return FitCommand.Create(context);
+        yield return DbCommand.Create(context);
+        yield return SyncCommand.Create(context);
     }
 
     /// <summary>Parses and runs; returns the process exit code.</summary>

@@ -27,6 +27,12 @@ public interface IRunStore : IDisposable
 
     void AddAnnotation(long runId, AnnotationRecord annotation);
 
+    /// <summary>Appends one live projection to the run's projection history (durable when the call returns).</summary>
+    void AddProjection(long runId, ProjectionEntry projection);
+
+    /// <summary>The run's projection history, in the order the projections were made (empty when none).</summary>
+    IReadOnlyList<ProjectionEntry> GetProjections(long runId);
+
     /// <summary>Ends a run: sets its end time, final status and the wrapped command's exit code.</summary>
     void FinishRun(long runId, RunStatus status, DateTimeOffset ended, int? exitCode = null);
 

@@ -2,14 +2,15 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.RegularExpressions;
 using TrainWatt.Cli.Measure;
+using TrainWatt.Cli.Telemetry;
 using TrainWatt.Core.Epochs;
 using TrainWatt.Core.Footprint;
+using TrainWatt.Core.Projection;
 using TrainWatt.Core.Reference;
 using TrainWatt.Meters;
 using TrainWatt.Meters.Processes;
 using TrainWatt.Meters.Sampling;
 using TrainWatt.Storage;
-using TrainWatt.Storage.Sqlite;
 
 namespace TrainWatt.Cli.Commands;
 
@@ -50,6 +51,8 @@ internal static class MeasureCommand
             HelpName = "NAME",
         };
         var totalEpochs = new Option<int?>("--total-epochs") { Description = "Planned number of epochs (stored for projections).", HelpName = "N" };
+        var maxEpochs = new Option<int?>("--max-epochs") { Description = "Upper bound of the epoch count when early stopping may end the run sooner (live projection).", HelpName = "N" };
+        var patience = new Option<int?>("--early-stopping-patience") { Description = "Early-stopping patience in epochs: the run lasts at least patience + 1 epochs (live projection).", HelpName = "P" };
         var idle = new Option<string?>("--idle") { Description = "Measure the idle machine for this long before starting the command (e.g. 10s) and report net energy too.", HelpName = "DURATION" };
         var db = StoreLocation.CreateOption();
         var summaryJson = new Option<FileInfo?>("--summary-json") { Description = "Also write the summary as JSON to FILE.", HelpName = "FILE" };
@@ -66,19 +69,21 @@ internal static class MeasureCommand
         };
 
         var command = new Command("measure", "Run a training command and measure its energy, epoch by epoch.");
-        foreach (var option in new Option[] { interval, meters, gpus, pattern, framework, totalEpochs, idle, db, summaryJson, tags, progress, country, region, pue, cpuTdp })
+        foreach (var option in new Option[] { interval, meters, gpus, pattern, framework, totalEpochs, maxEpochs, patience, idle, db, summaryJson, tags, progress, country, region, pue, cpuTdp })
         {
             command.Options.Add(option);
         }
 
         command.Arguments.Add(commandLine);
+        var telemetry = new TelemetryOptions();
+        telemetry.AddTo(command);
 
         // A synchronous action on purpose: System.CommandLine's async actions install their own Ctrl+C handling, and
         // measure must keep running after SIGINT/SIGTERM (it forwards them to the command and records the run).
         command.SetAction(parse => Execute(context, new Settings(
             parse.GetValue(interval)!, parse.GetValue(meters)!, parse.GetValue(gpus), parse.GetValue(pattern), parse.GetValue(framework)!,
             parse.GetValue(totalEpochs), parse.GetValue(idle), parse.GetValue(db), parse.GetValue(summaryJson), parse.GetValue(tags) ?? [],
-            parse.GetValue(progress)!, parse.GetValue(country), parse.GetValue(region), parse.GetValue(pue), parse.GetValue(cpuTdp), parse.GetValue(commandLine) ?? [])));
+            parse.GetValue(progress)!, parse.GetValue(country), parse.GetValue(region), parse.GetValue(pue), parse.GetValue(cpuTdp), parse.GetValue(commandLine) ?? [], parse.GetValue(maxEpochs), parse.GetValue(patience)), telemetry.Read(parse)));
         return command;
     }
 
@@ -98,9 +103,11 @@ internal static class MeasureCommand
         string? Region,
         double? Pue,
         double? CpuTdp,
-        string[] Command);
+        string[] Command,
+        int? MaxEpochs = null,
+        int? EarlyStoppingPatience = null);
 
-    private static int Execute(CliContext context, Settings settings)
+    private static int Execute(CliContext context, Settings settings, TelemetrySettings? telemetrySettings = null)
     {
         var stderr = TextWriter.Synchronized(context.Error.Profile.Out.Writer);
         var stdout = TextWriter.Synchronized(context.Out.Profile.Out.Writer);
@@ -152,6 +159,21 @@ internal static class MeasureCommand
             return Usage($"--total-epochs must be a positive number, but was {settings.TotalEpochs}.");
         }
 
+        if (settings.MaxEpochs is <= 0)
+        {
+            return Usage($"--max-epochs must be a positive number, but was {settings.MaxEpochs}.");
+        }
+
+        if (settings.EarlyStoppingPatience is < 0)
+        {
+            return Usage($"--early-stopping-patience must be 0 or more epochs, but was {settings.EarlyStoppingPatience}.");
+        }
+
+        if (settings.TotalEpochs is int total && settings.MaxEpochs is int max && max < total)
+        {
+            return Usage($"--max-epochs {max} is below --total-epochs {total}; give one of them, or a larger --max-epochs.");
+        }
+
         var tagMap = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (string tag in settings.Tags)
         {
@@ -195,15 +217,22 @@ internal static class MeasureCommand
         }
 
         string location = StoreLocation.Resolve(settings.Db, context);
-        if (location.Contains("://", StringComparison.Ordinal))
+        var (telemetry, telemetryError) = MeasureExporters.Start(telemetrySettings ?? TelemetrySettings.None, context, Say);
+        if (telemetry is null)
         {
-            return Usage("only SQLite stores are supported by measure in this build; give a file with --db PATH or TRAINWATT_DB.");
+            return Usage(telemetryError!);
         }
 
+        using var exporters = telemetry;
+        // One STEP projector per run: it prints the live lines, feeds the store's projection history and the exporters.
+        var projection = new LiveProjection(
+            new LiveProjectorOptions(TotalEpochs: settings.TotalEpochs, MaxEpochs: settings.MaxEpochs, EarlyStoppingPatience: settings.EarlyStoppingPatience),
+            context.Time, Say, verbose: statusEvery > TimeSpan.Zero);
+        telemetry.Projector = projection.ForTelemetry;
         IRunStore store;
         try
         {
-            store = SqliteRunStore.Open(location, new SqliteStoreOptions { Time = context.Time });
+            store = RunStoreFactory.Open(location, context.Time);
         }
         catch (StoreException e)
         {
@@ -235,7 +264,7 @@ internal static class MeasureCommand
                     Say(note);
                 }
 
-                return Run(context, settings, store, setup, stdout, stderr, Say, new MeasurementRequest(
+                return Run(context, settings, store, setup, telemetry, projection, stdout, stderr, Say, new MeasurementRequest(
                     settings.Command[0], settings.Command[1..], SamplerOptions.Default with { Interval = interval, FlushInterval = FlushEvery(interval) },
                     epochFramework, epochPattern, settings.TotalEpochs, idle, tagMap, new Dictionary<string, string?>(), statusEvery),
                     FootprintInputs: (pueAssumption, intensity));
@@ -248,15 +277,17 @@ internal static class MeasureCommand
         Settings settings,
         IRunStore store,
         MeterSetup setup,
+        MeasureExporters telemetry,
+        LiveProjection projection,
         TextWriter stdout,
         TextWriter stderr,
         Action<string> say,
         MeasurementRequest request,
         (PueAssumption Pue, IntensityAssumption Intensity) FootprintInputs)
     {
-        var sink = new StoreMeasurementSink(store, context);
+        var sink = new StoreMeasurementSink(store, context, telemetry.Job);
         var session = new MeasurementSession(
-            setup.Meters, sink, context.Time, stdout, stderr, say,
+            setup.Meters, telemetry.Wrap(new ProjectingSink(sink, projection), context, store.Location), context.Time, stdout, stderr, say,
             progress: snapshot => say(MeasureReport.Status(snapshot)),
             childStarted: pid => setup.Process?.Attach(pid));
         say($"recording to {store.Location} with {Describe(setup)}");
@@ -292,11 +323,18 @@ internal static class MeasureCommand
             say(line);
         }
 
+        var projectionError = outcome.Summary.ExitCode is null ? null : LiveProjection.FinalError(projection.History, outcome.Summary.Energy);
+        if (projectionError is not null)
+        {
+            say(LiveProjection.ErrorLine(projectionError));
+        }
+
+        telemetry.Finish(say);
         if (settings.SummaryJson is { } file)
         {
             try
             {
-                File.WriteAllText(file.FullName, MeasureReport.Json(outcome));
+                File.WriteAllText(file.FullName, ProjectionJson.AddTo(MeasureReport.Json(outcome), projection.History, projectionError));
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {

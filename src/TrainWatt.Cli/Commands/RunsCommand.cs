@@ -2,6 +2,8 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using TrainWatt.Cli.Measure;
+using TrainWatt.Core.Projection;
 using TrainWatt.Storage;
 using TrainWatt.Storage.Export;
 using TrainWatt.Storage.Sqlite;
@@ -16,6 +18,7 @@ internal static class RunsCommand
         var command = new Command("runs", "List and show stored runs.");
         command.Subcommands.Add(CreateList(context));
         command.Subcommands.Add(CreateShow(context));
+        command.Subcommands.Add(RunsMergeCommand.Create(context));
         return command;
     }
 
@@ -37,7 +40,7 @@ internal static class RunsCommand
 
     private static Command CreateShow(CliContext context)
     {
-        var id = new Argument<long>("ID") { Description = "Run id (see `trainwatt runs list`)." };
+        var id = new Argument<string>("ID") { Description = "Run id (see `trainwatt runs list`), or a job id: then the merged job (as `runs merge`)." };
         var db = StoreLocation.CreateOption();
         var json = new Option<bool>("--json") { Description = "Print one JSON object." };
         var command = new Command("show", "Show one run: devices, energy per device with provenance, epochs, faults.");
@@ -46,14 +49,30 @@ internal static class RunsCommand
         command.Options.Add(json);
         command.SetAction(parse => StoreLocation.WithStore(context, parse.GetValue(db), store =>
         {
-            long runId = parse.GetValue(id);
+            string idText = parse.GetValue(id)!;
+            if (!long.TryParse(idText, NumberStyles.None, CultureInfo.InvariantCulture, out long runId) || store.GetRun(runId) is null)
+            {
+                if (store.ListRuns().Any(r => r.JobId == idText))
+                {
+                    return RunsMergeCommand.Print(context, store, idText, parse.GetValue(json));
+                }
+
+                if (!long.TryParse(idText, NumberStyles.None, CultureInfo.InvariantCulture, out runId))
+                {
+                    StoreLocation.DiagnosticRaw(context, $"error: '{idText}' is neither a run id nor a job id in the store {store.Location}. List the runs with `trainwatt runs list`.");
+                    return (int)ExitCode.NoInput;
+                }
+            }
+
             var details = store.GetRun(runId);
             if (details is null)
             {
                 return NoSuchRun(context, store, runId);
             }
 
-            context.WriteData(parse.GetValue(json) ? ShowJson(details) : ShowText(details));
+            var projections = store.GetProjections(runId);
+            var error = details.Run.Status == RunStatus.Completed ? LiveProjection.FinalError(projections, details.TotalEnergy) : null;
+            context.WriteData(parse.GetValue(json) ? ShowJson(details, projections, error) : ShowText(details) + ProjectionJson.Text(projections, error, Table));
             return (int)ExitCode.Success;
         }));
         return command;
@@ -104,13 +123,14 @@ internal static class RunsCommand
         return Table(["ID", "STATUS", "SOURCE", "STARTED", "DURATION", "DEVICES", "SAMPLES", "NOTES", "COMMAND/SOURCE KEY"], rows);
     }
 
-    private static string ShowJson(RunDetails details)
+    private static string ShowJson(RunDetails details, IReadOnlyList<ProjectionEntry> projections, ProjectionErrorSummary? error)
     {
         using var buffer = new MemoryStream();
         using (var json = new Utf8JsonWriter(buffer))
         {
             json.WriteStartObject();
             RunJson.WriteDetailsMembers(json, details);
+            ProjectionJson.WriteMembers(json, projections, error);
             json.WriteEndObject();
         }
 

@@ -13,7 +13,7 @@ namespace TrainWatt.Cli.Measure;
 /// each), epochs, and as annotations: metrics (kind <c>metric</c>, "name=value"), the planned epoch count (kind
 /// <c>total_epochs</c>) and notes (kind <c>measure_note</c>).
 /// </summary>
-internal sealed class StoreMeasurementSink(IRunStore store, CliContext context) : IMeasurementSink
+internal sealed class StoreMeasurementSink(IRunStore store, CliContext context, DistributedJob? job = null) : IMeasurementSink
 {
     /// <summary>Annotation kind of a run metric printed by the command; the message is "name=value" (invariant).</summary>
     public const string MetricKind = "metric";
@@ -38,8 +38,8 @@ internal sealed class StoreMeasurementSink(IRunStore store, CliContext context) 
             run.StartedAt,
             Command: CommandLine(run.Command),
             Tags: run.Tags,
-            JobId: context.Env("SLURM_JOB_ID") ?? context.Env("TORCHELASTIC_RUN_ID"),
-            Metadata: Metadata(run)));
+            JobId: (job ?? DistributedJob.From(null, context)).JobId,
+            Metadata: Metadata(run, job ?? DistributedJob.From(null, context))));
         _deviceIds = new long[run.Channels.Count];
         _provenance = new Provenance[run.Channels.Count];
         for (int i = 0; i < run.Channels.Count; i++)
@@ -81,6 +81,9 @@ internal sealed class StoreMeasurementSink(IRunStore store, CliContext context) 
             epoch.Number, _startedAt + epoch.Start, _startedAt + epoch.End, epoch.Energy, provenance, epoch.Samples));
     }
 
+    /// <summary>Appends a live projection to the run's projection history.</summary>
+    public void RecordProjection(ProjectionEntry projection) => store.AddProjection(_runId, projection);
+
     public void RecordMetric(string name, double value, TimeSpan elapsed)
         => store.AddAnnotation(_runId, new AnnotationRecord(MetricKind, string.Create(CultureInfo.InvariantCulture, $"{name}={value:R}")));
 
@@ -115,7 +118,7 @@ internal sealed class StoreMeasurementSink(IRunStore store, CliContext context) 
             ? a
             : "'" + a.Replace("'", "'\\''", StringComparison.Ordinal) + "'"));
 
-    private static string Metadata(MeasurementRunInfo run)
+    private static string Metadata(MeasurementRunInfo run, DistributedJob job)
     {
         using var buffer = new MemoryStream();
         using (var json = new Utf8JsonWriter(buffer))
@@ -123,6 +126,12 @@ internal sealed class StoreMeasurementSink(IRunStore store, CliContext context) 
             json.WriteStartObject();
             json.WriteNumber("interval_ms", run.Interval.TotalMilliseconds);
             json.WriteString("host", Environment.MachineName);
+            json.WriteString(TrainWatt.Storage.Jobs.JobEnergy.NodeKey, job.Node);
+            if (job.Rank is { } rank)
+            {
+                json.WriteString(TrainWatt.Storage.Jobs.JobEnergy.RankKey, rank);
+            }
+
             if (run.TotalEpochs is int total)
             {
                 json.WriteNumber("total_epochs", total);

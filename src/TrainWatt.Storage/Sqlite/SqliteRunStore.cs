@@ -177,6 +177,57 @@ public sealed class SqliteRunStore : IRunStore
         });
     }
 
+    public void AddProjection(long runId, ProjectionEntry projection)
+    {
+        ArgumentNullException.ThrowIfNull(projection);
+        Write(transaction =>
+        {
+            using var command = Command(transaction, """
+                INSERT INTO projections (run_id, epoch, projected_j, lower_j, upper_j, confidence, method, stable_from, total_epochs_min, total_epochs_max, t)
+                VALUES ($run, $epoch, $projected, $lower, $upper, $confidence, $method, $stable, $min, $max, $t)
+                """);
+            command.Parameters.AddWithValue("$run", runId);
+            command.Parameters.AddWithValue("$epoch", projection.Epoch);
+            command.Parameters.AddWithValue("$projected", projection.Projected.Joules);
+            command.Parameters.AddWithValue("$lower", projection.Lower.Joules);
+            command.Parameters.AddWithValue("$upper", projection.Upper.Joules);
+            command.Parameters.AddWithValue("$confidence", projection.Confidence);
+            command.Parameters.AddWithValue("$method", projection.Method);
+            command.Parameters.AddWithValue("$stable", (object?)projection.StableFromEpoch ?? DBNull.Value);
+            command.Parameters.AddWithValue("$min", (object?)projection.TotalEpochsMin ?? DBNull.Value);
+            command.Parameters.AddWithValue("$max", (object?)projection.TotalEpochsMax ?? DBNull.Value);
+            command.Parameters.AddWithValue("$t", ToSeconds(projection.Time));
+            return command.ExecuteNonQuery();
+        });
+    }
+
+    public IReadOnlyList<ProjectionEntry> GetProjections(long runId)
+    {
+        using var command = Command(null, """
+            SELECT epoch, projected_j, lower_j, upper_j, confidence, method, stable_from, total_epochs_min, total_epochs_max, t
+            FROM projections WHERE run_id = $run ORDER BY id
+            """);
+        command.Parameters.AddWithValue("$run", runId);
+        var projections = new List<ProjectionEntry>();
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            projections.Add(new ProjectionEntry(
+                reader.GetInt32(0),
+                Energy.FromJoules(reader.GetDouble(1)),
+                Energy.FromJoules(reader.GetDouble(2)),
+                Energy.FromJoules(reader.GetDouble(3)),
+                reader.GetDouble(4),
+                reader.GetString(5),
+                reader.IsDBNull(6) ? null : reader.GetInt32(6),
+                reader.IsDBNull(7) ? null : reader.GetInt32(7),
+                reader.IsDBNull(8) ? null : reader.GetInt32(8),
+                FromSeconds(reader.GetDouble(9))));
+        }
+
+        return projections;
+    }
+
     public void FinishRun(long runId, RunStatus status, DateTimeOffset ended, int? exitCode = null)
     {
         if (status == RunStatus.Running)

@@ -82,6 +82,23 @@ internal static class SqliteSchema
             );
             CREATE INDEX ix_annotations_run_id ON annotations (run_id);
             """),
+        new Migration(2, "projections: live projection history", """
+            CREATE TABLE projections (
+                id                INTEGER PRIMARY KEY,
+                run_id            INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+                epoch             INTEGER NOT NULL,
+                projected_j       REAL    NOT NULL,
+                lower_j           REAL    NOT NULL,
+                upper_j           REAL    NOT NULL,
+                confidence        REAL    NOT NULL CHECK (confidence > 0 AND confidence < 1),
+                method            TEXT    NOT NULL,
+                stable_from       INTEGER,
+                total_epochs_min  INTEGER,
+                total_epochs_max  INTEGER,
+                t                 REAL    NOT NULL
+            );
+            CREATE INDEX ix_projections_run_id ON projections (run_id);
+            """),
     ];
 
     public static int LatestVersion => Migrations[^1].Version;

@@ -19,9 +19,9 @@ public class SchemaMigratorTests
         using var store = SqliteRunStore.Open(temp.File("fresh.db"));
 
         Assert.Equal(SqliteRunStore.SchemaVersion, store.ReadSchemaVersion());
-        // Oracle: the table list of SqliteSchema migration 1, plus the migrator's own schema_version.
+        // Oracle: the table lists of SqliteSchema migrations 1 and 2 (projections), plus the migrator's own schema_version.
         Assert.Equal(
-            ["annotations", "devices", "epochs", "runs", "samples", "schema_version"],
+            ["annotations", "devices", "epochs", "projections", "runs", "samples", "schema_version"],
             Query(temp.File("fresh.db"), "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name"));
     }
 
@@ -56,6 +56,32 @@ public class SchemaMigratorTests
         Assert.Equal(id, Assert.Single(v2.ListRuns()).Id);
         Assert.Equal(["1", "2"], Query(path, "SELECT version FROM schema_version ORDER BY version"));
         Assert.Contains("note", Query(path, "SELECT name FROM pragma_table_info('runs')"));
+    }
+
+    [Fact]
+    public void Should_Upgrade_A_Version_1_Store_To_The_Projections_Table_Keeping_Its_Runs()
+    {
+        // Given: a store written by the previous TrainWatt (schema 1: no projections table) with a run in it
+        using var temp = new TempDirectory();
+        string path = temp.File("v1-real.db");
+        long id;
+        using (var v1 = SqliteRunStore.Open(path, null, V1))
+        {
+            id = v1.CreateRun(new NewRun("measure", DateTimeOffset.UnixEpoch.AddSeconds(100)));
+        }
+
+        Assert.Empty(Query(path, "SELECT name FROM sqlite_master WHERE name = 'projections'"));
+
+        // When: opened by this TrainWatt (all migrations)
+        using var store = SqliteRunStore.Open(path);
+
+        // Then: version 2 (SqliteSchema migration 2), the run kept, and projections can be stored for it
+        Assert.Equal(2, store.ReadSchemaVersion());
+        Assert.Equal(["1", "2"], Query(path, "SELECT version FROM schema_version ORDER BY version"));
+        Assert.Equal(id, Assert.Single(store.ListRuns()).Id);
+        var p = new ProjectionEntry(15, Core.Units.Energy.FromJoules(5000), Core.Units.Energy.FromJoules(4800), Core.Units.Energy.FromJoules(5200), 0.9, "step", 11, 30, 30, DateTimeOffset.UnixEpoch.AddSeconds(200));
+        store.AddProjection(id, p);
+        Assert.Equal([p], store.GetProjections(id));
     }
 
     [Fact]

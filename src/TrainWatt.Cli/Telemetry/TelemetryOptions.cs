@@ -1,0 +1,180 @@
+using System.CommandLine;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using TrainWatt.Cli.Measure;
+using TrainWatt.Meters.Sampling;
+
+namespace TrainWatt.Cli.Telemetry;
+
+/// <summary>
+/// The "beyond one machine" options of <c>measure</c>: <c>--job-id</c>, <c>--metrics-port</c>/<c>--metrics-host</c>,
+/// <c>--pushgateway</c>, <c>--mlflow-uri</c>/<c>--mlflow-run-id</c>; and the exporters they start.
+/// </summary>
+internal sealed class TelemetryOptions
+{
+    private readonly Option<string?> _jobId = new("--job-id") { Description = "Distributed job id stored with the run (default: SLURM_JOB_ID, else TORCHELASTIC_RUN_ID). See `trainwatt runs merge`.", HelpName = "ID" };
+    private readonly Option<int?> _metricsPort = new("--metrics-port") { Description = "Serve Prometheus metrics on http://127.0.0.1:PORT/metrics while measuring (e.g. 9464; 0 picks a free port).", HelpName = "PORT" };
+    private readonly Option<string> _metricsHost = new("--metrics-host") { Description = "Address for --metrics-port (default 127.0.0.1; anything else exposes the metrics to the network).", DefaultValueFactory = _ => "127.0.0.1", HelpName = "ADDRESS" };
+    private readonly Option<string?> _pushgateway = new("--pushgateway") { Description = "Push the final metrics to this Prometheus Pushgateway (http://host:9091) at the end.", HelpName = "URL" };
+    private readonly Option<string?> _mlflowUri = new("--mlflow-uri") { Description = "MLflow tracking server (default: MLFLOW_TRACKING_URI): log per-epoch energy and power, and the summary.", HelpName = "URI" };
+    private readonly Option<string?> _mlflowRunId = new("--mlflow-run-id") { Description = "MLflow run to log to (default: MLFLOW_RUN_ID).", HelpName = "ID" };
+
+    public void AddTo(Command command)
+    {
+        foreach (var option in new Option[] { _jobId, _metricsPort, _metricsHost, _pushgateway, _mlflowUri, _mlflowRunId })
+        {
+            command.Options.Add(option);
+        }
+    }
+
+    public TelemetrySettings Read(ParseResult parse) => new(
+        parse.GetValue(_jobId), parse.GetValue(_metricsPort), parse.GetValue(_metricsHost)!, parse.GetValue(_pushgateway),
+        parse.GetValue(_mlflowUri), parse.GetValue(_mlflowRunId));
+}
+
+/// <summary>Parsed telemetry options.</summary>
+internal sealed record TelemetrySettings(string? JobId, int? MetricsPort, string MetricsHost, string? Pushgateway, string? MlflowUri, string? MlflowRunId)
+{
+    public static TelemetrySettings None { get; } = new(null, null, "127.0.0.1", null, null, null);
+}
+
+/// <summary>The exporters of one measure run; disposed when it ends.</summary>
+internal sealed class MeasureExporters : IDisposable
+{
+    private MeasureExporters(DistributedJob job, LiveMetrics? metrics, MetricsServer? server, Uri? pushgateway, MlflowLogger? mlflow)
+    {
+        Job = job;
+        Metrics = metrics;
+        Server = server;
+        Pushgateway = pushgateway;
+        Mlflow = mlflow;
+    }
+
+    public DistributedJob Job { get; }
+
+    public LiveMetrics? Metrics { get; }
+
+    public MetricsServer? Server { get; }
+
+    public Uri? Pushgateway { get; }
+
+    public MlflowLogger? Mlflow { get; }
+
+    /// <summary>Validates the options and starts the exporters; returns an error message (usage) instead when an option is wrong.</summary>
+    public static (MeasureExporters? Exporters, string? Error) Start(TelemetrySettings settings, CliContext context, Action<string> say)
+    {
+        var job = DistributedJob.From(settings.JobId, context);
+        LiveMetrics? metrics = null;
+        MetricsServer? server = null;
+        Uri? push = null;
+        if (settings.MetricsPort is not null || settings.Pushgateway is not null)
+        {
+            metrics = new LiveMetrics();
+        }
+
+        if (settings.Pushgateway is { } pushText && (!Uri.TryCreate(pushText, UriKind.Absolute, out push) || push.Scheme is not ("http" or "https")))
+        {
+            return (null, $"--pushgateway \"{pushText}\" is not an http(s) URL (example: http://pushgateway:9091).");
+        }
+
+        MlflowLogger? mlflow = null;
+        string? mlflowUri = settings.MlflowUri ?? context.Env("MLFLOW_TRACKING_URI");
+        string? mlflowRun = settings.MlflowRunId ?? context.Env("MLFLOW_RUN_ID");
+        if (mlflowUri is not null || settings.MlflowRunId is not null)
+        {
+            if (mlflowUri is null || !Uri.TryCreate(mlflowUri, UriKind.Absolute, out var tracking) || tracking.Scheme is not ("http" or "https"))
+            {
+                return (null, $"--mlflow-uri (or MLFLOW_TRACKING_URI) must be the http(s) URL of an MLflow tracking server (example: http://mlflow:5000), but was \"{mlflowUri}\".");
+            }
+
+            if (mlflowRun is null)
+            {
+                return (null, "MLflow logging needs a run: pass --mlflow-run-id ID or set MLFLOW_RUN_ID (mlflow.start_run() sets it for child processes).");
+            }
+
+            string? user = context.Env("MLFLOW_TRACKING_USERNAME");
+            mlflow = new MlflowLogger(tracking, mlflowRun, say, token: context.Env("MLFLOW_TRACKING_TOKEN"),
+                basic: user is null ? null : (user, context.Env("MLFLOW_TRACKING_PASSWORD") ?? ""));
+        }
+
+        if (settings.MetricsPort is int port)
+        {
+            if (port is < 0 or > 65535)
+            {
+                mlflow?.Dispose();
+                return (null, $"--metrics-port must be between 0 and 65535, but was {port}.");
+            }
+
+            if (!IPAddress.TryParse(settings.MetricsHost, out var address))
+            {
+                mlflow?.Dispose();
+                return (null, $"--metrics-host \"{settings.MetricsHost}\" is not an IP address (examples: 127.0.0.1, 0.0.0.0).");
+            }
+
+            if (!IPAddress.IsLoopback(address))
+            {
+                say($"warning: --metrics-host {address} exposes the metrics (run ids, devices, energy) to the network; keep 127.0.0.1 unless a scraper on another machine needs them.");
+            }
+
+            try
+            {
+                server = MetricsServer.Start(address, port, metrics!.Render);
+            }
+            catch (SocketException e)
+            {
+                mlflow?.Dispose();
+                return (null, $"--metrics-port {port}: cannot listen on {address}:{port} ({e.Message}). Pick another port, or 0 for a free one.");
+            }
+
+            say($"metrics at http://{server.Endpoint}/metrics");
+        }
+
+        return (new MeasureExporters(job, metrics, server, push, mlflow), null);
+    }
+
+    /// <summary>
+    /// The energy projection per finished epoch for Prometheus and MLflow (see <see cref="TelemetrySink"/>); null until
+    /// the STEP projector is wired here.
+    /// </summary>
+    public Func<MeasuredEpoch, EnergyProjection?>? Projector { get; set; }
+
+    /// <summary>Wraps the store sink when an exporter is on.</summary>
+    public IMeasurementSink Wrap(IMeasurementSink sink, CliContext context, string storeLocation)
+        => Metrics is null && Mlflow is null ? sink : new TelemetrySink(sink, Metrics, Mlflow, context.Time, storeLocation, Projector);
+
+    /// <summary>End of run: push to the Pushgateway, drain MLflow (bounded), warn on failures.</summary>
+    public void Finish(Action<string> say)
+    {
+        if (Pushgateway is { } push && Metrics is { } metrics)
+        {
+            var target = new Uri(push.ToString().TrimEnd('/') + "/metrics/job/trainwatt/run_id/" + Uri.EscapeDataString(metrics.RunId));
+            try
+            {
+                using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
+                using var content = new StringContent(metrics.Render(), Encoding.UTF8);
+                content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("text/plain") { Parameters = { new("version", "0.0.4") } };
+                using var response = http.PutAsync(target, content).GetAwaiter().GetResult();
+                if (!response.IsSuccessStatusCode)
+                {
+                    say($"warning: the Pushgateway {push.GetLeftPart(UriPartial.Authority)} answered HTTP {(int)response.StatusCode}; metrics not pushed (the run is stored).");
+                }
+            }
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+            {
+                say($"warning: cannot push metrics to {push.GetLeftPart(UriPartial.Authority)} ({e.Message}); the run is stored.");
+            }
+        }
+
+        if (Mlflow is { } mlflow && !mlflow.Drain(TimeSpan.FromSeconds(30)))
+        {
+            say("warning: MLflow logging did not finish within 30 s; the rest is dropped (the run is stored).");
+        }
+    }
+
+    public void Dispose()
+    {
+        Server?.Dispose();
+        Mlflow?.Dispose();
+    }
+}

@@ -1,0 +1,176 @@
+using System.Text.Json;
+using TrainWatt.Core;
+using TrainWatt.Core.Units;
+
+namespace TrainWatt.Storage.Jobs;
+
+/// <summary>One physical device of a distributed job on one node, counted once.</summary>
+/// <param name="Node">Node name (SLURMD_NODENAME, else the host name, as stored by <c>measure</c>).</param>
+/// <param name="Device">Device key as measured ("gpu:0"); the first counted run's key when ranks number GPUs differently.</param>
+/// <param name="Component">"gpu", "cpu", "ram", "process"...</param>
+/// <param name="Uuid">Hardware UUID (GPUs), the de-duplication key.</param>
+/// <param name="Energy">Energy counted for the device over the job.</param>
+/// <param name="Provenance">Weakest provenance among the counted measurements (Model beats Sampled beats Counter).</param>
+/// <param name="CountedRuns">Runs whose measurement of this device is counted.</param>
+/// <param name="DuplicateRuns">Runs that measured the same device over an overlapping window and were left out.</param>
+public sealed record JobDeviceEnergy(
+    string Node,
+    string Device,
+    string Component,
+    string? Uuid,
+    Energy Energy,
+    Provenance Provenance,
+    IReadOnlyList<long> CountedRuns,
+    IReadOnlyList<long> DuplicateRuns);
+
+/// <summary>A distributed job's energy: every run with its job id, merged per node and device.</summary>
+public sealed record JobEnergyReport(string JobId, IReadOnlyList<RunRecord> Runs, IReadOnlyList<JobDeviceEnergy> Devices)
+{
+    /// <summary>Sum over the de-duplicated devices.</summary>
+    public Energy Total => Devices.Aggregate(Energy.Zero, (sum, d) => sum + d.Energy);
+
+    /// <summary>Energy per node.</summary>
+    public IReadOnlyDictionary<string, Energy> PerNode => Devices
+        .GroupBy(d => d.Node, StringComparer.Ordinal)
+        .ToDictionary(g => g.Key, g => g.Aggregate(Energy.Zero, (sum, d) => sum + d.Energy), StringComparer.Ordinal);
+}
+
+/// <summary>
+/// Merges the runs of a distributed job (one <c>trainwatt measure</c> per rank or per node) without double counting.
+/// </summary>
+/// <remarks>
+/// <para>A device is identified per node by its hardware UUID (GPUs), else by its key for node-wide devices (a CPU
+/// package, RAM), else per run (the process meter measures one process). Several ranks on one node that each measured
+/// the same GPUs (every rank sees all GPUs, or ranks share one) produce several measurements of one device.</para>
+/// <para>Rule: the measurements of one device on one node are grouped into clusters of overlapping time windows
+/// (first to last sample); each cluster counts once, by the measurement with the longest window (it covers the others
+/// best; ties go to the lowest run id). Windows that do not overlap (a job that restarted) add up. A measurement that
+/// overlaps a longer one only partly is still dropped, so the merge may undercount by the non-covered part: ranks of one
+/// job start and end within seconds of each other, so this part is small; the dropped runs are listed.</para>
+/// </remarks>
+public static class JobEnergy
+{
+    /// <summary>The metadata key (in <c>runs.metadata</c>) holding the node name written by measure.</summary>
+    public const string NodeKey = "node";
+
+    /// <summary>The metadata key holding the rank (RANK, SLURM_PROCID).</summary>
+    public const string RankKey = "rank";
+
+    /// <summary>Merges every run of <paramref name="jobId"/>; null when the store has no run with that job id.</summary>
+    public static JobEnergyReport? Merge(IRunStore store, string jobId)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        var runs = store.ListRuns().Where(r => string.Equals(r.JobId, jobId, StringComparison.Ordinal)).ToList();
+        if (runs.Count == 0)
+        {
+            return null;
+        }
+
+        var measurements = new List<Measurement>();
+        foreach (var run in runs)
+        {
+            var details = store.GetRun(run.Id);
+            if (details is null)
+            {
+                continue; // deleted meanwhile
+            }
+
+            string node = Node(run);
+            foreach (var energy in details.Energy)
+            {
+                if (energy.Energy is not { } joules || energy.First is not { } first || energy.Last is not { } last)
+                {
+                    continue;
+                }
+
+                var device = energy.Device;
+                string identity = device.Uuid is { Length: > 0 } uuid ? "uuid:" + uuid
+                    : device.Component == "process" ? $"run:{run.Id}:{device.Key}"
+                    : "key:" + device.Key;
+                measurements.Add(new Measurement(node, identity, device, run.Id, first, last, joules, energy.Provenance));
+            }
+        }
+
+        var devices = new List<JobDeviceEnergy>();
+        foreach (var group in measurements.GroupBy(m => (m.Node, m.Identity)).OrderBy(g => g.Key.Node, StringComparer.Ordinal).ThenBy(g => g.Key.Identity, StringComparer.Ordinal))
+        {
+            var counted = new List<Measurement>();
+            var dropped = new List<long>();
+            foreach (var cluster in Clusters(group.OrderBy(m => m.First).ThenBy(m => m.RunId).ToList()))
+            {
+                var best = cluster.OrderByDescending(m => m.Last - m.First).ThenBy(m => m.RunId).First();
+                counted.Add(best);
+                dropped.AddRange(cluster.Where(m => !ReferenceEquals(m, best)).Select(m => m.RunId));
+            }
+
+            var provenance = counted.Max(m => m.Provenance == Provenance.UserGiven ? Provenance.Counter : m.Provenance);
+            var head = counted[0].Device;
+            devices.Add(new JobDeviceEnergy(
+                group.Key.Node, head.Key, head.Component, head.Uuid,
+                counted.Aggregate(Energy.Zero, (sum, m) => sum + m.Energy),
+                provenance,
+                counted.Select(m => m.RunId).ToList(),
+                dropped.Order().ToList()));
+        }
+
+        return new JobEnergyReport(jobId, runs, devices);
+    }
+
+    /// <summary>The node a run was measured on: metadata "node", else the stored host, else "unknown".</summary>
+    public static string Node(RunRecord run)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        return MetadataString(run, NodeKey) ?? run.Host ?? "unknown";
+    }
+
+    /// <summary>The rank stored with a run, when measure saw one.</summary>
+    public static string? Rank(RunRecord run)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        return MetadataString(run, RankKey);
+    }
+
+    private static string? MetadataString(RunRecord run, string key)
+    {
+        if (string.IsNullOrEmpty(run.Metadata))
+        {
+            return null;
+        }
+
+        try
+        {
+            using var document = JsonDocument.Parse(run.Metadata);
+            return document.RootElement.ValueKind == JsonValueKind.Object && document.RootElement.TryGetProperty(key, out var value)
+                ? value.ValueKind == JsonValueKind.String ? value.GetString() : value.GetRawText()
+                : null;
+        }
+        catch (JsonException)
+        {
+            return null; // imported runs may carry other metadata shapes
+        }
+    }
+
+    private static IEnumerable<List<Measurement>> Clusters(List<Measurement> sorted)
+    {
+        var cluster = new List<Measurement>();
+        DateTimeOffset end = DateTimeOffset.MinValue;
+        foreach (var m in sorted)
+        {
+            if (cluster.Count > 0 && m.First > end)
+            {
+                yield return cluster;
+                cluster = [];
+            }
+
+            cluster.Add(m);
+            end = cluster.Count == 1 || m.Last > end ? m.Last : end;
+        }
+
+        if (cluster.Count > 0)
+        {
+            yield return cluster;
+        }
+    }
+
+    private sealed record Measurement(string Node, string Identity, StoredDevice Device, long RunId, DateTimeOffset First, DateTimeOffset Last, Energy Energy, Provenance Provenance);
+}

@@ -1,0 +1,750 @@
+using System.Globalization;
+using System.Text.Json;
+using Npgsql;
+using NpgsqlTypes;
+using TrainWatt.Core;
+using TrainWatt.Core.Units;
+using TrainWatt.Storage.Sqlite;
+
+namespace TrainWatt.Storage.Postgres;
+
+/// <summary>How a <see cref="PostgresRunStore"/> is opened.</summary>
+public sealed record PostgresStoreOptions
+{
+    /// <summary>Clock for heartbeats, creation times and staleness.</summary>
+    public TimeProvider Time { get; init; } = TimeProvider.System;
+
+    /// <summary>Decides whether the owner of a "running" run still exists (only runs of this host can be checked).</summary>
+    public IProcessLiveness Liveness { get; init; } = LocalProcessLiveness.Instance;
+
+    /// <summary>A "running" run whose heartbeat is older than this reads as incomplete (as in SQLite).</summary>
+    public TimeSpan StaleAfter { get; init; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>Node name stored in <c>runs.host</c>; default the machine name.</summary>
+    public string Host { get; init; } = Environment.MachineName;
+}
+
+/// <summary>
+/// The shared store: one PostgreSQL database, same schema and behaviour as <see cref="SqliteRunStore"/>.
+/// </summary>
+/// <remarks>
+/// <para><b>Concurrency.</b> Every id comes from an identity sequence, every write is one transaction that only inserts
+/// or updates rows of its own run (no read-modify-write), so any number of <c>measure</c> processes on any number of
+/// machines write at once without conflicts or retries. Schema migration takes a transaction-scoped advisory lock, so
+/// processes opening a new database at once migrate it once.</para>
+/// <para><b>Samples</b> are written with binary <c>COPY</c> (one round trip per batch).</para>
+/// <para>Credentials come from the URL, PGPASSWORD or pgpass; <see cref="Location"/> and every message are masked.
+/// An instance holds one connection and is not thread-safe.</para>
+/// </remarks>
+public sealed class PostgresRunStore : IRunStore
+{
+    /// <summary>Advisory lock key serialising migrations ("TrainWat" as 8 ASCII bytes).</summary>
+    private const long MigrationLock = 0x5472_6169_6E57_6174;
+
+    private readonly NpgsqlConnection _connection;
+    private readonly PostgresStoreOptions _options;
+    private readonly string _url;
+
+    private PostgresRunStore(NpgsqlConnection connection, string url, PostgresStoreOptions options)
+    {
+        _connection = connection;
+        _url = url;
+        Location = PostgresConnectionString.Mask(url);
+        _options = options;
+    }
+
+    /// <summary>The masked URL (no password).</summary>
+    public string Location { get; }
+
+    /// <summary>The schema version this build writes.</summary>
+    public static int SchemaVersion => PostgresSchema.LatestVersion;
+
+    /// <summary>Connects to <paramref name="url"/> (postgres://...) and brings the schema up to date.</summary>
+    public static PostgresRunStore Open(string url, PostgresStoreOptions? options = null) => Open(url, options, migrate: true);
+
+    /// <summary>Connects; with <paramref name="migrate"/> false the schema is checked but not changed (<c>trainwatt db check</c>).</summary>
+    public static PostgresRunStore Open(string url, PostgresStoreOptions? options, bool migrate)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(url);
+        options ??= new PostgresStoreOptions();
+        string masked = PostgresConnectionString.Mask(url);
+        var connection = new NpgsqlConnection(PostgresConnectionString.ToNpgsql(url));
+        try
+        {
+            connection.Open();
+            var store = new PostgresRunStore(connection, url, options);
+            if (migrate)
+            {
+                store.Migrate(PostgresSchema.Migrations);
+            }
+            else
+            {
+                int version = store.ReadSchemaVersion();
+                if (version != SchemaVersion)
+                {
+                    throw new StoreException(masked, version > SchemaVersion
+                        ? $"The store {masked} has schema version {version}, but this TrainWatt understands versions up to {SchemaVersion}. Upgrade TrainWatt."
+                        : $"The store {masked} has schema version {version}; this TrainWatt writes {SchemaVersion}. Run `trainwatt db migrate --db {masked}`.");
+                }
+            }
+
+            return store;
+        }
+        catch (NpgsqlException e)
+        {
+            connection.Dispose();
+            throw Translate(masked, url, e);
+        }
+        catch (InvalidOperationException e) when (e.InnerException is NpgsqlException or null && e.Source == "Npgsql")
+        {
+            connection.Dispose();
+            throw new StoreException(masked, $"Cannot use the PostgreSQL store {masked}: {PostgresConnectionString.Scrub(e.Message, url)}", e);
+        }
+        catch
+        {
+            connection.Dispose();
+            throw;
+        }
+    }
+
+    private static StoreException Translate(string masked, string url, NpgsqlException e)
+    {
+        string message = PostgresConnectionString.Scrub(e.Message, url);
+        string fix = e is PostgresException pg && pg.SqlState is "28P01" or "28000"
+            ? "Check the user name and the password (PGPASSWORD or ~/.pgpass; never put it on a shared command line)."
+            : e is PostgresException { SqlState: "3D000" }
+                ? "Create the database first (createdb), or point --db at an existing one."
+                : "Check that the server is running and reachable, then retry; or use a local SQLite store with --db PATH and `trainwatt sync` later.";
+        return new StoreException(masked, $"The PostgreSQL store {masked} failed: {message}. {fix}", e);
+    }
+
+    internal int Migrate(IReadOnlyList<Migration> migrations)
+    {
+        int latest = migrations[^1].Version;
+        using var transaction = _connection.BeginTransaction();
+        Execute(transaction, $"SELECT pg_advisory_xact_lock({MigrationLock})");
+        bool hasVersion = Convert.ToBoolean(Scalar(transaction, "SELECT to_regclass('schema_version') IS NOT NULL"), CultureInfo.InvariantCulture);
+        if (!hasVersion)
+        {
+            long others = Convert.ToInt64(Scalar(transaction,
+                "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'"), CultureInfo.InvariantCulture);
+            if (others > 0)
+            {
+                throw new StoreException(Location,
+                    $"{Location} has tables but no schema_version: it is not a TrainWatt store. Point --db at an empty database or an existing TrainWatt store.");
+            }
+
+            Execute(transaction, "CREATE TABLE schema_version (version INTEGER PRIMARY KEY, description TEXT NOT NULL, applied_at TEXT NOT NULL)");
+        }
+
+        int current = Convert.ToInt32(Scalar(transaction, "SELECT COALESCE(MAX(version), 0) FROM schema_version"), CultureInfo.InvariantCulture);
+        if (current > latest)
+        {
+            throw new StoreException(Location,
+                $"The store {Location} has schema version {current}, but this TrainWatt understands versions up to {latest}. " +
+                "It was written by a newer TrainWatt: upgrade TrainWatt, or use another store with --db.");
+        }
+
+        foreach (var migration in migrations.Where(m => m.Version > current))
+        {
+            Execute(transaction, migration.Sql);
+            using var record = Command(transaction, "INSERT INTO schema_version (version, description, applied_at) VALUES (@v, @d, @t)");
+            record.Parameters.AddWithValue("v", migration.Version);
+            record.Parameters.AddWithValue("d", migration.Description);
+            record.Parameters.AddWithValue("t", _options.Time.GetUtcNow().ToString("O", CultureInfo.InvariantCulture));
+            record.ExecuteNonQuery();
+        }
+
+        transaction.Commit();
+        return latest;
+    }
+
+    /// <summary>The schema version recorded in the database (0 when it has none).</summary>
+    public int ReadSchemaVersion()
+    {
+        if (!Convert.ToBoolean(Scalar(null, "SELECT to_regclass('schema_version') IS NOT NULL"), CultureInfo.InvariantCulture))
+        {
+            return 0;
+        }
+
+        return Convert.ToInt32(Scalar(null, "SELECT COALESCE(MAX(version), 0) FROM schema_version"), CultureInfo.InvariantCulture);
+    }
+
+    public long CreateRun(NewRun run)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        return Write(transaction => InsertRun(transaction, run, ended: null, uuid: null, host: _options.Host, pid: Environment.ProcessId, heartbeat: null)!.Value);
+    }
+
+    public long RegisterDevice(long runId, DeviceRegistration device)
+    {
+        ArgumentNullException.ThrowIfNull(device);
+        return Write(transaction => InsertDevice(transaction, runId, device));
+    }
+
+    public void AppendSamples(long runId, IReadOnlyList<SampleRecord> samples)
+    {
+        ArgumentNullException.ThrowIfNull(samples);
+        Write(transaction =>
+        {
+            InsertSamples(samples, deviceId: null);
+            using var heartbeat = Command(transaction, "UPDATE runs SET heartbeat_at = @now WHERE id = @id");
+            heartbeat.Parameters.AddWithValue("now", SqliteRunStore.ToSeconds(_options.Time.GetUtcNow()));
+            heartbeat.Parameters.AddWithValue("id", runId);
+            RequireRow(heartbeat.ExecuteNonQuery(), runId);
+            return 0;
+        });
+    }
+
+    public void AddEpoch(long runId, EpochRecord epoch)
+    {
+        ArgumentNullException.ThrowIfNull(epoch);
+        Write(transaction => InsertEpoch(transaction, runId, epoch));
+    }
+
+    public void AddAnnotation(long runId, AnnotationRecord annotation)
+    {
+        ArgumentNullException.ThrowIfNull(annotation);
+        Write(transaction => InsertAnnotation(transaction, runId, annotation, annotation.DeviceId));
+    }
+
+    public void AddProjection(long runId, ProjectionEntry projection)
+    {
+        ArgumentNullException.ThrowIfNull(projection);
+        Write(transaction =>
+        {
+            using var command = Command(transaction, """
+                INSERT INTO projections (run_id, epoch, projected_j, lower_j, upper_j, confidence, method, stable_from, total_epochs_min, total_epochs_max, t)
+                VALUES (@run, @epoch, @projected, @lower, @upper, @confidence, @method, @stable, @min, @max, @t)
+                """);
+            command.Parameters.AddWithValue("run", runId);
+            command.Parameters.AddWithValue("epoch", projection.Epoch);
+            command.Parameters.AddWithValue("projected", projection.Projected.Joules);
+            command.Parameters.AddWithValue("lower", projection.Lower.Joules);
+            command.Parameters.AddWithValue("upper", projection.Upper.Joules);
+            command.Parameters.AddWithValue("confidence", projection.Confidence);
+            command.Parameters.AddWithValue("method", projection.Method);
+            command.Parameters.Add(new NpgsqlParameter("stable", NpgsqlDbType.Integer) { Value = (object?)projection.StableFromEpoch ?? DBNull.Value });
+            command.Parameters.Add(new NpgsqlParameter("min", NpgsqlDbType.Integer) { Value = (object?)projection.TotalEpochsMin ?? DBNull.Value });
+            command.Parameters.Add(new NpgsqlParameter("max", NpgsqlDbType.Integer) { Value = (object?)projection.TotalEpochsMax ?? DBNull.Value });
+            command.Parameters.AddWithValue("t", SqliteRunStore.ToSeconds(projection.Time));
+            return command.ExecuteNonQuery();
+        });
+    }
+
+    public IReadOnlyList<ProjectionEntry> GetProjections(long runId)
+    {
+        using var command = Command(null, """
+            SELECT epoch, projected_j, lower_j, upper_j, confidence, method, stable_from, total_epochs_min, total_epochs_max, t
+            FROM projections WHERE run_id = @run ORDER BY id
+            """);
+        command.Parameters.AddWithValue("run", runId);
+        var projections = new List<ProjectionEntry>();
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            projections.Add(new ProjectionEntry(
+                reader.GetInt32(0),
+                Energy.FromJoules(reader.GetDouble(1)),
+                Energy.FromJoules(reader.GetDouble(2)),
+                Energy.FromJoules(reader.GetDouble(3)),
+                reader.GetDouble(4),
+                reader.GetString(5),
+                reader.IsDBNull(6) ? null : reader.GetInt32(6),
+                reader.IsDBNull(7) ? null : reader.GetInt32(7),
+                reader.IsDBNull(8) ? null : reader.GetInt32(8),
+                SqliteRunStore.FromSeconds(reader.GetDouble(9))));
+        }
+
+        return projections;
+    }
+
+    public void FinishRun(long runId, RunStatus status, DateTimeOffset ended, int? exitCode = null)
+    {
+        if (status == RunStatus.Running)
+        {
+            throw new ArgumentOutOfRangeException(nameof(status), status, "A run is finished as completed, incomplete or failed, not running.");
+        }
+
+        Write(transaction =>
+        {
+            using var command = Command(transaction,
+                "UPDATE runs SET status = @status, ended_at = @ended, exit_code = @exit, heartbeat_at = @now WHERE id = @id");
+            command.Parameters.AddWithValue("status", SqliteRunStore.StatusText(status));
+            command.Parameters.AddWithValue("ended", SqliteRunStore.ToSeconds(ended));
+            command.Parameters.Add(new NpgsqlParameter("exit", NpgsqlDbType.Integer) { Value = (object?)exitCode ?? DBNull.Value });
+            command.Parameters.AddWithValue("now", SqliteRunStore.ToSeconds(_options.Time.GetUtcNow()));
+            command.Parameters.AddWithValue("id", runId);
+            RequireRow(command.ExecuteNonQuery(), runId);
+            return 0;
+        });
+    }
+
+    public long WriteRun(NewRun run, DateTimeOffset? ended, IReadOnlyList<DeviceData> devices, IReadOnlyList<AnnotationRecord> annotations)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        ArgumentNullException.ThrowIfNull(devices);
+        ArgumentNullException.ThrowIfNull(annotations);
+        return Write(transaction =>
+        {
+            long runId = InsertRun(transaction, run, ended, uuid: null, host: _options.Host, pid: Environment.ProcessId, heartbeat: null)!.Value;
+            foreach (var data in devices)
+            {
+                long deviceId = InsertDevice(transaction, runId, data.Device);
+                InsertSamples(data.Samples, deviceId);
+            }
+
+            foreach (var annotation in annotations)
+            {
+                InsertAnnotation(transaction, runId, annotation, annotation.DeviceId);
+            }
+
+            return runId;
+        });
+    }
+
+    /// <summary>
+    /// Copies a run from another store, keeping its UUID, host, pid, status and times (used by <c>trainwatt sync</c>).
+    /// Idempotent: returns null, changing nothing, when a run with that UUID is already here (also under concurrent syncs:
+    /// <c>ON CONFLICT (uuid) DO NOTHING</c>). Everything is written in one transaction.
+    /// </summary>
+    public long? CopyRun(RunRecord run, IReadOnlyList<(StoredDevice Device, IReadOnlyList<SampleRecord> Samples)> devices,
+        IReadOnlyList<EpochRecord> epochs, IReadOnlyList<AnnotationRecord> annotations)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        return Write(transaction =>
+        {
+            var newRun = new NewRun(run.Source, run.Started, run.SourceKey, run.Command, run.Tags, run.JobId, run.Metadata, run.Status);
+            long? runId = InsertRun(transaction, newRun, run.Ended, run.Uuid, run.Host, run.ProcessId, run.Ended ?? run.Started, run.ExitCode);
+            if (runId is not long id)
+            {
+                return (long?)null;
+            }
+
+            var deviceIds = new Dictionary<long, long>();
+            foreach (var (device, samples) in devices)
+            {
+                long newDevice = InsertDevice(transaction, id,
+                    new DeviceRegistration(device.Key, device.Component, device.Name, device.Provenance, device.Uuid, device.Note));
+                deviceIds[device.Id] = newDevice;
+                InsertSamples(samples, newDevice);
+            }
+
+            foreach (var epoch in epochs)
+            {
+                InsertEpoch(transaction, id, epoch);
+            }
+
+            foreach (var annotation in annotations)
+            {
+                InsertAnnotation(transaction, id, annotation, annotation.DeviceId is long d && deviceIds.TryGetValue(d, out long mapped) ? mapped : null);
+            }
+
+            return id;
+        });
+    }
+
+    /// <summary>The id of the run with this UUID, or null.</summary>
+    public long? FindByUuid(string uuid)
+    {
+        using var command = Command(null, "SELECT id FROM runs WHERE uuid = @uuid");
+        command.Parameters.AddWithValue("uuid", uuid);
+        return command.ExecuteScalar() is long id ? id : null;
+    }
+
+    public long? FindBySourceKey(string sourceKey)
+    {
+        ArgumentNullException.ThrowIfNull(sourceKey);
+        using var command = Command(null, "SELECT id FROM runs WHERE source_key = @key");
+        command.Parameters.AddWithValue("key", sourceKey);
+        return command.ExecuteScalar() is long id ? id : null;
+    }
+
+    public bool DeleteRun(long runId) => Write(transaction =>
+    {
+        using var command = Command(transaction, "DELETE FROM runs WHERE id = @id");
+        command.Parameters.AddWithValue("id", runId);
+        return command.ExecuteNonQuery();
+    }) > 0;
+
+    public IReadOnlyList<RunRecord> ListRuns() => QueryRuns(null);
+
+    public RunDetails? GetRun(long runId)
+    {
+        var run = QueryRuns(runId).SingleOrDefault();
+        if (run is null)
+        {
+            return null;
+        }
+
+        var devices = QueryDevices(runId);
+        var energies = devices.Select(d => DeviceEnergyCalculator.Compute(d, EnumerateSamples(runId, d.Id))).ToList();
+        return new RunDetails(run, devices, energies, QueryEpochs(runId), QueryAnnotations(runId));
+    }
+
+    public IReadOnlyList<SampleRecord> ReadSamples(long runId, long? deviceId = null) => EnumerateSamples(runId, deviceId).ToList();
+
+    public IEnumerable<SampleRecord> EnumerateSamples(long runId, long? deviceId = null)
+    {
+        using var command = Command(null, $"""
+            SELECT s.device_id, s.t, s.power_w, s.energy_j, s.utilization_pct, s.memory_mib, s.temperature_c, s.provenance, s.source_line
+            FROM samples s JOIN devices d ON d.id = s.device_id
+            WHERE d.run_id = @run {(deviceId is null ? "" : "AND s.device_id = @device")}
+            ORDER BY s.device_id, s.t
+            """);
+        command.Parameters.AddWithValue("run", runId);
+        if (deviceId is { } id)
+        {
+            command.Parameters.AddWithValue("device", id);
+        }
+
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            yield return new SampleRecord(
+                reader.GetInt64(0),
+                SqliteRunStore.FromSeconds(reader.GetDouble(1)),
+                reader.IsDBNull(2) ? null : Power.FromWatts(reader.GetDouble(2)),
+                reader.IsDBNull(3) ? null : Energy.FromJoules(reader.GetDouble(3)),
+                NullableDouble(reader, 4),
+                NullableDouble(reader, 5),
+                NullableDouble(reader, 6),
+                ParseProvenance(reader.GetString(7)),
+                reader.IsDBNull(8) ? null : reader.GetInt32(8));
+        }
+    }
+
+    public void Dispose() => _connection.Dispose();
+
+    // ---- writing ----
+
+    private T Write<T>(Func<NpgsqlTransaction, T> work)
+    {
+        try
+        {
+            using var transaction = _connection.BeginTransaction();
+            T result = work(transaction);
+            transaction.Commit();
+            return result;
+        }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.ForeignKeyViolation)
+        {
+            throw new InvalidOperationException($"A row refers to an unknown run or device ({e.ConstraintName}): register the device of this run first.", e);
+        }
+        catch (NpgsqlException e)
+        {
+            throw Translate(Location, _url, e);
+        }
+    }
+
+    private long? InsertRun(NpgsqlTransaction transaction, NewRun run, DateTimeOffset? ended, string? uuid, string? host, int? pid,
+        DateTimeOffset? heartbeat, int? exitCode = null)
+    {
+        var now = _options.Time.GetUtcNow();
+        using var command = Command(transaction, """
+            INSERT INTO runs (uuid, source, source_key, started_at, ended_at, status, exit_code, command, tags, job_id, host, pid, metadata, heartbeat_at)
+            VALUES (@uuid, @source, @key, @started, @ended, @status, @exit, @command, @tags, @job, @host, @pid, @metadata, @now)
+            ON CONFLICT (uuid) DO NOTHING
+            RETURNING id
+            """);
+        command.Parameters.AddWithValue("uuid", uuid ?? Guid.CreateVersion7(now).ToString());
+        command.Parameters.AddWithValue("source", run.Source);
+        Text(command, "key", run.SourceKey);
+        command.Parameters.AddWithValue("started", SqliteRunStore.ToSeconds(run.Started));
+        command.Parameters.Add(new NpgsqlParameter("ended", NpgsqlDbType.Double) { Value = ended is { } end ? SqliteRunStore.ToSeconds(end) : DBNull.Value });
+        command.Parameters.AddWithValue("status", SqliteRunStore.StatusText(run.Status));
+        command.Parameters.Add(new NpgsqlParameter("exit", NpgsqlDbType.Integer) { Value = (object?)exitCode ?? DBNull.Value });
+        Text(command, "command", run.Command);
+        var tags = run.Tags is null ? new Dictionary<string, string>() : new Dictionary<string, string>(run.Tags, StringComparer.Ordinal);
+        command.Parameters.AddWithValue("tags", JsonSerializer.Serialize(tags, StorageJsonContext.Default.DictionaryStringString));
+        Text(command, "job", run.JobId);
+        Text(command, "host", host);
+        command.Parameters.Add(new NpgsqlParameter("pid", NpgsqlDbType.Integer) { Value = (object?)pid ?? DBNull.Value });
+        Text(command, "metadata", run.Metadata);
+        command.Parameters.AddWithValue("now", SqliteRunStore.ToSeconds(heartbeat ?? now));
+        try
+        {
+            return command.ExecuteScalar() is long id ? id : null;
+        }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation && run.SourceKey is not null)
+        {
+            throw new InvalidOperationException($"A run from '{run.SourceKey}' is already stored; delete it first or skip it.", e);
+        }
+    }
+
+    private long InsertDevice(NpgsqlTransaction transaction, long runId, DeviceRegistration device)
+    {
+        using var command = Command(transaction, """
+            INSERT INTO devices (run_id, key, component, name, uuid, provenance, note)
+            VALUES (@run, @key, @component, @name, @uuid, @provenance, @note)
+            RETURNING id
+            """);
+        command.Parameters.AddWithValue("run", runId);
+        command.Parameters.AddWithValue("key", device.Key);
+        command.Parameters.AddWithValue("component", device.Component);
+        Text(command, "name", device.Name);
+        Text(command, "uuid", device.Uuid);
+        command.Parameters.AddWithValue("provenance", SqliteRunStore.ProvenanceText(device.Provenance));
+        Text(command, "note", device.Note);
+        return (long)command.ExecuteScalar()!;
+    }
+
+    private void InsertSamples(IReadOnlyList<SampleRecord> samples, long? deviceId)
+    {
+        if (samples.Count == 0)
+        {
+            return;
+        }
+
+        // Binary COPY joins the connection's open transaction.
+        using var writer = _connection.BeginBinaryImport(
+            "COPY samples (device_id, t, power_w, energy_j, utilization_pct, memory_mib, temperature_c, provenance, source_line) FROM STDIN (FORMAT BINARY)");
+        foreach (var sample in samples)
+        {
+            writer.StartRow();
+            writer.Write(deviceId ?? sample.DeviceId, NpgsqlDbType.Bigint);
+            writer.Write(SqliteRunStore.ToSeconds(sample.Timestamp), NpgsqlDbType.Double);
+            WriteNullable(writer, sample.Power?.Watts);
+            WriteNullable(writer, sample.CumulativeEnergy?.Joules);
+            WriteNullable(writer, sample.UtilizationPercent);
+            WriteNullable(writer, sample.MemoryUsedMiB);
+            WriteNullable(writer, sample.TemperatureCelsius);
+            writer.Write(SqliteRunStore.ProvenanceText(sample.Provenance), NpgsqlDbType.Text);
+            if (sample.SourceLine is int line)
+            {
+                writer.Write(line, NpgsqlDbType.Integer);
+            }
+            else
+            {
+                writer.WriteNull();
+            }
+        }
+
+        try
+        {
+            writer.Complete();
+        }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.ForeignKeyViolation)
+        {
+            var ids = samples.Select(s => deviceId ?? s.DeviceId).Distinct().Order().ToList();
+            throw new InvalidOperationException(ids.Count == 1
+                ? $"Sample for unknown device id {ids[0]} (register the device of this run first)."
+                : $"Sample for an unknown device id among {string.Join(", ", ids)} (register the devices of this run first).", e);
+        }
+    }
+
+    private static void WriteNullable(NpgsqlBinaryImporter writer, double? value)
+    {
+        if (value is double v)
+        {
+            writer.Write(v, NpgsqlDbType.Double);
+        }
+        else
+        {
+            writer.WriteNull();
+        }
+    }
+
+    private int InsertEpoch(NpgsqlTransaction transaction, long runId, EpochRecord epoch)
+    {
+        using var command = Command(transaction, """
+            INSERT INTO epochs (run_id, n, start_t, end_t, energy_j, provenance, samples_seen)
+            VALUES (@run, @n, @start, @end, @energy, @provenance, @seen)
+            """);
+        command.Parameters.AddWithValue("run", runId);
+        command.Parameters.AddWithValue("n", epoch.Number);
+        command.Parameters.AddWithValue("start", SqliteRunStore.ToSeconds(epoch.Start));
+        command.Parameters.AddWithValue("end", SqliteRunStore.ToSeconds(epoch.End));
+        command.Parameters.Add(new NpgsqlParameter("energy", NpgsqlDbType.Double) { Value = (object?)epoch.Energy?.Joules ?? DBNull.Value });
+        command.Parameters.AddWithValue("provenance", SqliteRunStore.ProvenanceText(epoch.Provenance));
+        command.Parameters.Add(new NpgsqlParameter("seen", NpgsqlDbType.Bigint) { Value = (object?)epoch.SamplesSeen ?? DBNull.Value });
+        return command.ExecuteNonQuery();
+    }
+
+    private int InsertAnnotation(NpgsqlTransaction transaction, long runId, AnnotationRecord annotation, long? deviceId)
+    {
+        using var command = Command(transaction, """
+            INSERT INTO annotations (run_id, device_id, kind, file, line, message)
+            VALUES (@run, @device, @kind, @file, @line, @message)
+            """);
+        command.Parameters.AddWithValue("run", runId);
+        command.Parameters.Add(new NpgsqlParameter("device", NpgsqlDbType.Bigint) { Value = (object?)deviceId ?? DBNull.Value });
+        command.Parameters.AddWithValue("kind", annotation.Kind);
+        Text(command, "file", annotation.File);
+        command.Parameters.Add(new NpgsqlParameter("line", NpgsqlDbType.Integer) { Value = (object?)annotation.Line ?? DBNull.Value });
+        command.Parameters.AddWithValue("message", annotation.Message);
+        return command.ExecuteNonQuery();
+    }
+
+    private static void RequireRow(int affected, long runId)
+    {
+        if (affected == 0)
+        {
+            throw new InvalidOperationException($"There is no run {runId} in the store.");
+        }
+    }
+
+    // ---- reading ----
+
+    private List<RunRecord> QueryRuns(long? runId)
+    {
+        using var command = Command(null, $"""
+            SELECT r.id, r.uuid, r.source, r.source_key, r.started_at, r.ended_at, r.status, r.exit_code, r.command, r.tags,
+                   r.job_id, r.host, r.pid, r.metadata, r.heartbeat_at,
+                   (SELECT COUNT(*) FROM devices d WHERE d.run_id = r.id),
+                   (SELECT COUNT(*) FROM samples s JOIN devices d ON d.id = s.device_id WHERE d.run_id = r.id),
+                   (SELECT COUNT(*) FROM annotations a WHERE a.run_id = r.id)
+            FROM runs r
+            {(runId is null ? "" : "WHERE r.id = @id")}
+            ORDER BY r.id
+            """);
+        if (runId is { } id)
+        {
+            command.Parameters.AddWithValue("id", id);
+        }
+
+        var now = _options.Time.GetUtcNow();
+        var runs = new List<RunRecord>();
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            var stored = ParseStatus(reader.GetString(6));
+            string? host = reader.IsDBNull(11) ? null : reader.GetString(11);
+            int? pid = reader.IsDBNull(12) ? null : reader.GetInt32(12);
+            var heartbeat = SqliteRunStore.FromSeconds(reader.GetDouble(14));
+            var tags = JsonSerializer.Deserialize(reader.GetString(9), StorageJsonContext.Default.DictionaryStringString) ?? [];
+            runs.Add(new RunRecord(
+                reader.GetInt64(0),
+                reader.GetString(1),
+                reader.GetString(2),
+                reader.IsDBNull(3) ? null : reader.GetString(3),
+                SqliteRunStore.FromSeconds(reader.GetDouble(4)),
+                reader.IsDBNull(5) ? null : SqliteRunStore.FromSeconds(reader.GetDouble(5)),
+                EffectiveStatus(stored, host, pid, heartbeat, now),
+                stored,
+                reader.IsDBNull(7) ? null : reader.GetInt32(7),
+                reader.IsDBNull(8) ? null : reader.GetString(8),
+                tags,
+                reader.IsDBNull(10) ? null : reader.GetString(10),
+                host,
+                pid,
+                reader.IsDBNull(13) ? null : reader.GetString(13),
+                (int)reader.GetInt64(15),
+                reader.GetInt64(16),
+                (int)reader.GetInt64(17)));
+        }
+
+        return runs;
+    }
+
+    private RunStatus EffectiveStatus(RunStatus stored, string? host, int? pid, DateTimeOffset heartbeat, DateTimeOffset now)
+    {
+        if (stored != RunStatus.Running)
+        {
+            return stored;
+        }
+
+        bool? alive = host is not null && pid is not null ? _options.Liveness.IsAlive(host, pid.Value) : null;
+        return alive == false || now - heartbeat > _options.StaleAfter ? RunStatus.Incomplete : RunStatus.Running;
+    }
+
+    private List<StoredDevice> QueryDevices(long runId)
+    {
+        using var command = Command(null, "SELECT id, run_id, key, component, name, uuid, provenance, note FROM devices WHERE run_id = @run ORDER BY id");
+        command.Parameters.AddWithValue("run", runId);
+        var devices = new List<StoredDevice>();
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            devices.Add(new StoredDevice(
+                reader.GetInt64(0),
+                reader.GetInt64(1),
+                reader.GetString(2),
+                reader.GetString(3),
+                reader.IsDBNull(4) ? null : reader.GetString(4),
+                ParseProvenance(reader.GetString(6)),
+                reader.IsDBNull(5) ? null : reader.GetString(5),
+                reader.IsDBNull(7) ? null : reader.GetString(7)));
+        }
+
+        return devices;
+    }
+
+    private List<EpochRecord> QueryEpochs(long runId)
+    {
+        using var command = Command(null, "SELECT n, start_t, end_t, energy_j, provenance, samples_seen FROM epochs WHERE run_id = @run ORDER BY n");
+        command.Parameters.AddWithValue("run", runId);
+        var epochs = new List<EpochRecord>();
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            epochs.Add(new EpochRecord(
+                reader.GetInt32(0),
+                SqliteRunStore.FromSeconds(reader.GetDouble(1)),
+                SqliteRunStore.FromSeconds(reader.GetDouble(2)),
+                reader.IsDBNull(3) ? null : Energy.FromJoules(reader.GetDouble(3)),
+                ParseProvenance(reader.GetString(4)),
+                reader.IsDBNull(5) ? null : reader.GetInt64(5)));
+        }
+
+        return epochs;
+    }
+
+    private List<AnnotationRecord> QueryAnnotations(long runId)
+    {
+        using var command = Command(null, "SELECT kind, message, file, line, device_id FROM annotations WHERE run_id = @run ORDER BY id");
+        command.Parameters.AddWithValue("run", runId);
+        var annotations = new List<AnnotationRecord>();
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            annotations.Add(new AnnotationRecord(
+                reader.GetString(0),
+                reader.GetString(1),
+                reader.IsDBNull(2) ? null : reader.GetString(2),
+                reader.IsDBNull(3) ? null : reader.GetInt32(3),
+                reader.IsDBNull(4) ? null : reader.GetInt64(4)));
+        }
+
+        return annotations;
+    }
+
+    // ---- helpers ----
+
+    private NpgsqlCommand Command(NpgsqlTransaction? transaction, string sql) => new(sql, _connection, transaction);
+
+    private object? Scalar(NpgsqlTransaction? transaction, string sql)
+    {
+        using var command = Command(transaction, sql);
+        return command.ExecuteScalar();
+    }
+
+    private void Execute(NpgsqlTransaction transaction, string sql)
+    {
+        using var command = Command(transaction, sql);
+        command.ExecuteNonQuery();
+    }
+
+    private static void Text(NpgsqlCommand command, string name, string? value)
+        => command.Parameters.Add(new NpgsqlParameter(name, NpgsqlDbType.Text) { Value = (object?)value ?? DBNull.Value });
+
+    private static double? NullableDouble(NpgsqlDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetDouble(ordinal);
+
+    private static RunStatus ParseStatus(string text) => text switch
+    {
+        "running" => RunStatus.Running,
+        "completed" => RunStatus.Completed,
+        "incomplete" => RunStatus.Incomplete,
+        "failed" => RunStatus.Failed,
+        _ => throw new InvalidDataException($"Unknown run status '{text}' in the store."),
+    };
+
+    private static Provenance ParseProvenance(string text) => text switch
+    {
+        "counter" => Provenance.Counter,
+        "sampled" => Provenance.Sampled,
+        "model" => Provenance.Model,
+        "user_given" => Provenance.UserGiven,
+        _ => throw new InvalidDataException($"Unknown provenance '{text}' in the store."),
+    };
+}
