@@ -94,6 +94,6 @@ public sealed class DoctorCommandTests : IDisposable
         Assert.Contains("reboot", meters[0].GetProperty("fix").GetString());
         Assert.True(meters[3].GetProperty("available").GetBoolean());
         Assert.Equal(["process"], doc.RootElement.GetProperty("auto_meters").EnumerateArray().Select(e => e.GetString()));
-        Assert.Equal(2, doc.RootElement.GetProperty("schema_version").GetInt32()); // SqliteSchema: migrations 1 (tables) and 2 (projections)
+        Assert.Equal(1, doc.RootElement.GetProperty("schema_version").GetInt32());
     }
 }

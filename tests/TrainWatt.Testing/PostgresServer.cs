@@ -19,13 +19,32 @@ namespace TrainWatt.Testing;
 /// </remarks>
 public sealed class PostgresServer : IDisposable
 {
-    private readonly TempDirectory? _directory;
-    private readonly string? _binaries;
-    private readonly string? _runAs;
-    private readonly string? _dataDirectory;
+    private readonly Lock _startLock = new();
+    private TempDirectory? _directory;
+    private string? _binaries;
+    private string? _runAs;
+    private string? _dataDirectory;
     private int _databases;
+    private bool _startAttempted;
 
-    public PostgresServer()
+    /// <summary>
+    /// Starts the server on first use (<see cref="Require"/>, <see cref="CreateDatabase"/>), not when the fixture is
+    /// created: a test run that needs no PostgreSQL pays nothing, and initdb's CPU burst does not land on the
+    /// timing-sensitive tests that run first.
+    /// </summary>
+    private void EnsureStarted()
+    {
+        lock (_startLock)
+        {
+            if (!_startAttempted)
+            {
+                _startAttempted = true;
+                StartServer();
+            }
+        }
+    }
+
+    private void StartServer()
     {
         try
         {
@@ -68,12 +87,16 @@ public sealed class PostgresServer : IDisposable
     /// <summary>Why the tests needing the server skip; null when it runs.</summary>
     public string? SkipReason { get; private set; }
 
-    public bool Started { get; }
+    public bool Started { get; private set; }
 
-    public int Port { get; }
+    public int Port { get; private set; }
 
-    /// <summary>Skips the calling test when the server is not running.</summary>
-    public void Require() => Assert.SkipWhen(!Started, SkipReason ?? "PostgreSQL test server not started.");
+    /// <summary>Starts the server if needed; skips the calling test when it cannot run.</summary>
+    public void Require()
+    {
+        EnsureStarted();
+        Assert.SkipWhen(!Started, SkipReason ?? "PostgreSQL test server not started.");
+    }
 
     /// <summary>Creates a new empty database and returns its URL (<c>postgres://postgres@127.0.0.1:PORT/NAME</c>).</summary>
     public string CreateDatabase(string prefix = "tw")

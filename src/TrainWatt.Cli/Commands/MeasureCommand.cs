@@ -287,7 +287,7 @@ internal static class MeasureCommand
     {
         var sink = new StoreMeasurementSink(store, context, telemetry.Job);
         var session = new MeasurementSession(
-            setup.Meters, telemetry.Wrap(new ProjectingSink(sink, projection), context, store.Location), context.Time, stdout, stderr, say,
+            setup.Meters, new ProjectingSink(telemetry.Wrap(sink, context, store.Location, say), sink, projection, say), context.Time, stdout, stderr, say,
             progress: snapshot => say(MeasureReport.Status(snapshot)),
             childStarted: pid => setup.Process?.Attach(pid));
         say($"recording to {store.Location} with {Describe(setup)}");

@@ -65,7 +65,7 @@ internal static class SyncCommand
                 }
 
                 var devices = details.Devices.Select(d => (d, source.ReadSamples(run.Id, d.Id))).ToList();
-                if (target.CopyRun(details.Run, devices, details.Epochs, details.Annotations) is not null)
+                if (target.CopyRun(details.Run, devices, details.Epochs, details.Annotations, source.GetProjections(run.Id)) is not null)
                 {
                     copied++;
                     samples += devices.Sum(d => (long)d.Item2.Count);

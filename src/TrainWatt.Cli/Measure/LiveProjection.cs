@@ -127,23 +127,40 @@ internal sealed class LiveProjection(LiveProjectorOptions options, TimeProvider 
 }
 
 /// <summary>
-/// The measure sink chain's projection step: records the epoch in the store, then projects (<see cref="LiveProjection"/>)
-/// and appends the projection to the run's stored history as it happens.
+/// The outermost sink of measure: projects after each epoch (<see cref="LiveProjection"/>: the live line), passes the
+/// epoch on (store, exporters), then appends the projection to the run's stored history. A failure to store a
+/// projection is reported once and projections are then no longer stored; the lines and the exporters continue.
 /// </summary>
-internal sealed class ProjectingSink(StoreMeasurementSink inner, LiveProjection projection) : IMeasurementSink
+/// <param name="inner">The rest of the chain (the store sink, wrapped by the exporters when they are on).</param>
+/// <param name="store">The store sink, which writes the projection history.</param>
+/// <param name="projection">The run's one projector.</param>
+/// <param name="say">Diagnostics (stderr).</param>
+internal sealed class ProjectingSink(IMeasurementSink inner, StoreMeasurementSink store, LiveProjection projection, Action<string> say) : IMeasurementSink
 {
+    private bool _historyFailed;
+
     public string BeginRun(MeasurementRunInfo run) => inner.BeginRun(run);
 
     public void AppendSamples(ReadOnlySpan<ChannelSample> samples) => inner.AppendSamples(samples);
 
     public void RecordEpoch(MeasuredEpoch epoch)
     {
-        // Projected first (memory and stderr only), so that a store failure on the epoch does not stop the projections.
+        // Projected first (memory and stderr only): the exporters' hook then finds this epoch's projection.
         var entry = projection.Observe(epoch);
         inner.RecordEpoch(epoch);
-        if (entry is not null)
+        if (entry is null || _historyFailed)
         {
-            inner.RecordProjection(entry);
+            return;
+        }
+
+        try
+        {
+            store.RecordProjection(entry);
+        }
+        catch (StoreException e)
+        {
+            _historyFailed = true;
+            say($"warning: the projection history could not be stored ({e.Message}); the projections are still printed.");
         }
     }
 

@@ -140,8 +140,8 @@ internal sealed class MeasureExporters : IDisposable
     public Func<MeasuredEpoch, EnergyProjection?>? Projector { get; set; }
 
     /// <summary>Wraps the store sink when an exporter is on.</summary>
-    public IMeasurementSink Wrap(IMeasurementSink sink, CliContext context, string storeLocation)
-        => Metrics is null && Mlflow is null ? sink : new TelemetrySink(sink, Metrics, Mlflow, context.Time, storeLocation, Projector);
+    public IMeasurementSink Wrap(IMeasurementSink sink, CliContext context, string storeLocation, Action<string> say)
+        => Metrics is null && Mlflow is null ? sink : new TelemetrySink(sink, Metrics, Mlflow, context.Time, storeLocation, Projector, say);
 
     /// <summary>End of run: push to the Pushgateway, drain MLflow (bounded), warn on failures.</summary>
     public void Finish(Action<string> say)

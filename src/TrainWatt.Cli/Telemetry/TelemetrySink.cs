@@ -5,22 +5,27 @@ namespace TrainWatt.Cli.Telemetry;
 
 /// <summary>
 /// Wraps the store sink and feeds the live exporters: Prometheus state (<see cref="LiveMetrics"/>) and MLflow
-/// (<see cref="MlflowLogger"/>). The store sink runs first and its failures propagate as before; the exporters never
-/// throw into the measurement (MLflow is queued; the metrics state is in memory).
+/// (<see cref="MlflowLogger"/>). Creating the run in the store fails the measurement as before (exit 73). A store
+/// failure later (a PostgreSQL server going away) is reported once and the store is not written again this run (the
+/// sampler's own rule), but the exporters keep getting every sample and epoch: a store outage does not blind the
+/// monitoring. The exporters never throw into the measurement (MLflow is queued; the metrics state is in memory).
 /// </summary>
 /// <param name="inner">The store sink.</param>
 /// <param name="metrics">Prometheus state, or null.</param>
 /// <param name="mlflow">MLflow logger, or null.</param>
 /// <param name="time">Clock for MLflow metric timestamps.</param>
 /// <param name="storeLocation">Masked store location, logged as a tag.</param>
+/// <param name="say">Where the one store-failure warning goes (stderr).</param>
 /// <param name="projector">
 /// Hook for the STEP projector (h/step's <c>LiveProjector</c>): called once per finished epoch, in order, from the
 /// sampling thread; returns the projected total or null (not yet stable). Until it is wired (null), Prometheus serves
 /// only the projection gauge's HELP/TYPE lines and MLflow gets no projection metrics.
 /// </param>
 internal sealed class TelemetrySink(IMeasurementSink inner, LiveMetrics? metrics, MlflowLogger? mlflow, TimeProvider time, string storeLocation,
-    Func<MeasuredEpoch, EnergyProjection?>? projector = null) : IMeasurementSink
+    Func<MeasuredEpoch, EnergyProjection?>? projector = null, Action<string>? say = null) : IMeasurementSink
 {
+    private bool _storeFailed;
+
     private double _cumulativeJ;
     private string _runId = "";
 
@@ -34,13 +39,23 @@ internal sealed class TelemetrySink(IMeasurementSink inner, LiveMetrics? metrics
 
     public void AppendSamples(ReadOnlySpan<ChannelSample> samples)
     {
-        inner.AppendSamples(samples);
         metrics?.Samples(samples);
+        if (!_storeFailed)
+        {
+            try
+            {
+                inner.AppendSamples(samples);
+            }
+            catch (TrainWatt.Storage.StoreException e)
+            {
+                StoreFailed(e);
+            }
+        }
     }
 
     public void RecordEpoch(MeasuredEpoch epoch)
     {
-        inner.RecordEpoch(epoch);
+        Store(() => inner.RecordEpoch(epoch));
         _cumulativeJ += epoch.Energy.Joules;
         var projection = projector?.Invoke(epoch);
         metrics?.Epoch(epoch, projection);
@@ -54,11 +69,38 @@ internal sealed class TelemetrySink(IMeasurementSink inner, LiveMetrics? metrics
         }
     }
 
-    public void RecordMetric(string name, double value, TimeSpan elapsed) => inner.RecordMetric(name, value, elapsed);
+    public void RecordMetric(string name, double value, TimeSpan elapsed) => Store(() => inner.RecordMetric(name, value, elapsed));
+
+    private void Store(Action write)
+    {
+        if (_storeFailed)
+        {
+            return;
+        }
+
+        try
+        {
+            write();
+        }
+        catch (TrainWatt.Storage.StoreException e)
+        {
+            StoreFailed(e);
+        }
+    }
+
+    private void StoreFailed(TrainWatt.Storage.StoreException e)
+    {
+        _storeFailed = true;
+        say?.Invoke($"warning: the store could not be written ({e.Message}); measuring and the metrics exporters continue, but samples are no longer saved.");
+    }
 
     public void FinishRun(MeasurementSummary summary)
     {
-        inner.FinishRun(summary);
+        if (!_storeFailed)
+        {
+            inner.FinishRun(summary);
+        }
+
         metrics?.Finish(summary);
         if (mlflow is not null)
         {

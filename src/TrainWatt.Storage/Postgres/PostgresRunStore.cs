@@ -211,25 +211,7 @@ public sealed class PostgresRunStore : IRunStore
     public void AddProjection(long runId, ProjectionEntry projection)
     {
         ArgumentNullException.ThrowIfNull(projection);
-        Write(transaction =>
-        {
-            using var command = Command(transaction, """
-                INSERT INTO projections (run_id, epoch, projected_j, lower_j, upper_j, confidence, method, stable_from, total_epochs_min, total_epochs_max, t)
-                VALUES (@run, @epoch, @projected, @lower, @upper, @confidence, @method, @stable, @min, @max, @t)
-                """);
-            command.Parameters.AddWithValue("run", runId);
-            command.Parameters.AddWithValue("epoch", projection.Epoch);
-            command.Parameters.AddWithValue("projected", projection.Projected.Joules);
-            command.Parameters.AddWithValue("lower", projection.Lower.Joules);
-            command.Parameters.AddWithValue("upper", projection.Upper.Joules);
-            command.Parameters.AddWithValue("confidence", projection.Confidence);
-            command.Parameters.AddWithValue("method", projection.Method);
-            command.Parameters.Add(new NpgsqlParameter("stable", NpgsqlDbType.Integer) { Value = (object?)projection.StableFromEpoch ?? DBNull.Value });
-            command.Parameters.Add(new NpgsqlParameter("min", NpgsqlDbType.Integer) { Value = (object?)projection.TotalEpochsMin ?? DBNull.Value });
-            command.Parameters.Add(new NpgsqlParameter("max", NpgsqlDbType.Integer) { Value = (object?)projection.TotalEpochsMax ?? DBNull.Value });
-            command.Parameters.AddWithValue("t", SqliteRunStore.ToSeconds(projection.Time));
-            return command.ExecuteNonQuery();
-        });
+        Write(transaction => InsertProjection(transaction, runId, projection));
     }
 
     public IReadOnlyList<ProjectionEntry> GetProjections(long runId)
@@ -309,7 +291,7 @@ public sealed class PostgresRunStore : IRunStore
     /// <c>ON CONFLICT (uuid) DO NOTHING</c>). Everything is written in one transaction.
     /// </summary>
     public long? CopyRun(RunRecord run, IReadOnlyList<(StoredDevice Device, IReadOnlyList<SampleRecord> Samples)> devices,
-        IReadOnlyList<EpochRecord> epochs, IReadOnlyList<AnnotationRecord> annotations)
+        IReadOnlyList<EpochRecord> epochs, IReadOnlyList<AnnotationRecord> annotations, IReadOnlyList<ProjectionEntry>? projections = null)
     {
         ArgumentNullException.ThrowIfNull(run);
         return Write(transaction =>
@@ -338,6 +320,11 @@ public sealed class PostgresRunStore : IRunStore
             foreach (var annotation in annotations)
             {
                 InsertAnnotation(transaction, id, annotation, annotation.DeviceId is long d && deviceIds.TryGetValue(d, out long mapped) ? mapped : null);
+            }
+
+            foreach (var projection in projections ?? [])
+            {
+                InsertProjection(transaction, id, projection);
             }
 
             return id;
@@ -558,6 +545,26 @@ public sealed class PostgresRunStore : IRunStore
         command.Parameters.Add(new NpgsqlParameter("energy", NpgsqlDbType.Double) { Value = (object?)epoch.Energy?.Joules ?? DBNull.Value });
         command.Parameters.AddWithValue("provenance", SqliteRunStore.ProvenanceText(epoch.Provenance));
         command.Parameters.Add(new NpgsqlParameter("seen", NpgsqlDbType.Bigint) { Value = (object?)epoch.SamplesSeen ?? DBNull.Value });
+        return command.ExecuteNonQuery();
+    }
+
+    private int InsertProjection(NpgsqlTransaction transaction, long runId, ProjectionEntry projection)
+    {
+        using var command = Command(transaction, """
+            INSERT INTO projections (run_id, epoch, projected_j, lower_j, upper_j, confidence, method, stable_from, total_epochs_min, total_epochs_max, t)
+            VALUES (@run, @epoch, @projected, @lower, @upper, @confidence, @method, @stable, @min, @max, @t)
+            """);
+        command.Parameters.AddWithValue("run", runId);
+        command.Parameters.AddWithValue("epoch", projection.Epoch);
+        command.Parameters.AddWithValue("projected", projection.Projected.Joules);
+        command.Parameters.AddWithValue("lower", projection.Lower.Joules);
+        command.Parameters.AddWithValue("upper", projection.Upper.Joules);
+        command.Parameters.AddWithValue("confidence", projection.Confidence);
+        command.Parameters.AddWithValue("method", projection.Method);
+        command.Parameters.Add(new NpgsqlParameter("stable", NpgsqlDbType.Integer) { Value = (object?)projection.StableFromEpoch ?? DBNull.Value });
+        command.Parameters.Add(new NpgsqlParameter("min", NpgsqlDbType.Integer) { Value = (object?)projection.TotalEpochsMin ?? DBNull.Value });
+        command.Parameters.Add(new NpgsqlParameter("max", NpgsqlDbType.Integer) { Value = (object?)projection.TotalEpochsMax ?? DBNull.Value });
+        command.Parameters.AddWithValue("t", SqliteRunStore.ToSeconds(projection.Time));
         return command.ExecuteNonQuery();
     }
 

@@ -239,3 +239,58 @@ public class StepProjectionTests
         Assert.Null(project(new TrainWatt.Meters.Sampling.MeasuredEpoch(42, TimeSpan.Zero, TimeSpan.FromSeconds(1), [], null, 10, false)));
     }
 }
+
+public class TelemetrySinkTests
+{
+    private sealed class FailingStoreSink : TrainWatt.Meters.Sampling.IMeasurementSink
+    {
+        public int Appends { get; private set; }
+
+        public bool Finished { get; private set; }
+
+        public string BeginRun(TrainWatt.Meters.Sampling.MeasurementRunInfo run) => "5";
+
+        public void AppendSamples(ReadOnlySpan<TrainWatt.Meters.Sampling.ChannelSample> samples)
+        {
+            Appends++;
+            if (Appends >= 2)
+            {
+                throw new TrainWatt.Storage.StoreException("postgres://u:***@h/d", "The PostgreSQL store postgres://u:***@h/d failed: connection reset.");
+            }
+        }
+
+        public void RecordEpoch(TrainWatt.Meters.Sampling.MeasuredEpoch epoch) => throw new InvalidOperationException("not called after a failure");
+
+        public void RecordMetric(string name, double value, TimeSpan elapsed) => throw new InvalidOperationException("not called after a failure");
+
+        public void FinishRun(TrainWatt.Meters.Sampling.MeasurementSummary summary) => Finished = true;
+    }
+
+    [Fact]
+    public void Should_Keep_Feeding_The_Metrics_When_The_Store_Fails_Mid_Run_And_Warn_Once()
+    {
+        // Given: a store that fails from its second batch on
+        var inner = new FailingStoreSink();
+        var metrics = new LiveMetrics();
+        var warnings = new List<string>();
+        var sink = new TelemetrySink(inner, metrics, null, TimeProvider.System, "postgres://u:***@h/d", null, warnings.Add);
+        var channel = new TrainWatt.Meters.MeterChannel("gpu:0", "gpu", "A100", TrainWatt.Core.Provenance.Counter);
+        sink.BeginRun(new TrainWatt.Meters.Sampling.MeasurementRunInfo(DateTimeOffset.UnixEpoch, ["x"], new Dictionary<string, string>(), [channel], TimeSpan.FromSeconds(1), null, TimeSpan.Zero, null));
+        TrainWatt.Meters.Sampling.ChannelSample Sample(double joules) => new(0, TimeSpan.Zero, DateTimeOffset.UnixEpoch, null, null, TrainWatt.Core.Units.Energy.FromJoules(joules), null, null, null);
+
+        // When: three batches, an epoch and a metric
+        sink.AppendSamples([Sample(10)]);
+        sink.AppendSamples([Sample(20)]);
+        sink.AppendSamples([Sample(30)]);
+        sink.RecordEpoch(new TrainWatt.Meters.Sampling.MeasuredEpoch(1, TimeSpan.Zero, TimeSpan.FromSeconds(1), [], null, null, false));
+        sink.RecordMetric("f1", 0.9, TimeSpan.Zero);
+
+        // Then: the store got 2 calls (the failing one included) and no more; the metrics saw all three batches
+        Assert.Equal(2, inner.Appends);
+        Assert.Equal(30, metrics.TotalJoules());
+        Assert.Equal(1, PrometheusText.Parse(metrics.Render()).Samples.Single(s => s.Name == "trainwatt_epoch").Value);
+        var warning = Assert.Single(warnings);
+        Assert.Contains("samples are no longer saved", warning, StringComparison.Ordinal);
+        Assert.Contains("postgres://u:***@h/d", warning, StringComparison.Ordinal);
+    }
+}

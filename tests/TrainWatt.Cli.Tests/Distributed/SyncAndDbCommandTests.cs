@@ -7,6 +7,7 @@ using TrainWatt.Testing;
 
 namespace TrainWatt.Cli.Tests.Distributed;
 
+[Collection(ProcessHeavyCollection.Name)]
 public class SyncAndDbCommandTests(PostgresServer server)
 {
     private static readonly DateTimeOffset T0 = new(2026, 11, 24, 6, 0, 0, TimeSpan.Zero);
@@ -26,6 +27,7 @@ public class SyncAndDbCommandTests(PostgresServer server)
                 store.AppendSamples(run, Enumerable.Range(0, 3 - r)
                     .Select(i => new SampleRecord(gpu, T0.AddHours(r).AddSeconds(i), Power.FromWatts(100), TrainWatt.Core.Units.Energy.FromJoules(100 * i), null, null, null, Provenance.Counter)).ToList());
                 store.AddEpoch(run, new EpochRecord(1, T0.AddHours(r), T0.AddHours(r).AddSeconds(1), TrainWatt.Core.Units.Energy.FromJoules(100), Provenance.Counter));
+                store.AddProjection(run, new ProjectionEntry(1, TrainWatt.Core.Units.Energy.FromJoules(300 - r), TrainWatt.Core.Units.Energy.FromJoules(250), TrainWatt.Core.Units.Energy.FromJoules(350), 0.9, "step", 1, 3, 3, T0.AddHours(r).AddSeconds(1)));
                 store.FinishRun(run, RunStatus.Completed, T0.AddHours(r).AddSeconds(3), 0);
             }
         }
@@ -56,6 +58,8 @@ public class SyncAndDbCommandTests(PostgresServer server)
             Assert.Equal(RunStatus.Completed, copied.Run.Status);
             Assert.Equal("j1", copied.Run.JobId);
             Assert.Equal(original.Epochs, copied.Epochs);
+            Assert.Equal(source.GetProjections(run.Id), target.GetProjections(copied.Run.Id)); // the projection history travels too
+            Assert.Single(target.GetProjections(copied.Run.Id));
             Assert.Equal(original.TotalEnergy, copied.TotalEnergy); // hand: 200 J and 100 J counter differences
             Assert.Equal(source.ReadSamples(run.Id).Select(s => s with { DeviceId = 0 }), target.ReadSamples(copied.Run.Id).Select(s => s with { DeviceId = 0 }));
         }

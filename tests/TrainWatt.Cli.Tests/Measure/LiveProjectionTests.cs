@@ -168,6 +168,50 @@ public partial class LiveProjectionTests
         Assert.Empty(store.GetProjections(Assert.Single(store.ListRuns()).Id));
     }
 
+    [Fact]
+    public void Should_Send_The_Exporters_The_Same_Projections_As_The_Stored_History()
+    {
+        // Given: an MLflow stand-in that accepts everything
+        using var mlflow = new TrainWatt.Cli.Tests.Distributed.RecordingHttpServer();
+
+        // When
+        var (code, stderr, db, _, dir) = MeasureTwentyFourEpochs("--mlflow-uri", mlflow.Url, "--mlflow-run-id", "r1");
+        using var _ = dir;
+
+        // Then: one projector per run: each epoch's MLflow projection metric is the stored history's entry for that
+        // epoch, and epochs without a stored projection carry none
+        Assert.True(code == 0, stderr);
+        using var store = SqliteRunStore.Open(db);
+        var history = store.GetProjections(Assert.Single(store.ListRuns()).Id).ToDictionary(p => p.Epoch);
+        Assert.NotEmpty(history);
+        var projected = new Dictionary<long, double>();
+        var epochSteps = new HashSet<long>();
+        foreach (var request in mlflow.Requests)
+        {
+            if (!JsonDocument.Parse(request.Body).RootElement.TryGetProperty("metrics", out var metrics))
+            {
+                continue;
+            }
+
+            foreach (var m in metrics.EnumerateArray())
+            {
+                string key = m.GetProperty("key").GetString()!;
+                if (key == "trainwatt_epoch_energy_j")
+                {
+                    epochSteps.Add(m.GetProperty("step").GetInt64());
+                }
+                else if (key == "trainwatt_projected_energy_j")
+                {
+                    projected[m.GetProperty("step").GetInt64()] = m.GetProperty("value").GetDouble();
+                }
+            }
+        }
+
+        Assert.Equal(Enumerable.Range(1, Epochs).Select(e => (long)e), epochSteps.Order());
+        Assert.Equal(history.Keys.Select(e => (long)e).Order(), projected.Keys.Order());
+        Assert.All(projected, kv => Assert.Equal(history[(int)kv.Key].Projected.Joules, kv.Value));
+    }
+
     [Theory]
     [InlineData("--max-epochs", "0", "--max-epochs must be a positive number")]
     [InlineData("--early-stopping-patience", "-1", "--early-stopping-patience must be 0 or more")]
