@@ -1,3 +1,5 @@
+using System.Diagnostics;
+using System.Globalization;
 using SkiaSharp;
 using TrainWatt.Core;
 using TrainWatt.Core.Units;
@@ -148,5 +150,51 @@ public sealed class ReportProjectionBandTests
         Assert.Contains("<h2>Live STEP projection</h2>\n<p>No STEP projection (run not yet stable / fewer than 10 epochs", html, StringComparison.Ordinal);
         Assert.False(File.Exists(Path.Combine(outDir, "projection-band.png")));
         Assert.Equal(2, html.Split("data:image/png;base64,").Length - 1); // power timeline and energy per epoch only
+    }
+
+    [Fact]
+    public void Measured_run_with_live_projections_gets_the_band_and_the_error_computed_from_its_stored_history()
+    {
+        // Given: measure (fake NVML GPU at a constant 200 W) around 24 marker epochs with total=24, as h/live's
+        // LiveProjectionTests do: STEP projects from epoch 10 on and the history is stored with the run.
+        long origin = Stopwatch.GetTimestamp();
+        using var fake = FakeNvml.Create($"""
+            {FakeNvml.TimeOriginLine(origin)}
+            [device]
+            name = NVIDIA Fake A100
+            uuid = GPU-aaaaaaaa-1111-2222-3333-444444444444
+            energy_counter = yes
+            power_w = 0:200, 100000:200
+            sine_amplitude_w = 0
+            sine_period_s = 1
+            """);
+        using var dir = new TempDirectory();
+        string db = dir.File("runs.db");
+        var env = new Dictionary<string, string?> { ["TRAINWATT_NVML_LIBRARY"] = fake.LibraryPath };
+        var (measured, _, measureErr) = CliHarness.Run(env, "measure", "--db", db, "--meters", "nvml", "--", "bash", "-c",
+            "for i in $(seq 1 24); do sleep 0.12; echo \"##trainwatt epoch-end n=$i total=24\"; done");
+        Assert.True(measured == 0, measureErr);
+
+        // When
+        string outDir = dir.File("report");
+        var (code, _, stderr) = CliHarness.Run("report", "1", "--db", db, "--out", outDir);
+
+        // Then: the band is drawn, and the error line's figures are those of the stored history against the stored total,
+        // computed here by hand: (last projected - measured) / measured, in percent with one decimal.
+        Assert.True(code == 0, stderr);
+        string html = File.ReadAllText(Path.Combine(outDir, "index.html"));
+        Assert.Contains("<h2>Live STEP projection</h2>\n<img ", html, StringComparison.Ordinal);
+        Assert.True(new FileInfo(Path.Combine(outDir, "projection-band.png")).Length > 10_000);
+        using var store = SqliteRunStore.Open(db);
+        var details = store.GetRun(1)!;
+        var history = store.GetProjections(1);
+        Assert.NotEmpty(history);
+        var last = history[^1];
+        double error = (last.Projected.Joules - details.TotalEnergy.Joules) / details.TotalEnergy.Joules * 100;
+        Assert.Contains(
+            string.Create(CultureInfo.InvariantCulture, $"Final projection error: the last (epoch {last.Epoch}) was {error:+0.0;-0.0;0.0} % off the measured {details.TotalEnergy}"),
+            html,
+            StringComparison.Ordinal);
+        Assert.Contains(string.Create(CultureInfo.InvariantCulture, $"{history.Count} projections from epoch {history[0].Epoch}"), html, StringComparison.Ordinal);
     }
 }
