@@ -5,8 +5,12 @@ using TrainWatt.Analysis.Data;
 using TrainWatt.Analysis.Recommendation;
 using TrainWatt.Analysis.Reports;
 using TrainWatt.Cli.Analysis;
+using TrainWatt.Cli.Measure;
+using TrainWatt.Core.Projection;
 using TrainWatt.Core.Traces;
+using TrainWatt.Core.Units;
 using TrainWatt.Storage;
+using TrainWatt.Storage.Sqlite;
 
 namespace TrainWatt.Cli.Commands;
 
@@ -85,7 +89,8 @@ internal static class ReportCommand
     {
         var (series, epochs) = StoreObservations.Timeline(store, details);
         report.AddPlot($"{prefix}Power timeline", "power-timeline.png", ReportPlots.PowerTimeline(series, epochs, $"Run {details.Run.Id}: power per device"),
-            "Power per device over time; dashed lines mark epoch ends. No live projection (STEP) band is stored with runs yet.");
+            "Power per device over time; dashed lines mark epoch ends.");
+        AddProjectionBand(report, store, details, epochs, prefix);
         if (epochs.Any(e => e.EnergyJoules is not null))
         {
             report.AddPlot($"{prefix}Energy per epoch", "energy-per-epoch.png", ReportPlots.EnergyPerEpoch(epochs, $"Run {details.Run.Id}: energy per epoch"),
@@ -96,6 +101,37 @@ internal static class ReportCommand
             report.AddParagraph($"{prefix}Energy per epoch", "This run has no epoch boundaries, so there is no energy per epoch.");
         }
     }
+
+    /// <summary>
+    /// The run's live STEP projection history as a band plot with the final projection error, or a line saying why there
+    /// is none.
+    /// </summary>
+    private static void AddProjectionBand(HtmlReport report, IRunStore store, RunDetails details, IReadOnlyList<EpochSpan> epochs, string prefix)
+    {
+        var history = store.GetProjections(details.Run.Id);
+        string title = $"{prefix}Live STEP projection";
+        if (history.Count == 0)
+        {
+            int needed = new ChangePointOptions().EpochsNeeded;
+            report.AddParagraph(title, string.Create(CultureInfo.InvariantCulture,
+                $"No STEP projection (run not yet stable / fewer than {needed} epochs, or the total epoch count N unknown: give --total-epochs or a marker's total= to measure)."));
+            return;
+        }
+
+        bool complete = details.Run.Status == RunStatus.Completed && details.TotalEnergy > Energy.Zero;
+        var points = history.Select(p => new ProjectionBandPoint(p.Epoch, p.Projected, p.Lower, p.Upper)).ToArray();
+        var png = ProjectionBandPlot.Render(points, epochs, complete ? details.TotalEnergy : null, $"Run {details.Run.Id}: projected vs measured total energy");
+        report.AddPlot(title, "projection-band.png", png, string.Create(CultureInfo.InvariantCulture,
+            $"Projected total energy after each epoch with its {history[^1].Confidence * 100:0.#} % interval (shaded, {history[^1].Method}), the energy measured so far (sum of the epochs) and, for a completed run, the final measured total (dashed)."));
+        var error = complete ? LiveProjection.FinalError(history, details.TotalEnergy) : null;
+        report.AddParagraph($"{prefix}Final projection error", error is null
+            ? $"The run is {SqliteRunStore.StatusText(details.Run.Status)}: no final measured total to score the {history.Count} projections against."
+            : "Final projection error: " + Sentence(LiveProjection.ErrorLine(error)));
+    }
+
+    /// <summary>The summary line of <c>runs show</c> without its "projection: " lead, ending with a full stop.</summary>
+    private static string Sentence(string errorLine)
+        => (errorLine.StartsWith("projection: ", StringComparison.Ordinal) ? errorLine["projection: ".Length..] : errorLine) + ".";
 
     private static HtmlReport Experiment(IRunStore store, string name, Metric score, double maxLoss, IReadOnlyList<PredictedPoint>? predicted)
     {
