@@ -2,7 +2,7 @@
 # Benchmark (not a test) for issue 3: CPU used by `trainwatt measure` itself while it samples the fake NVML
 # (2 GPUs: one energy counter, one sampled) at 10 Hz for SECONDS (default 30) s. Goal: <= 0.5 % of one core.
 #
-#   bash bench/sampler-overhead.sh [SECONDS]
+#   [BUILD=publish] bash bench/sampler-overhead.sh [SECONDS]
 #
 # Method: CPU time (user + system, GNU time) of `measure -- sleep SECONDS` minus that of `measure -- true` (start-up,
 # store creation and shutdown, which do not depend on the run length), divided by SECONDS ("overall", which still
@@ -15,7 +15,12 @@ work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 
 make -s -C "$root/native/fake-nvml" OUT="$root/native/build/"
-dotnet build -c Release -v q --nologo "$root/src/TrainWatt.Cli" -o "$work/bin" >/dev/null
+# BUILD=publish measures the published CLI users run (ReadyToRun, no tiered JIT); default: a Release build.
+if [ "${BUILD:-build}" = publish ]; then
+  dotnet publish -c Release -v q --nologo "$root/src/TrainWatt.Cli" -o "$work/bin" >/dev/null
+else
+  dotnet build -c Release -v q --nologo "$root/src/TrainWatt.Cli" -o "$work/bin" >/dev/null
+fi
 cp "$root/native/build/libnvidia-ml.so.1" "$work/libnvidia-ml.so.1"
 cat > "$work/fake-nvml-scenario.txt" <<'SCENARIO'
 [device]
