@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using SkiaSharp;
 using TrainWatt.Core;
@@ -157,17 +156,7 @@ public sealed class ReportProjectionBandTests
     {
         // Given: measure (fake NVML GPU at a constant 200 W) around 24 marker epochs with total=24, as h/live's
         // LiveProjectionTests do: STEP projects from epoch 10 on and the history is stored with the run.
-        long origin = Stopwatch.GetTimestamp();
-        using var fake = FakeNvml.Create($"""
-            {FakeNvml.TimeOriginLine(origin)}
-            [device]
-            name = NVIDIA Fake A100
-            uuid = GPU-aaaaaaaa-1111-2222-3333-444444444444
-            energy_counter = yes
-            power_w = 0:200, 100000:200
-            sine_amplitude_w = 0
-            sine_period_s = 1
-            """);
+        using var fake = FakeNvml.ConstantGpu(200);
         using var dir = new TempDirectory();
         string db = dir.File("runs.db");
         var env = new Dictionary<string, string?> { ["TRAINWATT_NVML_LIBRARY"] = fake.LibraryPath };

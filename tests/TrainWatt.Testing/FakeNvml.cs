@@ -47,6 +47,25 @@ public sealed class FakeNvml : IDisposable
     }
 
     /// <summary>
+    /// One fake GPU with an energy counter drawing a constant <paramref name="watts"/> from now on: every interval's true
+    /// energy is watts × its duration.
+    /// </summary>
+    public static FakeNvml ConstantGpu(double watts, string name = "NVIDIA Fake A100")
+    {
+        string w = watts.ToString("R", CultureInfo.InvariantCulture);
+        return Create($"""
+            {TimeOriginLine(Stopwatch.GetTimestamp())}
+            [device]
+            name = {name}
+            uuid = GPU-aaaaaaaa-1111-2222-3333-444444444444
+            energy_counter = yes
+            power_w = 0:{w}, 100000:{w}
+            sine_amplitude_w = 0
+            sine_period_s = 1
+            """);
+    }
+
+    /// <summary>
     /// The scenario line that starts the fake's power curves at <paramref name="stopwatchTimestamp"/> (a
     /// <see cref="Stopwatch.GetTimestamp"/> / <see cref="TimeProvider.System"/> timestamp), so a test knows the true
     /// power at every <see cref="TimeProvider.GetElapsedTime(long)"/> it measures from that same origin.

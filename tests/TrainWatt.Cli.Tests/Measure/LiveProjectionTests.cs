@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using System.Text.RegularExpressions;
@@ -28,17 +27,7 @@ public partial class LiveProjectionTests
     private static (int Code, string Err, string Db, string Summary, TempDirectory Dir) MeasureTwentyFourEpochs(params string[] extra)
     {
         // A constant 200 W GPU (no sine): every epoch's energy is 200 W × its duration.
-        long origin = Stopwatch.GetTimestamp();
-        var fake = FakeNvml.Create($"""
-            {FakeNvml.TimeOriginLine(origin)}
-            [device]
-            name = NVIDIA Fake A100
-            uuid = GPU-aaaaaaaa-1111-2222-3333-444444444444
-            energy_counter = yes
-            power_w = 0:200, 100000:200
-            sine_amplitude_w = 0
-            sine_period_s = 1
-            """);
+        var fake = FakeNvml.ConstantGpu(200);
         var dir = new TempDirectory();
         string db = dir.File("runs.db");
         string summary = dir.File("summary.json");
@@ -141,17 +130,7 @@ public partial class LiveProjectionTests
     public void Should_Say_Once_That_N_Is_Needed_When_The_Run_Never_Announces_Its_Total()
     {
         using var fakeDir = new TempDirectory();
-        long origin = Stopwatch.GetTimestamp();
-        using var fake = FakeNvml.Create($"""
-            {FakeNvml.TimeOriginLine(origin)}
-            [device]
-            name = NVIDIA Fake A100
-            uuid = GPU-aaaaaaaa-1111-2222-3333-444444444444
-            energy_counter = yes
-            power_w = 0:200, 100000:200
-            sine_amplitude_w = 0
-            sine_period_s = 1
-            """);
+        using var fake = FakeNvml.ConstantGpu(200);
         string db = fakeDir.File("runs.db");
         var env = new Dictionary<string, string?> { ["TRAINWATT_NVML_LIBRARY"] = fake.LibraryPath };
 
