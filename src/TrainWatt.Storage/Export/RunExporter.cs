@@ -35,7 +35,7 @@ public static class RunExporter
                 .Append(Csv(device.Key)).Append(',')
                 .Append(Csv(device.Component)).Append(',')
                 .Append(RunJson.Time(sample.Timestamp)).Append(',')
-                .Append(Number(SqliteRunStore.ToSeconds(sample.Timestamp))).Append(',')
+                .Append(Number(StoreRows.ToSeconds(sample.Timestamp))).Append(',')
                 .Append(Number(sample.Power?.Watts)).Append(',')
                 .Append(Number(sample.CumulativeEnergy?.Joules)).Append(',')
                 .Append(Number(sample.UtilizationPercent)).Append(',')
@@ -90,7 +90,7 @@ public static class RunExporter
             json.WriteStartObject();
             json.WriteString("device", keys[sample.DeviceId]);
             json.WriteString("timestamp", RunJson.Time(sample.Timestamp));
-            json.WriteNumber("t_s", SqliteRunStore.ToSeconds(sample.Timestamp));
+            json.WriteNumber("t_s", StoreRows.ToSeconds(sample.Timestamp));
             RunJson.WriteNumberOrNull(json, "power_w", sample.Power?.Watts);
             RunJson.WriteNumberOrNull(json, "counter_energy_j", sample.CumulativeEnergy?.Joules);
             RunJson.WriteNumberOrNull(json, "utilization_pct", sample.UtilizationPercent);

@@ -189,7 +189,7 @@ public sealed class PostgresRunStore : IRunStore
         {
             InsertSamples(samples, deviceId: null);
             using var heartbeat = Command(transaction, "UPDATE runs SET heartbeat_at = @now WHERE id = @id");
-            heartbeat.Parameters.AddWithValue("now", SqliteRunStore.ToSeconds(_options.Time.GetUtcNow()));
+            heartbeat.Parameters.AddWithValue("now", StoreRows.ToSeconds(_options.Time.GetUtcNow()));
             heartbeat.Parameters.AddWithValue("id", runId);
             RequireRow(heartbeat.ExecuteNonQuery(), runId);
             return 0;
@@ -225,17 +225,7 @@ public sealed class PostgresRunStore : IRunStore
         using var reader = command.ExecuteReader();
         while (reader.Read())
         {
-            projections.Add(new ProjectionEntry(
-                reader.GetInt32(0),
-                Energy.FromJoules(reader.GetDouble(1)),
-                Energy.FromJoules(reader.GetDouble(2)),
-                Energy.FromJoules(reader.GetDouble(3)),
-                reader.GetDouble(4),
-                reader.GetString(5),
-                reader.IsDBNull(6) ? null : reader.GetInt32(6),
-                reader.IsDBNull(7) ? null : reader.GetInt32(7),
-                reader.IsDBNull(8) ? null : reader.GetInt32(8),
-                SqliteRunStore.FromSeconds(reader.GetDouble(9))));
+            projections.Add(StoreRows.Projection(reader));
         }
 
         return projections;
@@ -253,9 +243,9 @@ public sealed class PostgresRunStore : IRunStore
             using var command = Command(transaction,
                 "UPDATE runs SET status = @status, ended_at = @ended, exit_code = @exit, heartbeat_at = @now WHERE id = @id");
             command.Parameters.AddWithValue("status", SqliteRunStore.StatusText(status));
-            command.Parameters.AddWithValue("ended", SqliteRunStore.ToSeconds(ended));
+            command.Parameters.AddWithValue("ended", StoreRows.ToSeconds(ended));
             command.Parameters.Add(new NpgsqlParameter("exit", NpgsqlDbType.Integer) { Value = (object?)exitCode ?? DBNull.Value });
-            command.Parameters.AddWithValue("now", SqliteRunStore.ToSeconds(_options.Time.GetUtcNow()));
+            command.Parameters.AddWithValue("now", StoreRows.ToSeconds(_options.Time.GetUtcNow()));
             command.Parameters.AddWithValue("id", runId);
             RequireRow(command.ExecuteNonQuery(), runId);
             return 0;
@@ -388,16 +378,7 @@ public sealed class PostgresRunStore : IRunStore
         using var reader = command.ExecuteReader();
         while (reader.Read())
         {
-            yield return new SampleRecord(
-                reader.GetInt64(0),
-                SqliteRunStore.FromSeconds(reader.GetDouble(1)),
-                reader.IsDBNull(2) ? null : Power.FromWatts(reader.GetDouble(2)),
-                reader.IsDBNull(3) ? null : Energy.FromJoules(reader.GetDouble(3)),
-                NullableDouble(reader, 4),
-                NullableDouble(reader, 5),
-                NullableDouble(reader, 6),
-                ParseProvenance(reader.GetString(7)),
-                reader.IsDBNull(8) ? null : reader.GetInt32(8));
+            yield return StoreRows.Sample(reader);
         }
     }
 
@@ -437,8 +418,8 @@ public sealed class PostgresRunStore : IRunStore
         command.Parameters.AddWithValue("uuid", uuid ?? Guid.CreateVersion7(now).ToString());
         command.Parameters.AddWithValue("source", run.Source);
         Text(command, "key", run.SourceKey);
-        command.Parameters.AddWithValue("started", SqliteRunStore.ToSeconds(run.Started));
-        command.Parameters.Add(new NpgsqlParameter("ended", NpgsqlDbType.Double) { Value = ended is { } end ? SqliteRunStore.ToSeconds(end) : DBNull.Value });
+        command.Parameters.AddWithValue("started", StoreRows.ToSeconds(run.Started));
+        command.Parameters.Add(new NpgsqlParameter("ended", NpgsqlDbType.Double) { Value = ended is { } end ? StoreRows.ToSeconds(end) : DBNull.Value });
         command.Parameters.AddWithValue("status", SqliteRunStore.StatusText(run.Status));
         command.Parameters.Add(new NpgsqlParameter("exit", NpgsqlDbType.Integer) { Value = (object?)exitCode ?? DBNull.Value });
         Text(command, "command", run.Command);
@@ -448,7 +429,7 @@ public sealed class PostgresRunStore : IRunStore
         Text(command, "host", host);
         command.Parameters.Add(new NpgsqlParameter("pid", NpgsqlDbType.Integer) { Value = (object?)pid ?? DBNull.Value });
         Text(command, "metadata", run.Metadata);
-        command.Parameters.AddWithValue("now", SqliteRunStore.ToSeconds(heartbeat ?? now));
+        command.Parameters.AddWithValue("now", StoreRows.ToSeconds(heartbeat ?? now));
         try
         {
             return command.ExecuteScalar() is long id ? id : null;
@@ -490,7 +471,7 @@ public sealed class PostgresRunStore : IRunStore
         {
             writer.StartRow();
             writer.Write(deviceId ?? sample.DeviceId, NpgsqlDbType.Bigint);
-            writer.Write(SqliteRunStore.ToSeconds(sample.Timestamp), NpgsqlDbType.Double);
+            writer.Write(StoreRows.ToSeconds(sample.Timestamp), NpgsqlDbType.Double);
             WriteNullable(writer, sample.Power?.Watts);
             WriteNullable(writer, sample.CumulativeEnergy?.Joules);
             WriteNullable(writer, sample.UtilizationPercent);
@@ -540,8 +521,8 @@ public sealed class PostgresRunStore : IRunStore
             """);
         command.Parameters.AddWithValue("run", runId);
         command.Parameters.AddWithValue("n", epoch.Number);
-        command.Parameters.AddWithValue("start", SqliteRunStore.ToSeconds(epoch.Start));
-        command.Parameters.AddWithValue("end", SqliteRunStore.ToSeconds(epoch.End));
+        command.Parameters.AddWithValue("start", StoreRows.ToSeconds(epoch.Start));
+        command.Parameters.AddWithValue("end", StoreRows.ToSeconds(epoch.End));
         command.Parameters.Add(new NpgsqlParameter("energy", NpgsqlDbType.Double) { Value = (object?)epoch.Energy?.Joules ?? DBNull.Value });
         command.Parameters.AddWithValue("provenance", SqliteRunStore.ProvenanceText(epoch.Provenance));
         command.Parameters.Add(new NpgsqlParameter("seen", NpgsqlDbType.Bigint) { Value = (object?)epoch.SamplesSeen ?? DBNull.Value });
@@ -564,7 +545,7 @@ public sealed class PostgresRunStore : IRunStore
         command.Parameters.Add(new NpgsqlParameter("stable", NpgsqlDbType.Integer) { Value = (object?)projection.StableFromEpoch ?? DBNull.Value });
         command.Parameters.Add(new NpgsqlParameter("min", NpgsqlDbType.Integer) { Value = (object?)projection.TotalEpochsMin ?? DBNull.Value });
         command.Parameters.Add(new NpgsqlParameter("max", NpgsqlDbType.Integer) { Value = (object?)projection.TotalEpochsMax ?? DBNull.Value });
-        command.Parameters.AddWithValue("t", SqliteRunStore.ToSeconds(projection.Time));
+        command.Parameters.AddWithValue("t", StoreRows.ToSeconds(projection.Time));
         return command.ExecuteNonQuery();
     }
 
@@ -615,45 +596,12 @@ public sealed class PostgresRunStore : IRunStore
         using var reader = command.ExecuteReader();
         while (reader.Read())
         {
-            var stored = ParseStatus(reader.GetString(6));
-            string? host = reader.IsDBNull(11) ? null : reader.GetString(11);
-            int? pid = reader.IsDBNull(12) ? null : reader.GetInt32(12);
-            var heartbeat = SqliteRunStore.FromSeconds(reader.GetDouble(14));
-            var tags = JsonSerializer.Deserialize(reader.GetString(9), StorageJsonContext.Default.DictionaryStringString) ?? [];
-            runs.Add(new RunRecord(
-                reader.GetInt64(0),
-                reader.GetString(1),
-                reader.GetString(2),
-                reader.IsDBNull(3) ? null : reader.GetString(3),
-                SqliteRunStore.FromSeconds(reader.GetDouble(4)),
-                reader.IsDBNull(5) ? null : SqliteRunStore.FromSeconds(reader.GetDouble(5)),
-                EffectiveStatus(stored, host, pid, heartbeat, now),
-                stored,
-                reader.IsDBNull(7) ? null : reader.GetInt32(7),
-                reader.IsDBNull(8) ? null : reader.GetString(8),
-                tags,
-                reader.IsDBNull(10) ? null : reader.GetString(10),
-                host,
-                pid,
-                reader.IsDBNull(13) ? null : reader.GetString(13),
-                (int)reader.GetInt64(15),
-                reader.GetInt64(16),
-                (int)reader.GetInt64(17)));
+            runs.Add(StoreRows.Run(reader, now, _options.Liveness, _options.StaleAfter));
         }
 
         return runs;
     }
 
-    private RunStatus EffectiveStatus(RunStatus stored, string? host, int? pid, DateTimeOffset heartbeat, DateTimeOffset now)
-    {
-        if (stored != RunStatus.Running)
-        {
-            return stored;
-        }
-
-        bool? alive = host is not null && pid is not null ? _options.Liveness.IsAlive(host, pid.Value) : null;
-        return alive == false || now - heartbeat > _options.StaleAfter ? RunStatus.Incomplete : RunStatus.Running;
-    }
 
     private List<StoredDevice> QueryDevices(long runId)
     {
@@ -663,15 +611,7 @@ public sealed class PostgresRunStore : IRunStore
         using var reader = command.ExecuteReader();
         while (reader.Read())
         {
-            devices.Add(new StoredDevice(
-                reader.GetInt64(0),
-                reader.GetInt64(1),
-                reader.GetString(2),
-                reader.GetString(3),
-                reader.IsDBNull(4) ? null : reader.GetString(4),
-                ParseProvenance(reader.GetString(6)),
-                reader.IsDBNull(5) ? null : reader.GetString(5),
-                reader.IsDBNull(7) ? null : reader.GetString(7)));
+            devices.Add(StoreRows.Device(reader));
         }
 
         return devices;
@@ -685,13 +625,7 @@ public sealed class PostgresRunStore : IRunStore
         using var reader = command.ExecuteReader();
         while (reader.Read())
         {
-            epochs.Add(new EpochRecord(
-                reader.GetInt32(0),
-                SqliteRunStore.FromSeconds(reader.GetDouble(1)),
-                SqliteRunStore.FromSeconds(reader.GetDouble(2)),
-                reader.IsDBNull(3) ? null : Energy.FromJoules(reader.GetDouble(3)),
-                ParseProvenance(reader.GetString(4)),
-                reader.IsDBNull(5) ? null : reader.GetInt64(5)));
+            epochs.Add(StoreRows.Epoch(reader));
         }
 
         return epochs;
@@ -705,12 +639,7 @@ public sealed class PostgresRunStore : IRunStore
         using var reader = command.ExecuteReader();
         while (reader.Read())
         {
-            annotations.Add(new AnnotationRecord(
-                reader.GetString(0),
-                reader.GetString(1),
-                reader.IsDBNull(2) ? null : reader.GetString(2),
-                reader.IsDBNull(3) ? null : reader.GetInt32(3),
-                reader.IsDBNull(4) ? null : reader.GetInt64(4)));
+            annotations.Add(StoreRows.Annotation(reader));
         }
 
         return annotations;
@@ -735,23 +664,6 @@ public sealed class PostgresRunStore : IRunStore
     private static void Text(NpgsqlCommand command, string name, string? value)
         => command.Parameters.Add(new NpgsqlParameter(name, NpgsqlDbType.Text) { Value = (object?)value ?? DBNull.Value });
 
-    private static double? NullableDouble(NpgsqlDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetDouble(ordinal);
 
-    private static RunStatus ParseStatus(string text) => text switch
-    {
-        "running" => RunStatus.Running,
-        "completed" => RunStatus.Completed,
-        "incomplete" => RunStatus.Incomplete,
-        "failed" => RunStatus.Failed,
-        _ => throw new InvalidDataException($"Unknown run status '{text}' in the store."),
-    };
 
-    private static Provenance ParseProvenance(string text) => text switch
-    {
-        "counter" => Provenance.Counter,
-        "sampled" => Provenance.Sampled,
-        "model" => Provenance.Model,
-        "user_given" => Provenance.UserGiven,
-        _ => throw new InvalidDataException($"Unknown provenance '{text}' in the store."),
-    };
 }

@@ -140,7 +140,7 @@ public sealed class SqliteRunStore : IRunStore
         {
             InsertSamples(transaction, samples, deviceId: null);
             using var heartbeat = Command(transaction, "UPDATE runs SET heartbeat_at = $now WHERE id = $id");
-            heartbeat.Parameters.AddWithValue("$now", ToSeconds(_options.Time.GetUtcNow()));
+            heartbeat.Parameters.AddWithValue("$now", StoreRows.ToSeconds(_options.Time.GetUtcNow()));
             heartbeat.Parameters.AddWithValue("$id", runId);
             RequireRow(heartbeat.ExecuteNonQuery(), runId);
             return 0;
@@ -158,8 +158,8 @@ public sealed class SqliteRunStore : IRunStore
                 """);
             command.Parameters.AddWithValue("$run", runId);
             command.Parameters.AddWithValue("$n", epoch.Number);
-            command.Parameters.AddWithValue("$start", ToSeconds(epoch.Start));
-            command.Parameters.AddWithValue("$end", ToSeconds(epoch.End));
+            command.Parameters.AddWithValue("$start", StoreRows.ToSeconds(epoch.Start));
+            command.Parameters.AddWithValue("$end", StoreRows.ToSeconds(epoch.End));
             command.Parameters.AddWithValue("$energy", (object?)epoch.Energy?.Joules ?? DBNull.Value);
             command.Parameters.AddWithValue("$provenance", ProvenanceText(epoch.Provenance));
             command.Parameters.AddWithValue("$seen", (object?)epoch.SamplesSeen ?? DBNull.Value);
@@ -196,7 +196,7 @@ public sealed class SqliteRunStore : IRunStore
             command.Parameters.AddWithValue("$stable", (object?)projection.StableFromEpoch ?? DBNull.Value);
             command.Parameters.AddWithValue("$min", (object?)projection.TotalEpochsMin ?? DBNull.Value);
             command.Parameters.AddWithValue("$max", (object?)projection.TotalEpochsMax ?? DBNull.Value);
-            command.Parameters.AddWithValue("$t", ToSeconds(projection.Time));
+            command.Parameters.AddWithValue("$t", StoreRows.ToSeconds(projection.Time));
             return command.ExecuteNonQuery();
         });
     }
@@ -212,17 +212,7 @@ public sealed class SqliteRunStore : IRunStore
         using var reader = command.ExecuteReader();
         while (reader.Read())
         {
-            projections.Add(new ProjectionEntry(
-                reader.GetInt32(0),
-                Energy.FromJoules(reader.GetDouble(1)),
-                Energy.FromJoules(reader.GetDouble(2)),
-                Energy.FromJoules(reader.GetDouble(3)),
-                reader.GetDouble(4),
-                reader.GetString(5),
-                reader.IsDBNull(6) ? null : reader.GetInt32(6),
-                reader.IsDBNull(7) ? null : reader.GetInt32(7),
-                reader.IsDBNull(8) ? null : reader.GetInt32(8),
-                FromSeconds(reader.GetDouble(9))));
+            projections.Add(StoreRows.Projection(reader));
         }
 
         return projections;
@@ -240,9 +230,9 @@ public sealed class SqliteRunStore : IRunStore
             using var command = Command(transaction,
                 "UPDATE runs SET status = $status, ended_at = $ended, exit_code = $exit, heartbeat_at = $now WHERE id = $id");
             command.Parameters.AddWithValue("$status", StatusText(status));
-            command.Parameters.AddWithValue("$ended", ToSeconds(ended));
+            command.Parameters.AddWithValue("$ended", StoreRows.ToSeconds(ended));
             command.Parameters.AddWithValue("$exit", (object?)exitCode ?? DBNull.Value);
-            command.Parameters.AddWithValue("$now", ToSeconds(_options.Time.GetUtcNow()));
+            command.Parameters.AddWithValue("$now", StoreRows.ToSeconds(_options.Time.GetUtcNow()));
             command.Parameters.AddWithValue("$id", runId);
             RequireRow(command.ExecuteNonQuery(), runId);
             return 0;
@@ -323,16 +313,7 @@ public sealed class SqliteRunStore : IRunStore
         using var reader = command.ExecuteReader();
         while (reader.Read())
         {
-            yield return new SampleRecord(
-                reader.GetInt64(0),
-                FromSeconds(reader.GetDouble(1)),
-                reader.IsDBNull(2) ? null : Power.FromWatts(reader.GetDouble(2)),
-                reader.IsDBNull(3) ? null : Energy.FromJoules(reader.GetDouble(3)),
-                NullableDouble(reader, 4),
-                NullableDouble(reader, 5),
-                NullableDouble(reader, 6),
-                ParseProvenance(reader.GetString(7)),
-                reader.IsDBNull(8) ? null : reader.GetInt32(8));
+            yield return StoreRows.Sample(reader);
         }
     }
 
@@ -403,8 +384,8 @@ public sealed class SqliteRunStore : IRunStore
         command.Parameters.AddWithValue("$uuid", Guid.CreateVersion7(now).ToString());
         command.Parameters.AddWithValue("$source", run.Source);
         command.Parameters.AddWithValue("$key", (object?)run.SourceKey ?? DBNull.Value);
-        command.Parameters.AddWithValue("$started", ToSeconds(run.Started));
-        command.Parameters.AddWithValue("$ended", ended is { } end ? ToSeconds(end) : DBNull.Value);
+        command.Parameters.AddWithValue("$started", StoreRows.ToSeconds(run.Started));
+        command.Parameters.AddWithValue("$ended", ended is { } end ? StoreRows.ToSeconds(end) : DBNull.Value);
         command.Parameters.AddWithValue("$status", StatusText(run.Status));
         command.Parameters.AddWithValue("$command", (object?)run.Command ?? DBNull.Value);
         var tags = run.Tags is null ? new Dictionary<string, string>() : new Dictionary<string, string>(run.Tags, StringComparer.Ordinal);
@@ -413,7 +394,7 @@ public sealed class SqliteRunStore : IRunStore
         command.Parameters.AddWithValue("$host", Environment.MachineName);
         command.Parameters.AddWithValue("$pid", Environment.ProcessId);
         command.Parameters.AddWithValue("$metadata", (object?)run.Metadata ?? DBNull.Value);
-        command.Parameters.AddWithValue("$now", ToSeconds(now));
+        command.Parameters.AddWithValue("$now", StoreRows.ToSeconds(now));
         try
         {
             return (long)command.ExecuteScalar()!;
@@ -468,7 +449,7 @@ public sealed class SqliteRunStore : IRunStore
         foreach (var sample in samples)
         {
             raw.sqlite3_bind_int64(stmt, 1, deviceId ?? sample.DeviceId);
-            raw.sqlite3_bind_double(stmt, 2, ToSeconds(sample.Timestamp));
+            raw.sqlite3_bind_double(stmt, 2, StoreRows.ToSeconds(sample.Timestamp));
             Bind(stmt, 3, sample.Power?.Watts);
             Bind(stmt, 4, sample.CumulativeEnergy?.Joules);
             Bind(stmt, 5, sample.UtilizationPercent);
@@ -558,50 +539,12 @@ public sealed class SqliteRunStore : IRunStore
         using var reader = command.ExecuteReader();
         while (reader.Read())
         {
-            var stored = ParseStatus(reader.GetString(6));
-            string? host = reader.IsDBNull(11) ? null : reader.GetString(11);
-            int? pid = reader.IsDBNull(12) ? null : reader.GetInt32(12);
-            var heartbeat = FromSeconds(reader.GetDouble(14));
-            var tags = JsonSerializer.Deserialize(reader.GetString(9), StorageJsonContext.Default.DictionaryStringString) ?? [];
-            runs.Add(new RunRecord(
-                reader.GetInt64(0),
-                reader.GetString(1),
-                reader.GetString(2),
-                reader.IsDBNull(3) ? null : reader.GetString(3),
-                FromSeconds(reader.GetDouble(4)),
-                reader.IsDBNull(5) ? null : FromSeconds(reader.GetDouble(5)),
-                EffectiveStatus(stored, host, pid, heartbeat, now),
-                stored,
-                reader.IsDBNull(7) ? null : reader.GetInt32(7),
-                reader.IsDBNull(8) ? null : reader.GetString(8),
-                tags,
-                reader.IsDBNull(10) ? null : reader.GetString(10),
-                host,
-                pid,
-                reader.IsDBNull(13) ? null : reader.GetString(13),
-                reader.GetInt32(15),
-                reader.GetInt64(16),
-                reader.GetInt32(17)));
+            runs.Add(StoreRows.Run(reader, now, _options.Liveness, _options.StaleAfter));
         }
 
         return runs;
     }
 
-    private RunStatus EffectiveStatus(RunStatus stored, string? host, int? pid, DateTimeOffset heartbeat, DateTimeOffset now)
-    {
-        if (stored != RunStatus.Running)
-        {
-            return stored;
-        }
-
-        bool? alive = host is not null && pid is not null ? _options.Liveness.IsAlive(host, pid.Value) : null;
-        if (alive == false || now - heartbeat > _options.StaleAfter)
-        {
-            return RunStatus.Incomplete;
-        }
-
-        return RunStatus.Running;
-    }
 
     private List<StoredDevice> QueryDevices(long runId)
     {
@@ -611,15 +554,7 @@ public sealed class SqliteRunStore : IRunStore
         using var reader = command.ExecuteReader();
         while (reader.Read())
         {
-            devices.Add(new StoredDevice(
-                reader.GetInt64(0),
-                reader.GetInt64(1),
-                reader.GetString(2),
-                reader.GetString(3),
-                reader.IsDBNull(4) ? null : reader.GetString(4),
-                ParseProvenance(reader.GetString(6)),
-                reader.IsDBNull(5) ? null : reader.GetString(5),
-                reader.IsDBNull(7) ? null : reader.GetString(7)));
+            devices.Add(StoreRows.Device(reader));
         }
 
         return devices;
@@ -633,13 +568,7 @@ public sealed class SqliteRunStore : IRunStore
         using var reader = command.ExecuteReader();
         while (reader.Read())
         {
-            epochs.Add(new EpochRecord(
-                reader.GetInt32(0),
-                FromSeconds(reader.GetDouble(1)),
-                FromSeconds(reader.GetDouble(2)),
-                reader.IsDBNull(3) ? null : Energy.FromJoules(reader.GetDouble(3)),
-                ParseProvenance(reader.GetString(4)),
-                reader.IsDBNull(5) ? null : reader.GetInt64(5)));
+            epochs.Add(StoreRows.Epoch(reader));
         }
 
         return epochs;
@@ -653,12 +582,7 @@ public sealed class SqliteRunStore : IRunStore
         using var reader = command.ExecuteReader();
         while (reader.Read())
         {
-            annotations.Add(new AnnotationRecord(
-                reader.GetString(0),
-                reader.GetString(1),
-                reader.IsDBNull(2) ? null : reader.GetString(2),
-                reader.IsDBNull(3) ? null : reader.GetInt32(3),
-                reader.IsDBNull(4) ? null : reader.GetInt64(4)));
+            annotations.Add(StoreRows.Annotation(reader));
         }
 
         return annotations;
@@ -676,14 +600,8 @@ public sealed class SqliteRunStore : IRunStore
         return command;
     }
 
-    private static double? NullableDouble(SqliteDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetDouble(ordinal);
 
-    /// <summary>Seconds since the Unix epoch (UTC instant of <paramref name="time"/>).</summary>
-    internal static double ToSeconds(DateTimeOffset time) => (time.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) / (double)TimeSpan.TicksPerSecond;
 
-    /// <summary>Inverse of <see cref="ToSeconds"/>, rounded to the microsecond (the store's time resolution).</summary>
-    internal static DateTimeOffset FromSeconds(double seconds)
-        => DateTimeOffset.UnixEpoch.AddTicks((long)Math.Round(seconds * 1_000_000.0) * (TimeSpan.TicksPerMillisecond / 1000));
 
     /// <summary>The stored and printed status name: "running", "completed", "incomplete", "failed".</summary>
     public static string StatusText(RunStatus status) => status switch
@@ -695,14 +613,6 @@ public sealed class SqliteRunStore : IRunStore
         _ => throw new ArgumentOutOfRangeException(nameof(status), status, "Unknown run status."),
     };
 
-    private static RunStatus ParseStatus(string text) => text switch
-    {
-        "running" => RunStatus.Running,
-        "completed" => RunStatus.Completed,
-        "incomplete" => RunStatus.Incomplete,
-        "failed" => RunStatus.Failed,
-        _ => throw new InvalidDataException($"Unknown run status '{text}' in the store."),
-    };
 
     /// <summary>snake_case provenance as stored and printed: "counter", "sampled", "model", "user_given".</summary>
     public static string ProvenanceText(Provenance provenance) => provenance switch
@@ -714,12 +624,4 @@ public sealed class SqliteRunStore : IRunStore
         _ => throw new ArgumentOutOfRangeException(nameof(provenance), provenance, "Unknown provenance."),
     };
 
-    private static Provenance ParseProvenance(string text) => text switch
-    {
-        "counter" => Provenance.Counter,
-        "sampled" => Provenance.Sampled,
-        "model" => Provenance.Model,
-        "user_given" => Provenance.UserGiven,
-        _ => throw new InvalidDataException($"Unknown provenance '{text}' in the store."),
-    };
 }
