@@ -89,8 +89,10 @@ public sealed class MeasurePreTests : IDisposable
     [Fact]
     public void Measure_With_Other_Meters_Compares_Gpu_Energy_Per_Epoch_Only()
     {
-        // Given: the fake RTX 3090 at a constant 200 W plus the process meter (RAM and CPU model channels, which the
-        // stored epoch energies include)
+        // Given: the fake RTX 3090 at a constant 200 W plus the process meter, whose CPU model (TDP x system load) is
+        // made large on purpose: a 2000 W TDP and 0.8 s epochs that keep one core busy, so the CPU channel adds at least
+        // 2000 W / (CPUs in /proc/stat) to the stored epoch energies. (A sleeping command adds only ~1 mW of RAM model,
+        // less than the few-ms difference between the two integrations: that made an earlier form of this test flaky.)
         using var fake = FakeNvml.Create("""
             [device]
             name = NVIDIA GeForce RTX 3090
@@ -98,20 +100,31 @@ public sealed class MeasurePreTests : IDisposable
             power_w = 0:200
             """);
         string json = _temp.File("summary.json");
+        const string BusyEpochs = "for i in 1 2 3; do e=$(( ${EPOCHREALTIME/./} + 800000 )); while (( ${EPOCHREALTIME/./} < e )); do :; done; echo \"##trainwatt epoch-end n=$i total=3\"; done";
 
         // When
-        var (code, _, stderr) = CliHarness.Run(Env(fake.LibraryPath), ["measure", "--db", _temp.File("runs.db"), "--meters", "nvml,process", "--summary-json", json, .. Vgg16Tags, "--", "bash", "-c", ThreeEpochs]);
+        var (code, _, stderr) = CliHarness.Run(Env(fake.LibraryPath), ["measure", "--db", _temp.File("runs.db"), "--meters", "nvml,process", "--cpu-tdp", "2000", "--summary-json", json, .. Vgg16Tags, "--", "bash", "-c", BusyEpochs]);
 
         // Then: the measured epoch energy is the GPU's alone. Oracle (scenario, hand): constant 200 W, so GPU energy per
-        // epoch = 200 W x mean epoch duration (5 %: the counter is read a few ms off the stored time stamps).
+        // epoch = 200 W x mean epoch duration (5 %: the counter is read a few ms off the stored time stamps). With the
+        // CPU model included it would be >= (200 + 2000 x 1/cores) W x duration, far outside that band.
         Assert.True(code == 0, stderr);
         var root = JsonDocument.Parse(File.ReadAllText(json)).RootElement;
         var estimate = root.GetProperty("estimate");
         double duration = estimate.GetProperty("epoch_duration_s").GetProperty("measured").GetDouble();
         double gpuEpoch = estimate.GetProperty("epoch_energy_j").GetProperty("measured").GetDouble();
         Assert.InRange(gpuEpoch, 200 * duration * 0.95, 200 * duration * 1.05);
+        Assert.Equal(200, estimate.GetProperty("avg_power_w").GetProperty("measured").GetDouble(), 1e-6);
+
+        // And the stored epochs do include the CPU model. Oracle (hand): one busy core of n gives a load >= 1/n, so the
+        // CPU model draws >= 2000/n W. The model re-reads /proc/stat once a second and may cache a low first value for
+        // up to 1 s of the 2.4 s of epochs, hence the loose factor 0.25 on both bounds.
+        int cpus = File.ReadLines("/proc/stat").Count(l => l.StartsWith("cpu", StringComparison.Ordinal) && char.IsAsciiDigit(l[3]));
+        double cpuFloorW = 2000.0 / cpus;
+        var cpu = root.GetProperty("components").EnumerateArray().Single(c => c.GetProperty("name").GetString() == "cpu:model");
+        Assert.True(cpu.GetProperty("energy_j").GetDouble() > 0.25 * cpuFloorW * 3 * duration, $"cpu:model {cpu} should be at least a quarter of {cpuFloorW} W x {3 * duration} s");
         double allDevices = root.GetProperty("epochs").EnumerateArray().Average(e => e.GetProperty("energy_j").GetDouble());
-        Assert.True(allDevices > gpuEpoch, $"stored epoch energy {allDevices} J (all devices) should exceed the GPU's {gpuEpoch} J");
+        Assert.True(allDevices > gpuEpoch + 0.25 * cpuFloorW * duration, $"stored epoch energy {allDevices} J (all devices) should exceed the GPU's {gpuEpoch} J by the CPU model's share");
     }
 
     [Fact]
