@@ -56,14 +56,17 @@ internal static class RunsMergeCommand
         var devices = report.Devices.Select(d => new[]
         {
             d.Node, d.Device, d.Component, d.Uuid ?? "-", d.Energy.Joules.ToString("0.###", CultureInfo.InvariantCulture),
-            SqliteRunStore.ProvenanceText(d.Provenance), string.Join(',', d.CountedRuns), d.DuplicateRuns.Count == 0 ? "-" : string.Join(',', d.DuplicateRuns),
+            SqliteRunStore.ProvenanceText(d.Provenance), string.Join(',', d.CountedRuns), Runs(d.PartialRuns), Runs(d.DuplicateRuns),
         }).ToList();
-        text.Append(RunsCommand.Table(["NODE", "DEVICE", "COMPONENT", "UUID", "ENERGY_J", "PROVENANCE", "COUNTED_RUNS", "DUPLICATE_RUNS"], devices)).Append('\n');
+        text.Append(RunsCommand.Table(["NODE", "DEVICE", "COMPONENT", "UUID", "ENERGY_J", "PROVENANCE", "COUNTED_RUNS", "PARTIAL_RUNS", "DUPLICATE_RUNS"], devices)).Append('\n');
         text.Append(RunsCommand.Table(["NODE", "ENERGY_J"],
             report.PerNode.OrderBy(n => n.Key, StringComparer.Ordinal).Select(n => new[] { n.Key, n.Value.Joules.ToString("0.###", CultureInfo.InvariantCulture) }).ToList()));
-        text.Append("DUPLICATE_RUNS measured the same device (same UUID on the same node) over an overlapping window: left out.\n");
+        text.Append("Each device's time line is counted once: PARTIAL_RUNS add only the part of their window that the counted runs do not cover;\n");
+        text.Append("DUPLICATE_RUNS measured the same device (same UUID on the same node) within windows already counted: left out.\n");
         return text.ToString();
     }
+
+    private static string Runs(IReadOnlyList<long> runs) => runs.Count == 0 ? "-" : string.Join(',', runs);
 
     private static string Json(JobEnergyReport report)
     {
@@ -104,6 +107,9 @@ internal static class RunsMergeCommand
                 json.WriteString("provenance", SqliteRunStore.ProvenanceText(d.Provenance));
                 json.WriteStartArray("counted_runs");
                 d.CountedRuns.ToList().ForEach(json.WriteNumberValue);
+                json.WriteEndArray();
+                json.WriteStartArray("partial_runs");
+                d.PartialRuns.ToList().ForEach(json.WriteNumberValue);
                 json.WriteEndArray();
                 json.WriteStartArray("duplicate_runs");
                 d.DuplicateRuns.ToList().ForEach(json.WriteNumberValue);

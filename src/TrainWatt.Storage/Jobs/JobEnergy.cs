@@ -1,5 +1,6 @@
 using System.Text.Json;
 using TrainWatt.Core;
+using TrainWatt.Core.Accounting;
 using TrainWatt.Core.Units;
 
 namespace TrainWatt.Storage.Jobs;
@@ -11,8 +12,9 @@ namespace TrainWatt.Storage.Jobs;
 /// <param name="Uuid">Hardware UUID (GPUs), the de-duplication key.</param>
 /// <param name="Energy">Energy counted for the device over the job.</param>
 /// <param name="Provenance">Weakest provenance among the counted measurements (Model beats Sampled beats Counter).</param>
-/// <param name="CountedRuns">Runs whose measurement of this device is counted.</param>
-/// <param name="DuplicateRuns">Runs that measured the same device over an overlapping window and were left out.</param>
+/// <param name="CountedRuns">Runs whose whole measurement of this device is counted.</param>
+/// <param name="DuplicateRuns">Runs whose window of this device lies wholly inside counted windows: left out.</param>
+/// <param name="PartialRuns">Runs counted only for the part of their window that no counted run covers.</param>
 public sealed record JobDeviceEnergy(
     string Node,
     string Device,
@@ -21,7 +23,8 @@ public sealed record JobDeviceEnergy(
     Energy Energy,
     Provenance Provenance,
     IReadOnlyList<long> CountedRuns,
-    IReadOnlyList<long> DuplicateRuns);
+    IReadOnlyList<long> DuplicateRuns,
+    IReadOnlyList<long> PartialRuns);
 
 /// <summary>A distributed job's energy: every run with its job id, merged per node and device.</summary>
 public sealed record JobEnergyReport(string JobId, IReadOnlyList<RunRecord> Runs, IReadOnlyList<JobDeviceEnergy> Devices)
@@ -43,10 +46,13 @@ public sealed record JobEnergyReport(string JobId, IReadOnlyList<RunRecord> Runs
 /// package, RAM), else per run (the process meter measures one process). Several ranks on one node that each measured
 /// the same GPUs (every rank sees all GPUs, or ranks share one) produce several measurements of one device.</para>
 /// <para>Rule: the measurements of one device on one node are grouped into clusters of overlapping time windows
-/// (first to last sample); each cluster counts once, by the measurement with the longest window (it covers the others
-/// best; ties go to the lowest run id). Windows that do not overlap (a job that restarted) add up. A measurement that
-/// overlaps a longer one only partly is still dropped, so the merge may undercount by the non-covered part: ranks of one
-/// job start and end within seconds of each other, so this part is small; the dropped runs are listed.</para>
+/// (first to last sample). In each cluster the measurement with the longest window counts whole (it covers the others
+/// best; ties go to the lowest run id); then, in the same order, every other measurement adds only the energy of the
+/// parts of its window that no earlier one covers (its samples integrated over those parts: counter differences
+/// interpolated linearly, power by the trapezoid rule, intervals over <see cref="EnergyOptions.GapThreshold"/> left out
+/// as everywhere else). So the device's time line is covered once, as the union of the windows: windows that do not
+/// overlap (a job that restarted) add up, a window inside another adds nothing (a duplicate) and one that sticks out
+/// adds its overhang (a partial run).</para>
 /// </remarks>
 public static class JobEnergy
 {
@@ -87,7 +93,7 @@ public static class JobEnergy
                 string identity = device.Uuid is { Length: > 0 } uuid ? "uuid:" + uuid
                     : device.Component == "process" ? $"run:{run.Id}:{device.Key}"
                     : "key:" + device.Key;
-                measurements.Add(new Measurement(node, identity, device, run.Id, first, last, joules, energy.Provenance));
+                measurements.Add(new Measurement(node, identity, device, run.Id, first, last, joules, energy.Provenance, energy.Provenance == Provenance.Counter));
             }
         }
 
@@ -95,22 +101,44 @@ public static class JobEnergy
         foreach (var group in measurements.GroupBy(m => (m.Node, m.Identity)).OrderBy(g => g.Key.Node, StringComparer.Ordinal).ThenBy(g => g.Key.Identity, StringComparer.Ordinal))
         {
             var counted = new List<Measurement>();
+            var partial = new List<long>();
             var dropped = new List<long>();
+            var total = Energy.Zero;
             foreach (var cluster in Clusters(group.OrderBy(m => m.First).ThenBy(m => m.RunId).ToList()))
             {
-                var best = cluster.OrderByDescending(m => m.Last - m.First).ThenBy(m => m.RunId).First();
-                counted.Add(best);
-                dropped.AddRange(cluster.Where(m => !ReferenceEquals(m, best)).Select(m => m.RunId));
+                var covered = new List<(DateTimeOffset From, DateTimeOffset To)>();
+                foreach (var m in cluster.OrderByDescending(m => m.Last - m.First).ThenBy(m => m.RunId))
+                {
+                    if (covered.Count == 0)
+                    {
+                        counted.Add(m);
+                        total += m.Energy;
+                    }
+                    else if (Uncovered(m.First, m.Last, covered) is { Count: > 0 } parts)
+                    {
+                        partial.Add(m.RunId);
+                        total += Energy.FromJoules(ClippedJoules(store.EnumerateSamples(m.RunId, m.Device.Id), parts, m.Counter));
+                    }
+                    else
+                    {
+                        dropped.Add(m.RunId);
+                        continue;
+                    }
+
+                    covered.Add((m.First, m.Last));
+                }
             }
 
-            var provenance = counted.Max(m => m.Provenance == Provenance.UserGiven ? Provenance.Counter : m.Provenance);
+            var contributing = group.Where(m => !dropped.Contains(m.RunId)).ToList();
+            var provenance = contributing.Max(m => m.Provenance == Provenance.UserGiven ? Provenance.Counter : m.Provenance);
             var head = counted[0].Device;
             devices.Add(new JobDeviceEnergy(
                 group.Key.Node, head.Key, head.Component, head.Uuid,
-                counted.Aggregate(Energy.Zero, (sum, m) => sum + m.Energy),
+                total,
                 provenance,
                 counted.Select(m => m.RunId).ToList(),
-                dropped.Order().ToList()));
+                dropped.Order().ToList(),
+                partial.Order().ToList()));
         }
 
         return new JobEnergyReport(jobId, runs, devices);
@@ -172,5 +200,87 @@ public static class JobEnergy
         }
     }
 
-    private sealed record Measurement(string Node, string Identity, StoredDevice Device, long RunId, DateTimeOffset First, DateTimeOffset Last, Energy Energy, Provenance Provenance);
+    /// <summary>The parts of [from, to] outside every interval of <paramref name="covered"/>, in time order (empty when none).</summary>
+    internal static List<(DateTimeOffset From, DateTimeOffset To)> Uncovered(DateTimeOffset from, DateTimeOffset to, IEnumerable<(DateTimeOffset From, DateTimeOffset To)> covered)
+    {
+        var parts = new List<(DateTimeOffset From, DateTimeOffset To)>();
+        DateTimeOffset cursor = from;
+        foreach (var (a, b) in covered.OrderBy(c => c.From))
+        {
+            if (b <= cursor)
+            {
+                continue;
+            }
+
+            if (a >= to)
+            {
+                break;
+            }
+
+            if (a > cursor)
+            {
+                parts.Add((cursor, a));
+            }
+
+            cursor = b;
+            if (cursor >= to)
+            {
+                break;
+            }
+        }
+
+        if (cursor < to)
+        {
+            parts.Add((cursor, to));
+        }
+
+        return parts;
+    }
+
+    /// <summary>
+    /// Energy in joules of a device's samples (time order) over <paramref name="parts"/> (disjoint, in time order): with
+    /// <paramref name="counter"/>, each pair of counter readings spreads its difference linearly over its interval;
+    /// otherwise power is linear between samples (the trapezoid rule, clipped). Intervals longer than
+    /// <see cref="EnergyOptions.GapThreshold"/> (default) are left out, as in <see cref="DeviceEnergyCalculator"/>.
+    /// </summary>
+    internal static double ClippedJoules(IEnumerable<SampleRecord> samples, IReadOnlyList<(DateTimeOffset From, DateTimeOffset To)> parts, bool counter)
+    {
+        TimeSpan gap = EnergyOptions.Default.GapThreshold;
+        double joules = 0;
+        (DateTimeOffset T, double V)? previous = null;
+        foreach (var sample in samples)
+        {
+            double? value = counter ? sample.CumulativeEnergy?.Joules : sample.Power?.Watts;
+            if (value is not double v)
+            {
+                continue;
+            }
+
+            if (previous is var (t0, v0) && sample.Timestamp > t0 && sample.Timestamp - t0 <= gap)
+            {
+                double span = (sample.Timestamp - t0).TotalSeconds;
+                foreach (var (from, to) in parts)
+                {
+                    DateTimeOffset a = from > t0 ? from : t0;
+                    DateTimeOffset b = to < sample.Timestamp ? to : sample.Timestamp;
+                    if (b <= a)
+                    {
+                        continue;
+                    }
+
+                    double xa = (a - t0).TotalSeconds / span;
+                    double xb = (b - t0).TotalSeconds / span;
+                    joules += counter
+                        ? (v - v0) * (xb - xa)
+                        : (b - a).TotalSeconds * (v0 + (v - v0) * (xa + xb) / 2);
+                }
+            }
+
+            previous = (sample.Timestamp, v);
+        }
+
+        return joules;
+    }
+
+    private sealed record Measurement(string Node, string Identity, StoredDevice Device, long RunId, DateTimeOffset First, DateTimeOffset Last, Energy Energy, Provenance Provenance, bool Counter);
 }

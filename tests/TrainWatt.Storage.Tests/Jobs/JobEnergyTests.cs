@@ -73,6 +73,69 @@ public class JobEnergyTests : IDisposable
     }
 
     [Fact]
+    public void Should_Count_The_Union_Of_Partly_Overlapping_Windows_Once()
+    {
+        using var store = SqliteRunStore.Open(_temp.File("s.db"), new SqliteStoreOptions { Time = new FakeTimeProvider(T0) });
+        long r0 = Run(store, "n1", "0", 0, 10, ("GPU-A", "gpu:0", 100));
+        long r1 = Run(store, "n1", "1", 8, 17, ("GPU-A", "gpu:0", 100)); // sticks out of r0 by 7 s
+        long r2 = Run(store, "n1", "2", 9, 12, ("GPU-A", "gpu:0", 100)); // inside r0 ∪ r1, though inside neither alone
+
+        var device = Assert.Single(JobEnergy.Merge(store, "j")!.Devices);
+
+        // Hand derivation: the union of the windows is [0, 17] s at 100 W = 1700 J: r0 whole (1000 J), r1 only for
+        // (10, 17] (700 J, its counter difference spread linearly), r2 nothing. The old "longest window only" rule gave
+        // 1000 J, the naive sum 1000 + 900 + 300 = 2200 J.
+        Assert.Equal(1700, device.Energy.Joules, 9);
+        Assert.Equal([r0], device.CountedRuns);
+        Assert.Equal([r1], device.PartialRuns);
+        Assert.Equal([r2], device.DuplicateRuns);
+    }
+
+    [Fact]
+    public void Should_Integrate_A_Sampled_Overhang_Clipped_At_The_Covered_Window()
+    {
+        // Given: r0 samples a constant 100 W every second over [0, 12] s; r1 samples a ramp P = 10 W/s × t every 1.5 s
+        // over [8, 18.5] s (shorter, so r0 counts whole), with no counter (Sampled).
+        using var store = SqliteRunStore.Open(_temp.File("s.db"), new SqliteStoreOptions { Time = new FakeTimeProvider(T0) });
+        long r0 = Sampled(store, "0", Enumerable.Range(0, 13).Select(t => (double)t), _ => 100);
+        long r1 = Sampled(store, "1", Enumerable.Range(0, 8).Select(i => 8 + 1.5 * i), t => 10 * t);
+
+        var device = Assert.Single(JobEnergy.Merge(store, "j")!.Devices);
+
+        // Hand derivation: r0 = 100 W × 12 s = 1200 J (trapezoid of a constant). r1 adds ∫ 10t dt over (12, 18.5]
+        // = 5 × (18.5² − 12²) = 991.25 J; 12 s falls between r1's samples at 11 and 12.5 s, and the clipped trapezoid of
+        // a linear power is exact. Total 2191.25 J.
+        Assert.Equal(2191.25, device.Energy.Joules, 9);
+        Assert.Equal([r0], device.CountedRuns);
+        Assert.Equal([r1], device.PartialRuns);
+        Assert.Equal(Provenance.Sampled, device.Provenance);
+    }
+
+    [Theory]
+    [InlineData(3, 12, "5-8,10-12")] // covered [0,5] and [8,10]: the window's gap and tail are uncovered
+    [InlineData(1, 4, "")] // inside [0,5]
+    [InlineData(5, 8, "5-8")] // exactly the gap
+    [InlineData(-2, 11, "-2-0,5-8,10-11")]
+    public void Uncovered_Returns_The_Parts_Of_A_Window_Outside_The_Covered_Intervals(double from, double to, string expected)
+    {
+        var covered = new[] { (T0.AddSeconds(8), T0.AddSeconds(10)), (T0, T0.AddSeconds(5)) }; // any order
+
+        var parts = JobEnergy.Uncovered(T0.AddSeconds(from), T0.AddSeconds(to), covered);
+
+        Assert.Equal(expected, string.Join(',', parts.Select(p => $"{(p.From - T0).TotalSeconds}-{(p.To - T0).TotalSeconds}")));
+    }
+
+    private static long Sampled(SqliteRunStore store, string rank, IEnumerable<double> times, Func<double, double> watts)
+    {
+        var t = times.ToList();
+        long run = store.CreateRun(new NewRun("measure", T0.AddSeconds(t[0]), JobId: "j", Metadata: $$"""{"node":"n1","rank":"{{rank}}"}"""));
+        long device = store.RegisterDevice(run, new DeviceRegistration("gpu:0", "gpu", "GPU", Provenance.Sampled, "GPU-A"));
+        store.AppendSamples(run, t.Select(x => new SampleRecord(device, T0.AddSeconds(x), Power.FromWatts(watts(x)), null, null, null, null, Provenance.Sampled)).ToList());
+        store.FinishRun(run, RunStatus.Completed, T0.AddSeconds(t[^1]), 0);
+        return run;
+    }
+
+    [Fact]
     public void Should_Return_Null_For_An_Unknown_Job_And_Read_Node_And_Rank_From_The_Metadata()
     {
         using var store = SqliteRunStore.Open(_temp.File("s.db"), new SqliteStoreOptions { Time = new FakeTimeProvider(T0) });
