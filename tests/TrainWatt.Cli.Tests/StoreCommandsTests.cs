@@ -103,6 +103,41 @@ public class StoreCommandsTests : IDisposable
     }
 
     [Fact]
+    public void Should_Export_The_Live_Projection_History_As_Csv_And_In_The_Json()
+    {
+        // Given: the measured run with two live projections stored after epochs 1 and 2 (values chosen by hand)
+        StoreFixture.CreateMeasuredRun(Db);
+        using (var store = TrainWatt.Storage.Sqlite.SqliteRunStore.Open(Db))
+        {
+            store.AddProjection(1, new TrainWatt.Storage.ProjectionEntry(1, TrainWatt.Core.Units.Energy.FromJoules(9000), TrainWatt.Core.Units.Energy.FromJoules(8000.5), TrainWatt.Core.Units.Energy.FromJoules(10000), 0.9, "step", null, 4, 4, StoreFixture.T0.AddSeconds(10)));
+            store.AddProjection(1, new TrainWatt.Storage.ProjectionEntry(2, TrainWatt.Core.Units.Energy.FromJoules(8400), TrainWatt.Core.Units.Energy.FromJoules(8100), TrainWatt.Core.Units.Energy.FromJoules(8700), 0.9, "step", 1, 3, 5, StoreFixture.T0.AddSeconds(20)));
+        }
+
+        // When
+        var csv = CliHarness.Run("export", "1", "--format", "csv", "--table", "projections", "--db", Db);
+        var json = CliHarness.Run("export", "1", "--format", "json", "--db", Db);
+
+        // Then: one row per stored projection, in order, unknown values empty (oracle: the entries above; T0 = 2026-01-02T03:04:05Z)
+        Assert.Equal((0, ""), (csv.ExitCode, csv.Err));
+        Assert.Equal(
+            RunExporter.ProjectionsHeader + "\n" +
+            "1,1,9000,8000.5,10000,0.9,step,,4,4,2026-01-02T03:04:15+00:00\n" +
+            "1,2,8400,8100,8700,0.9,step,1,3,5,2026-01-02T03:04:25+00:00\n",
+            csv.Out);
+        Assert.Equal(0, json.ExitCode);
+        using var document = JsonDocument.Parse(json.Out);
+        var projections = document.RootElement.GetProperty("projections").EnumerateArray().ToList();
+        Assert.Equal([9000.0, 8400.0], projections.Select(p => p.GetProperty("projected_energy_j").GetDouble()));
+        Assert.Equal(JsonValueKind.Null, projections[0].GetProperty("stable_from_epoch").ValueKind);
+        Assert.Equal(1, projections[1].GetProperty("stable_from_epoch").GetInt32());
+
+        // And `runs show --json` writes the same objects (one writer for both)
+        var show = CliHarness.Run("runs", "show", "1", "--json", "--db", Db);
+        using var shown = JsonDocument.Parse(show.Out);
+        Assert.Equal(document.RootElement.GetProperty("projections").GetRawText(), shown.RootElement.GetProperty("projections").GetRawText());
+    }
+
+    [Fact]
     public void Should_Export_A_CodeCarbon_Compatible_Emissions_Row()
     {
         StoreFixture.CreateMeasuredRun(Db);

@@ -27,8 +27,8 @@ internal static class ExportCommand
         var ids = new Argument<long[]>("ID") { Description = "Run id(s); csv and json take one, codecarbon one row per run.", Arity = ArgumentArity.OneOrMore };
         var format = new Option<string>("--format") { Description = "csv (samples or epochs), json (everything), codecarbon or emissions (CodeCarbon emissions.csv rows).", Required = true, HelpName = "csv|json|codecarbon|emissions" };
         format.AcceptOnlyFromAmong("csv", "json", "codecarbon", "emissions");
-        var table = new Option<string>("--table") { Description = "For csv: samples (default) or epochs.", DefaultValueFactory = _ => "samples", HelpName = "samples|epochs" };
-        table.AcceptOnlyFromAmong("samples", "epochs");
+        var table = new Option<string>("--table") { Description = "For csv: samples (default), epochs, or projections (the live STEP projection history).", DefaultValueFactory = _ => "samples", HelpName = "samples|epochs|projections" };
+        table.AcceptOnlyFromAmong("samples", "epochs", "projections");
         var output = new Option<string?>("--out") { Description = "Write to FILE instead of stdout. An existing emissions.csv with the same columns gets the rows appended, as CodeCarbon does.", HelpName = "FILE" };
         var intensity = new Option<double?>("--carbon-intensity") { Description = "Grid carbon intensity in gCO2e/kWh (codecarbon).", HelpName = "G_PER_KWH" };
         var country = new Option<string?>("--country") { Description = "Take the carbon intensity from TrainWatt's table for this country (ISO code or name; WORLD for the world average) (codecarbon).", HelpName = "ISO" };
@@ -87,11 +87,15 @@ internal static class ExportCommand
                     if (chosen == ExportFormat.Json)
                     {
                         target.Writer.Flush();
-                        RunExporter.WriteJson(target.Stream, details, store.EnumerateSamples(details.Run.Id));
+                        RunExporter.WriteJson(target.Stream, details, store.EnumerateSamples(details.Run.Id), store.GetProjections(details.Run.Id));
                     }
                     else if (parse.GetValue(table) == "epochs")
                     {
                         RunExporter.WriteEpochsCsv(target.Writer, details);
+                    }
+                    else if (parse.GetValue(table) == "projections")
+                    {
+                        RunExporter.WriteProjectionsCsv(target.Writer, details.Run.Id, store.GetProjections(details.Run.Id));
                     }
                     else
                     {

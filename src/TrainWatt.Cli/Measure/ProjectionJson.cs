@@ -4,6 +4,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using TrainWatt.Core.Projection;
 using TrainWatt.Storage;
+using TrainWatt.Storage.Export;
 
 namespace TrainWatt.Cli.Measure;
 
@@ -22,24 +23,7 @@ internal static class ProjectionJson
     {
         ArgumentNullException.ThrowIfNull(json);
         ArgumentNullException.ThrowIfNull(history);
-        json.WriteStartArray("projections");
-        foreach (var p in history)
-        {
-            json.WriteStartObject();
-            json.WriteNumber("epoch", p.Epoch);
-            json.WriteNumber("projected_energy_j", p.Projected.Joules);
-            json.WriteNumber("lower_j", p.Lower.Joules);
-            json.WriteNumber("upper_j", p.Upper.Joules);
-            json.WriteNumber("confidence", p.Confidence);
-            json.WriteString("method", p.Method);
-            WriteIntOrNull(json, "stable_from_epoch", p.StableFromEpoch);
-            WriteIntOrNull(json, "total_epochs_min", p.TotalEpochsMin);
-            WriteIntOrNull(json, "total_epochs_max", p.TotalEpochsMax);
-            json.WriteString("time", p.Time.ToString("yyyy-MM-dd'T'HH:mm:ss.FFFFFFzzz", Invariant));
-            json.WriteEndObject();
-        }
-
-        json.WriteEndArray();
+        RunJson.WriteProjections(json, history);
         if (error is null)
         {
             json.WriteNull("projection_error");
@@ -113,17 +97,5 @@ internal static class ProjectionJson
         }
 
         return text.ToString();
-    }
-
-    private static void WriteIntOrNull(Utf8JsonWriter json, string name, int? value)
-    {
-        if (value is int v)
-        {
-            json.WriteNumber(name, v);
-        }
-        else
-        {
-            json.WriteNull(name);
-        }
     }
 }

@@ -17,6 +17,9 @@ public static class RunExporter
     /// <summary>Header of <see cref="WriteEpochsCsv"/>.</summary>
     public const string EpochsHeader = "run_id,epoch,start,end,duration_s,energy_j,provenance,samples_seen";
 
+    /// <summary>Header of <see cref="WriteProjectionsCsv"/>.</summary>
+    public const string ProjectionsHeader = "run_id,epoch,projected_energy_j,lower_j,upper_j,confidence,method,stable_from_epoch,total_epochs_min,total_epochs_max,time";
+
     /// <summary>One row per sample, devices in registration order, time order within a device. Missing values are empty, never 0.</summary>
     public static void WriteSamplesCsv(TextWriter writer, RunDetails details, IEnumerable<SampleRecord> samples)
     {
@@ -71,10 +74,38 @@ public static class RunExporter
     }
 
     /// <summary>
-    /// One JSON object: <c>format_version</c>, the run, devices with energy, total energy, epochs, annotations and every
-    /// sample (<c>device</c>, <c>timestamp</c>, <c>t_s</c>, <c>power_w</c>, <c>counter_energy_j</c>, ...).
+    /// One row per live projection of the run's total energy (STEP during <c>measure</c>), in the order they were made;
+    /// unknown values are empty. Provenance of every row: model (a projection, with its interval and confidence).
     /// </summary>
-    public static void WriteJson(Stream stream, RunDetails details, IEnumerable<SampleRecord> samples)
+    public static void WriteProjectionsCsv(TextWriter writer, long runId, IReadOnlyList<ProjectionEntry> projections)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        ArgumentNullException.ThrowIfNull(projections);
+        writer.Write(ProjectionsHeader);
+        writer.Write('\n');
+        foreach (var p in projections)
+        {
+            writer.Write(string.Join(',',
+                runId.ToString(CultureInfo.InvariantCulture),
+                p.Epoch.ToString(CultureInfo.InvariantCulture),
+                Number(p.Projected.Joules),
+                Number(p.Lower.Joules),
+                Number(p.Upper.Joules),
+                Number(p.Confidence),
+                Csv(p.Method),
+                p.StableFromEpoch?.ToString(CultureInfo.InvariantCulture) ?? "",
+                p.TotalEpochsMin?.ToString(CultureInfo.InvariantCulture) ?? "",
+                p.TotalEpochsMax?.ToString(CultureInfo.InvariantCulture) ?? "",
+                RunJson.Time(p.Time)));
+            writer.Write('\n');
+        }
+    }
+
+    /// <summary>
+    /// One JSON object: <c>format_version</c>, the run, devices with energy, total energy, epochs, annotations, the live
+    /// projection history (<c>projections</c>, when given) and every sample (<c>device</c>, <c>timestamp</c>, <c>t_s</c>, <c>power_w</c>, <c>counter_energy_j</c>, ...).
+    /// </summary>
+    public static void WriteJson(Stream stream, RunDetails details, IEnumerable<SampleRecord> samples, IReadOnlyList<ProjectionEntry>? projections = null)
     {
         ArgumentNullException.ThrowIfNull(stream);
         ArgumentNullException.ThrowIfNull(details);
@@ -84,6 +115,11 @@ public static class RunExporter
         json.WriteStartObject();
         json.WriteNumber("format_version", RunJson.FormatVersion);
         RunJson.WriteDetailsMembers(json, details);
+        if (projections is not null)
+        {
+            RunJson.WriteProjections(json, projections);
+        }
+
         json.WriteStartArray("samples");
         foreach (var sample in samples)
         {

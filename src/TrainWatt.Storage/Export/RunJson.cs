@@ -117,6 +117,35 @@ public static class RunJson
         json.WriteEndArray();
     }
 
+    /// <summary>
+    /// Writes the member <c>projections</c>: the run's live projection history in order, one object per projection
+    /// (<c>epoch</c>, <c>projected_energy_j</c>, <c>lower_j</c>, <c>upper_j</c>, <c>confidence</c>, <c>method</c>,
+    /// <c>stable_from_epoch</c>, <c>total_epochs_min</c>, <c>total_epochs_max</c>, <c>time</c>); nulls where unknown.
+    /// </summary>
+    public static void WriteProjections(Utf8JsonWriter json, IReadOnlyList<ProjectionEntry> history)
+    {
+        ArgumentNullException.ThrowIfNull(json);
+        ArgumentNullException.ThrowIfNull(history);
+        json.WriteStartArray("projections");
+        foreach (var p in history)
+        {
+            json.WriteStartObject();
+            json.WriteNumber("epoch", p.Epoch);
+            json.WriteNumber("projected_energy_j", p.Projected.Joules);
+            json.WriteNumber("lower_j", p.Lower.Joules);
+            json.WriteNumber("upper_j", p.Upper.Joules);
+            json.WriteNumber("confidence", p.Confidence);
+            json.WriteString("method", p.Method);
+            WriteNumberOrNull(json, "stable_from_epoch", p.StableFromEpoch);
+            WriteNumberOrNull(json, "total_epochs_min", p.TotalEpochsMin);
+            WriteNumberOrNull(json, "total_epochs_max", p.TotalEpochsMax);
+            json.WriteString("time", Time(p.Time));
+            json.WriteEndObject();
+        }
+
+        json.WriteEndArray();
+    }
+
     /// <summary>ISO 8601 with the offset, microsecond resolution: <c>2022-12-05T09:55:44.557223+00:00</c>.</summary>
     public static string Time(DateTimeOffset time) => time.ToString("yyyy-MM-dd'T'HH:mm:ss.FFFFFFzzz", CultureInfo.InvariantCulture);
 
