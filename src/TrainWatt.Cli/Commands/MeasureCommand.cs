@@ -315,6 +315,7 @@ internal static class MeasureCommand
         catch (CommandStartException e)
         {
             say("error: " + e.Message);
+            sink.Complete(storeRetry); // the failed run is recorded (finished with no exit code) before TrainWatt exits
             return (int)(e.NotFound ? ExitCode.CommandNotFound : ExitCode.CommandNotExecutable);
         }
         catch (StoreException e)

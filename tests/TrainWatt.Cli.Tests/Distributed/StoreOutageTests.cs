@@ -107,6 +107,7 @@ public partial class StoreOutageTests
         Assert.Equal(RunStatus.Completed, details.Run.Status);
         Assert.Equal(0, details.Run.ExitCode);
         Assert.True(readings > 20, $"readings {readings}");
+        TestContext.Current.TestOutputHelper?.WriteLine($"run {runId}: {readings} readings, stored {details.Run.SampleCount} samples");
         foreach (var component in summary.RootElement.GetProperty("components").EnumerateArray())
         {
             var device = details.Energy.Single(e => e.Device.Key == component.GetProperty("name").GetString());
