@@ -1,5 +1,6 @@
 using System.CommandLine;
 using TrainWatt.Storage;
+using TrainWatt.Storage.Postgres;
 
 namespace TrainWatt.Cli;
 
@@ -31,6 +32,24 @@ internal static class StoreLocation
             return fromEnv;
         }
 
+        return DefaultPath(context);
+    }
+
+    /// <summary>
+    /// Where <c>measure</c> spools the writes a store outage kept from the store: <c>spool/</c> beside an SQLite store,
+    /// and for a PostgreSQL store in the TrainWatt data folder (beside the default local store).
+    /// </summary>
+    public static string SpoolDirectory(string location, CliContext context)
+        => Path.Combine(
+            Path.GetDirectoryName(Path.GetFullPath(PostgresConnectionString.IsPostgres(location) ? DefaultPath(context) : location))!,
+            "spool");
+
+    /// <summary>The store's location with no password (what a spool file records).</summary>
+    public static string WithoutPassword(string location)
+        => PostgresConnectionString.IsPostgres(location) ? PostgresConnectionString.WithoutPassword(location) : Path.GetFullPath(location);
+
+    private static string DefaultPath(CliContext context)
+    {
         if (OperatingSystem.IsWindows())
         {
             string local = context.Env("LOCALAPPDATA") ?? Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData);

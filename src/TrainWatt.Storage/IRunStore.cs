@@ -48,6 +48,13 @@ public interface IRunStore : IDisposable
     /// <summary>Deletes a run and everything attached to it. Returns false when there is no such run.</summary>
     bool DeleteRun(long runId);
 
+    /// <summary>
+    /// How many rows of run <paramref name="runId"/> match <paramref name="probe"/> (an indexed count). A writer whose
+    /// commit acknowledgement was lost compares it with what it had written before, to replay that write only if it is
+    /// not stored (the measure write queue and <c>trainwatt sync --spool</c>).
+    /// </summary>
+    long CountWritten(long runId, WriteProbe probe);
+
     /// <summary>All runs, oldest first.</summary>
     IReadOnlyList<RunRecord> ListRuns();
 

@@ -20,6 +20,20 @@ internal static class StoreRows
     public static DateTimeOffset FromSeconds(double seconds)
         => DateTimeOffset.UnixEpoch.AddTicks((long)Math.Round(seconds * 1_000_000.0) * (TimeSpan.TicksPerMillisecond / 1000));
 
+    /// <summary>The count query of a <see cref="WriteProbe"/> (same SQL in both engines; parameters named with @) and its parameters.</summary>
+    public static (string Sql, IReadOnlyList<(string Name, object Value)> Parameters) ProbeQuery(long runId, WriteProbe probe) => probe switch
+    {
+        WriteProbe.SamplesFrom p => (
+            "SELECT COUNT(*) FROM samples s JOIN devices d ON d.id = s.device_id WHERE d.run_id = @run AND s.device_id = @device AND s.t >= @t",
+            [("@run", runId), ("@device", p.DeviceId), ("@t", ToSeconds(p.From))]),
+        WriteProbe.Epoch p => ("SELECT COUNT(*) FROM epochs WHERE run_id = @run AND n = @n", [("@run", runId), ("@n", p.Number)]),
+        WriteProbe.Annotation p => (
+            "SELECT COUNT(*) FROM annotations WHERE run_id = @run AND kind = @kind AND message = @message",
+            [("@run", runId), ("@kind", p.Kind), ("@message", p.Message)]),
+        WriteProbe.Projection p => ("SELECT COUNT(*) FROM projections WHERE run_id = @run AND epoch = @epoch", [("@run", runId), ("@epoch", p.EpochNumber)]),
+        _ => throw new ArgumentOutOfRangeException(nameof(probe), probe, "Unknown write probe."),
+    };
+
     public static double? NullableDouble(DbDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetDouble(ordinal);
 
     public static RunStatus ParseStatus(string text) => text switch

@@ -26,6 +26,7 @@ public sealed class PostgresServer : IDisposable
     private string? _dataDirectory;
     private int _databases;
     private bool _startAttempted;
+    private string? _serverOptions;
 
     /// <summary>
     /// Starts the server on first use (<see cref="Require"/>, <see cref="CreateDatabase"/>), not when the fixture is
@@ -75,6 +76,7 @@ public sealed class PostgresServer : IDisposable
             Port = FreePort();
             string options = string.Create(CultureInfo.InvariantCulture,
                 $"-c listen_addresses=127.0.0.1 -p {Port} -k {socket} -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200");
+            _serverOptions = options;
             Check(Exec("pg_ctl", ["-D", _dataDirectory, "-l", _directory.File("server.log"), "-o", options, "-w", "-t", "60", "start"]), "pg_ctl start");
             Started = true;
         }
@@ -82,6 +84,24 @@ public sealed class PostgresServer : IDisposable
         {
             SkipReason = $"The PostgreSQL test server could not be started: {e.Message}";
         }
+    }
+
+    /// <summary>
+    /// Stops the server (fast shutdown: open connections are cut, as when the shared server restarts), keeping its data
+    /// folder and port for <see cref="Start"/>. Only for a test's own instance (<c>new PostgresServer()</c>), never the
+    /// assembly fixture that other tests use at the same time.
+    /// </summary>
+    public void Stop()
+    {
+        Require();
+        Check(Exec("pg_ctl", ["-D", _dataDirectory!, "-m", "fast", "-w", "-t", "60", "stop"]), "pg_ctl stop");
+    }
+
+    /// <summary>Starts the server stopped by <see cref="Stop"/> again, on the same port with the same data.</summary>
+    public void Start()
+    {
+        Require();
+        Check(Exec("pg_ctl", ["-D", _dataDirectory!, "-l", _directory!.File("server.log"), "-o", _serverOptions!, "-w", "-t", "60", "start"]), "pg_ctl start");
     }
 
     /// <summary>Why the tests needing the server skip; null when it runs.</summary>

@@ -61,6 +61,12 @@ internal static class MeasureCommand
         var country = new Option<string?>("--country") { Description = "Grid for the carbon estimate (ISO code or name); default: the --region's country, else the world average.", HelpName = "CODE" };
         var region = new Option<string?>("--region") { Description = "Cloud region or preset for PUE and grid (gcp:europe-west1, preset:on-prem-average).", HelpName = "KEY" };
         var pue = new Option<double?>("--pue") { Description = "Power usage effectiveness to apply for carbon (default: the region's, else on-prem average).", HelpName = "RATIO" };
+        var storeRetry = new Option<string>("--store-retry")
+        {
+            Description = "When the store is down at the end of the run, keep retrying this long (default 30s; 0: not at all) before spooling what it lacks to a local file (completed later with `trainwatt sync --spool FILE`).",
+            DefaultValueFactory = _ => "30s",
+            HelpName = "DURATION",
+        };
         var cpuTdp = new Option<double?>("--cpu-tdp") { Description = "CPU TDP in watts for the CPU model used when RAPL is unavailable (default 85 W).", HelpName = "WATTS" };
         var commandLine = new Argument<string[]>("command")
         {
@@ -69,7 +75,7 @@ internal static class MeasureCommand
         };
 
         var command = new Command("measure", "Run a training command and measure its energy, epoch by epoch.");
-        foreach (var option in new Option[] { interval, meters, gpus, pattern, framework, totalEpochs, maxEpochs, patience, idle, db, summaryJson, tags, progress, country, region, pue, cpuTdp })
+        foreach (var option in new Option[] { interval, meters, gpus, pattern, framework, totalEpochs, maxEpochs, patience, idle, db, summaryJson, tags, progress, country, region, pue, cpuTdp, storeRetry })
         {
             command.Options.Add(option);
         }
@@ -83,7 +89,7 @@ internal static class MeasureCommand
         command.SetAction(parse => Execute(context, new Settings(
             parse.GetValue(interval)!, parse.GetValue(meters)!, parse.GetValue(gpus), parse.GetValue(pattern), parse.GetValue(framework)!,
             parse.GetValue(totalEpochs), parse.GetValue(idle), parse.GetValue(db), parse.GetValue(summaryJson), parse.GetValue(tags) ?? [],
-            parse.GetValue(progress)!, parse.GetValue(country), parse.GetValue(region), parse.GetValue(pue), parse.GetValue(cpuTdp), parse.GetValue(commandLine) ?? [], parse.GetValue(maxEpochs), parse.GetValue(patience)), telemetry.Read(parse)));
+            parse.GetValue(progress)!, parse.GetValue(country), parse.GetValue(region), parse.GetValue(pue), parse.GetValue(cpuTdp), parse.GetValue(commandLine) ?? [], parse.GetValue(maxEpochs), parse.GetValue(patience), parse.GetValue(storeRetry)!), telemetry.Read(parse)));
         return command;
     }
 
@@ -105,7 +111,8 @@ internal static class MeasureCommand
         double? CpuTdp,
         string[] Command,
         int? MaxEpochs = null,
-        int? EarlyStoppingPatience = null);
+        int? EarlyStoppingPatience = null,
+        string StoreRetry = "30s");
 
     private static int Execute(CliContext context, Settings settings, TelemetrySettings? telemetrySettings = null)
     {
@@ -122,6 +129,11 @@ internal static class MeasureCommand
         if (!DurationText.TryParse(settings.Interval, out var interval) || interval < TimeSpan.FromMilliseconds(10) || interval > TimeSpan.FromMinutes(1))
         {
             return Usage($"--interval \"{settings.Interval}\" is not a duration between 10ms and 60s (examples: 100ms, 0.5s, 1s).");
+        }
+
+        if (!DurationText.TryParse(settings.StoreRetry, out var storeRetry) || storeRetry < TimeSpan.Zero || storeRetry > TimeSpan.FromHours(24))
+        {
+            return Usage($"--store-retry \"{settings.StoreRetry}\" is not a duration between 0 and 24h (examples: 30s, 5m, 0 to spool at once).");
         }
 
         var idle = TimeSpan.Zero;
@@ -264,7 +276,8 @@ internal static class MeasureCommand
                     Say(note);
                 }
 
-                return Run(context, settings, store, setup, telemetry, projection, stdout, stderr, Say, new MeasurementRequest(
+                var spooling = new SinkSpooling(StoreLocation.WithoutPassword(location), StoreLocation.SpoolDirectory(location, context), Say);
+                return Run(context, settings, store, setup, spooling, storeRetry, telemetry, projection, stdout, stderr, Say, new MeasurementRequest(
                     settings.Command[0], settings.Command[1..], SamplerOptions.Default with { Interval = interval, FlushInterval = FlushEvery(interval) },
                     epochFramework, epochPattern, settings.TotalEpochs, idle, tagMap, new Dictionary<string, string?>(), statusEvery),
                     FootprintInputs: (pueAssumption, intensity));
@@ -277,6 +290,8 @@ internal static class MeasureCommand
         Settings settings,
         IRunStore store,
         MeterSetup setup,
+        SinkSpooling spooling,
+        TimeSpan storeRetry,
         MeasureExporters telemetry,
         LiveProjection projection,
         TextWriter stdout,
@@ -285,7 +300,7 @@ internal static class MeasureCommand
         MeasurementRequest request,
         (PueAssumption Pue, IntensityAssumption Intensity) FootprintInputs)
     {
-        var sink = new StoreMeasurementSink(store, context, telemetry.Job);
+        var sink = new StoreMeasurementSink(store, context, telemetry.Job, spooling);
         var session = new MeasurementSession(
             setup.Meters, new ProjectingSink(telemetry.Wrap(sink, context, store.Location, say), sink, projection, say), context.Time, stdout, stderr, say,
             progress: snapshot => say(MeasureReport.Status(snapshot)),
@@ -300,6 +315,7 @@ internal static class MeasureCommand
         catch (CommandStartException e)
         {
             say("error: " + e.Message);
+            sink.Complete(storeRetry); // the failed run is recorded (finished with no exit code) before TrainWatt exits
             return (int)(e.NotFound ? ExitCode.CommandNotFound : ExitCode.CommandNotExecutable);
         }
         catch (StoreException e)
@@ -309,9 +325,21 @@ internal static class MeasureCommand
             return (int)ExitCode.CannotCreate;
         }
 
-        if (sink.FinishFailure is { } failure)
+        // Every write of the run reaches the store, or the spool file when the store is still down after --store-retry.
+        var unwritten = sink.Complete(storeRetry);
+        if (unwritten is { Refused: true })
         {
-            say($"warning: the run could not be finished in the store ({failure}); it will read as incomplete.");
+            say(string.Create(CultureInfo.InvariantCulture, $"warning: {unwritten.Writes} writes ({unwritten.Samples} samples) of run {outcome.RunId} are not stored: the store refused a write (see above); the run will read as incomplete."));
+        }
+        else if (unwritten is { SpoolPath: { } spoolPath })
+        {
+            say(string.Create(CultureInfo.InvariantCulture,
+                $"warning: the store {store.Location} is still down after {storeRetry.TotalSeconds:0.#} s: {unwritten.Writes} writes ({unwritten.Samples} samples) of run {outcome.RunId} are saved in {spoolPath}. Complete the run when the store is back with:"));
+            say($"  trainwatt sync --spool {StoreMeasurementSink.CommandLine([spoolPath])}");
+        }
+        else if (unwritten is not null)
+        {
+            say(string.Create(CultureInfo.InvariantCulture, $"warning: {unwritten.Writes} writes ({unwritten.Samples} samples) of run {outcome.RunId} could not be stored nor spooled (see above); the run will read as incomplete."));
         }
 
         int exitCode = outcome.Summary.ExitCode ?? (int)ExitCode.Software;
@@ -330,7 +358,16 @@ internal static class MeasureCommand
         }
 
         telemetry.Finish(say);
-        var preComparison = MeasurePre.Report(context, store, outcome.RunId, say);
+        PreComparison? preComparison = null;
+        try
+        {
+            preComparison = unwritten is null ? MeasurePre.Report(context, store, outcome.RunId, say) : null;
+        }
+        catch (StoreException e)
+        {
+            say($"warning: no PRE comparison: {e.Message}");
+        }
+
         if (settings.SummaryJson is { } file)
         {
             try

@@ -10,17 +10,37 @@ namespace TrainWatt.Cli.Commands;
 /// <c>trainwatt sync --from SQLITE_PATH --to postgres://...</c>: copies local runs to the shared PostgreSQL store.
 /// Idempotent: a run is identified by its UUID (kept), so a second sync copies only new runs; each run is copied in one
 /// transaction; runs still being measured are left for a later sync.
+/// <c>trainwatt sync --spool FILE [--to URL]</c>: replays the writes a store outage left in a measure spool file into
+/// the same run of the store it names (see <see cref="SpoolReplay"/>).
 /// </summary>
 internal static class SyncCommand
 {
     public static Command Create(CliContext context)
     {
-        var from = new Option<string>("--from") { Description = "Local SQLite store to copy from.", HelpName = "PATH", Required = true };
-        var to = new Option<string?>("--to") { Description = "PostgreSQL store to copy to (postgres://USER@HOST:PORT/DB); default: TRAINWATT_DB when it is one.", HelpName = "URL" };
-        var command = new Command("sync", "Copy the runs of a local SQLite store to a shared PostgreSQL store (only the runs it lacks).");
+        var from = new Option<string?>("--from") { Description = "Local SQLite store to copy from.", HelpName = "PATH" };
+        var spool = new Option<string?>("--spool")
+        {
+            Description = "Instead of --from: a spool file written by `measure` when its store was down; its writes are added to the same run of the store it names (or --to).",
+            HelpName = "FILE",
+        };
+        var to = new Option<string?>("--to") { Description = "PostgreSQL store to copy to (postgres://USER@HOST:PORT/DB); default: TRAINWATT_DB when it is one (with --spool: the store the spool names).", HelpName = "URL" };
+        var command = new Command("sync", "Copy the runs of a local SQLite store to a shared PostgreSQL store (only the runs it lacks), or replay a measure spool file.");
         command.Options.Add(from);
+        command.Options.Add(spool);
         command.Options.Add(to);
-        command.SetAction(parse => Execute(context, parse.GetValue(from)!, parse.GetValue(to) ?? context.Env(StoreLocation.EnvironmentVariable)));
+        command.SetAction(parse =>
+        {
+            string? fromPath = parse.GetValue(from), spoolPath = parse.GetValue(spool);
+            if ((fromPath is null) == (spoolPath is null))
+            {
+                StoreLocation.DiagnosticRaw(context, "error: give either --from PATH (copy a local store's runs) or --spool FILE (complete a run from a measure spool file).");
+                return (int)ExitCode.Usage;
+            }
+
+            return spoolPath is not null
+                ? SpoolReplay.Execute(context, spoolPath, parse.GetValue(to))
+                : Execute(context, fromPath!, parse.GetValue(to) ?? context.Env(StoreLocation.EnvironmentVariable));
+        });
         return command;
     }
 

@@ -13,7 +13,7 @@ internal static class MeasureReport
 {
     private static readonly CultureInfo Invariant = CultureInfo.InvariantCulture;
 
-    /// <summary>The <c>--summary-json</c> document: run_id, exit_code, duration_s, epochs[], components[], energy_j (plus net_energy_j and idle_power_w with --idle).</summary>
+    /// <summary>The <c>--summary-json</c> document: run_id, exit_code, duration_s, readings, epochs[], components[], energy_j (plus net_energy_j and idle_power_w with --idle).</summary>
     public static string Json(MeasurementOutcome outcome)
     {
         var summary = outcome.Summary;
@@ -40,6 +40,7 @@ internal static class MeasureReport
             }
 
             json.WriteNumber("duration_s", summary.Duration.TotalSeconds);
+            json.WriteNumber("readings", outcome.Readings);
             json.WriteStartArray("epochs");
             foreach (var epoch in summary.Epochs)
             {

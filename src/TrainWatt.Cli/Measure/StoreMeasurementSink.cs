@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using TrainWatt.Cli.Measure.Spool;
 using TrainWatt.Core;
 using TrainWatt.Meters;
 using TrainWatt.Meters.Sampling;
@@ -13,7 +14,13 @@ namespace TrainWatt.Cli.Measure;
 /// each), epochs, and as annotations: metrics (kind <c>metric</c>, "name=value"), the planned epoch count (kind
 /// <c>total_epochs</c>) and notes (kind <c>measure_note</c>).
 /// </summary>
-internal sealed class StoreMeasurementSink(IRunStore store, CliContext context, DistributedJob? job = null) : IMeasurementSink
+/// <remarks>
+/// <see cref="BeginRun"/> writes the run and its devices at once (a store that cannot be reached then fails the
+/// measurement, exit 73). Every later write goes through a <see cref="StoreWriteQueue"/> written by a background
+/// writer: the sink's calls never wait for the store and never throw a store failure, and a store outage is retried
+/// and replayed in order (docs/store.md, "Store outages"). <see cref="Complete"/> ends the run's writing.
+/// </remarks>
+internal sealed class StoreMeasurementSink(IRunStore store, CliContext context, DistributedJob? job = null, SinkSpooling? spooling = null) : IMeasurementSink
 {
     /// <summary>Annotation kind of a run metric printed by the command; the message is "name=value" (invariant).</summary>
     public const string MetricKind = "metric";
@@ -24,7 +31,8 @@ internal sealed class StoreMeasurementSink(IRunStore store, CliContext context, 
     /// <summary>Annotation kind holding the planned number of epochs (invariant integer), from --total-epochs or the output.</summary>
     public const string TotalEpochsKind = "total_epochs";
 
-    private readonly List<SampleRecord> _batch = [];
+    private StoreWriteQueue? _queue;
+    private BackgroundStoreWriter? _writer;
     private long _runId;
     private long[] _deviceIds = [];
     private Provenance[] _provenance = [];
@@ -49,20 +57,27 @@ internal sealed class StoreMeasurementSink(IRunStore store, CliContext context, 
             _provenance[i] = c.Provenance;
         }
 
+        var spool = spooling ?? SinkSpooling.Default(store, context);
+        string uuid = store.GetRun(_runId)?.Run.Uuid ?? "";
+        _queue = new StoreWriteQueue(store, _runId, context.Time, spool.Say, spool.Directory,
+            () => new SpoolHeader(spool.Target, _runId, uuid, Environment.MachineName, Environment.ProcessId), spool.Options);
+        _writer = new BackgroundStoreWriter(_queue, context.Time);
+        _writer.Start();
         return _runId.ToString(CultureInfo.InvariantCulture);
     }
 
     public void AppendSamples(ReadOnlySpan<ChannelSample> samples)
     {
-        _batch.Clear();
+        var batch = new SampleRecord[samples.Length];
+        int i = 0;
         foreach (ref readonly var s in samples)
         {
-            _batch.Add(new SampleRecord(
+            batch[i++] = new SampleRecord(
                 _deviceIds[s.ChannelIndex], s.Timestamp, s.Power, s.CounterEnergy,
-                s.UtilizationPercent, s.MemoryUsedMiB, s.TemperatureCelsius, _provenance[s.ChannelIndex]));
+                s.UtilizationPercent, s.MemoryUsedMiB, s.TemperatureCelsius, _provenance[s.ChannelIndex]);
         }
 
-        store.AppendSamples(_runId, _batch);
+        Queue(Writes.History.Samples(batch));
     }
 
     public void RecordEpoch(MeasuredEpoch epoch)
@@ -77,40 +92,61 @@ internal sealed class StoreMeasurementSink(IRunStore store, CliContext context, 
             }
         }
 
-        store.AddEpoch(_runId, new EpochRecord(
-            epoch.Number, _startedAt + epoch.Start, _startedAt + epoch.End, epoch.Energy, provenance, epoch.Samples));
+        Queue(new StoreWrite.Epoch(new EpochRecord(
+            epoch.Number, _startedAt + epoch.Start, _startedAt + epoch.End, epoch.Energy, provenance, epoch.Samples)));
     }
 
     /// <summary>Appends a live projection to the run's projection history.</summary>
-    public void RecordProjection(ProjectionEntry projection) => store.AddProjection(_runId, projection);
+    public void RecordProjection(ProjectionEntry projection) => Queue(Writes.History.Projection(projection));
 
     public void RecordMetric(string name, double value, TimeSpan elapsed)
-        => store.AddAnnotation(_runId, new AnnotationRecord(MetricKind, string.Create(CultureInfo.InvariantCulture, $"{name}={value:R}")));
-
-    /// <summary>Why the run could not be finished in the store (it then reads as incomplete), or null.</summary>
-    public string? FinishFailure { get; private set; }
+        => Queue(Writes.History.Annotation(new AnnotationRecord(MetricKind, string.Create(CultureInfo.InvariantCulture, $"{name}={value:R}"))));
 
     public void FinishRun(MeasurementSummary summary)
     {
-        try
+        foreach (string note in summary.Notes)
         {
-            foreach (string note in summary.Notes)
-            {
-                store.AddAnnotation(_runId, new AnnotationRecord(NoteKind, note));
-            }
-
-            if (summary.TotalEpochs is int total)
-            {
-                store.AddAnnotation(_runId, new AnnotationRecord(TotalEpochsKind, total.ToString(CultureInfo.InvariantCulture)));
-            }
-
-            store.FinishRun(_runId, summary.ExitCode is null ? RunStatus.Failed : RunStatus.Completed, _startedAt + summary.Duration, summary.ExitCode);
+            Queue(Writes.History.Annotation(new AnnotationRecord(NoteKind, note)));
         }
-        catch (StoreException e)
+
+        if (summary.TotalEpochs is int total)
         {
-            // The command has run: its summary is still printed and its exit code returned; the stored run stays incomplete.
-            FinishFailure = e.Message;
+            Queue(Writes.History.Annotation(new AnnotationRecord(TotalEpochsKind, total.ToString(CultureInfo.InvariantCulture))));
         }
+
+        Queue(new StoreWrite.Finish(summary.ExitCode is null ? RunStatus.Failed : RunStatus.Completed, _startedAt + summary.Duration, summary.ExitCode));
+    }
+
+    /// <summary>
+    /// Ends the run's writing: waits until every queued write is in the store, or, while the store is down, at most
+    /// <paramref name="retryWindow"/>; what is still queued then goes to the run's spool file.
+    /// </summary>
+    /// <returns>Null when the store has everything; else what is left and where (the spool file, or null when it could not be written).</returns>
+    public SpoolOutcome? Complete(TimeSpan retryWindow)
+    {
+        if (_writer is null || _queue is null)
+        {
+            return null; // BeginRun failed: nothing was queued
+        }
+
+        if (_writer.Complete(retryWindow))
+        {
+            _queue.Dispose();
+            return null;
+        }
+
+        var (writes, samples) = _queue.Backlog();
+        string? path = _queue.Failed ? null : _queue.SpoolEverything();
+        _queue.Dispose();
+        return new SpoolOutcome(path, writes, samples, _queue.Failed);
+    }
+
+    private StoreWriteQueue Writes => _queue ?? throw new InvalidOperationException("BeginRun must come first.");
+
+    private void Queue(StoreWrite write)
+    {
+        Writes.Enqueue(write);
+        _writer!.Signal();
     }
 
     internal static string CommandLine(IReadOnlyList<string> command)
@@ -157,4 +193,22 @@ internal sealed class StoreMeasurementSink(IRunStore store, CliContext context, 
 
         return Encoding.UTF8.GetString(buffer.ToArray());
     }
+}
+
+/// <summary>What the end of a run left unwritten.</summary>
+/// <param name="SpoolPath">The spool file holding it, or null when none could be written (or the store refused a write for good).</param>
+/// <param name="Writes">Writes not in the store.</param>
+/// <param name="Samples">Samples among them.</param>
+/// <param name="Refused">True when the store refused a write (not an outage): replaying cannot help.</param>
+internal sealed record SpoolOutcome(string? SpoolPath, long Writes, long Samples, bool Refused);
+
+/// <summary>Where a run's write queue spools and reports, and its budget and backoff.</summary>
+/// <param name="Target">The store's location without any password (recorded in the spool file).</param>
+/// <param name="Directory">Folder of the spool file.</param>
+/// <param name="Say">Where the outage and recovery lines go.</param>
+/// <param name="Options">Memory budget and backoff.</param>
+internal sealed record SinkSpooling(string Target, string Directory, Action<string> Say, StoreWriteQueueOptions? Options = null)
+{
+    public static SinkSpooling Default(IRunStore store, CliContext context)
+        => new(store.Location, StoreLocation.SpoolDirectory(store.Location, context), context.Diagnostic);
 }

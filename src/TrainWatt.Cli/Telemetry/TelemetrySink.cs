@@ -6,8 +6,9 @@ namespace TrainWatt.Cli.Telemetry;
 /// <summary>
 /// Wraps the store sink and feeds the live exporters: Prometheus state (<see cref="LiveMetrics"/>) and MLflow
 /// (<see cref="MlflowLogger"/>). Creating the run in the store fails the measurement as before (exit 73). A store
-/// failure later (a PostgreSQL server going away) is reported once and the store is not written again this run (the
-/// sampler's own rule), but the exporters keep getting every sample and epoch: a store outage does not blind the
+/// outage later (a PostgreSQL server going away) is queued and replayed by the store sink, which does not throw for it;
+/// should an inner sink throw a <see cref="TrainWatt.Storage.StoreException"/> anyway, it is reported once and that
+/// sink is not called again, but the exporters keep getting every sample and epoch: the store does not blind the
 /// monitoring. The exporters never throw into the measurement (MLflow is queued; the metrics state is in memory).
 /// </summary>
 /// <param name="inner">The store sink.</param>

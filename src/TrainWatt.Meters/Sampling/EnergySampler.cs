@@ -566,7 +566,9 @@ public sealed class EnergySampler : IAsyncDisposable
 
     private void SinkFailed(Exception ex)
     {
-        // Measuring goes on in memory (the summary is still printed); the store is not written again this run.
+        // Measuring goes on in memory (the summary is still printed); the sink is not called again this run. A sink
+        // that throws is broken (IMeasurementSink's contract): store outages never get here, the CLI's store sink
+        // queues and retries them itself.
         _sinkFailed = true;
         Note($"the store could not be written ({ex.GetType().Name}: {ex.Message}); measuring continues but samples are no longer saved.");
     }

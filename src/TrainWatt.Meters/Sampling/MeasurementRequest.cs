@@ -29,4 +29,5 @@ public sealed record MeasurementRequest(
 /// <summary>The result of a measured run.</summary>
 /// <param name="RunId">Id given by the sink.</param>
 /// <param name="Summary">Totals, epochs, metrics and notes (also passed to the sink).</param>
-public sealed record MeasurementOutcome(string RunId, MeasurementSummary Summary);
+/// <param name="Readings">Readings taken while the command ran (each gives one sample per channel of a working meter).</param>
+public sealed record MeasurementOutcome(string RunId, MeasurementSummary Summary, long Readings = 0);

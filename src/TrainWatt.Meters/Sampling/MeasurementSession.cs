@@ -208,7 +208,7 @@ public sealed class MeasurementSession
         var result = await sampler.StopAsync().ConfigureAwait(false);
         var summary = Summarize(result, exitCode, idle, metrics, notes, request.TotalEpochs ?? detector.Total ?? result.TotalEpochs);
         _sink.FinishRun(summary);
-        return new MeasurementOutcome(runId, summary);
+        return new MeasurementOutcome(runId, summary, result.Readings);
     }
 
     private static MeasurementSummary Summarize(

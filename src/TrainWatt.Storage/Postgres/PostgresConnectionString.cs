@@ -34,6 +34,14 @@ public static class PostgresConnectionString
         return colon >= 0 && colon < at ? url[..(colon + 1)] + "***" + url[at..] : url;
     }
 
+    /// <summary>The URL without its password (<c>postgres://user@host/db</c>): safe to print and to store, and usable (the password then comes from PGPASSWORD or ~/.pgpass).</summary>
+    public static string WithoutPassword(string url)
+    {
+        string masked = Mask(url);
+        int stars = masked.IndexOf(":***@", StringComparison.Ordinal);
+        return stars < 0 ? masked : masked[..stars] + masked[(stars + 4)..];
+    }
+
     /// <summary>Removes the password of <paramref name="url"/> from <paramref name="text"/> (an error message from the driver).</summary>
     public static string Scrub(string text, string url)
     {

@@ -337,6 +337,27 @@ public sealed class PostgresRunStore : IRunStore
         return command.ExecuteScalar() is long id ? id : null;
     }
 
+    public long CountWritten(long runId, WriteProbe probe)
+    {
+        ArgumentNullException.ThrowIfNull(probe);
+        var (sql, parameters) = StoreRows.ProbeQuery(runId, probe);
+        try
+        {
+            EnsureOpen();
+            using var command = Command(null, sql);
+            foreach (var (name, value) in parameters)
+            {
+                command.Parameters.AddWithValue(name, value);
+            }
+
+            return Convert.ToInt64(command.ExecuteScalar(), CultureInfo.InvariantCulture);
+        }
+        catch (NpgsqlException e)
+        {
+            throw Translate(Location, _url, e);
+        }
+    }
+
     public bool DeleteRun(long runId) => Write(transaction =>
     {
         using var command = Command(transaction, "DELETE FROM runs WHERE id = @id");
@@ -390,6 +411,7 @@ public sealed class PostgresRunStore : IRunStore
     {
         try
         {
+            EnsureOpen();
             using var transaction = _connection.BeginTransaction();
             T result = work(transaction);
             transaction.Commit();
@@ -402,6 +424,19 @@ public sealed class PostgresRunStore : IRunStore
         catch (NpgsqlException e)
         {
             throw Translate(Location, _url, e);
+        }
+    }
+
+    /// <summary>
+    /// Reconnects when the connection broke (a server restart, a network drop): the failed call has thrown a
+    /// <see cref="StoreException"/>, and the next one tries again on a fresh connection instead of failing for good.
+    /// </summary>
+    private void EnsureOpen()
+    {
+        if (_connection.State != System.Data.ConnectionState.Open)
+        {
+            _connection.Close();
+            _connection.Open();
         }
     }
 

@@ -272,6 +272,26 @@ public sealed class SqliteRunStore : IRunStore
         return command.ExecuteScalar() is long id ? id : null;
     }
 
+    public long CountWritten(long runId, WriteProbe probe)
+    {
+        ArgumentNullException.ThrowIfNull(probe);
+        var (sql, parameters) = StoreRows.ProbeQuery(runId, probe);
+        using var command = Command(null, sql);
+        foreach (var (name, value) in parameters)
+        {
+            command.Parameters.AddWithValue(name, value);
+        }
+
+        try
+        {
+            return Convert.ToInt64(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+        }
+        catch (SqliteException e) when (e.SqliteErrorCode is 5 or 6 or 10 or 14)
+        {
+            throw Translate(Location, e, "Retry, or pass --db PATH (or set TRAINWATT_DB).");
+        }
+    }
+
     public bool DeleteRun(long runId) => Write(transaction =>
     {
         using var command = Command(transaction, "DELETE FROM runs WHERE id = $id");
