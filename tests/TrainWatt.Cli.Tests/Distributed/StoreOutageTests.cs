@@ -25,8 +25,8 @@ public partial class StoreOutageTests
         string summaryPath = dir.File("summary.json");
 
         // When: the server stops (fast shutdown: connections cut) 0.7 s into recording and is back 2 s later
-        using var measure = StartMeasure(fake, dir, url, summaryPath, "30s", "5", out var recording);
-        await recording.WaitAsync(TimeSpan.FromMinutes(1), TestContext.Current.CancellationToken);
+        using var measure = StartMeasure(fake, dir, url, summaryPath, "30s", "5");
+        await Recording(measure);
         await Task.Delay(TimeSpan.FromSeconds(0.7), TestContext.Current.CancellationToken);
         server.Stop();
         await Task.Delay(TimeSpan.FromSeconds(2), TestContext.Current.CancellationToken);
@@ -53,8 +53,8 @@ public partial class StoreOutageTests
         string summaryPath = dir.File("summary.json");
 
         // When: the server stops 0.5 s into recording of a 3 s command and stays down (no final retry window)
-        using var measure = StartMeasure(fake, dir, url, summaryPath, "0", "3", out var recording);
-        await recording.WaitAsync(TimeSpan.FromMinutes(1), TestContext.Current.CancellationToken);
+        using var measure = StartMeasure(fake, dir, url, summaryPath, "0", "3");
+        await Recording(measure);
         await Task.Delay(TimeSpan.FromSeconds(0.5), TestContext.Current.CancellationToken);
         server.Stop();
         var (code, _, stderr) = await measure.WaitAsync(TimeSpan.FromMinutes(2));
@@ -125,26 +125,20 @@ public partial class StoreOutageTests
         return (details.Run.SampleCount, details.Annotations.Count, details.Epochs.Count);
     }
 
-    private static TrainWattProcess StartMeasure(FakeNvml fake, TempDirectory dir, string url, string summaryPath, string storeRetry, string seconds, out Task recording)
+    private static TrainWattProcess StartMeasure(FakeNvml fake, TempDirectory dir, string url, string summaryPath, string storeRetry, string seconds)
     {
         var env = new Dictionary<string, string?>
         {
             ["TRAINWATT_NVML_LIBRARY"] = fake.LibraryPath,
             ["XDG_DATA_HOME"] = dir.File("data"),
         };
-        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var process = TrainWattProcess.Start(env, "measure", "--meters", "nvml", "--progress", "quiet", "--db", url, "--store-retry", storeRetry,
+        return TrainWattProcess.Start(env, "measure", "--meters", "nvml", "--progress", "quiet", "--db", url, "--store-retry", storeRetry,
             "--summary-json", summaryPath, "--", "sleep", seconds);
-        process.StderrLine += line =>
-        {
-            if (line.Contains("trainwatt: recording to", StringComparison.Ordinal))
-            {
-                started.TrySetResult();
-            }
-        };
-        recording = started.Task;
-        return process;
     }
+
+    /// <summary>Waits until measure has created the run and started recording.</summary>
+    private static Task Recording(TrainWattProcess measure)
+        => measure.WaitForStderrLineAsync(line => line.Contains("trainwatt: recording to", StringComparison.Ordinal), TimeSpan.FromMinutes(1));
 
     [GeneratedRegex(@"store back after \d+\.\d s: \d+ batches replayed")]
     private static partial Regex BackLine();

@@ -78,6 +78,43 @@ internal sealed class TrainWattProcess : IDisposable
 
     public bool HasExited => _process.HasExited;
 
+    /// <summary>
+    /// The first stderr line matching <paramref name="match"/>, whether it came before this call or comes later
+    /// (subscribes first, then looks at what has been read: a line cannot slip between the two).
+    /// </summary>
+    public async Task<string> WaitForStderrLineAsync(Func<string, bool> match, TimeSpan timeout)
+    {
+        var found = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        void OnLine(string line)
+        {
+            if (match(line))
+            {
+                found.TrySetResult(line);
+            }
+        }
+
+        StderrLine += OnLine;
+        try
+        {
+            string earlier;
+            lock (_stderr)
+            {
+                earlier = _stderr.ToString();
+            }
+
+            foreach (string line in earlier.Split('\n'))
+            {
+                OnLine(line);
+            }
+
+            return await found.Task.WaitAsync(timeout, TestContext.Current.CancellationToken);
+        }
+        finally
+        {
+            StderrLine -= OnLine;
+        }
+    }
+
     public async Task<(int Code, string Stdout, string Stderr)> WaitAsync(TimeSpan timeout)
     {
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
