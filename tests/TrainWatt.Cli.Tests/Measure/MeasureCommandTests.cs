@@ -108,8 +108,22 @@ public class MeasureCommandTests
         // Curves with ramps and a sine (the same shapes the meter tests use); their origin is a known monotonic instant.
         var curveA = new PowerCurve([(0, 60), (0.5, 250), (1.5, 250), (2.0, 120), (3.0, 300)], 15, 0.7);
         var curveB = new PowerCurve([(0, 80), (1.0, 180), (2.5, 100)], 10, 0.9);
-        long origin = Stopwatch.GetTimestamp();
-        var originWall = DateTimeOffset.UtcNow;
+        // The wall-clock instant of the monotonic origin, bracketed to 1 ms: a thread descheduled between the two clock
+        // reads would shift every curve time by the delay (15 ms of it is already 0.5 % of the counter's energy here).
+        long origin;
+        DateTimeOffset originWall;
+        while (true)
+        {
+            var wallBefore = DateTimeOffset.UtcNow;
+            origin = Stopwatch.GetTimestamp();
+            var wallAfter = DateTimeOffset.UtcNow;
+            originWall = wallBefore + ((wallAfter - wallBefore) / 2);
+            if (wallAfter - wallBefore <= TimeSpan.FromMilliseconds(1))
+            {
+                break;
+            }
+        }
+
         using var fake = FakeNvml.Create($"""
             {FakeNvml.TimeOriginLine(origin)}
             [device]
