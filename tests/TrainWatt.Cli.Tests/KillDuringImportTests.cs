@@ -21,13 +21,25 @@ public class KillDuringImportTests
     {
         Assert.SkipUnless(OperatingSystem.IsLinux() || OperatingSystem.IsMacOS(), "SIGKILL semantics are tested on Unix (Process.Kill sends SIGKILL there).");
 
-        // Given: 60 traces of 10,000 one-second rows each (about 48 MB); file i draws a constant 100 + i W.
+        // Given: 60 traces of 10,000 one-second rows each (about 48 MB); file i draws a constant 100 + i W. The last one
+        // is a named pipe that nobody writes to yet: the import blocks on it, so however fast the machine (the whole set
+        // takes about 2 s on two cores) and however late this test's polling thread runs, the kill cannot come after
+        // the import has finished. The pipe becomes the real file before the import is run again.
         using var temp = new TempDirectory("trainwatt-kill");
         var files = new List<string>();
+        string Trace(int i) => SyntheticTraces.NvidiaSmi(new DateTime(2024, 1, 1).AddDays(i), Rows, _ => 100 + i);
         for (int i = 0; i < Files; i++)
         {
             string file = temp.File($"gpu-{i:00}.csv");
-            File.WriteAllText(file, SyntheticTraces.NvidiaSmi(new DateTime(2024, 1, 1).AddDays(i), Rows, _ => 100 + i));
+            if (i < Files - 1)
+            {
+                File.WriteAllText(file, Trace(i));
+            }
+            else
+            {
+                MakeFifo(file);
+            }
+
             files.Add(file);
         }
 
@@ -45,7 +57,7 @@ public class KillDuringImportTests
             Assert.Equal("ok", store.CheckIntegrity());
             var runs = store.ListRuns();
             Assert.True(runs.Count >= committed, $"{runs.Count} runs after the kill, but {committed} were seen committed before it");
-            Assert.True(runs.Count < Files, $"all {Files} runs were imported before the kill, so the kill did not interrupt the import; make the synthetic set larger");
+            Assert.True(runs.Count < Files, $"all {Files} runs were imported before the kill, so the kill did not interrupt the import");
             foreach (var run in runs)
             {
                 var details = store.GetRun(run.Id)!;
@@ -57,12 +69,20 @@ public class KillDuringImportTests
         }
 
         // And: importing again completes the set, skipping exactly the runs that survived.
+        File.Delete(files[^1]);
+        File.WriteAllText(files[^1], Trace(Files - 1));
         int survivors = CountRuns(db);
         var (code, stdout, _) = CliHarness.Run(["import", "nvidia-smi", .. files, "--db", db]);
         Assert.Equal(0, code);
         Assert.Contains($"Imported {Files - survivors} runs", stdout);
         Assert.Contains($"Skipped {survivors} runs already in the store", stdout);
         Assert.Equal(Files, CountRuns(db));
+    }
+
+    private static void MakeFifo(string path)
+    {
+        using var mkfifo = Process.Start(new ProcessStartInfo("mkfifo", [path]) { UseShellExecute = false })!;
+        Assert.True(mkfifo.WaitForExit(TimeSpan.FromSeconds(30)) && mkfifo.ExitCode == 0, $"mkfifo {path} failed");
     }
 
     private static Process StartCli(IEnumerable<string> args)

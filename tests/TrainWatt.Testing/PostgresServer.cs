@@ -73,11 +73,25 @@ public sealed class PostgresServer : IDisposable
             }
 
             Check(Exec("initdb", ["-D", _dataDirectory, "-U", "postgres", "-A", "trust", "-E", "UTF8", "--no-locale"]), "initdb");
-            Port = FreePort();
-            string options = string.Create(CultureInfo.InvariantCulture,
-                $"-c listen_addresses=127.0.0.1 -p {Port} -k {socket} -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200");
-            _serverOptions = options;
-            Check(Exec("pg_ctl", ["-D", _dataDirectory, "-l", _directory.File("server.log"), "-o", options, "-w", "-t", "60", "start"]), "pg_ctl start");
+
+            // The free port is released before the server binds it: another process (the other test assemblies' servers
+            // and HTTP stand-ins, any outgoing connection) can take it in between. The server then fails to start, which
+            // would skip every PostgreSQL test of the run; try again on a fresh port instead.
+            (int Code, string Output) started = default;
+            for (int attempt = 1; attempt <= 5; attempt++)
+            {
+                Port = FreePort();
+                string options = string.Create(CultureInfo.InvariantCulture,
+                    $"-c listen_addresses=127.0.0.1 -p {Port} -k {socket} -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200");
+                _serverOptions = options;
+                started = Exec("pg_ctl", ["-D", _dataDirectory, "-l", _directory.File("server.log"), "-o", options, "-w", "-t", "60", "start"]);
+                if (started.Code == 0 || !ServerLog().Contains("could not bind", StringComparison.Ordinal))
+                {
+                    break;
+                }
+            }
+
+            Check(started, "pg_ctl start");
             Started = true;
         }
         catch (Exception e) when (e is IOException or InvalidOperationException or System.ComponentModel.Win32Exception)
@@ -102,6 +116,19 @@ public sealed class PostgresServer : IDisposable
     {
         Require();
         Check(Exec("pg_ctl", ["-D", _dataDirectory!, "-l", _directory!.File("server.log"), "-o", _serverOptions!, "-w", "-t", "60", "start"]), "pg_ctl start");
+    }
+
+    private string ServerLog()
+    {
+        string log = _directory!.File("server.log");
+        try
+        {
+            return File.Exists(log) ? File.ReadAllText(log) : "";
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return Run("cat", [log]).Output; // written by the postgres user when running as root
+        }
     }
 
     /// <summary>Why the tests needing the server skip; null when it runs.</summary>

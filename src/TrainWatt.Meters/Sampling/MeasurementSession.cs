@@ -146,6 +146,50 @@ public sealed class MeasurementSession
             ["TRAINWATT_RUN_ID"] = runId,
         };
 
+        // The signal handlers are in place before the command starts: a signal that arrives while it is starting (on a
+        // busy machine the command can be running, even printing, before TrainWatt's next line executes) is forwarded as
+        // soon as it runs, instead of stopping TrainWatt with the default action and leaving the command unmeasured.
+        WrappedProcess? running = null;
+        List<PosixSignal>? early = [];
+        var signalGate = new Lock();
+        int interrupts = 0;
+        void Forward(PosixSignalContext context)
+        {
+            context.Cancel = true; // TrainWatt keeps running until the command exits, then records the run
+            if (context.Signal == PosixSignal.SIGINT && Interlocked.Increment(ref interrupts) == 1 && CommandSharesTerminal())
+            {
+                return; // Ctrl+C from the terminal already reached the command (same foreground process group)
+            }
+
+            WrappedProcess? target;
+            lock (signalGate)
+            {
+                target = running;
+                if (target is null)
+                {
+                    early?.Add(context.Signal); // the command is not started yet: it gets the signal once it is
+                    return;
+                }
+            }
+
+            target.Signal(context.Signal);
+        }
+
+        PosixSignalRegistration[] registrations =
+        [
+            PosixSignalRegistration.Create(PosixSignal.SIGINT, Forward),
+            PosixSignalRegistration.Create(PosixSignal.SIGTERM, Forward),
+            PosixSignalRegistration.Create(PosixSignal.SIGHUP, Forward),
+        ];
+
+        void Unregister()
+        {
+            foreach (var registration in registrations)
+            {
+                registration.Dispose();
+            }
+        }
+
         WrappedProcess child;
         try
         {
@@ -153,6 +197,7 @@ public sealed class MeasurementSession
         }
         catch (CommandStartException ex)
         {
+            Unregister();
             var failed = await sampler.StopAsync().ConfigureAwait(false);
             _sink.FinishRun(Summarize(failed, null, idle, metrics, [.. notes, ex.Message], request.TotalEpochs));
             throw;
@@ -161,27 +206,32 @@ public sealed class MeasurementSession
         int exitCode;
         using (child)
         {
-            _childStarted?.Invoke(child.Id);
-            int interrupts = 0;
-            void Forward(PosixSignalContext context)
+            try
             {
-                context.Cancel = true; // TrainWatt keeps running until the command exits, then records the run
-                if (context.Signal == PosixSignal.SIGINT && Interlocked.Increment(ref interrupts) == 1 && CommandSharesTerminal())
+                _childStarted?.Invoke(child.Id);
+                PosixSignal[] pending;
+                lock (signalGate)
                 {
-                    return; // Ctrl+C from the terminal already reached the command (same foreground process group)
+                    running = child;
+                    pending = [.. early!];
+                    early = null;
                 }
 
-                child.Signal(context.Signal);
-            }
+                foreach (var signal in pending)
+                {
+                    child.Signal(signal);
+                }
 
-            using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Forward);
-            using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Forward);
-            using var sighup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, Forward);
-            using var progressStop = new CancellationTokenSource();
-            var progress = ProgressLoopAsync(sampler, request.ProgressInterval, progressStop.Token);
-            exitCode = await child.WaitForExitAsync(DrainTimeout, cancellationToken).ConfigureAwait(false);
-            await progressStop.CancelAsync().ConfigureAwait(false);
-            await progress.ConfigureAwait(false);
+                using var progressStop = new CancellationTokenSource();
+                var progress = ProgressLoopAsync(sampler, request.ProgressInterval, progressStop.Token);
+                exitCode = await child.WaitForExitAsync(DrainTimeout, cancellationToken).ConfigureAwait(false);
+                await progressStop.CancelAsync().ConfigureAwait(false);
+                await progress.ConfigureAwait(false);
+            }
+            finally
+            {
+                Unregister();
+            }
         }
 
         lock (scanGate)

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using TrainWatt.Cli.Telemetry;
@@ -25,26 +26,30 @@ public class ExporterTests
         using var dir = new TempDirectory();
         using var pushgateway = new RecordingHttpServer();
         string summaryPath = dir.File("summary.json");
-        var portFound = new TaskCompletionSource<string>();
         using var measure = TrainWattProcess.Start(new Dictionary<string, string?> { ["TRAINWATT_NVML_LIBRARY"] = fake.LibraryPath },
             "measure", "--db", dir.File("runs.db"), "--meters", "nvml", "--progress", "quiet", "--metrics-port", "0", "--pushgateway", pushgateway.Url,
             "--summary-json", summaryPath, "--", "sleep", "4");
-        measure.StderrLine += line =>
-        {
-            int at = line.IndexOf("metrics at ", StringComparison.Ordinal);
-            if (at >= 0)
-            {
-                portFound.TrySetResult(line[(at + "metrics at ".Length)..].Trim());
-            }
-        };
-        string url = await portFound.Task.WaitAsync(TimeSpan.FromSeconds(60), TestContext.Current.CancellationToken);
+        string line = await measure.WaitForStderrLineAsync(l => l.Contains("metrics at ", StringComparison.Ordinal), TimeSpan.FromSeconds(60));
+        string url = line[(line.IndexOf("metrics at ", StringComparison.Ordinal) + "metrics at ".Length)..].Trim();
         Assert.StartsWith("http://127.0.0.1:", url, StringComparison.Ordinal);
 
-        // When: scraped every 250 ms while the run lasts
+        // When: scraped every 250 ms while the run lasts. The process stops its metrics server only after it has written
+        // the summary file, and exits after that: once scraping has begun, a refused connection means the run is over
+        // (checked below through the summary file), not a failure, however long the process then takes to exit.
         using var http = new HttpClient();
         var scrapes = new List<double>();
-        while (!measure.HasExited)
+        var clock = Stopwatch.StartNew();
+        var lastScrapeSentAt = TimeSpan.Zero;
+        TimeSpan endSeenAt;
+        while (true)
         {
+            if (measure.HasExited)
+            {
+                endSeenAt = clock.Elapsed;
+                break;
+            }
+
+            var sentAt = clock.Elapsed;
             try
             {
                 using var response = await http.GetAsync(url, TestContext.Current.CancellationToken);
@@ -66,10 +71,13 @@ public class ExporterTests
                 Assert.Equal("gpu:0", energy.Labels["device"]);
                 Assert.Equal("gpu", energy.Labels["component"]);
                 scrapes.Add(energy.Value);
+                lastScrapeSentAt = sentAt;
             }
-            catch (HttpRequestException) when (measure.HasExited)
+            catch (HttpRequestException) when (measure.HasExited || scrapes.Count > 0)
             {
-                break; // the run ended between the check and the request
+                endSeenAt = clock.Elapsed;
+                Assert.True(File.Exists(summaryPath), "the metrics server went away before the run wrote its summary");
+                break;
             }
 
             await Task.Delay(250, TestContext.Current.CancellationToken);
@@ -84,7 +92,27 @@ public class ExporterTests
         using var summary = JsonDocument.Parse(File.ReadAllText(summaryPath));
         double total = summary.RootElement.GetProperty("energy_j").GetDouble();
         Assert.True(scrapes[^1] <= total + 1e-9, $"last scrape {scrapes[^1]} J > summary {total} J");
-        Assert.True(scrapes[^1] > 0.7 * total, $"last scrape {scrapes[^1]} J is far below the summary {total} J (4 s run, scraped to the end)");
+
+        // And every scrape is the sampler's energy as flushed: the counter value of one stored sample (or the final
+        // total). The last scrape is that of a sample close to the end of the run. Oracle (the sampler's flush rule, 0.5 s
+        // for measure's 100 ms interval): the sample shown at the last scrape was flushed, and the next flush (at most
+        // 0.5 s plus one gap between stored samples after it) came after that scrape; the run's last sample came before
+        // the test saw the run end. So (last sample - shown sample) <= (end seen - last scrape sent) + 0.5 s + the largest
+        // gap between stored samples, plus 0.25 s for the time between a reading and its flush. Every term is measured on
+        // this run, so a loaded machine widens the bound only as much as it delayed the run; a counter that stops
+        // following the samples (the "scraped to the end" bug) fails it.
+        using var store = TrainWatt.Storage.Sqlite.SqliteRunStore.Open(dir.File("runs.db"));
+        var stored = store.ReadSamples(summary.RootElement.GetProperty("run_id").GetInt64());
+        Assert.All(stored, s => Assert.NotNull(s.CumulativeEnergy));
+        int IndexOf(double joules) => Math.Abs(joules - total) <= 1e-9 * Math.Max(1, total)
+            ? stored.Count - 1
+            : stored.ToList().FindIndex(s => Math.Abs(s.CumulativeEnergy!.Value.Joules - joules) <= 1e-9 * Math.Max(1, joules));
+        Assert.All(scrapes, v => Assert.True(IndexOf(v) >= 0, $"scraped {v} J is no stored sample's counter value"));
+        var shown = stored[IndexOf(scrapes[^1])].Timestamp;
+        double behind = (stored[^1].Timestamp - shown).TotalSeconds;
+        double largestGap = stored.Zip(stored.Skip(1), (a, b) => (b.Timestamp - a.Timestamp).TotalSeconds).Max();
+        double allowed = (endSeenAt - lastScrapeSentAt).TotalSeconds + 0.5 + largestGap + 0.25;
+        Assert.True(behind <= allowed, $"the last scrape showed a sample {behind:F3} s before the run's last one; allowed {allowed:F3} s (largest sample gap {largestGap:F3} s)");
         var push = Assert.Single(pushgateway.Requests);
         Assert.Equal("PUT", push.Method);
         string runId = summary.RootElement.GetProperty("run_id").GetInt64().ToString(CultureInfo.InvariantCulture);

@@ -60,6 +60,7 @@ public class PostgresMeasureTests(PostgresServer server)
             foreach (var component in summary.RootElement.GetProperty("components").EnumerateArray())
             {
                 var device = details.Energy.Single(e => e.Device.Key == component.GetProperty("name").GetString());
+                TestContext.Current.TestOutputHelper?.WriteLine($"run {runId} {device.Device.Key}: {device.Samples} samples, largest gap {device.MaxGap?.TotalMilliseconds:F0} ms");
                 Assert.Equal(component.GetProperty("energy_j").GetDouble(), device.Energy!.Value.Joules, 6);
                 // 3 s at 100 ms: about 30 samples; at least 25 (a loaded machine delays ticks) and the largest gap stays small.
                 Assert.InRange(device.Samples, 25, 60);

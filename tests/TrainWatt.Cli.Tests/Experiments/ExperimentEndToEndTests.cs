@@ -11,25 +11,38 @@ namespace TrainWatt.Cli.Tests.Experiments;
 /// </summary>
 public sealed class ExperimentEndToEndTests
 {
+    // Epoch work (busy seconds, wall clock) is 0.1 / 0.2 / 0.6 s: large costs 1.2 s of work more than medium, several
+    // times the spread of Python's start-up on a loaded machine, so "medium is cheaper than large" holds by a wide margin.
+    // The second child started in this folder (the run the test interrupts) waits after its first epoch for the SIGINT
+    // instead of finishing on its own: on a slow machine the signal could otherwise arrive after the run was done.
+    // (If no SIGINT ever comes it goes on after 60 s and finishes, and the test fails on the exit code.)
     private const string Script = """
-        import sys, time
+        import os, sys, time
         m = sys.argv[1]
-        work = {"small": 1, "medium": 2, "large": 3}[m]
+        work = {"small": 0.1, "medium": 0.2, "large": 0.6}[m]
         f1 = {"small": 0.95, "medium": 0.97, "large": 0.98}[m]
+        starts = os.path.join(os.path.dirname(os.path.abspath(__file__)), "starts.log")
+        with open(starts, "a") as log:
+            log.write(m + "\n")
+        with open(starts) as log:
+            hold = len(log.read().split()) == 2
         for e in range(1, 4):
             t = time.time()
-            while time.time() - t < 0.1 * work:
+            while time.time() - t < work:
                 pass
             print("##trainwatt epoch-end n=%d total=3" % e, flush=True)
+            if hold and e == 1:
+                time.sleep(60)
         print("##trainwatt metric f1=%.3f" % f1, flush=True)
         """;
 
     private static bool HasPython() => (Environment.GetEnvironmentVariable("PATH") ?? string.Empty).Split(':').Any(p => File.Exists(Path.Combine(p, "python3")));
 
-    private static Process Start(params string[] args)
+    private static Process Start(FakeNvml gpu, params string[] args)
     {
         var info = new ProcessStartInfo("dotnet")
         {
+            Environment = { ["TRAINWATT_NVML_LIBRARY"] = gpu.LibraryPath },
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             RedirectStandardInput = true, // not a terminal: the session forwards SIGINT to the child at once
@@ -41,7 +54,8 @@ public sealed class ExperimentEndToEndTests
             info.ArgumentList.Add(a);
         }
 
-        return Process.Start(info)!;
+        // The first attempt is interrupted by SIGINT: trainwatt and its Python children must not start with it ignored.
+        return Process.Start(info.WithDefaultSigint())!;
     }
 
     [Fact]
@@ -49,6 +63,11 @@ public sealed class ExperimentEndToEndTests
     {
         Assert.SkipUnless(HasPython(), "python3 is not on PATH");
         var ct = TestContext.Current.CancellationToken;
+
+        // A fake GPU at a constant 200 W is the meter: a run's energy is 200 W x its duration, whatever else the machine
+        // runs. (The process meter's CPU model is TDP x whole-machine load, which other test classes running in
+        // parallel could raise during a medium run and lower during a large one, flipping the recommendation.)
+        using var gpu = FakeNvml.ConstantGpu(200);
         using var dir = new TempDirectory();
         File.WriteAllText(dir.File("train.py"), Script);
         string plan = dir.File("plan.json");
@@ -60,14 +79,14 @@ public sealed class ExperimentEndToEndTests
             ["repetitions"] = 3,
             ["seed"] = 7,
             ["cooldown"] = "100ms",
-            ["meters"] = "process",
+            ["meters"] = "nvml",
             ["interval"] = "50ms",
         }));
         string db = dir.File("runs.db");
 
         // First attempt: SIGINT once the second run's child is running (its first epoch marker was seen).
         var firstLog = new List<string>();
-        using (var first = Start("experiment", "run", plan, "--db", db))
+        using (var first = Start(gpu, "experiment", "run", plan, "--db", db))
         {
             var stdoutTask = first.StandardOutput.ReadToEndAsync(ct);
             var log = firstLog;
@@ -97,7 +116,7 @@ public sealed class ExperimentEndToEndTests
         Assert.Single(firstLog, l => l.Contains(": exit 0,", StringComparison.Ordinal));
 
         // Resume: the done run is skipped, the interrupted one is run again, in the same shuffled order.
-        using (var second = Start("experiment", "run", plan, "--db", db))
+        using (var second = Start(gpu, "experiment", "run", plan, "--db", db))
         {
             var stdoutTask = second.StandardOutput.ReadToEndAsync(ct);
             string stderr = await second.StandardError.ReadToEndAsync(ct);

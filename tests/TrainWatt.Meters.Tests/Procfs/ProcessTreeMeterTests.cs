@@ -153,14 +153,22 @@ public sealed class ProcessTreeMeterTests
     {
         Assert.SkipUnless(OperatingSystem.IsLinux() && File.Exists("/bin/sh"), "needs Linux procfs and /bin/sh");
 
-        // A shell that starts a busy child: the tree has at least 2 processes and non-zero RSS.
-        using var child = System.Diagnostics.Process.Start("/bin/sh", ["-c", "sleep 5 & wait"]);
+        // A shell that starts a child: the tree has at least 2 processes and non-zero RSS. The shell forks when the
+        // machine lets it (not within a fixed 200 ms on a loaded one), so read until both are there, for up to 30 s;
+        // the meter finds new children at its full scans, every second.
+        using var child = System.Diagnostics.Process.Start("/bin/sh", ["-c", "sleep 120 & wait"]);
         try
         {
             using var meter = new ProcessTreeMeter(new ProcessTreeMeterOptions(), TimeProvider.System);
             meter.Attach(child.Id);
-            Thread.Sleep(200);
+            var deadline = DateTime.UtcNow.AddSeconds(30);
             var ram = meter.Read().Channels[0];
+            while (meter.LastUsage.ProcessCount < 2 && DateTime.UtcNow < deadline)
+            {
+                Thread.Sleep(100);
+                ram = meter.Read().Channels[0];
+            }
+
             Assert.Null(ram.Error);
             Assert.True(meter.LastUsage.ProcessCount >= 2, $"expected sh and sleep, found {meter.LastUsage.ProcessCount}");
             Assert.True(ram.Power!.Value.Watts > 0);
