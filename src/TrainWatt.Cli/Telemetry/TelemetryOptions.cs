@@ -75,7 +75,7 @@ internal sealed class MeasureExporters : IDisposable
 
         if (settings.Pushgateway is { } pushText && (!Uri.TryCreate(pushText, UriKind.Absolute, out push) || push.Scheme is not ("http" or "https")))
         {
-            return (null, $"--pushgateway \"{pushText}\" is not an http(s) URL (example: http://pushgateway:9091).");
+            return (null, $"--pushgateway \"{(push is null ? pushText : WithoutCredentials(push))}\" is not an http(s) URL (example: http://pushgateway:9091).");
         }
 
         MlflowLogger? mlflow = null;
@@ -148,21 +148,34 @@ internal sealed class MeasureExporters : IDisposable
     {
         if (Pushgateway is { } push && Metrics is { } metrics)
         {
-            var target = new Uri(push.ToString().TrimEnd('/') + "/metrics/job/trainwatt/run_id/" + Uri.EscapeDataString(metrics.RunId));
+            // Credentials in the URL (http://user:password@host:9091, percent-encoded) go in an Authorization: Basic
+            // header, as the Pushgateway's web config expects; they are never printed.
+            string shown = WithoutCredentials(push);
+            var target = new Uri(shown.TrimEnd('/') + "/metrics/job/trainwatt/run_id/" + Uri.EscapeDataString(metrics.RunId));
             try
             {
                 using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
-                using var content = new StringContent(metrics.Render(), Encoding.UTF8);
-                content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("text/plain") { Parameters = { new("version", "0.0.4") } };
-                using var response = http.PutAsync(target, content).GetAwaiter().GetResult();
+                using var request = new HttpRequestMessage(HttpMethod.Put, target) { Content = new StringContent(metrics.Render(), Encoding.UTF8) };
+                request.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("text/plain") { Parameters = { new("version", "0.0.4") } };
+                if (push.UserInfo.Length > 0)
+                {
+                    string user = Uri.UnescapeDataString(push.UserInfo.Split(':', 2)[0]);
+                    string password = push.UserInfo.Contains(':', StringComparison.Ordinal) ? Uri.UnescapeDataString(push.UserInfo.Split(':', 2)[1]) : "";
+                    request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes(user + ":" + password)));
+                }
+
+                using var response = http.SendAsync(request).GetAwaiter().GetResult();
                 if (!response.IsSuccessStatusCode)
                 {
-                    say($"warning: the Pushgateway {push.GetLeftPart(UriPartial.Authority)} answered HTTP {(int)response.StatusCode}; metrics not pushed (the run is stored).");
+                    string hint = response.StatusCode == System.Net.HttpStatusCode.Unauthorized
+                        ? push.UserInfo.Length > 0 ? " (the credentials in the URL were refused)" : " (it asks for credentials: --pushgateway http://USER:PASSWORD@host:9091)"
+                        : "";
+                    say($"warning: the Pushgateway {shown} answered HTTP {(int)response.StatusCode}{hint}; metrics not pushed (the run is stored).");
                 }
             }
             catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
             {
-                say($"warning: cannot push metrics to {push.GetLeftPart(UriPartial.Authority)} ({e.Message}); the run is stored.");
+                say($"warning: cannot push metrics to {shown} ({e.Message}); the run is stored.");
             }
         }
 
@@ -171,6 +184,9 @@ internal sealed class MeasureExporters : IDisposable
             say("warning: MLflow logging did not finish within 30 s; the rest is dropped (the run is stored).");
         }
     }
+
+    /// <summary>The URL's scheme, host and port, without user name or password (for messages).</summary>
+    internal static string WithoutCredentials(Uri url) => new UriBuilder(url) { UserName = "", Password = "", Path = "", Query = "", Fragment = "" }.Uri.GetLeftPart(UriPartial.Authority);
 
     public void Dispose()
     {

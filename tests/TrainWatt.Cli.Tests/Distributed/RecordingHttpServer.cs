@@ -75,7 +75,7 @@ internal sealed class RecordingHttpServer : IDisposable
             lock (_requests)
             {
                 status = _statuses.Count > 0 ? _statuses.Dequeue() : 200;
-                _requests.Add(new RecordedRequest(context.Request.HttpMethod, context.Request.Url!.AbsolutePath, context.Request.ContentType, body, status));
+                _requests.Add(new RecordedRequest(context.Request.HttpMethod, context.Request.Url!.AbsolutePath, context.Request.ContentType, body, status, context.Request.Headers["Authorization"]));
             }
 
             context.Response.StatusCode = status;
@@ -101,4 +101,4 @@ internal sealed class RecordingHttpServer : IDisposable
     }
 }
 
-internal sealed record RecordedRequest(string Method, string Path, string? ContentType, string Body, int Status);
+internal sealed record RecordedRequest(string Method, string Path, string? ContentType, string Body, int Status, string? Authorization = null);

@@ -43,4 +43,25 @@ public class TelemetryOptionTests
         Assert.Contains("warning: --metrics-host 0.0.0.0 exposes the metrics", stderr, StringComparison.Ordinal);
         Assert.Contains("metrics at http://0.0.0.0:", stderr, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Should_Send_Pushgateway_Credentials_From_The_Url_As_Basic_Auth_And_Never_Print_Them()
+    {
+        // Given: a Pushgateway stand-in that refuses the push (401), and credentials in the URL (percent-encoded "@")
+        using var dir = new TempDirectory();
+        using var pushgateway = new RecordingHttpServer(401);
+        string url = $"http://ci:s3cr%40t@127.0.0.1:{pushgateway.Port}";
+
+        // When
+        var (code, _, stderr) = CliHarness.Run("measure", "--db", dir.File("runs.db"), "--meters", "process", "--pushgateway", url, "--", "true");
+
+        // Then: the command's exit code; one PUT carrying "Basic " + base64("ci:s3cr@t") (RFC 7617; the value below is
+        // Python's base64.b64encode(b"ci:s3cr@t")); the warning names the gateway without the credentials
+        Assert.True(code == 0, stderr);
+        var push = Assert.Single(pushgateway.Requests);
+        Assert.Equal("PUT", push.Method);
+        Assert.Equal("Basic Y2k6czNjckB0", push.Authorization);
+        Assert.Contains($"warning: the Pushgateway http://127.0.0.1:{pushgateway.Port} answered HTTP 401 (the credentials in the URL were refused)", stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("s3cr", stderr, StringComparison.Ordinal);
+    }
 }
