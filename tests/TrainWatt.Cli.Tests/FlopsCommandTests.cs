@@ -86,6 +86,7 @@ public sealed class FlopsCommandTests
         Assert.Equal("", stdout);
         Assert.Contains("bad.onnx", stderr, StringComparison.Ordinal);
         Assert.Contains("at byte 1", stderr, StringComparison.Ordinal);
+        Assert.Contains("torch.onnx.export", stderr, StringComparison.Ordinal); // the fix
         Assert.DoesNotContain("   at ", stderr, StringComparison.Ordinal);
     }
 

@@ -20,6 +20,9 @@ internal static class FlopsCommand
         "FLOPs are one forward pass at the given batch; training = 3 x forward (assumption: backward = 2 x forward). " +
         "params = all initializer elements de-duplicated by name (Keras 'Total params'); trainable_params excludes BatchNorm running statistics.";
 
+    /// <summary>The fix printed after a malformed-file message.</summary>
+    internal const string OnnxFix = "Is it an ONNX model (a protobuf ModelProto)? Export one with torch.onnx.export(model, example_input, \"model.onnx\") or python -m tf2onnx.convert; a file cut short by a copy or download reads as malformed too.";
+
     public static Command Create(CliContext context)
     {
         var model = new Argument<string?>("model") { Description = "An .onnx file (omit when using --arch).", Arity = ArgumentArity.ZeroOrOne };
@@ -131,7 +134,7 @@ internal static class FlopsCommand
 
                 if (!File.Exists(file))
                 {
-                    context.Diagnostic($"{file}: file not found.");
+                    context.Diagnostic($"error: {file}: file not found. Give the path of an .onnx file, or --arch NAME for a catalog architecture.");
                     return (int)ExitCode.NoInput;
                 }
 
@@ -141,7 +144,7 @@ internal static class FlopsCommand
                 }
                 catch (OnnxFormatException e)
                 {
-                    context.Diagnostic(e.Message);
+                    context.Diagnostic($"error: {e.Message}. {OnnxFix}");
                     return (int)ExitCode.DataError;
                 }
                 catch (Exception e) when (e is IOException or UnauthorizedAccessException)

@@ -104,7 +104,7 @@ public sealed class SqliteRunStore : IRunStore
     private static StoreException Translate(string location, SqliteException e, string fix) => e.SqliteErrorCode switch
     {
         // SQLITE_READONLY, SQLITE_CANTOPEN, SQLITE_PERM, SQLITE_IOERR
-        8 or 14 or 3 or 10 => new StoreException(location, $"Cannot open the TrainWatt store {location} for writing: {e.Message}. {fix}", e),
+        8 or 14 or 3 or 10 => new StoreException(location, $"Cannot open the TrainWatt store {location} for writing: {e.Message.TrimEnd('.')}. {fix}", e),
         // SQLITE_NOTADB, SQLITE_CORRUPT
         26 or 11 => new StoreException(location, $"{location} is not a usable SQLite database ({e.Message}). {fix}", e),
         // SQLITE_FULL
