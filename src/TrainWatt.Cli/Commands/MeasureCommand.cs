@@ -327,20 +327,7 @@ internal static class MeasureCommand
 
         // Every write of the run reaches the store, or the spool file when the store is still down after --store-retry.
         var unwritten = sink.Complete(storeRetry);
-        if (unwritten is { Refused: true })
-        {
-            say(string.Create(CultureInfo.InvariantCulture, $"warning: {unwritten.Writes} writes ({unwritten.Samples} samples) of run {outcome.RunId} are not stored: the store refused a write (see above); the run will read as incomplete."));
-        }
-        else if (unwritten is { SpoolPath: { } spoolPath })
-        {
-            say(string.Create(CultureInfo.InvariantCulture,
-                $"warning: the store {store.Location} is still down after {storeRetry.TotalSeconds:0.#} s: {unwritten.Writes} writes ({unwritten.Samples} samples) of run {outcome.RunId} are saved in {spoolPath}. Complete the run when the store is back with:"));
-            say($"  trainwatt sync --spool {StoreMeasurementSink.CommandLine([spoolPath])}");
-        }
-        else if (unwritten is not null)
-        {
-            say(string.Create(CultureInfo.InvariantCulture, $"warning: {unwritten.Writes} writes ({unwritten.Samples} samples) of run {outcome.RunId} could not be stored nor spooled (see above); the run will read as incomplete."));
-        }
+        StoreMeasurementSink.Report(unwritten, store.Location, outcome.RunId, storeRetry, say);
 
         int exitCode = outcome.Summary.ExitCode ?? (int)ExitCode.Software;
         FootprintResult? footprint = outcome.Summary.Energy.Joules >= 0

@@ -19,6 +19,9 @@ internal sealed class ExperimentRunner(CliContext context, IRunStore store, Mete
 {
     public const int InterruptedExitCode = 130;
 
+    /// <summary>How long a run's writes are retried at its end while the store is down, before they go to a spool file (measure's default).</summary>
+    private static readonly TimeSpan StoreRetry = TimeSpan.FromSeconds(30);
+
     public static bool IsDone(RunRecord run, string experiment) =>
         run.Tags.TryGetValue("experiment", out var e) && e == experiment && run.Status == RunStatus.Completed && run.ExitCode == 0;
 
@@ -90,15 +93,23 @@ internal sealed class ExperimentRunner(CliContext context, IRunStore store, Mete
 
             var command = plan.CommandFor(planned.Configuration);
             say($"run {planned.Position}/{schedule.Count}: {planned.Configuration.Label} rep {planned.Repetition}: {Show(command)}");
-            var session = new MeasurementSession(meters.Meters, new StoreMeasurementSink(store, context), context.Time, stdout, stderr, say, childStarted: pid => meters.Process?.Attach(pid));
+            var sink = new StoreMeasurementSink(store, context);
+            var session = new MeasurementSession(meters.Meters, sink, context.Time, stdout, stderr, say, childStarted: pid => meters.Process?.Attach(pid));
             var request = new MeasurementRequest(
                 command[0], command.Skip(1).ToArray(), SamplerOptions.Default with { Interval = plan.Interval, FlushInterval = TimeSpan.FromSeconds(1) },
                 ParseFramework(plan.Framework), null, null, TimeSpan.Zero, tags,
                 new Dictionary<string, string?> { ["TRAINWATT_EXPERIMENT"] = plan.Name, ["TRAINWATT_CONFIG"] = planned.Configuration.Label, ["TRAINWATT_REP"] = tags["rep"] },
                 TimeSpan.Zero);
+            bool completed = false;
             try
             {
                 var outcome = session.RunAsync(request).GetAwaiter().GetResult();
+
+                // The sink writes on a background writer: wait until the run is in the store (or spooled) before the
+                // next run, a summary, or closing the store (measure does the same).
+                var unwritten = sink.Complete(StoreRetry);
+                completed = true;
+                StoreMeasurementSink.Report(unwritten, store.Location, outcome.RunId, StoreRetry, say);
                 var s = outcome.Summary;
                 string metrics = s.Metrics.Count == 0 ? string.Empty : "; " + string.Join(", ", s.Metrics.Select(m => string.Create(CultureInfo.InvariantCulture, $"{m.Key}={m.Value:G6}")));
                 say(string.Create(CultureInfo.InvariantCulture, $"run {outcome.RunId}: exit {s.ExitCode?.ToString(CultureInfo.InvariantCulture) ?? "?"}, {s.Duration.TotalSeconds:F1} s, {s.Energy.Joules:F1} J{metrics}"));
@@ -111,6 +122,13 @@ internal sealed class ExperimentRunner(CliContext context, IRunStore store, Mete
             {
                 say("error: " + e.Message);
                 return (int)(e.NotFound ? ExitCode.CommandNotFound : ExitCode.CommandNotExecutable);
+            }
+            finally
+            {
+                if (!completed)
+                {
+                    sink.Complete(StoreRetry); // the failed run's writes too, before the store is closed
+                }
             }
         }
 
@@ -150,6 +168,7 @@ internal sealed class ExperimentRunner(CliContext context, IRunStore store, Mete
 
     private bool WaitUntilIdle(IdleWait idle, TimeSpan interval, CancellationToken token)
     {
+        // Idle readings are not stored (MeasureIdleAsync never calls the sink).
         var session = new MeasurementSession(meters.Meters, new StoreMeasurementSink(store, context), context.Time, TextWriter.Null, TextWriter.Null, _ => { });
         var deadline = context.Time.GetUtcNow() + idle.Timeout;
         while (!token.IsCancellationRequested)

@@ -141,6 +141,29 @@ internal sealed class StoreMeasurementSink(IRunStore store, CliContext context, 
         return new SpoolOutcome(path, writes, samples, _queue.Failed);
     }
 
+    /// <summary>
+    /// Says what <see cref="Complete"/> left behind (nothing when <paramref name="unwritten"/> is null): the writes the
+    /// store refused, or the spool file and the command that completes the run, or writes neither stored nor spooled.
+    /// </summary>
+    public static void Report(SpoolOutcome? unwritten, string storeLocation, string runId, TimeSpan retryWindow, Action<string> say)
+    {
+        ArgumentNullException.ThrowIfNull(say);
+        if (unwritten is { Refused: true })
+        {
+            say(string.Create(CultureInfo.InvariantCulture, $"warning: {unwritten.Writes} writes ({unwritten.Samples} samples) of run {runId} are not stored: the store refused a write (see above); the run will read as incomplete."));
+        }
+        else if (unwritten is { SpoolPath: { } spoolPath })
+        {
+            say(string.Create(CultureInfo.InvariantCulture,
+                $"warning: the store {storeLocation} is still down after {retryWindow.TotalSeconds:0.#} s: {unwritten.Writes} writes ({unwritten.Samples} samples) of run {runId} are saved in {spoolPath}. Complete the run when the store is back with:"));
+            say($"  trainwatt sync --spool {CommandLine([spoolPath])}");
+        }
+        else if (unwritten is not null)
+        {
+            say(string.Create(CultureInfo.InvariantCulture, $"warning: {unwritten.Writes} writes ({unwritten.Samples} samples) of run {runId} could not be stored nor spooled (see above); the run will read as incomplete."));
+        }
+    }
+
     private StoreWriteQueue Writes => _queue ?? throw new InvalidOperationException("BeginRun must come first.");
 
     private void Queue(StoreWrite write)

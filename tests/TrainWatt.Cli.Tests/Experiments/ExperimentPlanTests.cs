@@ -99,6 +99,19 @@ public sealed class ExperimentPlanTests
         Assert.True(code == 0, stderr);
         Assert.Equal("wrr", File.ReadAllText(log));
         Assert.Contains("cooling down for 0.1 s", stderr, StringComparison.Ordinal);
+
+        // And when the command returns, both runs are wholly in the store: finished, exit 0, with samples. (The runs
+        // are written by a background writer; the runner must wait for it before the next run and before closing the
+        // store. It once did not, and closing the store under a live write crashed with a NullReferenceException.)
+        using var store = TrainWatt.Storage.Sqlite.SqliteRunStore.Open(dir.File("runs.db"));
+        var runs = store.ListRuns();
+        Assert.Equal(2, runs.Count);
+        Assert.All(runs, r =>
+        {
+            Assert.Equal(TrainWatt.Storage.RunStatus.Completed, r.Status);
+            Assert.Equal(0, r.ExitCode);
+            Assert.True(r.SampleCount > 0, $"run {r.Id} has no samples");
+        });
     }
 
     [Theory]
