@@ -214,22 +214,7 @@ public sealed class PostgresRunStore : IRunStore
         Write(transaction => InsertProjection(transaction, runId, projection));
     }
 
-    public IReadOnlyList<ProjectionEntry> GetProjections(long runId)
-    {
-        using var command = Command(null, """
-            SELECT epoch, projected_j, lower_j, upper_j, confidence, method, stable_from, total_epochs_min, total_epochs_max, t
-            FROM projections WHERE run_id = @run ORDER BY id
-            """);
-        command.Parameters.AddWithValue("run", runId);
-        var projections = new List<ProjectionEntry>();
-        using var reader = command.ExecuteReader();
-        while (reader.Read())
-        {
-            projections.Add(StoreRows.Projection(reader));
-        }
-
-        return projections;
-    }
+    public IReadOnlyList<ProjectionEntry> GetProjections(long runId) => StoreQueries.Projections(_connection, runId);
 
     public void FinishRun(long runId, RunStatus status, DateTimeOffset ended, int? exitCode = null)
     {
@@ -322,35 +307,21 @@ public sealed class PostgresRunStore : IRunStore
     }
 
     /// <summary>The id of the run with this UUID, or null.</summary>
-    public long? FindByUuid(string uuid)
-    {
-        using var command = Command(null, "SELECT id FROM runs WHERE uuid = @uuid");
-        command.Parameters.AddWithValue("uuid", uuid);
-        return command.ExecuteScalar() is long id ? id : null;
-    }
+    public long? FindByUuid(string uuid) => StoreQueries.RunIdWhere(_connection, "uuid", uuid);
 
     public long? FindBySourceKey(string sourceKey)
     {
         ArgumentNullException.ThrowIfNull(sourceKey);
-        using var command = Command(null, "SELECT id FROM runs WHERE source_key = @key");
-        command.Parameters.AddWithValue("key", sourceKey);
-        return command.ExecuteScalar() is long id ? id : null;
+        return StoreQueries.RunIdWhere(_connection, "source_key", sourceKey);
     }
 
     public long CountWritten(long runId, WriteProbe probe)
     {
         ArgumentNullException.ThrowIfNull(probe);
-        var (sql, parameters) = StoreRows.ProbeQuery(runId, probe);
         try
         {
             EnsureOpen();
-            using var command = Command(null, sql);
-            foreach (var (name, value) in parameters)
-            {
-                command.Parameters.AddWithValue(name, value);
-            }
-
-            return Convert.ToInt64(command.ExecuteScalar(), CultureInfo.InvariantCulture);
+            return StoreQueries.CountWritten(_connection, runId, probe);
         }
         catch (NpgsqlException e)
         {
@@ -365,43 +336,13 @@ public sealed class PostgresRunStore : IRunStore
         return command.ExecuteNonQuery();
     }) > 0;
 
-    public IReadOnlyList<RunRecord> ListRuns() => QueryRuns(null);
+    public IReadOnlyList<RunRecord> ListRuns() => StoreQueries.Runs(_connection, null, _options.Time.GetUtcNow(), _options.Liveness, _options.StaleAfter);
 
-    public RunDetails? GetRun(long runId)
-    {
-        var run = QueryRuns(runId).SingleOrDefault();
-        if (run is null)
-        {
-            return null;
-        }
-
-        var devices = QueryDevices(runId);
-        var energies = devices.Select(d => DeviceEnergyCalculator.Compute(d, EnumerateSamples(runId, d.Id))).ToList();
-        return new RunDetails(run, devices, energies, QueryEpochs(runId), QueryAnnotations(runId));
-    }
+    public RunDetails? GetRun(long runId) => StoreQueries.Details(_connection, runId, _options.Time.GetUtcNow(), _options.Liveness, _options.StaleAfter);
 
     public IReadOnlyList<SampleRecord> ReadSamples(long runId, long? deviceId = null) => EnumerateSamples(runId, deviceId).ToList();
 
-    public IEnumerable<SampleRecord> EnumerateSamples(long runId, long? deviceId = null)
-    {
-        using var command = Command(null, $"""
-            SELECT s.device_id, s.t, s.power_w, s.energy_j, s.utilization_pct, s.memory_mib, s.temperature_c, s.provenance, s.source_line
-            FROM samples s JOIN devices d ON d.id = s.device_id
-            WHERE d.run_id = @run {(deviceId is null ? "" : "AND s.device_id = @device")}
-            ORDER BY s.device_id, s.t
-            """);
-        command.Parameters.AddWithValue("run", runId);
-        if (deviceId is { } id)
-        {
-            command.Parameters.AddWithValue("device", id);
-        }
-
-        using var reader = command.ExecuteReader();
-        while (reader.Read())
-        {
-            yield return StoreRows.Sample(reader);
-        }
-    }
+    public IEnumerable<SampleRecord> EnumerateSamples(long runId, long? deviceId = null) => StoreQueries.Samples(_connection, runId, deviceId);
 
     public void Dispose() => _connection.Dispose();
 
@@ -605,79 +546,6 @@ public sealed class PostgresRunStore : IRunStore
         {
             throw new InvalidOperationException($"There is no run {runId} in the store.");
         }
-    }
-
-    // ---- reading ----
-
-    private List<RunRecord> QueryRuns(long? runId)
-    {
-        using var command = Command(null, $"""
-            SELECT r.id, r.uuid, r.source, r.source_key, r.started_at, r.ended_at, r.status, r.exit_code, r.command, r.tags,
-                   r.job_id, r.host, r.pid, r.metadata, r.heartbeat_at,
-                   (SELECT COUNT(*) FROM devices d WHERE d.run_id = r.id),
-                   (SELECT COUNT(*) FROM samples s JOIN devices d ON d.id = s.device_id WHERE d.run_id = r.id),
-                   (SELECT COUNT(*) FROM annotations a WHERE a.run_id = r.id)
-            FROM runs r
-            {(runId is null ? "" : "WHERE r.id = @id")}
-            ORDER BY r.id
-            """);
-        if (runId is { } id)
-        {
-            command.Parameters.AddWithValue("id", id);
-        }
-
-        var now = _options.Time.GetUtcNow();
-        var runs = new List<RunRecord>();
-        using var reader = command.ExecuteReader();
-        while (reader.Read())
-        {
-            runs.Add(StoreRows.Run(reader, now, _options.Liveness, _options.StaleAfter));
-        }
-
-        return runs;
-    }
-
-
-    private List<StoredDevice> QueryDevices(long runId)
-    {
-        using var command = Command(null, "SELECT id, run_id, key, component, name, uuid, provenance, note FROM devices WHERE run_id = @run ORDER BY id");
-        command.Parameters.AddWithValue("run", runId);
-        var devices = new List<StoredDevice>();
-        using var reader = command.ExecuteReader();
-        while (reader.Read())
-        {
-            devices.Add(StoreRows.Device(reader));
-        }
-
-        return devices;
-    }
-
-    private List<EpochRecord> QueryEpochs(long runId)
-    {
-        using var command = Command(null, "SELECT n, start_t, end_t, energy_j, provenance, samples_seen FROM epochs WHERE run_id = @run ORDER BY n");
-        command.Parameters.AddWithValue("run", runId);
-        var epochs = new List<EpochRecord>();
-        using var reader = command.ExecuteReader();
-        while (reader.Read())
-        {
-            epochs.Add(StoreRows.Epoch(reader));
-        }
-
-        return epochs;
-    }
-
-    private List<AnnotationRecord> QueryAnnotations(long runId)
-    {
-        using var command = Command(null, "SELECT kind, message, file, line, device_id FROM annotations WHERE run_id = @run ORDER BY id");
-        command.Parameters.AddWithValue("run", runId);
-        var annotations = new List<AnnotationRecord>();
-        using var reader = command.ExecuteReader();
-        while (reader.Read())
-        {
-            annotations.Add(StoreRows.Annotation(reader));
-        }
-
-        return annotations;
     }
 
     // ---- helpers ----

@@ -1,0 +1,121 @@
+using System.Data.Common;
+using System.Globalization;
+
+namespace TrainWatt.Storage;
+
+/// <summary>
+/// The read queries of the SQLite and PostgreSQL stores: the same SQL on both engines (the schemas share table and
+/// column names, and both take <c>@name</c> parameters), decoded by <see cref="StoreRows"/>. Each store keeps its own
+/// connection handling and error translation around these calls.
+/// </summary>
+internal static class StoreQueries
+{
+    /// <summary>Runs with their device, sample and annotation counts; one run when <paramref name="runId"/> is given.</summary>
+    public static List<RunRecord> Runs(DbConnection connection, long? runId, DateTimeOffset now, IProcessLiveness liveness, TimeSpan staleAfter)
+    {
+        string sql = $"""
+            SELECT r.id, r.uuid, r.source, r.source_key, r.started_at, r.ended_at, r.status, r.exit_code, r.command, r.tags,
+                   r.job_id, r.host, r.pid, r.metadata, r.heartbeat_at,
+                   (SELECT COUNT(*) FROM devices d WHERE d.run_id = r.id),
+                   (SELECT COUNT(*) FROM samples s JOIN devices d ON d.id = s.device_id WHERE d.run_id = r.id),
+                   (SELECT COUNT(*) FROM annotations a WHERE a.run_id = r.id)
+            FROM runs r
+            {(runId is null ? "" : "WHERE r.id = @id")}
+            ORDER BY r.id
+            """;
+        return runId is { } id
+            ? Rows(connection, sql, reader => StoreRows.Run(reader, now, liveness, staleAfter), ("@id", id))
+            : Rows(connection, sql, reader => StoreRows.Run(reader, now, liveness, staleAfter));
+    }
+
+    /// <summary>A run with its devices, per-device energy (samples streamed once per device), epochs and annotations; null when absent.</summary>
+    public static RunDetails? Details(DbConnection connection, long runId, DateTimeOffset now, IProcessLiveness liveness, TimeSpan staleAfter)
+    {
+        var run = Runs(connection, runId, now, liveness, staleAfter).SingleOrDefault();
+        if (run is null)
+        {
+            return null;
+        }
+
+        var devices = Rows(connection, "SELECT id, run_id, key, component, name, uuid, provenance, note FROM devices WHERE run_id = @run ORDER BY id", StoreRows.Device, ("@run", runId));
+        var energies = devices.Select(d => DeviceEnergyCalculator.Compute(d, Samples(connection, runId, d.Id))).ToList();
+        var epochs = Rows(connection, "SELECT n, start_t, end_t, energy_j, provenance, samples_seen FROM epochs WHERE run_id = @run ORDER BY n", StoreRows.Epoch, ("@run", runId));
+        var annotations = Rows(connection, "SELECT kind, message, file, line, device_id FROM annotations WHERE run_id = @run ORDER BY id", StoreRows.Annotation, ("@run", runId));
+        return new RunDetails(run, devices, energies, epochs, annotations);
+    }
+
+    /// <summary>The run's projection history in the order the projections were made.</summary>
+    public static List<ProjectionEntry> Projections(DbConnection connection, long runId) => Rows(connection, """
+        SELECT epoch, projected_j, lower_j, upper_j, confidence, method, stable_from, total_epochs_min, total_epochs_max, t
+        FROM projections WHERE run_id = @run ORDER BY id
+        """, StoreRows.Projection, ("@run", runId));
+
+    /// <summary>The run's samples (optionally of one device), by device then time, streamed from the reader.</summary>
+    public static IEnumerable<SampleRecord> Samples(DbConnection connection, long runId, long? deviceId)
+    {
+        using var command = Command(connection, $"""
+            SELECT s.device_id, s.t, s.power_w, s.energy_j, s.utilization_pct, s.memory_mib, s.temperature_c, s.provenance, s.source_line
+            FROM samples s JOIN devices d ON d.id = s.device_id
+            WHERE d.run_id = @run {(deviceId is null ? "" : "AND s.device_id = @device")}
+            ORDER BY s.device_id, s.t
+            """, ("@run", runId));
+        if (deviceId is { } id)
+        {
+            Add(command, "@device", id);
+        }
+
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            yield return StoreRows.Sample(reader);
+        }
+    }
+
+    /// <summary>The id of the run whose <paramref name="column"/> (source_key or uuid) equals <paramref name="value"/>.</summary>
+    public static long? RunIdWhere(DbConnection connection, string column, string value)
+    {
+        using var command = Command(connection, $"SELECT id FROM runs WHERE {column} = @value", ("@value", value));
+        return command.ExecuteScalar() is long id ? id : null;
+    }
+
+    /// <summary>How many rows of <paramref name="probe"/>'s kind the run holds (see <see cref="IRunStore.CountWritten"/>).</summary>
+    public static long CountWritten(DbConnection connection, long runId, WriteProbe probe)
+    {
+        var (sql, parameters) = StoreRows.ProbeQuery(runId, probe);
+        using var command = Command(connection, sql, [.. parameters]);
+        return Convert.ToInt64(command.ExecuteScalar(), CultureInfo.InvariantCulture);
+    }
+
+    private static List<T> Rows<T>(DbConnection connection, string sql, Func<DbDataReader, T> row, params (string Name, object Value)[] parameters)
+    {
+        using var command = Command(connection, sql, parameters);
+        using var reader = command.ExecuteReader();
+        var rows = new List<T>();
+        while (reader.Read())
+        {
+            rows.Add(row(reader));
+        }
+
+        return rows;
+    }
+
+    private static DbCommand Command(DbConnection connection, string sql, params (string Name, object Value)[] parameters)
+    {
+        var command = connection.CreateCommand();
+        command.CommandText = sql;
+        foreach (var (name, value) in parameters)
+        {
+            Add(command, name, value);
+        }
+
+        return command;
+    }
+
+    private static void Add(DbCommand command, string name, object value)
+    {
+        var parameter = command.CreateParameter();
+        parameter.ParameterName = name;
+        parameter.Value = value;
+        command.Parameters.Add(parameter);
+    }
+}
