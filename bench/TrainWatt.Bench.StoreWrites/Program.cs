@@ -3,10 +3,12 @@ using System.Globalization;
 using TrainWatt.Core;
 using TrainWatt.Core.Units;
 using TrainWatt.Storage;
+using TrainWatt.Storage.Postgres;
 
 // Usage: TrainWatt.Bench.StoreWrites STORE [WRITERS] [BATCHES] [BATCH_SIZE]
 // STORE: an SQLite file path or a postgres:// URL. Each writer (a thread with its own store instance, as a measure
 // process has) creates a run with one device and appends BATCHES batches of BATCH_SIZE samples, one transaction each.
+RunStoreFactory.Register(new PostgresStoreProvider());
 string location = args[0];
 int writers = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 1;
 int batches = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 200;

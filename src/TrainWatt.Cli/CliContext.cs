@@ -1,4 +1,5 @@
 using Spectre.Console;
+using TrainWatt.Measurement;
 
 namespace TrainWatt.Cli;
 
@@ -18,6 +19,14 @@ public sealed record CliContext(IAnsiConsole Out, IAnsiConsole Error, TimeProvid
             .ToDictionary(e => (string)e.Key, e => (string?)e.Value, StringComparer.Ordinal);
         return new CliContext(stdout, stderr, TimeProvider.System, env);
     }
+
+    /// <summary>The clock and environment as the application layer takes them.</summary>
+    public HostContext Host => _host ??= new HostContext(Time, Environment);
+
+    private HostContext? _host;
+
+    /// <summary>Library entry points take the host part only.</summary>
+    public static implicit operator HostContext(CliContext context) => context.Host;
 
     public string? Env(string name) => Environment.TryGetValue(name, out var v) && !string.IsNullOrEmpty(v) ? v : null;
 

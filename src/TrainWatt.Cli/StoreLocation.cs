@@ -1,6 +1,6 @@
 using System.CommandLine;
 using TrainWatt.Storage;
-using TrainWatt.Storage.Postgres;
+using TrainWatt.Measurement;
 
 namespace TrainWatt.Cli;
 
@@ -11,7 +11,7 @@ namespace TrainWatt.Cli;
 /// </summary>
 internal static class StoreLocation
 {
-    public const string EnvironmentVariable = "TRAINWATT_DB";
+    public const string EnvironmentVariable = StoreLocations.EnvironmentVariable;
 
     /// <summary>The <c>--db</c> option; each store command adds its own instance.</summary>
     public static Option<string?> CreateOption() => new("--db")
@@ -20,50 +20,11 @@ internal static class StoreLocation
         HelpName = "PATH",
     };
 
-    public static string Resolve(string? dbOption, CliContext context)
-    {
-        if (!string.IsNullOrWhiteSpace(dbOption))
-        {
-            return dbOption;
-        }
+    public static string Resolve(string? dbOption, CliContext context) => StoreLocations.Resolve(dbOption, context.Host);
 
-        if (context.Env(EnvironmentVariable) is { } fromEnv)
-        {
-            return fromEnv;
-        }
+    public static string SpoolDirectory(string location, CliContext context) => StoreLocations.SpoolDirectory(location, context.Host);
 
-        return DefaultPath(context);
-    }
-
-    /// <summary>
-    /// Where <c>measure</c> spools the writes a store outage kept from the store: <c>spool/</c> beside an SQLite store,
-    /// and for a PostgreSQL store in the TrainWatt data folder (beside the default local store).
-    /// </summary>
-    public static string SpoolDirectory(string location, CliContext context)
-        => Path.Combine(
-            Path.GetDirectoryName(Path.GetFullPath(PostgresConnectionString.IsPostgres(location) ? DefaultPath(context) : location))!,
-            "spool");
-
-    /// <summary>The store's location with no password (what a spool file records).</summary>
-    public static string WithoutPassword(string location)
-        => PostgresConnectionString.IsPostgres(location) ? PostgresConnectionString.WithoutPassword(location) : Path.GetFullPath(location);
-
-    private static string DefaultPath(CliContext context)
-    {
-        if (OperatingSystem.IsWindows())
-        {
-            string local = context.Env("LOCALAPPDATA") ?? Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData);
-            return Path.Combine(local, "TrainWatt", "trainwatt.db");
-        }
-
-        if (context.Env("XDG_DATA_HOME") is { } xdg && Path.IsPathRooted(xdg))
-        {
-            return Path.Combine(xdg, "trainwatt", "trainwatt.db");
-        }
-
-        string home = context.Env("HOME") ?? Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
-        return Path.Combine(home, ".local", "share", "trainwatt", "trainwatt.db");
-    }
+    public static string WithoutPassword(string location) => StoreLocations.WithoutPassword(location);
 
     /// <summary>
     /// Opens the store named by <paramref name="dbOption"/> and the rule above, runs <paramref name="work"/> and turns

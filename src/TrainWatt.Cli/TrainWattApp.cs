@@ -1,5 +1,7 @@
 using System.CommandLine;
 using TrainWatt.Cli.Commands;
+using TrainWatt.Storage;
+using TrainWatt.Storage.Postgres;
 
 namespace TrainWatt.Cli;
 
@@ -8,6 +10,8 @@ public static class TrainWattApp
 {
     public static RootCommand Build(CliContext context)
     {
+        // Store engines beyond the built-in SQLite one live in their own assemblies; the composition root adds them.
+        RunStoreFactory.Register(new PostgresStoreProvider());
         var root = new RootCommand(
             "TrainWatt: measure, project, predict and compare the energy of deep-learning training runs.");
         foreach (var command in Commands(context))
@@ -65,10 +69,12 @@ public static class TrainWattApp
             return (int)ExitCode.Usage;
         }
 
-        return parse.Invoke(new InvocationConfiguration
+        // Every failure a handler lets through goes to the one exception → exit code map (no stack traces).
+        return Failures.Run(context, () => parse.Invoke(new InvocationConfiguration
         {
             Output = context.Out.Profile.Out.Writer,
             Error = context.Error.Profile.Out.Writer,
-        });
+            EnableDefaultExceptionHandler = false,
+        }));
     }
 }

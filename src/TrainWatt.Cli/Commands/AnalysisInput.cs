@@ -49,7 +49,7 @@ internal sealed class AnalysisInput
             IReadOnlyList<Observation> fromStore = [];
             int code = StoreLocation.WithStore(context ?? throw new InvalidOperationException("--runs needs the CLI context"), parse.GetValue(Db), store =>
             {
-                fromStore = Analysis.StoreObservations.Load(store, _ => true);
+                fromStore = StoreObservations.Load(store, _ => true);
                 return 0;
             });
             if (code != 0)

@@ -34,8 +34,8 @@ internal static class EstimateCommand
         var db = StoreLocation.CreateOption();
         var ram = new Option<double?>("--ram-gb") { Description = $"Host RAM allocated to the run, GB (default {DefaultRamGigabytes})." };
         var preModel = new Option<string?>("--pre-model") { Description = "paper (the paper's KRR; needs --pre-model-dir), latest (newest `trainwatt fit`), default (shipped), or a model FILE. Default: latest if any, else default." };
-        var preModelDir = new Option<string?>("--pre-model-dir") { Description = $"Folder with the paper's KRR arrays (model-params); default ${PreCli.PaperModelsVariable}." };
-        var modelsDir = new Option<string?>("--models-dir") { Description = $"Folder of fitted models; default ${PreCli.ModelsVariable}, else $XDG_DATA_HOME/trainwatt/models." };
+        var preModelDir = new Option<string?>("--pre-model-dir") { Description = $"Folder with the paper's KRR arrays (model-params); default ${PreModels.PaperModelsVariable}." };
+        var modelsDir = new Option<string?>("--models-dir") { Description = $"Folder of fitted models; default ${PreModels.ModelsVariable}, else $XDG_DATA_HOME/trainwatt/models." };
         var country = new Option<string?>("--country") { Description = "Grid country for emissions (ISO code or name); default WORLD." };
         var pue = new Option<double?>("--pue") { Description = "PUE >= 1.0; default the on-prem average preset." };
         var price = new Option<string?>("--price") { Description = "Electricity price per kWh with currency, e.g. 0.25EUR." };
@@ -62,19 +62,19 @@ internal static class EstimateCommand
                 }.Where(t => !t.Given).Select(t => t.Option.Name).ToList();
                 if (missing.Count > 0)
                 {
-                    throw new PreCli.UsageException($"Missing {string.Join(", ", missing)} (or give --run ID to estimate a stored run).");
+                    throw new PreModels.InputException($"Missing {string.Join(", ", missing)} (or give --run ID to estimate a stored run).");
                 }
 
-                var (h, w) = PreCli.ParseInput(parse.GetValue(input)!);
+                var (h, w) = PreModels.ParseInput(parse.GetValue(input)!);
                 var spec = GpuSpecTable.Default.Find(parse.GetValue(gpu)!);
-                var (g, gflopsSource) = PreCli.ResolveGflops(parse.GetValue(gflops), parse.GetValue(arch), parse.GetValue(model), h, w);
+                var (g, gflopsSource) = PreModels.ResolveGflops(parse.GetValue(gflops), parse.GetValue(arch), parse.GetValue(model), h, w);
                 if (PaperGflopsFeature.ForPaperModel(parse.GetValue(preModel), parse.GetValue(arch), h, w, g) is { } paperGflops)
                 {
                     (g, gflopsSource) = paperGflops; // the paper's KRR was fitted on the paper's own GFLOPs values
                 }
 
                 double ramGb = parse.GetValue(ram) ?? DefaultRamGigabytes;
-                var (minEpochs, maxEpochs) = PreCli.ParseEpochs(parse.GetValue(epochs)!);
+                var (minEpochs, maxEpochs) = PreModels.ParseEpochs(parse.GetValue(epochs)!);
                 double nEpochs = (minEpochs + maxEpochs) / 2;
 
                 RunDescription run;
@@ -84,10 +84,10 @@ internal static class EstimateCommand
                 }
                 catch (ArgumentException ex)
                 {
-                    throw new PreCli.UsageException(ex.Message);
+                    throw new PreModels.InputException(ex.Message);
                 }
 
-                var estimator = PreCli.ResolveModel(parse.GetValue(preModel), parse.GetValue(preModelDir), parse.GetValue(modelsDir), context);
+                var estimator = PreModels.ResolveModel(parse.GetValue(preModel), parse.GetValue(preModelDir), parse.GetValue(modelsDir), context);
                 var estimate = estimator.Estimate(run);
                 var pueAssumption = parse.GetValue(pue) is { } p ? PueAssumption.Given(p) : PueAssumption.Default();
                 var intensity = parse.GetValue(country) is { } c
@@ -101,7 +101,7 @@ internal static class EstimateCommand
                     : ToText(run, minEpochs, maxEpochs, gflopsSource, estimator, estimate, baselines, footprint));
                 return (int)ExitCode.Success;
             }
-            catch (Exception ex) when (ex is PreCli.UsageException or ReferenceLookupException or FormatException or ArgumentOutOfRangeException)
+            catch (Exception ex) when (ex is PreModels.InputException or ReferenceLookupException or FormatException or ArgumentOutOfRangeException)
             {
                 context.Diagnostic("error: " + ex.Message);
                 return (int)ExitCode.Usage;
@@ -138,9 +138,9 @@ internal static class EstimateCommand
         IPreEstimator estimator;
         try
         {
-            estimator = PreCli.ResolveModel(parse.GetValue(preModel), parse.GetValue(preModelDir), parse.GetValue(modelsDir), context);
+            estimator = PreModels.ResolveModel(parse.GetValue(preModel), parse.GetValue(preModelDir), parse.GetValue(modelsDir), context);
         }
-        catch (PreCli.UsageException ex)
+        catch (PreModels.InputException ex)
         {
             context.Diagnostic("error: " + ex.Message);
             return (int)ExitCode.Usage;

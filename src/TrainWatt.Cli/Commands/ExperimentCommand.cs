@@ -2,8 +2,8 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text;
 using TrainWatt.Analysis.Data;
-using TrainWatt.Cli.Experiments;
-using TrainWatt.Cli.Measure;
+using TrainWatt.Experiments;
+using TrainWatt.Measurement;
 using TrainWatt.Meters;
 
 namespace TrainWatt.Cli.Commands;
@@ -60,7 +60,7 @@ internal static class ExperimentCommand
                         Say(note);
                     }
 
-                    return new ExperimentRunner(context, store, meters, Say).Run(loaded);
+                    return new ExperimentRunner(context.Host, store, meters, TextWriter.Synchronized(context.Out.Profile.Out.Writer), TextWriter.Synchronized(context.Error.Profile.Out.Writer), Say).Run(loaded);
                 }
             });
         }));

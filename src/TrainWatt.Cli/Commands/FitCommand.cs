@@ -20,7 +20,7 @@ internal static class FitCommand
         var db = StoreLocation.CreateOption();
         var family = new Option<string>("--family") { Description = "Affine family to fit: ridge-log-load (default), ridge-log-tdp, ridge, linear.", DefaultValueFactory = _ => PreModelFamilies.Default.Name };
         var export = new Option<string?>("--export") { Description = "Write the model JSON to this file instead of the models folder." };
-        var modelsDir = new Option<string?>("--models-dir") { Description = $"Folder of fitted models; default ${PreCli.ModelsVariable}, else $XDG_DATA_HOME/trainwatt/models." };
+        var modelsDir = new Option<string?>("--models-dir") { Description = $"Folder of fitted models; default ${PreModels.ModelsVariable}, else $XDG_DATA_HOME/trainwatt/models." };
         var version = new Option<int?>("--model-version") { Description = "Version number to record (default: the models folder's newest + 1, or 1 with --export)." };
         var credit = new Option<string?>("--credit") { Description = "Attribution of the data, recorded in the model file (e.g. the dataset's authors and licence)." };
         var json = new Option<bool>("--json") { Description = "Print one JSON object describing the fitted model." };
@@ -85,8 +85,8 @@ internal static class FitCommand
                 }
 
                 string? exportPath = parse.GetValue(export);
-                string folder = PreCli.ModelsDirectory(parse.GetValue(modelsDir), context);
-                var existing = PreCli.ModelFiles(folder);
+                string folder = PreModels.ModelsDirectory(parse.GetValue(modelsDir), context);
+                var existing = PreModels.ModelFiles(folder);
                 int v = parse.GetValue(version) ?? (exportPath is null ? (existing.Count == 0 ? 1 : existing[^1].Version + 1) : 1);
                 var model = PreTrainer.Fit(rows, fam, v, context.Time.GetUtcNow(), string.Join("; ", sources), parse.GetValue(credit) ?? "");
                 string path = exportPath ?? Path.Combine(folder, string.Create(CultureInfo.InvariantCulture, $"pre-model-v{v}.json"));

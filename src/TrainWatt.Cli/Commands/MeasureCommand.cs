@@ -1,8 +1,8 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.RegularExpressions;
-using TrainWatt.Cli.Measure;
-using TrainWatt.Cli.Telemetry;
+using TrainWatt.Measurement;
+using TrainWatt.Telemetry;
 using TrainWatt.Core.Epochs;
 using TrainWatt.Core.Footprint;
 using TrainWatt.Core.Projection;
@@ -11,6 +11,8 @@ using TrainWatt.Meters;
 using TrainWatt.Meters.Processes;
 using TrainWatt.Meters.Sampling;
 using TrainWatt.Storage;
+
+using TrainWatt.Core.Units;
 
 namespace TrainWatt.Cli.Commands;
 
@@ -300,7 +302,7 @@ internal static class MeasureCommand
         MeasurementRequest request,
         (PueAssumption Pue, IntensityAssumption Intensity) FootprintInputs)
     {
-        var sink = new StoreMeasurementSink(store, context, telemetry.Job, spooling);
+        var sink = new StoreMeasurementSink(store, context.Host, say, telemetry.Job, spooling);
         var session = new MeasurementSession(
             setup.Meters, new ProjectingSink(telemetry.Wrap(sink, context, store.Location, say), sink, projection, say), context.Time, stdout, stderr, say,
             progress: snapshot => say(MeasureReport.Status(snapshot)),

@@ -3,9 +3,9 @@ using System.Globalization;
 using TrainWatt.Analysis.Comparison;
 using TrainWatt.Analysis.Data;
 using TrainWatt.Analysis.Recommendation;
-using TrainWatt.Analysis.Reports;
-using TrainWatt.Cli.Analysis;
-using TrainWatt.Cli.Measure;
+using TrainWatt.Reporting;
+using TrainWatt.Measurement;
+using TrainWatt.Measurement;
 using TrainWatt.Core.Projection;
 using TrainWatt.Core.Traces;
 using TrainWatt.Core.Units;
@@ -87,7 +87,7 @@ internal static class ReportCommand
 
     private static void AddRunPlots(HtmlReport report, IRunStore store, RunDetails details, string prefix)
     {
-        var (series, epochs) = StoreObservations.Timeline(store, details);
+        var (series, epochs) = StoredTimeline.Timeline(store, details);
         report.AddPlot($"{prefix}Power timeline", "power-timeline.png", ReportPlots.PowerTimeline(series, epochs, $"Run {details.Run.Id}: power per device"),
             "Power per device over time; dashed lines mark epoch ends.");
         AddProjectionBand(report, store, details, epochs, prefix);

@@ -2,7 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
-using TrainWatt.Cli.Measure;
+using TrainWatt.Measurement;
 using TrainWatt.Core.Projection;
 using TrainWatt.Storage;
 using TrainWatt.Storage.Export;

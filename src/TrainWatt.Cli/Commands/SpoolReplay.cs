@@ -1,5 +1,5 @@
 using System.Globalization;
-using TrainWatt.Cli.Measure.Spool;
+using TrainWatt.Measurement.Spool;
 using TrainWatt.Storage;
 using TrainWatt.Storage.Postgres;
 

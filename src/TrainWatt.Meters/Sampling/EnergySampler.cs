@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
 using TrainWatt.Core;
 using TrainWatt.Core.Units;
 
@@ -35,7 +33,6 @@ public sealed class EnergySampler : IAsyncDisposable
     private readonly SamplerOptions _options;
     private readonly IMeasurementSink? _sink;
     private readonly Action<string> _report;
-    private readonly ILogger _logger;
     private readonly Lock _gate = new();
 
     private readonly double[] _energyJ;
@@ -75,14 +72,12 @@ public sealed class EnergySampler : IAsyncDisposable
     /// <param name="options">Interval and flush interval.</param>
     /// <param name="sink">Where samples and epochs go; null keeps them in memory only.</param>
     /// <param name="report">Receives one-line diagnostics (a meter or the sink failing) as they happen.</param>
-    /// <param name="logger">Optional logger.</param>
     public EnergySampler(
         IReadOnlyList<IMeter> meters,
         TimeProvider time,
         SamplerOptions options,
         IMeasurementSink? sink = null,
-        Action<string>? report = null,
-        ILogger<EnergySampler>? logger = null)
+        Action<string>? report = null)
     {
         ArgumentNullException.ThrowIfNull(meters);
         ArgumentNullException.ThrowIfNull(time);
@@ -93,7 +88,6 @@ public sealed class EnergySampler : IAsyncDisposable
         _options = options;
         _sink = sink;
         _report = report ?? (_ => { });
-        _logger = (ILogger?)logger ?? NullLogger.Instance;
 
         var channels = new List<MeterChannel>();
         _meterFirstChannel = new int[_meters.Length];
@@ -576,7 +570,6 @@ public sealed class EnergySampler : IAsyncDisposable
     private void Note(string message)
     {
         _notes.Add(message);
-        _logger.LogWarning("{Message}", message);
         _report(message);
     }
 }

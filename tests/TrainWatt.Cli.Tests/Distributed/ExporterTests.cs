@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
-using TrainWatt.Cli.Telemetry;
+using TrainWatt.Telemetry;
 using TrainWatt.Testing;
 
 namespace TrainWatt.Cli.Tests.Distributed;

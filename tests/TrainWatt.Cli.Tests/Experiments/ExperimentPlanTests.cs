@@ -1,5 +1,5 @@
 using TrainWatt.Analysis.Data;
-using TrainWatt.Cli.Experiments;
+using TrainWatt.Experiments;
 using TrainWatt.Testing;
 
 namespace TrainWatt.Cli.Tests.Experiments;

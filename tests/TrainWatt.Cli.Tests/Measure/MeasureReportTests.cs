@@ -1,5 +1,5 @@
 using System.Text.Json;
-using TrainWatt.Cli.Measure;
+using TrainWatt.Measurement;
 using TrainWatt.Core;
 using TrainWatt.Core.Units;
 using TrainWatt.Meters;

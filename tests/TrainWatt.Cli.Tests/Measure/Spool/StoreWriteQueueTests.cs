@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Time.Testing;
-using TrainWatt.Cli.Measure.Spool;
+using TrainWatt.Measurement.Spool;
 using TrainWatt.Core;
 using TrainWatt.Core.Units;
 using TrainWatt.Storage;

@@ -1,0 +1,79 @@
+using TrainWatt.Analysis.Data;
+using TrainWatt.Architecture.Counting;
+using TrainWatt.Architecture.Onnx;
+using TrainWatt.Cli.Commands;
+using TrainWatt.Core.Reference;
+using TrainWatt.Estimation;
+using TrainWatt.Meters;
+using TrainWatt.Meters.Nvml;
+using TrainWatt.Storage;
+
+namespace TrainWatt.Cli;
+
+/// <summary>
+/// The one map from a library exception to TrainWatt's exit code (<see cref="ExitCode"/>, documented in README.md):
+/// every handler runs inside <see cref="Run"/>, so no failure reaches the user as a stack trace. Messages are the
+/// libraries' own (they name the file, line, option or device and the fix); the map only adds "error: " and the code.
+/// </summary>
+internal static class Failures
+{
+    /// <summary>The exit code for <paramref name="e"/>; <see cref="ExitCode.Software"/> for anything unexpected (a bug).</summary>
+    public static ExitCode CodeFor(Exception e) => e switch
+    {
+        SettingsException or PreModels.InputException or ArgumentException or ReferenceLookupException => ExitCode.Usage,
+        StoreException => ExitCode.CannotCreate,
+        MeterUnavailableException or NvmlException => ExitCode.Unavailable,
+        FileNotFoundException or DirectoryNotFoundException => ExitCode.NoInput,
+        UnauthorizedAccessException => ExitCode.NoPermission,
+        AnalysisDataException or PreDatasetException or PreModelException or OnnxFormatException or GraphStructureException
+            or ReferenceDataException or InvalidDataException or FormatException => ExitCode.DataError,
+        IOException => ExitCode.CannotCreate,
+        _ => ExitCode.Software,
+    };
+
+    /// <summary>
+    /// Runs a handler: a known failure becomes one <c>error:</c> line on stderr and its exit code; an unexpected one
+    /// (a bug) a one-line report request with exit code 70, never a stack trace (set TRAINWATT_DEBUG=1 to see it).
+    /// </summary>
+    public static int Run(CliContext context, Func<int> handler)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(handler);
+        try
+        {
+            return handler();
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            return Report(context, e);
+        }
+    }
+
+    /// <summary>Prints <paramref name="e"/> as one line and returns its exit code.</summary>
+    public static int Report(CliContext context, Exception e)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(e);
+        var code = CodeFor(e);
+        if (e is SettingsException settings)
+        {
+            foreach (string problem in settings.Problems)
+            {
+                context.Diagnostic("error: " + problem);
+            }
+
+            return (int)code;
+        }
+
+        string message = code == ExitCode.Software
+            ? $"internal error ({e.GetType().Name}: {e.Message}). This is a bug in TrainWatt: please report it with the command line."
+            : e.Message;
+        context.Diagnostic("error: " + message);
+        if (code == ExitCode.Software && context.Env("TRAINWATT_DEBUG") is not null)
+        {
+            context.Diagnostic(e.ToString());
+        }
+
+        return (int)code;
+    }
+}

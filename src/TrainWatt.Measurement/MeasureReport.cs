@@ -1,0 +1,184 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using TrainWatt.Core;
+using TrainWatt.Core.Footprint;
+using TrainWatt.Core.Units;
+using TrainWatt.Meters.Sampling;
+
+namespace TrainWatt.Measurement;
+
+/// <summary>Text for the end-of-run summary (stderr), the live status line and the <c>--summary-json</c> file.</summary>
+internal static class MeasureReport
+{
+    private static readonly CultureInfo Invariant = CultureInfo.InvariantCulture;
+
+    /// <summary>The <c>--summary-json</c> document: run_id, exit_code, duration_s, readings, epochs[], components[], energy_j (plus net_energy_j and idle_power_w with --idle).</summary>
+    public static string Json(MeasurementOutcome outcome)
+    {
+        var summary = outcome.Summary;
+        using var buffer = new MemoryStream();
+        using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))
+        {
+            json.WriteStartObject();
+            if (long.TryParse(outcome.RunId, NumberStyles.None, Invariant, out long id))
+            {
+                json.WriteNumber("run_id", id);
+            }
+            else
+            {
+                json.WriteString("run_id", outcome.RunId);
+            }
+
+            if (summary.ExitCode is int code)
+            {
+                json.WriteNumber("exit_code", code);
+            }
+            else
+            {
+                json.WriteNull("exit_code");
+            }
+
+            json.WriteNumber("duration_s", summary.Duration.TotalSeconds);
+            json.WriteNumber("readings", outcome.Readings);
+            json.WriteStartArray("epochs");
+            foreach (var epoch in summary.Epochs)
+            {
+                json.WriteStartObject();
+                json.WriteNumber("n", epoch.Number);
+                json.WriteNumber("start_s", epoch.Start.TotalSeconds);
+                json.WriteNumber("end_s", epoch.End.TotalSeconds);
+                json.WriteNumber("energy_j", epoch.Energy.Joules);
+                json.WriteEndObject();
+            }
+
+            json.WriteEndArray();
+            json.WriteStartArray("components");
+            foreach (var channel in summary.Channels)
+            {
+                json.WriteStartObject();
+                json.WriteString("name", channel.Channel.Id);
+                if (channel.Valid)
+                {
+                    json.WriteNumber("energy_j", channel.Energy.Joules);
+                }
+                else
+                {
+                    json.WriteNull("energy_j"); // never a silent 0 J: the channel gave no value
+                }
+
+                json.WriteString("provenance", Name(channel.Channel.Provenance));
+                if (channel.IdlePower is Power idle)
+                {
+                    json.WriteNumber("idle_power_w", idle.Watts);
+                }
+
+                json.WriteEndObject();
+            }
+
+            json.WriteEndArray();
+            json.WriteNumber("energy_j", summary.Energy.Joules);
+            if (summary.NetEnergy is Energy net)
+            {
+                json.WriteNumber("net_energy_j", net.Joules);
+            }
+
+            json.WriteEndObject();
+        }
+
+        return Encoding.UTF8.GetString(buffer.ToArray()) + "\n";
+    }
+
+    /// <summary>The human summary, one line per row, without the "trainwatt:" prefix of diagnostics.</summary>
+    public static IEnumerable<string> Text(MeasurementOutcome outcome, FootprintResult? footprint, bool modelOnly, TimeSpan idle)
+    {
+        var s = outcome.Summary;
+        string exit = s.ExitCode is int code ? $"exit code {code}" : "the command did not start";
+        yield return string.Create(Invariant, $"run {outcome.RunId}: {exit} after {s.Duration.TotalSeconds:0.0} s");
+
+        yield return "energy by component:";
+        int width = Math.Max(5, s.Channels.Count == 0 ? 0 : s.Channels.Max(c => c.Channel.Id.Length));
+        foreach (var c in s.Channels)
+        {
+            string energy = c.Valid ? c.Energy.ToString() : "no data";
+            string note = c.Channel.Note ?? c.Channel.DeviceName;
+            yield return $"  {c.Channel.Id.PadRight(width)}  {energy,12}  {Name(c.Channel.Provenance),-8}  {note}";
+        }
+
+        yield return $"  {"total".PadRight(width)}  {s.Energy,12}";
+        if (s.Channels.Count == 0)
+        {
+            yield return "  (no meter was available: only time and epochs were recorded)";
+        }
+
+        if (s.NetEnergy is Energy net)
+        {
+            string baseline = string.Join(", ", s.Channels.Where(c => c.IdlePower is not null).Select(c => $"{c.Channel.Id} {c.IdlePower}"));
+            yield return string.Create(Invariant, $"net of the idle baseline ({idle.TotalSeconds:0.#} s before the command: {baseline}): {net}");
+        }
+
+        if (modelOnly && s.Channels.Count > 0)
+        {
+            yield return "no GPU or RAPL counter was available: every figure above is modelled (CPU TDP × load, RAM 0.375 W/GB), not measured.";
+        }
+
+        if (s.Epochs.Count == 0)
+        {
+            yield return "epochs: none recognised (print \"##trainwatt epoch-end\" lines, or pass --framework / --epoch-pattern).";
+        }
+        else
+        {
+            string planned = s.TotalEpochs is int total ? $" of {total} planned" : string.Empty;
+            yield return $"epochs ({s.Epochs.Count}{planned}):";
+            yield return "  epoch   start_s     end_s  duration_s        energy";
+            foreach (var e in s.Epochs)
+            {
+                string atExit = e.EndedAtExit ? "  (ended at exit)" : string.Empty;
+                yield return string.Create(Invariant,
+                    $"  {e.Number,5}  {e.Start.TotalSeconds,8:0.00}  {e.End.TotalSeconds,8:0.00}  {e.Duration.TotalSeconds,10:0.00}  {e.Energy,12}{atExit}");
+            }
+        }
+
+        foreach (var (name, value) in s.Metrics.OrderBy(m => m.Key, StringComparer.Ordinal))
+        {
+            yield return string.Create(Invariant, $"metric {name} = {value:R}");
+        }
+
+        if (footprint is not null && footprint.Emissions is CarbonMass carbon)
+        {
+            yield return $"carbon: {carbon} for {footprint.FacilityEnergy} at the facility (IT energy × PUE); assumptions: {string.Join("; ", footprint.Assumptions)}";
+        }
+    }
+
+    /// <summary>A one-line live status.</summary>
+    public static string Status(SamplerSnapshot snapshot)
+    {
+        var text = new StringBuilder();
+        var t = snapshot.Elapsed;
+        text.Append(string.Create(Invariant, $"{(int)t.TotalHours:00}:{t.Minutes:00}:{t.Seconds:00}"));
+        int current = snapshot.OpenEpoch ?? (snapshot.EpochsEnded + 1);
+        text.Append(" | epoch ").Append(current.ToString(Invariant));
+        if (snapshot.TotalEpochs is int total)
+        {
+            text.Append('/').Append(total.ToString(Invariant));
+        }
+
+        var energy = Energy.Zero;
+        foreach (var c in snapshot.Channels)
+        {
+            text.Append(" | ").Append(c.Channel.Id).Append(' ').Append(c.Power is Power p ? p.ToString() : "n/a");
+            energy += c.Energy;
+        }
+
+        text.Append(" | ").Append(energy.ToString()).Append(" so far");
+        return text.ToString();
+    }
+
+    public static string Name(Provenance provenance) => provenance switch
+    {
+        Provenance.Counter => "counter",
+        Provenance.Sampled => "sampled",
+        Provenance.Model => "model",
+        _ => "user-given",
+    };
+}

@@ -1,0 +1,237 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using TrainWatt.Measurement.Spool;
+using TrainWatt.Core;
+using TrainWatt.Meters;
+using TrainWatt.Meters.Sampling;
+using TrainWatt.Storage;
+
+namespace TrainWatt.Measurement;
+
+/// <summary>
+/// Writes a live measurement into the run store: one run, one device per channel, sample batches (one transaction
+/// each), epochs, and as annotations: metrics (kind <c>metric</c>, "name=value"), the planned epoch count (kind
+/// <c>total_epochs</c>) and notes (kind <c>measure_note</c>).
+/// </summary>
+/// <remarks>
+/// <see cref="BeginRun"/> writes the run and its devices at once (a store that cannot be reached then fails the
+/// measurement, exit 73). Every later write goes through a <see cref="StoreWriteQueue"/> written by a background
+/// writer: the sink's calls never wait for the store and never throw a store failure, and a store outage is retried
+/// and replayed in order (docs/store.md, "Store outages"). <see cref="Complete"/> ends the run's writing.
+/// </remarks>
+internal sealed class StoreMeasurementSink(IRunStore store, HostContext context, Action<string> say, DistributedJob? job = null, SinkSpooling? spooling = null) : IMeasurementSink
+{
+    /// <summary>Annotation kind of a run metric printed by the command; the message is "name=value" (invariant).</summary>
+    public const string MetricKind = "metric";
+
+    /// <summary>Annotation kind of a diagnostic raised while measuring.</summary>
+    public const string NoteKind = "measure_note";
+
+    /// <summary>Annotation kind holding the planned number of epochs (invariant integer), from --total-epochs or the output.</summary>
+    public const string TotalEpochsKind = "total_epochs";
+
+    private StoreWriteQueue? _queue;
+    private BackgroundStoreWriter? _writer;
+    private long _runId;
+    private long[] _deviceIds = [];
+    private Provenance[] _provenance = [];
+    private DateTimeOffset _startedAt;
+
+    public string BeginRun(MeasurementRunInfo run)
+    {
+        _startedAt = run.StartedAt;
+        _runId = store.CreateRun(new NewRun(
+            "measure",
+            run.StartedAt,
+            Command: CommandLine(run.Command),
+            Tags: run.Tags,
+            JobId: (job ?? DistributedJob.From(null, context)).JobId,
+            Metadata: Metadata(run, job ?? DistributedJob.From(null, context))));
+        _deviceIds = new long[run.Channels.Count];
+        _provenance = new Provenance[run.Channels.Count];
+        for (int i = 0; i < run.Channels.Count; i++)
+        {
+            MeterChannel c = run.Channels[i];
+            _deviceIds[i] = store.RegisterDevice(_runId, new DeviceRegistration(c.Id, c.Component, c.DeviceName, c.Provenance, c.Uuid, c.Note));
+            _provenance[i] = c.Provenance;
+        }
+
+        var spool = spooling ?? SinkSpooling.Default(store, context, say);
+        string uuid = store.GetRun(_runId)?.Run.Uuid ?? "";
+        _queue = new StoreWriteQueue(store, _runId, context.Time, spool.Say, spool.Directory,
+            () => new SpoolHeader(spool.Target, _runId, uuid, Environment.MachineName, Environment.ProcessId), spool.Options);
+        _writer = new BackgroundStoreWriter(_queue, context.Time);
+        _writer.Start();
+        return _runId.ToString(CultureInfo.InvariantCulture);
+    }
+
+    public void AppendSamples(ReadOnlySpan<ChannelSample> samples)
+    {
+        var batch = new SampleRecord[samples.Length];
+        int i = 0;
+        foreach (ref readonly var s in samples)
+        {
+            batch[i++] = new SampleRecord(
+                _deviceIds[s.ChannelIndex], s.Timestamp, s.Power, s.CounterEnergy,
+                s.UtilizationPercent, s.MemoryUsedMiB, s.TemperatureCelsius, _provenance[s.ChannelIndex]);
+        }
+
+        Queue(Writes.History.Samples(batch));
+    }
+
+    public void RecordEpoch(MeasuredEpoch epoch)
+    {
+        // The epoch total is only as good as its weakest channel: Model beats Sampled beats Counter.
+        var provenance = Provenance.Counter;
+        foreach (var p in _provenance)
+        {
+            if (p > provenance && p != Provenance.UserGiven)
+            {
+                provenance = p;
+            }
+        }
+
+        Queue(new StoreWrite.Epoch(new EpochRecord(
+            epoch.Number, _startedAt + epoch.Start, _startedAt + epoch.End, epoch.Energy, provenance, epoch.Samples)));
+    }
+
+    /// <summary>Appends a live projection to the run's projection history.</summary>
+    public void RecordProjection(ProjectionEntry projection) => Queue(Writes.History.Projection(projection));
+
+    public void RecordMetric(string name, double value, TimeSpan elapsed)
+        => Queue(Writes.History.Annotation(new AnnotationRecord(MetricKind, string.Create(CultureInfo.InvariantCulture, $"{name}={value:R}"))));
+
+    public void FinishRun(MeasurementSummary summary)
+    {
+        foreach (string note in summary.Notes)
+        {
+            Queue(Writes.History.Annotation(new AnnotationRecord(NoteKind, note)));
+        }
+
+        if (summary.TotalEpochs is int total)
+        {
+            Queue(Writes.History.Annotation(new AnnotationRecord(TotalEpochsKind, total.ToString(CultureInfo.InvariantCulture))));
+        }
+
+        Queue(new StoreWrite.Finish(summary.ExitCode is null ? RunStatus.Failed : RunStatus.Completed, _startedAt + summary.Duration, summary.ExitCode));
+    }
+
+    /// <summary>
+    /// Ends the run's writing: waits until every queued write is in the store, or, while the store is down, at most
+    /// <paramref name="retryWindow"/>; what is still queued then goes to the run's spool file.
+    /// </summary>
+    /// <returns>Null when the store has everything; else what is left and where (the spool file, or null when it could not be written).</returns>
+    public SpoolOutcome? Complete(TimeSpan retryWindow)
+    {
+        if (_writer is null || _queue is null)
+        {
+            return null; // BeginRun failed: nothing was queued
+        }
+
+        if (_writer.Complete(retryWindow))
+        {
+            _queue.Dispose();
+            return null;
+        }
+
+        var (writes, samples) = _queue.Backlog();
+        string? path = _queue.Failed ? null : _queue.SpoolEverything();
+        _queue.Dispose();
+        return new SpoolOutcome(path, writes, samples, _queue.Failed);
+    }
+
+    /// <summary>
+    /// Says what <see cref="Complete"/> left behind (nothing when <paramref name="unwritten"/> is null): the writes the
+    /// store refused, or the spool file and the command that completes the run, or writes neither stored nor spooled.
+    /// </summary>
+    public static void Report(SpoolOutcome? unwritten, string storeLocation, string runId, TimeSpan retryWindow, Action<string> say)
+    {
+        ArgumentNullException.ThrowIfNull(say);
+        if (unwritten is { Refused: true })
+        {
+            say(string.Create(CultureInfo.InvariantCulture, $"warning: {unwritten.Writes} writes ({unwritten.Samples} samples) of run {runId} are not stored: the store refused a write (see above); the run will read as incomplete."));
+        }
+        else if (unwritten is { SpoolPath: { } spoolPath })
+        {
+            say(string.Create(CultureInfo.InvariantCulture,
+                $"warning: the store {storeLocation} is still down after {retryWindow.TotalSeconds:0.#} s: {unwritten.Writes} writes ({unwritten.Samples} samples) of run {runId} are saved in {spoolPath}. Complete the run when the store is back with:"));
+            say($"  trainwatt sync --spool {CommandLine([spoolPath])}");
+        }
+        else if (unwritten is not null)
+        {
+            say(string.Create(CultureInfo.InvariantCulture, $"warning: {unwritten.Writes} writes ({unwritten.Samples} samples) of run {runId} could not be stored nor spooled (see above); the run will read as incomplete."));
+        }
+    }
+
+    private StoreWriteQueue Writes => _queue ?? throw new InvalidOperationException("BeginRun must come first.");
+
+    private void Queue(StoreWrite write)
+    {
+        Writes.Enqueue(write);
+        _writer!.Signal();
+    }
+
+    internal static string CommandLine(IReadOnlyList<string> command)
+        => string.Join(' ', command.Select(a => a.Length > 0 && a.All(c => char.IsAsciiLetterOrDigit(c) || "-_./=:,@%+".Contains(c))
+            ? a
+            : "'" + a.Replace("'", "'\\''", StringComparison.Ordinal) + "'"));
+
+    private static string Metadata(MeasurementRunInfo run, DistributedJob job)
+    {
+        using var buffer = new MemoryStream();
+        using (var json = new Utf8JsonWriter(buffer))
+        {
+            json.WriteStartObject();
+            json.WriteNumber("interval_ms", run.Interval.TotalMilliseconds);
+            json.WriteString("host", Environment.MachineName);
+            json.WriteString(TrainWatt.Storage.Jobs.JobEnergy.NodeKey, job.Node);
+            if (job.Rank is { } rank)
+            {
+                json.WriteString(TrainWatt.Storage.Jobs.JobEnergy.RankKey, rank);
+            }
+
+            if (run.TotalEpochs is int total)
+            {
+                json.WriteNumber("total_epochs", total);
+            }
+
+            if (run.IdleBaseline is not null)
+            {
+                json.WriteNumber("idle_s", run.IdleDuration.TotalSeconds);
+                json.WriteStartObject("idle_power_w");
+                for (int i = 0; i < run.Channels.Count; i++)
+                {
+                    if (run.IdleBaseline[i] is { } p)
+                    {
+                        json.WriteNumber(run.Channels[i].Id, p.Watts);
+                    }
+                }
+
+                json.WriteEndObject();
+            }
+
+            json.WriteEndObject();
+        }
+
+        return Encoding.UTF8.GetString(buffer.ToArray());
+    }
+}
+
+/// <summary>What the end of a run left unwritten.</summary>
+/// <param name="SpoolPath">The spool file holding it, or null when none could be written (or the store refused a write for good).</param>
+/// <param name="Writes">Writes not in the store.</param>
+/// <param name="Samples">Samples among them.</param>
+/// <param name="Refused">True when the store refused a write (not an outage): replaying cannot help.</param>
+internal sealed record SpoolOutcome(string? SpoolPath, long Writes, long Samples, bool Refused);
+
+/// <summary>Where a run's write queue spools and reports, and its budget and backoff.</summary>
+/// <param name="Target">The store's location without any password (recorded in the spool file).</param>
+/// <param name="Directory">Folder of the spool file.</param>
+/// <param name="Say">Where the outage and recovery lines go.</param>
+/// <param name="Options">Memory budget and backoff.</param>
+internal sealed record SinkSpooling(string Target, string Directory, Action<string> Say, StoreWriteQueueOptions? Options = null)
+{
+    public static SinkSpooling Default(IRunStore store, HostContext context, Action<string> say)
+        => new(store.Location, StoreLocations.SpoolDirectory(store.Location, context), say);
+}

@@ -1,0 +1,108 @@
+using ScottPlot;
+using TrainWatt.Core.Units;
+
+namespace TrainWatt.Reporting;
+
+/// <summary>One live projection of a run's total energy, made after epoch <paramref name="Epoch"/> (the run's 1-based numbering).</summary>
+/// <param name="Epoch">Epoch after which the projection was made.</param>
+/// <param name="Projected">Projected total energy of the run.</param>
+/// <param name="Lower">Lower bound of the projection's interval.</param>
+/// <param name="Upper">Upper bound of the projection's interval.</param>
+public sealed record ProjectionBandPoint(int Epoch, Energy Projected, Energy Lower, Energy Upper);
+
+/// <summary>
+/// The live STEP projection band of one run: projected total energy per epoch with its interval (shaded), the measured
+/// cumulative energy per epoch, and the final measured total as a horizontal line.
+/// </summary>
+public static class ProjectionBandPlot
+{
+    /// <summary>
+    /// Renders the plot as PNG bytes (<see cref="ReportPlots.Width"/> x <see cref="ReportPlots.Height"/>). Energies are
+    /// drawn in one unit (J, kJ, MJ or GJ) picked from the largest value shown.
+    /// </summary>
+    /// <param name="projections">The projection history, in any order (drawn by epoch); must not be empty.</param>
+    /// <param name="epochs">The run's epochs; the measured cumulative line runs over the leading epochs with a known energy.</param>
+    /// <param name="finalMeasured">The measured total of a completed run, or null when the run has not finished.</param>
+    /// <param name="title">Plot title.</param>
+    public static byte[] Render(IReadOnlyList<ProjectionBandPoint> projections, IReadOnlyList<EpochSpan> epochs, Energy? finalMeasured, string title)
+    {
+        ArgumentNullException.ThrowIfNull(projections);
+        ArgumentNullException.ThrowIfNull(epochs);
+        if (projections.Count == 0)
+        {
+            throw new ArgumentException("A projection band needs at least one projection.", nameof(projections));
+        }
+
+        var sorted = projections.OrderBy(p => p.Epoch).ToArray();
+        var cumulative = Cumulative(epochs);
+        double largest = Math.Max(
+            sorted.Max(p => Math.Max(p.Upper.Joules, p.Projected.Joules)),
+            Math.Max(cumulative.Count > 0 ? cumulative[^1].Joules : 0, finalMeasured?.Joules ?? 0));
+        var (unit, scale) = UnitFor(largest);
+
+        var plot = new Plot();
+        double[] xs = sorted.Select(p => (double)p.Epoch).ToArray();
+        var band = plot.Add.FillY(xs, sorted.Select(p => p.Upper.Joules / scale).ToArray(), sorted.Select(p => p.Lower.Joules / scale).ToArray());
+        band.FillColor = Colors.DarkOrange.WithAlpha(0.25);
+        band.LineColor = Colors.DarkOrange.WithAlpha(0.5);
+        band.LegendText = "projection interval";
+
+        var projected = plot.Add.Scatter(xs, sorted.Select(p => p.Projected.Joules / scale).ToArray());
+        projected.Color = Colors.DarkOrange;
+        projected.LineWidth = 2;
+        projected.MarkerSize = 5;
+        projected.LegendText = "projected total (STEP)";
+
+        if (cumulative.Count > 0)
+        {
+            var measured = plot.Add.Scatter(cumulative.Select(c => (double)c.Epoch).ToArray(), cumulative.Select(c => c.Joules / scale).ToArray());
+            measured.Color = Colors.SteelBlue;
+            measured.LineWidth = 2;
+            measured.MarkerSize = 4;
+            measured.LegendText = "measured so far (sum of epochs)";
+        }
+
+        if (finalMeasured is { } total)
+        {
+            var line = plot.Add.HorizontalLine(total.Joules / scale);
+            line.LinePattern = LinePattern.Dashed;
+            line.Color = Colors.Black;
+            line.LineWidth = 1.5f;
+            line.LegendText = $"final measured total ({(total.Joules / scale).ToString("G4", System.Globalization.CultureInfo.InvariantCulture)} {unit})";
+        }
+
+        plot.Title(title);
+        plot.XLabel("epoch");
+        plot.YLabel($"energy ({unit})");
+        plot.ShowLegend(Alignment.LowerRight);
+        plot.Axes.SetLimitsY(0, largest / scale * 1.08);
+        return plot.GetImageBytes(ReportPlots.Width, ReportPlots.Height, ImageFormat.Png);
+    }
+
+    /// <summary>Cumulative energy at the end of each epoch, over the leading epochs whose energy is known (stops at the first unknown).</summary>
+    internal static IReadOnlyList<(int Epoch, double Joules)> Cumulative(IReadOnlyList<EpochSpan> epochs)
+    {
+        var result = new List<(int, double)>();
+        double sum = 0;
+        foreach (var e in epochs.OrderBy(e => e.Number))
+        {
+            if (e.EnergyJoules is not { } joules)
+            {
+                break;
+            }
+
+            sum += joules;
+            result.Add((e.Number, sum));
+        }
+
+        return result;
+    }
+
+    private static (string Unit, double Scale) UnitFor(double joules) => Math.Abs(joules) switch
+    {
+        < 1e3 => ("J", 1),
+        < 1e6 => ("kJ", 1e3),
+        < 1e9 => ("MJ", 1e6),
+        _ => ("GJ", 1e9),
+    };
+}
