@@ -20,6 +20,9 @@ public sealed record CliContext(IAnsiConsole Out, IAnsiConsole Error, TimeProvid
         return new CliContext(stdout, stderr, TimeProvider.System, env);
     }
 
+    /// <summary>Where <c>measure</c>, <c>experiment run</c> and <c>doctor</c> get their meters: the hardware, or a fake in tests.</summary>
+    public IMeterSource Meters { get; init; } = HardwareMeterSource.Instance;
+
     /// <summary>The clock and environment as the application layer takes them.</summary>
     public HostContext Host => _host ??= new HostContext(Time, Environment);
 

@@ -6,6 +6,7 @@ using TrainWatt.Core.Reference;
 using TrainWatt.Estimation;
 using TrainWatt.Meters;
 using TrainWatt.Meters.Nvml;
+using TrainWatt.Meters.Processes;
 using TrainWatt.Storage;
 
 namespace TrainWatt.Cli;
@@ -23,6 +24,7 @@ internal static class Failures
         SettingsException or PreModels.InputException or ArgumentException or ReferenceLookupException => ExitCode.Usage,
         StoreException => ExitCode.CannotCreate,
         MeterUnavailableException or NvmlException => ExitCode.Unavailable,
+        CommandStartException start => start.NotFound ? ExitCode.CommandNotFound : ExitCode.CommandNotExecutable,
         FileNotFoundException or DirectoryNotFoundException => ExitCode.NoInput,
         UnauthorizedAccessException => ExitCode.NoPermission,
         AnalysisDataException or PreDatasetException or PreModelException or OnnxFormatException or GraphStructureException
@@ -65,7 +67,9 @@ internal static class Failures
             return (int)code;
         }
 
-        string message = code == ExitCode.Software
+        string message = e is MeterUnavailableException meter
+            ? $"meter {meter.Meter} is unavailable: {meter.Message}" + (meter.Fix is null ? string.Empty : $" Fix: {meter.Fix}")
+            : code == ExitCode.Software
             ? $"internal error ({e.GetType().Name}: {e.Message}). This is a bug in TrainWatt: please report it with the command line."
             : e.Message;
         context.Diagnostic("error: " + message);

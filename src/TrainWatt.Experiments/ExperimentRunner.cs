@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Runtime.InteropServices;
 using TrainWatt.Measurement;
+using TrainWatt.Measurement.Pipeline;
 using TrainWatt.Core.Epochs;
 using TrainWatt.Meters.Processes;
 using TrainWatt.Meters.Sampling;
@@ -10,17 +11,14 @@ using TrainWatt.Storage;
 namespace TrainWatt.Experiments;
 
 /// <summary>
-/// Runs an experiment plan: every pending run in the plan's shuffled order, each measured by a
-/// <see cref="MeasurementSession"/> (as <c>trainwatt measure</c>) and tagged experiment, config, rep and one tag per
+/// Runs an experiment plan: every pending run in the plan's shuffled order, each measured by the one
+/// <see cref="MeasurementPipeline"/> (the same object <c>trainwatt measure</c> runs its command through) and tagged experiment, config, rep and one tag per
 /// variable. A run counts as done when it completed with exit code 0; done runs are skipped, so running the plan again
 /// resumes it. SIGINT/SIGTERM stop the experiment after the current run (which the session forwards the signal to).
 /// </summary>
-internal sealed class ExperimentRunner(HostContext context, IRunStore store, MeterSetup meters, TextWriter stdout, TextWriter stderr, Action<string> say)
+internal sealed class ExperimentRunner(HostContext context, IRunStore store, MeasurementPipeline pipeline, Action<string> say)
 {
     public const int InterruptedExitCode = 130;
-
-    /// <summary>How long a run's writes are retried at its end while the store is down, before they go to a spool file (measure's default).</summary>
-    private static readonly TimeSpan StoreRetry = TimeSpan.FromSeconds(30);
 
     public static bool IsDone(RunRecord run, string experiment) =>
         run.Tags.TryGetValue("experiment", out var e) && e == experiment && run.Status == RunStatus.Completed && run.ExitCode == 0;
@@ -91,26 +89,22 @@ internal sealed class ExperimentRunner(HostContext context, IRunStore store, Met
 
             var command = plan.CommandFor(planned.Configuration);
             say($"run {planned.Position}/{schedule.Count}: {planned.Configuration.Label} rep {planned.Repetition}: {Show(command)}");
-            var sink = new StoreMeasurementSink(store, context, say);
-            var session = new MeasurementSession(meters.Meters, sink, context.Time, stdout, stderr, say, childStarted: pid => meters.Process?.Attach(pid));
-            var request = new MeasurementRequest(
-                command[0], command.Skip(1).ToArray(), SamplerOptions.Default with { Interval = plan.Interval, FlushInterval = TimeSpan.FromSeconds(1) },
-                ParseFramework(plan.Framework), null, null, TimeSpan.Zero, tags,
-                new Dictionary<string, string?> { ["TRAINWATT_EXPERIMENT"] = plan.Name, ["TRAINWATT_CONFIG"] = planned.Configuration.Label, ["TRAINWATT_REP"] = tags["rep"] },
-                TimeSpan.Zero);
-            bool completed = false;
+            var options = new MeasureOptions(command)
+            {
+                Interval = plan.Interval,
+                FlushInterval = TimeSpan.FromSeconds(1),
+                Framework = ParseFramework(plan.Framework),
+                Tags = tags,
+                Environment = new Dictionary<string, string?> { ["TRAINWATT_EXPERIMENT"] = plan.Name, ["TRAINWATT_CONFIG"] = planned.Configuration.Label, ["TRAINWATT_REP"] = tags["rep"] },
+            };
             try
             {
-                var outcome = session.RunAsync(request).GetAwaiter().GetResult();
-
-                // The sink writes on a background writer: wait until the run is in the store (or spooled) before the
-                // next run, a summary, or closing the store (measure does the same).
-                var unwritten = sink.Complete(StoreRetry);
-                completed = true;
-                StoreMeasurementSink.Report(unwritten, store.Location, outcome.RunId, StoreRetry, say);
-                var s = outcome.Summary;
+                // The pipeline returns once the run is in the store (or spooled): the next run, a summary, or closing
+                // the store never races the background writer.
+                var result = pipeline.Run(options);
+                var s = result.Summary;
                 string metrics = s.Metrics.Count == 0 ? string.Empty : "; " + string.Join(", ", s.Metrics.Select(m => string.Create(CultureInfo.InvariantCulture, $"{m.Key}={m.Value:G6}")));
-                say(string.Create(CultureInfo.InvariantCulture, $"run {outcome.RunId}: exit {s.ExitCode?.ToString(CultureInfo.InvariantCulture) ?? "?"}, {s.Duration.TotalSeconds:F1} s, {s.Energy.Joules:F1} J{metrics}"));
+                say(string.Create(CultureInfo.InvariantCulture, $"run {result.RunId}: exit {s.ExitCode?.ToString(CultureInfo.InvariantCulture) ?? "?"}, {s.Duration.TotalSeconds:F1} s, {s.Energy.Joules:F1} J{metrics}"));
                 if (s.ExitCode != 0)
                 {
                     failures++;
@@ -120,13 +114,6 @@ internal sealed class ExperimentRunner(HostContext context, IRunStore store, Met
             {
                 say("error: " + e.Message);
                 return (int)(e.NotFound ? ExitCode.CommandNotFound : ExitCode.CommandNotExecutable);
-            }
-            finally
-            {
-                if (!completed)
-                {
-                    sink.Complete(StoreRetry); // the failed run's writes too, before the store is closed
-                }
             }
         }
 
@@ -166,15 +153,14 @@ internal sealed class ExperimentRunner(HostContext context, IRunStore store, Met
 
     private bool WaitUntilIdle(IdleWait idle, TimeSpan interval, CancellationToken token)
     {
-        // Idle readings are not stored (MeasureIdleAsync never calls the sink).
-        var session = new MeasurementSession(meters.Meters, new StoreMeasurementSink(store, context, say), context.Time, TextWriter.Null, TextWriter.Null, _ => { });
+        // Idle readings are not stored (the pipeline's idle measurement has no sink).
         var deadline = context.Time.GetUtcNow() + idle.Timeout;
         while (!token.IsCancellationRequested)
         {
             IReadOnlyList<TrainWatt.Core.Units.Power?> powers;
             try
             {
-                powers = session.MeasureIdleAsync(TimeSpan.FromSeconds(1), SamplerOptions.Default with { Interval = interval }, token).GetAwaiter().GetResult();
+                powers = pipeline.MeasureIdle(TimeSpan.FromSeconds(1), interval, token);
             }
             catch (OperationCanceledException)
             {

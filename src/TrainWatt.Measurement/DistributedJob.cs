@@ -4,7 +4,7 @@ namespace TrainWatt.Measurement;
 /// Where a measured run sits in a distributed job: the job id (<c>--job-id</c>, else SLURM_JOB_ID, else
 /// TORCHELASTIC_RUN_ID), the node (SLURMD_NODENAME, else the host name) and the rank (RANK, else SLURM_PROCID).
 /// </summary>
-internal sealed record DistributedJob(string? JobId, string Node, string? Rank)
+public sealed record DistributedJob(string? JobId, string Node, string? Rank)
 {
     public static DistributedJob From(string? jobIdOption, HostContext context)
         => new(

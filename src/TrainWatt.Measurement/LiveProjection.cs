@@ -2,40 +2,37 @@ using System.Globalization;
 using TrainWatt.Core.Projection;
 using TrainWatt.Core.Units;
 using TrainWatt.Meters.Sampling;
+using TrainWatt.Measurement.Pipeline;
 using TrainWatt.Storage;
 
 namespace TrainWatt.Measurement;
 
 /// <summary>
 /// The one STEP projector of a measured run: after each finished epoch it projects the run's total energy
-/// (<see cref="LiveProjector"/>), prints one line on stderr once the run is stable, and hands the projection to the
-/// store (projection history) and to the exporters (Prometheus, MLflow) through <see cref="ForTelemetry"/>.
+/// (<see cref="LiveProjector"/>) and returns an <see cref="EpochReport"/> that the pipeline hands to the recorder
+/// (projection history) and to every observer (console line, Prometheus, MLflow). It prints nothing itself.
 /// </summary>
 /// <remarks>
 /// Epoch numbers are the run's own (1-based, as in the epochs table); the Core projector counts from 0. Epochs the
 /// projector cannot place are skipped: the partial epoch cut by the command's exit, and numbers out of sequence (a
 /// marker that skipped or repeated a number). Called from the sampling thread only (the sink contract).
 /// </remarks>
-internal sealed class LiveProjection(LiveProjectorOptions options, TimeProvider time, Action<string> say, bool verbose)
+public sealed class LiveProjection(LiveProjectorOptions options, TimeProvider time)
 {
     private readonly LiveProjector _projector = new(options, time);
     private readonly List<ProjectionEntry> _history = [];
-    private int _lastNumber = -1;
-    private EnergyProjection? _last;
     private bool _saidHorizonUnknown;
 
     /// <summary>Every projection made so far, oldest first.</summary>
     public IReadOnlyList<ProjectionEntry> History => _history;
 
-    /// <summary>Projects after <paramref name="epoch"/>; returns the projection to store, or null when there is none.</summary>
-    public ProjectionEntry? Observe(MeasuredEpoch epoch)
+    /// <summary>Projects after <paramref name="epoch"/>.</summary>
+    public EpochReport Observe(MeasuredEpoch epoch)
     {
         ArgumentNullException.ThrowIfNull(epoch);
-        _lastNumber = epoch.Number;
-        _last = null;
         if (epoch.EndedAtExit || epoch.Number - 1 != _projector.Epochs.Count)
         {
-            return null;
+            return new EpochReport(epoch, null, null);
         }
 
         var now = time.GetUtcNow();
@@ -43,18 +40,12 @@ internal sealed class LiveProjection(LiveProjectorOptions options, TimeProvider 
             epoch.Number - 1, now.UtcDateTime, epoch.Duration, epoch.Energy, TotalEpochs: epoch.TotalEpochs));
         if (result.Estimate is not { } estimate)
         {
-            if (result.Stability.IsStable && result.Horizon is null && !_saidHorizonUnknown)
-            {
-                // Once, whatever the progress mode: the run is stable but STEP cannot project without N.
-                _saidHorizonUnknown = true;
-                say($"epoch {epoch.Number}: stable from epoch {result.Stability.StableFromEpoch + 1}, but no projection: {result.Reason}");
-            }
-            else if (verbose)
-            {
-                say($"epoch {epoch.Number}: no projection yet ({result.Reason})");
-            }
-
-            return null;
+            bool first = result.Stability.IsStable && result.Horizon is null && !_saidHorizonUnknown;
+            _saidHorizonUnknown |= first;
+            string reason = first
+                ? $"stable from epoch {result.Stability.StableFromEpoch + 1}, but no projection: {result.Reason}"
+                : result.Reason ?? "not yet stable";
+            return new EpochReport(epoch, null, reason, first);
         }
 
         var entry = new ProjectionEntry(
@@ -69,13 +60,8 @@ internal sealed class LiveProjection(LiveProjectorOptions options, TimeProvider 
             result.Horizon?.Max,
             now);
         _history.Add(entry);
-        _last = new EnergyProjection(estimate, entry.Lower, entry.Upper);
-        say(Line(entry));
-        return entry;
+        return new EpochReport(epoch, entry, null);
     }
-
-    /// <summary>The exporters' hook: the projection made for <paramref name="epoch"/> by <see cref="Observe"/>, or null.</summary>
-    public EnergyProjection? ForTelemetry(MeasuredEpoch epoch) => epoch.Number == _lastNumber ? _last : null;
 
     /// <summary>
     /// The live line, e.g. <c>epoch 17: projected total 1.23 MJ [1.18, 1.29] (90 %, step, stable from epoch 11, N 40-60)</c>;
@@ -123,49 +109,6 @@ internal sealed class LiveProjection(LiveProjectorOptions options, TimeProvider 
         return string.Create(CultureInfo.InvariantCulture,
             $"projection: the last (epoch {e.LastEpoch}) was {e.LastRelativeError * 100:+0.0;-0.0;0.0} % off the measured {e.Measured} (interval {(e.LastCovered ? "held it" : "missed it")}); {e.Projections} projections from epoch {e.FirstEpoch}, mean |error| {e.MeanAbsoluteRelativeError * 100:0.0} %, {e.Coverage * 100:0} % of the intervals held the measured total");
     }
-}
-
-/// <summary>
-/// The outermost sink of measure: projects after each epoch (<see cref="LiveProjection"/>: the live line), passes the
-/// epoch on (store, exporters), then appends the projection to the run's stored history. A failure to store a
-/// projection is reported once and projections are then no longer stored; the lines and the exporters continue.
-/// </summary>
-/// <param name="inner">The rest of the chain (the store sink, wrapped by the exporters when they are on).</param>
-/// <param name="store">The store sink, which writes the projection history.</param>
-/// <param name="projection">The run's one projector.</param>
-/// <param name="say">Diagnostics (stderr).</param>
-internal sealed class ProjectingSink(IMeasurementSink inner, StoreMeasurementSink store, LiveProjection projection, Action<string> say) : IMeasurementSink
-{
-    private bool _historyFailed;
-
-    public string BeginRun(MeasurementRunInfo run) => inner.BeginRun(run);
-
-    public void AppendSamples(ReadOnlySpan<ChannelSample> samples) => inner.AppendSamples(samples);
-
-    public void RecordEpoch(MeasuredEpoch epoch)
-    {
-        // Projected first (memory and stderr only): the exporters' hook then finds this epoch's projection.
-        var entry = projection.Observe(epoch);
-        inner.RecordEpoch(epoch);
-        if (entry is null || _historyFailed)
-        {
-            return;
-        }
-
-        try
-        {
-            store.RecordProjection(entry);
-        }
-        catch (StoreException e)
-        {
-            _historyFailed = true;
-            say($"warning: the projection history could not be stored ({e.Message}); the projections are still printed.");
-        }
-    }
-
-    public void RecordMetric(string name, double value, TimeSpan elapsed) => inner.RecordMetric(name, value, elapsed);
-
-    public void FinishRun(MeasurementSummary summary) => inner.FinishRun(summary);
 }
 
 /// <summary>An energy projection for the whole run (made by <see cref="LiveProjection"/>).</summary>

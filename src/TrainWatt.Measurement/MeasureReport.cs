@@ -9,7 +9,7 @@ using TrainWatt.Meters.Sampling;
 namespace TrainWatt.Measurement;
 
 /// <summary>Text for the end-of-run summary (stderr), the live status line and the <c>--summary-json</c> file.</summary>
-internal static class MeasureReport
+public static class MeasureReport
 {
     private static readonly CultureInfo Invariant = CultureInfo.InvariantCulture;
 

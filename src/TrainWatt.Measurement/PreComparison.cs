@@ -10,7 +10,7 @@ namespace TrainWatt.Measurement;
 /// power, epoch energy and epoch duration. Signed errors are (estimate − measured) / measured. Shared by
 /// <c>estimate --run ID</c> and the end of <c>measure</c>, so both print the same numbers.
 /// </summary>
-internal sealed record PreComparison(long RunId, int Epochs, IPreEstimator Model, PreRow Row, PreEstimate Estimate)
+public sealed record PreComparison(long RunId, int Epochs, IPreEstimator Model, PreRow Row, PreEstimate Estimate)
 {
     /// <summary>The compared quantities (name as in JSON, estimate, measured), in W, J or s as the name says.</summary>
     public IReadOnlyList<(string Name, double Estimate, double Measured)> Pairs =>

@@ -223,7 +223,7 @@ internal sealed class StoreMeasurementSink(IRunStore store, HostContext context,
 /// <param name="Writes">Writes not in the store.</param>
 /// <param name="Samples">Samples among them.</param>
 /// <param name="Refused">True when the store refused a write (not an outage): replaying cannot help.</param>
-internal sealed record SpoolOutcome(string? SpoolPath, long Writes, long Samples, bool Refused);
+public sealed record SpoolOutcome(string? SpoolPath, long Writes, long Samples, bool Refused);
 
 /// <summary>Where a run's write queue spools and reports, and its budget and backoff.</summary>
 /// <param name="Target">The store's location without any password (recorded in the spool file).</param>

@@ -10,7 +10,11 @@ namespace TrainWatt.Meters;
 [Flags]
 public enum MeterKinds
 {
+    /// <summary>No explicit choice: automatic selection (what <c>--meters auto</c> means).</summary>
     None = 0,
+
+    /// <summary>Automatic selection (the same as <see cref="None"/>).</summary>
+    Auto = None,
 
     /// <summary>NVML library (GPU energy counter or power).</summary>
     Nvml = 1,
@@ -26,7 +30,7 @@ public enum MeterKinds
 }
 
 /// <summary>What to open. Environment overrides: TRAINWATT_NVML_LIBRARY, TRAINWATT_NVIDIA_SMI, TRAINWATT_POWERCAP_ROOT, TRAINWATT_PROC_ROOT.</summary>
-/// <param name="Meters">The <c>--meters</c> value: "auto" or a comma-separated list of nvml, nvidia-smi, rapl, process.</param>
+/// <param name="Meters">Which meters: <see cref="MeterKinds.Auto"/>, or the flags of exactly those to open (<see cref="MeterFactory.Parse"/> reads a <c>--meters</c> value).</param>
 /// <param name="Environment">Environment lookup (CUDA_VISIBLE_DEVICES, overrides).</param>
 /// <param name="Time">Clock of every meter.</param>
 /// <param name="Gpus">The <c>--gpus</c> value, null for none.</param>
@@ -34,7 +38,7 @@ public enum MeterKinds
 /// <param name="CpuTdp">The <c>--cpu-tdp</c> value for the CPU model; null = <see cref="ProcessTreeMeter.DefaultCpuTdp"/>.</param>
 /// <param name="StartTimestamp">Common origin of every meter's <see cref="MeterReading.Elapsed"/>; null = now.</param>
 public sealed record MeterRequest(
-    string Meters,
+    MeterKinds Meters,
     Func<string, string?> Environment,
     TimeProvider Time,
     string? Gpus = null,
@@ -103,7 +107,7 @@ public static class MeterFactory
     public static MeterSet Open(MeterRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var kinds = Parse(request.Meters);
+        var kinds = request.Meters;
         bool auto = kinds == MeterKinds.None;
         long start = request.StartTimestamp ?? request.Time.GetTimestamp();
         var meters = new List<IMeter>();

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using TrainWatt.Measurement;
+using TrainWatt.Measurement.Pipeline;
 using TrainWatt.Meters.Sampling;
 
 namespace TrainWatt.Telemetry;
@@ -13,7 +14,7 @@ public sealed record TelemetrySettings(string? JobId, int? MetricsPort, string M
 }
 
 /// <summary>The exporters of one measure run; disposed when it ends.</summary>
-internal sealed class MeasureExporters : IDisposable
+public sealed class MeasureExporters : IDisposable
 {
     private MeasureExporters(DistributedJob job, LiveMetrics? metrics, MetricsServer? server, Uri? pushgateway, MlflowLogger? mlflow)
     {
@@ -26,13 +27,13 @@ internal sealed class MeasureExporters : IDisposable
 
     public DistributedJob Job { get; }
 
-    public LiveMetrics? Metrics { get; }
+    internal LiveMetrics? Metrics { get; }
 
-    public MetricsServer? Server { get; }
+    internal MetricsServer? Server { get; }
 
     public Uri? Pushgateway { get; }
 
-    public MlflowLogger? Mlflow { get; }
+    internal MlflowLogger? Mlflow { get; }
 
     /// <summary>Validates the options and starts the exporters; returns an error message (usage) instead when an option is wrong.</summary>
     public static (MeasureExporters? Exporters, string? Error) Start(TelemetrySettings settings, HostContext context, Action<string> say)
@@ -106,15 +107,9 @@ internal sealed class MeasureExporters : IDisposable
         return (new MeasureExporters(job, metrics, server, push, mlflow), null);
     }
 
-    /// <summary>
-    /// The energy projection per finished epoch for Prometheus and MLflow (see <see cref="TelemetrySink"/>); null until
-    /// the STEP projector is wired here.
-    /// </summary>
-    public Func<MeasuredEpoch, EnergyProjection?>? Projector { get; set; }
-
-    /// <summary>Wraps the store sink when an exporter is on.</summary>
-    public IMeasurementSink Wrap(IMeasurementSink sink, HostContext context, string storeLocation, Action<string> say)
-        => Metrics is null && Mlflow is null ? sink : new TelemetrySink(sink, Metrics, Mlflow, context.Time, storeLocation, Projector, say);
+    /// <summary>The pipeline observer feeding these exporters; null when none is on (no Prometheus, no Pushgateway, no MLflow).</summary>
+    public IMeasurementObserver? Observer(TimeProvider time, string storeLocation, Action<string> say)
+        => Metrics is null && Mlflow is null ? null : new TelemetryObserver(Metrics, Mlflow, time, storeLocation, say, this);
 
     /// <summary>End of run: push to the Pushgateway, drain MLflow (bounded), warn on failures.</summary>
     public void Finish(Action<string> say)

@@ -25,7 +25,7 @@ public sealed class MeterFactoryTests
         using var nvml = FakeNvml.Create("[device]\nname = Fake GPU\n");
         using var rapl = FakePowercapTree.Client();
         using var proc = Proc();
-        using var set = MeterFactory.Open(new MeterRequest("auto",
+        using var set = MeterFactory.Open(new MeterRequest(MeterKinds.Auto,
             Env(("TRAINWATT_NVML_LIBRARY", nvml.LibraryPath), ("TRAINWATT_POWERCAP_ROOT", rapl.Root), ("TRAINWATT_PROC_ROOT", proc.Root)),
             TimeProvider.System));
 
@@ -42,7 +42,7 @@ public sealed class MeterFactoryTests
         using var dir = new TempDirectory();
         using var smi = FakeNvidiaSmi.TwoGpus();
         using var proc = Proc();
-        using var set = MeterFactory.Open(new MeterRequest("auto",
+        using var set = MeterFactory.Open(new MeterRequest(MeterKinds.Auto,
             Env(("TRAINWATT_NVML_LIBRARY", Missing(dir, "libnvidia-ml.so.1")), ("TRAINWATT_NVIDIA_SMI", smi.Executable),
                 ("TRAINWATT_POWERCAP_ROOT", Missing(dir, "powercap")), ("TRAINWATT_PROC_ROOT", proc.Root)),
             TimeProvider.System));
@@ -63,7 +63,7 @@ public sealed class MeterFactoryTests
     {
         using var dir = new TempDirectory();
         using var proc = Proc();
-        using var set = MeterFactory.Open(new MeterRequest("auto",
+        using var set = MeterFactory.Open(new MeterRequest(MeterKinds.Auto,
             Env(("TRAINWATT_NVML_LIBRARY", Missing(dir, "nvml.so")), ("TRAINWATT_NVIDIA_SMI", Missing(dir, "nvidia-smi")),
                 ("TRAINWATT_POWERCAP_ROOT", Missing(dir, "powercap")), ("TRAINWATT_PROC_ROOT", proc.Root)),
             TimeProvider.System));
@@ -75,7 +75,7 @@ public sealed class MeterFactoryTests
     public void Should_Fail_When_An_Explicitly_Requested_Meter_Is_Unavailable()
     {
         using var dir = new TempDirectory();
-        var e = Assert.Throws<MeterUnavailableException>(() => MeterFactory.Open(new MeterRequest("rapl,process",
+        var e = Assert.Throws<MeterUnavailableException>(() => MeterFactory.Open(new MeterRequest(MeterKinds.Rapl | MeterKinds.Process,
             Env(("TRAINWATT_POWERCAP_ROOT", Missing(dir, "powercap"))), TimeProvider.System)));
         Assert.Equal("rapl", e.Meter);
         Assert.Contains("No RAPL powercap zone", e.Message);
@@ -85,7 +85,7 @@ public sealed class MeterFactoryTests
     public void Should_Open_Only_The_Listed_Meters()
     {
         using var rapl = FakePowercapTree.Client();
-        using var set = MeterFactory.Open(new MeterRequest("rapl", Env(("TRAINWATT_POWERCAP_ROOT", rapl.Root)), TimeProvider.System));
+        using var set = MeterFactory.Open(new MeterRequest(MeterKinds.Rapl, Env(("TRAINWATT_POWERCAP_ROOT", rapl.Root)), TimeProvider.System));
         Assert.Equal(["rapl"], set.Meters.Select(m => m.Name));
     }
 
@@ -111,7 +111,7 @@ public sealed class MeterFactoryTests
         using var nvml = FakeNvml.Create("[device]\n[device]\nenergy_counter = no\n");
         using var proc = Proc();
         using var dir = new TempDirectory();
-        var probes = MeterFactory.ProbeAll(new MeterRequest("auto",
+        var probes = MeterFactory.ProbeAll(new MeterRequest(MeterKinds.Auto,
             Env(("TRAINWATT_NVML_LIBRARY", nvml.LibraryPath), ("TRAINWATT_NVIDIA_SMI", Missing(dir, "nvidia-smi")),
                 ("TRAINWATT_POWERCAP_ROOT", Missing(dir, "powercap")), ("TRAINWATT_PROC_ROOT", proc.Root)),
             TimeProvider.System));

@@ -24,7 +24,7 @@ internal static class DoctorCommand
         command.Options.Add(json);
         command.SetAction(parse =>
         {
-            var request = new MeterRequest("auto", context.Env, context.Time, parse.GetValue(gpus));
+            var request = new MeterRequest(MeterKinds.Auto, context.Env, context.Time, parse.GetValue(gpus));
             var probes = MeterFactory.ProbeAll(request);
             var environment = GpuEnvironment.Detect(context.Env, context.Env(FileSystemRootEnvironmentVariable) ?? "/");
             bool gpuAvailable = probes.Any(p => p.Meter is "nvml" or "nvidia-smi" && p.Available);

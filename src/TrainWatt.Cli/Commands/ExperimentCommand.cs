@@ -6,6 +6,8 @@ using TrainWatt.Experiments;
 using TrainWatt.Measurement;
 using TrainWatt.Meters;
 
+using TrainWatt.Measurement.Pipeline;
+
 namespace TrainWatt.Cli.Commands;
 
 /// <summary>
@@ -37,31 +39,15 @@ internal static class ExperimentCommand
             void Say(string message) => context.Diagnostic("trainwatt: " + message);
             return StoreLocation.WithStore(context, parse.GetValue(db), store =>
             {
-                MeterSetup meters;
-                try
+                using var meters = context.Meters.Open(new MeterSelection(MeterFactory.Parse(loaded.Meters), Interval: loaded.Interval), context);
+                foreach (string note in meters.Notes)
                 {
-                    meters = MeterSetup.Open(loaded.Meters, null, null, loaded.Interval, context);
-                }
-                catch (MeterUnavailableException e)
-                {
-                    Say($"error: meter {e.Meter} is unavailable: {e.Message}" + (e.Fix is null ? string.Empty : $" Fix: {e.Fix}"));
-                    return (int)ExitCode.Unavailable;
-                }
-                catch (ArgumentException e)
-                {
-                    Say("error: " + e.Message);
-                    return (int)ExitCode.Usage;
+                    Say(note);
                 }
 
-                using (meters)
-                {
-                    foreach (string note in meters.Notes)
-                    {
-                        Say(note);
-                    }
-
-                    return new ExperimentRunner(context.Host, store, meters, TextWriter.Synchronized(context.Out.Profile.Out.Writer), TextWriter.Synchronized(context.Error.Profile.Out.Writer), Say).Run(loaded);
-                }
+                var console = new MeasurementConsole(
+                    TextWriter.Synchronized(context.Out.Profile.Out.Writer), TextWriter.Synchronized(context.Error.Profile.Out.Writer), Say);
+                return new ExperimentRunner(context, store, new MeasurementPipeline(store, meters, context, console), Say).Run(loaded);
             });
         }));
         return run;

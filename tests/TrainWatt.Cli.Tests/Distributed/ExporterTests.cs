@@ -241,7 +241,7 @@ public class LiveMetricsTests
     }
 }
 
-public class StepProjectionTests
+public class LiveProjectionTests
 {
     [Fact]
     public void Should_Project_Twenty_Epochs_Of_Constant_Energy_To_Twenty_Times_The_Epoch_Energy_Once_Stable()
@@ -249,7 +249,8 @@ public class StepProjectionTests
         // Given: epochs of 100 J each (small alternating noise) over 10 s, N = 20 from --total-epochs; STEP answers
         // once it has seen 2 × 5 epochs (docs/step.md), so 12 epochs are fed
         var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UnixEpoch);
-        var project = StepProjection.Create(20, time);
+        var projection = new LiveProjection(new TrainWatt.Core.Projection.LiveProjectorOptions(TotalEpochs: 20), time);
+        EnergyProjection? project(TrainWatt.Meters.Sampling.MeasuredEpoch e) => projection.Observe(e).Energy;
         EnergyProjection? last = null;
         for (int n = 1; n <= 12; n++)
         {
@@ -268,7 +269,7 @@ public class StepProjectionTests
     }
 }
 
-public class TelemetrySinkTests
+public class PipelineSinkTests
 {
     private sealed class FailingStoreSink : TrainWatt.Meters.Sampling.IMeasurementSink
     {
@@ -301,7 +302,10 @@ public class TelemetrySinkTests
         var inner = new FailingStoreSink();
         var metrics = new LiveMetrics();
         var warnings = new List<string>();
-        var sink = new TelemetrySink(inner, metrics, null, TimeProvider.System, "postgres://u:***@h/d", null, warnings.Add);
+        var observer = new TelemetryObserver(metrics, null, TimeProvider.System, "postgres://u:***@h/d", warnings.Add);
+        var sink = new TrainWatt.Measurement.Pipeline.PipelineSink(
+            inner, _ => { }, new LiveProjection(new TrainWatt.Core.Projection.LiveProjectorOptions(), TimeProvider.System),
+            new TrainWatt.Measurement.Pipeline.ObserverSet([observer], warnings.Add), warnings.Add);
         var channel = new TrainWatt.Meters.MeterChannel("gpu:0", "gpu", "A100", TrainWatt.Core.Provenance.Counter);
         sink.BeginRun(new TrainWatt.Meters.Sampling.MeasurementRunInfo(DateTimeOffset.UnixEpoch, ["x"], new Dictionary<string, string>(), [channel], TimeSpan.FromSeconds(1), null, TimeSpan.Zero, null));
         TrainWatt.Meters.Sampling.ChannelSample Sample(double joules) => new(0, TimeSpan.Zero, DateTimeOffset.UnixEpoch, null, null, TrainWatt.Core.Units.Energy.FromJoules(joules), null, null, null);

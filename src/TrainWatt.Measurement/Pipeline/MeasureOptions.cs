@@ -1,0 +1,113 @@
+using System.Text.RegularExpressions;
+using TrainWatt.Core.Epochs;
+using TrainWatt.Core.Footprint;
+using TrainWatt.Core.Projection;
+
+namespace TrainWatt.Measurement.Pipeline;
+
+/// <summary>
+/// One command to run under measurement, as typed values: what <c>trainwatt measure</c> parses its options into, what
+/// <c>experiment run</c> builds for each planned run, and what a .NET caller fills in.
+/// </summary>
+/// <param name="Command">The program and its arguments (no shell).</param>
+public sealed record MeasureOptions(IReadOnlyList<string> Command)
+{
+    /// <summary>Sampling interval (10 ms to 60 s).</summary>
+    public TimeSpan Interval { get; init; } = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>
+    /// How often sample batches reach the store; default: every 0.5 s, or every interval when that is longer, so that
+    /// a SIGKILL of TrainWatt loses at most about the last second.
+    /// </summary>
+    public TimeSpan? FlushInterval { get; init; }
+
+    /// <summary>Epoch convention of the command's output.</summary>
+    public EpochFramework Framework { get; init; } = EpochFramework.Auto;
+
+    /// <summary>Custom epoch pattern (every matching line ends an epoch); overrides <see cref="Framework"/>.</summary>
+    public Regex? EpochPattern { get; init; }
+
+    /// <summary>Planned epochs; wins over what the output says.</summary>
+    public int? TotalEpochs { get; init; }
+
+    /// <summary>Upper bound of the epoch count when early stopping may end the run sooner.</summary>
+    public int? MaxEpochs { get; init; }
+
+    /// <summary>Early-stopping patience in epochs.</summary>
+    public int? EarlyStoppingPatience { get; init; }
+
+    /// <summary>How long to measure the idle machine before the command starts; zero for none.</summary>
+    public TimeSpan Idle { get; init; }
+
+    /// <summary>Tags stored with the run.</summary>
+    public IReadOnlyDictionary<string, string> Tags { get; init; } = new Dictionary<string, string>(StringComparer.Ordinal);
+
+    /// <summary>Extra environment for the command (a null value removes a variable).</summary>
+    public IReadOnlyDictionary<string, string?> Environment { get; init; } = new Dictionary<string, string?>(StringComparer.Ordinal);
+
+    /// <summary>How often observers get <see cref="IMeasurementObserver.Progress"/>; zero for never.</summary>
+    public TimeSpan ProgressEvery { get; init; }
+
+    /// <summary>At the end of the run, how long writes are retried while the store is down before they are spooled.</summary>
+    public TimeSpan StoreRetry { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>PUE and grid intensity for the footprint; null: no footprint.</summary>
+    public (PueAssumption Pue, IntensityAssumption Intensity)? Footprint { get; init; }
+
+    /// <summary>Compare the run with the PRE estimate at its end when its tags describe it for PRE.</summary>
+    public bool ComparePre { get; init; }
+
+    /// <summary>The live STEP projector's options for this run (as <c>evaluate step --live</c> configures it).</summary>
+    public LiveProjectorOptions Projection => new(TotalEpochs: TotalEpochs, MaxEpochs: MaxEpochs, EarlyStoppingPatience: EarlyStoppingPatience);
+
+    /// <summary>Every problem with these options, each naming the value and the rule; empty when usable.</summary>
+    public IReadOnlyList<string> Validate()
+    {
+        var problems = new List<string>();
+        if (Command.Count == 0 || string.IsNullOrEmpty(Command[0]))
+        {
+            problems.Add("no command to measure: give it after -- (example: trainwatt measure -- python train.py).");
+        }
+
+        if (Interval < TimeSpan.FromMilliseconds(10) || Interval > TimeSpan.FromMinutes(1))
+        {
+            problems.Add($"--interval {Interval.TotalSeconds:0.###} s is not between 10ms and 60s (examples: 100ms, 0.5s, 1s).");
+        }
+
+        if (StoreRetry < TimeSpan.Zero || StoreRetry > TimeSpan.FromHours(24))
+        {
+            problems.Add($"--store-retry {StoreRetry.TotalSeconds:0.###} s is not between 0 and 24h (examples: 30s, 5m, 0 to spool at once).");
+        }
+
+        if (Idle != TimeSpan.Zero && (Idle < Interval || Idle > TimeSpan.FromHours(1)))
+        {
+            problems.Add($"--idle {Idle.TotalSeconds:0.###} s is not a duration between the sampling interval and 1h (example: 10s).");
+        }
+
+        if (TotalEpochs is <= 0)
+        {
+            problems.Add($"--total-epochs must be a positive number, but was {TotalEpochs}.");
+        }
+
+        if (MaxEpochs is <= 0)
+        {
+            problems.Add($"--max-epochs must be a positive number, but was {MaxEpochs}.");
+        }
+
+        if (EarlyStoppingPatience is < 0)
+        {
+            problems.Add($"--early-stopping-patience must be 0 or more epochs, but was {EarlyStoppingPatience}.");
+        }
+
+        if (TotalEpochs is int total && MaxEpochs is int max && max < total)
+        {
+            problems.Add($"--max-epochs {max} is below --total-epochs {total}; give one of them, or a larger --max-epochs.");
+        }
+
+        return problems;
+    }
+
+    /// <summary>The flush interval in force (see <see cref="FlushInterval"/>).</summary>
+    internal TimeSpan EffectiveFlushInterval
+        => FlushInterval ?? (Interval > TimeSpan.FromMilliseconds(500) ? Interval : TimeSpan.FromMilliseconds(500));
+}

@@ -1,0 +1,83 @@
+using System.Globalization;
+using TrainWatt.Meters.Sampling;
+using TrainWatt.Measurement;
+using TrainWatt.Measurement.Pipeline;
+
+namespace TrainWatt.Telemetry;
+
+/// <summary>
+/// Feeds the live exporters from the measurement pipeline: Prometheus state (<see cref="LiveMetrics"/>) and MLflow
+/// (<see cref="MlflowLogger"/>), with each epoch's live projection; at the end the Pushgateway push and the MLflow
+/// drain (<see cref="MeasureExporters.Finish"/>). The exporters never throw into the measurement (MLflow is queued;
+/// the metrics state is in memory), and they never see the store: its outages are the recorder's alone.
+/// </summary>
+/// <param name="metrics">Prometheus state, or null.</param>
+/// <param name="mlflow">MLflow logger, or null.</param>
+/// <param name="time">Clock for MLflow metric timestamps.</param>
+/// <param name="storeLocation">Masked store location, logged as a tag.</param>
+/// <param name="say">Warnings (stderr).</param>
+/// <param name="exporters">The started exporters, finished (push, drain) when the run is complete; null in tests.</param>
+internal sealed class TelemetryObserver(LiveMetrics? metrics, MlflowLogger? mlflow, TimeProvider time, string storeLocation, Action<string> say, MeasureExporters? exporters = null)
+    : IMeasurementObserver
+{
+    private double _cumulativeJ;
+    private string _runId = "";
+
+    public void RunStarted(string runId, MeasurementRunInfo run)
+    {
+        _runId = runId;
+        metrics?.Begin(_runId, run);
+        mlflow?.LogBatch([], [], [new("trainwatt.run_id", _runId), new("trainwatt.store", storeLocation)]);
+    }
+
+    public void Samples(ReadOnlySpan<ChannelSample> samples) => metrics?.Samples(samples);
+
+    public void EpochEnded(EpochReport report)
+    {
+        var epoch = report.Epoch;
+        _cumulativeJ += epoch.Energy.Joules;
+        var projection = report.Energy;
+        metrics?.Epoch(epoch, projection);
+        if (mlflow is not null)
+        {
+            double seconds = epoch.Duration.TotalSeconds;
+            mlflow.LogBatch(
+                MlflowLogger.EpochMetrics(epoch.Number, epoch.Energy.Joules, seconds > 0 ? epoch.Energy.Joules / seconds : 0, _cumulativeJ, projection,
+                    time.GetUtcNow().ToUnixTimeMilliseconds()),
+                [], []);
+        }
+    }
+
+    public void RunCompleted(MeasureResult result) => exporters?.Finish(say);
+
+    public void RunFinished(MeasurementSummary summary)
+    {
+        metrics?.Finish(summary);
+        if (mlflow is not null)
+        {
+            string J(double v) => v.ToString("R", CultureInfo.InvariantCulture);
+            var parameters = new List<KeyValuePair<string, string>>
+            {
+                new("trainwatt_energy_j", J(summary.Energy.Joules)),
+                new("trainwatt_duration_s", J(summary.Duration.TotalSeconds)),
+                new("trainwatt_epochs", summary.Epochs.Count.ToString(CultureInfo.InvariantCulture)),
+            };
+            if (summary.NetEnergy is { } net)
+            {
+                parameters.Add(new("trainwatt_net_energy_j", J(net.Joules)));
+            }
+
+            foreach (var channel in summary.Channels.Where(c => c.Valid))
+            {
+                parameters.Add(new($"trainwatt_energy_j.{channel.Channel.Id.Replace(':', '_')}", J(channel.Energy.Joules)));
+            }
+
+            var tags = new List<KeyValuePair<string, string>>
+            {
+                new("trainwatt.exit_code", summary.ExitCode?.ToString(CultureInfo.InvariantCulture) ?? "none"),
+                new("trainwatt.provenance", string.Join(",", summary.Channels.Select(c => $"{c.Channel.Id}={MeasureReport.Name(c.Channel.Provenance)}"))),
+            };
+            mlflow.LogBatch([], parameters, tags);
+        }
+    }
+}
