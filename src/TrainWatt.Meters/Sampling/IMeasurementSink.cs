@@ -114,7 +114,11 @@ public sealed record MeasuredEpoch(
 /// <param name="Energy">Energy over the run (gross).</param>
 /// <param name="Valid">False when the channel never gave a usable value (its energy is then zero and must not be shown as 0 J).</param>
 /// <param name="IdlePower">Idle baseline power when measured.</param>
-public sealed record ChannelTotal(MeterChannel Channel, Energy Energy, bool Valid, Power? IdlePower);
+public sealed record ChannelTotal(MeterChannel Channel, Energy Energy, bool Valid, Power? IdlePower)
+{
+    /// <summary>Time left out of a sampled or modelled channel's energy as gaps (see <see cref="Core.Accounting.SampleGapRule"/>); zero for counters.</summary>
+    public TimeSpan ExcludedDuration { get; init; }
+}
 
 /// <summary>How a run ended.</summary>
 /// <param name="ExitCode">The command's exit code (128+N when a signal N killed it); null if it never started.</param>
