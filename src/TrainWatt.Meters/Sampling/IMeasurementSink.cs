@@ -152,7 +152,10 @@ public sealed record MeasurementSummary(
         }
     }
 
-    /// <summary>Energy above the idle baseline (gross minus baseline power × duration), when a baseline was measured.</summary>
+    /// <summary>
+    /// Energy above the idle baseline, when a baseline was measured: gross minus, per channel, baseline power × the time
+    /// its energy covers (the duration less its <see cref="ChannelTotal.ExcludedDuration"/> gaps, which its gross leaves out).
+    /// </summary>
     public Energy? NetEnergy
     {
         get
@@ -165,7 +168,7 @@ public sealed record MeasurementSummary(
                 if (c.IdlePower is Power idle)
                 {
                     any = true;
-                    net -= idle * Duration;
+                    net -= idle * (Duration - c.ExcludedDuration);
                 }
             }
 
