@@ -112,7 +112,7 @@ internal static class PreStoreRows
             var samples = store.ReadSamples(details.Run.Id, gpu.Id).OrderBy(x => x.Timestamp).ToList();
             foreach (var epoch in epochs)
             {
-                total += DeviceEnergyCalculator.Compute(gpu, Window(samples, epoch.Start, epoch.End)).Energy?.Joules
+                total += DeviceEnergyCalculator.Compute(gpu, Window(samples, epoch.Start, epoch.End), details.Run.GapRule).Energy?.Joules
                     ?? throw new ArgumentException($"epoch {epoch.Number} has too few samples of {gpu.Key} for a GPU energy");
             }
         }

@@ -10,16 +10,19 @@ public static class DeviceEnergyCalculator
 {
     /// <summary>
     /// Counter devices: last minus first cumulative energy (provenance Counter). Otherwise Core's streaming
-    /// <see cref="EnergyIntegrator"/> with the default <see cref="EnergyOptions"/> over the samples that report power
-    /// (trapezoid on the real time stamps, gaps over 5 s left out; provenance of the device, normally Sampled), the same
-    /// rule as <see cref="EnergyAccounting.Integrate(DeviceTrace, EnergyOptions?)"/>. Samples must come in time order;
-    /// they are read once, in constant memory, so a days-long 10 Hz run does not have to fit in memory.
+    /// <see cref="EnergyIntegrator"/> over the samples that report power: trapezoid on the real time stamps, intervals
+    /// that <paramref name="gapRule"/> calls gaps left out (provenance of the device, normally Sampled). Pass the run's
+    /// <see cref="RunRecord.GapRule"/> (from its stored sampling interval), the rule the live sampler applied; for a run with no known
+    /// interval that is <see cref="SampleGapRule.Default"/> (gaps over 5 s), the same rule as
+    /// <see cref="EnergyAccounting.Integrate(DeviceTrace, EnergyOptions?)"/> with its defaults. Samples must come in
+    /// time order; they are read once, in constant memory, so a days-long 10 Hz run does not have to fit in memory.
     /// </summary>
-    public static StoredDeviceEnergy Compute(StoredDevice device, IEnumerable<SampleRecord> samples)
+    public static StoredDeviceEnergy Compute(StoredDevice device, IEnumerable<SampleRecord> samples, SampleGapRule gapRule)
     {
         ArgumentNullException.ThrowIfNull(device);
         ArgumentNullException.ThrowIfNull(samples);
-        var integrator = new EnergyIntegrator(device.Key, device.Key, device.Name);
+        ArgumentNullException.ThrowIfNull(gapRule);
+        var integrator = new EnergyIntegrator(device.Key, device.Key, device.Name, gapRule.ApplyTo());
         long count = 0;
         long withPower = 0;
         double sumWatts = 0;

@@ -1,3 +1,7 @@
+using System.Globalization;
+using System.Text.Json;
+using TrainWatt.Core.Accounting;
+
 namespace TrainWatt.Storage;
 
 /// <summary>A stored run as listed.</summary>
@@ -30,4 +34,44 @@ public sealed record RunRecord(
     public bool IsAbandoned => StoredStatus == RunStatus.Running && Status == RunStatus.Incomplete;
 
     public TimeSpan? Duration => Ended is { } end ? end - Started : null;
+
+    /// <summary>The metadata key (in <c>runs.metadata</c>) under which <c>measure</c> stores its sampling interval, in milliseconds.</summary>
+    public const string IntervalMetadataKey = "interval_ms";
+
+    /// <summary>The sampling interval the run was measured at (metadata <c>interval_ms</c>); null when unknown (imported traces).</summary>
+    public TimeSpan? SamplingInterval => ParseInterval(Metadata);
+
+    /// <summary>Which intervals between the run's stored samples are gaps: the same rule the live sampler applied.</summary>
+    public SampleGapRule GapRule => SampleGapRule.ForInterval(SamplingInterval);
+
+    /// <summary>The positive <c>interval_ms</c> of a metadata JSON object; null when absent, malformed or not positive.</summary>
+    internal static TimeSpan? ParseInterval(string? metadata)
+    {
+        if (string.IsNullOrEmpty(metadata) || !metadata.Contains(IntervalMetadataKey, StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        try
+        {
+            using var document = JsonDocument.Parse(metadata);
+            if (document.RootElement.ValueKind != JsonValueKind.Object
+                || !document.RootElement.TryGetProperty(IntervalMetadataKey, out var value))
+            {
+                return null;
+            }
+
+            double ms = value.ValueKind switch
+            {
+                JsonValueKind.Number => value.GetDouble(),
+                JsonValueKind.String when double.TryParse(value.GetString(), NumberStyles.Float, CultureInfo.InvariantCulture, out double parsed) => parsed,
+                _ => double.NaN,
+            };
+            return double.IsFinite(ms) && ms > 0 && ms < TimeSpan.MaxValue.TotalMilliseconds / 4 ? TimeSpan.FromMilliseconds(ms) : null;
+        }
+        catch (JsonException)
+        {
+            return null; // imported runs may carry other metadata shapes
+        }
+    }
 }

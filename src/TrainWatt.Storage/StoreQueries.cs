@@ -28,7 +28,7 @@ internal static class StoreQueries
             : Rows(connection, sql, reader => StoreRows.Run(reader, now, liveness, staleAfter));
     }
 
-    /// <summary>A run with its devices, per-device energy (samples streamed once per device), epochs and annotations; null when absent.</summary>
+    /// <summary>A run with its devices, per-device energy (samples streamed once per device, gaps judged by the run's <see cref="RunRecord.GapRule"/>), epochs and annotations; null when absent.</summary>
     public static RunDetails? Details(DbConnection connection, long runId, DateTimeOffset now, IProcessLiveness liveness, TimeSpan staleAfter)
     {
         var run = Runs(connection, runId, now, liveness, staleAfter).SingleOrDefault();
@@ -38,7 +38,7 @@ internal static class StoreQueries
         }
 
         var devices = Rows(connection, "SELECT id, run_id, key, component, name, uuid, provenance, note FROM devices WHERE run_id = @run ORDER BY id", StoreRows.Device, ("@run", runId));
-        var energies = devices.Select(d => DeviceEnergyCalculator.Compute(d, Samples(connection, runId, d.Id))).ToList();
+        var energies = devices.Select(d => DeviceEnergyCalculator.Compute(d, Samples(connection, runId, d.Id), run.GapRule)).ToList();
         var epochs = Rows(connection, "SELECT n, start_t, end_t, energy_j, provenance, samples_seen FROM epochs WHERE run_id = @run ORDER BY n", StoreRows.Epoch, ("@run", runId));
         var annotations = Rows(connection, "SELECT kind, message, file, line, device_id FROM annotations WHERE run_id = @run ORDER BY id", StoreRows.Annotation, ("@run", runId));
         return new RunDetails(run, devices, energies, epochs, annotations);

@@ -6,9 +6,11 @@ namespace TrainWatt.Storage;
 /// <summary>Energy and power of one device computed from its stored samples.</summary>
 /// <remarks>
 /// <c>Energy</c> is the counter difference (last − first cumulative energy) for counter devices, else Core's
-/// <c>EnergyAccounting.Integrate</c> with its defaults (trapezoid on the real time stamps; intervals longer than 5 s are
-/// gaps, left out and counted in <c>ExcludedDuration</c>), so <c>runs show</c> agrees with <c>trainwatt energy</c> on
-/// the same trace; null when the device has no power or energy data. <c>Provenance</c> says which.
+/// <c>EnergyAccounting.Integrate</c>'s trapezoid on the real time stamps, with the run's <c>SampleGapRule</c> deciding
+/// which intervals are gaps (left out and counted in <c>ExcludedDuration</c>): for a measured run the rule the live
+/// sampler applied (gaps over max(5 s, 3 × its sampling interval)), so <c>runs show</c> and the exports agree with the
+/// measure summary; for an imported trace (no interval known) gaps over 5 s, so <c>runs show</c> agrees with
+/// <c>trainwatt energy</c> on the same trace. Null when the device has no power or energy data. <c>Provenance</c> says which.
 /// <c>MaxGap</c> is the longest interval between consecutive samples. <c>MeanPower</c> is the arithmetic mean of the
 /// power samples.
 /// </remarks>

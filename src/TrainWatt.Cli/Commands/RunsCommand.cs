@@ -178,7 +178,7 @@ internal static class RunsCommand
         text.Append(Table(["DEVICE", "COMPONENT", "NAME", "SAMPLES", "ENERGY_J", "PROVENANCE", "MEAN_W", "MAX_W", "MAX_GAP_S", "EXCLUDED_S"], devices));
         if (details.Energy.Any(e => e.ExcludedDuration > TimeSpan.Zero))
         {
-            text.Append("EXCLUDED_S: time in gaps between samples longer than 5 s, left out of the sampled energy (a lower bound there).\n");
+            text.Append(CultureInfo.InvariantCulture, $"EXCLUDED_S: time in gaps between samples {details.Run.GapRule.Description}, left out of the sampled energy (a lower bound there).\n");
         }
 
         if (details.Epochs.Count > 0)

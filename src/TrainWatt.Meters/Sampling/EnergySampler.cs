@@ -1,4 +1,5 @@
 using TrainWatt.Core;
+using TrainWatt.Core.Accounting;
 using TrainWatt.Core.Units;
 
 namespace TrainWatt.Meters.Sampling;
@@ -12,8 +13,14 @@ namespace TrainWatt.Meters.Sampling;
 /// counter value of the run (the meter handles wrap-around); a <see cref="Provenance.Sampled"/> or
 /// <see cref="Provenance.Model"/> channel's energy is the trapezoid integral of its power over the sampler's own
 /// monotonic clock. A reading that lacks a value is skipped: a counter keeps its last value, the trapezoid bridges
-/// the gap linearly. Times come from the injected <see cref="TimeProvider"/> (the midpoint of each
+/// the missing reading linearly. Times come from the injected <see cref="TimeProvider"/> (the midpoint of each
 /// <see cref="IMeter.Read"/> call), not from <see cref="MeterReading.Elapsed"/>.</para>
+/// <para>Gaps: an interval between two consecutive power values of a channel that <see cref="SampleGapRule"/> calls
+/// a gap for this sampling interval (longer than max(5 s, 3 × interval): the sampler's thread stalled, or the meter
+/// gave no value for that long) is not integrated; its length is counted in <see cref="ChannelTotal.ExcludedDuration"/>
+/// and a note says so, and the channel's energy is then a lower bound over the measured time. This is the rule the
+/// store applies when it recomputes a run's energy from its samples, so the measure summary, <c>runs show</c> and the
+/// exports agree. Counter channels are unaffected: their counter counts through any stall.</para>
 /// <para>Epochs: <see cref="EpochEnded"/> and <see cref="EpochStarted"/> take a reading at once (as Zeus reads its
 /// counters in <c>begin_epoch</c>/<c>end_epoch</c>), so an epoch's energy does not depend on the sampling phase.
 /// An epoch runs from the last boundary (the previous end, or an explicit start, or the run start) to its end.</para>
@@ -39,7 +46,9 @@ public sealed class EnergySampler : IAsyncDisposable
     private readonly double[] _firstCounterJ;
     private readonly bool[] _hasFirstCounter;
     private readonly double[] _prevPowerW;
-    private readonly double[] _prevSeconds;
+    private readonly long[] _prevTicks;
+    private readonly long[] _excludedTicks;
+    private readonly SampleGapRule _gapRule;
     private readonly bool[] _hasPrevPower;
     private readonly double[] _lastPowerW;
     private readonly bool[] _hasLastPower;
@@ -49,6 +58,10 @@ public sealed class EnergySampler : IAsyncDisposable
 
     private readonly List<MeasuredEpoch> _epochs = [];
     private readonly List<string> _notes = [];
+    private readonly List<string> _gapChannels = [];
+    private long _readingGapTicks;
+    private long _readingGapFromTicks;
+    private int _gapNotes;
     private ChannelSample[] _buffer;
     private int _buffered;
     private TimeSpan _lastFlush;
@@ -109,7 +122,9 @@ public sealed class EnergySampler : IAsyncDisposable
         _firstCounterJ = new double[n];
         _hasFirstCounter = new bool[n];
         _prevPowerW = new double[n];
-        _prevSeconds = new double[n];
+        _prevTicks = new long[n];
+        _excludedTicks = new long[n];
+        _gapRule = SampleGapRule.ForInterval(options.Interval);
         _hasPrevPower = new bool[n];
         _lastPowerW = new double[n];
         _hasLastPower = new bool[n];
@@ -121,6 +136,9 @@ public sealed class EnergySampler : IAsyncDisposable
         int perFlush = (int)Math.Ceiling(options.FlushInterval / options.Interval) + 2;
         _buffer = new ChannelSample[Math.Max(16, perFlush * Math.Max(1, n))];
     }
+
+    /// <summary>Which intervals between a channel's power values are gaps (not integrated): the rule for this sampling interval.</summary>
+    public SampleGapRule GapRule => _gapRule;
 
     /// <summary>Every channel, in the order samples and epoch energies use.</summary>
     public IReadOnlyList<MeterChannel> Channels => _channels;
@@ -329,7 +347,10 @@ public sealed class EnergySampler : IAsyncDisposable
             var totals = new ChannelTotal[_channels.Length];
             for (int i = 0; i < totals.Length; i++)
             {
-                totals[i] = new ChannelTotal(_channels[i], Energy.FromJoules(_energyJ[i]), IsValidLocked(i), null);
+                totals[i] = new ChannelTotal(_channels[i], Energy.FromJoules(_energyJ[i]), IsValidLocked(i), null)
+                {
+                    ExcludedDuration = TimeSpan.FromTicks(_excludedTicks[i]),
+                };
             }
 
             return new SamplerResult(_lastElapsed, totals, [.. _epochs], _totalEpochs, [.. _notes], _readings);
@@ -436,7 +457,32 @@ public sealed class EnergySampler : IAsyncDisposable
             Integrate(m, reading, elapsed);
         }
 
+        if (_gapChannels.Count > 0)
+        {
+            NoteGapLocked();
+        }
+
         _readings++;
+    }
+
+    private void NoteGapLocked()
+    {
+        const int MaxGapNotes = 10;
+        if (_gapNotes < MaxGapNotes)
+        {
+            var from = TimeSpan.FromTicks(_readingGapFromTicks);
+            var length = TimeSpan.FromTicks(_readingGapTicks);
+            Note(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"no power value of {string.Join(", ", _gapChannels)} for {length.TotalSeconds:0.0} s (from {from.TotalSeconds:0.0} s; {_gapRule} are not integrated): that time is left out of their energy, which is a lower bound; energy counters are unaffected."));
+        }
+        else if (_gapNotes == MaxGapNotes)
+        {
+            Note("more gaps without power values were left out; they are not listed.");
+        }
+
+        _gapNotes++;
+        _gapChannels.Clear();
+        _readingGapTicks = 0;
     }
 
     private bool TryReadLocked(int m, out MeterReading reading, out TimeSpan before, out TimeSpan after)
@@ -464,7 +510,6 @@ public sealed class EnergySampler : IAsyncDisposable
     {
         int first = _meterFirstChannel[meter];
         int count = Math.Min(reading.Channels.Count, _meters[meter].Channels.Count);
-        double seconds = elapsed.TotalSeconds;
         var timestamp = _startedAt + elapsed;
         for (int k = 0; k < count; k++)
         {
@@ -494,14 +539,29 @@ public sealed class EnergySampler : IAsyncDisposable
             else if (value.Power is Power power)
             {
                 double w = power.Watts;
-                if (_hasPrevPower[i] && seconds > _prevSeconds[i])
+                long dt = elapsed.Ticks - _prevTicks[i];
+                if (_hasPrevPower[i] && dt > 0)
                 {
-                    // Trapezoid rule between consecutive valid samples.
-                    _energyJ[i] += 0.5 * (_prevPowerW[i] + w) * (seconds - _prevSeconds[i]);
+                    if (_gapRule.IsGap(TimeSpan.FromTicks(dt)))
+                    {
+                        // A gap (SampleGapRule, as the store applies it): not bridged, its time is counted as excluded.
+                        _excludedTicks[i] += dt;
+                        _gapChannels.Add(_channels[i].Id);
+                        if (dt > _readingGapTicks)
+                        {
+                            _readingGapTicks = dt;
+                            _readingGapFromTicks = _prevTicks[i];
+                        }
+                    }
+                    else
+                    {
+                        // Trapezoid rule between consecutive valid samples.
+                        _energyJ[i] += 0.5 * (_prevPowerW[i] + w) * (dt / (double)TimeSpan.TicksPerSecond);
+                    }
                 }
 
                 _prevPowerW[i] = w;
-                _prevSeconds[i] = seconds;
+                _prevTicks[i] = elapsed.Ticks;
                 _hasPrevPower[i] = true;
             }
 

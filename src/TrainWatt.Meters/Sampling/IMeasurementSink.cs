@@ -114,7 +114,11 @@ public sealed record MeasuredEpoch(
 /// <param name="Energy">Energy over the run (gross).</param>
 /// <param name="Valid">False when the channel never gave a usable value (its energy is then zero and must not be shown as 0 J).</param>
 /// <param name="IdlePower">Idle baseline power when measured.</param>
-public sealed record ChannelTotal(MeterChannel Channel, Energy Energy, bool Valid, Power? IdlePower);
+public sealed record ChannelTotal(MeterChannel Channel, Energy Energy, bool Valid, Power? IdlePower)
+{
+    /// <summary>Time left out of a sampled or modelled channel's energy as gaps (see <see cref="Core.Accounting.SampleGapRule"/>); zero for counters.</summary>
+    public TimeSpan ExcludedDuration { get; init; }
+}
 
 /// <summary>How a run ended.</summary>
 /// <param name="ExitCode">The command's exit code (128+N when a signal N killed it); null if it never started.</param>
@@ -148,7 +152,10 @@ public sealed record MeasurementSummary(
         }
     }
 
-    /// <summary>Energy above the idle baseline (gross minus baseline power × duration), when a baseline was measured.</summary>
+    /// <summary>
+    /// Energy above the idle baseline, when a baseline was measured: gross minus, per channel, baseline power × the time
+    /// its energy covers (the duration less its <see cref="ChannelTotal.ExcludedDuration"/> gaps, which its gross leaves out).
+    /// </summary>
     public Energy? NetEnergy
     {
         get
@@ -161,7 +168,7 @@ public sealed record MeasurementSummary(
                 if (c.IdlePower is Power idle)
                 {
                     any = true;
-                    net -= idle * Duration;
+                    net -= idle * (Duration - c.ExcludedDuration);
                 }
             }
 

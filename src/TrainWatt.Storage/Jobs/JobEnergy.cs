@@ -49,8 +49,8 @@ public sealed record JobEnergyReport(string JobId, IReadOnlyList<RunRecord> Runs
 /// (first to last sample). In each cluster the measurement with the longest window counts whole (it covers the others
 /// best; ties go to the lowest run id); then, in the same order, every other measurement adds only the energy of the
 /// parts of its window that no earlier one covers (its samples integrated over those parts: counter differences
-/// interpolated linearly, power by the trapezoid rule, intervals over <see cref="EnergyOptions.GapThreshold"/> left out
-/// as everywhere else). So the device's time line is covered once, as the union of the windows: windows that do not
+/// interpolated linearly, power by the trapezoid rule, intervals that the run's <see cref="SampleGapRule"/> calls gaps
+/// left out, as everywhere else). So the device's time line is covered once, as the union of the windows: windows that do not
 /// overlap (a job that restarted) add up, a window inside another adds nothing (a duplicate) and one that sticks out
 /// adds its overhang (a partial run).</para>
 /// </remarks>
@@ -82,6 +82,7 @@ public static class JobEnergy
             }
 
             string node = Node(run);
+            var gapRule = run.GapRule;
             foreach (var energy in details.Energy)
             {
                 if (energy.Energy is not { } joules || energy.First is not { } first || energy.Last is not { } last)
@@ -93,7 +94,7 @@ public static class JobEnergy
                 string identity = device.Uuid is { Length: > 0 } uuid ? "uuid:" + uuid
                     : device.Component == "process" ? $"run:{run.Id}:{device.Key}"
                     : "key:" + device.Key;
-                measurements.Add(new Measurement(node, identity, device, run.Id, first, last, joules, energy.Provenance, energy.Provenance == Provenance.Counter));
+                measurements.Add(new Measurement(node, identity, device, run.Id, first, last, joules, energy.Provenance, energy.Provenance == Provenance.Counter, gapRule));
             }
         }
 
@@ -117,7 +118,7 @@ public static class JobEnergy
                     else if (Uncovered(m.First, m.Last, covered) is { Count: > 0 } parts)
                     {
                         partial.Add(m.RunId);
-                        total += Energy.FromJoules(ClippedJoules(store.EnumerateSamples(m.RunId, m.Device.Id), parts, m.Counter));
+                        total += Energy.FromJoules(ClippedJoules(store.EnumerateSamples(m.RunId, m.Device.Id), parts, m.Counter, m.GapRule));
                     }
                     else
                     {
@@ -240,12 +241,11 @@ public static class JobEnergy
     /// <summary>
     /// Energy in joules of a device's samples (time order) over <paramref name="parts"/> (disjoint, in time order): with
     /// <paramref name="counter"/>, each pair of counter readings spreads its difference linearly over its interval;
-    /// otherwise power is linear between samples (the trapezoid rule, clipped). Intervals longer than
-    /// <see cref="EnergyOptions.GapThreshold"/> (default) are left out, as in <see cref="DeviceEnergyCalculator"/>.
+    /// otherwise power is linear between samples (the trapezoid rule, clipped). Intervals that <paramref name="gapRule"/>
+    /// (the run's) calls gaps are left out, counter or not, as in <see cref="DeviceEnergyCalculator"/> for power.
     /// </summary>
-    internal static double ClippedJoules(IEnumerable<SampleRecord> samples, IReadOnlyList<(DateTimeOffset From, DateTimeOffset To)> parts, bool counter)
+    internal static double ClippedJoules(IEnumerable<SampleRecord> samples, IReadOnlyList<(DateTimeOffset From, DateTimeOffset To)> parts, bool counter, SampleGapRule gapRule)
     {
-        TimeSpan gap = EnergyOptions.Default.GapThreshold;
         double joules = 0;
         (DateTimeOffset T, double V)? previous = null;
         foreach (var sample in samples)
@@ -256,7 +256,7 @@ public static class JobEnergy
                 continue;
             }
 
-            if (previous is var (t0, v0) && sample.Timestamp > t0 && sample.Timestamp - t0 <= gap)
+            if (previous is var (t0, v0) && sample.Timestamp > t0 && !gapRule.IsGap(sample.Timestamp - t0))
             {
                 double span = (sample.Timestamp - t0).TotalSeconds;
                 foreach (var (from, to) in parts)
@@ -282,5 +282,5 @@ public static class JobEnergy
         return joules;
     }
 
-    private sealed record Measurement(string Node, string Identity, StoredDevice Device, long RunId, DateTimeOffset First, DateTimeOffset Last, Energy Energy, Provenance Provenance, bool Counter);
+    private sealed record Measurement(string Node, string Identity, StoredDevice Device, long RunId, DateTimeOffset First, DateTimeOffset Last, Energy Energy, Provenance Provenance, bool Counter, SampleGapRule GapRule);
 }

@@ -135,6 +135,59 @@ public class EnergySamplerTests
     }
 
     [Fact]
+    public async Task Should_Leave_Out_A_Stall_Longer_Than_The_Gap_Rule()
+    {
+        // Given: 60 W sampled and a counter channel at 100 ms; the sampler takes no reading between 5 s and 25 s (its
+        // thread stalled for 20 s), then goes on to 32 s
+        var (time, _, sampler, _) = Create([
+            new FakeChannel("gpu:0", Provenance.Counter, WavyPower, WavyEnergy),
+            new FakeChannel("gpu:1", Provenance.Sampled, _ => 60),
+        ]);
+
+        // When
+        sampler.Start(runLoop: false);
+        RunFor(time, sampler, TimeSpan.FromSeconds(5), TimeSpan.FromMilliseconds(100));
+        time.Advance(TimeSpan.FromSeconds(20));
+        sampler.SampleNow();
+        RunFor(time, sampler, TimeSpan.FromSeconds(7), TimeSpan.FromMilliseconds(100));
+        var result = await sampler.StopAsync();
+
+        // Then: the rule for 100 ms calls intervals over max(5 s, 3 × 0.1 s) = 5 s gaps, as the store does
+        // (DeviceEnergyCalculatorTests.Should_Leave_Out_A_20_S_Stall_Of_A_100_Ms_Run_As_The_Live_Sampler_Does). Hand: the
+        // sampled channel integrates 0 → 5 s and 25 → 32 s, 60 W × 12 s = 720 J, and leaves out 20 s; the counter counts
+        // through the stall, E(32) − E(0) = 6400 + 10 sin 32 J, nothing left out.
+        Assert.Equal(TimeSpan.FromSeconds(5), sampler.GapRule.Threshold);
+        Assert.Equal(720.0, result.Channels[1].Energy.Joules, 9);
+        Assert.Equal(TimeSpan.FromSeconds(20), result.Channels[1].ExcludedDuration);
+        Assert.Equal(WavyEnergy(32) - WavyEnergy(0), result.Channels[0].Energy.Joules, 9);
+        Assert.Equal(TimeSpan.Zero, result.Channels[0].ExcludedDuration);
+        var note = Assert.Single(result.Notes);
+        Assert.Contains("gpu:1 for 20.0 s (from 5.0 s; gaps longer than 5 s are not integrated)", note, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Should_Integrate_A_Run_Sampled_Every_10_S_Whole()
+    {
+        // Given: 60 W sampled with a 10 s interval: readings at 0, 10, 20, 30 s and the final one at 32 s
+        var (time, _, sampler, _) = Create(
+            [new FakeChannel("gpu:0", Provenance.Sampled, _ => 60)],
+            options: new SamplerOptions(TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(10)));
+
+        // When
+        sampler.Start(runLoop: false);
+        RunFor(time, sampler, TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(10));
+        time.Advance(TimeSpan.FromSeconds(2));
+        var result = await sampler.StopAsync();
+
+        // Then: the rule for 10 s calls only intervals over max(5, 3 × 10) = 30 s gaps, none here: 60 W × 32 s = 1920 J,
+        // the value the store computes from the same samples (DeviceEnergyCalculatorTests.Should_Integrate_A_Run_Sampled_Every_10_S_Whole)
+        Assert.Equal(TimeSpan.FromSeconds(30), sampler.GapRule.Threshold);
+        Assert.Equal(1920.0, result.Channels[0].Energy.Joules, 9);
+        Assert.Equal(TimeSpan.Zero, result.Channels[0].ExcludedDuration);
+        Assert.Empty(result.Notes);
+    }
+
+    [Fact]
     public async Task Should_Take_A_Reading_Again_When_The_Thread_Was_Descheduled_During_It()
     {
         // Given: read 8 (the tick at 0.6 s; reads 0-1 prime, 2 is the start) stalls 60 ms before touching the hardware,

@@ -125,14 +125,34 @@ public class JobEnergyTests : IDisposable
         Assert.Equal(expected, string.Join(',', parts.Select(p => $"{(p.From - T0).TotalSeconds}-{(p.To - T0).TotalSeconds}")));
     }
 
-    private static long Sampled(SqliteRunStore store, string rank, IEnumerable<double> times, Func<double, double> watts)
+    private static long Sampled(SqliteRunStore store, string rank, IEnumerable<double> times, Func<double, double> watts, int? intervalMs = null)
     {
         var t = times.ToList();
-        long run = store.CreateRun(new NewRun("measure", T0.AddSeconds(t[0]), JobId: "j", Metadata: $$"""{"node":"n1","rank":"{{rank}}"}"""));
+        string interval = intervalMs is { } ms ? $",\"interval_ms\":{ms}" : "";
+        long run = store.CreateRun(new NewRun("measure", T0.AddSeconds(t[0]), JobId: "j", Metadata: $$"""{"node":"n1","rank":"{{rank}}"{{interval}}}"""));
         long device = store.RegisterDevice(run, new DeviceRegistration("gpu:0", "gpu", "GPU", Provenance.Sampled, "GPU-A"));
         store.AppendSamples(run, t.Select(x => new SampleRecord(device, T0.AddSeconds(x), Power.FromWatts(watts(x)), null, null, null, null, Provenance.Sampled)).ToList());
         store.FinishRun(run, RunStatus.Completed, T0.AddSeconds(t[^1]), 0);
         return run;
+    }
+
+    [Fact]
+    public void Should_Judge_Gaps_By_Each_Run_s_Sampling_Interval_In_Whole_And_Clipped_Windows()
+    {
+        // Given: two ranks sampling one GPU at a constant 60 W with --interval 10s: r0 at 0, 10, 20, 30, 32 s (window 32 s,
+        // counted whole), r1 at 20, 30, 40, 45 s (window 25 s, sticks out of r0 by (32, 45] s)
+        using var store = SqliteRunStore.Open(_temp.File("s.db"), new SqliteStoreOptions { Time = new FakeTimeProvider(T0) });
+        long r0 = Sampled(store, "0", [0, 10, 20, 30, 32], _ => 60, intervalMs: 10_000);
+        long r1 = Sampled(store, "1", [20, 30, 40, 45], _ => 60, intervalMs: 10_000);
+
+        var device = Assert.Single(JobEnergy.Merge(store, "j")!.Devices);
+
+        // Hand derivation: the rule for 10 s calls only intervals over max(5, 3 × 10) = 30 s gaps, so none here. r0 whole:
+        // 60 × 32 = 1920 J; r1 clipped to (32, 45]: 8 s of its 30 → 40 s interval + its 40 → 45 s interval = 13 s × 60 W =
+        // 780 J. Total 2700 J = 60 W × the union [0, 45] s. (The fixed 5 s threshold gave 120 + 300 = 420 J.)
+        Assert.Equal(2700, device.Energy.Joules, 6);
+        Assert.Equal([r0], device.CountedRuns);
+        Assert.Equal([r1], device.PartialRuns);
     }
 
     [Fact]
