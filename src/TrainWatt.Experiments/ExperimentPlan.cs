@@ -1,8 +1,13 @@
+using System.Buffers;
 using System.Globalization;
+using System.Numerics;
+using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using TrainWatt.Analysis.Data;
 using TrainWatt.Measurement;
+using YamlDotNet.Core;
+using YamlDotNet.Core.Events;
 
 using TrainWatt.Core.Units;
 
@@ -18,7 +23,7 @@ internal sealed record PlannedRun(int Position, ExperimentConfiguration Configur
 internal sealed record IdleWait(double MaxPowerWatts, TimeSpan Timeout);
 
 /// <summary>
-/// An experiment plan (JSON, or the same keys in YAML: see <see cref="YamlSubset"/>):
+/// An experiment plan (JSON, or the same keys in YAML: see <see cref="YamlPlan"/>):
 /// <code>
 /// {"name": "demo",
 ///  "command": ["python3", "train.py", "--model", "{model}", "--batch", "{batch}"],
@@ -89,14 +94,7 @@ internal sealed record ExperimentPlan(
         string text = File.ReadAllText(path);
         if (extension is ".yaml" or ".yml")
         {
-            try
-            {
-                text = YamlSubset.Parse(text, path)?.ToJsonString() ?? "null";
-            }
-            catch (FormatException ex)
-            {
-                throw new AnalysisDataException(ex.Message, ex);
-            }
+            text = YamlPlan.ToJson(text, path);
         }
 
         JsonDocument doc;
@@ -117,7 +115,7 @@ internal sealed record ExperimentPlan(
 
     private static ExperimentPlan Parse(JsonElement root, string path)
     {
-        AnalysisDataException Bad(string what) => new($"{path}: {what}");
+        AnalysisDataException Bad(string what) => new($"{path}: {what}".ReplaceLineEndings("\\n"));
         string Text(JsonElement e) => e.ValueKind == JsonValueKind.String ? e.GetString()! : e.GetRawText();
         TimeSpan Duration(string key, TimeSpan fallback, JsonElement? from = null)
         {
@@ -171,12 +169,17 @@ internal sealed record ExperimentPlan(
             }
         }
 
-        int repetitions = root.TryGetProperty("repetitions", out var r) ? (r.TryGetInt32(out int rv) && rv >= 1 ? rv : throw Bad("\"repetitions\" must be an integer >= 1.")) : 1;
-        int seed = root.TryGetProperty("seed", out var s) ? (s.TryGetInt32(out int sv) ? sv : throw Bad("\"seed\" must be an integer.")) : 0;
+        int repetitions = root.TryGetProperty("repetitions", out var r) ? (r.ValueKind == JsonValueKind.Number && r.TryGetInt32(out int rv) && rv >= 1 ? rv : throw Bad("\"repetitions\" must be an integer >= 1.")) : 1;
+        int seed = root.TryGetProperty("seed", out var s) ? (s.ValueKind == JsonValueKind.Number && s.TryGetInt32(out int sv) ? sv : throw Bad("\"seed\" must be an integer.")) : 0;
         IReadOnlyList<string>? warmup = null;
         TimeSpan? warmupDuration = null;
         if (root.TryGetProperty("warmup", out var w))
         {
+            if (w.ValueKind != JsonValueKind.Object)
+            {
+                throw Bad("\"warmup\" must be an object with a \"command\" (and optionally a \"duration\").");
+            }
+
             warmup = ReadCommand(w, "command", path);
             warmupDuration = w.TryGetProperty("duration", out _) ? Duration("duration", TimeSpan.Zero, w) : null;
             if (warmup is null)
@@ -188,7 +191,8 @@ internal sealed record ExperimentPlan(
         IdleWait? idle = null;
         if (root.TryGetProperty("wait_until_idle", out var idleElement))
         {
-            double max = idleElement.TryGetProperty("max_power_w", out var mp) && mp.TryGetDouble(out double mpv) && mpv > 0
+            double max = idleElement.ValueKind == JsonValueKind.Object && idleElement.TryGetProperty("max_power_w", out var mp)
+                && mp.ValueKind == JsonValueKind.Number && mp.TryGetDouble(out double mpv) && mpv > 0
                 ? mpv
                 : throw Bad("\"wait_until_idle\" needs \"max_power_w\" (a power in watts > 0).");
             idle = new IdleWait(max, Duration("timeout", TimeSpan.FromMinutes(10), idleElement));
@@ -233,4 +237,259 @@ internal sealed record ExperimentPlan(
     }
 
     public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"{Name}: {Configurations().Count} configurations x {Repetitions} repetitions");
+}
+
+/// <summary>
+/// YAML plans: read with YamlDotNet's event parser and written out as the JSON text that <see cref="ExperimentPlan"/>
+/// reads, so both formats share one reader. The parser keeps its own stack (no recursion) and the nesting depth is
+/// counted here, so no document can overflow the call stack. Plain scalars are typed by YAML 1.2's core schema:
+/// <c>10</c>, <c>-1.5e3</c>, <c>.5</c>, <c>0x1F</c>, <c>0o17</c> are numbers (a decimal one keeps its written digits,
+/// <c>1e-3</c> stays 1e-3 as in JSON), <c>true</c>/<c>false</c> booleans, <c>null</c>, <c>~</c> and nothing null;
+/// anything else (<c>yes</c>, <c>.inf</c>, <c>5m</c>) and every quoted or block (<c>|</c>, <c>&gt;</c>) scalar is a string.
+/// The core tags (<c>!!str</c>, <c>!!int</c>, ...) are honoured. Refused, each with its file, line and fix: syntax
+/// errors, anchors and aliases (so no alias can expand into a "billion laughs"), other tags, keys that are not
+/// scalars, duplicate keys, a second document, a plan that is not a mapping, and nesting deeper than
+/// <see cref="MaxDepth"/>.
+/// </summary>
+internal static class YamlPlan
+{
+    /// <summary>The deepest nesting of mappings and sequences accepted: the JSON reader's own limit, far above a plan's 3.</summary>
+    public const int MaxDepth = 64;
+
+    private const string CoreTag = "tag:yaml.org,2002:";
+
+    private static readonly JsonSerializerOptions QuoteOptions = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    private static readonly Regex Decimal = new(
+        @"^(?<sign>[-+]?)(?:(?<int>[0-9]+)(?:\.(?<frac>[0-9]*))?|\.(?<frac>[0-9]+))(?:[eE](?<exp>[-+]?[0-9]+))?\z",
+        RegexOptions.CultureInvariant | RegexOptions.ExplicitCapture, TimeSpan.FromSeconds(1));
+
+    private static readonly Regex Based = new(@"^0(?:x[0-9a-fA-F]+|o[0-7]+)\z", RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
+
+    private sealed class Frame(bool mapping)
+    {
+        public bool Mapping { get; } = mapping;
+
+        public bool ExpectKey { get; set; } = true;
+
+        public HashSet<string> Keys { get; } = new(StringComparer.Ordinal);
+    }
+
+    /// <summary>The plan in <paramref name="text"/> as JSON text; throws <see cref="AnalysisDataException"/> "PATH:LINE: what (column N); fix."</summary>
+    public static string ToJson(string text, string path)
+    {
+        var buffer = new ArrayBufferWriter<byte>();
+        var frames = new Stack<Frame>();
+        var parser = new Parser(new StringReader(text));
+        var last = Mark.Empty;
+        int documents = 0;
+        bool root = false;
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            try
+            {
+                while (parser.MoveNext())
+                {
+                    var e = parser.Current!;
+                    last = e.End;
+                    switch (e)
+                    {
+                        case DocumentStart when ++documents > 1:
+                            throw Error(path, e.Start, "a second YAML document", "a plan file holds one: remove the '---' and what follows");
+                        case AnchorAlias alias:
+                            throw Error(path, e.Start, $"anchors and aliases are not supported (*{alias.Value})", "write the value out in full");
+                        case NodeEvent { Anchor.IsEmpty: false } node:
+                            throw Error(path, e.Start, $"anchors and aliases are not supported (&{node.Anchor})", "write the value out in full");
+                        case NodeEvent node:
+                            if (!root)
+                            {
+                                root = true;
+                                if (node is not MappingStart)
+                                {
+                                    throw Error(path, e.Start, "the plan must be a mapping", "write it as lines of key: value, with at least name: and command:");
+                                }
+                            }
+
+                            Node(node, writer, frames, path);
+                            break;
+                        case MappingEnd:
+                            frames.Pop();
+                            writer.WriteEndObject();
+                            break;
+                        case SequenceEnd:
+                            frames.Pop();
+                            writer.WriteEndArray();
+                            break;
+                    }
+                }
+            }
+            catch (YamlException ex)
+            {
+                string what = OneLine(ex.Message).TrimEnd('.');
+                what = what.Length > 0 ? char.ToLowerInvariant(what[0]) + what[1..] : ex.GetType().Name;
+                throw Error(path, ex.Start, "not valid YAML: " + what, Fix(what), ex);
+            }
+            catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or FormatException or OverflowException)
+            {
+                // YamlDotNet lets a few bad inputs through as .NET exceptions (e.g. "\uD800\u0041", a surrogate pair
+                // that is none); the last event that parsed is the best position known.
+                throw Error(path, last, "not valid YAML after this point: " + OneLine(ex.Message), Fix("escape"), ex);
+            }
+        }
+
+        if (!root)
+        {
+            throw Error(path, Mark.Empty, "the plan is empty", "write it as lines of key: value, with at least name: and command:");
+        }
+
+        return Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
+
+    private static void Node(NodeEvent node, Utf8JsonWriter writer, Stack<Frame> frames, string path)
+    {
+        var parent = frames.Count > 0 ? frames.Peek() : null;
+        string? tag = node.Tag.IsEmpty || node.Tag.IsNonSpecific ? null : node.Tag.Value;
+        if (parent is { Mapping: true, ExpectKey: true })
+        {
+            if (node is not Scalar key || (tag is not null && tag != CoreTag + "str"))
+            {
+                throw Error(path, node.Start, "a key must be plain text", "write keys as name: value");
+            }
+
+            if (!parent.Keys.Add(key.Value))
+            {
+                throw Error(path, node.Start, $"duplicate key {Quote(key.Value)}", "keep one of them");
+            }
+
+            writer.WritePropertyName(key.Value);
+            parent.ExpectKey = false;
+            return;
+        }
+
+        if (parent is { Mapping: true })
+        {
+            parent.ExpectKey = true;
+        }
+
+        switch (node)
+        {
+            case MappingStart or SequenceStart:
+                bool mapping = node is MappingStart;
+                if (tag is not null && tag != CoreTag + (mapping ? "map" : "seq"))
+                {
+                    throw Error(path, node.Start, $"tag {tag} is not supported", "remove it");
+                }
+
+                if (frames.Count >= MaxDepth)
+                {
+                    throw Error(path, node.Start, $"nesting deeper than {MaxDepth} levels", "a plan needs only a few levels: flatten it");
+                }
+
+                frames.Push(new Frame(mapping));
+                if (mapping)
+                {
+                    writer.WriteStartObject();
+                }
+                else
+                {
+                    writer.WriteStartArray();
+                }
+
+                break;
+            case Scalar scalar:
+                string? json = tag switch
+                {
+                    null => scalar.Style == ScalarStyle.Plain && !node.Tag.IsNonSpecific ? CoreJson(scalar.Value) : null,
+                    CoreTag + "str" => null,
+                    CoreTag + "null" or CoreTag + "bool" or CoreTag + "int" or CoreTag + "float" =>
+                        CoreJson(scalar.Value) is { } typed && Fits(typed, tag[CoreTag.Length..]) ? typed
+                            : throw Error(path, node.Start, $"{Quote(scalar.Value)} is not of type !!{tag[CoreTag.Length..]}", "fix the value or remove the tag"),
+                    _ => throw Error(path, node.Start, $"tag {tag} is not supported", "remove it"),
+                };
+                if (json is null)
+                {
+                    writer.WriteStringValue(scalar.Value);
+                }
+                else
+                {
+                    writer.WriteRawValue(json);
+                }
+
+                break;
+        }
+    }
+
+    /// <summary>The JSON literal a plain scalar stands for in YAML 1.2's core schema, or null where it is a string.</summary>
+    internal static string? CoreJson(string value)
+    {
+        switch (value)
+        {
+            case "" or "~" or "null" or "Null" or "NULL":
+                return "null";
+            case "true" or "True" or "TRUE":
+                return "true";
+            case "false" or "False" or "FALSE":
+                return "false";
+        }
+
+        var m = Decimal.Match(value);
+        if (m.Success)
+        {
+            // JSON spells numbers more strictly: no '+', no leading zeros, digits on both sides of the point.
+            string digits = m.Groups["int"].Value.TrimStart('0');
+            var json = new StringBuilder(value.Length + 2);
+            json.Append(m.Groups["sign"].Value == "-" ? "-" : string.Empty).Append(digits.Length > 0 ? digits : "0");
+            if (m.Groups["frac"].Value.Length > 0)
+            {
+                json.Append('.').Append(m.Groups["frac"].Value);
+            }
+
+            if (m.Groups["exp"].Success)
+            {
+                json.Append('e').Append(m.Groups["exp"].Value);
+            }
+
+            return json.ToString();
+        }
+
+        if (Based.IsMatch(value))
+        {
+            var number = BigInteger.Zero;
+            int radix = value[1] == 'x' ? 16 : 8;
+            foreach (char c in value.AsSpan(2))
+            {
+                number = (number * radix) + (c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10);
+            }
+
+            return number.ToString(CultureInfo.InvariantCulture);
+        }
+
+        return null;
+    }
+
+    /// <summary>Whether a core-schema JSON literal has the type a !!null, !!bool, !!int or !!float tag asks for (an int is a float too).</summary>
+    private static bool Fits(string json, string type) => json switch
+    {
+        "null" => type == "null",
+        "true" or "false" => type == "bool",
+        _ => type == "float" || (type == "int" && !json.Contains('.', StringComparison.Ordinal) && !json.Contains('e', StringComparison.Ordinal)),
+    };
+
+    private static string Fix(string what) =>
+        what.Contains("escape", StringComparison.OrdinalIgnoreCase) || what.Contains("hexadecimal", StringComparison.OrdinalIgnoreCase)
+            || what.Contains("surrogate", StringComparison.OrdinalIgnoreCase)
+            ? "inside \"double quotes\" a backslash starts an escape (\\n, \\t, \\\\, \\xHH, \\uHHHH): write \\\\ for a backslash, or use 'single quotes'"
+            : what.Contains("quoted scalar", StringComparison.OrdinalIgnoreCase)
+                ? "close the quote on the same value (inside 'single quotes' write '' for a ')"
+                : "check the indentation (spaces, not tabs; the keys of one mapping in one column, their values deeper) and that quotes and brackets are closed";
+
+    private static string Quote(string value) => JsonSerializer.Serialize(value, QuoteOptions);
+
+    private static string OneLine(string text) => string.Join(' ', text.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+
+    private static AnalysisDataException Error(string path, Mark at, string what, string fix, Exception? inner = null)
+    {
+        string message = $"{path}:{at.Line}: {what} (column {at.Column}); {fix}.".ReplaceLineEndings("\\n");
+        return inner is null ? new(message) : new(message, inner);
+    }
 }
