@@ -9,7 +9,9 @@ using TrainWatt.Measurement;
 using YamlDotNet.Core;
 using YamlDotNet.Core.Events;
 
+using TrainWatt.Core.Epochs;
 using TrainWatt.Core.Units;
+using TrainWatt.Meters;
 
 namespace TrainWatt.Experiments;
 
@@ -48,8 +50,8 @@ internal sealed record ExperimentPlan(
     TimeSpan Cooldown,
     IdleWait? WaitUntilIdle,
     TimeSpan Interval,
-    string Meters,
-    string Framework,
+    MeterKinds Meters,
+    EpochFramework Framework,
     IReadOnlyDictionary<string, string> Tags)
 {
     private static readonly Regex Placeholder = new(@"\{([A-Za-z_][A-Za-z0-9_]*)\}", RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
@@ -215,9 +217,31 @@ internal sealed record ExperimentPlan(
 
         return new ExperimentPlan(
             name, command, variables, repetitions, seed, warmup, warmupDuration, Duration("cooldown", TimeSpan.Zero), idle, interval,
-            root.TryGetProperty("meters", out var m) ? Text(m) : "auto",
-            root.TryGetProperty("framework", out var f) ? Text(f) : "auto",
+            ReadMeters(root.TryGetProperty("meters", out var m) && m.ValueKind != JsonValueKind.Null ? Text(m) : null),
+            ReadFramework(root.TryGetProperty("framework", out var f) && f.ValueKind != JsonValueKind.Null ? Text(f) : null),
             tags);
+
+        MeterKinds ReadMeters(string? text)
+        {
+            try
+            {
+                return MeterFactory.Parse(text);
+            }
+            catch (ArgumentException)
+            {
+                throw Bad($"\"meters\": \"{text}\" is not a meter list. Use auto, or a comma-separated list of nvml, nvidia-smi, rapl, process.");
+            }
+        }
+
+        EpochFramework ReadFramework(string? text) => text?.Trim().ToLowerInvariant() switch
+        {
+            null or "" or "auto" => EpochFramework.Auto,
+            "keras" => EpochFramework.Keras,
+            "lightning" => EpochFramework.Lightning,
+            "hf" or "huggingface" => EpochFramework.HuggingFace,
+            "marker" => EpochFramework.Marker,
+            _ => throw Bad($"\"framework\": \"{text}\" is unknown. Use auto, keras, lightning, hf or marker."),
+        };
     }
 
     private static string[]? ReadCommand(JsonElement parent, string key, string path)

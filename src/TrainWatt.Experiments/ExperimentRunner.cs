@@ -93,7 +93,7 @@ internal sealed class ExperimentRunner(HostContext context, IRunStore store, Mea
             {
                 Interval = plan.Interval,
                 FlushInterval = TimeSpan.FromSeconds(1),
-                Framework = ParseFramework(plan.Framework),
+                Framework = plan.Framework,
                 Tags = tags,
                 Environment = new Dictionary<string, string?> { ["TRAINWATT_EXPERIMENT"] = plan.Name, ["TRAINWATT_CONFIG"] = planned.Configuration.Label, ["TRAINWATT_REP"] = tags["rep"] },
             };
@@ -128,15 +128,6 @@ internal sealed class ExperimentRunner(HostContext context, IRunStore store, Mea
     /// <summary>The command on one line: multi-line or long arguments (inline scripts) are abbreviated.</summary>
     private static string Show(IReadOnlyList<string> command) =>
         string.Join(' ', command.Select(a => a.Contains('\n', StringComparison.Ordinal) || a.Length > 60 ? "'" + a.Split('\n')[0][..Math.Min(a.Split('\n')[0].Length, 40)] + "...'" : a));
-
-    private static EpochFramework ParseFramework(string name) => name.ToLowerInvariant() switch
-    {
-        "keras" => EpochFramework.Keras,
-        "lightning" => EpochFramework.Lightning,
-        "hf" or "huggingface" => EpochFramework.HuggingFace,
-        "marker" => EpochFramework.Marker,
-        _ => EpochFramework.Auto,
-    };
 
     private bool Delay(TimeSpan duration, CancellationToken token)
     {

@@ -39,7 +39,7 @@ internal static class ExperimentCommand
             void Say(string message) => context.Diagnostic("trainwatt: " + message);
             return StoreLocation.WithStore(context, parse.GetValue(db), store =>
             {
-                using var meters = context.Meters.Open(new MeterSelection(MeterFactory.Parse(loaded.Meters), Interval: loaded.Interval), context);
+                using var meters = context.Meters.Open(new MeterSelection(loaded.Meters, Interval: loaded.Interval), context);
                 foreach (string note in meters.Notes)
                 {
                     Say(note);

@@ -146,7 +146,7 @@ public sealed class ExperimentPlanTests
             framework:
             """);
         AssertSamePlan(json, yaml);
-        Assert.Equal("null", yaml.Framework);
+        Assert.Equal(TrainWatt.Core.Epochs.EpochFramework.Auto, yaml.Framework); // an empty (null) framework is the default
         Assert.Equal(["10", "10", "10", "1e-3", "0.5", "31", "15", "true", "false", "yes", "no", "null", "null", "null", "5m", ".inf"], yaml.Variables[0].Values);
 
         // A quoted number is a string, as in JSON: where the reader needs a number it says so.
@@ -318,6 +318,8 @@ public sealed class ExperimentPlanTests
     [InlineData("""{"name":"e","command":["x","{lr}"],"variables":{"model":["a"]}}""", "uses {lr} but \"variables\" has no \"lr\"")]
     [InlineData("""{"name":"e","command":["x"],"repetitions":0}""", "\"repetitions\" must be an integer >= 1")]
     [InlineData("""{"name":"e","command":["x"],"cooldown":"soon"}""", "\"cooldown\": \"soon\" is not a duration")]
+    [InlineData("""{"name":"e","command":["x"],"framework":"kerass"}""", "\"framework\": \"kerass\" is unknown. Use auto, keras, lightning, hf or marker.")]
+    [InlineData("""{"name":"e","command":["x"],"meters":"nvml,gpu"}""", "\"meters\": \"nvml,gpu\" is not a meter list")]
     [InlineData("""{"name":"e","command":["x"],"wait_until_idle":{}}""", "max_power_w")]
     [InlineData("""{"name":"e","command":["x"],"repetitions":"3"}""", "\"repetitions\" must be an integer >= 1")]
     [InlineData("""{"name":"e","command":["x"],"seed":"1"}""", "\"seed\" must be an integer")]
