@@ -1,11 +1,8 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text;
-using TrainWatt.Analysis.Data;
 using TrainWatt.Experiments;
 using TrainWatt.Measurement;
-using TrainWatt.Meters;
-
 using TrainWatt.Measurement.Pipeline;
 
 namespace TrainWatt.Cli.Commands;
@@ -33,7 +30,7 @@ internal static class ExperimentCommand
         run.Options.Add(db);
 
         // Synchronous on purpose (as measure): the runner handles SIGINT itself and the session forwards it to the child.
-        run.SetAction(parse => AnalysisInput.Guard(context, () =>
+        run.SetAction(parse =>
         {
             var loaded = ExperimentPlan.Load(parse.GetValue(plan)!);
             void Say(string message) => context.Diagnostic("trainwatt: " + message);
@@ -49,7 +46,7 @@ internal static class ExperimentCommand
                     TextWriter.Synchronized(context.Out.Profile.Out.Writer), TextWriter.Synchronized(context.Error.Profile.Out.Writer), Say);
                 return new ExperimentRunner(context, store, new MeasurementPipeline(store, meters, context, console), Say).Run(loaded);
             });
-        }));
+        });
         return run;
     }
 
@@ -60,7 +57,7 @@ internal static class ExperimentCommand
         var status = new Command("status", "Show how many runs of each configuration are done.");
         status.Arguments.Add(plan);
         status.Options.Add(db);
-        status.SetAction(parse => AnalysisInput.Guard(context, () =>
+        status.SetAction(parse =>
         {
             var loaded = ExperimentPlan.Load(parse.GetValue(plan)!);
             return StoreLocation.WithStore(context, parse.GetValue(db), store =>
@@ -84,7 +81,7 @@ internal static class ExperimentCommand
                 context.WriteData(sb.ToString());
                 return (int)ExitCode.Success;
             });
-        }));
+        });
         return status;
     }
 }
