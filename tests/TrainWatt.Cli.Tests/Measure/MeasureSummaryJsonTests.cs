@@ -93,6 +93,9 @@ public class MeasureSummaryJsonTests
         // The command never started: no exit code, no meter, no epoch, no reading.
         var never = new MeasurementOutcome("8", new MeasurementSummary(null, TimeSpan.Zero, [], [], new Dictionary<string, double>(), null, ["cannot start"]));
         yield return ("summary-never-started.json", Summary(never, [], null, null));
+
+        // `estimate --run ID --json` writes the same properties as the summary's "estimate", compact.
+        yield return ("estimate-run.json", JsonOutput.Object(Estimate().WriteProperties));
     }
 
     [Theory]
@@ -100,6 +103,7 @@ public class MeasureSummaryJsonTests
     [InlineData("summary-no-estimate.json")]
     [InlineData("summary-projections.json")]
     [InlineData("summary-never-started.json")]
+    [InlineData("estimate-run.json")]
     public void Summary_Json_Is_Byte_For_Byte_The_Golden_Document(string name)
     {
         var previous = CultureInfo.CurrentCulture;
