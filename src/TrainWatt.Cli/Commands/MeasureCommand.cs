@@ -361,8 +361,7 @@ internal static class MeasureCommand
         {
             try
             {
-                string summary = ProjectionJson.AddTo(MeasureReport.Json(outcome), projection.History, projectionError);
-                File.WriteAllText(file.FullName, MeasurePre.WithEstimate(summary, preComparison));
+                File.WriteAllText(file.FullName, MeasureSummaryDocument.Create(outcome, projection.History, projectionError, preComparison).ToJson());
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {

@@ -65,9 +65,9 @@ public class MeasureSummaryJsonTests
         return PreComparison.Compute(42, row, 3, new FakeEstimator());
     }
 
-    /// <summary>What <c>measure</c> writes to <c>--summary-json</c> (the CLI's composition).</summary>
+    /// <summary>What <c>measure</c> writes to <c>--summary-json</c>.</summary>
     internal static string Summary(MeasurementOutcome outcome, IReadOnlyList<ProjectionEntry> history, ProjectionErrorSummary? error, PreComparison? estimate)
-        => MeasurePre.WithEstimate(ProjectionJson.AddTo(MeasureReport.Json(outcome), history, error), estimate);
+        => MeasureSummaryDocument.Create(outcome, history, error, estimate).ToJson();
 
     /// <summary>The golden documents: file name and text.</summary>
     internal static IEnumerable<(string Name, string Json)> Documents()
