@@ -1,7 +1,4 @@
 using System.Globalization;
-using System.Text;
-using System.Text.Json;
-using System.Text.Json.Nodes;
 using TrainWatt.Estimation;
 using TrainWatt.Storage;
 
@@ -61,24 +58,5 @@ internal static class MeasurePre
 
         say($"  (`trainwatt estimate --run {id}` repeats this; `trainwatt fit` learns from this run)");
         return comparison;
-    }
-
-    /// <summary>The <c>--summary-json</c> document with an <c>"estimate"</c> object added (the properties of <c>estimate --run ID --json</c>), or unchanged when there is no comparison.</summary>
-    public static string WithEstimate(string summaryJson, PreComparison? comparison)
-    {
-        if (comparison is null)
-        {
-            return summaryJson;
-        }
-
-        var root = JsonNode.Parse(summaryJson)!.AsObject();
-        root["estimate"] = JsonNode.Parse(JsonOutput.Object(comparison.WriteProperties));
-        using var buffer = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))
-        {
-            root.WriteTo(writer);
-        }
-
-        return Encoding.UTF8.GetString(buffer.ToArray()) + "\n";
     }
 }

@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text;
-using System.Text.Json;
 using TrainWatt.Core;
 using TrainWatt.Core.Footprint;
 using TrainWatt.Core.Units;
@@ -8,86 +7,10 @@ using TrainWatt.Meters.Sampling;
 
 namespace TrainWatt.Measurement;
 
-/// <summary>Text for the end-of-run summary (stderr), the live status line and the <c>--summary-json</c> file.</summary>
+/// <summary>Text for the end-of-run summary (stderr) and the live status line; the <c>--summary-json</c> file is <see cref="MeasureSummaryDocument"/>.</summary>
 public static class MeasureReport
 {
     private static readonly CultureInfo Invariant = CultureInfo.InvariantCulture;
-
-    /// <summary>The <c>--summary-json</c> document: run_id, exit_code, duration_s, readings, epochs[], components[], energy_j (plus net_energy_j and idle_power_w with --idle).</summary>
-    public static string Json(MeasurementOutcome outcome)
-    {
-        var summary = outcome.Summary;
-        using var buffer = new MemoryStream();
-        using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))
-        {
-            json.WriteStartObject();
-            if (long.TryParse(outcome.RunId, NumberStyles.None, Invariant, out long id))
-            {
-                json.WriteNumber("run_id", id);
-            }
-            else
-            {
-                json.WriteString("run_id", outcome.RunId);
-            }
-
-            if (summary.ExitCode is int code)
-            {
-                json.WriteNumber("exit_code", code);
-            }
-            else
-            {
-                json.WriteNull("exit_code");
-            }
-
-            json.WriteNumber("duration_s", summary.Duration.TotalSeconds);
-            json.WriteNumber("readings", outcome.Readings);
-            json.WriteStartArray("epochs");
-            foreach (var epoch in summary.Epochs)
-            {
-                json.WriteStartObject();
-                json.WriteNumber("n", epoch.Number);
-                json.WriteNumber("start_s", epoch.Start.TotalSeconds);
-                json.WriteNumber("end_s", epoch.End.TotalSeconds);
-                json.WriteNumber("energy_j", epoch.Energy.Joules);
-                json.WriteEndObject();
-            }
-
-            json.WriteEndArray();
-            json.WriteStartArray("components");
-            foreach (var channel in summary.Channels)
-            {
-                json.WriteStartObject();
-                json.WriteString("name", channel.Channel.Id);
-                if (channel.Valid)
-                {
-                    json.WriteNumber("energy_j", channel.Energy.Joules);
-                }
-                else
-                {
-                    json.WriteNull("energy_j"); // never a silent 0 J: the channel gave no value
-                }
-
-                json.WriteString("provenance", Name(channel.Channel.Provenance));
-                if (channel.IdlePower is Power idle)
-                {
-                    json.WriteNumber("idle_power_w", idle.Watts);
-                }
-
-                json.WriteEndObject();
-            }
-
-            json.WriteEndArray();
-            json.WriteNumber("energy_j", summary.Energy.Joules);
-            if (summary.NetEnergy is Energy net)
-            {
-                json.WriteNumber("net_energy_j", net.Joules);
-            }
-
-            json.WriteEndObject();
-        }
-
-        return Encoding.UTF8.GetString(buffer.ToArray()) + "\n";
-    }
 
     /// <summary>The human summary, one line per row, without the "trainwatt:" prefix of diagnostics.</summary>
     public static IEnumerable<string> Text(MeasurementOutcome outcome, FootprintResult? footprint, bool modelOnly, TimeSpan idle)

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using TrainWatt.Core.Units;
 using TrainWatt.Estimation;
+using TrainWatt.Storage.Export;
 
 namespace TrainWatt.Measurement;
 
@@ -36,28 +37,8 @@ public sealed record PreComparison(long RunId, int Epochs, IPreEstimator Model, 
 
     public static double ErrorPercent(double estimate, double measured) => 100 * (estimate - measured) / measured;
 
-    /// <summary>The comparison's properties, written into the JSON object that is open on <paramref name="w"/>.</summary>
-    public void WriteProperties(Utf8JsonWriter w)
-    {
-        w.WriteNumber("run", RunId);
-        w.WriteNumber("epochs", Epochs);
-        w.WriteNumber("lower_j", Lower.Joules);
-        w.WriteNumber("upper_j", Upper.Joules);
-        w.WriteBoolean("measured_within_interval", Inside);
-        foreach (var (name, est, act) in Pairs)
-        {
-            w.WriteStartObject(name);
-            w.WriteNumber("estimate", est);
-            w.WriteNumber("measured", act);
-            w.WriteNumber("error_pct", ErrorPercent(est, act));
-            w.WriteEndObject();
-        }
-
-        w.WriteStartObject("model");
-        w.WriteString("name", Model.Name);
-        w.WriteString("description", Model.Description);
-        w.WriteEndObject();
-    }
+    /// <summary>The comparison's properties (<see cref="EstimateJson"/>), written into the JSON object that is open on <paramref name="w"/>.</summary>
+    public void WriteProperties(Utf8JsonWriter w) => JsonMembers.Write(w, EstimateJson.From(this)!, MeasurementJsonContext.Default.EstimateJson);
 
     /// <summary>One line per compared quantity, then the interval line (no trailing newlines).</summary>
     public IEnumerable<string> TextLines()

@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using TrainWatt.Core.Projection;
 using TrainWatt.Storage;
 using TrainWatt.Storage.Export;
@@ -9,7 +8,7 @@ using TrainWatt.Storage.Export;
 namespace TrainWatt.Measurement;
 
 /// <summary>
-/// A run's projection history in JSON (<c>runs show --json</c>, <c>measure --summary-json</c>) and as a text table
+/// A run's projection history in JSON (<c>runs show --json</c>; the summary document has the same members) and as a text table
 /// (<c>runs show</c>): <c>"projections":[{"epoch":15,"projected_energy_j":x,"lower_j":x,"upper_j":x,"confidence":0.9,
 /// "method":"step","stable_from_epoch":11,"total_epochs_min":40,"total_epochs_max":60,"time":"..."}]</c> and
 /// <c>"projection_error"</c>: the projections scored against the measured total, or null.
@@ -18,53 +17,14 @@ internal static class ProjectionJson
 {
     private static readonly CultureInfo Invariant = CultureInfo.InvariantCulture;
 
-    /// <summary>Writes the members <c>projections</c> and <c>projection_error</c> into the open object.</summary>
+    /// <summary>Writes the members <c>projections</c> and <c>projection_error</c> (<see cref="ProjectionErrorJson"/>, or null) into the open object.</summary>
     public static void WriteMembers(Utf8JsonWriter json, IReadOnlyList<ProjectionEntry> history, ProjectionErrorSummary? error)
     {
         ArgumentNullException.ThrowIfNull(json);
         ArgumentNullException.ThrowIfNull(history);
         RunJson.WriteProjections(json, history);
-        if (error is null)
-        {
-            json.WriteNull("projection_error");
-            return;
-        }
-
-        json.WriteStartObject("projection_error");
-        json.WriteNumber("measured_energy_j", error.Measured.Joules);
-        json.WriteNumber("projections", error.Projections);
-        json.WriteNumber("relative", error.LastRelativeError);
-        json.WriteNumber("last_epoch", error.LastEpoch);
-        json.WriteBoolean("last_covered", error.LastCovered);
-        json.WriteNumber("first_epoch", error.FirstEpoch);
-        json.WriteNumber("first_relative", error.FirstRelativeError);
-        json.WriteBoolean("first_covered", error.FirstCovered);
-        json.WriteNumber("mean_absolute_relative", error.MeanAbsoluteRelativeError);
-        json.WriteNumber("coverage", error.Coverage);
-        json.WriteEndObject();
-    }
-
-    /// <summary>Adds <c>projections</c> and <c>projection_error</c> to a JSON object document (the summary file), indented.</summary>
-    public static string AddTo(string document, IReadOnlyList<ProjectionEntry> history, ProjectionErrorSummary? error)
-    {
-        var root = JsonNode.Parse(document)!.AsObject();
-        using var buffer = new MemoryStream();
-        using (var json = new Utf8JsonWriter(buffer))
-        {
-            json.WriteStartObject();
-            WriteMembers(json, history, error);
-            json.WriteEndObject();
-        }
-
-        var members = JsonNode.Parse(buffer.ToArray())!.AsObject();
-        foreach (string name in members.Select(m => m.Key).ToList())
-        {
-            var value = members[name];
-            members.Remove(name);
-            root[name] = value;
-        }
-
-        return root.ToJsonString(new JsonSerializerOptions { WriteIndented = true });
+        json.WritePropertyName("projection_error");
+        JsonSerializer.Serialize(json, ProjectionErrorJson.From(error), MeasurementJsonContext.Default.ProjectionErrorJson);
     }
 
     /// <summary>The text section of <c>runs show</c>; empty when the run has no projection.</summary>

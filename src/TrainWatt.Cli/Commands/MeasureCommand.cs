@@ -72,8 +72,7 @@ internal static class MeasureCommand
         {
             try
             {
-                string summary = ProjectionJson.AddTo(MeasureReport.Json(result.Outcome), result.Projections, result.ProjectionError);
-                File.WriteAllText(file.FullName, MeasurePre.WithEstimate(summary, result.Estimate));
+                File.WriteAllText(file.FullName, result.ToJson());
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {

@@ -211,6 +211,12 @@ public sealed record MeasureResult(
     /// <summary>Totals, epochs, metrics and notes.</summary>
     public MeasurementSummary Summary => Outcome.Summary;
 
+    /// <summary>The summary document (<c>--summary-json</c>; schema in docs/summary-schema.md).</summary>
+    public MeasureSummaryDocument Document() => MeasureSummaryDocument.Create(Outcome, Projections, ProjectionError, Estimate);
+
+    /// <summary>The summary document as indented JSON with a final newline.</summary>
+    public string ToJson() => Document().ToJson();
+
     /// <summary>The summary as text lines (what <c>measure</c> prints), the final projection error line included.</summary>
     public IReadOnlyList<string> TextLines()
     {

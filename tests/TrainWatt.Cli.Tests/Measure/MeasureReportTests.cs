@@ -38,9 +38,9 @@ public class MeasureReportTests
     {
         // Oracle: the shape in issue 3; totals by hand: 2500 + 30 = 2530 J (the channel without data adds nothing and
         // is null, not 0); epoch energies 1000 + 10 = 1010 J and 1200 + 12 = 1212 J.
-        var root = JsonDocument.Parse(MeasureReport.Json(Outcome(idle: false))).RootElement;
+        var root = JsonDocument.Parse(MeasureSummaryDocument.Create(Outcome(idle: false), [], null, null).ToJson()).RootElement;
 
-        Assert.Equal(["run_id", "exit_code", "duration_s", "readings", "epochs", "components", "energy_j"], root.EnumerateObject().Select(p => p.Name));
+        Assert.Equal(["run_id", "exit_code", "duration_s", "readings", "epochs", "components", "energy_j", "projections", "projection_error"], root.EnumerateObject().Select(p => p.Name));
         Assert.Equal(7, root.GetProperty("run_id").GetInt64());
         Assert.Equal(10.0, root.GetProperty("duration_s").GetDouble());
         var first = root.GetProperty("epochs")[0];
@@ -59,7 +59,7 @@ public class MeasureReportTests
     public void Should_Add_Net_Energy_And_Idle_Power_When_A_Baseline_Was_Measured()
     {
         // Net = 2530 J − (50 W + 2 W) × 10 s = 2010 J (hand).
-        var root = JsonDocument.Parse(MeasureReport.Json(Outcome(idle: true))).RootElement;
+        var root = JsonDocument.Parse(MeasureSummaryDocument.Create(Outcome(idle: true), [], null, null).ToJson()).RootElement;
         Assert.Equal(2010.0, root.GetProperty("net_energy_j").GetDouble(), 9);
         Assert.Equal(50.0, root.GetProperty("components")[0].GetProperty("idle_power_w").GetDouble());
     }

@@ -1,0 +1,80 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using TrainWatt.Core;
+using TrainWatt.Core.Projection;
+using TrainWatt.Core.Units;
+using TrainWatt.Storage;
+using TrainWatt.Storage.Export;
+using TrainWatt.Testing;
+
+namespace TrainWatt.Cli.Tests.Runs;
+
+using Energy = TrainWatt.Core.Units.Energy;
+
+/// <summary>
+/// The document of <c>runs show --json</c>, byte for byte (golden files under Golden, captured from the hand-written
+/// writer before the typed records replaced it): the run's details, its projection history and how it fared.
+/// </summary>
+public class RunsShowJsonTests
+{
+    private static readonly DateTimeOffset T0 = new(2026, 3, 1, 11, 0, 0, TimeSpan.Zero);
+
+    internal static RunDetails Details()
+    {
+        var run = new RunRecord(
+            5, "uuid-5", "measure", null, T0, T0.AddSeconds(90.5), RunStatus.Failed, RunStatus.Failed, 137, "bash -c 'sleep 1'",
+            new Dictionary<string, string> { ["b"] = "2", ["a"] = "1" }, null, "host", 99, """{"k":[1.0,"x"]}""", 1, 3, 1);
+        var gpu = new StoredDevice(1, 5, "gpu:0", "gpu", "GPU", Provenance.Sampled, null, null);
+        return new RunDetails(
+            run,
+            [gpu],
+            [new StoredDeviceEnergy(gpu, 3, T0, T0.AddSeconds(90), Energy.FromJoules(9000.000001), Provenance.Sampled, Power.FromWatts(100), Power.FromWatts(120.5), TimeSpan.FromSeconds(45), TimeSpan.Zero)],
+            [new EpochRecord(1, T0.AddSeconds(1), T0.AddSeconds(45.5), Energy.FromJoules(4450), Provenance.Sampled, 10)],
+            [new AnnotationRecord("exit", "killed by signal 9")]);
+    }
+
+    internal static IReadOnlyList<ProjectionEntry> History() =>
+    [
+        new ProjectionEntry(1, Energy.FromJoules(9100), Energy.FromJoules(8000), Energy.FromJoules(10_000), 0.9, "carbontracker", 1, 2, 2, T0.AddSeconds(45.5)),
+    ];
+
+    /// <summary>What <c>runs show --json</c> writes (RunsCommand.ShowJson's composition).</summary>
+    internal static string Show(RunDetails details, IReadOnlyList<ProjectionEntry> projections, ProjectionErrorSummary? error)
+    {
+        using var buffer = new MemoryStream();
+        using (var json = new Utf8JsonWriter(buffer))
+        {
+            json.WriteStartObject();
+            RunJson.WriteDetailsMembers(json, details);
+            ProjectionJson.WriteMembers(json, projections, error);
+            json.WriteEndObject();
+        }
+
+        return Encoding.UTF8.GetString(buffer.ToArray()) + "\n";
+    }
+
+    internal static string Document(string name) => name switch
+    {
+        "runs-show.json" => Show(Details(), History(), LiveProjection.FinalError(History(), Details().TotalEnergy)),
+        "runs-show-no-projection.json" => Show(Details(), [], null),
+        _ => throw new ArgumentOutOfRangeException(nameof(name), name, null),
+    };
+
+    [Theory]
+    [InlineData("runs-show.json")]
+    [InlineData("runs-show-no-projection.json")]
+    public void Runs_Show_Json_Is_Byte_For_Byte_The_Golden_Document(string name)
+    {
+        var previous = CultureInfo.CurrentCulture;
+        try
+        {
+            CultureInfo.CurrentCulture = CultureInfo.CurrentUICulture = new CultureInfo("de-DE");
+            GoldenFile.Verify(Document(name), name);
+        }
+        finally
+        {
+            CultureInfo.CurrentCulture = CultureInfo.CurrentUICulture = previous;
+        }
+    }
+}
