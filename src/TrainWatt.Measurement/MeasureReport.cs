@@ -67,7 +67,7 @@ internal static class MeasureReport
                     json.WriteNull("energy_j"); // never a silent 0 J: the channel gave no value
                 }
 
-                json.WriteString("provenance", Name(channel.Channel.Provenance));
+                json.WriteString("provenance", ProvenanceText.Name(channel.Channel.Provenance));
                 if (channel.IdlePower is Power idle)
                 {
                     json.WriteNumber("idle_power_w", idle.Watts);
@@ -102,7 +102,7 @@ internal static class MeasureReport
         {
             string energy = c.Valid ? c.Energy.ToString() : "no data";
             string note = c.Channel.Note ?? c.Channel.DeviceName;
-            yield return $"  {c.Channel.Id.PadRight(width)}  {energy,12}  {Name(c.Channel.Provenance),-8}  {note}";
+            yield return $"  {c.Channel.Id.PadRight(width)}  {energy,12}  {ProvenanceText.Name(c.Channel.Provenance),-8}  {note}";
         }
 
         yield return $"  {"total".PadRight(width)}  {s.Energy,12}";
@@ -173,12 +173,4 @@ internal static class MeasureReport
         text.Append(" | ").Append(energy.ToString()).Append(" so far");
         return text.ToString();
     }
-
-    public static string Name(Provenance provenance) => provenance switch
-    {
-        Provenance.Counter => "counter",
-        Provenance.Sampled => "sampled",
-        Provenance.Model => "model",
-        _ => "user-given",
-    };
 }

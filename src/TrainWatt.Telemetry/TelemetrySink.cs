@@ -126,7 +126,7 @@ internal sealed class TelemetrySink(IMeasurementSink inner, LiveMetrics? metrics
             var tags = new List<KeyValuePair<string, string>>
             {
                 new("trainwatt.exit_code", summary.ExitCode?.ToString(CultureInfo.InvariantCulture) ?? "none"),
-                new("trainwatt.provenance", string.Join(",", summary.Channels.Select(c => $"{c.Channel.Id}={MeasureReport.Name(c.Channel.Provenance)}"))),
+                new("trainwatt.provenance", string.Join(",", summary.Channels.Select(c => $"{c.Channel.Id}={TrainWatt.Core.ProvenanceText.Name(c.Channel.Provenance)}"))),
             };
             mlflow.LogBatch([], parameters, tags);
         }

@@ -397,5 +397,5 @@ internal static class MeasureCommand
     private static string Describe(MeterSetup setup)
         => setup.Meters.Count == 0
             ? "no meter (only time and epochs are recorded)"
-            : string.Join(", ", setup.Meters.SelectMany(m => m.Channels).Select(c => $"{c.Id} ({MeasureReport.Name(c.Provenance)})"));
+            : string.Join(", ", setup.Meters.SelectMany(m => m.Channels).Select(c => $"{c.Id} ({TrainWatt.Core.ProvenanceText.Name(c.Provenance)})"));
 }

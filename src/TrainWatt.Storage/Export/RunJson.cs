@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using TrainWatt.Core;
 using TrainWatt.Storage.Sqlite;
 
 namespace TrainWatt.Storage.Export;
@@ -70,14 +71,14 @@ public static class RunJson
             json.WriteString("component", device.Component);
             WriteStringOrNull(json, "name", device.Name);
             WriteStringOrNull(json, "uuid", device.Uuid);
-            json.WriteString("provenance", SqliteRunStore.ProvenanceText(device.Provenance));
+            json.WriteString("provenance", ProvenanceText.Name(device.Provenance));
             WriteStringOrNull(json, "note", device.Note);
             json.WriteNumber("samples", energy.Samples);
             WriteStringOrNull(json, "first", energy.First is { } first ? Time(first) : null);
             WriteStringOrNull(json, "last", energy.Last is { } last ? Time(last) : null);
             WriteNumberOrNull(json, "duration_s", energy.First is { } f && energy.Last is { } l ? (l - f).TotalSeconds : null);
             WriteNumberOrNull(json, "energy_j", energy.Energy?.Joules);
-            json.WriteString("energy_provenance", SqliteRunStore.ProvenanceText(energy.Provenance));
+            json.WriteString("energy_provenance", ProvenanceText.Name(energy.Provenance));
             WriteNumberOrNull(json, "mean_power_w", energy.MeanPower?.Watts);
             WriteNumberOrNull(json, "max_power_w", energy.MaxPower?.Watts);
             WriteNumberOrNull(json, "max_gap_s", energy.MaxGap?.TotalSeconds);
@@ -96,7 +97,7 @@ public static class RunJson
             json.WriteString("end", Time(epoch.End));
             json.WriteNumber("duration_s", (epoch.End - epoch.Start).TotalSeconds);
             WriteNumberOrNull(json, "energy_j", epoch.Energy?.Joules);
-            json.WriteString("provenance", SqliteRunStore.ProvenanceText(epoch.Provenance));
+            json.WriteString("provenance", ProvenanceText.Name(epoch.Provenance));
             WriteNumberOrNull(json, "samples_seen", epoch.SamplesSeen);
             json.WriteEndObject();
         }
