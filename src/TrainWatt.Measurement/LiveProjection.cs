@@ -84,7 +84,7 @@ internal sealed class LiveProjection(LiveProjectorOptions options, TimeProvider 
     public static string Line(ProjectionEntry p)
     {
         ArgumentNullException.ThrowIfNull(p);
-        string unit = Unit(p.Projected);
+        string unit = p.Projected.ReadableUnit;
         string F(Energy e) => e.ToString(unit + ":F2", CultureInfo.InvariantCulture);
         return string.Create(CultureInfo.InvariantCulture,
             $"epoch {p.Epoch}: projected total {F(p.Projected)} [{F(p.Lower)}, {F(p.Upper)}] ({p.Confidence * 100:0.#} %, {p.Method}, stable from epoch {(p.StableFromEpoch is int s ? s.ToString(CultureInfo.InvariantCulture) : "?")}, N {Range(p)})");
@@ -95,9 +95,6 @@ internal sealed class LiveProjection(LiveProjectorOptions options, TimeProvider 
         => p.TotalEpochsMin is not int min ? "?"
             : p.TotalEpochsMax is int max && max != min ? string.Create(CultureInfo.InvariantCulture, $"{min}-{max}")
             : min.ToString(CultureInfo.InvariantCulture);
-
-    /// <summary>The readable unit of an energy, as <see cref="Energy.ToString()"/> picks it.</summary>
-    public static string Unit(Energy e) => Math.Abs(e.Joules) switch { < 1e3 => "J", < 1e6 => "kJ", < 1e9 => "MJ", _ => "kWh" };
 
     /// <summary>
     /// Scores a stored history against the measured total (Core's <see cref="ProjectionHistory.FinalError"/>); null

@@ -48,8 +48,8 @@ public sealed record ProjectionResult(
     /// <summary>
     /// One invariant line for a live display after each epoch, e.g.
     /// <c>epoch 17: projected 1.84 MJ (90 % interval 1.80 MJ to 1.88 MJ), stable from epoch 10, N 80</c>, or
-    /// <c>epoch 12: no projection: not yet stable: ...</c>. Units follow <see cref="Units.Energy.ToString()"/>'s
-    /// readable choice of the estimate, applied to all three numbers.
+    /// <c>epoch 12: no projection: not yet stable: ...</c>. The unit is the estimate's <see cref="Units.Energy.ReadableUnit"/>,
+    /// applied to all three numbers.
     /// </summary>
     public string ToLiveLine()
     {
@@ -59,7 +59,7 @@ public sealed record ProjectionResult(
             return $"epoch {epoch}: no projection: {Reason}";
         }
 
-        string unit = Math.Abs(estimate.Joules) switch { < 1e3 => "J", < 1e6 => "kJ", < 1e9 => "MJ", _ => "kWh" };
+        string unit = estimate.ReadableUnit;
         string F(Units.Energy e) => e.ToString(unit + ":F2", System.Globalization.CultureInfo.InvariantCulture);
         string n = Horizon is null ? "?" : Horizon.IsExact
             ? Horizon.Min.ToString(System.Globalization.CultureInfo.InvariantCulture)
