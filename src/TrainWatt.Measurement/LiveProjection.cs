@@ -12,7 +12,7 @@ namespace TrainWatt.Measurement;
 /// store (projection history) and to the exporters (Prometheus, MLflow) through <see cref="ForTelemetry"/>.
 /// </summary>
 /// <remarks>
-/// Epoch numbers are the run's own (1-based, as in the epochs table); the Core projector counts from 0. Epochs the
+/// Epoch numbers are the run's own (1-based, as in the epochs table), as the Core projector takes and gives them. Epochs the
 /// projector cannot place are skipped: the partial epoch cut by the command's exit, and numbers out of sequence (a
 /// marker that skipped or repeated a number). Called from the sampling thread only (the sink contract).
 /// </remarks>
@@ -33,21 +33,21 @@ internal sealed class LiveProjection(LiveProjectorOptions options, TimeProvider 
         ArgumentNullException.ThrowIfNull(epoch);
         _lastNumber = epoch.Number;
         _last = null;
-        if (epoch.EndedAtExit || epoch.Number - 1 != _projector.Epochs.Count)
+        if (epoch.EndedAtExit || epoch.Number != _projector.ExpectedNumber)
         {
             return null;
         }
 
         var now = time.GetUtcNow();
         var result = _projector.OnEpochEnd(new EpochObservation(
-            epoch.Number - 1, now.UtcDateTime, epoch.Duration, epoch.Energy, TotalEpochs: epoch.TotalEpochs));
+            epoch.Number, now.UtcDateTime, epoch.Duration, epoch.Energy, TotalEpochs: epoch.TotalEpochs));
         if (result.Estimate is not { } estimate)
         {
             if (result.Stability.IsStable && result.Horizon is null && !_saidHorizonUnknown)
             {
                 // Once, whatever the progress mode: the run is stable but STEP cannot project without N.
                 _saidHorizonUnknown = true;
-                say($"epoch {epoch.Number}: stable from epoch {result.Stability.StableFromEpoch + 1}, but no projection: {result.Reason}");
+                say($"epoch {epoch.Number}: stable from epoch {result.Stability.StableFromNumber}, but no projection: {result.Reason}");
             }
             else if (verbose)
             {
@@ -64,7 +64,7 @@ internal sealed class LiveProjection(LiveProjectorOptions options, TimeProvider 
             result.Upper!.Value,
             result.Confidence,
             result.MethodName,
-            result.Stability.StableFromEpoch is int s ? s + 1 : null,
+            result.Stability.StableFromNumber,
             result.Horizon?.Min,
             result.Horizon?.Max,
             now);

@@ -18,13 +18,13 @@ internal static class StepProjection
         var projector = new LiveProjector(new LiveProjectorOptions(TotalEpochs: totalEpochs), time);
         return epoch =>
         {
-            if (epoch.EndedAtExit || epoch.Number - 1 != projector.Epochs.Count)
+            if (epoch.EndedAtExit || epoch.Number != projector.ExpectedNumber)
             {
                 return null;
             }
 
             var result = projector.OnEpochEnd(new EpochObservation(
-                epoch.Number - 1, time.GetUtcNow().UtcDateTime, epoch.Duration, epoch.Energy, TotalEpochs: epoch.TotalEpochs));
+                epoch.Number, time.GetUtcNow().UtcDateTime, epoch.Duration, epoch.Energy, TotalEpochs: epoch.TotalEpochs));
             return result.Estimate is { } estimate ? new EnergyProjection(estimate, result.Lower!.Value, result.Upper!.Value) : null;
         };
     }

@@ -73,7 +73,7 @@ public static class EnergyProjector
             return Empty("not yet stable: " + stability.Reason);
         }
 
-        int from = stability.StableFromEpoch!.Value, to = stability.WindowEndEpoch!.Value;
+        int from = stability.StableFromIndex!.Value, to = stability.WindowEndIndex!.Value;
         var window = epochs.Skip(from).Take(to - from).ToArray();
         int m = window.Length;
 

@@ -33,7 +33,7 @@ public sealed record StepEvaluationOptions(ChangePointOptions? Detector = null, 
 /// <param name="TotalEpochs">N.</param>
 /// <param name="Estimates">Estimate per method name (<see cref="StepEvaluation.Methods"/>).</param>
 /// <param name="StepProjectionEpoch">Epochs finished when <c>step</c> projected (its projection point).</param>
-/// <param name="StepStableFrom">First epoch of <c>step</c>'s stable window.</param>
+/// <param name="StepStableFromIndex">0-based index of the first epoch of <c>step</c>'s stable window.</param>
 /// <param name="StepFellBack">True when the detector never found stability and <c>step</c> used the paper's s = 10 rule.</param>
 /// <param name="LostTail">True when the GPU log ended before the training process (the window is cut at the last GPU sample).</param>
 /// <param name="StepLower">Lower bound of <c>step</c>'s 90 % interval (null when it fell back).</param>
@@ -45,7 +45,7 @@ public sealed record StepRunEvaluation(
     int TotalEpochs,
     IReadOnlyDictionary<string, Energy> Estimates,
     int StepProjectionEpoch,
-    int StepStableFrom,
+    int StepStableFromIndex,
     bool StepFellBack,
     bool LostTail,
     Energy? StepLower = null,
@@ -148,7 +148,7 @@ public static class StepEvaluation
                 estimates["step"] = estimate;
                 (lower, upper) = (result.Lower, result.Upper);
                 projectionPoint = seen;
-                stableFrom = result.Stability.StableFromEpoch!.Value;
+                stableFrom = result.Stability.StableFromIndex!.Value;
                 break;
             }
         }

@@ -75,7 +75,7 @@ public class EnergyProjectorTests
         var p = EnergyProjector.Project(epochs, new WindowDetector(0), new ProjectionRequest(ProjectionMethod.Step, EpochHorizon.Exactly(20, "test"), Seaa2023Parity: true));
         Assert.Equal(17500, p.Estimate!.Value.Joules, 1e-9);
         Assert.Equal("seaa2023", p.Parity);
-        Assert.Equal(10, p.Stability.StableFromEpoch);
+        Assert.Equal(10, p.Stability.StableFromIndex);
         Assert.True(p.Lower < p.Estimate && p.Estimate < p.Upper);
     }
 
