@@ -1,3 +1,5 @@
+using TrainWatt.Core.Accounting;
+
 namespace TrainWatt.Core.Projection;
 
 /// <summary>
@@ -38,7 +40,7 @@ public interface IStabilityDetector
 /// The paper's rule (paper-notes 2.2-2.3): epochs from index <see cref="StableFromIndex"/> (s = 10) are stable, and the
 /// window is the <see cref="Window"/> (w = 5) epochs at indices s..s+w−1. Stable once s + w epochs are finished.
 /// </summary>
-public sealed class FixedStabilityDetector(int stableFromIndex = 10, int window = 5) : IStabilityDetector
+public sealed class FixedStabilityDetector(int stableFromIndex = Seaa2023Parity.StableFromIndex, int window = Seaa2023Parity.Window) : IStabilityDetector
 {
     /// <summary>s, the 0-based index of the first stable epoch (s epochs come before the window).</summary>
     public int StableFromIndex { get; } = stableFromIndex >= 0 ? stableFromIndex : throw new ArgumentOutOfRangeException(nameof(stableFromIndex), stableFromIndex, "The stabilising epoch index must be 0 or more.");
