@@ -13,7 +13,7 @@ namespace TrainWatt.Measurement;
 /// (projection history) and to every observer (console line, Prometheus, MLflow). It prints nothing itself.
 /// </summary>
 /// <remarks>
-/// Epoch numbers are the run's own (1-based, as in the epochs table); the Core projector counts from 0. Epochs the
+/// Epoch numbers are the run's own (1-based, as in the epochs table), as the Core projector takes and gives them. Epochs the
 /// projector cannot place are skipped: the partial epoch cut by the command's exit, and numbers out of sequence (a
 /// marker that skipped or repeated a number). Called from the sampling thread only (the sink contract).
 /// </remarks>
@@ -30,20 +30,20 @@ public sealed class LiveProjection(LiveProjectorOptions options, TimeProvider ti
     public EpochReport Observe(MeasuredEpoch epoch)
     {
         ArgumentNullException.ThrowIfNull(epoch);
-        if (epoch.EndedAtExit || epoch.Number - 1 != _projector.Epochs.Count)
+        if (epoch.EndedAtExit || epoch.Number != _projector.ExpectedNumber)
         {
             return new EpochReport(epoch, null, null);
         }
 
         var now = time.GetUtcNow();
         var result = _projector.OnEpochEnd(new EpochObservation(
-            epoch.Number - 1, now.UtcDateTime, epoch.Duration, epoch.Energy, TotalEpochs: epoch.TotalEpochs));
+            epoch.Number, now.UtcDateTime, epoch.Duration, epoch.Energy, TotalEpochs: epoch.TotalEpochs));
         if (result.Estimate is not { } estimate)
         {
             bool first = result.Stability.IsStable && result.Horizon is null && !_saidHorizonUnknown;
             _saidHorizonUnknown |= first;
             string reason = first
-                ? $"stable from epoch {result.Stability.StableFromEpoch + 1}, but no projection: {result.Reason}"
+                ? $"stable from epoch {result.Stability.StableFromNumber}, but no projection: {result.Reason}"
                 : result.Reason ?? "not yet stable";
             return new EpochReport(epoch, null, reason, first);
         }
@@ -55,7 +55,7 @@ public sealed class LiveProjection(LiveProjectorOptions options, TimeProvider ti
             result.Upper!.Value,
             result.Confidence,
             result.MethodName,
-            result.Stability.StableFromEpoch is int s ? s + 1 : null,
+            result.Stability.StableFromNumber,
             result.Horizon?.Min,
             result.Horizon?.Max,
             now);
@@ -70,7 +70,7 @@ public sealed class LiveProjection(LiveProjectorOptions options, TimeProvider ti
     public static string Line(ProjectionEntry p)
     {
         ArgumentNullException.ThrowIfNull(p);
-        string unit = Unit(p.Projected);
+        string unit = p.Projected.ReadableUnit;
         string F(Energy e) => e.ToString(unit + ":F2", CultureInfo.InvariantCulture);
         return string.Create(CultureInfo.InvariantCulture,
             $"epoch {p.Epoch}: projected total {F(p.Projected)} [{F(p.Lower)}, {F(p.Upper)}] ({p.Confidence * 100:0.#} %, {p.Method}, stable from epoch {(p.StableFromEpoch is int s ? s.ToString(CultureInfo.InvariantCulture) : "?")}, N {Range(p)})");
@@ -81,9 +81,6 @@ public sealed class LiveProjection(LiveProjectorOptions options, TimeProvider ti
         => p.TotalEpochsMin is not int min ? "?"
             : p.TotalEpochsMax is int max && max != min ? string.Create(CultureInfo.InvariantCulture, $"{min}-{max}")
             : min.ToString(CultureInfo.InvariantCulture);
-
-    /// <summary>The readable unit of an energy, as <see cref="Energy.ToString()"/> picks it.</summary>
-    public static string Unit(Energy e) => Math.Abs(e.Joules) switch { < 1e3 => "J", < 1e6 => "kJ", < 1e9 => "MJ", _ => "kWh" };
 
     /// <summary>
     /// Scores a stored history against the measured total (Core's <see cref="ProjectionHistory.FinalError"/>); null

@@ -25,7 +25,7 @@ public static class MeasureReport
         {
             string energy = c.Valid ? c.Energy.ToString() : "no data";
             string note = c.Channel.Note ?? c.Channel.DeviceName;
-            yield return $"  {c.Channel.Id.PadRight(width)}  {energy,12}  {Name(c.Channel.Provenance),-8}  {note}";
+            yield return $"  {c.Channel.Id.PadRight(width)}  {energy,12}  {ProvenanceText.Name(c.Channel.Provenance),-8}  {note}";
         }
 
         yield return $"  {"total".PadRight(width)}  {s.Energy,12}";
@@ -96,12 +96,4 @@ public static class MeasureReport
         text.Append(" | ").Append(energy.ToString()).Append(" so far");
         return text.ToString();
     }
-
-    public static string Name(Provenance provenance) => provenance switch
-    {
-        Provenance.Counter => "counter",
-        Provenance.Sampled => "sampled",
-        Provenance.Model => "model",
-        _ => "user-given",
-    };
 }

@@ -7,6 +7,8 @@ using TrainWatt.Meters.Sampling;
 using TrainWatt.Storage;
 using TrainWatt.Storage.Export;
 
+using TrainWatt.Core;
+
 namespace TrainWatt.Measurement;
 
 /// <summary>
@@ -68,7 +70,7 @@ public sealed record SummaryComponentJson(
     public static SummaryComponentJson From(ChannelTotal channel) => new(
         channel.Channel.Id,
         channel.Valid ? channel.Energy.Joules : null,
-        MeasureReport.Name(channel.Channel.Provenance),
+        ProvenanceText.Name(channel.Channel.Provenance),
         channel.IdlePower is Power idle ? idle.Watts : null);
 }
 

@@ -62,7 +62,7 @@ public sealed class MeterSetup : IDisposable
     public string Describe()
         => Meters.Count == 0
             ? "no meter (only time and epochs are recorded)"
-            : string.Join(", ", Meters.SelectMany(m => m.Channels).Select(c => $"{c.Id} ({MeasureReport.Name(c.Provenance)})"));
+            : string.Join(", ", Meters.SelectMany(m => m.Channels).Select(c => $"{c.Id} ({ProvenanceText.Name(c.Provenance)})"));
 
     public void Dispose()
     {

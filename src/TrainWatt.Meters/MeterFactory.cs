@@ -1,3 +1,4 @@
+using TrainWatt.Core;
 using TrainWatt.Core.Units;
 using TrainWatt.Meters.NvidiaSmi;
 using TrainWatt.Meters.Nvml;
@@ -189,7 +190,7 @@ public static class MeterFactory
     }
 
     private static MeterProbe Opened(IMeter meter)
-        => new(meter.Name, true, meter.Channels.Select(c => $"{c.Id} {c.DeviceName} ({c.Provenance.ToString().ToLowerInvariant()}){(c.Note is null ? "" : ": " + c.Note)}").ToArray());
+        => new(meter.Name, true, meter.Channels.Select(c => $"{c.Id} {c.DeviceName} ({ProvenanceText.Name(c.Provenance)}){(c.Note is null ? "" : ": " + c.Note)}").ToArray());
 
     private static NvmlMeterOptions NvmlOptions(MeterRequest r) => NvmlMeterOptions.FromEnvironment(r.Environment, r.Gpus);
 

@@ -18,7 +18,7 @@ public static class ProjectionBandPlot
 {
     /// <summary>
     /// Renders the plot as PNG bytes (<see cref="ReportPlots.Width"/> x <see cref="ReportPlots.Height"/>). Energies are
-    /// drawn in one unit (J, kJ, MJ or GJ) picked from the largest value shown.
+    /// drawn in one unit, the <see cref="Energy.ReadableUnit"/> of the largest value shown (J, kJ, MJ or kWh).
     /// </summary>
     /// <param name="projections">The projection history, in any order (drawn by epoch); must not be empty.</param>
     /// <param name="epochs">The run's epochs; the measured cumulative line runs over the leading epochs with a known energy.</param>
@@ -38,16 +38,17 @@ public static class ProjectionBandPlot
         double largest = Math.Max(
             sorted.Max(p => Math.Max(p.Upper.Joules, p.Projected.Joules)),
             Math.Max(cumulative.Count > 0 ? cumulative[^1].Joules : 0, finalMeasured?.Joules ?? 0));
-        var (unit, scale) = UnitFor(largest);
+        string unit = Energy.FromJoules(largest).ReadableUnit;
+        double In(double joules) => Energy.FromJoules(joules).In(unit);
 
         var plot = new Plot();
         double[] xs = sorted.Select(p => (double)p.Epoch).ToArray();
-        var band = plot.Add.FillY(xs, sorted.Select(p => p.Upper.Joules / scale).ToArray(), sorted.Select(p => p.Lower.Joules / scale).ToArray());
+        var band = plot.Add.FillY(xs, sorted.Select(p => p.Upper.In(unit)).ToArray(), sorted.Select(p => p.Lower.In(unit)).ToArray());
         band.FillColor = Colors.DarkOrange.WithAlpha(0.25);
         band.LineColor = Colors.DarkOrange.WithAlpha(0.5);
         band.LegendText = "projection interval";
 
-        var projected = plot.Add.Scatter(xs, sorted.Select(p => p.Projected.Joules / scale).ToArray());
+        var projected = plot.Add.Scatter(xs, sorted.Select(p => p.Projected.In(unit)).ToArray());
         projected.Color = Colors.DarkOrange;
         projected.LineWidth = 2;
         projected.MarkerSize = 5;
@@ -55,7 +56,7 @@ public static class ProjectionBandPlot
 
         if (cumulative.Count > 0)
         {
-            var measured = plot.Add.Scatter(cumulative.Select(c => (double)c.Epoch).ToArray(), cumulative.Select(c => c.Joules / scale).ToArray());
+            var measured = plot.Add.Scatter(cumulative.Select(c => (double)c.Epoch).ToArray(), cumulative.Select(c => In(c.Joules)).ToArray());
             measured.Color = Colors.SteelBlue;
             measured.LineWidth = 2;
             measured.MarkerSize = 4;
@@ -64,18 +65,18 @@ public static class ProjectionBandPlot
 
         if (finalMeasured is { } total)
         {
-            var line = plot.Add.HorizontalLine(total.Joules / scale);
+            var line = plot.Add.HorizontalLine(total.In(unit));
             line.LinePattern = LinePattern.Dashed;
             line.Color = Colors.Black;
             line.LineWidth = 1.5f;
-            line.LegendText = $"final measured total ({(total.Joules / scale).ToString("G4", System.Globalization.CultureInfo.InvariantCulture)} {unit})";
+            line.LegendText = $"final measured total ({total.In(unit).ToString("G4", System.Globalization.CultureInfo.InvariantCulture)} {unit})";
         }
 
         plot.Title(title);
         plot.XLabel("epoch");
         plot.YLabel($"energy ({unit})");
         plot.ShowLegend(Alignment.LowerRight);
-        plot.Axes.SetLimitsY(0, largest / scale * 1.08);
+        plot.Axes.SetLimitsY(0, In(largest) * 1.08);
         return plot.GetImageBytes(ReportPlots.Width, ReportPlots.Height, ImageFormat.Png);
     }
 
@@ -97,12 +98,4 @@ public static class ProjectionBandPlot
 
         return result;
     }
-
-    private static (string Unit, double Scale) UnitFor(double joules) => Math.Abs(joules) switch
-    {
-        < 1e3 => ("J", 1),
-        < 1e6 => ("kJ", 1e3),
-        < 1e9 => ("MJ", 1e6),
-        _ => ("GJ", 1e9),
-    };
 }

@@ -428,7 +428,7 @@ public sealed class PostgresRunStore : IRunStore
         command.Parameters.AddWithValue("component", device.Component);
         Text(command, "name", device.Name);
         Text(command, "uuid", device.Uuid);
-        command.Parameters.AddWithValue("provenance", SqliteRunStore.ProvenanceText(device.Provenance));
+        command.Parameters.AddWithValue("provenance", StoreRows.ProvenanceColumn(device.Provenance));
         Text(command, "note", device.Note);
         return (long)command.ExecuteScalar()!;
     }
@@ -453,7 +453,7 @@ public sealed class PostgresRunStore : IRunStore
             WriteNullable(writer, sample.UtilizationPercent);
             WriteNullable(writer, sample.MemoryUsedMiB);
             WriteNullable(writer, sample.TemperatureCelsius);
-            writer.Write(SqliteRunStore.ProvenanceText(sample.Provenance), NpgsqlDbType.Text);
+            writer.Write(StoreRows.ProvenanceColumn(sample.Provenance), NpgsqlDbType.Text);
             if (sample.SourceLine is int line)
             {
                 writer.Write(line, NpgsqlDbType.Integer);
@@ -500,7 +500,7 @@ public sealed class PostgresRunStore : IRunStore
         command.Parameters.AddWithValue("start", StoreRows.ToSeconds(epoch.Start));
         command.Parameters.AddWithValue("end", StoreRows.ToSeconds(epoch.End));
         command.Parameters.Add(new NpgsqlParameter("energy", NpgsqlDbType.Double) { Value = (object?)epoch.Energy?.Joules ?? DBNull.Value });
-        command.Parameters.AddWithValue("provenance", SqliteRunStore.ProvenanceText(epoch.Provenance));
+        command.Parameters.AddWithValue("provenance", StoreRows.ProvenanceColumn(epoch.Provenance));
         command.Parameters.Add(new NpgsqlParameter("seen", NpgsqlDbType.Bigint) { Value = (object?)epoch.SamplesSeen ?? DBNull.Value });
         return command.ExecuteNonQuery();
     }

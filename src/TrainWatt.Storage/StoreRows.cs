@@ -7,7 +7,7 @@ namespace TrainWatt.Storage;
 
 /// <summary>
 /// What the SQLite and PostgreSQL stores share once a row is read: column decoding (by the ordinals of the SELECTs both
-/// stores issue), status and provenance spelling, the rule that turns a dead `running` run into `incomplete`, and the
+/// stores issue), status and provenance column spelling (<see cref="ProvenanceColumn"/>; outputs use Core's <see cref="ProvenanceText"/>), the rule that turns a dead `running` run into `incomplete`, and the
 /// store's time representation (seconds since the Unix epoch, microsecond resolution). One place, so the backends
 /// cannot drift apart.
 /// </summary>
@@ -45,6 +45,21 @@ internal static class StoreRows
         _ => throw new InvalidDataException($"Unknown run status '{text}' in the store."),
     };
 
+    /// <summary>
+    /// The value of a <c>provenance</c> column (both engines, every table): counter, sampled, model, user_given, as the
+    /// schemas' CHECK constraint allows. Store spelling only: outputs write <see cref="ProvenanceText.Name"/>
+    /// (<c>user-given</c>). <see cref="ParseProvenance"/> is its inverse; the two are the store's one provenance mapping.
+    /// </summary>
+    public static string ProvenanceColumn(Provenance provenance) => provenance switch
+    {
+        Provenance.Counter => "counter",
+        Provenance.Sampled => "sampled",
+        Provenance.Model => "model",
+        Provenance.UserGiven => "user_given",
+        _ => throw new ArgumentOutOfRangeException(nameof(provenance), provenance, "Unknown provenance."),
+    };
+
+    /// <summary>Reads a <c>provenance</c> column value written by <see cref="ProvenanceColumn"/>.</summary>
     public static Provenance ParseProvenance(string text) => text switch
     {
         "counter" => Provenance.Counter,

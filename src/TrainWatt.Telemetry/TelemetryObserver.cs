@@ -3,6 +3,8 @@ using TrainWatt.Meters.Sampling;
 using TrainWatt.Measurement;
 using TrainWatt.Measurement.Pipeline;
 
+using TrainWatt.Core;
+
 namespace TrainWatt.Telemetry;
 
 /// <summary>
@@ -75,7 +77,7 @@ internal sealed class TelemetryObserver(LiveMetrics? metrics, MlflowLogger? mlfl
             var tags = new List<KeyValuePair<string, string>>
             {
                 new("trainwatt.exit_code", summary.ExitCode?.ToString(CultureInfo.InvariantCulture) ?? "none"),
-                new("trainwatt.provenance", string.Join(",", summary.Channels.Select(c => $"{c.Channel.Id}={MeasureReport.Name(c.Channel.Provenance)}"))),
+                new("trainwatt.provenance", string.Join(",", summary.Channels.Select(c => $"{c.Channel.Id}={ProvenanceText.Name(c.Channel.Provenance)}"))),
             };
             mlflow.LogBatch([], parameters, tags);
         }

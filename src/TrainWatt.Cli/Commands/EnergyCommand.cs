@@ -259,8 +259,8 @@ internal static class EnergyCommand
             r.ExcludedDuration.TotalSeconds,
             net?.Baseline.Watts,
             net?.Net.Joules,
-            net is null ? null : ProvenanceName(net.BaselineProvenance),
-            ProvenanceName(r.Provenance),
+            net is null ? null : ProvenanceText.Name(net.BaselineProvenance),
+            ProvenanceText.Name(r.Provenance),
             r.Method == IntegrationMethod.Trapezoid ? "trapezoid" : "left",
             settings.Parity ? Seaa2023Parity.Name : null,
             faults);
@@ -473,7 +473,6 @@ internal static class EnergyCommand
         _ => kind.ToString().ToLowerInvariant(),
     };
 
-    private static string ProvenanceName(Provenance provenance) => provenance.ToString().ToLowerInvariant();
 
     private sealed record Settings(bool Parity, IntegrationMethod Method, TimeSpan GapThreshold, IdleBaseline? Idle);
 

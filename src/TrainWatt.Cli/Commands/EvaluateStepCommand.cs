@@ -199,7 +199,7 @@ internal static class EvaluateStepCommand
         {
             writer.Write(string.Create(CultureInfo.InvariantCulture, $"{r.Id},{r.TotalEpochs},{r.Duration.TotalSeconds:F3},{r.Truth.Joules:F2},"));
             writer.Write(string.Join(',', StepEvaluation.Methods.Select(m => r.Estimates[m].Joules.ToString("F2", CultureInfo.InvariantCulture))));
-            writer.Write(string.Create(CultureInfo.InvariantCulture, $",{r.StepProjectionEpoch},{r.StepStableFrom},{(r.StepFellBack ? 1 : 0)},{(r.LostTail ? 1 : 0)}\n"));
+            writer.Write(string.Create(CultureInfo.InvariantCulture, $",{r.StepProjectionEpoch},{r.StepStableFromIndex},{(r.StepFellBack ? 1 : 0)},{(r.LostTail ? 1 : 0)}\n"));
         }
     }
 }

@@ -146,7 +146,7 @@ internal static class ExportCommand
             }
 
             // An explicit intensity wins; --country then only names the country columns.
-            settings = new CarbonSettings(CarbonIntensity.FromGramsPerKilowattHour(given), "user_given", pue, entry?.Name, entry is { Iso3.Length: > 0 } ? entry.Iso3 : null);
+            settings = new CarbonSettings(CarbonIntensity.FromGramsPerKilowattHour(given), TrainWatt.Core.ProvenanceText.Name(TrainWatt.Core.Provenance.UserGiven), pue, entry?.Name, entry is { Iso3.Length: > 0 } ? entry.Iso3 : null);
             return true;
         }
 

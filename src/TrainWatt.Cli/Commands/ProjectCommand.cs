@@ -167,7 +167,7 @@ internal static class ProjectCommand
             w.WriteString("parity", r.Parity);
         }
 
-        w.NumberOrNull("stable_from_epoch", r.Stability.StableFromEpoch);
+        w.NumberOrNull("stable_from_epoch", r.Stability.StableFromIndex);
         w.WriteNumber("epochs_used", r.EpochsUsed);
         w.WriteNumber("stable_epochs", r.Stability.StableEpochs);
         w.NumberOrNull("projected_energy_j", r.Estimate?.Joules);
@@ -192,7 +192,7 @@ internal static class ProjectCommand
         {
             string n = r.Horizon is { IsExact: true } h ? $"{h.Min}" : $"{r.Horizon!.Min}-{r.Horizon.Max}";
             text.Append(CultureInfo.InvariantCulture, $"projected total  {Format(estimate)}  ({r.Confidence:P0} interval {Format(r.Lower!.Value)} to {Format(r.Upper!.Value)})\n");
-            text.Append(CultureInfo.InvariantCulture, $"method           {method}, stable from epoch {r.Stability.StableFromEpoch} ({r.Stability.StableEpochs} stable epochs)\n");
+            text.Append(CultureInfo.InvariantCulture, $"method           {method}, stable from epoch {r.Stability.StableFromIndex} ({r.Stability.StableEpochs} stable epochs)\n");
             text.Append(CultureInfo.InvariantCulture, $"epochs           {r.EpochsUsed} measured of {n} assumed\n");
         }
         else

@@ -169,7 +169,7 @@ internal static class RunsCommand
             e.Device.Name ?? "",
             e.Samples.ToString(CultureInfo.InvariantCulture),
             e.Energy is { } energy ? energy.Joules.ToString("0.###", CultureInfo.InvariantCulture) : "-",
-            e.Energy is null ? "-" : SqliteRunStore.ProvenanceText(e.Provenance),
+            e.Energy is null ? "-" : TrainWatt.Core.ProvenanceText.Name(e.Provenance),
             e.MeanPower is { } mean ? mean.Watts.ToString("0.###", CultureInfo.InvariantCulture) : "-",
             e.MaxPower is { } max ? max.Watts.ToString("0.###", CultureInfo.InvariantCulture) : "-",
             e.MaxGap is { } gap ? gap.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture) : "-",
@@ -190,7 +190,7 @@ internal static class RunsCommand
                 RunJson.Time(e.Start),
                 (e.End - e.Start).TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture),
                 e.Energy is { } energy ? energy.Joules.ToString("0.###", CultureInfo.InvariantCulture) : "-",
-                SqliteRunStore.ProvenanceText(e.Provenance),
+                TrainWatt.Core.ProvenanceText.Name(e.Provenance),
             }).ToList();
             text.Append(Table(["EPOCH", "START", "DURATION_S", "ENERGY_J", "PROVENANCE"], epochs));
         }

@@ -56,7 +56,7 @@ internal static class RunsMergeCommand
         var devices = report.Devices.Select(d => new[]
         {
             d.Node, d.Device, d.Component, d.Uuid ?? "-", d.Energy.Joules.ToString("0.###", CultureInfo.InvariantCulture),
-            SqliteRunStore.ProvenanceText(d.Provenance), string.Join(',', d.CountedRuns), Runs(d.PartialRuns), Runs(d.DuplicateRuns),
+            TrainWatt.Core.ProvenanceText.Name(d.Provenance), string.Join(',', d.CountedRuns), Runs(d.PartialRuns), Runs(d.DuplicateRuns),
         }).ToList();
         text.Append(RunsCommand.Table(["NODE", "DEVICE", "COMPONENT", "UUID", "ENERGY_J", "PROVENANCE", "COUNTED_RUNS", "PARTIAL_RUNS", "DUPLICATE_RUNS"], devices)).Append('\n');
         text.Append(RunsCommand.Table(["NODE", "ENERGY_J"],
@@ -104,7 +104,7 @@ internal static class RunsMergeCommand
                 json.WriteString("component", d.Component);
                 json.WriteString("uuid", d.Uuid);
                 json.WriteNumber("energy_j", d.Energy.Joules);
-                json.WriteString("provenance", SqliteRunStore.ProvenanceText(d.Provenance));
+                json.WriteString("provenance", TrainWatt.Core.ProvenanceText.Name(d.Provenance));
                 json.WriteStartArray("counted_runs");
                 d.CountedRuns.ToList().ForEach(json.WriteNumberValue);
                 json.WriteEndArray();

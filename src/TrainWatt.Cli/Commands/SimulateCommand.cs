@@ -64,7 +64,7 @@ internal static class SimulateCommand
                     w.WriteNumber("total_epochs", run.TotalEpochs);
                     w.WriteNumber("min_epochs", spec.MinEpochs);
                     w.WriteNumber("max_epochs", spec.MaxEpochs);
-                    w.WriteNumber("change_epoch", spec.ChangeEpoch);
+                    w.WriteNumber("change_epoch", spec.ChangeIndex);
                     w.WriteNumber("measured_energy_j", run.MeasuredEnergy.Joules);
                     w.WriteNumber("exact_energy_j", run.ExactEnergy.Joules);
                 }));

@@ -19,7 +19,7 @@ public sealed record PueAssumption(PowerUsageEffectiveness Pue, string Descripti
     public static PueAssumption Given(double ratio)
     {
         var pue = PowerUsageEffectiveness.FromRatio(ratio);
-        return new(pue, $"PUE {pue} (user-given)", Provenance.UserGiven);
+        return new(pue, $"PUE {pue} ({ProvenanceText.Name(Provenance.UserGiven)})", Provenance.UserGiven);
     }
 
     /// <summary>The default when nothing is known: <see cref="CloudRegionTable.DefaultPreset"/>, marked as a default.</summary>
@@ -44,6 +44,6 @@ public sealed record IntensityAssumption(CarbonIntensity Intensity, string Descr
     public static IntensityAssumption Given(double gramsPerKilowattHour)
     {
         var intensity = CarbonIntensity.FromGramsPerKilowattHour(gramsPerKilowattHour);
-        return new(intensity, string.Create(CultureInfo.InvariantCulture, $"{intensity} (user-given)"), Provenance.UserGiven);
+        return new(intensity, string.Create(CultureInfo.InvariantCulture, $"{intensity} ({ProvenanceText.Name(Provenance.UserGiven)})"), Provenance.UserGiven);
     }
 }

@@ -32,7 +32,7 @@ public sealed record FootprintResult(
 
             if (Price is not null)
             {
-                lines.Add($"{Price} (user-given)");
+                lines.Add($"{Price} ({ProvenanceText.Name(Provenance.UserGiven)})");
             }
 
             return lines;

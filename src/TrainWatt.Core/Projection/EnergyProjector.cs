@@ -1,3 +1,4 @@
+using TrainWatt.Core.Accounting;
 using TrainWatt.Core.Units;
 
 namespace TrainWatt.Core.Projection;
@@ -73,7 +74,7 @@ public static class EnergyProjector
             return Empty("not yet stable: " + stability.Reason);
         }
 
-        int from = stability.StableFromEpoch!.Value, to = stability.WindowEndEpoch!.Value;
+        int from = stability.StableFromIndex!.Value, to = stability.WindowEndIndex!.Value;
         var window = epochs.Skip(from).Take(to - from).ToArray();
         int m = window.Length;
 
@@ -160,29 +161,29 @@ public static class EnergyProjector
     }
 
     /// <summary>The paper's STEP epoch variant: <c>Σ_{e&lt;s} E_e + (Σ_{e=s}^{s+w−1} E_e / w)·(N − s)</c> (paper-notes 2.2).</summary>
-    public static Energy PaperEpochVariant(IReadOnlyList<EpochMeasurement> epochs, int totalEpochs, int stableFrom = 10, int window = 5)
+    public static Energy PaperEpochVariant(IReadOnlyList<EpochMeasurement> epochs, int totalEpochs, int stableFromIndex = Seaa2023Parity.StableFromIndex, int window = Seaa2023Parity.Window)
     {
         ArgumentNullException.ThrowIfNull(epochs);
-        if (epochs.Count < stableFrom + window)
+        if (epochs.Count < stableFromIndex + window)
         {
-            throw new ArgumentException($"The paper's epoch variant needs {stableFrom + window} epochs; got {epochs.Count}.", nameof(epochs));
+            throw new ArgumentException($"The paper's epoch variant needs {stableFromIndex + window} epochs; got {epochs.Count}.", nameof(epochs));
         }
 
-        double initial = epochs.Take(stableFrom).Sum(e => e.Energy.Joules);
-        double windowSum = epochs.Skip(stableFrom).Take(window).Sum(e => e.Energy.Joules);
-        return Energy.FromJoules(initial + windowSum / window * (totalEpochs - stableFrom));
+        double initial = epochs.Take(stableFromIndex).Sum(e => e.Energy.Joules);
+        double windowSum = epochs.Skip(stableFromIndex).Take(window).Sum(e => e.Energy.Joules);
+        return Energy.FromJoules(initial + windowSum / window * (totalEpochs - stableFromIndex));
     }
 
     /// <summary>The paper's STEP power variant: mean of the raw power samples of epochs s..s+w−1 × the total duration T.</summary>
-    public static Energy PaperPowerVariant(IReadOnlyList<EpochMeasurement> epochs, TimeSpan totalDuration, int stableFrom = 10, int window = 5)
+    public static Energy PaperPowerVariant(IReadOnlyList<EpochMeasurement> epochs, TimeSpan totalDuration, int stableFromIndex = Seaa2023Parity.StableFromIndex, int window = Seaa2023Parity.Window)
     {
         ArgumentNullException.ThrowIfNull(epochs);
-        if (epochs.Count < stableFrom + window)
+        if (epochs.Count < stableFromIndex + window)
         {
-            throw new ArgumentException($"The paper's power variant needs {stableFrom + window} epochs; got {epochs.Count}.", nameof(epochs));
+            throw new ArgumentException($"The paper's power variant needs {stableFromIndex + window} epochs; got {epochs.Count}.", nameof(epochs));
         }
 
-        return PooledSamplePower(epochs.Skip(stableFrom).Take(window).ToArray()) * totalDuration;
+        return PooledSamplePower(epochs.Skip(stableFromIndex).Take(window).ToArray()) * totalDuration;
     }
 
     /// <summary>Mean of all raw samples of the given epochs (each epoch weighted by its sample count).</summary>

@@ -4,10 +4,10 @@ using TrainWatt.Core.Traces;
 namespace TrainWatt.Core.Projection;
 
 /// <summary>One row of an epoch log: a 0-based epoch index and the wall-clock time the epoch ended.</summary>
-/// <param name="Epoch">0-based epoch index.</param>
+/// <param name="Index">0-based epoch index, as the log's <c>epoch</c> column writes it (the paper's format).</param>
 /// <param name="End">End time in the trace's clock, without a zone (<see cref="DateTimeKind.Unspecified"/>).</param>
 /// <param name="Line">1-based line in the source file (0 when not read from a file).</param>
-public readonly record struct EpochEnd(int Epoch, DateTime End, int Line);
+public readonly record struct EpochEnd(int Index, DateTime End, int Line);
 
 /// <summary>The rows of an epoch log, or why it could not be used.</summary>
 /// <param name="Epochs">The rows in file order; empty when <see cref="Faults"/> holds a fatal fault.</param>

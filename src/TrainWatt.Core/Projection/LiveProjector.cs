@@ -3,14 +3,14 @@ using TrainWatt.Core.Units;
 namespace TrainWatt.Core.Projection;
 
 /// <summary>One finished epoch as a live measurement sees it.</summary>
-/// <param name="Epoch">0-based epoch index; must follow the previous observation's.</param>
+/// <param name="Number">The run's 1-based epoch number; must be <see cref="LiveProjector.ExpectedNumber"/> (the previous observation's + 1).</param>
 /// <param name="End">Wall-clock end of the epoch.</param>
 /// <param name="Duration">Epoch duration.</param>
 /// <param name="Energy">Energy measured over the epoch (J), all devices summed.</param>
 /// <param name="MeanSamplePower">Mean of the raw power samples of the epoch (W), if known; else Energy / Duration.</param>
 /// <param name="SampleCount">Power samples in the epoch (0 when unknown).</param>
 /// <param name="TotalEpochs">A total announced by the run itself (Keras <c>Epoch k/N</c>, a marker's <c>total</c>), if any.</param>
-public sealed record EpochObservation(int Epoch, DateTime End, TimeSpan Duration, Energy Energy, Power? MeanSamplePower = null, int SampleCount = 0, int? TotalEpochs = null);
+public sealed record EpochObservation(int Number, DateTime End, TimeSpan Duration, Energy Energy, Power? MeanSamplePower = null, int SampleCount = 0, int? TotalEpochs = null);
 
 /// <summary>Settings of a <see cref="LiveProjector"/>.</summary>
 /// <param name="Method">Projection method (default STEP, epoch-energy variant).</param>
@@ -55,22 +55,25 @@ public sealed class LiveProjector
     /// <summary>Every projection made so far, oldest first (only epochs that gave an estimate).</summary>
     public IReadOnlyList<ProjectionRecord> History => _history;
 
-    /// <summary>The epochs seen so far.</summary>
+    /// <summary>The epochs seen so far (epoch number k at index k − 1).</summary>
     public IReadOnlyList<EpochMeasurement> Epochs => _epochs;
 
+    /// <summary>The 1-based number the next <see cref="OnEpochEnd"/> must carry: 1 first, then one more each time.</summary>
+    public int ExpectedNumber => EpochNumbering.ToNumber(_epochs.Count);
+
     /// <summary>Adds a finished epoch and projects the total from all epochs so far.</summary>
-    /// <exception cref="ArgumentException">The epoch index does not follow the previous one.</exception>
+    /// <exception cref="ArgumentException">The epoch number is not <see cref="ExpectedNumber"/>.</exception>
     public ProjectionResult OnEpochEnd(EpochObservation observation)
     {
         ArgumentNullException.ThrowIfNull(observation);
-        if (observation.Epoch != _epochs.Count)
+        if (observation.Number != ExpectedNumber)
         {
-            throw new ArgumentException($"Epoch {observation.Epoch} was reported where epoch {_epochs.Count} was expected; epochs must be reported once each, in order from 0.", nameof(observation));
+            throw new ArgumentException($"Epoch {observation.Number} was reported where epoch {ExpectedNumber} was expected; epochs must be reported once each, in order from 1.", nameof(observation));
         }
 
         var power = observation.MeanSamplePower
             ?? (observation.Duration > TimeSpan.Zero ? observation.Energy / observation.Duration : Power.Zero);
-        _epochs.Add(new EpochMeasurement(observation.Epoch, observation.End, observation.Duration, observation.Energy, power, observation.SampleCount));
+        _epochs.Add(new EpochMeasurement(EpochNumbering.ToIndex(observation.Number), observation.End, observation.Duration, observation.Energy, power, observation.SampleCount));
         _announcedTotal = observation.TotalEpochs ?? _announcedTotal;
 
         var (horizon, horizonError) = EpochHorizon.Infer(
@@ -89,13 +92,13 @@ public sealed class LiveProjector
         if (result.Estimate is { } estimate)
         {
             _history.Add(new ProjectionRecord(
-                observation.Epoch,
+                observation.Number,
                 estimate,
                 result.Lower!.Value,
                 result.Upper!.Value,
                 result.Confidence,
                 result.MethodName,
-                result.Stability.StableFromEpoch,
+                result.Stability.StableFromNumber,
                 result.Horizon?.Assumed,
                 _time.GetUtcNow()));
         }

@@ -5,13 +5,13 @@ namespace TrainWatt.Core.Projection;
 /// <summary>
 /// One projection made during a run, as the store keeps it (projection history).
 /// </summary>
-/// <param name="Epoch">The last finished epoch (0-based) when the projection was made.</param>
+/// <param name="Epoch">The run's 1-based number of the last finished epoch when the projection was made.</param>
 /// <param name="Projected">Projected total energy of the run (J).</param>
 /// <param name="Lower">Lower bound of the interval (J).</param>
 /// <param name="Upper">Upper bound of the interval (J).</param>
 /// <param name="Confidence">Two-sided confidence of the interval.</param>
 /// <param name="Method">"step", "step-power" or "carbontracker".</param>
-/// <param name="StableFromEpoch">First epoch of the stable window used.</param>
+/// <param name="StableFromEpoch">The run's 1-based number of the first epoch of the stable window used.</param>
 /// <param name="TotalEpochsAssumed">The N assumed (the mean of its range), when known.</param>
 /// <param name="Time">When the projection was made (from the injected <see cref="TimeProvider"/>).</param>
 public sealed record ProjectionRecord(
@@ -28,10 +28,10 @@ public sealed record ProjectionRecord(
 /// <summary>How a run's projections fared against its measured total.</summary>
 /// <param name="Measured">The measured total energy of the finished run (J).</param>
 /// <param name="Projections">Number of projections in the history.</param>
-/// <param name="FirstEpoch">Epoch of the first projection.</param>
+/// <param name="FirstEpoch">The 1-based epoch number of the first projection (its record's <see cref="ProjectionRecord.Epoch"/>).</param>
 /// <param name="FirstRelativeError">(first projection − measured) / measured: signed.</param>
 /// <param name="FirstCovered">Whether the first projection's interval held the measured total.</param>
-/// <param name="LastEpoch">Epoch of the last projection.</param>
+/// <param name="LastEpoch">The 1-based epoch number of the last projection.</param>
 /// <param name="LastRelativeError">(last projection − measured) / measured: signed.</param>
 /// <param name="LastCovered">Whether the last projection's interval held the measured total.</param>
 /// <param name="MeanAbsoluteRelativeError">Mean over all projections of |projection − measured| / measured.</param>

@@ -46,26 +46,28 @@ public sealed record ProjectionResult(
     public bool HasEstimate => Estimate is not null;
 
     /// <summary>
-    /// One invariant line for a live display after each epoch, e.g.
+    /// One invariant line after each epoch, numbered with the projector's 0-based indices (epoch = the last index used,
+    /// stable from = <see cref="StabilityResult.StableFromIndex"/>), e.g.
     /// <c>epoch 17: projected 1.84 MJ (90 % interval 1.80 MJ to 1.88 MJ), stable from epoch 10, N 80</c>, or
-    /// <c>epoch 12: no projection: not yet stable: ...</c>. Units follow <see cref="Units.Energy.ToString()"/>'s
-    /// readable choice of the estimate, applied to all three numbers.
+    /// <c>epoch 12: no projection: not yet stable: ...</c>. The unit is the estimate's <see cref="Units.Energy.ReadableUnit"/>,
+    /// applied to all three numbers. Not what <c>trainwatt measure</c> prints: its live line (Measurement's
+    /// <c>LiveProjection.Line</c>) uses the run's 1-based epoch numbers.
     /// </summary>
     public string ToLiveLine()
     {
-        int epoch = EpochsUsed - 1;
+        int lastIndex = EpochsUsed - 1;
         if (Estimate is not { } estimate)
         {
-            return $"epoch {epoch}: no projection: {Reason}";
+            return $"epoch {lastIndex}: no projection: {Reason}";
         }
 
-        string unit = Math.Abs(estimate.Joules) switch { < 1e3 => "J", < 1e6 => "kJ", < 1e9 => "MJ", _ => "kWh" };
+        string unit = estimate.ReadableUnit;
         string F(Units.Energy e) => e.ToString(unit + ":F2", System.Globalization.CultureInfo.InvariantCulture);
         string n = Horizon is null ? "?" : Horizon.IsExact
             ? Horizon.Min.ToString(System.Globalization.CultureInfo.InvariantCulture)
             : $"{Horizon.Min.ToString(System.Globalization.CultureInfo.InvariantCulture)}-{Horizon.Max.ToString(System.Globalization.CultureInfo.InvariantCulture)}";
         string confidence = (Confidence * 100).ToString("0.#", System.Globalization.CultureInfo.InvariantCulture);
-        return $"epoch {epoch}: projected {F(estimate)} ({confidence} % interval {F(Lower!.Value)} to {F(Upper!.Value)}), stable from epoch {Stability.StableFromEpoch}, N {n}";
+        return $"epoch {lastIndex}: projected {F(estimate)} ({confidence} % interval {F(Lower!.Value)} to {F(Upper!.Value)}), stable from epoch {Stability.StableFromIndex}, N {n}";
     }
 
     /// <summary>The method's name as the CLI spells it: step, step-power, carbontracker.</summary>

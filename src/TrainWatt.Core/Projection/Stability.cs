@@ -1,20 +1,25 @@
+using TrainWatt.Core.Accounting;
+
 namespace TrainWatt.Core.Projection;
 
 /// <summary>
-/// Where a run's epochs became stable, or why they are not stable yet. When stable, epochs
-/// <see cref="StableFromEpoch"/> to <see cref="WindowEndEpoch"/> − 1 form the window a projection averages.
+/// Where a run's epochs became stable, or why they are not stable yet. When stable, the epochs at indices
+/// <see cref="StableFromIndex"/> to <see cref="WindowEndIndex"/> − 1 form the window a projection averages.
 /// </summary>
-/// <param name="StableFromEpoch">First epoch of the stable window; null when not stable yet.</param>
-/// <param name="WindowEndEpoch">One past the last epoch of the stable window; null when not stable yet.</param>
+/// <param name="StableFromIndex">0-based index of the first epoch of the stable window; null when not stable yet.</param>
+/// <param name="WindowEndIndex">0-based index one past the last epoch of the stable window; null when not stable yet.</param>
 /// <param name="EpochsSeen">Number of epochs the detector looked at.</param>
 /// <param name="Reason">Why the run is not stable yet (null when stable).</param>
-/// <param name="LastChangeEpoch">The epoch where the last detected change starts (the first epoch after it), if any.</param>
-public sealed record StabilityResult(int? StableFromEpoch, int? WindowEndEpoch, int EpochsSeen, string? Reason, int? LastChangeEpoch = null)
+/// <param name="LastChangeIndex">0-based index of the epoch where the last detected change starts (the first epoch after it), if any.</param>
+public sealed record StabilityResult(int? StableFromIndex, int? WindowEndIndex, int EpochsSeen, string? Reason, int? LastChangeIndex = null)
 {
-    public bool IsStable => StableFromEpoch is not null;
+    public bool IsStable => StableFromIndex is not null;
+
+    /// <summary>The run's 1-based number of the first epoch of the stable window (<see cref="StableFromIndex"/> + 1); null when not stable yet.</summary>
+    public int? StableFromNumber => StableFromIndex is int index ? EpochNumbering.ToNumber(index) : null;
 
     /// <summary>Number of epochs in the stable window (0 when not stable).</summary>
-    public int StableEpochs => IsStable ? WindowEndEpoch!.Value - StableFromEpoch!.Value : 0;
+    public int StableEpochs => IsStable ? WindowEndIndex!.Value - StableFromIndex!.Value : 0;
 
     public static StabilityResult Stable(int from, int windowEnd, int seen, int? lastChange = null) => new(from, windowEnd, seen, null, lastChange);
 
@@ -27,29 +32,30 @@ public interface IStabilityDetector
     /// <summary>Short name for reports ("fixed-s10-w5", "change-point").</summary>
     string Name { get; }
 
-    /// <summary>Looks at the finished epochs (in order, 0-based, consecutive) and returns the stable window or a reason.</summary>
+    /// <summary>Looks at the finished epochs (in order, indices 0-based and consecutive) and returns the stable window or a reason.</summary>
     StabilityResult Detect(IReadOnlyList<EpochMeasurement> epochs);
 }
 
 /// <summary>
-/// The paper's rule (paper-notes 2.2-2.3): epochs from <see cref="StableFrom"/> (s = 10) are stable, and the window is
-/// the <see cref="Window"/> (w = 5) epochs s..s+w−1. Stable once s + w epochs are finished.
+/// The paper's rule (paper-notes 2.2-2.3): epochs from index <see cref="StableFromIndex"/> (s = 10) are stable, and the
+/// window is the <see cref="Window"/> (w = 5) epochs at indices s..s+w−1. Stable once s + w epochs are finished.
 /// </summary>
-public sealed class FixedStabilityDetector(int stableFrom = 10, int window = 5) : IStabilityDetector
+public sealed class FixedStabilityDetector(int stableFromIndex = Seaa2023Parity.StableFromIndex, int window = Seaa2023Parity.Window) : IStabilityDetector
 {
-    public int StableFrom { get; } = stableFrom >= 0 ? stableFrom : throw new ArgumentOutOfRangeException(nameof(stableFrom), stableFrom, "The stabilising epoch must be 0 or more.");
+    /// <summary>s, the 0-based index of the first stable epoch (s epochs come before the window).</summary>
+    public int StableFromIndex { get; } = stableFromIndex >= 0 ? stableFromIndex : throw new ArgumentOutOfRangeException(nameof(stableFromIndex), stableFromIndex, "The stabilising epoch index must be 0 or more.");
 
     public int Window { get; } = window >= 1 ? window : throw new ArgumentOutOfRangeException(nameof(window), window, "The window must hold at least 1 epoch.");
 
-    public string Name => $"fixed-s{StableFrom}-w{Window}";
+    public string Name => $"fixed-s{StableFromIndex}-w{Window}";
 
     public StabilityResult Detect(IReadOnlyList<EpochMeasurement> epochs)
     {
         ArgumentNullException.ThrowIfNull(epochs);
-        int needed = StableFrom + Window;
+        int needed = StableFromIndex + Window;
         return epochs.Count >= needed
-            ? StabilityResult.Stable(StableFrom, needed, epochs.Count)
-            : StabilityResult.NotYet(epochs.Count, $"{epochs.Count} epochs finished; the paper's rule (s = {StableFrom}, w = {Window}) needs epochs 0-{needed - 1}.");
+            ? StabilityResult.Stable(StableFromIndex, needed, epochs.Count)
+            : StabilityResult.NotYet(epochs.Count, $"{epochs.Count} epochs finished; the paper's rule (s = {StableFromIndex}, w = {Window}) needs epochs 0-{needed - 1}.");
     }
 }
 

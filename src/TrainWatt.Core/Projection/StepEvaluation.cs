@@ -1,3 +1,4 @@
+using TrainWatt.Core.Accounting;
 using TrainWatt.Core.Traces;
 using TrainWatt.Core.Units;
 
@@ -20,7 +21,7 @@ public sealed record StepEvaluationInput(string Id, IReadOnlyList<GpuSample> Sam
 /// <param name="TargetRelativeHalfWidth">The projection point is the first one at which the projection's 90 % interval
 /// half-width is at most this fraction of the estimate (a projection "stops looking" once precise enough); null
 /// projects at the first stable epoch.</param>
-public sealed record StepEvaluationOptions(ChangePointOptions? Detector = null, int MinEpochsBeforeProjection = 15, int CarbontrackerEpochs = 1, double? TargetRelativeHalfWidth = null)
+public sealed record StepEvaluationOptions(ChangePointOptions? Detector = null, int MinEpochsBeforeProjection = Seaa2023Parity.EpochsNeeded, int CarbontrackerEpochs = 1, double? TargetRelativeHalfWidth = null)
 {
     /// <summary>Stable epochs the evaluation's detector requires by default: 15 (see <see cref="StepEvaluation"/>).</summary>
     public const int DefaultMinStableEpochs = 15;
@@ -32,8 +33,8 @@ public sealed record StepEvaluationOptions(ChangePointOptions? Detector = null, 
 /// <param name="Duration">Length T of the training window.</param>
 /// <param name="TotalEpochs">N.</param>
 /// <param name="Estimates">Estimate per method name (<see cref="StepEvaluation.Methods"/>).</param>
-/// <param name="StepProjectionEpoch">Epochs finished when <c>step</c> projected (its projection point).</param>
-/// <param name="StepStableFrom">First epoch of <c>step</c>'s stable window.</param>
+/// <param name="StepProjectionEpoch">Epochs finished when <c>step</c> projected (its projection point; also the 1-based number of the last epoch it used).</param>
+/// <param name="StepStableFromIndex">0-based index of the first epoch of <c>step</c>'s stable window.</param>
 /// <param name="StepFellBack">True when the detector never found stability and <c>step</c> used the paper's s = 10 rule.</param>
 /// <param name="LostTail">True when the GPU log ended before the training process (the window is cut at the last GPU sample).</param>
 /// <param name="StepLower">Lower bound of <c>step</c>'s 90 % interval (null when it fell back).</param>
@@ -45,7 +46,7 @@ public sealed record StepRunEvaluation(
     int TotalEpochs,
     IReadOnlyDictionary<string, Energy> Estimates,
     int StepProjectionEpoch,
-    int StepStableFrom,
+    int StepStableFromIndex,
     bool StepFellBack,
     bool LostTail,
     Energy? StepLower = null,
@@ -94,9 +95,9 @@ public static class StepEvaluation
         }
 
         int n = input.TotalEpochs;
-        if (n < 15)
+        if (n < Seaa2023Parity.EpochsNeeded)
         {
-            throw new ArgumentException($"{input.Id}: {n} epochs; the paper's window needs at least 15.", nameof(input));
+            throw new ArgumentException($"{input.Id}: {n} epochs; the paper's window needs at least {Seaa2023Parity.EpochsNeeded}.", nameof(input));
         }
 
         DateTime start = input.TrainingStart > points[0].Timestamp ? input.TrainingStart : points[0].Timestamp;
@@ -148,7 +149,7 @@ public static class StepEvaluation
                 estimates["step"] = estimate;
                 (lower, upper) = (result.Lower, result.Upper);
                 projectionPoint = seen;
-                stableFrom = result.Stability.StableFromEpoch!.Value;
+                stableFrom = result.Stability.StableFromIndex!.Value;
                 break;
             }
         }
@@ -157,8 +158,8 @@ public static class StepEvaluation
         if (fellBack)
         {
             estimates["step"] = estimates["step_paper"];
-            projectionPoint = 15;
-            stableFrom = 10;
+            projectionPoint = Seaa2023Parity.EpochsNeeded;
+            stableFrom = Seaa2023Parity.StableFromIndex;
         }
 
         return new StepRunEvaluation(input.Id, truth, duration, n, estimates, projectionPoint, stableFrom, fellBack, lostTail, lower, upper);

@@ -8,7 +8,7 @@ public sealed record ValidationPhase(int Every, double SecondsFraction, double P
 
 /// <summary>
 /// The shape of one synthetic training run, all powers in watts and times in seconds. A run is: idle samples, epochs
-/// 0..N−1 (epoch 0 a longer warm-up at its own power; epochs before <see cref="ChangeEpoch"/> in phase 1 — head
+/// 0..N−1 (epoch 0 a longer warm-up at its own power; epochs before index <see cref="ChangeIndex"/> in phase 1 — head
 /// training —, the rest in phase 2 — fine-tuning —; optional validation at the end of some epochs), idle samples.
 /// N is drawn uniformly from <see cref="MinEpochs"/>..<see cref="MaxEpochs"/>: early stopping at an epoch the
 /// projector is not told.
@@ -21,7 +21,7 @@ public sealed record ValidationPhase(int Every, double SecondsFraction, double P
 /// <param name="PowerLimitWatts">Reported <c>power.max_limit</c>.</param>
 /// <param name="EpochSeconds">Phase-2 training time per epoch.</param>
 /// <param name="EpochWatts">Phase-2 training power.</param>
-/// <param name="ChangeEpoch">First phase-2 epoch (0: no phase 1).</param>
+/// <param name="ChangeIndex">0-based index of the first phase-2 epoch (0: no phase 1).</param>
 /// <param name="Phase1SecondsFactor">Phase-1 epoch time as a fraction of <paramref name="EpochSeconds"/>.</param>
 /// <param name="Phase1WattsFactor">Phase-1 power as a fraction of <paramref name="EpochWatts"/>.</param>
 /// <param name="WarmupSecondsFactor">Epoch-0 time as a multiple of its phase's epoch time (graph tracing, caching).</param>
@@ -41,7 +41,7 @@ public sealed record SyntheticRunSpec(
     double PowerLimitWatts,
     double EpochSeconds,
     double EpochWatts,
-    int ChangeEpoch,
+    int ChangeIndex,
     double Phase1SecondsFactor,
     double Phase1WattsFactor,
     double WarmupSecondsFactor,
@@ -78,7 +78,7 @@ public sealed record SyntheticRunSpec(
             PowerLimitWatts: 350,
             EpochSeconds: U(20, 90),
             EpochWatts: U(120, 330),
-            ChangeEpoch: change ? r.Next(2, 11) : 0,
+            ChangeIndex: change ? r.Next(2, 11) : 0,
             Phase1SecondsFactor: change ? U(0.5, 0.9) : 1,
             Phase1WattsFactor: change ? U(0.55, 0.9) : 1,
             WarmupSecondsFactor: U(1.3, 3),

@@ -47,7 +47,7 @@ public static class TrainingRunSimulator
         double t = spec.IdleSeconds;
         for (int e = 0; e < n; e++)
         {
-            bool phase1 = e < spec.ChangeEpoch;
+            bool phase1 = e < spec.ChangeIndex;
             double seconds = spec.EpochSeconds * (phase1 ? spec.Phase1SecondsFactor : 1);
             double watts = spec.EpochWatts * (phase1 ? spec.Phase1WattsFactor : 1);
             if (e == 0)

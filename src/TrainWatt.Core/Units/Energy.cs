@@ -16,6 +16,7 @@ public readonly struct Energy : IEquatable<Energy>, IComparable<Energy>, IFormat
 {
     private const double JoulesPerWattHour = 3600.0;
     private const double JoulesPerKilowattHour = 3_600_000.0;
+    private const string Units = "mJ, J, kJ, MJ, Wh, kWh";
 
     private readonly double _joules;
 
@@ -91,35 +92,49 @@ public readonly struct Energy : IEquatable<Energy>, IComparable<Energy>, IFormat
     public override int GetHashCode() => _joules.GetHashCode();
     public int CompareTo(Energy other) => _joules.CompareTo(other._joules);
 
-    /// <summary>Invariant text with a readable unit: J, kJ, MJ below 3.6 MJ... then kWh, MWh. Example: "417.20 kJ".</summary>
+    /// <summary>
+    /// The readable unit of this energy, the one rule every output that picks a unit for an energy uses
+    /// (<see cref="ToString()"/>, the live projection lines, the plots): by magnitude, the sign ignored, J below 1 kJ,
+    /// kJ below 1 MJ, MJ below 1 GJ, kWh from 1 GJ on. The thresholds apply to the exact value, so a value just below
+    /// one (999.99 kJ) keeps the smaller unit even when a format rounds it up to 1000.
+    /// </summary>
+    public string ReadableUnit => Math.Abs(_joules) switch
+    {
+        < 1e3 => "J",
+        < 1e6 => "kJ",
+        < 1e9 => "MJ",
+        _ => "kWh",
+    };
+
+    /// <summary>The value in <paramref name="unit"/>: one of mJ, J, kJ, MJ, Wh, kWh (e.g. a <see cref="ReadableUnit"/>).</summary>
+    /// <exception cref="ArgumentException">Any other unit.</exception>
+    public double In(string unit)
+        => ValueIn(unit) ?? throw new ArgumentException($"Unknown energy unit \"{unit}\". Use one of: {Units}.", nameof(unit));
+
+    /// <summary>Invariant text in the <see cref="ReadableUnit"/>, e.g. "417.2 kJ", "999.9 J", "-2.50 kJ", "277.8 kWh" (1 GJ).</summary>
     public override string ToString() => ToString(null, CultureInfo.InvariantCulture);
 
     /// <summary>
     /// Formats with an explicit unit ("J", "kJ", "MJ", "Wh", "kWh") given as the format, optionally followed by a
-    /// numeric format after a colon ("kWh:F3"); a null or empty format picks a readable unit.
+    /// numeric format after a colon ("kWh:F3"); a null or empty format picks the <see cref="ReadableUnit"/>.
     /// </summary>
     public string ToString(string? format, IFormatProvider? formatProvider)
     {
         formatProvider ??= CultureInfo.InvariantCulture;
         var (unit, numberFormat) = UnitFormat.Split(format);
-        double abs = Math.Abs(_joules);
-        unit ??= abs switch
-        {
-            < 1e3 => "J",
-            < 1e6 => "kJ",
-            < 1e9 => "MJ",
-            _ => "kWh",
-        };
-        double value = unit switch
-        {
-            "mJ" => Millijoules,
-            "J" => Joules,
-            "kJ" => Kilojoules,
-            "MJ" => Megajoules,
-            "Wh" => WattHours,
-            "kWh" => KilowattHours,
-            _ => throw new FormatException($"Unknown energy unit \"{unit}\". Use one of: mJ, J, kJ, MJ, Wh, kWh."),
-        };
+        unit ??= ReadableUnit;
+        double value = ValueIn(unit) ?? throw new FormatException($"Unknown energy unit \"{unit}\". Use one of: {Units}.");
         return value.ToString(numberFormat ?? UnitFormat.Readable(value), formatProvider) + " " + unit;
     }
+
+    private double? ValueIn(string unit) => unit switch
+    {
+        "mJ" => Millijoules,
+        "J" => Joules,
+        "kJ" => Kilojoules,
+        "MJ" => Megajoules,
+        "Wh" => WattHours,
+        "kWh" => KilowattHours,
+        _ => null,
+    };
 }

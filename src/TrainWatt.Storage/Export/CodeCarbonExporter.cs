@@ -143,7 +143,7 @@ public static class CodeCarbonExporter
         double watts = devices
             .Where(d => d.First is not null && d.Last is not null && d.Last > d.First)
             .Sum(d => d.Energy!.Value.Joules / (d.Last!.Value - d.First!.Value).TotalSeconds);
-        string provenance = string.Join('+', devices.Select(d => SqliteRunStore.ProvenanceText(d.Provenance)).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal));
+        string provenance = string.Join('+', devices.Select(d => ProvenanceText.Name(d.Provenance)).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal));
         return (energy, Power.FromWatts(watts), provenance);
     }
 

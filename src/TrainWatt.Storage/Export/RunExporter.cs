@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
-using TrainWatt.Storage.Sqlite;
+using TrainWatt.Core;
 
 namespace TrainWatt.Storage.Export;
 
@@ -44,7 +44,7 @@ public static class RunExporter
                 .Append(Number(sample.UtilizationPercent)).Append(',')
                 .Append(Number(sample.MemoryUsedMiB)).Append(',')
                 .Append(Number(sample.TemperatureCelsius)).Append(',')
-                .Append(SqliteRunStore.ProvenanceText(sample.Provenance)).Append(',')
+                .Append(ProvenanceText.Name(sample.Provenance)).Append(',')
                 .Append(sample.SourceLine?.ToString(CultureInfo.InvariantCulture))
                 .Append('\n');
             writer.Write(line);
@@ -67,7 +67,7 @@ public static class RunExporter
                 RunJson.Time(epoch.End),
                 Number((epoch.End - epoch.Start).TotalSeconds),
                 Number(epoch.Energy?.Joules),
-                SqliteRunStore.ProvenanceText(epoch.Provenance),
+                ProvenanceText.Name(epoch.Provenance),
                 epoch.SamplesSeen?.ToString(CultureInfo.InvariantCulture) ?? ""));
             writer.Write('\n');
         }
@@ -132,7 +132,7 @@ public static class RunExporter
             RunJson.WriteNumberOrNull(json, "utilization_pct", sample.UtilizationPercent);
             RunJson.WriteNumberOrNull(json, "memory_mib", sample.MemoryUsedMiB);
             RunJson.WriteNumberOrNull(json, "temperature_c", sample.TemperatureCelsius);
-            json.WriteString("provenance", SqliteRunStore.ProvenanceText(sample.Provenance));
+            json.WriteString("provenance", ProvenanceText.Name(sample.Provenance));
             RunJson.WriteNumberOrNull(json, "source_line", sample.SourceLine);
             json.WriteEndObject();
             if (json.BytesPending > 64 * 1024)

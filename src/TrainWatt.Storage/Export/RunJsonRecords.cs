@@ -2,6 +2,8 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using TrainWatt.Storage.Sqlite;
 
+using TrainWatt.Core;
+
 namespace TrainWatt.Storage.Export;
 
 /// <summary>
@@ -104,14 +106,14 @@ public sealed record DeviceEnergyJson(
             device.Component,
             device.Name,
             device.Uuid,
-            SqliteRunStore.ProvenanceText(device.Provenance),
+            ProvenanceText.Name(device.Provenance),
             device.Note,
             energy.Samples,
             energy.First is { } first ? RunJson.Time(first) : null,
             energy.Last is { } last ? RunJson.Time(last) : null,
             energy.First is { } f && energy.Last is { } l ? (l - f).TotalSeconds : null,
             energy.Energy?.Joules,
-            SqliteRunStore.ProvenanceText(energy.Provenance),
+            ProvenanceText.Name(energy.Provenance),
             energy.MeanPower?.Watts,
             energy.MaxPower?.Watts,
             energy.MaxGap?.TotalSeconds,
@@ -138,7 +140,7 @@ public sealed record EpochRecordJson(
             RunJson.Time(epoch.End),
             (epoch.End - epoch.Start).TotalSeconds,
             epoch.Energy?.Joules,
-            SqliteRunStore.ProvenanceText(epoch.Provenance),
+            ProvenanceText.Name(epoch.Provenance),
             epoch.SamplesSeen);
     }
 }

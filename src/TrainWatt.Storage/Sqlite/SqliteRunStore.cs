@@ -161,7 +161,7 @@ public sealed class SqliteRunStore : IRunStore
             command.Parameters.AddWithValue("$start", StoreRows.ToSeconds(epoch.Start));
             command.Parameters.AddWithValue("$end", StoreRows.ToSeconds(epoch.End));
             command.Parameters.AddWithValue("$energy", (object?)epoch.Energy?.Joules ?? DBNull.Value);
-            command.Parameters.AddWithValue("$provenance", ProvenanceText(epoch.Provenance));
+            command.Parameters.AddWithValue("$provenance", StoreRows.ProvenanceColumn(epoch.Provenance));
             command.Parameters.AddWithValue("$seen", (object?)epoch.SamplesSeen ?? DBNull.Value);
             return command.ExecuteNonQuery();
         });
@@ -383,7 +383,7 @@ public sealed class SqliteRunStore : IRunStore
         command.Parameters.AddWithValue("$component", device.Component);
         command.Parameters.AddWithValue("$name", (object?)device.Name ?? DBNull.Value);
         command.Parameters.AddWithValue("$uuid", (object?)device.Uuid ?? DBNull.Value);
-        command.Parameters.AddWithValue("$provenance", ProvenanceText(device.Provenance));
+        command.Parameters.AddWithValue("$provenance", StoreRows.ProvenanceColumn(device.Provenance));
         command.Parameters.AddWithValue("$note", (object?)device.Note ?? DBNull.Value);
         return (long)command.ExecuteScalar()!;
     }
@@ -421,7 +421,7 @@ public sealed class SqliteRunStore : IRunStore
             Bind(stmt, 5, sample.UtilizationPercent);
             Bind(stmt, 6, sample.MemoryUsedMiB);
             Bind(stmt, 7, sample.TemperatureCelsius);
-            raw.sqlite3_bind_text(stmt, 8, ProvenanceText(sample.Provenance));
+            raw.sqlite3_bind_text(stmt, 8, StoreRows.ProvenanceColumn(sample.Provenance));
             if (sample.SourceLine is { } line)
             {
                 raw.sqlite3_bind_int64(stmt, 9, line);
@@ -505,16 +505,4 @@ public sealed class SqliteRunStore : IRunStore
         RunStatus.Failed => "failed",
         _ => throw new ArgumentOutOfRangeException(nameof(status), status, "Unknown run status."),
     };
-
-
-    /// <summary>snake_case provenance as stored and printed: "counter", "sampled", "model", "user_given".</summary>
-    public static string ProvenanceText(Provenance provenance) => provenance switch
-    {
-        Provenance.Counter => "counter",
-        Provenance.Sampled => "sampled",
-        Provenance.Model => "model",
-        Provenance.UserGiven => "user_given",
-        _ => throw new ArgumentOutOfRangeException(nameof(provenance), provenance, "Unknown provenance."),
-    };
-
 }

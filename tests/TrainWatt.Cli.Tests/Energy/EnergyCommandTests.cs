@@ -159,7 +159,7 @@ public class EnergyCommandTests
         Assert.Equal(150.0, measured.GetProperty("net_energy_j").GetDouble(), 9);
         Assert.Equal("sampled", measured.GetProperty("idle_provenance").GetString());
         Assert.Equal(190.0, given.GetProperty("net_energy_j").GetDouble(), 9);
-        Assert.Equal("usergiven", given.GetProperty("idle_provenance").GetString());
+        Assert.Equal("user-given", given.GetProperty("idle_provenance").GetString());
     }
 
     [Fact]

@@ -79,15 +79,15 @@ public class CalibrationTests
         for (int seed = 1; seed <= Runs; seed++)
         {
             var spec = SyntheticRunSpec.Random(seed);
-            if (spec.ChangeEpoch < 3 || spec.Validation is { Every: > 1 })
+            if (spec.ChangeIndex < 3 || spec.Validation is { Every: > 1 })
             {
                 continue;
             }
 
             var run = TrainingRunSimulator.Generate(spec);
-            var seen = EpochEnergies.Split(run.Samples, run.EpochEnds).Epochs.Take(spec.ChangeEpoch + 2).ToArray();
+            var seen = EpochEnergies.Split(run.Samples, run.EpochEnds).Epochs.Take(spec.ChangeIndex + 2).ToArray();
             var p = EnergyProjector.Project(seen, detector, new ProjectionRequest(ProjectionMethod.Step, EpochHorizon.Exactly(run.TotalEpochs, "truth")));
-            Assert.False(p.HasEstimate, $"seed {seed}: change at {spec.ChangeEpoch}, projected {p.Estimate} after 2 epochs of the new phase");
+            Assert.False(p.HasEstimate, $"seed {seed}: change at {spec.ChangeIndex}, projected {p.Estimate} after 2 epochs of the new phase");
             checkedRuns++;
         }
 
@@ -106,7 +106,7 @@ public class CalibrationTests
         for (int seed = 1; seed <= Runs; seed++)
         {
             var spec = SyntheticRunSpec.Random(seed);
-            if (spec.ChangeEpoch < 2 || spec.Validation is not { Every: 5 })
+            if (spec.ChangeIndex < 2 || spec.Validation is not { Every: 5 })
             {
                 continue;
             }
@@ -115,8 +115,8 @@ public class CalibrationTests
             var seen = EpochEnergies.Split(run.Samples, run.EpochEnds).Epochs.Take(20).ToArray();
             var result = detector.Detect(seen);
             Assert.True(result.IsStable, $"seed {seed}: {result.Reason}");
-            Assert.True(result.StableFromEpoch >= spec.ChangeEpoch, $"seed {seed}: window from {result.StableFromEpoch} includes head training (change at {spec.ChangeEpoch})");
-            atChange += result.StableFromEpoch <= spec.ChangeEpoch + 1 ? 1 : 0;
+            Assert.True(result.StableFromIndex >= spec.ChangeIndex, $"seed {seed}: window from {result.StableFromIndex} includes head training (change at {spec.ChangeIndex})");
+            atChange += result.StableFromIndex <= spec.ChangeIndex + 1 ? 1 : 0;
             checkedRuns++;
         }
 

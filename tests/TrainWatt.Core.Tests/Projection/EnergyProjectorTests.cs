@@ -1,3 +1,4 @@
+using TrainWatt.Core.Accounting;
 using TrainWatt.Core.Projection;
 using TrainWatt.Core.Units;
 
@@ -75,8 +76,19 @@ public class EnergyProjectorTests
         var p = EnergyProjector.Project(epochs, new WindowDetector(0), new ProjectionRequest(ProjectionMethod.Step, EpochHorizon.Exactly(20, "test"), Seaa2023Parity: true));
         Assert.Equal(17500, p.Estimate!.Value.Joules, 1e-9);
         Assert.Equal("seaa2023", p.Parity);
-        Assert.Equal(10, p.Stability.StableFromEpoch);
+        Assert.Equal(10, p.Stability.StableFromIndex);
         Assert.True(p.Lower < p.Estimate && p.Estimate < p.Upper);
+    }
+
+    [Fact]
+    public void Paper_Step_Rule_Should_Come_From_The_Parity_Type_Only()
+    {
+        // Oracle: paper-notes 2.2: s = 10, w = 5 (the window is epochs 10-14, 0-based); 15 epochs before projecting.
+        Assert.Equal((10, 5, 15), (Seaa2023Parity.StableFromIndex, Seaa2023Parity.Window, Seaa2023Parity.EpochsNeeded));
+        var fixedRule = new FixedStabilityDetector();
+        Assert.Equal((Seaa2023Parity.StableFromIndex, Seaa2023Parity.Window), (fixedRule.StableFromIndex, fixedRule.Window));
+        Assert.Equal("fixed-s10-w5", fixedRule.Name);
+        Assert.Equal(Seaa2023Parity.EpochsNeeded, new StepEvaluationOptions().MinEpochsBeforeProjection);
     }
 
     [Fact]

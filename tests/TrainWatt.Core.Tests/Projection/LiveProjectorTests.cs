@@ -14,7 +14,7 @@ public class LiveProjectorTests
     }
 
     private static EpochObservation Observe(EpochMeasurement e, int? total = null)
-        => new(e.Epoch, e.End, e.Duration, e.Energy, TotalEpochs: total);
+        => new(EpochNumbering.ToNumber(e.Index), e.End, e.Duration, e.Energy, TotalEpochs: total);
 
     [Fact]
     public void Should_Say_Not_Yet_Stable_Until_Five_Epochs_Follow_The_Change_Then_Record_Each_Projection()
@@ -38,12 +38,15 @@ public class LiveProjectorTests
         {
             var r = live.OnEpochEnd(Observe(epochs[i]));
             Assert.True(r.HasEstimate, r.Reason);
-            Assert.Equal(10, r.Stability.StableFromEpoch);
+            Assert.Equal(10, r.Stability.StableFromIndex);
+            Assert.Equal(11, r.Stability.StableFromNumber);
         }
 
-        // History: epoch 9 (head training looked stable: 10 epochs seen, no change yet), then epochs 14-19; epochs 10-13
-        // gave no number. Records carry the injected clock's time, one minute per call.
-        Assert.Equal([9, 14, 15, 16, 17, 18, 19], live.History.Select(h => h.Epoch));
+        // History: index 9 (head training looked stable: 10 epochs seen, no change yet), then indices 14-19; indices 10-13
+        // gave no number. Records carry the run's 1-based epoch numbers (index + 1) and the injected clock's time, one
+        // minute per call.
+        Assert.Equal([10, 15, 16, 17, 18, 19, 20], live.History.Select(h => h.Epoch));
+        Assert.Equal(11, live.History[^1].StableFromEpoch);
         Assert.Equal(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero), live.History[0].Time);
         var fromFineTuning = live.History.Skip(1).ToArray();
         Assert.All(fromFineTuning, h => Assert.True(h.Lower <= h.Projected && h.Projected <= h.Upper));
@@ -51,6 +54,24 @@ public class LiveProjectorTests
         // Truth ≈ 10 × 700 + 30 × 1000 = 37000 J; the last projection is within 1 %.
         Assert.InRange(fromFineTuning[^1].Projected.Joules, 36630, 37370);
         Assert.Equal(40, fromFineTuning[^1].TotalEpochsAssumed);
+    }
+
+    [Fact]
+    public void Should_Take_The_Runs_1_Based_Numbers_And_Keep_0_Based_Indices_Inside()
+    {
+        // Issue 12: what crosses layers is the run's number (1, 2, ...); the epoch list is indexed from 0.
+        var live = new LiveProjector();
+        var epochs = Shapes.SteadyState(3);
+        Assert.Equal(1, live.ExpectedNumber);
+        var error = Assert.Throws<ArgumentException>(() => live.OnEpochEnd(new EpochObservation(0, epochs[0].End, epochs[0].Duration, epochs[0].Energy)));
+        Assert.StartsWith("Epoch 0 was reported where epoch 1 was expected", error.Message, StringComparison.Ordinal);
+
+        live.OnEpochEnd(new EpochObservation(1, epochs[0].End, epochs[0].Duration, epochs[0].Energy));
+        live.OnEpochEnd(new EpochObservation(2, epochs[1].End, epochs[1].Duration, epochs[1].Energy));
+
+        Assert.Equal(3, live.ExpectedNumber);
+        Assert.Equal([0, 1], live.Epochs.Select(e => e.Index));
+        Assert.Equal((1, 0), (EpochNumbering.ToNumber(0), EpochNumbering.ToIndex(1)));
     }
 
     [Fact]

@@ -15,23 +15,23 @@ public class StabilityTests
     {
         var result = Detector.Detect(Shapes.SteadyState());
         Assert.True(result.IsStable, result.Reason);
-        Assert.Equal(0, result.StableFromEpoch);
-        Assert.Equal(20, result.WindowEndEpoch);
+        Assert.Equal(0, result.StableFromIndex);
+        Assert.Equal(20, result.WindowEndIndex);
     }
 
     [Fact]
     public void LongFirstEpoch_Should_Be_Stable_From_Epoch_1()
     {
         var result = Detector.Detect(Shapes.LongFirstEpoch());
-        Assert.Equal(1, result.StableFromEpoch);
+        Assert.Equal(1, result.StableFromIndex);
     }
 
     [Fact]
     public void StepChangeAtEpoch10_Should_Be_Stable_From_Epoch_10_Once_5_Epochs_Follow()
     {
         var result = Detector.Detect(Shapes.StepChangeAtEpoch(10, 15));
-        Assert.Equal(10, result.StableFromEpoch);
-        Assert.Equal(15, result.WindowEndEpoch);
+        Assert.Equal(10, result.StableFromIndex);
+        Assert.Equal(15, result.WindowEndIndex);
     }
 
     [Fact]
@@ -40,8 +40,8 @@ public class StabilityTests
         // Change at epoch 12, 3 epochs after it (12, 13, 14): 5 are needed.
         var result = Detector.Detect(Shapes.StepChangeAtEpoch(12, 15));
         Assert.False(result.IsStable);
-        Assert.Null(result.StableFromEpoch);
-        Assert.Equal(12, result.LastChangeEpoch);
+        Assert.Null(result.StableFromIndex);
+        Assert.Equal(12, result.LastChangeIndex);
         Assert.Contains("changed at epoch 12", result.Reason, StringComparison.Ordinal);
         Assert.Contains("3 epoch(s) since then, 5 needed", result.Reason, StringComparison.Ordinal);
     }
@@ -53,7 +53,7 @@ public class StabilityTests
         var result = Detector.Detect(Shapes.StepChangeAtEpoch(10, 11));
         Assert.Contains("1 epoch(s) since then", result.Reason, StringComparison.Ordinal);
         Assert.False(result.IsStable);
-        Assert.Equal(10, result.LastChangeEpoch);
+        Assert.Equal(10, result.LastChangeIndex);
     }
 
     [Fact]
@@ -63,7 +63,7 @@ public class StabilityTests
         // epoch 7 in or out, but nothing before epoch 6 may be kept and no plateau epoch may be dropped beyond epoch 9.
         var result = Detector.Detect(Shapes.LinearRamp());
         Assert.True(result.IsStable, result.Reason);
-        Assert.InRange(result.StableFromEpoch!.Value, 6, 9);
+        Assert.InRange(result.StableFromIndex!.Value, 6, 9);
     }
 
     [Fact]
@@ -81,7 +81,7 @@ public class StabilityTests
         // Head training 0-7 (700 J), fine-tuning from 8 (1000 J), validation spikes +30 % at epochs 4, 9, 14, 19.
         var x = Shapes.StepChangeAtEpoch(8, 20).Select((e, i) => (i + 1) % 5 == 0 ? e.Energy.Joules * 1.3 : e.Energy.Joules);
         var result = Detector.Detect(Shapes.Epochs(x));
-        Assert.Equal(8, result.StableFromEpoch);
+        Assert.Equal(8, result.StableFromIndex);
     }
 
     [Fact]
@@ -90,7 +90,7 @@ public class StabilityTests
         // A pause at epochs 10-11 is no change of level (the epochs after it match those before), but averaging it
         // into the window would bias every projection: the window starts at epoch 12.
         var result = Detector.Detect(Shapes.TransientDip());
-        Assert.Equal(12, result.StableFromEpoch);
+        Assert.Equal(12, result.StableFromIndex);
     }
 
     [Fact]
@@ -102,8 +102,8 @@ public class StabilityTests
         for (int seed = 0; seed < 100; seed++)
         {
             var result = Detector.Detect(Shapes.SteadyState(30, 0.05, seed));
-            TestContext.Current.TestOutputHelper?.WriteLine($"{seed}: {result.StableFromEpoch} {result.Reason}");
-            cut += result.StableFromEpoch is null or > 0 ? 1 : 0;
+            TestContext.Current.TestOutputHelper?.WriteLine($"{seed}: {result.StableFromIndex} {result.Reason}");
+            cut += result.StableFromIndex is null or > 0 ? 1 : 0;
         }
 
         Assert.True(cut <= 10, $"{cut} of 100 steady series were cut");
@@ -125,8 +125,8 @@ public class StabilityTests
         var fixedRule = new FixedStabilityDetector();
         Assert.False(fixedRule.Detect(Shapes.SteadyState(14)).IsStable);
         var result = fixedRule.Detect(Shapes.SteadyState(40));
-        Assert.Equal(10, result.StableFromEpoch);
-        Assert.Equal(15, result.WindowEndEpoch);
+        Assert.Equal(10, result.StableFromIndex);
+        Assert.Equal(15, result.WindowEndIndex);
     }
 
     [Fact]

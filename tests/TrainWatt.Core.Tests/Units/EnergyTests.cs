@@ -97,6 +97,55 @@ public class EnergyTests
         }
     }
 
+    // Issue 12: one unit picker. Oracle: the rule written on Energy.ReadableUnit (J < 1 kJ <= kJ < 1 MJ <= MJ < 1 GJ <=
+    // kWh, on the magnitude), applied by hand to values on either side of each threshold.
+    [Theory]
+    [InlineData(0.0, "J")]
+    [InlineData(999.9, "J")]
+    [InlineData(999.999_999, "J")]
+    [InlineData(1_000.0, "kJ")]                 // 1 kJ
+    [InlineData(999_990.0, "kJ")]               // 999.99 kJ (the exact value decides, not its rounding)
+    [InlineData(1_000_000.0, "MJ")]             // 1 MJ
+    [InlineData(999_999_999.0, "MJ")]           // 999.999999 MJ
+    [InlineData(1e9, "kWh")]                    // 1 GJ = 277.78 kWh
+    [InlineData(3.6e12, "kWh")]                 // 1 GWh stays in kWh (no larger unit)
+    [InlineData(-999.9, "J")]
+    [InlineData(-1_000.0, "kJ")]
+    [InlineData(-999_990.0, "kJ")]
+    [InlineData(-1_000_000.0, "MJ")]
+    [InlineData(-1e9, "kWh")]
+    [InlineData(1e-9, "J")]
+    public void ReadableUnit_Should_Switch_At_Each_Threshold_On_The_Magnitude(double joules, string unit)
+        => Assert.Equal(unit, Energy.FromJoules(joules).ReadableUnit);
+
+    // Hand derivation: the value in the picked unit, with two decimals below 100 and one from 100 (UnitFormat.Readable).
+    [Theory]
+    [InlineData(999.9, "999.9 J")]
+    [InlineData(1_000.0, "1.00 kJ")]
+    [InlineData(999_900.0, "999.9 kJ")]
+    [InlineData(1_000_000.0, "1.00 MJ")]
+    [InlineData(1e9, "277.8 kWh")]              // 1e9 / 3.6e6 = 277.777...
+    [InlineData(-999.9, "-999.9 J")]
+    [InlineData(-1_000.0, "-1.00 kJ")]
+    [InlineData(-1_000_000.0, "-1.00 MJ")]
+    public void ToString_Should_Use_The_Readable_Unit_At_The_Thresholds(double joules, string expected)
+        => Assert.Equal(expected, Energy.FromJoules(joules).ToString());
+
+    [Fact]
+    public void Should_Give_The_Value_In_A_Named_Unit()
+    {
+        // 1500 J = 1.5 kJ = 0.0015 MJ = 1500 / 3600 Wh = 1500 / 3.6e6 kWh = 1.5e6 mJ.
+        var e = Energy.FromJoules(1500);
+        Assert.Equal(1500.0, e.In("J"));
+        Assert.Equal(1.5, e.In("kJ"));
+        Assert.Equal(0.0015, e.In("MJ"), 15);
+        Assert.Equal(1500.0 / 3600, e.In("Wh"), 15);
+        Assert.Equal(1500.0 / 3.6e6, e.In("kWh"), 15);
+        Assert.Equal(1.5e6, e.In("mJ"));
+        Assert.Equal(1.5, e.In(e.ReadableUnit));
+        Assert.Throws<ArgumentException>(() => e.In("GJ"));
+    }
+
     [Fact]
     public void Should_Format_With_An_Explicit_Unit()
     {

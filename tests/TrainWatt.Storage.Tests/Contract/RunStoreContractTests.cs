@@ -71,6 +71,35 @@ public abstract class RunStoreContractTests : IDisposable
     }
 
     [Fact]
+    public void Should_Store_Every_Provenance_In_The_Column_Spelling_And_Read_It_Back()
+    {
+        // Given: one device, one sample and one epoch per provenance.
+        using var store = Open();
+        long run = store.CreateRun(new NewRun("measure", T0));
+        var all = Enum.GetValues<Provenance>();
+        var devices = all.Select((p, i) => store.RegisterDevice(run, new DeviceRegistration($"gpu:{i}", "gpu", null, p))).ToArray();
+
+        // When
+        store.AppendSamples(run, all.Select((p, i) => new SampleRecord(devices[i], T0, Power.FromWatts(100), null, null, null, null, p)).ToList());
+        for (int i = 0; i < all.Length; i++)
+        {
+            store.AddEpoch(run, new EpochRecord(i + 1, T0.AddSeconds(i), T0.AddSeconds(i + 1), Energy.FromJoules(1), all[i]));
+        }
+
+        // Then: every value reads back as written; the columns hold the schema's spelling (CHECK constraint:
+        // counter, sampled, model, user_given), never the output spelling user-given.
+        var details = store.GetRun(run)!;
+        Assert.Equal(all, details.Devices.Select(d => d.Provenance));
+        Assert.Equal(all, details.Epochs.Select(e => e.Provenance));
+        Assert.Equal(all, store.ReadSamples(run).Select(s => s.Provenance));
+        foreach (string table in new[] { "devices", "samples", "epochs" })
+        {
+            Assert.Equal(1, CountRows($"{table} WHERE provenance = 'user_given'"));
+            Assert.Equal(0, CountRows($"{table} WHERE provenance = 'user-given'"));
+        }
+    }
+
+    [Fact]
     public void Should_Compute_Device_Energy_From_The_Counter_Or_The_Trapezoid_With_Provenance()
     {
         using var store = Open();
