@@ -23,7 +23,7 @@ internal static class Failures
         SettingsException or PreModels.InputException or ArgumentException or ReferenceLookupException => ExitCode.Usage,
         StoreException => ExitCode.CannotCreate,
         MeterUnavailableException or NvmlException => ExitCode.Unavailable,
-        FileNotFoundException or DirectoryNotFoundException => ExitCode.NoInput,
+        FileNotFoundException or DirectoryNotFoundException or Measurement.Pre.RunNotFoundException => ExitCode.NoInput,
         UnauthorizedAccessException => ExitCode.NoPermission,
         AnalysisDataException or PreDatasetException or PreModelException or OnnxFormatException or GraphStructureException
             or ReferenceDataException or InvalidDataException or FormatException => ExitCode.DataError,
