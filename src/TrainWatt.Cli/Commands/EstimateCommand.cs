@@ -45,7 +45,7 @@ internal sealed record EstimateSettings(
         Positive(problems, "--gflops", Gflops, "the forward-pass GFLOPs per sample");
         Positive(problems, "--batch-size", BatchSize, "the samples per step");
         Positive(problems, "--train-samples", TrainSamples, "the training samples per epoch");
-        Positive(problems, "--val-samples", ValSamples, "the validation samples per epoch", allowZero: true);
+        Positive(problems, "--val-samples", ValSamples, "the validation samples per epoch");
         Positive(problems, "--ram-gb", RamGb, "the host RAM allocated to the run in GB");
         if (Pue is { } pue && !(pue >= 1 && double.IsFinite(pue)))
         {
@@ -55,11 +55,11 @@ internal sealed record EstimateSettings(
         return problems;
     }
 
-    private static void Positive(List<string> problems, string name, double? value, string what, bool allowZero = false)
+    private static void Positive(List<string> problems, string name, double? value, string what)
     {
-        if (value is { } v && !(double.IsFinite(v) && (v > 0 || (allowZero && v == 0))))
+        if (value is { } v && !(double.IsFinite(v) && v > 0))
         {
-            problems.Add(string.Create(CultureInfo.InvariantCulture, $"{name} must be a number {(allowZero ? ">= 0" : "> 0")} ({what}), got {v}."));
+            problems.Add(string.Create(CultureInfo.InvariantCulture, $"{name} must be a number > 0 ({what}), got {v}."));
         }
     }
 
