@@ -27,10 +27,15 @@ internal static class TypedOptions
         };
     }
 
-    /// <summary>One of fixed names (any case), or null when the option is not given.</summary>
+    /// <summary>One of fixed names (any case), or null when the option is not given; help shows the names (not the enum's).</summary>
     public static Option<T?> OptionalChoice<T>(string name, string description, params (string Name, T Value)[] choices)
         where T : struct
-        => new(name) { Description = description, CustomParser = result => Match(result, name, choices) };
+        => new(name)
+        {
+            Description = description,
+            HelpName = string.Join('|', choices.DistinctBy(c => c.Value).Select(c => c.Name)),
+            CustomParser = result => Match(result, name, choices),
+        };
 
     /// <summary>A value read by <paramref name="parse"/> (a library parser whose exceptions say the accepted form); null when not given.</summary>
     public static Option<T?> Parsed<T>(string name, string description, Func<string, T> parse)
