@@ -25,7 +25,7 @@ internal static class Failures
         StoreException => ExitCode.CannotCreate,
         MeterUnavailableException or NvmlException => ExitCode.Unavailable,
         CommandStartException start => start.NotFound ? ExitCode.CommandNotFound : ExitCode.CommandNotExecutable,
-        FileNotFoundException or DirectoryNotFoundException => ExitCode.NoInput,
+        FileNotFoundException or DirectoryNotFoundException or Measurement.Pre.RunNotFoundException => ExitCode.NoInput,
         UnauthorizedAccessException => ExitCode.NoPermission,
         AnalysisDataException or PreDatasetException or PreModelException or OnnxFormatException or GraphStructureException
             or ReferenceDataException or InvalidDataException or FormatException => ExitCode.DataError,

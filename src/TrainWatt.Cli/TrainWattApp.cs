@@ -62,9 +62,13 @@ public static class TrainWattApp
                 context.Diagnostic(error.Message);
             }
 
-            string path = string.Join(' ', parse.CommandResult.Command.Name == root.Name
-                ? ["trainwatt"]
-                : new[] { "trainwatt", parse.CommandResult.Command.Name });
+            var names = new List<string>();
+            for (var result = parse.CommandResult; result is not null && result.Command != root; result = result.Parent as System.CommandLine.Parsing.CommandResult)
+            {
+                names.Insert(0, result.Command.Name); // e.g. "evaluate pre", not just "pre"
+            }
+
+            string path = string.Join(' ', ["trainwatt", .. names]);
             context.Diagnostic($"Run '{path} --help' for usage.");
             return (int)ExitCode.Usage;
         }

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using TrainWatt.Cli.Commands;
+using TrainWatt.Measurement.Pre;
 using TrainWatt.Testing;
 
 namespace TrainWatt.Cli.Tests;

@@ -159,6 +159,41 @@ public class ProjectCommandTests
     }
 
     [Fact]
+    public void Parity_Counts_A_Half_Written_Last_Line_As_One_Of_The_Three_Dropped_Rows()
+    {
+        // The paper's pipeline (pandas, skipfooter = 3) drops the last 3 rows it read, and pandas reads a half-written
+        // last line as a row: Core's Seaa2023Parity.TrimEndFor drops 2 complete samples then, not the 3 that project's
+        // own re-declared trim dropped. Hand, with HandTrace cut after t = 160 s (so its last epoch, ending at 160.5 s,
+        // runs to the end of the trace):
+        // whole file: 158-160 s dropped, epoch 15 = 150 -> 157 s = 7 s x 200 W = 1400 J; measured 10 000 + 1950 + 4 x 2000 + 1400 = 21 350 J.
+        // a half-written t = 161 s line: it and 159-160 s dropped, epoch 15 = 150 -> 158 s = 1600 J; measured 21 550 J (the old trim: 21 350 J).
+        var (dir, _, epochs) = HandTrace();
+        using (dir)
+        {
+            string Write(string name, bool halfWritten)
+            {
+                var lines = File.ReadAllLines(Path.Combine(dir.Path, "gpu.csv"))[..162]; // header and t = 0..160 s
+                string text = string.Join("\n", lines) + "\n" + (halfWritten ? lines[^1].Replace("09:02:40", "09:02:41", StringComparison.Ordinal)[..60] : "");
+                File.WriteAllText(dir.File(name), text);
+                return dir.File(name);
+            }
+
+            var whole = CliHarness.Run("project", "--trace", Write("whole.csv", false), "--epochs", epochs, "--parity", "seaa2023", "--json");
+            Assert.True(whole.ExitCode == 0, whole.Err);
+            Assert.Equal(21_350, Json(whole.Out).GetProperty("measured_energy_j").GetDouble(), 1e-6);
+
+            var cut = CliHarness.Run("project", "--trace", Write("cut.csv", true), "--epochs", epochs, "--parity", "seaa2023", "--json");
+            Assert.True(cut.ExitCode == 0, cut.Err);
+            Assert.Equal(21_550, Json(cut.Out).GetProperty("measured_energy_j").GetDouble(), 1e-6);
+            Assert.Contains("half-written last line", cut.Err, StringComparison.Ordinal);
+
+            // The projection itself (s = 10, w = 5) does not reach the last epoch: 21 940 J both ways.
+            Assert.Equal(21_940, Json(whole.Out).GetProperty("projected_energy_j").GetDouble(), 1e-6);
+            Assert.Equal(21_940, Json(cut.Out).GetProperty("projected_energy_j").GetDouble(), 1e-6);
+        }
+    }
+
+    [Fact]
     public void Missing_Or_Bad_Inputs_Should_Fail_With_One_Clear_Message()
     {
         var (dir, trace, epochs) = HandTrace();

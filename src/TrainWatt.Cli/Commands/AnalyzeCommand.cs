@@ -3,23 +3,44 @@ using System.Globalization;
 using System.Text;
 using TrainWatt.Analysis.Comparison;
 using TrainWatt.Analysis.Data;
+using TrainWatt.Measurement.Comparisons;
 
 namespace TrainWatt.Cli.Commands;
+
+/// <summary><c>trainwatt analyze</c>'s options, typed.</summary>
+internal sealed record AnalyzeSettings(
+    RunSelection Runs, string? Db, IReadOnlyList<string> By, Metric Metric, int Seed, Metric? Correlate, string? Within, bool Json) : ICommandSettings
+{
+    public IReadOnlyList<string> Validate()
+    {
+        var problems = AnalysisInput.Problems(Runs).ToList();
+        if (By.Count is < 1 or > 2)
+        {
+            problems.Add($"--by takes one or two keys (e.g. architecture,environment); got {By.Count}: '{string.Join(",", By)}'.");
+        }
+
+        return problems;
+    }
+
+    public AnalyzeRequest ToRequest() => new(Runs, By, Metric) { Seed = Seed, Correlate = Correlate, Within = Within };
+}
 
 /// <summary>
 /// <c>trainwatt analyze --seaa2023 DIR [--filter key=value ...] --by architecture[,environment] --metric
 /// energy-per-sample|energy|duration|f1 [--json]</c>: group medians with bootstrap CIs, Kruskal-Wallis + eta^2,
-/// Dunn-Holm pairs with Cliff's delta, Shapiro-Wilk per group, Levene, and a two-way ANOVA for two keys.
+/// Dunn-Holm pairs with Cliff's delta, Shapiro-Wilk per group, Levene, and a two-way ANOVA for two keys
+/// (<see cref="RunComparisons.Analyze"/>).
 /// </summary>
 internal static class AnalyzeCommand
 {
     public static Command Create(CliContext context)
     {
         var input = new AnalysisInput();
-        var by = new Option<string>("--by") { Description = "One or two comma-separated keys to group by, e.g. architecture,environment.", Required = true };
-        var metric = new Option<string>("--metric") { Description = "energy-per-sample (J per sample seen), energy (J), duration (s), or a score such as f1.", DefaultValueFactory = _ => "energy-per-sample" };
+        var by = TypedOptions.Parsed<IReadOnlyList<string>>("--by", "One or two comma-separated keys to group by, e.g. architecture,environment.", TypedOptions.CommaList);
+        by.Required = true;
+        var metric = TypedOptions.Parsed("--metric", "energy-per-sample (J per sample seen), energy (J), duration (s), or a score such as f1.", Metric.Parse, "energy-per-sample");
         var seed = new Option<int>("--seed") { Description = "Bootstrap seed (same seed, same CIs).", DefaultValueFactory = _ => TrainWatt.Analysis.Statistics.Bootstrap.DefaultSeed };
-        var correlate = new Option<string?>("--correlate") { Description = "Also give Spearman's rho (one-sided, positive) between the metric and this score (e.g. f1): does spending more buy accuracy?" };
+        var correlate = TypedOptions.Parsed("--correlate", "Also give Spearman's rho (one-sided, positive) between the metric and this score (e.g. f1): does spending more buy accuracy?", Metric.Parse);
         var within = new Option<string?>("--within") { Description = "With --correlate: one correlation per value of this key (e.g. environment)." };
         var json = new Option<bool>("--json") { Description = "Print one JSON object to stdout." };
         var command = new Command("analyze", "Compare groups of runs like the paper: medians, Kruskal-Wallis, Dunn-Holm, Cliff's delta, two-way ANOVA.");
@@ -29,26 +50,18 @@ internal static class AnalyzeCommand
             command.Options.Add(option);
         }
 
-        command.SetAction(parse => AnalysisInput.Guard(context, () =>
+        command.SetAction(parse =>
         {
-            var runs = input.Load(parse, context);
-            var keys = parse.GetValue(by)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-            var chosen = Metric.Parse(parse.GetValue(metric)!);
-            var result = GroupAnalysis.Run(runs, keys, chosen, new GroupAnalysisOptions(Seed: parse.GetValue(seed)));
-            if (parse.GetValue(correlate) is { } scoreName)
+            var s = new AnalyzeSettings(
+                input.Selection(parse), parse.GetValue(input.Db), parse.GetValue(by)!, parse.GetValue(metric).Value, parse.GetValue(seed), parse.GetValue(correlate),
+                parse.GetValue(within), parse.GetValue(json)).ThrowIfInvalid();
+            return AnalysisInput.WithStoreIf(context, s.Runs.FromStore, s.Db, store =>
             {
-                string? key = parse.GetValue(within);
-                if (key is not null && !runs.Any(r => r.Keys.ContainsKey(key)))
-                {
-                    throw new FormatException($"--within key \"{key}\" is not a key of these runs.");
-                }
-
-                result = result with { TradeOff = TradeOff.Spearman(runs, chosen, Metric.Parse(scoreName), key), TradeOffScore = Metric.Parse(scoreName).Name };
-            }
-
-            context.WriteData(parse.GetValue(json) ? GroupAnalysisJson.Write(result) : ToText(result));
-            return (int)ExitCode.Success;
-        }));
+                var result = RunComparisons.Analyze(s.ToRequest(), store);
+                context.WriteData(s.Json ? GroupAnalysisJson.Write(result) : ToText(result));
+                return (int)ExitCode.Success;
+            });
+        });
         return command;
     }
 

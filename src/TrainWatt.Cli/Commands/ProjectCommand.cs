@@ -1,15 +1,62 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text;
+using TrainWatt.Core.Accounting;
 using TrainWatt.Core.Projection;
-using TrainWatt.Core.Traces;
 using TrainWatt.Core.Units;
 
 namespace TrainWatt.Cli.Commands;
 
+/// <summary><c>trainwatt project</c>'s options, typed.</summary>
+internal sealed record ProjectSettings(
+    string Trace, string Epochs, int? AfterEpoch, int? Total, int? Patience, int? MaxEpochs, int? MinEpochs,
+    ProjectionMethod Method, bool Parity, double Confidence, int MinStable, bool Json) : ICommandSettings
+{
+    public IReadOnlyList<string> Validate()
+    {
+        var problems = new List<string>();
+        if (!(Confidence > 0 && Confidence < 1))
+        {
+            problems.Add($"--confidence {Confidence.ToString(CultureInfo.InvariantCulture)} must be strictly between 0 and 1 (e.g. 0.9).");
+        }
+
+        foreach (var (name, value, min) in new[] { ("--after-epoch", AfterEpoch, 0), ("--total-epochs", Total, 1), ("--early-stopping-patience", Patience, 0), ("--max-epochs", MaxEpochs, 1), ("--min-epochs", MinEpochs, 1) })
+        {
+            if (value < min)
+            {
+                problems.Add($"{name} {value} must be at least {min}.");
+            }
+        }
+
+        if (MinStable < 3)
+        {
+            problems.Add($"--min-stable-epochs {MinStable} must be at least 3.");
+        }
+
+        if (Parity && Method == ProjectionMethod.Carbontracker)
+        {
+            problems.Add("--parity seaa2023 applies to --method step and step-power only (the paper has no Carbontracker code).");
+        }
+
+        return problems;
+    }
+
+    public TraceProjectionRequest ToRequest() => new(Trace, Epochs)
+    {
+        Method = Method, Seaa2023Parity = Parity, AfterEpoch = AfterEpoch, TotalEpochs = Total, Patience = Patience, MaxEpochs = MaxEpochs,
+        MinEpochs = MinEpochs, Confidence = Confidence, MinStableEpochs = MinStable,
+    };
+}
+
+/// <summary>The papers <c>--parity</c> can reproduce.</summary>
+internal enum PaperParity
+{
+    Seaa2023,
+}
+
 /// <summary>
 /// <c>trainwatt project --trace GPU_TRACE.csv[.gz] --epochs EPOCHS.csv [...]</c>: projects a run's total energy from
-/// its first epochs (offline STEP), with an interval, or says why it cannot yet.
+/// its first epochs (offline STEP, <see cref="TraceProjection"/>), with an interval, or says why it cannot yet.
 /// </summary>
 internal static class ProjectCommand
 {
@@ -22,10 +69,12 @@ internal static class ProjectCommand
         var patience = new Option<int?>("--early-stopping-patience") { Description = "Early-stopping patience P: the run has at least P + 1 epochs." };
         var maxEpochs = new Option<int?>("--max-epochs") { Description = "Maximum epochs M (Keras 'Epoch k/M'): the upper bound of N under early stopping." };
         var minEpochs = new Option<int?>("--min-epochs") { Description = "A lower bound of N, when known (e.g. from earlier runs)." };
-        var method = new Option<string>("--method") { Description = "step (epoch energy, default), step-power (sample power × duration) or carbontracker (first epoch × N).", DefaultValueFactory = _ => "step" };
-        method.AcceptOnlyFromAmong("step", "step-power", "carbontracker");
-        var parity = new Option<string?>("--parity") { Description = "seaa2023: the paper's exact formulas (s = 10, w = 5, last 3 samples dropped)." };
-        parity.AcceptOnlyFromAmong("seaa2023");
+        var method = TypedOptions.Choice(
+            "--method", "step (epoch energy, default), step-power (sample power × duration) or carbontracker (first epoch × N).", ProjectionMethod.Step,
+            ("step", ProjectionMethod.Step), ("step-power", ProjectionMethod.StepPower), ("carbontracker", ProjectionMethod.Carbontracker));
+        var parity = TypedOptions.OptionalChoice(
+            "--parity", "seaa2023: the paper's exact formulas (s = 10, w = 5, last 3 samples dropped; 2 after a half-written last line, as pandas read it).",
+            (Seaa2023Parity.Name, PaperParity.Seaa2023));
         var confidence = new Option<double>("--confidence") { Description = "Two-sided confidence of the interval (default 0.9).", DefaultValueFactory = _ => 0.9 };
         var minStable = new Option<int>("--min-stable-epochs") { Description = "Epochs needed after the last detected change (default 5).", DefaultValueFactory = _ => 5 };
         var json = new Option<bool>("--json") { Description = "Print one JSON object to stdout." };
@@ -35,154 +84,23 @@ internal static class ProjectCommand
             command.Options.Add(option);
         }
 
-        command.SetAction(parse => Run(context, new Arguments(
-            parse.GetValue(trace)!,
-            parse.GetValue(epochs)!,
-            parse.GetValue(afterEpoch),
-            parse.GetValue(total),
-            parse.GetValue(patience),
-            parse.GetValue(maxEpochs),
-            parse.GetValue(minEpochs),
-            parse.GetValue(method) switch { "step-power" => ProjectionMethod.StepPower, "carbontracker" => ProjectionMethod.Carbontracker, _ => ProjectionMethod.Step },
-            parse.GetValue(parity) is not null,
-            parse.GetValue(confidence),
-            parse.GetValue(minStable),
-            parse.GetValue(json))));
+        command.SetAction(parse =>
+        {
+            var s = new ProjectSettings(
+                parse.GetValue(trace)!, parse.GetValue(epochs)!, parse.GetValue(afterEpoch), parse.GetValue(total), parse.GetValue(patience),
+                parse.GetValue(maxEpochs), parse.GetValue(minEpochs), parse.GetValue(method).Value, parse.GetValue(parity) is not null,
+                parse.GetValue(confidence), parse.GetValue(minStable), parse.GetValue(json)).ThrowIfInvalid();
+            var result = TraceProjection.Project(s.ToRequest());
+            foreach (string warning in result.Warnings)
+            {
+                context.Diagnostic("warning: " + warning);
+            }
+
+            context.WriteData(s.Json ? TypedJsonContext.Write(ProjectJson.From(result.Projection), TypedJsonContext.Default.ProjectJson) : ToText(result.Projection));
+            return (int)ExitCode.Success;
+        });
         return command;
     }
-
-    private sealed record Arguments(
-        string Trace, string Epochs, int? AfterEpoch, int? Total, int? Patience, int? MaxEpochs, int? MinEpochs,
-        ProjectionMethod Method, bool Parity, double Confidence, int MinStable, bool Json);
-
-    /// <summary>Samples the paper's pipeline drops at the end of a trace (pandas skipfooter = 3; paper-notes 1.4).</summary>
-    private const int ParityDroppedTailSamples = 3;
-
-    private static int Run(CliContext context, Arguments a)
-    {
-        if (!(a.Confidence > 0 && a.Confidence < 1))
-        {
-            return Fail(context, ExitCode.Usage, $"--confidence {a.Confidence.ToString(CultureInfo.InvariantCulture)} must be strictly between 0 and 1 (e.g. 0.9).");
-        }
-
-        foreach (var (name, value, min) in new[] { ("--after-epoch", a.AfterEpoch, 0), ("--total-epochs", a.Total, 1), ("--early-stopping-patience", a.Patience, 0), ("--max-epochs", a.MaxEpochs, 1), ("--min-epochs", a.MinEpochs, 1) })
-        {
-            if (value < min)
-            {
-                return Fail(context, ExitCode.Usage, $"{name} {value} must be at least {min}.");
-            }
-        }
-
-        if (a.MinStable < 3)
-        {
-            return Fail(context, ExitCode.Usage, $"--min-stable-epochs {a.MinStable} must be at least 3.");
-        }
-
-        if (a.Parity && a.Method == ProjectionMethod.Carbontracker)
-        {
-            return Fail(context, ExitCode.Usage, "--parity seaa2023 applies to --method step and step-power only (the paper has no Carbontracker code).");
-        }
-
-        var log = EpochLog.ReadFile(a.Epochs);
-        if (log.IsFatal)
-        {
-            return Fail(context, File.Exists(a.Epochs) ? ExitCode.DataError : ExitCode.NoInput, log.Faults[0].ToString());
-        }
-
-        var read = NvidiaSmiCsv.ReadFile(a.Trace);
-        if (read.IsFatal || read.Devices.Count == 0)
-        {
-            string why = read.Faults.FirstOrDefault(f => f.Kind == FaultKind.Fatal)?.ToString() ?? $"{a.Trace}: no GPU samples.";
-            return Fail(context, File.Exists(a.Trace) ? ExitCode.DataError : ExitCode.NoInput, why);
-        }
-
-        foreach (var fault in read.Faults.Take(5))
-        {
-            context.Diagnostic("warning: " + fault);
-        }
-
-        var ends = log.Epochs.Select(e => e.End).ToArray();
-        int lastEpoch = ends.Length - 1;
-        if (a.AfterEpoch > lastEpoch)
-        {
-            return Fail(context, ExitCode.Usage, $"--after-epoch {a.AfterEpoch} is beyond the last epoch in {a.Epochs} (epoch {lastEpoch}).");
-        }
-
-        // Per device epoch split (the paper's rule), then summed over devices.
-        EpochMeasurement[]? sum = null;
-        DateTime firstSample = DateTime.MaxValue;
-        foreach (var device in read.Devices)
-        {
-            var samples = device.Samples;
-            if (a.Parity)
-            {
-                samples = samples.Take(Math.Max(0, samples.Count - ParityDroppedTailSamples)).ToArray();
-            }
-
-            var split = EpochEnergies.Split(samples, ends);
-            if (split.Error is not null)
-            {
-                return Fail(context, ExitCode.DataError, $"{a.Trace} (GPU {device.Device}) with {a.Epochs}: {split.Error}");
-            }
-
-            foreach (string warning in split.Warnings)
-            {
-                context.Diagnostic($"warning: {a.Trace} (GPU {device.Device}): {warning}");
-            }
-
-            firstSample = samples.Count > 0 && samples[0].Timestamp < firstSample ? samples[0].Timestamp : firstSample;
-            sum = sum is null
-                ? split.Epochs.ToArray()
-                : sum.Zip(split.Epochs, (x, y) => x with { Energy = x.Energy + y.Energy, MeanSamplePower = x.MeanSamplePower + y.MeanSamplePower, SampleCount = Math.Min(x.SampleCount, y.SampleCount) }).ToArray();
-        }
-
-        int used = (a.AfterEpoch ?? lastEpoch) + 1;
-        bool finished = used == ends.Length;
-        var seen = sum!.Take(used).ToArray();
-        var (horizon, horizonError) = EpochHorizon.Infer(used, finished, a.Total, a.MaxEpochs, a.MinEpochs, a.Patience);
-        if (horizon is null && horizonError is not null && a.Total is not null)
-        {
-            return Fail(context, ExitCode.Usage, horizonError);
-        }
-
-        TimeSpan? totalDuration = finished ? ends[^1] - firstSample : null;
-        var result = EnergyProjector.Project(
-            seen,
-            new ChangePointStabilityDetector(new ChangePointOptions(MinStableEpochs: a.MinStable)),
-            new ProjectionRequest(a.Method, horizon, a.Confidence, a.Parity, totalDuration));
-        if (horizon is null && result.Stability.IsStable && result.Estimate is null && !(a.Parity && a.Method == ProjectionMethod.StepPower))
-        {
-            result = result with { Reason = horizonError };
-        }
-
-        context.WriteData(a.Json ? ToJson(result) : ToText(result));
-        return (int)ExitCode.Success;
-    }
-
-    internal static string ToJson(ProjectionResult r) => JsonOutput.Object(w =>
-    {
-        w.WriteString("method", r.MethodName);
-        if (r.Parity is not null)
-        {
-            w.WriteString("parity", r.Parity);
-        }
-
-        w.NumberOrNull("stable_from_epoch", r.Stability.StableFromIndex);
-        w.WriteNumber("epochs_used", r.EpochsUsed);
-        w.WriteNumber("stable_epochs", r.Stability.StableEpochs);
-        w.NumberOrNull("projected_energy_j", r.Estimate?.Joules);
-        w.NumberOrNull("lower_j", r.Lower?.Joules);
-        w.NumberOrNull("upper_j", r.Upper?.Joules);
-        w.WriteNumber("confidence", r.Confidence);
-        w.WriteNumber("measured_energy_j", r.Measured.Joules);
-        w.NumberOrNull("total_epochs_assumed", r.Horizon?.Assumed);
-        w.NumberOrNull("total_epochs_min", r.Horizon?.Min);
-        w.NumberOrNull("total_epochs_max", r.Horizon?.Max);
-        if (r.Reason is not null)
-        {
-            w.WriteString("reason", r.Reason);
-        }
-    });
 
     internal static string ToText(ProjectionResult r)
     {
@@ -212,10 +130,4 @@ internal static class ProjectCommand
     }
 
     private static string Format(Energy e) => e.ToString("kJ:F1", CultureInfo.InvariantCulture);
-
-    private static int Fail(CliContext context, ExitCode code, string message)
-    {
-        context.Diagnostic("error: " + message);
-        return (int)code;
-    }
 }

@@ -4,23 +4,58 @@ using System.Text;
 using TrainWatt.Analysis.Comparison;
 using TrainWatt.Analysis.Data;
 using TrainWatt.Analysis.Recommendation;
+using TrainWatt.Measurement.Comparisons;
 
 namespace TrainWatt.Cli.Commands;
+
+/// <summary><c>trainwatt recommend</c>'s options, typed.</summary>
+internal sealed record RecommendSettings(
+    RunSelection Runs, string? Db, IReadOnlyList<string> By, Metric Score, double MaxLoss, Metric Cost, string? Predicted, int Seed, bool Json) : ICommandSettings
+{
+    public IReadOnlyList<string> Validate()
+    {
+        var problems = AnalysisInput.Problems(Runs).ToList();
+        if (Score.Kind != MetricKind.Score)
+        {
+            problems.Add($"--metric must be a quality score such as f1 (higher is better); got {Score.Name}.");
+        }
+
+        if (!(MaxLoss >= 0) || !double.IsFinite(MaxLoss))
+        {
+            problems.Add(string.Create(CultureInfo.InvariantCulture, $"--max-loss must be a finite number >= 0 (absolute score units, e.g. 0.02); got {MaxLoss}."));
+        }
+
+        if (Cost.Kind == MetricKind.Score)
+        {
+            problems.Add($"--cost must be energy-per-sample, energy or duration; got {Cost.Name}.");
+        }
+
+        if (By.Count == 0)
+        {
+            problems.Add("--by names no key; give the keys that define a configuration, e.g. --by architecture,environment.");
+        }
+
+        return problems;
+    }
+
+    public RecommendRequest ToRequest() => new(Runs, By, Score, MaxLoss, Cost) { PredictedFile = Predicted, Seed = Seed };
+}
 
 /// <summary>
 /// <c>trainwatt recommend --seaa2023 DIR --metric f1 --max-loss 0.02 [--by architecture,environment] [--cost
 /// energy-per-sample] [--predicted FILE.json] [--json]</c>: the cheapest configuration within an absolute score loss
-/// of the most accurate one, the Pareto front, and the saving against every other configuration with bootstrap CIs.
+/// of the most accurate one, the Pareto front, and the saving against every other configuration with bootstrap CIs
+/// (<see cref="RunComparisons.Recommend"/>).
 /// </summary>
 internal static class RecommendCommand
 {
     public static Command Create(CliContext context)
     {
         var input = new AnalysisInput();
-        var metric = new Option<string>("--metric") { Description = "Quality score to keep (higher is better), e.g. f1.", DefaultValueFactory = _ => "f1" };
+        var metric = TypedOptions.Parsed("--metric", "Quality score to keep (higher is better), e.g. f1.", Metric.Parse, "f1");
         var maxLoss = new Option<double>("--max-loss") { Description = "Allowed absolute loss of the median score against the most accurate configuration (0.02 = 2 F1 points).", DefaultValueFactory = _ => 0.02 };
-        var by = new Option<string>("--by") { Description = "Keys that define a configuration.", DefaultValueFactory = _ => "architecture,environment" };
-        var cost = new Option<string>("--cost") { Description = "What to minimise: energy-per-sample (default, J per sample seen), energy (J) or duration (s).", DefaultValueFactory = _ => "energy-per-sample" };
+        var by = TypedOptions.Parsed<IReadOnlyList<string>>("--by", "Keys that define a configuration.", TypedOptions.CommaList, "architecture,environment");
+        var cost = TypedOptions.Parsed("--cost", "What to minimise: energy-per-sample (default, J per sample seen), energy (J) or duration (s).", Metric.Parse, "energy-per-sample");
         var predicted = new Option<string?>("--predicted") { Description = "JSON file of predicted configurations to mix in, marked as predicted: {\"configurations\":[{\"key\":{...},\"cost\":x,\"score\":y}]}." };
         var seed = new Option<int>("--seed") { Description = "Bootstrap seed.", DefaultValueFactory = _ => TrainWatt.Analysis.Statistics.Bootstrap.DefaultSeed };
         var json = new Option<bool>("--json") { Description = "Print one JSON object to stdout." };
@@ -31,21 +66,18 @@ internal static class RecommendCommand
             command.Options.Add(option);
         }
 
-        command.SetAction(parse => AnalysisInput.Guard(context, () =>
+        command.SetAction(parse =>
         {
-            var runs = input.Load(parse, context);
-            var keys = parse.GetValue(by)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-            var costMetric = Metric.Parse(parse.GetValue(cost)!);
-            if (costMetric.Kind == MetricKind.Score)
+            var s = new RecommendSettings(
+                input.Selection(parse), parse.GetValue(input.Db), parse.GetValue(by).Value, parse.GetValue(metric).Value, parse.GetValue(maxLoss),
+                parse.GetValue(cost).Value, parse.GetValue(predicted), parse.GetValue(seed), parse.GetValue(json)).ThrowIfInvalid();
+            return AnalysisInput.WithStoreIf(context, s.Runs.FromStore, s.Db, store =>
             {
-                throw new FormatException($"--cost must be energy-per-sample, energy or duration; got {parse.GetValue(cost)}.");
-            }
-
-            var points = parse.GetValue(predicted) is { } file ? PredictedPoints.Load(file) : null;
-            var result = Recommender.Recommend(runs, keys, Metric.Parse(parse.GetValue(metric)!), parse.GetValue(maxLoss), costMetric, points, new GroupAnalysisOptions(Seed: parse.GetValue(seed)));
-            context.WriteData(parse.GetValue(json) ? RecommendationJson.Write(result) : ToText(result));
-            return (int)ExitCode.Success;
-        }));
+                var result = RunComparisons.Recommend(s.ToRequest(), store);
+                context.WriteData(s.Json ? RecommendationJson.Write(result) : ToText(result));
+                return (int)ExitCode.Success;
+            });
+        });
         return command;
     }
 

@@ -4,9 +4,30 @@ using TrainWatt.Core.Simulation;
 
 namespace TrainWatt.Cli.Commands;
 
+/// <summary><c>trainwatt simulate</c>'s options, typed.</summary>
+internal sealed record SimulateSettings(string Folder, int Seed, int Count, double? SampleHz) : ICommandSettings
+{
+    public IReadOnlyList<string> Validate()
+    {
+        var problems = new List<string>();
+        if (Count < 1)
+        {
+            problems.Add($"--count must be at least 1 (the number of runs to write), got {Count}.");
+        }
+
+        if (SampleHz is { } hz && !(hz > 0 && double.IsFinite(hz)))
+        {
+            problems.Add(string.Create(CultureInfo.InvariantCulture, $"--hz must be a positive sampling rate in Hz (e.g. 1 or 10), got {hz}; leave it out to draw 1 or 10 Hz per run."));
+        }
+
+        return problems;
+    }
+}
+
 /// <summary>
 /// <c>trainwatt simulate --out DIR [--seed S] [--count K] [--hz F]</c>: writes synthetic training runs with known
-/// truth — an nvidia-smi trace, an epoch log and a truth file per run — for trying <c>trainwatt project</c>.
+/// truth — an nvidia-smi trace, an epoch log and a truth file per run — for trying <c>trainwatt project</c>
+/// (<see cref="SimulatedRunFiles"/>).
 /// </summary>
 internal static class SimulateCommand
 {
@@ -22,61 +43,17 @@ internal static class SimulateCommand
             command.Options.Add(option);
         }
 
-        command.SetAction(parse => Run(context, parse.GetValue(output)!, parse.GetValue(seed), parse.GetValue(count), parse.GetValue(hz)));
-        return command;
-    }
-
-    private static int Run(CliContext context, string folder, int seed, int count, double? hz)
-    {
-        if (count < 1 || hz <= 0)
+        command.SetAction(parse =>
         {
-            context.Diagnostic("error: --count must be at least 1 and --hz positive.");
-            return (int)ExitCode.Usage;
-        }
-
-        try
-        {
-            Directory.CreateDirectory(folder);
-            for (int i = 0; i < count; i++)
+            var s = new SimulateSettings(parse.GetValue(output)!, parse.GetValue(seed), parse.GetValue(count), parse.GetValue(hz)).ThrowIfInvalid();
+            foreach (var file in SimulatedRunFiles.Write(s.Folder, s.Seed, s.Count, s.SampleHz))
             {
-                var spec = SyntheticRunSpec.Random(seed + i);
-                if (hz is { } rate)
-                {
-                    spec = spec with { SampleHz = rate };
-                }
-
-                var run = TrainingRunSimulator.Generate(spec);
-                string stem = Path.Combine(folder, $"run-{spec.Seed}");
-                using (var writer = new StreamWriter(stem + "-gpu.csv"))
-                {
-                    TrainingRunSimulator.WriteNvidiaSmiCsv(writer, run);
-                }
-
-                using (var writer = new StreamWriter(stem + "-epochs.csv"))
-                {
-                    TrainingRunSimulator.WriteEpochLog(writer, run);
-                }
-
-                File.WriteAllText(stem + "-truth.json", JsonOutput.Object(w =>
-                {
-                    w.WriteNumber("seed", spec.Seed);
-                    w.WriteNumber("sample_hz", spec.SampleHz);
-                    w.WriteNumber("total_epochs", run.TotalEpochs);
-                    w.WriteNumber("min_epochs", spec.MinEpochs);
-                    w.WriteNumber("max_epochs", spec.MaxEpochs);
-                    w.WriteNumber("change_epoch", spec.ChangeIndex);
-                    w.WriteNumber("measured_energy_j", run.MeasuredEnergy.Joules);
-                    w.WriteNumber("exact_energy_j", run.ExactEnergy.Joules);
-                }));
-                context.WriteData(string.Create(CultureInfo.InvariantCulture, $"{stem}-gpu.csv  {run.TotalEpochs} epochs  {run.MeasuredEnergy.Kilojoules:F1} kJ measured  (max epochs {spec.MaxEpochs}, early stop from {spec.MinEpochs})\n"));
+                var (run, spec) = (file.Run, file.Run.Spec);
+                context.WriteData(string.Create(CultureInfo.InvariantCulture, $"{file.TracePath}  {run.TotalEpochs} epochs  {run.MeasuredEnergy.Kilojoules:F1} kJ measured  (max epochs {spec.MaxEpochs}, early stop from {spec.MinEpochs})\n"));
             }
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            context.Diagnostic($"error: cannot write into {folder}: {e.Message}");
-            return (int)ExitCode.CannotCreate;
-        }
 
-        return (int)ExitCode.Success;
+            return (int)ExitCode.Success;
+        });
+        return command;
     }
 }

@@ -1,7 +1,7 @@
 using System.Globalization;
 using TrainWatt.Architecture.Catalog;
 
-namespace TrainWatt.Cli.Commands;
+namespace TrainWatt.Measurement.Pre;
 
 /// <summary>
 /// The GFLOPs values the paper itself fed its PRE models (TF profiler <c>float_operation</c>, forward pass, batch 1,
@@ -31,9 +31,9 @@ internal static class PaperGflopsFeature
     /// With <c>--pre-model paper</c> and <c>--arch</c> naming one of the paper's models at its input size: the paper's
     /// value and a source that gives both numbers; otherwise null (keep <paramref name="ownGflops"/>).
     /// </summary>
-    public static (double Gflops, string Source)? ForPaperModel(string? preModel, string? arch, int height, int width, double ownGflops)
+    public static (double Gflops, string Source)? ForPaperModel(PreModelChoice? preModel, string? arch, int height, int width, double ownGflops)
     {
-        if (!string.Equals(preModel?.Trim(), "paper", StringComparison.OrdinalIgnoreCase) || arch is null || Lookup(arch, height, width) is not { } paper)
+        if (preModel?.Kind != PreModelKind.Paper || arch is null || Lookup(arch, height, width) is not { } paper)
         {
             return null;
         }

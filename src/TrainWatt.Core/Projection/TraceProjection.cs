@@ -1,0 +1,124 @@
+using TrainWatt.Core.Accounting;
+using TrainWatt.Core.Traces;
+
+namespace TrainWatt.Core.Projection;
+
+/// <summary>
+/// What <c>trainwatt project</c> projects: a run's nvidia-smi trace and its epoch log (<see cref="EpochLog"/>), up to
+/// the end of <see cref="AfterEpoch"/> (0-based; null: every epoch, the run finished), with what is known about N.
+/// </summary>
+public sealed record TraceProjectionRequest(string TracePath, string EpochLogPath)
+{
+    public ProjectionMethod Method { get; init; } = ProjectionMethod.Step;
+
+    /// <summary>The SEAA 2023 paper's exact formulas (s = 10, w = 5) and trace trim (<see cref="Seaa2023Parity.TrimEndFor"/>).</summary>
+    public bool Seaa2023Parity { get; init; }
+
+    /// <summary>Use only data up to the end of this epoch (0-based), as a live projection would have.</summary>
+    public int? AfterEpoch { get; init; }
+
+    /// <summary>The run's total number of epochs N, when known.</summary>
+    public int? TotalEpochs { get; init; }
+
+    /// <summary>Early-stopping patience P: the run has at least P + 1 epochs.</summary>
+    public int? Patience { get; init; }
+
+    /// <summary>Upper bound of N under early stopping.</summary>
+    public int? MaxEpochs { get; init; }
+
+    /// <summary>A lower bound of N.</summary>
+    public int? MinEpochs { get; init; }
+
+    /// <summary>Two-sided confidence of the interval, strictly between 0 and 1.</summary>
+    public double Confidence { get; init; } = 0.9;
+
+    /// <summary>Epochs needed after the last detected change (at least 3).</summary>
+    public int MinStableEpochs { get; init; } = 5;
+}
+
+/// <summary>A projection and the warnings met on the way (trace faults, epoch split notes), without a "warning: " prefix.</summary>
+public sealed record TraceProjectionResult(ProjectionResult Projection, IReadOnlyList<string> Warnings);
+
+/// <summary>
+/// Offline STEP: splits a trace into epoch energies at the epoch log's end times (per device, the paper's rule, then
+/// summed over devices) and projects the total (<see cref="EnergyProjector"/>).
+/// </summary>
+public static class TraceProjection
+{
+    /// <summary>
+    /// Projects, or says in <see cref="ProjectionResult.Reason"/> why it cannot yet. Throws
+    /// <see cref="FileNotFoundException"/> for a missing input, <see cref="InvalidDataException"/> for an unreadable
+    /// one (file and line), <see cref="ArgumentException"/> for a request the files contradict (an epoch beyond the log,
+    /// a total below the epochs seen).
+    /// </summary>
+    public static TraceProjectionResult Project(TraceProjectionRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (request.Seaa2023Parity && request.Method == ProjectionMethod.Carbontracker)
+        {
+            throw new ArgumentException("--parity seaa2023 applies to --method step and step-power only (the paper has no Carbontracker code).");
+        }
+
+        var log = EpochLog.ReadFile(request.EpochLogPath);
+        if (log.IsFatal)
+        {
+            throw Unreadable(request.EpochLogPath, log.Faults[0].ToString());
+        }
+
+        var read = NvidiaSmiCsv.ReadFile(request.TracePath);
+        if (read.IsFatal || read.Devices.Count == 0)
+        {
+            throw Unreadable(request.TracePath, read.Faults.FirstOrDefault(f => f.Kind == FaultKind.Fatal)?.ToString() ?? $"{request.TracePath}: no GPU samples.");
+        }
+
+        var warnings = read.Faults.Take(5).Select(f => f.ToString()).ToList();
+        var ends = log.Epochs.Select(e => e.End).ToArray();
+        int lastEpoch = ends.Length - 1;
+        if (request.AfterEpoch > lastEpoch)
+        {
+            throw new ArgumentException($"--after-epoch {request.AfterEpoch} is beyond the last epoch in {request.EpochLogPath} (epoch {lastEpoch}).");
+        }
+
+        // The paper's pipeline drops the trace's last rows as pandas saw them (a half-written last line is one).
+        int trimEnd = request.Seaa2023Parity ? Accounting.Seaa2023Parity.TrimEndFor(read.Faults) : 0;
+        EpochMeasurement[]? sum = null;
+        DateTime firstSample = DateTime.MaxValue;
+        foreach (var device in read.Devices)
+        {
+            IReadOnlyList<GpuSample> samples = trimEnd > 0 ? device.Samples.Take(Math.Max(0, device.Samples.Count - trimEnd)).ToArray() : device.Samples;
+            var split = EpochEnergies.Split(samples, ends);
+            if (split.Error is not null)
+            {
+                throw new InvalidDataException($"{request.TracePath} (GPU {device.Device}) with {request.EpochLogPath}: {split.Error}");
+            }
+
+            warnings.AddRange(split.Warnings.Select(w => $"{request.TracePath} (GPU {device.Device}): {w}"));
+            firstSample = samples.Count > 0 && samples[0].Timestamp < firstSample ? samples[0].Timestamp : firstSample;
+            sum = sum is null
+                ? split.Epochs.ToArray()
+                : sum.Zip(split.Epochs, (x, y) => x with { Energy = x.Energy + y.Energy, MeanSamplePower = x.MeanSamplePower + y.MeanSamplePower, SampleCount = Math.Min(x.SampleCount, y.SampleCount) }).ToArray();
+        }
+
+        int used = (request.AfterEpoch ?? lastEpoch) + 1;
+        bool finished = used == ends.Length;
+        var (horizon, horizonError) = EpochHorizon.Infer(used, finished, request.TotalEpochs, request.MaxEpochs, request.MinEpochs, request.Patience);
+        if (horizon is null && horizonError is not null && request.TotalEpochs is not null)
+        {
+            throw new ArgumentException(horizonError);
+        }
+
+        var result = EnergyProjector.Project(
+            sum!.Take(used).ToArray(),
+            new ChangePointStabilityDetector(new ChangePointOptions(MinStableEpochs: request.MinStableEpochs)),
+            new ProjectionRequest(request.Method, horizon, request.Confidence, request.Seaa2023Parity, finished ? ends[^1] - firstSample : null));
+        if (horizon is null && result.Stability.IsStable && result.Estimate is null && !(request.Seaa2023Parity && request.Method == ProjectionMethod.StepPower))
+        {
+            result = result with { Reason = horizonError };
+        }
+
+        return new TraceProjectionResult(result, warnings);
+    }
+
+    private static Exception Unreadable(string path, string message)
+        => File.Exists(path) ? new InvalidDataException(message) : new FileNotFoundException(message, path);
+}

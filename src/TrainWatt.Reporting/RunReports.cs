@@ -1,0 +1,211 @@
+using System.Globalization;
+using TrainWatt.Analysis.Comparison;
+using TrainWatt.Analysis.Data;
+using TrainWatt.Analysis.Recommendation;
+using TrainWatt.Core.Projection;
+using TrainWatt.Core.Traces;
+using TrainWatt.Core.Units;
+using TrainWatt.Measurement;
+using TrainWatt.Measurement.Comparisons;
+using TrainWatt.Storage;
+using TrainWatt.Storage.Sqlite;
+
+namespace TrainWatt.Reporting;
+
+/// <summary>What <c>trainwatt report</c> reports on: exactly one of a stored run, an experiment's runs or the SEAA 2023 data.</summary>
+public sealed record ReportRequest
+{
+    /// <summary>A stored run: power timeline with epochs, energy per epoch, live projection band.</summary>
+    public long? RunId { get; init; }
+
+    /// <summary>The runs tagged experiment=NAME, configurations by their config tag.</summary>
+    public string? Experiment { get; init; }
+
+    /// <summary>The SEAA 2023 runs (a selection with <see cref="RunSelection.Seaa2023Directory"/>).</summary>
+    public RunSelection? Seaa2023 { get; init; }
+
+    /// <summary>Score for the Pareto plot and the recommendation.</summary>
+    public Metric Score { get; init; } = Metric.Parse("f1");
+
+    /// <summary>Allowed absolute score loss for the recommendation shown.</summary>
+    public double MaxLoss { get; init; } = 0.02;
+
+    /// <summary>JSON file of predicted configurations: in the Pareto plot and compared with the measured medians.</summary>
+    public string? PredictedFile { get; init; }
+
+    /// <summary>True when the report reads the store (a run or an experiment).</summary>
+    public bool FromStore => Seaa2023 is null;
+}
+
+/// <summary>
+/// The HTML reports of <c>trainwatt report</c> as library calls: <see cref="Build"/> assembles the page (plots and
+/// tables) for a request; write it with <see cref="HtmlReport.Write"/>. Failures: <see cref="AnalysisDataException"/>
+/// (no such run or experiment, bad data), <see cref="ComparisonRequestException"/> (a request the runs contradict).
+/// </summary>
+public static class RunReports
+{
+    public static HtmlReport Build(ReportRequest request, IRunStore? store)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        int sources = (request.RunId is null ? 0 : 1) + (request.Experiment is null ? 0 : 1) + (request.Seaa2023 is null ? 0 : 1);
+        if (sources != 1)
+        {
+            throw new ArgumentException("Give exactly one of RUN_ID, --experiment NAME or --seaa2023 DIR.");
+        }
+
+        var predicted = request.PredictedFile is { } file ? PredictedPoints.Load(file) : null;
+        if (request.Seaa2023 is { } seaa)
+        {
+            var runs = RunComparisons.Load(seaa, null);
+            return RunComparisons.AsUsage(() => Seaa2023(runs, seaa.Seaa2023Directory!, request.Score, request.MaxLoss, predicted));
+        }
+
+        ArgumentNullException.ThrowIfNull(store);
+        return request.RunId is { } id
+            ? SingleRun(store, id)
+            : RunComparisons.AsUsage(() => Experiment(store, request.Experiment!, request.Score, request.MaxLoss, predicted));
+    }
+
+    public static HtmlReport SingleRun(IRunStore store, long id)
+    {
+        var details = store.GetRun(id) ?? throw new AnalysisDataException($"Run {id} is not in the store; list the runs with `trainwatt runs list`.");
+        var report = new HtmlReport($"TrainWatt run {id}", $"{details.Run.Command ?? details.Run.Source} · started {details.Run.Started:yyyy-MM-dd HH:mm:ss} · {details.Run.Status} · energy {details.TotalEnergy.Kilojoules.ToString("F3", CultureInfo.InvariantCulture)} kJ");
+        AddRunPlots(report, store, details, string.Empty);
+        return report;
+    }
+
+    private static void AddRunPlots(HtmlReport report, IRunStore store, RunDetails details, string prefix)
+    {
+        var (series, epochs) = StoredTimeline.Timeline(store, details);
+        report.AddPlot($"{prefix}Power timeline", "power-timeline.png", ReportPlots.PowerTimeline(series, epochs, $"Run {details.Run.Id}: power per device"),
+            "Power per device over time; dashed lines mark epoch ends.");
+        AddProjectionBand(report, store, details, epochs, prefix);
+        if (epochs.Any(e => e.EnergyJoules is not null))
+        {
+            report.AddPlot($"{prefix}Energy per epoch", "energy-per-epoch.png", ReportPlots.EnergyPerEpoch(epochs, $"Run {details.Run.Id}: energy per epoch"),
+                "Energy of each epoch over all devices.");
+        }
+        else
+        {
+            report.AddParagraph($"{prefix}Energy per epoch", "This run has no epoch boundaries, so there is no energy per epoch.");
+        }
+    }
+
+    /// <summary>
+    /// The run's live STEP projection history as a band plot with the final projection error, or a line saying why there
+    /// is none.
+    /// </summary>
+    private static void AddProjectionBand(HtmlReport report, IRunStore store, RunDetails details, IReadOnlyList<EpochSpan> epochs, string prefix)
+    {
+        var history = store.GetProjections(details.Run.Id);
+        string title = $"{prefix}Live STEP projection";
+        if (history.Count == 0)
+        {
+            int needed = new ChangePointOptions().EpochsNeeded;
+            report.AddParagraph(title, string.Create(CultureInfo.InvariantCulture,
+                $"No STEP projection (run not yet stable / fewer than {needed} epochs, or the total epoch count N unknown: give --total-epochs or a marker's total= to measure)."));
+            return;
+        }
+
+        bool complete = details.Run.Status == RunStatus.Completed && details.TotalEnergy > Energy.Zero;
+        var points = history.Select(p => new ProjectionBandPoint(p.Epoch, p.Projected, p.Lower, p.Upper)).ToArray();
+        var png = ProjectionBandPlot.Render(points, epochs, complete ? details.TotalEnergy : null, $"Run {details.Run.Id}: projected vs measured total energy");
+        report.AddPlot(title, "projection-band.png", png, string.Create(CultureInfo.InvariantCulture,
+            $"Projected total energy after each epoch with its {history[^1].Confidence * 100:0.#} % interval (shaded, {history[^1].Method}), the energy measured so far (sum of the epochs) and, for a completed run, the final measured total (dashed)."));
+        var error = complete ? LiveProjection.FinalError(history, details.TotalEnergy) : null;
+        report.AddParagraph($"{prefix}Final projection error", error is null
+            ? $"The run is {SqliteRunStore.StatusText(details.Run.Status)}: no final measured total to score the {history.Count} projections against."
+            : "Final projection error: " + Sentence(LiveProjection.ErrorLine(error)));
+    }
+
+    /// <summary>The summary line of <c>runs show</c> without its "projection: " lead, ending with a full stop.</summary>
+    private static string Sentence(string errorLine)
+        => (errorLine.StartsWith("projection: ", StringComparison.Ordinal) ? errorLine["projection: ".Length..] : errorLine) + ".";
+
+    public static HtmlReport Experiment(IRunStore store, string name, Metric score, double maxLoss, IReadOnlyList<PredictedPoint>? predicted)
+    {
+        var runs = RunComparisons.Experiment(store, name);
+        var report = new HtmlReport($"Experiment {name}", $"{runs.Count} completed runs");
+        var cost = runs.All(r => r.EnergyPerSampleJoules is not null) ? Metric.EnergyPerSample : Metric.Energy;
+        var analysis = GroupAnalysis.Run(runs, ["config"], cost);
+        report.AddPlot("Energy per configuration", "box-plots.png", ReportPlots.BoxPlots(analysis, $"{cost.Name} per configuration"), "Box plots of the runs of each configuration (quartiles, whiskers at 1.5 IQR).");
+        report.AddHtml("Comparison", HtmlReport.AnalysisTables(analysis));
+        if (runs.Any(r => score.ValueOf(r) is not null))
+        {
+            var rec = Recommender.Recommend(runs, ["config"], score, maxLoss, cost, predicted);
+            report.AddPlot("Energy vs accuracy", "pareto.png", ReportPlots.Pareto(rec, $"{cost.Name} vs {score.Name}"), "Median per configuration; the dashed line is the Pareto front.");
+            report.AddHtml("Recommendation", HtmlReport.RecommendationTable(rec));
+        }
+
+        AddEstimateVsActual(report, analysis, predicted);
+
+        var first = store.ListRuns().Where(r => r.Tags.TryGetValue("experiment", out var e) && e == name && r.Status == RunStatus.Completed && r.ExitCode is null or 0).OrderBy(r => r.Id).First();
+        AddRunPlots(report, store, store.GetRun(first.Id)!, $"Run {first.Id} ({first.Tags.GetValueOrDefault("config")}): ");
+        return report;
+    }
+
+    /// <summary>Estimate vs actual: each predicted configuration whose key matches a measured group.</summary>
+    private static void AddEstimateVsActual(HtmlReport report, GroupAnalysisResult analysis, IReadOnlyList<PredictedPoint>? predicted)
+    {
+        if (predicted is null || predicted.Count == 0)
+        {
+            return;
+        }
+
+        var pairs = predicted
+            .Select(p => (Point: p, Group: analysis.Groups.FirstOrDefault(g => g.Key.Count == p.Key.Count && g.Key.All(k => p.Key.TryGetValue(k.Key, out var v) && v == k.Value))))
+            .Where(t => t.Group is not null)
+            .Select(t => (t.Group!.Label, t.Point.Cost, t.Group.Median))
+            .ToArray();
+        if (pairs.Length == 0)
+        {
+            report.AddParagraph("Estimate vs actual", "No predicted configuration matches a measured one (compare the keys of --predicted with the groups above).");
+            return;
+        }
+
+        report.AddPlot("Estimate vs actual", "estimate-vs-actual.png", ReportPlots.EstimateVsActual(pairs, analysis.Metric.Unit, $"Estimated vs measured {analysis.Metric.Name}"),
+            "Each predicted configuration against the measured median of the same configuration; the dashed line is a perfect estimate.");
+        var c = CultureInfo.InvariantCulture;
+        var rows = string.Concat(pairs.Select(p => string.Create(c, $"<tr><td class=\"l\">{System.Net.WebUtility.HtmlEncode(p.Label)}</td><td>{p.Cost:G4}</td><td>{p.Median:G4}</td><td>{(p.Cost - p.Median) / p.Median * 100:+0.0;-0.0} %</td></tr>")));
+        report.AddHtml("Estimate errors", "<table><tr><th class=\"l\">configuration</th><th>estimated</th><th>measured median</th><th>error</th></tr>" + rows + "</table>");
+    }
+
+    public static HtmlReport Seaa2023(IReadOnlyList<Observation> runs, string directory, Metric score, double maxLoss, IReadOnlyList<PredictedPoint>? predicted)
+    {
+        var report = new HtmlReport("SEAA 2023 training energy", "del Rey et al., SEAA 2023 (doi:10.1109/SEAA60479.2023.00031), data CC BY 4.0; energy = the authors' GPU energy (MJ) from runs.csv");
+        var analysis = GroupAnalysis.Run(runs, ["architecture", "environment"], Metric.EnergyPerSample);
+        report.AddPlot("Energy per image per configuration", "box-plots.png", ReportPlots.BoxPlots(analysis, "Energy per seen image"), "Box plots of the runs of each architecture and environment.");
+        report.AddHtml("Comparison", HtmlReport.AnalysisTables(analysis));
+        var rec = Recommender.Recommend(runs, ["architecture", "environment"], score, maxLoss, predicted: predicted);
+        report.AddPlot("Energy vs accuracy", "pareto.png", ReportPlots.Pareto(rec, $"Energy per image vs {score.Name}"), "Median per configuration; the dashed line is the Pareto front; the red square is the recommendation.");
+        report.AddHtml("Recommendation", HtmlReport.RecommendationTable(rec));
+        AddEstimateVsActual(report, analysis, predicted);
+
+        // One real power trace of the recommended configuration (the data has no epoch boundaries).
+        string? folder = rec.Chosen.Key.GetValueOrDefault("environment") switch
+        {
+            "Cloud" => "cloud",
+            "Local ML Engineer/Gamer" => "local-v2",
+            _ => null,
+        };
+        string traces = Path.Combine(directory, "traces", folder ?? "none", rec.Chosen.Key["architecture"]);
+        string? trace = Directory.Exists(traces)
+            ? Directory.EnumerateFiles(traces, "gpu-power-*.csv.gz", SearchOption.AllDirectories)
+                .Order(StringComparer.Ordinal).FirstOrDefault()
+            : null;
+        if (trace is not null)
+        {
+            var read = NvidiaSmiCsv.ReadFile(trace);
+            var series = read.Devices.Select(d =>
+            {
+                var points = d.Samples.Where(s => s.Power is not null).ToArray();
+                var t0 = points.Length > 0 ? points[0].Timestamp : default;
+                return new PowerSeries(d.GpuName ?? d.Device, points.Select(p => (p.Timestamp - t0).TotalSeconds).ToArray(), points.Select(p => p.Power!.Value.Watts).ToArray());
+            }).ToArray();
+            report.AddPlot("Power timeline (one run)", "power-timeline.png", ReportPlots.PowerTimeline(series, [], Path.GetFileName(trace)),
+                $"GPU power of {Path.GetRelativePath(directory, trace)}; this data set has no epoch boundaries.");
+        }
+
+        return report;
+    }
+}
