@@ -21,6 +21,7 @@ internal static class Failures
     public static ExitCode CodeFor(Exception e) => e switch
     {
         SettingsException or PreModels.InputException or ArgumentException or ReferenceLookupException => ExitCode.Usage,
+        RunNotFoundException => ExitCode.NoInput,
         StoreException => ExitCode.CannotCreate,
         MeterUnavailableException or NvmlException => ExitCode.Unavailable,
         FileNotFoundException or DirectoryNotFoundException => ExitCode.NoInput,

@@ -7,7 +7,7 @@ using TrainWatt.Measurement.Traces;
 namespace TrainWatt.Cli.Commands;
 
 /// <summary>
-/// Every <c>--json</c> document of energy, written from typed records by
+/// Every <c>--json</c> document of energy, import and runs merge, written from typed records by
 /// System.Text.Json source generation (no reflection): snake_case names, invariant numbers in their shortest
 /// round-trippable form, one document and a newline. The names are a contract with scripts: add, never rename.
 /// </summary>
@@ -15,6 +15,12 @@ internal static class CliJson
 {
     public static string Write<T>(T value, JsonTypeInfo<T> type) => JsonSerializer.Serialize(value, type) + "\n";
 }
+
+/// <summary>One line, nulls written (import, runs merge).</summary>
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower)]
+[JsonSerializable(typeof(ImportJson))]
+[JsonSerializable(typeof(JobJson))]
+internal sealed partial class CompactJsonContext : JsonSerializerContext;
 
 /// <summary><c>energy --json</c>: indented, null members left out, minimal escaping (the output is data, not HTML: paths keep their '+' and '&amp;').</summary>
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, WriteIndented = true, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
@@ -29,3 +35,32 @@ internal sealed partial class TraceJsonContext : JsonSerializerContext
         Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     });
 }
+
+/// <summary><c>import --json</c>.</summary>
+internal sealed record ImportJson(
+    string Store,
+    IReadOnlyList<ImportedRunJson> Imported,
+    IReadOnlyList<string> Skipped,
+    IReadOnlyList<string> Replaced,
+    IReadOnlyList<FileMessageJson> Failed,
+    IReadOnlyList<FileMessageJson> Warnings);
+
+internal sealed record ImportedRunJson(long RunId, string SourceKey, string Status, long Samples, IReadOnlyList<string> Flags);
+
+internal sealed record FileMessageJson(string File, string Message);
+
+/// <summary><c>runs merge --json</c> (and <c>runs show JOB_ID --json</c>). <see cref="Nodes"/> is sorted by node name.</summary>
+internal sealed record JobJson(string JobId, double EnergyJ, IReadOnlyList<JobRunJson> Runs, IReadOnlyDictionary<string, double> Nodes, IReadOnlyList<JobDeviceJson> Devices);
+
+internal sealed record JobRunJson(long Id, string Node, string? Rank, string Status);
+
+internal sealed record JobDeviceJson(
+    string Node,
+    string Device,
+    string Component,
+    string? Uuid,
+    double EnergyJ,
+    string Provenance,
+    IReadOnlyList<long> CountedRuns,
+    IReadOnlyList<long> PartialRuns,
+    IReadOnlyList<long> DuplicateRuns);
