@@ -35,8 +35,9 @@ internal static class Failures
     /// <summary>
     /// Runs a handler: a known failure becomes one <c>error:</c> line on stderr and its exit code; an unexpected one
     /// (a bug) a one-line report request with exit code 70, never a stack trace (set TRAINWATT_DEBUG=1 to see it).
+    /// <paramref name="prefix"/> starts each line: "error: ", or "" for the commands whose bare messages scripts match (carbon, gpus).
     /// </summary>
-    public static int Run(CliContext context, Func<int> handler)
+    public static int Run(CliContext context, Func<int> handler, string prefix = "error: ")
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(handler);
@@ -46,12 +47,12 @@ internal static class Failures
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            return Report(context, e);
+            return Report(context, e, prefix);
         }
     }
 
     /// <summary>Prints <paramref name="e"/> as one line and returns its exit code.</summary>
-    public static int Report(CliContext context, Exception e)
+    public static int Report(CliContext context, Exception e, string prefix = "error: ")
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(e);
@@ -60,7 +61,7 @@ internal static class Failures
         {
             foreach (string problem in settings.Problems)
             {
-                context.Diagnostic("error: " + problem);
+                context.Diagnostic(prefix + problem);
             }
 
             return (int)code;
@@ -69,7 +70,7 @@ internal static class Failures
         string message = code == ExitCode.Software
             ? $"internal error ({e.GetType().Name}: {e.Message}). This is a bug in TrainWatt: please report it with the command line."
             : e.Message;
-        context.Diagnostic("error: " + message);
+        context.Diagnostic(prefix + message);
         if (code == ExitCode.Software && context.Env("TRAINWATT_DEBUG") is not null)
         {
             context.Diagnostic(e.ToString());
