@@ -22,10 +22,11 @@ internal static class Failures
     public static ExitCode CodeFor(Exception e) => e switch
     {
         SettingsException or PreModels.InputException or ArgumentException or ReferenceLookupException => ExitCode.Usage,
+        RunNotFoundException => ExitCode.NoInput,
         StoreException => ExitCode.CannotCreate,
         MeterUnavailableException or NvmlException => ExitCode.Unavailable,
         CommandStartException start => start.NotFound ? ExitCode.CommandNotFound : ExitCode.CommandNotExecutable,
-        FileNotFoundException or DirectoryNotFoundException or Measurement.Pre.RunNotFoundException => ExitCode.NoInput,
+        FileNotFoundException or DirectoryNotFoundException => ExitCode.NoInput,
         UnauthorizedAccessException => ExitCode.NoPermission,
         AnalysisDataException or PreDatasetException or PreModelException or OnnxFormatException or GraphStructureException
             or ReferenceDataException or InvalidDataException or FormatException => ExitCode.DataError,
@@ -36,8 +37,9 @@ internal static class Failures
     /// <summary>
     /// Runs a handler: a known failure becomes one <c>error:</c> line on stderr and its exit code; an unexpected one
     /// (a bug) a one-line report request with exit code 70, never a stack trace (set TRAINWATT_DEBUG=1 to see it).
+    /// <paramref name="prefix"/> starts each line: "error: ", or "" for the commands whose bare messages scripts match (carbon, gpus).
     /// </summary>
-    public static int Run(CliContext context, Func<int> handler)
+    public static int Run(CliContext context, Func<int> handler, string prefix = "error: ")
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(handler);
@@ -47,12 +49,12 @@ internal static class Failures
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            return Report(context, e);
+            return Report(context, e, prefix);
         }
     }
 
     /// <summary>Prints <paramref name="e"/> as one line and returns its exit code.</summary>
-    public static int Report(CliContext context, Exception e)
+    public static int Report(CliContext context, Exception e, string prefix = "error: ")
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(e);
@@ -61,7 +63,7 @@ internal static class Failures
         {
             foreach (string problem in settings.Problems)
             {
-                context.Diagnostic("error: " + problem);
+                context.Diagnostic(prefix + problem);
             }
 
             return (int)code;
@@ -72,7 +74,7 @@ internal static class Failures
             : code == ExitCode.Software
             ? $"internal error ({e.GetType().Name}: {e.Message}). This is a bug in TrainWatt: please report it with the command line."
             : e.Message;
-        context.Diagnostic("error: " + message);
+        context.Diagnostic(prefix + message);
         if (code == ExitCode.Software && context.Env("TRAINWATT_DEBUG") is not null)
         {
             context.Diagnostic(e.ToString());

@@ -1,82 +1,44 @@
 using System.CommandLine;
 using System.Globalization;
-using TrainWatt.Storage;
 using TrainWatt.Storage.Postgres;
-using TrainWatt.Storage.Sqlite;
 
 namespace TrainWatt.Cli.Commands;
 
-/// <summary><c>trainwatt db migrate|check</c>: bring a store's schema up to date, or check it without changing it.</summary>
+/// <summary>The options of <c>db migrate|check</c>.</summary>
+/// <param name="Db">--db, or null for the default store.</param>
+internal sealed record DbSettings(string? Db) : ICommandSettings
+{
+    public IReadOnlyList<string> Validate()
+        => Db is not null && string.IsNullOrWhiteSpace(Db) ? ["--db: the store location is empty; give an SQLite file or a postgres:// URL, or leave out --db."] : [];
+}
+
+/// <summary><c>trainwatt db migrate|check</c>: bring a store's schema up to date, or check it without changing it (<see cref="StoreAdministration"/>).</summary>
 internal static class DbCommand
 {
     public static Command Create(CliContext context)
     {
         var command = new Command("db", "Manage the run store's schema (SQLite file or PostgreSQL database).");
-        command.Subcommands.Add(Migrate(context));
-        command.Subcommands.Add(Check(context));
+        command.Subcommands.Add(Create(context, "migrate", "Create the schema or upgrade it to this TrainWatt's version (safe to run from several machines at once).",
+            (location, time) => StoreAdministration.Migrate(location, time)));
+        command.Subcommands.Add(Create(context, "check", "Connect and check the schema version without changing anything; exit 73 when it needs `db migrate` or is newer.",
+            (location, time) => StoreAdministration.Check(location, time)));
         return command;
     }
 
-    private static Command Migrate(CliContext context)
+    private static Command Create(CliContext context, string name, string description, Func<string, TimeProvider, StoreStatus> run)
     {
         var db = StoreLocation.CreateOption();
-        var command = new Command("migrate", "Create the schema or upgrade it to this TrainWatt's version (safe to run from several machines at once).");
-        command.Options.Add(db);
-        command.SetAction(parse => StoreLocation.WithStore(context, parse.GetValue(db), store =>
-        {
-            context.WriteData(string.Create(CultureInfo.InvariantCulture, $"{store.Location}: schema version {Version(store)} (up to date)\n"));
-            return (int)ExitCode.Success;
-        }));
-        return command;
-    }
-
-    private static Command Check(CliContext context)
-    {
-        var db = StoreLocation.CreateOption();
-        var command = new Command("check", "Connect and check the schema version without changing anything; exit 73 when it needs `db migrate` or is newer.");
+        var command = new Command(name, description);
         command.Options.Add(db);
         command.SetAction(parse =>
         {
-            string location = StoreLocation.Resolve(parse.GetValue(db), context);
-            try
-            {
-                if (PostgresConnectionString.IsPostgres(location))
-                {
-                    using var pg = PostgresRunStore.Open(location, new PostgresStoreOptions { Time = context.Time }, migrate: false);
-                    context.WriteData(string.Create(CultureInfo.InvariantCulture, $"{pg.Location}: ok, schema version {pg.ReadSchemaVersion()}, {pg.ListRuns().Count} runs\n"));
-                    return (int)ExitCode.Success;
-                }
-
-                if (!File.Exists(location))
-                {
-                    StoreLocation.DiagnosticRaw(context, $"error: there is no store at {Path.GetFullPath(location)}. Create it with `trainwatt db migrate --db {location}` (or by measuring a run).");
-                    return (int)ExitCode.NoInput;
-                }
-
-                using var sqlite = SqliteRunStore.Open(location, new SqliteStoreOptions { Time = context.Time });
-                string integrity = sqlite.CheckIntegrity();
-                if (integrity != "ok")
-                {
-                    StoreLocation.DiagnosticRaw(context, $"error: {sqlite.Location} fails SQLite's integrity check: {integrity}");
-                    return (int)ExitCode.CannotCreate;
-                }
-
-                context.WriteData(string.Create(CultureInfo.InvariantCulture, $"{sqlite.Location}: ok, schema version {sqlite.ReadSchemaVersion()}, {sqlite.ListRuns().Count} runs\n"));
-                return (int)ExitCode.Success;
-            }
-            catch (StoreException e)
-            {
-                StoreLocation.DiagnosticRaw(context, "error: " + e.Message);
-                return (int)ExitCode.CannotCreate;
-            }
+            var settings = new DbSettings(parse.GetValue(db)).ThrowIfInvalid();
+            var status = run(StoreLocation.Resolve(settings.Db, context), context.Time);
+            context.WriteData(status.Runs is { } runs
+                ? string.Create(CultureInfo.InvariantCulture, $"{status.Location}: ok, schema version {status.SchemaVersion}, {runs} runs\n")
+                : string.Create(CultureInfo.InvariantCulture, $"{status.Location}: schema version {status.SchemaVersion} (up to date)\n"));
+            return (int)ExitCode.Success;
         });
         return command;
     }
-
-    private static int Version(IRunStore store) => store switch
-    {
-        PostgresRunStore pg => pg.ReadSchemaVersion(),
-        SqliteRunStore sqlite => sqlite.ReadSchemaVersion(),
-        _ => 0,
-    };
 }

@@ -1,15 +1,22 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text;
-using System.Text.Json;
 using TrainWatt.Core.Reference;
 
 namespace TrainWatt.Cli.Commands;
 
+/// <summary><c>trainwatt gpus</c>'s options.</summary>
+/// <param name="Search">A GPU name or part of one; null or empty for the whole table.</param>
+/// <param name="Json">--json.</param>
+internal sealed record GpusSettings(string? Search, bool Json) : ICommandSettings
+{
+    public IReadOnlyList<string> Validate() => [];
+}
+
 /// <summary>
-/// <c>trainwatt gpus [SEARCH] [--json]</c>: lists the GPU specification table, or the rows matching SEARCH. A name that
-/// identifies one GPU ("3090", "NVIDIA GeForce RTX 3090") prints that GPU in full; an unknown name fails with the
-/// closest names.
+/// <c>trainwatt gpus [SEARCH] [--json]</c>: lists the GPU specification table, or the rows matching SEARCH
+/// (<see cref="GpuLookup"/>). A name that identifies one GPU ("3090", "NVIDIA GeForce RTX 3090") prints that GPU in
+/// full; an unknown name fails with the closest names (the bare message on stderr, exit 64).
 /// </summary>
 internal static class GpusCommand
 {
@@ -24,44 +31,15 @@ internal static class GpusCommand
         var command = new Command("gpus", "List or look up GPU specifications (cores, memory, TDP, TFLOPS) from TrainWatt's table.");
         command.Arguments.Add(search);
         command.Options.Add(json);
-        command.SetAction(parse => Run(context, parse.GetValue(search), parse.GetValue(json)));
+        command.SetAction(parse => Failures.Run(context, () =>
+        {
+            var settings = new GpusSettings(parse.GetValue(search), parse.GetValue(json)).ThrowIfInvalid();
+            var found = GpuLookup.Find(settings.Search);
+            context.WriteData(settings.Json ? CliJson.Write([.. found.Gpus.Select(Json)], IndentedJsonContext.Default.IReadOnlyListGpuJson)
+                : found.IsSingle ? Detail(found.Gpus[0]) : Listing(found.Gpus));
+            return (int)ExitCode.Success;
+        }, prefix: ""));
         return command;
-    }
-
-    private static int Run(CliContext context, string? query, bool json)
-    {
-        var table = GpuSpecTable.Default;
-        IReadOnlyList<GpuSpec> rows;
-        bool single = false;
-        if (string.IsNullOrWhiteSpace(query))
-        {
-            rows = table.Gpus;
-        }
-        else if (table.TryFind(query, out var spec))
-        {
-            rows = [spec];
-            single = true;
-        }
-        else
-        {
-            rows = table.Search(query);
-            if (rows.Count == 0)
-            {
-                try
-                {
-                    table.Find(query);
-                }
-                catch (ReferenceLookupException ex)
-                {
-                    WriteError(context, ex.Message);
-                }
-
-                return (int)ExitCode.Usage;
-            }
-        }
-
-        context.WriteData(json ? ToJson(rows) : single ? Detail(rows[0]) : Listing(rows));
-        return (int)ExitCode.Success;
     }
 
     private static string Listing(IReadOnlyList<GpuSpec> rows)
@@ -82,24 +60,13 @@ internal static class GpusCommand
         }).ToList();
         var widths = header.Select((h, i) => Math.Max(h.Length, cells.Count == 0 ? 0 : cells.Max(c => c[i].Length))).ToArray();
         var sb = new StringBuilder();
-        AppendRow(sb, header, widths);
-        foreach (var c in cells)
+        foreach (var row in cells.Prepend(header))
         {
-            AppendRow(sb, c, widths);
+            sb.AppendJoin("", row.Select((cell, i) => i == row.Length - 1 ? cell : cell.PadRight(widths[i] + 2))).Append('\n');
         }
 
         sb.Append(CultureInfo.InvariantCulture, $"{rows.Count} GPU(s). FP16 is the dense (non-sparse) peak: tensor = tensor cores, vector = CUDA cores. TDP is the specification board power.\n");
         return sb.ToString();
-    }
-
-    private static void AppendRow(StringBuilder sb, string[] cells, int[] widths)
-    {
-        for (int i = 0; i < cells.Length; i++)
-        {
-            sb.Append(i == cells.Length - 1 ? cells[i] : cells[i].PadRight(widths[i] + 2));
-        }
-
-        sb.Append('\n');
     }
 
     private static string Detail(GpuSpec g)
@@ -122,65 +89,10 @@ internal static class GpusCommand
         return sb.ToString();
     }
 
-    private static string ToJson(IReadOnlyList<GpuSpec> rows)
-    {
-        using var stream = new MemoryStream();
-        using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
-        {
-            w.WriteStartArray();
-            foreach (var g in rows)
-            {
-                w.WriteStartObject();
-                w.WriteString("name", g.Name);
-                w.WriteStartArray("aliases");
-                foreach (string a in g.Aliases)
-                {
-                    w.WriteStringValue(a);
-                }
-
-                w.WriteEndArray();
-                w.WriteString("segment", g.Segment);
-                w.WriteString("architecture", g.Architecture);
-                w.WriteNumber("cuda_cores", g.CudaCores);
-                w.WriteNumber("memory_gb", g.MemoryGigabytes);
-                w.WriteString("memory_type", g.MemoryType);
-                w.WriteNumber("bandwidth_gbs", g.BandwidthGigabytesPerSecond);
-                if (g.BaseClockMegahertz is { } b)
-                {
-                    w.WriteNumber("base_clock_mhz", b);
-                }
-                else
-                {
-                    w.WriteNull("base_clock_mhz");
-                }
-
-                w.WriteNumber("boost_clock_mhz", g.BoostClockMegahertz);
-                w.WriteNumber("tdp_w", g.ThermalDesignPower.Watts);
-                w.WriteNumber("fp32_tflops", g.Fp32Teraflops);
-                if (g.Fp16Teraflops is { } f)
-                {
-                    w.WriteNumber("fp16_tflops", f);
-                    w.WriteString("fp16_kind", g.Fp16Kind);
-                }
-                else
-                {
-                    w.WriteNull("fp16_tflops");
-                    w.WriteNull("fp16_kind");
-                }
-
-                w.WriteNumber("year", g.Year);
-                w.WriteString("source", g.Source);
-                w.WriteEndObject();
-            }
-
-            w.WriteEndArray();
-        }
-
-        return Encoding.UTF8.GetString(stream.ToArray()) + "\n";
-    }
+    private static GpuJson Json(GpuSpec g) => new(
+        g.Name, g.Aliases, g.Segment, g.Architecture, g.CudaCores, g.MemoryGigabytes, g.MemoryType, g.BandwidthGigabytesPerSecond,
+        g.BaseClockMegahertz, g.BoostClockMegahertz, g.ThermalDesignPower.Watts, g.Fp32Teraflops,
+        g.Fp16Teraflops, g.Fp16Teraflops is null ? null : g.Fp16Kind, g.Year, g.Source);
 
     private static string Num(double value) => value.ToString("0.###", CultureInfo.InvariantCulture);
-
-    /// <summary>One diagnostic line to stderr, unwrapped, so a long message stays one line whatever the terminal width.</summary>
-    private static void WriteError(CliContext context, string message) => context.Error.Profile.Out.Writer.WriteLine(message);
 }

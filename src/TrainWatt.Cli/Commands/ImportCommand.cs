@@ -1,93 +1,64 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text;
-using System.Text.Json;
-using TrainWatt.Storage;
+using TrainWatt.Measurement.Store;
 using TrainWatt.Storage.Import;
 
 namespace TrainWatt.Cli.Commands;
 
-/// <summary><c>trainwatt import nvidia-smi FILE...</c> and <c>trainwatt import seaa2023 DIR</c>: traces into the run store.</summary>
+/// <summary>The options of <c>import nvidia-smi</c> and <c>import seaa2023</c>.</summary>
+/// <param name="Inputs">The trace files (nvidia-smi), or the one data folder (seaa2023).</param>
+/// <param name="Db">--db, or null for the default store.</param>
+/// <param name="Replace">--replace: import inputs already in the store again.</param>
+/// <param name="Json">--json.</param>
+internal sealed record ImportSettings(IReadOnlyList<string> Inputs, string? Db, bool Replace, bool Json) : ICommandSettings
+{
+    public ExistingRunPolicy Policy => Replace ? ExistingRunPolicy.Replace : ExistingRunPolicy.Skip;
+
+    public IReadOnlyList<string> Validate()
+        => Inputs.Any(string.IsNullOrWhiteSpace)
+            ? ["FILE/DIR: an input is empty; give the path of a trace file or data folder."]
+            : [];
+}
+
+/// <summary><c>trainwatt import nvidia-smi FILE...</c> and <c>trainwatt import seaa2023 DIR</c>: traces into the run store (<see cref="RunImport"/>).</summary>
 internal static class ImportCommand
 {
     public static Command Create(CliContext context)
     {
         var command = new Command("import", "Import recorded traces into the run store.");
-        command.Subcommands.Add(CreateNvidiaSmi(context));
-        command.Subcommands.Add(CreateSeaa2023(context));
-        return command;
-    }
-
-    private static Command CreateNvidiaSmi(CliContext context)
-    {
         var files = new Argument<string[]>("FILE") { Description = "nvidia-smi --query-gpu ... --format=csv traces (plain or gzip).", Arity = ArgumentArity.OneOrMore };
-        var (db, replace, json) = CommonOptions();
-        var command = new Command("nvidia-smi", "Import nvidia-smi CSV traces: one run per file and GPU, with every fault found.");
-        command.Arguments.Add(files);
-        command.Options.Add(db);
-        command.Options.Add(replace);
-        command.Options.Add(json);
-        command.SetAction(parse =>
-        {
-            string[] paths = parse.GetValue(files) ?? [];
-            var missing = paths.Where(p => !File.Exists(p)).ToList();
-            if (missing.Count > 0)
-            {
-                foreach (string path in missing)
-                {
-                    StoreLocation.DiagnosticRaw(context, $"error: {path}: no such file. Give nvidia-smi CSV files (plain or .gz).");
-                }
-
-                return (int)ExitCode.NoInput;
-            }
-
-            return StoreLocation.WithStore(context, parse.GetValue(db), store =>
-            {
-                var report = new NvidiaSmiImporter(store).Import(paths, Policy(parse.GetValue(replace)));
-                return Report(context, store, report, parse.GetValue(json));
-            });
-        });
-        return command;
-    }
-
-    private static Command CreateSeaa2023(CliContext context)
-    {
+        command.Subcommands.Add(Create(context, "nvidia-smi", "Import nvidia-smi CSV traces: one run per file and GPU, with every fault found.", files,
+            parse => parse.GetValue(files) ?? [], (s, host) => RunImport.NvidiaSmi(s.Inputs, s.Policy, s.Db, host)));
         var directory = new Argument<string>("DIR") { Description = "The SEAA 2023 data folder (holding traces/ENV/MODEL/ and runs.csv)." };
-        var (db, replace, json) = CommonOptions();
-        var command = new Command("seaa2023", "Import the SEAA 2023 data set: every GPU trace with its process trace, flags lost tails, records runs.csv metadata.");
-        command.Arguments.Add(directory);
+        command.Subcommands.Add(Create(context, "seaa2023", "Import the SEAA 2023 data set: every GPU trace with its process trace, flags lost tails, records runs.csv metadata.", directory,
+            parse => [parse.GetValue(directory)!], (s, host) => RunImport.Seaa2023(s.Inputs[0], s.Policy, s.Db, host)));
+        return command;
+    }
+
+    private static Command Create(CliContext context, string name, string description, Argument inputs, Func<ParseResult, string[]> readInputs, Func<ImportSettings, HostContext, ImportOutcome> import)
+    {
+        var db = StoreLocation.CreateOption();
+        var replace = new Option<bool>("--replace") { Description = "Re-import inputs already in the store (default: skip them; re-import is idempotent)." };
+        var json = new Option<bool>("--json") { Description = "Print the import report as one JSON object." };
+        var command = new Command(name, description);
+        command.Arguments.Add(inputs);
         command.Options.Add(db);
         command.Options.Add(replace);
         command.Options.Add(json);
         command.SetAction(parse =>
         {
-            string dir = parse.GetValue(directory)!;
-            if (!Directory.Exists(dir))
-            {
-                StoreLocation.DiagnosticRaw(context, $"error: {dir}: no such folder. Give the seaa2023 data folder (the one holding traces/ and runs.csv).");
-                return (int)ExitCode.NoInput;
-            }
-
-            return StoreLocation.WithStore(context, parse.GetValue(db), store =>
-            {
-                var report = new Seaa2023Importer(store).Import(dir, Policy(parse.GetValue(replace)));
-                return Report(context, store, report, parse.GetValue(json));
-            });
+            var settings = new ImportSettings(readInputs(parse), parse.GetValue(db), parse.GetValue(replace), parse.GetValue(json)).ThrowIfInvalid();
+            var outcome = import(settings, context.Host);
+            Render(context, outcome, settings.Json);
+            return (int)outcome.Outcome;
         });
         return command;
     }
 
-    private static (Option<string?> Db, Option<bool> Replace, Option<bool> Json) CommonOptions() =>
-    (
-        StoreLocation.CreateOption(),
-        new Option<bool>("--replace") { Description = "Re-import inputs already in the store (default: skip them; re-import is idempotent)." },
-        new Option<bool>("--json") { Description = "Print the import report as one JSON object." }
-    );
-
-    private static ExistingRunPolicy Policy(bool replace) => replace ? ExistingRunPolicy.Replace : ExistingRunPolicy.Skip;
-
-    private static int Report(CliContext context, IRunStore store, ImportReport report, bool json)
+    private static void Render(CliContext context, ImportOutcome outcome, bool json)
     {
+        var report = outcome.Report;
         foreach (var failure in report.Failed)
         {
             StoreLocation.DiagnosticRaw(context, "error: " + failure);
@@ -98,25 +69,28 @@ internal static class ImportCommand
             StoreLocation.DiagnosticRaw(context, "warning: " + warning);
         }
 
-        if (json)
-        {
-            context.WriteData(Json(store, report));
-        }
-        else
-        {
-            context.WriteData(Text(store, report));
-        }
-
-        bool anyGood = report.Imported.Count + report.Skipped.Count + report.Replaced.Count > 0;
-        return report.Failed.Count == 0 ? (int)ExitCode.Success : anyGood ? (int)ExitCode.PartialFailure : (int)ExitCode.DataError;
+        context.WriteData(json ? CliJson.Write(Json(outcome), CompactJsonContext.Default.ImportJson) : Text(outcome));
     }
 
-    private static string Text(IRunStore store, ImportReport report)
+    private static ImportJson Json(ImportOutcome outcome)
     {
+        var report = outcome.Report;
+        return new ImportJson(
+            outcome.Store,
+            [.. report.Imported.Select(r => new ImportedRunJson(r.RunId, r.SourceKey, r.Status.ToString().ToLowerInvariant(), r.Samples, r.Flags))],
+            report.Skipped,
+            report.Replaced,
+            [.. report.Failed.Select(f => new FileMessageJson(f.File, f.Message))],
+            [.. report.AllWarnings.Select(w => new FileMessageJson(w.File, w.Message))]);
+    }
+
+    private static string Text(ImportOutcome outcome)
+    {
+        var report = outcome.Report;
         var text = new StringBuilder();
         var ids = report.Imported.Select(r => r.RunId).ToList();
         string range = ids.Count == 0 ? "" : ids.Count == 1 ? $" (id {ids[0]})" : $" (ids {ids.Min()}-{ids.Max()})";
-        text.Append(CultureInfo.InvariantCulture, $"Imported {report.Imported.Count} runs{range}, {report.Imported.Sum(r => r.Samples)} samples, into {store.Location}.\n");
+        text.Append(CultureInfo.InvariantCulture, $"Imported {report.Imported.Count} runs{range}, {report.Imported.Sum(r => r.Samples)} samples, into {outcome.Store}.\n");
         var flags = report.Imported.SelectMany(r => r.Flags).GroupBy(f => f, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal).ToList();
         if (flags.Count > 0)
         {
@@ -139,70 +113,5 @@ internal static class ImportCommand
         }
 
         return text.ToString();
-    }
-
-    private static string Json(IRunStore store, ImportReport report)
-    {
-        using var buffer = new MemoryStream();
-        using (var json = new Utf8JsonWriter(buffer))
-        {
-            json.WriteStartObject();
-            json.WriteString("store", store.Location);
-            json.WriteStartArray("imported");
-            foreach (var run in report.Imported)
-            {
-                json.WriteStartObject();
-                json.WriteNumber("run_id", run.RunId);
-                json.WriteString("source_key", run.SourceKey);
-                json.WriteString("status", run.Status.ToString().ToLowerInvariant());
-                json.WriteNumber("samples", run.Samples);
-                json.WriteStartArray("flags");
-                foreach (string flag in run.Flags)
-                {
-                    json.WriteStringValue(flag);
-                }
-
-                json.WriteEndArray();
-                json.WriteEndObject();
-            }
-
-            json.WriteEndArray();
-            WriteStrings(json, "skipped", report.Skipped);
-            WriteStrings(json, "replaced", report.Replaced);
-            json.WriteStartArray("failed");
-            foreach (var failure in report.Failed)
-            {
-                json.WriteStartObject();
-                json.WriteString("file", failure.File);
-                json.WriteString("message", failure.Message);
-                json.WriteEndObject();
-            }
-
-            json.WriteEndArray();
-            json.WriteStartArray("warnings");
-            foreach (var warning in report.AllWarnings)
-            {
-                json.WriteStartObject();
-                json.WriteString("file", warning.File);
-                json.WriteString("message", warning.Message);
-                json.WriteEndObject();
-            }
-
-            json.WriteEndArray();
-            json.WriteEndObject();
-        }
-
-        return Encoding.UTF8.GetString(buffer.ToArray()) + "\n";
-    }
-
-    private static void WriteStrings(Utf8JsonWriter json, string name, IReadOnlyList<string> values)
-    {
-        json.WriteStartArray(name);
-        foreach (string value in values)
-        {
-            json.WriteStringValue(value);
-        }
-
-        json.WriteEndArray();
     }
 }

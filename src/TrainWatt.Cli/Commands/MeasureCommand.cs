@@ -173,7 +173,7 @@ internal sealed record MeasureSettings(
         (Core.Footprint.PueAssumption, Core.Footprint.IntensityAssumption) footprint;
         try
         {
-            footprint = FootprintAssumptions.Resolve(Country, Region, Pue);
+            footprint = Core.Footprint.FootprintAssumptions.Resolve(Country, Region, Pue);
         }
         catch (Core.Reference.ReferenceLookupException e)
         {

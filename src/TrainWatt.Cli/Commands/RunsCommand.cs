@@ -2,113 +2,115 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
-using TrainWatt.Measurement;
-using TrainWatt.Core.Projection;
+using TrainWatt.Measurement.Store;
 using TrainWatt.Storage;
 using TrainWatt.Storage.Export;
 using TrainWatt.Storage.Sqlite;
 
+using TrainWatt.Core;
+
 namespace TrainWatt.Cli.Commands;
 
-/// <summary><c>trainwatt runs list|show</c>: the stored run history.</summary>
+/// <summary>The options of <c>runs list|show|merge</c>.</summary>
+/// <param name="Id">show: a run id or job id; merge: a job id; list: null.</param>
+/// <param name="Db">--db, or null for the default store.</param>
+/// <param name="Json">--json.</param>
+internal sealed record RunsSettings(string? Id, string? Db, bool Json) : ICommandSettings
+{
+    /// <summary>The id (show and merge take one).</summary>
+    public string Selected => Id ?? throw new InvalidOperationException("this runs command takes no id.");
+
+    public IReadOnlyList<string> Validate()
+        => Id is not null && string.IsNullOrWhiteSpace(Id)
+            ? [$"ID: '{Id}' is empty; give a run id or job id from `trainwatt runs list`."]
+            : [];
+}
+
+/// <summary><c>trainwatt runs list|show</c>: the stored run history (<see cref="RunQueries"/>).</summary>
 internal static class RunsCommand
 {
     public static Command Create(CliContext context)
     {
         var command = new Command("runs", "List and show stored runs.");
-        command.Subcommands.Add(CreateList(context));
-        command.Subcommands.Add(CreateShow(context));
-        command.Subcommands.Add(RunsMergeCommand.Create(context));
-        return command;
-    }
-
-    private static Command CreateList(CliContext context)
-    {
-        var db = StoreLocation.CreateOption();
-        var json = new Option<bool>("--json") { Description = "Print one JSON array of runs." };
-        var command = new Command("list", "List stored runs, oldest first.");
-        command.Options.Add(db);
-        command.Options.Add(json);
-        command.SetAction(parse => StoreLocation.WithStore(context, parse.GetValue(db), store =>
+        command.Subcommands.Add(Create(context, "list", "List stored runs, oldest first.", "Print one JSON array of runs.", null, (s, host) =>
         {
-            var runs = store.ListRuns();
-            context.WriteData(parse.GetValue(json) ? ListJson(runs) : ListText(runs, store.Location));
-            return (int)ExitCode.Success;
+            var list = RunQueries.List(s.Db, host);
+            return s.Json ? ListJson(list.Runs) : ListText(list);
         }));
-        return command;
-    }
-
-    private static Command CreateShow(CliContext context)
-    {
         var id = new Argument<string>("ID") { Description = "Run id (see `trainwatt runs list`), or a job id: then the merged job (as `runs merge`)." };
-        var db = StoreLocation.CreateOption();
-        var json = new Option<bool>("--json") { Description = "Print one JSON object." };
-        var command = new Command("show", "Show one run: devices, energy per device with provenance, epochs, faults.");
-        command.Arguments.Add(id);
-        command.Options.Add(db);
-        command.Options.Add(json);
-        command.SetAction(parse => StoreLocation.WithStore(context, parse.GetValue(db), store =>
+        command.Subcommands.Add(Create(context, "show", "Show one run: devices, energy per device with provenance, epochs, faults.", "Print one JSON object.", id, (s, host) =>
         {
-            string idText = parse.GetValue(id)!;
-            if (!long.TryParse(idText, NumberStyles.None, CultureInfo.InvariantCulture, out long runId) || store.GetRun(runId) is null)
-            {
-                if (store.ListRuns().Any(r => r.JobId == idText))
-                {
-                    return RunsMergeCommand.Print(context, store, idText, parse.GetValue(json));
-                }
-
-                if (!long.TryParse(idText, NumberStyles.None, CultureInfo.InvariantCulture, out runId))
-                {
-                    StoreLocation.DiagnosticRaw(context, $"error: '{idText}' is neither a run id nor a job id in the store {store.Location}. List the runs with `trainwatt runs list`.");
-                    return (int)ExitCode.NoInput;
-                }
-            }
-
-            var details = store.GetRun(runId);
-            if (details is null)
-            {
-                return NoSuchRun(context, store, runId);
-            }
-
-            var projections = store.GetProjections(runId);
-            var error = details.Run.Status == RunStatus.Completed ? LiveProjection.FinalError(projections, details.TotalEnergy) : null;
-            context.WriteData(parse.GetValue(json) ? ShowJson(details, projections, error) : ShowText(details) + ProjectionJson.Text(projections, error, Table));
-            return (int)ExitCode.Success;
+            var shown = RunQueries.Show(s.Db, s.Selected, host);
+            return shown.Job is { } job ? RunsMergeCommand.Render(job, s.Json)
+                : s.Json ? ShowJson(shown.Run!) : ShowText(shown.Run!.Details) + ProjectionJson.Text(shown.Run.Projections, shown.Run.ProjectionError, Table);
         }));
+        var jobId = new Argument<string>("JOB_ID") { Description = "Job id stored by measure (SLURM_JOB_ID, TORCHELASTIC_RUN_ID or --job-id)." };
+        command.Subcommands.Add(Create(context, "merge", "A distributed job's energy per node and device, without double counting GPUs shared by several ranks.", "Print one JSON object.", jobId,
+            (s, host) => RunsMergeCommand.Render(RunQueries.Merge(s.Db, s.Selected, host), s.Json)));
         return command;
     }
 
-    internal static int NoSuchRun(CliContext context, IRunStore store, long runId)
+    /// <summary>A runs subcommand: parse, validate, one query, print its text.</summary>
+    private static Command Create(CliContext context, string name, string description, string jsonDescription, Argument<string>? id, Func<RunsSettings, HostContext, string> query)
     {
-        StoreLocation.DiagnosticRaw(context, $"error: there is no run {runId} in the store {store.Location}. List the runs with `trainwatt runs list`.");
-        return (int)ExitCode.NoInput;
+        var db = StoreLocation.CreateOption();
+        var json = new Option<bool>("--json") { Description = jsonDescription };
+        var command = new Command(name, description);
+        if (id is not null)
+        {
+            command.Arguments.Add(id);
+        }
+
+        command.Options.Add(db);
+        command.Options.Add(json);
+        command.SetAction(parse =>
+        {
+            var settings = new RunsSettings(id is null ? null : parse.GetValue(id), parse.GetValue(db), parse.GetValue(json)).ThrowIfInvalid();
+            context.WriteData(query(settings, context.Host));
+            return (int)ExitCode.Success;
+        });
+        return command;
     }
 
-    private static string ListJson(IReadOnlyList<RunRecord> runs)
+    private static string ListJson(IReadOnlyList<RunRecord> runs) => RunJsonDocument(json =>
+    {
+        json.WriteStartArray();
+        foreach (var run in runs)
+        {
+            RunJson.WriteRun(json, run);
+        }
+
+        json.WriteEndArray();
+    });
+
+    private static string ShowJson(RunView view) => RunJsonDocument(json =>
+    {
+        json.WriteStartObject();
+        RunJson.WriteDetailsMembers(json, view.Details);
+        ProjectionJson.WriteMembers(json, view.Projections, view.ProjectionError);
+        json.WriteEndObject();
+    });
+
+    /// <summary>A document of the store's own run writer (<see cref="RunJson"/>, shared with export), compact, and a newline.</summary>
+    private static string RunJsonDocument(Action<Utf8JsonWriter> write)
     {
         using var buffer = new MemoryStream();
         using (var json = new Utf8JsonWriter(buffer))
         {
-            json.WriteStartArray();
-            foreach (var run in runs)
-            {
-                RunJson.WriteRun(json, run);
-            }
-
-            json.WriteEndArray();
+            write(json);
         }
 
         return Encoding.UTF8.GetString(buffer.ToArray()) + "\n";
     }
 
-    private static string ListText(IReadOnlyList<RunRecord> runs, string location)
+    private static string ListText(RunList list)
     {
-        if (runs.Count == 0)
+        if (list.Runs.Count == 0)
         {
-            return $"No runs in {location}. Measure one with `trainwatt measure -- COMMAND` or import traces with `trainwatt import`.\n";
+            return $"No runs in {list.Store}. Measure one with `trainwatt measure -- COMMAND` or import traces with `trainwatt import`.\n";
         }
 
-        var rows = runs.Select(r => new[]
+        var rows = list.Runs.Select(r => new[]
         {
             r.Id.ToString(CultureInfo.InvariantCulture),
             SqliteRunStore.StatusText(r.Status),
@@ -121,20 +123,6 @@ internal static class RunsCommand
             r.Command ?? r.SourceKey ?? "",
         }).ToList();
         return Table(["ID", "STATUS", "SOURCE", "STARTED", "DURATION", "DEVICES", "SAMPLES", "NOTES", "COMMAND/SOURCE KEY"], rows);
-    }
-
-    private static string ShowJson(RunDetails details, IReadOnlyList<ProjectionEntry> projections, ProjectionErrorSummary? error)
-    {
-        using var buffer = new MemoryStream();
-        using (var json = new Utf8JsonWriter(buffer))
-        {
-            json.WriteStartObject();
-            RunJson.WriteDetailsMembers(json, details);
-            ProjectionJson.WriteMembers(json, projections, error);
-            json.WriteEndObject();
-        }
-
-        return Encoding.UTF8.GetString(buffer.ToArray()) + "\n";
     }
 
     private static string ShowText(RunDetails details)
@@ -168,17 +156,17 @@ internal static class RunsCommand
             e.Device.Component,
             e.Device.Name ?? "",
             e.Samples.ToString(CultureInfo.InvariantCulture),
-            e.Energy is { } energy ? energy.Joules.ToString("0.###", CultureInfo.InvariantCulture) : "-",
-            e.Energy is null ? "-" : TrainWatt.Core.ProvenanceText.Name(e.Provenance),
-            e.MeanPower is { } mean ? mean.Watts.ToString("0.###", CultureInfo.InvariantCulture) : "-",
-            e.MaxPower is { } max ? max.Watts.ToString("0.###", CultureInfo.InvariantCulture) : "-",
-            e.MaxGap is { } gap ? gap.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture) : "-",
-            e.ExcludedDuration.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture),
+            e.Energy is { } energy ? Number(energy.Joules) : "-",
+            e.Energy is null ? "-" : ProvenanceText.Name(e.Provenance),
+            e.MeanPower is { } mean ? Number(mean.Watts) : "-",
+            e.MaxPower is { } max ? Number(max.Watts) : "-",
+            e.MaxGap is { } gap ? Number(gap.TotalSeconds) : "-",
+            Number(e.ExcludedDuration.TotalSeconds),
         }).ToList();
         text.Append(Table(["DEVICE", "COMPONENT", "NAME", "SAMPLES", "ENERGY_J", "PROVENANCE", "MEAN_W", "MAX_W", "MAX_GAP_S", "EXCLUDED_S"], devices));
         if (details.Energy.Any(e => e.ExcludedDuration > TimeSpan.Zero))
         {
-            text.Append(CultureInfo.InvariantCulture, $"EXCLUDED_S: time in gaps between samples {details.Run.GapRule.Description}, left out of the sampled energy (a lower bound there).\n");
+            text.Append("EXCLUDED_S: time in gaps between samples longer than 5 s, left out of the sampled energy (a lower bound there).\n");
         }
 
         if (details.Epochs.Count > 0)
@@ -188,9 +176,9 @@ internal static class RunsCommand
             {
                 e.Number.ToString(CultureInfo.InvariantCulture),
                 RunJson.Time(e.Start),
-                (e.End - e.Start).TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture),
-                e.Energy is { } energy ? energy.Joules.ToString("0.###", CultureInfo.InvariantCulture) : "-",
-                TrainWatt.Core.ProvenanceText.Name(e.Provenance),
+                Number((e.End - e.Start).TotalSeconds),
+                e.Energy is { } energy ? Number(energy.Joules) : "-",
+                ProvenanceText.Name(e.Provenance),
             }).ToList();
             text.Append(Table(["EPOCH", "START", "DURATION_S", "ENERGY_J", "PROVENANCE"], epochs));
         }
@@ -207,6 +195,9 @@ internal static class RunsCommand
 
         return text.ToString();
     }
+
+    /// <summary>Up to 3 decimals, invariant: the number format of every text table here.</summary>
+    internal static string Number(double value) => value.ToString("0.###", CultureInfo.InvariantCulture);
 
     internal static string Duration(TimeSpan duration)
         => duration.TotalHours >= 1

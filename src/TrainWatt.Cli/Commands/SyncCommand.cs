@@ -1,17 +1,42 @@
 using System.CommandLine;
 using System.Globalization;
+using TrainWatt.Measurement.Spool;
 using TrainWatt.Storage;
 using TrainWatt.Storage.Postgres;
-using TrainWatt.Storage.Sqlite;
 
 namespace TrainWatt.Cli.Commands;
 
+/// <summary><c>trainwatt sync</c>'s options.</summary>
+/// <param name="From">--from: the local SQLite store to copy, or null.</param>
+/// <param name="Spool">--spool: a measure spool file to replay, or null.</param>
+/// <param name="To">--to, or null.</param>
+/// <param name="EnvironmentStore">TRAINWATT_DB, the target of --from when --to is left out.</param>
+internal sealed record SyncSettings(string? From, string? Spool, string? To, string? EnvironmentStore) : ICommandSettings
+{
+    /// <summary>Where --from copies to: --to, else TRAINWATT_DB.</summary>
+    public string? CopyTarget => To ?? EnvironmentStore;
+
+    public IReadOnlyList<string> Validate()
+    {
+        if ((From is null) == (Spool is null))
+        {
+            return ["give either --from PATH (copy a local store's runs) or --spool FILE (complete a run from a measure spool file)" + (From is null ? "." : ", not both.")];
+        }
+
+        if (From is not null && !(CopyTarget is { } target && StoreUrl.IsPostgres(target)))
+        {
+            string got = CopyTarget is null ? "got none (no --to, and TRAINWATT_DB is not set)" : $"got {StoreUrl.Mask(CopyTarget)}{(To is null ? " (from TRAINWATT_DB)" : "")}";
+            return [$"--to must be a PostgreSQL store URL (postgres://USER@HOST:PORT/DATABASE; password from PGPASSWORD or ~/.pgpass); {got}."];
+        }
+
+        return [];
+    }
+}
+
 /// <summary>
-/// <c>trainwatt sync --from SQLITE_PATH --to postgres://...</c>: copies local runs to the shared PostgreSQL store.
-/// Idempotent: a run is identified by its UUID (kept), so a second sync copies only new runs; each run is copied in one
-/// transaction; runs still being measured are left for a later sync.
-/// <c>trainwatt sync --spool FILE [--to URL]</c>: replays the writes a store outage left in a measure spool file into
-/// the same run of the store it names (see <see cref="SpoolReplay"/>).
+/// <c>trainwatt sync --from SQLITE_PATH --to postgres://...</c>: copies local runs to the shared PostgreSQL store, only
+/// the runs it lacks (<see cref="StoreAdministration.Sync"/>). <c>trainwatt sync --spool FILE [--to URL]</c>: replays
+/// the writes a store outage left in a measure spool file into the same run of the store it names (<see cref="SpoolReplay"/>).
 /// </summary>
 internal static class SyncCommand
 {
@@ -30,81 +55,20 @@ internal static class SyncCommand
         command.Options.Add(to);
         command.SetAction(parse =>
         {
-            string? fromPath = parse.GetValue(from), spoolPath = parse.GetValue(spool);
-            if ((fromPath is null) == (spoolPath is null))
-            {
-                StoreLocation.DiagnosticRaw(context, "error: give either --from PATH (copy a local store's runs) or --spool FILE (complete a run from a measure spool file).");
-                return (int)ExitCode.Usage;
-            }
-
-            return spoolPath is not null
-                ? SpoolReplay.Execute(context, spoolPath, parse.GetValue(to))
-                : Execute(context, fromPath!, parse.GetValue(to) ?? context.Env(StoreLocation.EnvironmentVariable));
+            var settings = new SyncSettings(parse.GetValue(from), parse.GetValue(spool), parse.GetValue(to), context.Env(StoreLocation.EnvironmentVariable)).ThrowIfInvalid();
+            context.WriteData(settings.Spool is { } file ? Text(SpoolReplay.Replay(file, settings.To, context.Host)) : Text(StoreAdministration.Sync(settings.From!, settings.CopyTarget!, context.Time)));
+            return (int)ExitCode.Success;
         });
         return command;
     }
 
-    private static int Execute(CliContext context, string from, string? to)
+    private static string Text(SyncReport r)
     {
-        if (to is null || !PostgresConnectionString.IsPostgres(to))
-        {
-            StoreLocation.DiagnosticRaw(context, "error: --to must be a PostgreSQL store URL (postgres://USER@HOST:PORT/DATABASE; password from PGPASSWORD or ~/.pgpass).");
-            return (int)ExitCode.Usage;
-        }
-
-        if (!File.Exists(from))
-        {
-            StoreLocation.DiagnosticRaw(context, $"error: --from {Path.GetFullPath(from)} does not exist. Give the local SQLite store (see `trainwatt runs list --db PATH`).");
-            return (int)ExitCode.NoInput;
-        }
-
-        try
-        {
-            using var source = SqliteRunStore.Open(from, new SqliteStoreOptions { Time = context.Time });
-            using var target = PostgresRunStore.Open(to, new PostgresStoreOptions { Time = context.Time });
-            int copied = 0, present = 0, running = 0;
-            long samples = 0;
-            foreach (var run in source.ListRuns())
-            {
-                if (run.Status == RunStatus.Running)
-                {
-                    running++;
-                    continue;
-                }
-
-                if (target.FindByUuid(run.Uuid) is not null)
-                {
-                    present++;
-                    continue;
-                }
-
-                var details = source.GetRun(run.Id);
-                if (details is null)
-                {
-                    continue; // deleted meanwhile
-                }
-
-                var devices = details.Devices.Select(d => (d, source.ReadSamples(run.Id, d.Id))).ToList();
-                if (target.CopyRun(details.Run, devices, details.Epochs, details.Annotations, source.GetProjections(run.Id)) is not null)
-                {
-                    copied++;
-                    samples += devices.Sum(d => (long)d.Item2.Count);
-                }
-                else
-                {
-                    present++; // another sync copied it a moment ago
-                }
-            }
-
-            string stillRunning = running > 0 ? string.Create(CultureInfo.InvariantCulture, $", {running} still running (sync again when they end)") : "";
-            context.WriteData(string.Create(CultureInfo.InvariantCulture,
-                $"synced {copied} runs ({samples} samples) from {source.Location} to {target.Location}; {present} already there{stillRunning}\n"));
-            return (int)ExitCode.Success;
-        }
-        catch (StoreException e)
-        {
-            StoreLocation.DiagnosticRaw(context, "error: " + e.Message);
-            return (int)ExitCode.CannotCreate;
-        }
+        string stillRunning = r.Running > 0 ? string.Create(CultureInfo.InvariantCulture, $", {r.Running} still running (sync again when they end)") : "";
+        return string.Create(CultureInfo.InvariantCulture, $"synced {r.Copied} runs ({r.Samples} samples) from {r.Source} to {r.Target}; {r.Present} already there{stillRunning}\n");
     }
+
+    private static string Text(SpoolReplayResult r) => r.Writes == 0
+        ? string.Create(CultureInfo.InvariantCulture, $"nothing to replay: the {r.AlreadyReplayed} writes of {r.File} are already in run {r.RunId} of {r.Store} (the file can be deleted)\n")
+        : string.Create(CultureInfo.InvariantCulture, $"replayed {r.Writes} writes ({r.Samples} samples) of {r.File} into run {r.RunId} of {r.Store}; the run is complete (a second sync changes nothing; the file can be deleted)\n");
 }

@@ -57,13 +57,6 @@ public sealed record PreEstimateReport(
     IReadOnlyList<PreBaseline> Baselines,
     FootprintResult Footprint);
 
-/// <summary>A stored run of the store was asked for but is not there.</summary>
-public sealed class RunNotFoundException(long runId)
-    : Exception($"no run {runId} in the store; list runs with `trainwatt runs list`.")
-{
-    public long RunId { get; } = runId;
-}
-
 /// <summary><c>trainwatt estimate</c> as library calls: a new run (<see cref="Estimate"/>) or a stored one against what was measured (<see cref="EstimateStoredRun"/>).</summary>
 public static class PreEstimation
 {
@@ -134,7 +127,7 @@ public static class PreEstimation
     internal static PreComparison EstimateStoredRun(IRunStore store, long runId, PreModelChoice? model, string? paperModelsDirectory, string? modelsDirectory, HostContext host)
     {
         ArgumentNullException.ThrowIfNull(store);
-        var record = store.ListRuns().FirstOrDefault(r => r.Id == runId) ?? throw new RunNotFoundException(runId);
+        var record = store.ListRuns().FirstOrDefault(r => r.Id == runId) ?? throw new RunNotFoundException(store.Location, $"no run {runId} in the store; list runs with `trainwatt runs list`.", runId);
         var (row, epochs, reason) = PreStoreRows.ReadOne(store, record);
         if (row is null)
         {

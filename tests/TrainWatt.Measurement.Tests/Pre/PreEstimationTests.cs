@@ -90,7 +90,7 @@ public sealed class PreEstimationTests : IDisposable
         using var store = SqliteRunStore.Open(_temp.File("runs.db"));
         long id = store.CreateRun(new NewRun("measure", DateTimeOffset.UnixEpoch));
         store.FinishRun(id, RunStatus.Completed, DateTimeOffset.UnixEpoch.AddSeconds(10), 0);
-        Assert.Equal(42, Assert.Throws<RunNotFoundException>(() => PreEstimation.EstimateStoredRun(store, 42, null, null, null, Host())).RunId);
+        Assert.Equal(42, Assert.Throws<TrainWatt.Storage.RunNotFoundException>(() => PreEstimation.EstimateStoredRun(store, 42, null, null, null, Host())).RunId);
         var undescribed = Assert.Throws<InvalidDataException>(() => PreEstimation.EstimateStoredRun(store, id, null, null, null, Host()));
         Assert.Contains($"run {id} cannot be estimated: no PRE feature", undescribed.Message, StringComparison.Ordinal);
     }

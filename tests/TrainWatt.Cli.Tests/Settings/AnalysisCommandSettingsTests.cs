@@ -10,7 +10,7 @@ namespace TrainWatt.Cli.Tests;
 /// each, nothing on stdout, nothing run), and a library's exception reaches the Failures map as one line with its
 /// exit code and no stack trace.
 /// </summary>
-public sealed class CommandSettingsTests : IDisposable
+public sealed class AnalysisCommandSettingsTests : IDisposable
 {
     private readonly TempDirectory _temp = new();
 

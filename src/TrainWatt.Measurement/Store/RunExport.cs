@@ -1,0 +1,225 @@
+using System.Text;
+using TrainWatt.Core.Reference;
+using TrainWatt.Core.Units;
+using TrainWatt.Storage;
+using TrainWatt.Storage.Export;
+
+using TrainWatt.Core;
+
+namespace TrainWatt.Measurement.Store;
+
+/// <summary>What <c>trainwatt export</c> writes.</summary>
+public enum ExportFormat
+{
+    /// <summary>One run's samples, epochs or projections as CSV (<see cref="ExportTable"/>).</summary>
+    Csv,
+
+    /// <summary>One run, everything, as one JSON object (<see cref="RunExporter.WriteJson"/>).</summary>
+    Json,
+
+    /// <summary>CodeCarbon-compatible emissions.csv rows, one per run.</summary>
+    CodeCarbon,
+
+    /// <summary>The same as <see cref="CodeCarbon"/>.</summary>
+    Emissions,
+}
+
+/// <summary>The CSV table of <see cref="ExportFormat.Csv"/>.</summary>
+public enum ExportTable
+{
+    Samples,
+    Epochs,
+    Projections,
+}
+
+/// <summary>The carbon choices of an emissions export: an explicit intensity wins; a country names the country columns (and gives the intensity when none is given).</summary>
+/// <param name="Intensity">Grid carbon intensity in gCO2e/kWh (finite, ≥ 0), or null.</param>
+/// <param name="Country">A country of TrainWatt's table (ISO code or name; WORLD), or null.</param>
+/// <param name="Pue">Power usage effectiveness, ≥ 1.</param>
+public sealed record ExportCarbon(double? Intensity, string? Country, double Pue = 1.0);
+
+/// <summary>One export.</summary>
+/// <param name="RunIds">The runs; <see cref="ExportFormat.Csv"/> and <see cref="ExportFormat.Json"/> take exactly one.</param>
+/// <param name="Format">What to write.</param>
+/// <param name="Table">For CSV: which table.</param>
+/// <param name="OutPath">A file to write (emissions rows are appended to an emissions.csv with the same columns); null for the given writer.</param>
+/// <param name="Carbon">For emissions: the carbon choices (required there).</param>
+/// <param name="Project">project_name of runs without a 'project' tag.</param>
+public sealed record ExportRequest(
+    IReadOnlyList<long> RunIds,
+    ExportFormat Format,
+    ExportTable Table = ExportTable.Samples,
+    string? OutPath = null,
+    ExportCarbon? Carbon = null,
+    string Project = "trainwatt")
+{
+    /// <summary>True for the CodeCarbon emissions formats.</summary>
+    public bool IsEmissions => Format is ExportFormat.CodeCarbon or ExportFormat.Emissions;
+}
+
+/// <summary>
+/// <c>trainwatt export</c>: a stored run's samples or epochs as CSV, everything as JSON, or CodeCarbon-compatible
+/// emissions.csv rows, to a file or to the caller's writer. The writers live in TrainWatt.Storage.Export; this picks
+/// the runs, the carbon settings and the target.
+/// </summary>
+public static class RunExport
+{
+    /// <summary>Writes the export to <see cref="ExportRequest.OutPath"/>, or to <paramref name="output"/> when it is null.</summary>
+    /// <exception cref="ArgumentException">The request does not fit its format (several runs for CSV or JSON, no carbon choices for emissions).</exception>
+    /// <exception cref="ReferenceLookupException">The country is not in the carbon-intensity table.</exception>
+    /// <exception cref="RunNotFoundException">A run is not in the store.</exception>
+    /// <exception cref="IOException">The output file cannot be written, or exists with other columns than emissions.csv.</exception>
+    public static void Export(ExportRequest request, TextWriter output, string? db, HostContext host)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(output);
+        if (!request.IsEmissions && request.RunIds.Count != 1)
+        {
+            throw new ArgumentException($"--format {request.Format.ToString().ToLowerInvariant()} exports one run; got {request.RunIds.Count} ids. Run the command once per run.");
+        }
+
+        var carbon = request.IsEmissions
+            ? CarbonSettingsFor(request.Carbon ?? throw new ArgumentException("an emissions export needs the carbon choices (ExportRequest.Carbon)."))
+            : null;
+        using var store = StoreSession.Open(db, host);
+        var runs = request.RunIds.Select(id => store.GetRun(id) ?? throw RunNotFoundException.ForId(store, id)).ToList();
+        bool append = carbon is not null && AppendsTo(request.OutPath);
+        try
+        {
+            using var target = Target.Open(output, request.OutPath, append);
+            if (carbon is not null)
+            {
+                CodeCarbonExporter.Write(target.Writer, runs, carbon, includeHeader: !append, defaultProject: request.Project);
+                return;
+            }
+
+            var details = runs[0];
+            long id = details.Run.Id;
+            switch (request.Format, request.Table)
+            {
+                case (ExportFormat.Json, _):
+                    target.Writer.Flush();
+                    RunExporter.WriteJson(target.Stream, details, store.EnumerateSamples(id), store.GetProjections(id));
+                    break;
+                case (_, ExportTable.Epochs):
+                    RunExporter.WriteEpochsCsv(target.Writer, details);
+                    break;
+                case (_, ExportTable.Projections):
+                    RunExporter.WriteProjectionsCsv(target.Writer, id, store.GetProjections(id));
+                    break;
+                default:
+                    RunExporter.WriteSamplesCsv(target.Writer, details, store.EnumerateSamples(id));
+                    break;
+            }
+        }
+        catch (Exception e) when (request.OutPath is not null && e is IOException or UnauthorizedAccessException)
+        {
+            throw new IOException($"cannot write {request.OutPath}: {e.Message.TrimEnd('.')}. Choose a writable --out FILE.", e);
+        }
+    }
+
+    /// <summary>
+    /// The carbon settings of an emissions export: the given intensity (the country, if any, only names the country
+    /// columns), else the country's intensity from TrainWatt's table.
+    /// </summary>
+    /// <exception cref="ReferenceLookupException">The country is not in the table.</exception>
+    /// <exception cref="ArgumentException">Neither an intensity nor a country.</exception>
+    public static CarbonSettings CarbonSettingsFor(ExportCarbon carbon)
+    {
+        ArgumentNullException.ThrowIfNull(carbon);
+        var entry = carbon.Country is null ? null : CarbonIntensityTable.Default.Find(carbon.Country);
+        string? iso3 = entry is { Iso3.Length: > 0 } ? entry.Iso3 : null;
+        if (carbon.Intensity is { } given)
+        {
+            return new CarbonSettings(CarbonIntensity.FromGramsPerKilowattHour(given), ProvenanceText.Name(Provenance.UserGiven), carbon.Pue, entry?.Name, iso3);
+        }
+
+        return entry is null
+            ? throw new ArgumentException("emissions need a carbon intensity: pass --country ISO (e.g. --country DE, or WORLD for the world average) or --carbon-intensity G_PER_KWH.")
+            : new CarbonSettings(entry.Intensity, entry.Describe(), carbon.Pue, entry.Name, iso3);
+    }
+
+    /// <summary>True when <paramref name="path"/> is an existing emissions.csv of TrainWatt's columns (rows are appended, as CodeCarbon does).</summary>
+    private static bool AppendsTo(string? path)
+    {
+        if (path is null || !File.Exists(path))
+        {
+            return false;
+        }
+
+        string? header;
+        using (var reader = new StreamReader(path))
+        {
+            header = reader.ReadLine();
+        }
+
+        return header == CodeCarbonExporter.Header
+            ? true
+            : throw new IOException($"{path} exists with other columns than TrainWatt's emissions.csv; rows are not appended to it. Give another --out FILE or move it away.");
+    }
+
+    /// <summary>The caller's writer (flushed, not disposed) or a file (disposed).</summary>
+    private sealed class Target(TextWriter writer, FileStream? file) : IDisposable
+    {
+        private readonly Lazy<Stream> _writerStream = new(() => new TextWriterStream(writer));
+
+        public TextWriter Writer { get; } = writer;
+
+        /// <summary>The file, or a stream that forwards UTF-8 bytes to the caller's writer.</summary>
+        public Stream Stream => file ?? _writerStream.Value;
+
+        public static Target Open(TextWriter output, string? path, bool append)
+        {
+            if (path is null)
+            {
+                return new Target(output, null);
+            }
+
+            var stream = new FileStream(path, append ? FileMode.Append : FileMode.Create, FileAccess.Write);
+            return new Target(new StreamWriter(stream, new UTF8Encoding(false)), stream);
+        }
+
+        public void Dispose()
+        {
+            if (file is not null)
+            {
+                Writer.Dispose();
+            }
+            else
+            {
+                Writer.Flush();
+            }
+        }
+    }
+
+    /// <summary>Adapts a TextWriter (stdout, a test console) to the byte stream the JSON writer needs.</summary>
+    private sealed class TextWriterStream(TextWriter writer) : Stream
+    {
+        private readonly Decoder _decoder = Encoding.UTF8.GetDecoder();
+
+        public override bool CanRead => false;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => true;
+
+        public override long Length => throw new NotSupportedException();
+
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+        public override void Write(byte[] buffer, int offset, int count)
+        {
+            char[] chars = new char[_decoder.GetCharCount(buffer, offset, count)];
+            int n = _decoder.GetChars(buffer, offset, count, chars, 0);
+            writer.Write(chars, 0, n);
+        }
+
+        public override void Flush() => writer.Flush();
+
+        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+    }
+}

@@ -1,0 +1,84 @@
+using System.Globalization;
+using TrainWatt.Core.Projection;
+using TrainWatt.Storage;
+using TrainWatt.Storage.Jobs;
+
+namespace TrainWatt.Measurement.Store;
+
+/// <summary>The runs of a store, oldest first, and where the store is (for messages).</summary>
+public sealed record RunList(string Store, IReadOnlyList<RunRecord> Runs);
+
+/// <summary>One stored run with its live projection history, scored against the measured total once it completed.</summary>
+public sealed record RunView(RunDetails Details, IReadOnlyList<ProjectionEntry> Projections, ProjectionErrorSummary? ProjectionError);
+
+/// <summary>What <c>runs show ID</c> names: a run, or (for a job id) the merged job. Exactly one is set.</summary>
+public sealed record RunOrJob(RunView? Run, JobEnergyReport? Job);
+
+/// <summary>
+/// The read side of <c>trainwatt runs list|show|merge</c>. Each call opens the store the location rule names
+/// (<see cref="StoreLocations"/>), reads and closes it. A run or job that is not there is a
+/// <see cref="RunNotFoundException"/> whose message says how to list what is.
+/// </summary>
+public static class RunQueries
+{
+    /// <summary>Every run, oldest first.</summary>
+    /// <exception cref="StoreException">The store cannot be opened.</exception>
+    public static RunList List(string? db, HostContext host)
+    {
+        using var store = StoreSession.Open(db, host);
+        return new RunList(store.Location, store.ListRuns());
+    }
+
+    /// <summary>A run by id; else, when <paramref name="idOrJobId"/> is a job id of the store, the merged job.</summary>
+    /// <exception cref="RunNotFoundException">Neither a run id nor a job id of the store.</exception>
+    public static RunOrJob Show(string? db, string idOrJobId, HostContext host)
+    {
+        ArgumentNullException.ThrowIfNull(idOrJobId);
+        using var store = StoreSession.Open(db, host);
+        bool numeric = long.TryParse(idOrJobId, NumberStyles.None, CultureInfo.InvariantCulture, out long runId);
+        if ((!numeric || store.GetRun(runId) is null) && store.ListRuns().Any(r => r.JobId == idOrJobId))
+        {
+            return new RunOrJob(null, Job(store, idOrJobId));
+        }
+
+        if (!numeric)
+        {
+            throw new RunNotFoundException(store.Location,
+                $"'{idOrJobId}' is neither a run id nor a job id in the store {store.Location}. List the runs with `trainwatt runs list`.");
+        }
+
+        return new RunOrJob(View(store, runId), null);
+    }
+
+    /// <summary>A distributed job's energy, each device counted once (<see cref="JobEnergy.Merge"/>).</summary>
+    /// <exception cref="RunNotFoundException">No run of the store has this job id.</exception>
+    public static JobEnergyReport Merge(string? db, string jobId, HostContext host)
+    {
+        ArgumentNullException.ThrowIfNull(jobId);
+        using var store = StoreSession.Open(db, host);
+        return Job(store, jobId);
+    }
+
+    internal static RunView View(IRunStore store, long runId)
+    {
+        var details = store.GetRun(runId) ?? throw RunNotFoundException.ForId(store, runId);
+        var projections = store.GetProjections(runId);
+        var error = details.Run.Status == RunStatus.Completed ? LiveProjection.FinalError(projections, details.TotalEnergy) : null;
+        return new RunView(details, projections, error);
+    }
+
+    private static JobEnergyReport Job(IRunStore store, string jobId)
+        => JobEnergy.Merge(store, jobId) ?? throw new RunNotFoundException(store.Location,
+            $"no run in the store {store.Location} has job id '{jobId}'. Measure each rank with `trainwatt measure --job-id {jobId}` (or under SLURM/torchrun), or list runs with `trainwatt runs list`.");
+}
+
+/// <summary>Opens the store a <c>--db</c> value names, by the one location rule.</summary>
+internal static class StoreSession
+{
+    /// <exception cref="StoreException">The store cannot be opened (message names the location and the fix).</exception>
+    public static IRunStore Open(string? db, HostContext host)
+    {
+        ArgumentNullException.ThrowIfNull(host);
+        return RunStoreFactory.Open(StoreLocations.Resolve(db, host), host.Time);
+    }
+}

@@ -1,0 +1,124 @@
+using TrainWatt.Storage.Sqlite;
+
+namespace TrainWatt.Storage.Postgres;
+
+/// <summary>A store's state: where it is, its schema version and, when counted, how many runs it holds.</summary>
+public sealed record StoreStatus(string Location, int SchemaVersion, int? Runs = null);
+
+/// <summary>What <see cref="StoreAdministration.Sync"/> copied.</summary>
+/// <param name="Source">The local SQLite store.</param>
+/// <param name="Target">The PostgreSQL store (password masked).</param>
+/// <param name="Copied">Runs copied now.</param>
+/// <param name="Samples">Samples among them.</param>
+/// <param name="Present">Runs the target already had (same UUID).</param>
+/// <param name="Running">Runs still being measured, left for a later sync.</param>
+public sealed record SyncReport(string Source, string Target, int Copied, long Samples, int Present, int Running);
+
+/// <summary>
+/// <c>trainwatt db migrate|check</c> and <c>trainwatt sync --from</c> over both engines (this assembly sees the SQLite
+/// store of TrainWatt.Storage and its own PostgreSQL one). Failures are <see cref="StoreException"/>s that name the
+/// masked location and the fix.
+/// </summary>
+public static class StoreAdministration
+{
+    /// <summary>Creates the schema or upgrades it to this TrainWatt's version (safe from several machines at once).</summary>
+    /// <exception cref="StoreException">The store cannot be opened or migrated.</exception>
+    public static StoreStatus Migrate(string location, TimeProvider time)
+    {
+        ArgumentNullException.ThrowIfNull(location);
+        if (PostgresConnectionString.IsPostgres(location))
+        {
+            using var pg = PostgresRunStore.Open(location, new PostgresStoreOptions { Time = time });
+            return new StoreStatus(pg.Location, pg.ReadSchemaVersion());
+        }
+
+        using var sqlite = SqliteRunStore.Open(location, new SqliteStoreOptions { Time = time });
+        return new StoreStatus(sqlite.Location, sqlite.ReadSchemaVersion());
+    }
+
+    /// <summary>Connects and checks the schema version (and, for SQLite, the file's integrity) without migrating.</summary>
+    /// <exception cref="FileNotFoundException">There is no SQLite store at <paramref name="location"/>.</exception>
+    /// <exception cref="StoreException">The store needs <c>db migrate</c>, is newer than this TrainWatt, fails the integrity check or cannot be reached.</exception>
+    public static StoreStatus Check(string location, TimeProvider time)
+    {
+        ArgumentNullException.ThrowIfNull(location);
+        if (PostgresConnectionString.IsPostgres(location))
+        {
+            using var pg = PostgresRunStore.Open(location, new PostgresStoreOptions { Time = time }, migrate: false);
+            return new StoreStatus(pg.Location, pg.ReadSchemaVersion(), pg.ListRuns().Count);
+        }
+
+        if (!File.Exists(location))
+        {
+            throw new FileNotFoundException(
+                $"there is no store at {Path.GetFullPath(location)}. Create it with `trainwatt db migrate --db {location}` (or by measuring a run).", location);
+        }
+
+        using var sqlite = SqliteRunStore.Open(location, new SqliteStoreOptions { Time = time });
+        string integrity = sqlite.CheckIntegrity();
+        return integrity == "ok"
+            ? new StoreStatus(sqlite.Location, sqlite.ReadSchemaVersion(), sqlite.ListRuns().Count)
+            : throw new StoreException(sqlite.Location, $"{sqlite.Location} fails SQLite's integrity check: {integrity}");
+    }
+
+    /// <summary>
+    /// Copies the runs of the local SQLite store <paramref name="from"/> that the PostgreSQL store <paramref name="to"/>
+    /// lacks. Idempotent: a run is identified by its UUID (kept), so a second sync copies only new runs; each run is
+    /// copied in one transaction; runs still being measured are left for a later sync.
+    /// </summary>
+    /// <exception cref="ArgumentException"><paramref name="to"/> is not a PostgreSQL URL.</exception>
+    /// <exception cref="FileNotFoundException"><paramref name="from"/> does not exist.</exception>
+    /// <exception cref="StoreException">Either store cannot be opened or written.</exception>
+    public static SyncReport Sync(string from, string to, TimeProvider time)
+    {
+        ArgumentNullException.ThrowIfNull(from);
+        ArgumentNullException.ThrowIfNull(to);
+        if (!PostgresConnectionString.IsPostgres(to))
+        {
+            throw new ArgumentException("--to must be a PostgreSQL store URL (postgres://USER@HOST:PORT/DATABASE; password from PGPASSWORD or ~/.pgpass).");
+        }
+
+        if (!File.Exists(from))
+        {
+            throw new FileNotFoundException($"--from {Path.GetFullPath(from)} does not exist. Give the local SQLite store (see `trainwatt runs list --db PATH`).", from);
+        }
+
+        using var source = SqliteRunStore.Open(from, new SqliteStoreOptions { Time = time });
+        using var target = PostgresRunStore.Open(to, new PostgresStoreOptions { Time = time });
+        int copied = 0, present = 0, running = 0;
+        long samples = 0;
+        foreach (var run in source.ListRuns())
+        {
+            if (run.Status == RunStatus.Running)
+            {
+                running++;
+                continue;
+            }
+
+            if (target.FindByUuid(run.Uuid) is not null)
+            {
+                present++;
+                continue;
+            }
+
+            var details = source.GetRun(run.Id);
+            if (details is null)
+            {
+                continue; // deleted meanwhile
+            }
+
+            var devices = details.Devices.Select(d => (d, source.ReadSamples(run.Id, d.Id))).ToList();
+            if (target.CopyRun(details.Run, devices, details.Epochs, details.Annotations, source.GetProjections(run.Id)) is not null)
+            {
+                copied++;
+                samples += devices.Sum(d => (long)d.Item2.Count);
+            }
+            else
+            {
+                present++; // another sync copied it a moment ago
+            }
+        }
+
+        return new SyncReport(source.Location, target.Location, copied, samples, present, running);
+    }
+}
