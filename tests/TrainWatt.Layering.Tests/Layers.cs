@@ -39,7 +39,8 @@ internal static class Layers
         [Measurement] = [Core, Meters, Storage, Estimation, Analysis, Architecture],
         [Telemetry] = [Core, Meters, Measurement, Storage],
         [Experiments] = [Core, Meters, Storage, Measurement, Analysis],
-        [Reporting] = [Core, Analysis, Storage],
+        // Reporting draws what the application layer computed (stored observations, the live projection history), so it sits above it.
+        [Reporting] = [Core, Analysis, Storage, Measurement],
         [Cli] = null,
     };
 

@@ -131,7 +131,7 @@ public sealed class StoreEntryPointTests : IDisposable
         var country = RunExport.CarbonSettingsFor(new ExportCarbon(null, "DE"));
 
         // Oracle: data/carbon-intensity.csv row DE = 381 gCO2e/kWh (Ember 2023).
-        Assert.Equal((400.0, "user_given", 1.5, "Germany", "DEU"), (given.Intensity.GramsPerKilowattHour, given.Source, given.Pue, given.CountryName, given.CountryIsoCode));
+        Assert.Equal((400.0, "user-given", 1.5, "Germany", "DEU"), (given.Intensity.GramsPerKilowattHour, given.Source, given.Pue, given.CountryName, given.CountryIsoCode));
         Assert.Equal(381.0, country.Intensity.GramsPerKilowattHour);
         Assert.Throws<ReferenceLookupException>(() => RunExport.CarbonSettingsFor(new ExportCarbon(null, "Germanyy")));
         Assert.Throws<ArgumentException>(() => RunExport.CarbonSettingsFor(new ExportCarbon(null, null)));
