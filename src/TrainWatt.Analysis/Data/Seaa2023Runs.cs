@@ -45,6 +45,14 @@ public static class Seaa2023Runs
 
             foreach (var row in csv.ReadRows())
             {
+                double Number(string name)
+                {
+                    string text = row.GetString(name);
+                    return CsvNumber.TryParseDouble(text, out double v)
+                        ? v
+                        : throw new AnalysisDataException($"{path}:{row.Line}: column \"{name}\" holds \"{text}\", not a finite number.");
+                }
+
                 string environment = row.GetString("training environment");
                 string architecture = row.GetString("architecture");
                 var keys = new Dictionary<string, string>(StringComparer.Ordinal)
@@ -57,16 +65,16 @@ public static class Seaa2023Runs
                     keys["gpu"] = row.GetString("gpu model");
                 }
 
-                var scores = new Dictionary<string, double>(StringComparer.Ordinal) { ["f1"] = row.GetDouble("f1-score") };
+                var scores = new Dictionary<string, double>(StringComparer.Ordinal) { ["f1"] = Number("f1-score") };
                 foreach (var (column, score) in new[] { ("accuracy", "accuracy"), ("precision", "precision"), ("recall", "recall"), ("AUC", "auc") })
                 {
                     if (csv.Header.Contains(column))
                     {
-                        scores[score] = row.GetDouble(column);
+                        scores[score] = Number(column);
                     }
                 }
 
-                double energyMj = row.GetDouble("energy (MJ)");
+                double energyMj = Number("energy (MJ)");
                 if (energyMj <= 0)
                 {
                     throw new AnalysisDataException($"{path}:{row.Line}: energy (MJ) is {energyMj.ToString(CultureInfo.InvariantCulture)}; a run needs a positive energy.");
@@ -74,13 +82,13 @@ public static class Seaa2023Runs
 
                 Energy? energy = source == SeaaEnergySource.Authors
                     ? Energy.FromMegajoules(energyMj)
-                    : TraceEnergy(directory, environment, architecture, (int)row.GetDouble("run"), source);
+                    : TraceEnergy(directory, environment, architecture, (int)Number("run"), source);
                 runs.Add(new Observation(
                     $"{environment}/{architecture}/{row.GetString("run")}",
                     keys,
                     energy,
-                    TimeSpan.FromHours(row.GetDouble("training duration (h)")),
-                    (long)row.GetDouble("total seen images"),
+                    TimeSpan.FromHours(Number("training duration (h)")),
+                    (long)Number("total seen images"),
                     scores));
             }
         }
