@@ -14,7 +14,7 @@ public sealed class CsvHeader
     {
         File = file;
         Line = line;
-        Names = names;
+        Names = Array.AsReadOnly(names);
         _index = new Dictionary<string, int>(names.Length, StringComparer.OrdinalIgnoreCase);
         for (int i = 0; i < names.Length; i++)
         {
