@@ -1,5 +1,5 @@
-using System.Globalization;
 using System.Text.Json;
+using TrainWatt.Core.Text;
 using TrainWatt.Estimation.Numerics;
 
 namespace TrainWatt.Estimation;
@@ -82,36 +82,37 @@ public sealed class PaperKrrModel
     /// <summary>Prediction for a run, in <see cref="TargetUnit"/>.</summary>
     public double Predict(RunDescription run) => Krr.Predict(Scaler.Transform(run.PaperVector()));
 
+    /// <summary>A numeric table with a header of <paramref name="columns"/> names, read by <see cref="CsvReader"/>.</summary>
     private static double[][] ReadCsv(string path, int columns)
     {
-        var rows = new List<double[]>();
-        int line = 0;
-        foreach (string text in File.ReadLines(path))
+        try
         {
-            line++;
-            if (line == 1 || string.IsNullOrWhiteSpace(text))
+            using var csv = CsvReader.Open(path);
+            if (csv.Header.Count != columns)
             {
-                continue;
+                throw new PreModelException($"{path}:{csv.Header.Line}: {csv.Header.Count} columns, expected {columns}.");
             }
 
-            var cells = text.Split(',');
-            if (cells.Length != columns)
+            var rows = new List<double[]>();
+            foreach (var row in csv.ReadRows())
             {
-                throw new PreModelException($"{path}:{line}: {cells.Length} fields, expected {columns}.");
-            }
-
-            var row = new double[columns];
-            for (int j = 0; j < columns; j++)
-            {
-                if (!double.TryParse(cells[j], NumberStyles.Float, CultureInfo.InvariantCulture, out row[j]))
+                var values = new double[columns];
+                for (int j = 0; j < columns; j++)
                 {
-                    throw new PreModelException($"{path}:{line}: '{cells[j]}' is not a number.");
+                    if (!CsvNumber.TryParseDouble(row[j], out values[j], out string? problem))
+                    {
+                        throw row.Error(csv.Header.Names[j].Length > 0 ? csv.Header.Names[j] : $"#{j + 1}", problem!);
+                    }
                 }
+
+                rows.Add(values);
             }
 
-            rows.Add(row);
+            return rows.ToArray();
         }
-
-        return rows.ToArray();
+        catch (CsvFormatException e)
+        {
+            throw new PreModelException(e.Message);
+        }
     }
 }

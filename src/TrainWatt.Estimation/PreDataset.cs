@@ -1,5 +1,6 @@
 using System.Globalization;
 using TrainWatt.Core.Reference;
+using TrainWatt.Core.Text;
 using TrainWatt.Core.Units;
 
 namespace TrainWatt.Estimation;
@@ -58,60 +59,41 @@ public static class PreDataset
         return Parse(reader, path, gpus);
     }
 
-    /// <summary>Parses CSV text (see the class remarks for columns).</summary>
+    /// <summary>Parses CSV text (see the class remarks for columns); the text is read by <see cref="CsvReader"/>.</summary>
     public static IReadOnlyList<PreRow> Parse(TextReader reader, string fileName, GpuSpecTable? gpus = null)
     {
         gpus ??= GpuSpecTable.Default;
-        string? header = reader.ReadLine()?.TrimStart('\uFEFF');
-        if (string.IsNullOrWhiteSpace(header))
+        try
         {
-            throw new PreDatasetException($"{fileName}: the file is empty; expected a CSV header with {string.Join(", ", _required)}.");
+            using var csv = CsvReader.Create(reader, fileName, new CsvReaderOptions { RequiredColumns = _required }, leaveOpen: true);
+            return Parse(csv, fileName, gpus);
         }
-
-        var columns = header.Split(',').Select(c => c.Trim()).ToList();
-        var missing = _required.Where(r => !columns.Contains(r)).ToList();
-        if (missing.Count > 0)
+        catch (CsvFormatException e)
         {
-            throw new PreDatasetException($"{fileName}:1: missing column(s) {string.Join(", ", missing)}; a PRE dataset needs {string.Join(", ", _required)} and avg_epoch_energy_kj or avg_epoch_energy_j.");
+            throw new PreDatasetException(e.Message);
         }
+    }
 
-        bool kj = columns.Contains("avg_epoch_energy_kj");
-        if (!kj && !columns.Contains("avg_epoch_energy_j"))
+    private static List<PreRow> Parse(CsvReader csv, string fileName, GpuSpecTable gpus)
+    {
+        var header = csv.Header;
+        bool kj = header.Contains("avg_epoch_energy_kj");
+        if (!kj && !header.Contains("avg_epoch_energy_j"))
         {
-            throw new PreDatasetException($"{fileName}:1: missing column avg_epoch_energy_kj (or avg_epoch_energy_j).");
+            throw new PreDatasetException($"{fileName}:{header.Line}: missing column avg_epoch_energy_kj (or avg_epoch_energy_j).");
         }
 
         var rows = new List<PreRow>();
         var specCache = new Dictionary<string, GpuSpec>(StringComparer.Ordinal);
-        int lineNumber = 1;
-        string? line;
-        while ((line = reader.ReadLine()) is not null)
+        foreach (var row in csv.ReadRows())
         {
-            lineNumber++;
-            if (string.IsNullOrWhiteSpace(line))
-            {
-                continue;
-            }
-
-            var cells = line.Split(',');
-            if (cells.Length != columns.Count)
-            {
-                throw new PreDatasetException($"{fileName}:{lineNumber}: {cells.Length} fields, expected {columns.Count} as in the header.");
-            }
-
-            string Cell(string name) => cells[columns.IndexOf(name)].Trim();
             double Number(string name)
             {
-                string text = Cell(name);
-                if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double v) || !double.IsFinite(v) || v <= 0)
-                {
-                    throw new PreDatasetException($"{fileName}:{lineNumber}: column {name} must be a number > 0; got '{text}'.");
-                }
-
-                return v;
+                double v = row.GetDouble(name);
+                return v > 0 ? v : throw row.Error(name, $"must be a number > 0; got '{row.GetString(name)}'.");
             }
 
-            string gpuName = Cell("gpu");
+            string gpuName = row.GetString("gpu");
             if (!specCache.TryGetValue(gpuName, out var spec))
             {
                 try
@@ -120,13 +102,13 @@ public static class PreDataset
                 }
                 catch (ReferenceLookupException ex)
                 {
-                    throw new PreDatasetException($"{fileName}:{lineNumber}: {ex.Message}");
+                    throw new PreDatasetException($"{fileName}:{row.Line}: {ex.Message}");
                 }
 
                 specCache[gpuName] = spec;
             }
 
-            if (columns.Contains("gpu_cuda_cores"))
+            if (header.Contains("gpu_cuda_cores"))
             {
                 spec = spec with
                 {
@@ -141,9 +123,9 @@ public static class PreDataset
                 (int)Number("training_size"), (int)Number("validation_size"), Number("ram_gb"));
             double power = Number("avg_gpu_power_w");
             double epochJ = kj ? Number("avg_epoch_energy_kj") * 1000 : Number("avg_epoch_energy_j");
-            double duration = columns.Contains("avg_epoch_duration_s") ? Number("avg_epoch_duration_s") : epochJ / power;
-            string arch = columns.Contains("architecture") ? Cell("architecture") : string.Create(CultureInfo.InvariantCulture, $"{run.Gflops:0.####} GFLOPs");
-            rows.Add(new PreRow(run, arch, Power.FromWatts(power), Energy.FromJoules(epochJ), TimeSpan.FromSeconds(duration), $"{fileName}:{lineNumber}"));
+            double duration = header.Contains("avg_epoch_duration_s") ? Number("avg_epoch_duration_s") : epochJ / power;
+            string arch = header.Contains("architecture") ? row.GetString("architecture") : string.Create(CultureInfo.InvariantCulture, $"{run.Gflops:0.####} GFLOPs");
+            rows.Add(new PreRow(run, arch, Power.FromWatts(power), Energy.FromJoules(epochJ), TimeSpan.FromSeconds(duration), $"{fileName}:{row.Line}"));
         }
 
         if (rows.Count == 0)

@@ -1,5 +1,6 @@
 using System.Globalization;
 using TrainWatt.Core.Accounting;
+using TrainWatt.Core.Text;
 using TrainWatt.Core.Traces;
 using TrainWatt.Core.Units;
 
@@ -31,76 +32,69 @@ public static class Seaa2023Runs
         }
 
         var runs = new List<Observation>();
-        Dictionary<string, int>? columns = null;
-        foreach (var (line, fields) in Csv.Read(path))
+        try
         {
-            if (columns is null)
+            using var csv = CsvReader.Open(path);
+            foreach (string required in new[] { "training environment", "architecture", "run", "energy (MJ)", "training duration (h)", "total seen images", "f1-score" })
             {
-                columns = fields.Select((name, i) => (name.Trim(), i)).ToDictionary(t => t.Item1, t => t.i, StringComparer.Ordinal);
-                foreach (string required in new[] { "training environment", "architecture", "run", "energy (MJ)", "training duration (h)", "total seen images", "f1-score" })
+                if (!csv.Header.Contains(required))
                 {
-                    if (!columns.ContainsKey(required))
+                    throw new AnalysisDataException($"{path}:{csv.Header.Line}: column \"{required}\" is missing; this is not the SEAA 2023 runs.csv.");
+                }
+            }
+
+            foreach (var row in csv.ReadRows())
+            {
+                double Number(string name)
+                {
+                    string text = row.GetString(name);
+                    return CsvNumber.TryParseDouble(text, out double v)
+                        ? v
+                        : throw new AnalysisDataException($"{path}:{row.Line}: column \"{name}\" holds \"{text}\", not a finite number.");
+                }
+
+                string environment = row.GetString("training environment");
+                string architecture = row.GetString("architecture");
+                var keys = new Dictionary<string, string>(StringComparer.Ordinal)
+                {
+                    ["architecture"] = architecture,
+                    ["environment"] = environment,
+                };
+                if (csv.Header.Contains("gpu model"))
+                {
+                    keys["gpu"] = row.GetString("gpu model");
+                }
+
+                var scores = new Dictionary<string, double>(StringComparer.Ordinal) { ["f1"] = Number("f1-score") };
+                foreach (var (column, score) in new[] { ("accuracy", "accuracy"), ("precision", "precision"), ("recall", "recall"), ("AUC", "auc") })
+                {
+                    if (csv.Header.Contains(column))
                     {
-                        throw new AnalysisDataException($"{path}:1: column \"{required}\" is missing; this is not the SEAA 2023 runs.csv.");
+                        scores[score] = Number(column);
                     }
                 }
 
-                continue;
-            }
-
-            if (fields.Length != columns.Count)
-            {
-                throw new AnalysisDataException($"{path}:{line}: {fields.Length} fields where the header has {columns.Count}; fix or remove the line.");
-            }
-
-            string Field(string name) => fields[columns[name]].Trim();
-            double Number(string name)
-            {
-                if (!double.TryParse(Field(name), NumberStyles.Float, CultureInfo.InvariantCulture, out double v) || !double.IsFinite(v))
+                double energyMj = Number("energy (MJ)");
+                if (energyMj <= 0)
                 {
-                    throw new AnalysisDataException($"{path}:{line}: column \"{name}\" holds \"{Field(name)}\", not a finite number.");
+                    throw new AnalysisDataException($"{path}:{row.Line}: energy (MJ) is {energyMj.ToString(CultureInfo.InvariantCulture)}; a run needs a positive energy.");
                 }
 
-                return v;
+                Energy? energy = source == SeaaEnergySource.Authors
+                    ? Energy.FromMegajoules(energyMj)
+                    : TraceEnergy(directory, environment, architecture, (int)Number("run"), source);
+                runs.Add(new Observation(
+                    $"{environment}/{architecture}/{row.GetString("run")}",
+                    keys,
+                    energy,
+                    TimeSpan.FromHours(Number("training duration (h)")),
+                    (long)Number("total seen images"),
+                    scores));
             }
-
-            string environment = Field("training environment");
-            string architecture = Field("architecture");
-            var keys = new Dictionary<string, string>(StringComparer.Ordinal)
-            {
-                ["architecture"] = architecture,
-                ["environment"] = environment,
-            };
-            if (columns.ContainsKey("gpu model"))
-            {
-                keys["gpu"] = Field("gpu model");
-            }
-
-            var scores = new Dictionary<string, double>(StringComparer.Ordinal) { ["f1"] = Number("f1-score") };
-            foreach (var (column, score) in new[] { ("accuracy", "accuracy"), ("precision", "precision"), ("recall", "recall"), ("AUC", "auc") })
-            {
-                if (columns.ContainsKey(column))
-                {
-                    scores[score] = Number(column);
-                }
-            }
-
-            double energyMj = Number("energy (MJ)");
-            if (energyMj <= 0)
-            {
-                throw new AnalysisDataException($"{path}:{line}: energy (MJ) is {energyMj.ToString(CultureInfo.InvariantCulture)}; a run needs a positive energy.");
-            }
-
-            Energy? energy = source == SeaaEnergySource.Authors
-                ? Energy.FromMegajoules(energyMj)
-                : TraceEnergy(directory, environment, architecture, (int)Number("run"), source);
-            runs.Add(new Observation(
-                $"{environment}/{architecture}/{Field("run")}",
-                keys,
-                energy,
-                TimeSpan.FromHours(Number("training duration (h)")),
-                (long)Number("total seen images"),
-                scores));
+        }
+        catch (CsvFormatException e)
+        {
+            throw new AnalysisDataException(e.Message, e);
         }
 
         if (runs.Count == 0)

@@ -1,4 +1,5 @@
 using System.Globalization;
+using TrainWatt.Core.Text;
 using TrainWatt.Core.Traces;
 
 namespace TrainWatt.Core.Projection;
@@ -22,6 +23,7 @@ public sealed record EpochLogReadResult(IReadOnlyList<EpochEnd> Epochs, IReadOnl
 /// ISO-8601 end time in the GPU trace's clock. A time with a zone offset keeps its clock digits and drops the offset
 /// (the nvidia-smi trace has no zone either). Epochs must be consecutive from 0 and times must increase; anything
 /// else is a fatal fault naming the line, because a projection over misnumbered epochs would be silently wrong.
+/// The file is read by <see cref="CsvReader"/> (quoting, BOM, line ends, field counts), whose errors become fatal faults.
 /// </summary>
 public static class EpochLog
 {
@@ -40,66 +42,53 @@ public static class EpochLog
 
     public static EpochLogReadResult Read(TextReader reader, string file)
     {
-        var epochs = new List<EpochEnd>();
-        string? header = reader.ReadLine();
-        if (header is null)
+        try
+        {
+            using var csv = CsvReader.Create(reader, file, leaveOpen: true);
+            if (!csv.Header.Contains("epoch") || !csv.Header.Contains("end_time"))
+            {
+                return Fatal(file, csv.Header.Line, $"expected the header \"{Header}\", found \"{string.Join(",", csv.Header.Names)}\".");
+            }
+
+            var epochs = new List<EpochEnd>();
+            foreach (var row in csv.ReadRows())
+            {
+                string epochText = row.GetString("epoch"), endText = row.GetString("end_time");
+                if (!int.TryParse(epochText, NumberStyles.Integer, CultureInfo.InvariantCulture, out int epoch))
+                {
+                    return Fatal(file, row.Line, $"epoch \"{epochText}\" is not an integer.");
+                }
+
+                if (!TryParseTime(endText, out DateTime end))
+                {
+                    return Fatal(file, row.Line, $"end_time \"{endText}\" is not an ISO-8601 time such as 2022-12-05T09:56:30.125.");
+                }
+
+                if (epoch != epochs.Count)
+                {
+                    return Fatal(file, row.Line, $"epoch {epoch} where epoch {epochs.Count} was expected: epochs must be 0-based and consecutive.");
+                }
+
+                if (epochs.Count > 0 && end <= epochs[^1].End)
+                {
+                    return Fatal(file, row.Line, $"end_time {endText} is not after the previous epoch's end; times must increase.");
+                }
+
+                epochs.Add(new EpochEnd(epoch, end, row.Line));
+            }
+
+            return epochs.Count == 0
+                ? Fatal(file, csv.Header.Line, "the epoch log has a header but no epochs.")
+                : new EpochLogReadResult(epochs, []);
+        }
+        catch (CsvFormatException e) when (e.Line == 0)
         {
             return Fatal(file, 0, $"the epoch log is empty; expected the header \"{Header}\".");
         }
-
-        string[] columns = header.Trim().TrimStart('\uFEFF').Split(',', StringSplitOptions.TrimEntries);
-        int epochColumn = Array.FindIndex(columns, c => c.Equals("epoch", StringComparison.OrdinalIgnoreCase));
-        int endColumn = Array.FindIndex(columns, c => c.Equals("end_time", StringComparison.OrdinalIgnoreCase));
-        if (epochColumn < 0 || endColumn < 0)
+        catch (CsvFormatException e)
         {
-            return Fatal(file, 1, $"expected the header \"{Header}\", found \"{header}\".");
+            return Fatal(file, e.Line, e.Detail);
         }
-
-        int lineNumber = 1;
-        string? line;
-        while ((line = reader.ReadLine()) is not null)
-        {
-            lineNumber++;
-            if (string.IsNullOrWhiteSpace(line))
-            {
-                continue;
-            }
-
-            string[] fields = line.Split(',', StringSplitOptions.TrimEntries);
-            if (fields.Length <= Math.Max(epochColumn, endColumn))
-            {
-                return Fatal(file, lineNumber, $"expected {columns.Length} fields (\"{Header}\"), found \"{line}\".");
-            }
-
-            if (!int.TryParse(fields[epochColumn], NumberStyles.Integer, CultureInfo.InvariantCulture, out int epoch))
-            {
-                return Fatal(file, lineNumber, $"epoch \"{fields[epochColumn]}\" is not an integer.");
-            }
-
-            if (!TryParseTime(fields[endColumn], out DateTime end))
-            {
-                return Fatal(file, lineNumber, $"end_time \"{fields[endColumn]}\" is not an ISO-8601 time such as 2022-12-05T09:56:30.125.");
-            }
-
-            if (epoch != epochs.Count)
-            {
-                return Fatal(file, lineNumber, $"epoch {epoch} where epoch {epochs.Count} was expected: epochs must be 0-based and consecutive.");
-            }
-
-            if (epochs.Count > 0 && end <= epochs[^1].End)
-            {
-                return Fatal(file, lineNumber, $"end_time {fields[endColumn]} is not after the previous epoch's end; times must increase.");
-            }
-
-            epochs.Add(new EpochEnd(epoch, end, lineNumber));
-        }
-
-        if (epochs.Count == 0)
-        {
-            return Fatal(file, 1, "the epoch log has a header but no epochs.");
-        }
-
-        return new EpochLogReadResult(epochs, []);
     }
 
     /// <summary>Writes <paramref name="ends"/> as an epoch log (invariant culture, ISO-8601 with milliseconds).</summary>

@@ -1,4 +1,4 @@
-using System.Globalization;
+using TrainWatt.Core.Text;
 
 namespace TrainWatt.Core.Projection;
 
@@ -43,73 +43,35 @@ public static class Seaa2023StepDataset
         }
 
         var epochs = new Dictionary<(string, string, string), int>();
-        var (tableHeader, tableRows) = ReadCsv(table);
-        int label = Column(tableHeader, "training environment", table), arch = Column(tableHeader, "architecture", table);
-        int run = Column(tableHeader, "run", table), trained = Column(tableHeader, "trained epochs", table);
-        foreach (var (line, f) in tableRows)
+        using (var csv = CsvReader.Open(table, new CsvReaderOptions { RequiredColumns = ["training environment", "architecture", "run", "trained epochs"] }))
         {
-            if (!int.TryParse(f[trained], NumberStyles.Integer, CultureInfo.InvariantCulture, out int n))
+            foreach (var row in csv.ReadRows())
             {
-                throw new FormatException($"{table}:{line}: trained epochs \"{f[trained]}\" is not an integer.");
+                epochs[(row.GetString("training environment"), row.GetString("architecture"), row.GetString("run"))] = row.GetInt32("trained epochs");
             }
-
-            epochs[(f[label], f[arch], f[run])] = n;
         }
 
-        var (indexHeader, indexRows) = ReadCsv(index);
-        int env = Column(indexHeader, "environment", index), envLabel = Column(indexHeader, "environment_label", index);
-        int model = Column(indexHeader, "model", index), runCol = Column(indexHeader, "run", index), stamp = Column(indexHeader, "file_timestamp", index);
         var runs = new List<Seaa2023TracedRun>();
-        foreach (var (line, f) in indexRows)
+        using (var csv = CsvReader.Open(index, new CsvReaderOptions { RequiredColumns = ["environment", "environment_label", "model", "run", "file_timestamp"] }))
         {
-            if (!epochs.TryGetValue((f[envLabel], f[model], f[runCol]), out int n))
+            foreach (var row in csv.ReadRows())
             {
-                throw new FormatException($"{index}:{line}: run {f[envLabel]}/{f[model]}/{f[runCol]} has no row in {Path.GetFileName(table)}.");
-            }
+                string env = row.GetString("environment"), label = row.GetString("environment_label"), model = row.GetString("model"), run = row.GetString("run");
+                if (!epochs.TryGetValue((label, model, run), out int n))
+                {
+                    throw row.Error(null, $"run {label}/{model}/{run} has no row in {Path.GetFileName(table)}.");
+                }
 
-            string dir = Path.Combine(folder, "traces", f[env], f[model]);
-            runs.Add(new Seaa2023TracedRun(
-                $"{f[env]}/{f[model]}/{f[runCol]}",
-                Path.Combine(dir, $"gpu-power-{f[stamp]}.csv.gz"),
-                Path.Combine(dir, $"cpu-mem-usage-{f[stamp]}.csv.gz"),
-                n));
+                string stamp = row.GetString("file_timestamp");
+                string dir = Path.Combine(folder, "traces", env, model);
+                runs.Add(new Seaa2023TracedRun(
+                    $"{env}/{model}/{run}",
+                    Path.Combine(dir, $"gpu-power-{stamp}.csv.gz"),
+                    Path.Combine(dir, $"cpu-mem-usage-{stamp}.csv.gz"),
+                    n));
+            }
         }
 
         return runs;
-    }
-
-    private static int Column(string[] header, string name, string file)
-    {
-        int i = Array.IndexOf(header, name);
-        return i >= 0 ? i : throw new FormatException($"{file}: no column \"{name}\" in the header.");
-    }
-
-    private static (string[] Header, List<(int Line, string[] Fields)> Rows) ReadCsv(string file)
-    {
-        var lines = File.ReadAllLines(file);
-        if (lines.Length == 0)
-        {
-            throw new FormatException($"{file} is empty.");
-        }
-
-        string[] header = lines[0].Split(',');
-        var rows = new List<(int, string[])>();
-        for (int i = 1; i < lines.Length; i++)
-        {
-            if (string.IsNullOrWhiteSpace(lines[i]))
-            {
-                continue;
-            }
-
-            string[] fields = lines[i].Split(',');
-            if (fields.Length != header.Length)
-            {
-                throw new FormatException($"{file}:{i + 1}: {fields.Length} fields where the header has {header.Length}.");
-            }
-
-            rows.Add((i + 1, fields));
-        }
-
-        return (header, rows);
     }
 }

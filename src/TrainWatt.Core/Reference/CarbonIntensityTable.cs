@@ -68,7 +68,7 @@ public sealed class CarbonIntensityTable
     private static CarbonIntensityTable FromCsv(CsvTable csv)
     {
         var entries = new List<CarbonIntensityEntry>(csv.Rows.Count);
-        var lines = new List<CsvRow>(csv.Rows.Count);
+        var lines = new List<ReferenceRow>(csv.Rows.Count);
         var byName = new Dictionary<string, CarbonIntensityEntry>(StringComparer.OrdinalIgnoreCase);
         var keys = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         foreach (var row in csv.Rows)

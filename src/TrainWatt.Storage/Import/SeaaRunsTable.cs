@@ -1,4 +1,5 @@
 using System.Globalization;
+using TrainWatt.Core.Text;
 using TrainWatt.Core.Traces;
 
 namespace TrainWatt.Storage.Import;
@@ -20,56 +21,55 @@ internal sealed class SeaaRunsTable
 
     public int Count => _rows.Count;
 
-    /// <summary>Loads the table; returns null and a fault when the file is unusable (missing columns).</summary>
+    /// <summary>
+    /// Loads the table (read by <see cref="CsvReader"/>); returns null and a fault when the file is unusable (unreadable,
+    /// empty, malformed, missing columns). A row with the wrong number of fields is ignored with a fault.
+    /// </summary>
     public static SeaaRunsTable? Load(string path, out TraceFault? fault)
     {
         fault = null;
-        string[] lines;
         try
         {
-            lines = File.ReadAllLines(path);
+            using var csv = CsvReader.Open(path, new CsvReaderOptions { AllowRaggedRows = true });
+            var header = csv.Header;
+            foreach (string required in (string[])[EnvironmentColumn, ArchitectureColumn, RunColumn])
+            {
+                if (!header.Contains(required))
+                {
+                    fault = new TraceFault(FaultKind.Fatal, path, header.Line, $"runs.csv has no '{required}' column; run metadata is not recorded.");
+                    return null;
+                }
+            }
+
+            var rows = new List<IReadOnlyList<KeyValuePair<string, string>>>();
+            foreach (var row in csv.ReadRows())
+            {
+                if (row.FieldCount != header.Count)
+                {
+                    fault = new TraceFault(FaultKind.Garbage, path, row.Line, $"expected {header.Count} fields but found {row.FieldCount}; the row is ignored.");
+                    continue;
+                }
+
+                rows.Add(header.Names.Select((name, i) => new KeyValuePair<string, string>(name, row[i])).ToList());
+            }
+
+            return new SeaaRunsTable(rows);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             fault = new TraceFault(FaultKind.Fatal, path, 0, $"runs.csv cannot be read ({e.Message}); run metadata is not recorded.");
             return null;
         }
-
-        if (lines.Length == 0)
+        catch (CsvFormatException e) when (e.Line == 0)
         {
             fault = new TraceFault(FaultKind.Fatal, path, 0, "runs.csv is empty; run metadata is not recorded.");
             return null;
         }
-
-        var header = CsvLine.Split(lines[0]).Select(h => h.Trim()).ToList();
-        foreach (string required in (string[])[EnvironmentColumn, ArchitectureColumn, RunColumn])
+        catch (CsvFormatException e)
         {
-            if (!header.Contains(required))
-            {
-                fault = new TraceFault(FaultKind.Fatal, path, 1, $"runs.csv has no '{required}' column; run metadata is not recorded.");
-                return null;
-            }
+            fault = new TraceFault(FaultKind.Fatal, path, e.Line, $"{e.Detail} Run metadata is not recorded.");
+            return null;
         }
-
-        var rows = new List<IReadOnlyList<KeyValuePair<string, string>>>();
-        for (int i = 1; i < lines.Length; i++)
-        {
-            if (string.IsNullOrWhiteSpace(lines[i]))
-            {
-                continue;
-            }
-
-            var fields = CsvLine.Split(lines[i]);
-            if (fields.Count != header.Count)
-            {
-                fault = new TraceFault(FaultKind.Garbage, path, i + 1, $"expected {header.Count} fields but found {fields.Count}; the row is ignored.");
-                continue;
-            }
-
-            rows.Add(header.Zip(fields, (h, f) => new KeyValuePair<string, string>(h, f)).ToList());
-        }
-
-        return new SeaaRunsTable(rows);
     }
 
     /// <summary>
@@ -92,7 +92,7 @@ internal sealed class SeaaRunsTable
     }
 
     public static string? Get(IReadOnlyList<KeyValuePair<string, string>> row, string column)
-        => row.FirstOrDefault(kv => kv.Key == column).Value;
+        => row.FirstOrDefault(kv => string.Equals(kv.Key, column, StringComparison.OrdinalIgnoreCase)).Value;
 
     public static string? EnvironmentLabel(IReadOnlyList<KeyValuePair<string, string>> row) => Get(row, EnvironmentColumn);
 }

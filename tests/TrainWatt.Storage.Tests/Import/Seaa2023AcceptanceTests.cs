@@ -1,4 +1,5 @@
 using System.Globalization;
+using TrainWatt.Core.Text;
 using TrainWatt.Storage.Import;
 using TrainWatt.Storage.Sqlite;
 using TrainWatt.Testing;
@@ -60,10 +61,9 @@ public class Seaa2023AcceptanceTests
 
     private static List<Dictionary<string, string>> ReadCsv(string path)
     {
-        var lines = File.ReadAllLines(path);
-        var header = CsvLine.Split(lines[0]);
-        return lines.Skip(1).Where(l => l.Length > 0)
-            .Select(l => header.Zip(CsvLine.Split(l)).ToDictionary(p => p.First, p => p.Second))
+        using var csv = CsvReader.Open(path);
+        return csv.ReadRows()
+            .Select(row => csv.Header.Names.Zip(row.ToArray()).ToDictionary(p => p.First, p => p.Second))
             .ToList();
     }
 }
