@@ -95,7 +95,7 @@ public sealed class LiveProjection(LiveProjectorOptions options, TimeProvider ti
         }
 
         return ProjectionHistory.FinalError(
-            history.Select(p => new ProjectionRecord(p.Epoch, p.Projected, p.Lower, p.Upper, p.Confidence, p.Method, p.StableFromEpoch, null, p.Time)).ToList(),
+            history,
             measured);
     }
 
@@ -107,9 +107,3 @@ public sealed class LiveProjection(LiveProjectorOptions options, TimeProvider ti
             $"projection: the last (epoch {e.LastEpoch}) was {e.LastRelativeError * 100:+0.0;-0.0;0.0} % off the measured {e.Measured} (interval {(e.LastCovered ? "held it" : "missed it")}); {e.Projections} projections from epoch {e.FirstEpoch}, mean |error| {e.MeanAbsoluteRelativeError * 100:0.0} %, {e.Coverage * 100:0} % of the intervals held the measured total");
     }
 }
-
-/// <summary>An energy projection for the whole run (made by <see cref="LiveProjection"/>).</summary>
-/// <param name="Estimate">Projected total energy.</param>
-/// <param name="Lower">Lower bound of the interval.</param>
-/// <param name="Upper">Upper bound of the interval.</param>
-public sealed record EnergyProjection(Energy Estimate, Energy Lower, Energy Upper);

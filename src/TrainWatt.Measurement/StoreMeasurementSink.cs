@@ -7,6 +7,8 @@ using TrainWatt.Meters;
 using TrainWatt.Meters.Sampling;
 using TrainWatt.Storage;
 
+using TrainWatt.Core.Projection;
+
 namespace TrainWatt.Measurement;
 
 /// <summary>

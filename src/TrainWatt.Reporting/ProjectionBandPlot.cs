@@ -1,14 +1,9 @@
+using TrainWatt.Core.Projection;
 using ScottPlot;
 using TrainWatt.Core.Units;
 
 namespace TrainWatt.Reporting;
 
-/// <summary>One live projection of a run's total energy, made after epoch <paramref name="Epoch"/> (the run's 1-based numbering).</summary>
-/// <param name="Epoch">Epoch after which the projection was made.</param>
-/// <param name="Projected">Projected total energy of the run.</param>
-/// <param name="Lower">Lower bound of the projection's interval.</param>
-/// <param name="Upper">Upper bound of the projection's interval.</param>
-public sealed record ProjectionBandPoint(int Epoch, Energy Projected, Energy Lower, Energy Upper);
 
 /// <summary>
 /// The live STEP projection band of one run: projected total energy per epoch with its interval (shaded), the measured
@@ -24,7 +19,7 @@ public static class ProjectionBandPlot
     /// <param name="epochs">The run's epochs; the measured cumulative line runs over the leading epochs with a known energy.</param>
     /// <param name="finalMeasured">The measured total of a completed run, or null when the run has not finished.</param>
     /// <param name="title">Plot title.</param>
-    public static byte[] Render(IReadOnlyList<ProjectionBandPoint> projections, IReadOnlyList<EpochSpan> epochs, Energy? finalMeasured, string title)
+    public static byte[] Render(IReadOnlyList<ProjectionEntry> projections, IReadOnlyList<EpochSpan> epochs, Energy? finalMeasured, string title)
     {
         ArgumentNullException.ThrowIfNull(projections);
         ArgumentNullException.ThrowIfNull(epochs);

@@ -108,8 +108,7 @@ public static class RunReports
         }
 
         bool complete = details.Run.Status == RunStatus.Completed && details.TotalEnergy > Energy.Zero;
-        var points = history.Select(p => new ProjectionBandPoint(p.Epoch, p.Projected, p.Lower, p.Upper)).ToArray();
-        var png = ProjectionBandPlot.Render(points, epochs, complete ? details.TotalEnergy : null, $"Run {details.Run.Id}: projected vs measured total energy");
+        var png = ProjectionBandPlot.Render(history, epochs, complete ? details.TotalEnergy : null, $"Run {details.Run.Id}: projected vs measured total energy");
         report.AddPlot(title, "projection-band.png", png, string.Create(CultureInfo.InvariantCulture,
             $"Projected total energy after each epoch with its {history[^1].Confidence * 100:0.#} % interval (shaded, {history[^1].Method}), the energy measured so far (sum of the epochs) and, for a completed run, the final measured total (dashed)."));
         var error = complete ? LiveProjection.FinalError(history, details.TotalEnergy) : null;

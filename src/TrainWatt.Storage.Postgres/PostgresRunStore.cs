@@ -6,6 +6,8 @@ using TrainWatt.Core;
 using TrainWatt.Core.Units;
 using TrainWatt.Storage.Sqlite;
 
+using TrainWatt.Core.Projection;
+
 namespace TrainWatt.Storage.Postgres;
 
 /// <summary>How a <see cref="PostgresRunStore"/> is opened.</summary>

@@ -1,3 +1,5 @@
+using TrainWatt.Core.Projection;
+
 namespace TrainWatt.Storage;
 
 /// <summary>

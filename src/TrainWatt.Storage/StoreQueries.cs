@@ -1,6 +1,8 @@
 using System.Data.Common;
 using System.Globalization;
 
+using TrainWatt.Core.Projection;
+
 namespace TrainWatt.Storage;
 
 /// <summary>

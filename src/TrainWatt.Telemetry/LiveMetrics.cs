@@ -4,6 +4,8 @@ using TrainWatt.Core.Units;
 using TrainWatt.Meters.Sampling;
 using TrainWatt.Measurement;
 
+using TrainWatt.Core.Projection;
+
 namespace TrainWatt.Telemetry;
 
 
@@ -19,7 +21,7 @@ internal sealed class LiveMetrics
     private double[] _energyJ = [];
     private double?[] _powerW = [];
     private int _epoch;
-    private EnergyProjection? _projection;
+    private ProjectionEntry? _projection;
 
     public void Begin(string runId, MeasurementRunInfo run)
     {
@@ -48,7 +50,7 @@ internal sealed class LiveMetrics
         }
     }
 
-    public void Epoch(MeasuredEpoch epoch, EnergyProjection? projection)
+    public void Epoch(MeasuredEpoch epoch, ProjectionEntry? projection)
     {
         lock (_lock)
         {
@@ -103,7 +105,7 @@ internal sealed class LiveMetrics
             text.Append("# TYPE trainwatt_projected_energy_joules gauge\n");
             if (_projection is { } p)
             {
-                foreach (var (bound, value) in new[] { ("estimate", p.Estimate), ("lower", p.Lower), ("upper", p.Upper) })
+                foreach (var (bound, value) in new[] { ("estimate", p.Projected), ("lower", p.Lower), ("upper", p.Upper) })
                 {
                     text.Append(CultureInfo.InvariantCulture, $"trainwatt_projected_energy_joules{{bound=\"{bound}\",run_id=\"{runId}\"}} {Number(value.Joules)}\n");
                 }

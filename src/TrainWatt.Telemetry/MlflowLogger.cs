@@ -6,6 +6,8 @@ using System.Text.Json;
 using System.Threading.Channels;
 using TrainWatt.Measurement;
 
+using TrainWatt.Core.Projection;
+
 namespace TrainWatt.Telemetry;
 
 /// <summary>A metric for MLflow's log-batch (value dimensionless as MLflow stores it; the unit is in the key).</summary>
@@ -214,7 +216,7 @@ internal sealed class MlflowLogger : IDisposable
     }
 
     /// <summary>Metric keys and values for one epoch: energy (J), mean power (W), cumulative energy (J), projection.</summary>
-    internal static IReadOnlyList<MlflowMetric> EpochMetrics(int epoch, double epochJoules, double meanWatts, double cumulativeJoules, EnergyProjection? projection, long timestampMs)
+    internal static IReadOnlyList<MlflowMetric> EpochMetrics(int epoch, double epochJoules, double meanWatts, double cumulativeJoules, ProjectionEntry? projection, long timestampMs)
     {
         var metrics = new List<MlflowMetric>
         {
@@ -224,7 +226,7 @@ internal sealed class MlflowLogger : IDisposable
         };
         if (projection is not null)
         {
-            metrics.Add(new("trainwatt_projected_energy_j", projection.Estimate.Joules, timestampMs, epoch));
+            metrics.Add(new("trainwatt_projected_energy_j", projection.Projected.Joules, timestampMs, epoch));
             metrics.Add(new("trainwatt_projected_energy_lower_j", projection.Lower.Joules, timestampMs, epoch));
             metrics.Add(new("trainwatt_projected_energy_upper_j", projection.Upper.Joules, timestampMs, epoch));
         }

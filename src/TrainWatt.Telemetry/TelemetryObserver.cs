@@ -38,7 +38,7 @@ internal sealed class TelemetryObserver(LiveMetrics? metrics, MlflowLogger? mlfl
     {
         var epoch = report.Epoch;
         _cumulativeJ += epoch.Energy.Joules;
-        var projection = report.Energy;
+        var projection = report.Projection;
         metrics?.Epoch(epoch, projection);
         if (mlflow is not null)
         {

@@ -6,6 +6,8 @@ using TrainWatt.Storage;
 using TrainWatt.Storage.Sqlite;
 using TrainWatt.Testing;
 
+using TrainWatt.Core.Projection;
+
 namespace TrainWatt.Cli.Tests;
 
 /// <summary>

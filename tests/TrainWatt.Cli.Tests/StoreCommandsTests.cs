@@ -3,6 +3,8 @@ using System.Text.Json;
 using TrainWatt.Storage.Export;
 using TrainWatt.Testing;
 
+using TrainWatt.Core.Projection;
+
 namespace TrainWatt.Cli.Tests;
 
 public class StoreCommandsTests : IDisposable
@@ -109,8 +111,8 @@ public class StoreCommandsTests : IDisposable
         StoreFixture.CreateMeasuredRun(Db);
         using (var store = TrainWatt.Storage.Sqlite.SqliteRunStore.Open(Db))
         {
-            store.AddProjection(1, new TrainWatt.Storage.ProjectionEntry(1, TrainWatt.Core.Units.Energy.FromJoules(9000), TrainWatt.Core.Units.Energy.FromJoules(8000.5), TrainWatt.Core.Units.Energy.FromJoules(10000), 0.9, "step", null, 4, 4, StoreFixture.T0.AddSeconds(10)));
-            store.AddProjection(1, new TrainWatt.Storage.ProjectionEntry(2, TrainWatt.Core.Units.Energy.FromJoules(8400), TrainWatt.Core.Units.Energy.FromJoules(8100), TrainWatt.Core.Units.Energy.FromJoules(8700), 0.9, "step", 1, 3, 5, StoreFixture.T0.AddSeconds(20)));
+            store.AddProjection(1, new TrainWatt.Core.Projection.ProjectionEntry(1, TrainWatt.Core.Units.Energy.FromJoules(9000), TrainWatt.Core.Units.Energy.FromJoules(8000.5), TrainWatt.Core.Units.Energy.FromJoules(10000), 0.9, "step", null, 4, 4, StoreFixture.T0.AddSeconds(10)));
+            store.AddProjection(1, new TrainWatt.Core.Projection.ProjectionEntry(2, TrainWatt.Core.Units.Energy.FromJoules(8400), TrainWatt.Core.Units.Energy.FromJoules(8100), TrainWatt.Core.Units.Energy.FromJoules(8700), 0.9, "step", 1, 3, 5, StoreFixture.T0.AddSeconds(20)));
         }
 
         // When

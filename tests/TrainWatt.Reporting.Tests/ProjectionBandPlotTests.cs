@@ -1,3 +1,4 @@
+using TrainWatt.Core.Projection;
 using TrainWatt.Reporting;
 using TrainWatt.Core.Units;
 
@@ -25,11 +26,9 @@ public sealed class ProjectionBandPlotTests
     [Fact]
     public void Renders_a_png_of_the_report_size_and_refuses_an_empty_history()
     {
-        ProjectionBandPoint[] points =
-        [
-            new(10, Energy.FromMegajoules(1.2), Energy.FromMegajoules(1.1), Energy.FromMegajoules(1.3)),
-            new(11, Energy.FromMegajoules(1.25), Energy.FromMegajoules(1.2), Energy.FromMegajoules(1.3)),
-        ];
+        static ProjectionEntry Point(int epoch, double projected, double lower, double upper)
+            => new(epoch, Energy.FromMegajoules(projected), Energy.FromMegajoules(lower), Energy.FromMegajoules(upper), 0.9, "step", 5, 20, 20, DateTimeOffset.UnixEpoch);
+        ProjectionEntry[] points = [Point(10, 1.2, 1.1, 1.3), Point(11, 1.25, 1.2, 1.3)];
         byte[] png = ProjectionBandPlot.Render(points, [new EpochSpan(1, 0, 10, 100_000)], Energy.FromMegajoules(1.24), "t");
 
         // PNG signature, then IHDR width/height big-endian at bytes 16..23: the report's 900 x 500 (ReportPlots.Width/Height).

@@ -5,7 +5,7 @@
 //    position in the list of epochs the projector works on. The paper's formulas and its epoch log (epoch,end_time,
 //    0-based) count this way, and so does `trainwatt project` (--after-epoch, stable_from_epoch).
 //  * A member named ...Number or after an epoch (EpochObservation.Number, LiveProjector.ExpectedNumber,
-//    StabilityResult.StableFromNumber, ProjectionRecord.Epoch and StableFromEpoch, ProjectionErrorSummary.FirstEpoch and
+//    StabilityResult.StableFromNumber, ProjectionEntry.Epoch and StableFromEpoch, ProjectionErrorSummary.FirstEpoch and
 //    LastEpoch) is the run's 1-based epoch number: the numbering of Meters (MeasuredEpoch.Number), Storage
 //    (EpochRecord.Number, ProjectionEntry.Epoch and StableFromEpoch) and every measure output. Types that cross into
 //    other layers carry numbers, so no adapter adds or subtracts 1.

@@ -32,13 +32,13 @@ public sealed record LiveProjectorOptions(
 /// <summary>
 /// Projects a running training's total energy after every epoch: the API <c>trainwatt measure</c> calls once per
 /// finished epoch. Every answer is a <see cref="ProjectionResult"/> (an estimate with its interval, or "not yet stable"
-/// with the reason); every estimate is also kept in <see cref="History"/> as a <see cref="ProjectionRecord"/> for the
+/// with the reason); every estimate is also kept in <see cref="History"/> as a <see cref="ProjectionEntry"/> for the
 /// store. Not thread-safe: call it from the one thread that sees epochs end.
 /// </summary>
 public sealed class LiveProjector
 {
     private readonly List<EpochMeasurement> _epochs = [];
-    private readonly List<ProjectionRecord> _history = [];
+    private readonly List<ProjectionEntry> _history = [];
     private readonly ChangePointStabilityDetector _detector;
     private readonly TimeProvider _time;
     private int? _announcedTotal;
@@ -53,7 +53,7 @@ public sealed class LiveProjector
     public LiveProjectorOptions Options { get; }
 
     /// <summary>Every projection made so far, oldest first (only epochs that gave an estimate).</summary>
-    public IReadOnlyList<ProjectionRecord> History => _history;
+    public IReadOnlyList<ProjectionEntry> History => _history;
 
     /// <summary>The epochs seen so far (epoch number k at index k − 1).</summary>
     public IReadOnlyList<EpochMeasurement> Epochs => _epochs;
@@ -91,7 +91,7 @@ public sealed class LiveProjector
 
         if (result.Estimate is { } estimate)
         {
-            _history.Add(new ProjectionRecord(
+            _history.Add(new ProjectionEntry(
                 observation.Number,
                 estimate,
                 result.Lower!.Value,
@@ -99,7 +99,8 @@ public sealed class LiveProjector
                 result.Confidence,
                 result.MethodName,
                 result.Stability.StableFromNumber,
-                result.Horizon?.Assumed,
+                result.Horizon?.Min,
+                result.Horizon?.Max,
                 _time.GetUtcNow()));
         }
 

@@ -1,6 +1,8 @@
 using TrainWatt.Meters.Sampling;
 using TrainWatt.Storage;
 
+using TrainWatt.Core.Projection;
+
 namespace TrainWatt.Measurement.Pipeline;
 
 /// <summary>
@@ -57,8 +59,4 @@ public interface IMeasurementObserver
 /// <param name="Projection">The projection after this epoch; null when there is none.</param>
 /// <param name="NoProjectionReason">Why there is no projection (not yet stable: reason; N unknown); null when there is one or the epoch cannot be placed.</param>
 /// <param name="StableWithoutHorizon">True once, the first time the run is stable but STEP cannot project without the planned epoch count.</param>
-public sealed record EpochReport(MeasuredEpoch Epoch, ProjectionEntry? Projection, string? NoProjectionReason, bool StableWithoutHorizon = false)
-{
-    /// <summary>The projection as the exporters show it (estimate and interval), or null.</summary>
-    public EnergyProjection? Energy => Projection is { } p ? new EnergyProjection(p.Projected, p.Lower, p.Upper) : null;
-}
+public sealed record EpochReport(MeasuredEpoch Epoch, ProjectionEntry? Projection, string? NoProjectionReason, bool StableWithoutHorizon = false);

@@ -1,6 +1,8 @@
 using TrainWatt.Meters.Sampling;
 using TrainWatt.Storage;
 
+using TrainWatt.Core.Projection;
+
 namespace TrainWatt.Measurement.Pipeline;
 
 /// <summary>

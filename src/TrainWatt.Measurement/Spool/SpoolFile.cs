@@ -4,6 +4,8 @@ using TrainWatt.Core;
 using TrainWatt.Core.Units;
 using TrainWatt.Storage;
 
+using TrainWatt.Core.Projection;
+
 namespace TrainWatt.Measurement.Spool;
 
 /// <summary>Where a spool's writes belong: the store (its location without any password), the run's id and UUID there, and who spooled them.</summary>

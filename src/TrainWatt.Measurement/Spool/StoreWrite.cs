@@ -2,6 +2,8 @@ using TrainWatt.Core;
 using TrainWatt.Core.Units;
 using TrainWatt.Storage;
 
+using TrainWatt.Core.Projection;
+
 namespace TrainWatt.Measurement.Spool;
 
 /// <summary>

@@ -3,6 +3,8 @@ using System.Text;
 using System.Text.Json;
 using TrainWatt.Core;
 
+using TrainWatt.Core.Projection;
+
 namespace TrainWatt.Storage.Export;
 
 /// <summary>

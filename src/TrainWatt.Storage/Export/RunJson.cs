@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Text.Json;
 
+using TrainWatt.Core.Projection;
+
 namespace TrainWatt.Storage.Export;
 
 /// <summary>

@@ -4,6 +4,8 @@ using TrainWatt.Storage.Sqlite;
 
 using TrainWatt.Core;
 
+using TrainWatt.Core.Projection;
+
 namespace TrainWatt.Storage.Export;
 
 /// <summary>

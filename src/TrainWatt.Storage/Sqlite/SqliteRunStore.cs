@@ -5,6 +5,8 @@ using SQLitePCL;
 using TrainWatt.Core;
 using TrainWatt.Core.Units;
 
+using TrainWatt.Core.Projection;
+
 namespace TrainWatt.Storage.Sqlite;
 
 /// <summary>

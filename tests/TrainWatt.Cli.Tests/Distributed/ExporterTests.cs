@@ -226,7 +226,7 @@ public class LiveMetricsTests
         metrics.Begin("7", new TrainWatt.Meters.Sampling.MeasurementRunInfo(DateTimeOffset.UnixEpoch, ["x"], new Dictionary<string, string>(), [channel], TimeSpan.FromSeconds(1), null, TimeSpan.Zero, null));
         metrics.Samples([new TrainWatt.Meters.Sampling.ChannelSample(0, TimeSpan.FromSeconds(1), DateTimeOffset.UnixEpoch, TrainWatt.Core.Units.Power.FromWatts(250), null, TrainWatt.Core.Units.Energy.FromJoules(1234.5), null, null, null)]);
         metrics.Epoch(new TrainWatt.Meters.Sampling.MeasuredEpoch(2, TimeSpan.Zero, TimeSpan.FromSeconds(1), [], null, 10, false),
-            new EnergyProjection(TrainWatt.Core.Units.Energy.FromJoules(5000), TrainWatt.Core.Units.Energy.FromJoules(4500), TrainWatt.Core.Units.Energy.FromJoules(5600)));
+            new TrainWatt.Core.Projection.ProjectionEntry(2, TrainWatt.Core.Units.Energy.FromJoules(5000), TrainWatt.Core.Units.Energy.FromJoules(4500), TrainWatt.Core.Units.Energy.FromJoules(5600), 0.9, "step", 1, 10, 10, DateTimeOffset.UnixEpoch));
 
         // When
         var (_, samples) = PrometheusText.Parse(metrics.Render());
@@ -250,8 +250,8 @@ public class LiveProjectionTests
         // once it has seen 2 × 5 epochs (docs/step.md), so 12 epochs are fed
         var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UnixEpoch);
         var projection = new LiveProjection(new TrainWatt.Core.Projection.LiveProjectorOptions(TotalEpochs: 20), time);
-        EnergyProjection? project(TrainWatt.Meters.Sampling.MeasuredEpoch e) => projection.Observe(e).Energy;
-        EnergyProjection? last = null;
+        TrainWatt.Core.Projection.ProjectionEntry? project(TrainWatt.Meters.Sampling.MeasuredEpoch e) => projection.Observe(e).Projection;
+        TrainWatt.Core.Projection.ProjectionEntry? last = null;
         for (int n = 1; n <= 12; n++)
         {
             time.Advance(TimeSpan.FromSeconds(10));
@@ -261,7 +261,7 @@ public class LiveProjectionTests
 
         // Then: hand derivation: 20 epochs × 100 J = 2000 J, inside the interval
         Assert.NotNull(last);
-        Assert.Equal(2000, last.Estimate.Joules, 2000 * 0.02);
+        Assert.Equal(2000, last.Projected.Joules, 2000 * 0.02);
         Assert.InRange(2000, last.Lower.Joules, last.Upper.Joules);
 
         // An out-of-sequence epoch number gives no projection rather than an error

@@ -5,6 +5,8 @@ using TrainWatt.Storage.Postgres;
 using TrainWatt.Storage.Sqlite;
 using TrainWatt.Testing;
 
+using TrainWatt.Core.Projection;
+
 namespace TrainWatt.Cli.Tests.Distributed;
 
 [Collection(ProcessHeavyCollection.Name)]

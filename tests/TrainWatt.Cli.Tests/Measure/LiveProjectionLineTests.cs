@@ -1,5 +1,7 @@
 using TrainWatt.Storage;
 
+using TrainWatt.Core.Projection;
+
 namespace TrainWatt.Cli.Tests.Measure;
 
 /// <summary>The live projection line picks its unit with Core's one rule (<c>Energy.ReadableUnit</c> of the estimate).</summary>

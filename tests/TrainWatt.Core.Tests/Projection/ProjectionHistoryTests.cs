@@ -6,8 +6,8 @@ namespace TrainWatt.Core.Tests.Projection;
 /// <summary>Final projection error against the measured total; numbers by hand.</summary>
 public class ProjectionHistoryTests
 {
-    private static ProjectionRecord Record(int epoch, double projected, double lower, double upper)
-        => new(epoch, Energy.FromJoules(projected), Energy.FromJoules(lower), Energy.FromJoules(upper), 0.9, "step", 10, 50, DateTimeOffset.UnixEpoch);
+    private static ProjectionEntry Record(int epoch, double projected, double lower, double upper)
+        => new(epoch, Energy.FromJoules(projected), Energy.FromJoules(lower), Energy.FromJoules(upper), 0.9, "step", 10, 50, 50, DateTimeOffset.UnixEpoch);
 
     [Fact]
     public void Should_Score_First_And_Last_Projection_And_Coverage()

@@ -6,6 +6,8 @@ using TrainWatt.Storage.Postgres;
 using TrainWatt.Storage.Sqlite;
 using TrainWatt.Testing;
 
+using TrainWatt.Core.Projection;
+
 namespace TrainWatt.Storage.Tests.Contract;
 
 /// <summary>

@@ -6,6 +6,8 @@ using TrainWatt.Core.Units;
 using TrainWatt.Storage.Export;
 using TrainWatt.Testing;
 
+using TrainWatt.Core.Projection;
+
 namespace TrainWatt.Storage.Tests.Export;
 
 /// <summary>

@@ -2,6 +2,8 @@ using Microsoft.Data.Sqlite;
 using TrainWatt.Storage.Sqlite;
 using TrainWatt.Testing;
 
+using TrainWatt.Core.Projection;
+
 namespace TrainWatt.Storage.Tests.Sqlite;
 
 public class SchemaMigratorTests

@@ -1,5 +1,7 @@
 using TrainWatt.Storage;
 
+using TrainWatt.Core.Projection;
+
 namespace TrainWatt.Cli.Tests.Measure.Spool;
 
 /// <summary>

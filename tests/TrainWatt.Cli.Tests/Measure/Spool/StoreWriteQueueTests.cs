@@ -5,6 +5,8 @@ using TrainWatt.Core.Units;
 using TrainWatt.Storage;
 using TrainWatt.Testing;
 
+using TrainWatt.Core.Projection;
+
 namespace TrainWatt.Cli.Tests.Measure.Spool;
 
 using Energy = TrainWatt.Core.Units.Energy;

@@ -2,33 +2,10 @@ using TrainWatt.Core.Units;
 
 namespace TrainWatt.Core.Projection;
 
-/// <summary>
-/// One projection made during a run, as the store keeps it (projection history).
-/// </summary>
-/// <param name="Epoch">The run's 1-based number of the last finished epoch when the projection was made.</param>
-/// <param name="Projected">Projected total energy of the run (J).</param>
-/// <param name="Lower">Lower bound of the interval (J).</param>
-/// <param name="Upper">Upper bound of the interval (J).</param>
-/// <param name="Confidence">Two-sided confidence of the interval.</param>
-/// <param name="Method">"step", "step-power" or "carbontracker".</param>
-/// <param name="StableFromEpoch">The run's 1-based number of the first epoch of the stable window used.</param>
-/// <param name="TotalEpochsAssumed">The N assumed (the mean of its range), when known.</param>
-/// <param name="Time">When the projection was made (from the injected <see cref="TimeProvider"/>).</param>
-public sealed record ProjectionRecord(
-    int Epoch,
-    Energy Projected,
-    Energy Lower,
-    Energy Upper,
-    double Confidence,
-    string Method,
-    int? StableFromEpoch,
-    double? TotalEpochsAssumed,
-    DateTimeOffset Time);
-
 /// <summary>How a run's projections fared against its measured total.</summary>
 /// <param name="Measured">The measured total energy of the finished run (J).</param>
 /// <param name="Projections">Number of projections in the history.</param>
-/// <param name="FirstEpoch">The 1-based epoch number of the first projection (its record's <see cref="ProjectionRecord.Epoch"/>).</param>
+/// <param name="FirstEpoch">The 1-based epoch number of the first projection (its record's <see cref="ProjectionEntry.Epoch"/>).</param>
 /// <param name="FirstRelativeError">(first projection − measured) / measured: signed.</param>
 /// <param name="FirstCovered">Whether the first projection's interval held the measured total.</param>
 /// <param name="LastEpoch">The 1-based epoch number of the last projection.</param>
@@ -55,7 +32,7 @@ public static class ProjectionHistory
     /// Compares every projection with <paramref name="measured"/>; null when the history is empty (the run never
     /// became stable, or N was never known). The measured total must be positive.
     /// </summary>
-    public static ProjectionErrorSummary? FinalError(IReadOnlyList<ProjectionRecord> history, Energy measured)
+    public static ProjectionErrorSummary? FinalError(IReadOnlyList<ProjectionEntry> history, Energy measured)
     {
         ArgumentNullException.ThrowIfNull(history);
         if (measured <= Energy.Zero)
@@ -68,8 +45,8 @@ public static class ProjectionHistory
             return null;
         }
 
-        double Rel(ProjectionRecord r) => (r.Projected - measured) / measured;
-        bool Covers(ProjectionRecord r) => r.Lower <= measured && measured <= r.Upper;
+        double Rel(ProjectionEntry r) => (r.Projected - measured) / measured;
+        bool Covers(ProjectionEntry r) => r.Lower <= measured && measured <= r.Upper;
         var first = history[0];
         var last = history[^1];
         return new ProjectionErrorSummary(

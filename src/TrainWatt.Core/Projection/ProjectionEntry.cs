@@ -1,11 +1,13 @@
 using TrainWatt.Core.Units;
 
-namespace TrainWatt.Storage;
+namespace TrainWatt.Core.Projection;
 
 /// <summary>
-/// One live projection of a run's total energy, made after an epoch ended (the run's projection history).
+/// One live projection of a run's total energy, made after an epoch ended: the one projection record type, from the
+/// projector (<see cref="LiveProjector.History"/>) through the store's projection history to every output (console
+/// line, Prometheus, MLflow, summary JSON, run JSON, report band).
 /// </summary>
-/// <param name="Epoch">The run's epoch number (as in <see cref="EpochRecord.Number"/>) after which the projection was made.</param>
+/// <param name="Epoch">The run's epoch number (1-based, as in the stored epochs) after which the projection was made.</param>
 /// <param name="Projected">Projected total energy of the run (J).</param>
 /// <param name="Lower">Lower bound of the interval (J).</param>
 /// <param name="Upper">Upper bound of the interval (J).</param>
@@ -25,4 +27,8 @@ public sealed record ProjectionEntry(
     int? StableFromEpoch,
     int? TotalEpochsMin,
     int? TotalEpochsMax,
-    DateTimeOffset Time);
+    DateTimeOffset Time)
+{
+    /// <summary>The N assumed: the middle of its range, when known.</summary>
+    public double? TotalEpochsAssumed => TotalEpochsMin is int min ? (min + (TotalEpochsMax ?? min)) / 2.0 : null;
+}
