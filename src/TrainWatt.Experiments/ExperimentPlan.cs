@@ -16,13 +16,13 @@ using TrainWatt.Meters;
 namespace TrainWatt.Experiments;
 
 /// <summary>One configuration of an experiment: a value for every variable, and its label "model=a,batch=32".</summary>
-internal sealed record ExperimentConfiguration(string Label, IReadOnlyDictionary<string, string> Values);
+public sealed record ExperimentConfiguration(string Label, IReadOnlyDictionary<string, string> Values);
 
 /// <summary>One scheduled run: configuration, 1-based repetition, and its position in the shuffled order.</summary>
-internal sealed record PlannedRun(int Position, ExperimentConfiguration Configuration, int Repetition);
+public sealed record PlannedRun(int Position, ExperimentConfiguration Configuration, int Repetition);
 
 /// <summary>Optional wait before each run until the meters' total power is at most <see cref="MaxPowerWatts"/>.</summary>
-internal sealed record IdleWait(double MaxPowerWatts, TimeSpan Timeout);
+public sealed record IdleWait(double MaxPowerWatts, TimeSpan Timeout);
 
 /// <summary>
 /// An experiment plan (JSON, or the same keys in YAML: see <see cref="YamlPlan"/>):
@@ -39,7 +39,7 @@ internal sealed record IdleWait(double MaxPowerWatts, TimeSpan Timeout);
 /// Configurations are the cartesian product of the variables; the runs (configurations x repetitions) are shuffled
 /// with the seed, so the order is the same on every resume.
 /// </summary>
-internal sealed record ExperimentPlan(
+public sealed record ExperimentPlan(
     string Name,
     IReadOnlyList<string> Command,
     IReadOnlyList<(string Name, IReadOnlyList<string> Values)> Variables,

@@ -16,7 +16,7 @@ namespace TrainWatt.Experiments;
 /// variable. A run counts as done when it completed with exit code 0; done runs are skipped, so running the plan again
 /// resumes it. SIGINT/SIGTERM stop the experiment after the current run (which the session forwards the signal to).
 /// </summary>
-internal sealed class ExperimentRunner(HostContext context, IRunStore store, MeasurementPipeline pipeline, Action<string> say)
+public sealed class ExperimentRunner(HostContext context, IRunStore store, MeasurementPipeline pipeline, Action<string> say)
 {
     public const int InterruptedExitCode = 130;
 

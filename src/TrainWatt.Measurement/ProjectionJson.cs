@@ -13,7 +13,7 @@ namespace TrainWatt.Measurement;
 /// "method":"step","stable_from_epoch":11,"total_epochs_min":40,"total_epochs_max":60,"time":"..."}]</c> and
 /// <c>"projection_error"</c>: the projections scored against the measured total, or null.
 /// </summary>
-internal static class ProjectionJson
+public static class ProjectionJson
 {
     private static readonly CultureInfo Invariant = CultureInfo.InvariantCulture;
 

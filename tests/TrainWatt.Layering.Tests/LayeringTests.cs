@@ -53,6 +53,23 @@ public sealed class LayeringTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void No_library_opens_its_internals_to_the_CLI()
+    {
+        // The CLI is a thin layer over the public API: what it can do, a .NET caller can do too.
+        var problems = new List<string>();
+        foreach (var project in Repository.SrcProjects())
+        {
+            string text = File.ReadAllText(Path.Combine(Repository.Root, project.RelativePath));
+            if (text.Contains($"<InternalsVisibleTo Include=\"{Layers.Cli}\"", StringComparison.Ordinal))
+            {
+                problems.Add($"{project.RelativePath} grants InternalsVisibleTo {Layers.Cli}: make what the CLI needs public instead.");
+            }
+        }
+
+        AssertNone(problems, "libraries that open their internals to the CLI");
+    }
+
+    [Fact]
     public void Heavy_packages_are_referenced_only_by_their_owners()
     {
         var problems = new List<string>();

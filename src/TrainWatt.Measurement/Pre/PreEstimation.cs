@@ -124,7 +124,7 @@ public static class PreEstimation
     /// over its recorded epochs, average GPU power, epoch energy and duration. Throws <see cref="RunNotFoundException"/>
     /// for an unknown run, <see cref="InvalidDataException"/> when the run lacks what PRE needs (the message lists it).
     /// </summary>
-    internal static PreComparison EstimateStoredRun(IRunStore store, long runId, PreModelChoice? model, string? paperModelsDirectory, string? modelsDirectory, HostContext host)
+    public static PreComparison EstimateStoredRun(IRunStore store, long runId, PreModelChoice? model, string? paperModelsDirectory, string? modelsDirectory, HostContext host)
     {
         ArgumentNullException.ThrowIfNull(store);
         var record = store.ListRuns().FirstOrDefault(r => r.Id == runId) ?? throw new RunNotFoundException(store.Location, $"no run {runId} in the store; list runs with `trainwatt runs list`.", runId);
