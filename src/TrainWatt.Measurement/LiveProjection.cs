@@ -20,11 +20,10 @@ namespace TrainWatt.Measurement;
 public sealed class LiveProjection(LiveProjectorOptions options, TimeProvider time)
 {
     private readonly LiveProjector _projector = new(options, time);
-    private readonly List<ProjectionEntry> _history = [];
     private bool _saidHorizonUnknown;
 
-    /// <summary>Every projection made so far, oldest first.</summary>
-    public IReadOnlyList<ProjectionEntry> History => _history;
+    /// <summary>Every projection made so far, oldest first (the projector's own history: one record type end to end).</summary>
+    public IReadOnlyList<ProjectionEntry> History => _projector.History;
 
     /// <summary>Projects after <paramref name="epoch"/>.</summary>
     public EpochReport Observe(MeasuredEpoch epoch)
@@ -38,7 +37,7 @@ public sealed class LiveProjection(LiveProjectorOptions options, TimeProvider ti
         var now = time.GetUtcNow();
         var result = _projector.OnEpochEnd(new EpochObservation(
             epoch.Number, now.UtcDateTime, epoch.Duration, epoch.Energy, TotalEpochs: epoch.TotalEpochs));
-        if (result.Estimate is not { } estimate)
+        if (result.Estimate is null)
         {
             bool first = result.Stability.IsStable && result.Horizon is null && !_saidHorizonUnknown;
             _saidHorizonUnknown |= first;
@@ -48,18 +47,7 @@ public sealed class LiveProjection(LiveProjectorOptions options, TimeProvider ti
             return new EpochReport(epoch, null, reason, first);
         }
 
-        var entry = new ProjectionEntry(
-            epoch.Number,
-            estimate,
-            result.Lower!.Value,
-            result.Upper!.Value,
-            result.Confidence,
-            result.MethodName,
-            result.Stability.StableFromNumber,
-            result.Horizon?.Min,
-            result.Horizon?.Max,
-            now);
-        _history.Add(entry);
+        var entry = _projector.History[^1]; // the record the projector kept for this estimate
         return new EpochReport(epoch, entry, null);
     }
 
