@@ -125,15 +125,8 @@ internal sealed record MeasureSettings(
     public IReadOnlyList<string> Validate()
     {
         var problems = new List<string>();
-        try
-        {
-            problems.AddRange(ToOptions(interactive: false).Validate());
-        }
-        catch (ArgumentException e)
-        {
-            problems.Add(e.Message);
-        }
-
+        var options = Build(interactive: false, problems);
+        problems.AddRange(options.Validate());
         if (CpuTdp is double tdp && (!double.IsFinite(tdp) || tdp <= 0 || tdp > 2000))
         {
             problems.Add($"--cpu-tdp must be a power in watts between 0 and 2000, but was {tdp.ToString(System.Globalization.CultureInfo.InvariantCulture)}.");
@@ -142,8 +135,16 @@ internal sealed record MeasureSettings(
         return problems;
     }
 
-    /// <summary>The pipeline's options (throws <see cref="ArgumentException"/> for a bad pattern, tag, country, region or PUE).</summary>
+    /// <summary>The pipeline's options (throws <see cref="ArgumentException"/> with every problem for a bad pattern, tag, country, region or PUE).</summary>
     public MeasureOptions ToOptions(bool interactive)
+    {
+        var problems = new List<string>();
+        var options = Build(interactive, problems);
+        return problems.Count == 0 ? options : throw new ArgumentException(string.Join(" ", problems));
+    }
+
+    /// <summary>The pipeline's options; each bad pattern, tag, country, region or PUE adds a problem (and is left out).</summary>
+    private MeasureOptions Build(bool interactive, List<string> problems)
     {
         var tags = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (string tag in Tags)
@@ -151,7 +152,8 @@ internal sealed record MeasureSettings(
             int eq = tag.IndexOf('=');
             if (eq <= 0)
             {
-                throw new ArgumentException($"--tag \"{tag}\" must look like key=value (example: --tag model=resnet50).");
+                problems.Add($"--tag \"{tag}\" must look like key=value (example: --tag model=resnet50).");
+                continue;
             }
 
             tags[tag[..eq]] = tag[(eq + 1)..];
@@ -166,22 +168,22 @@ internal sealed record MeasureSettings(
             }
             catch (ArgumentException e)
             {
-                throw new ArgumentException($"--epoch-pattern \"{EpochPattern}\" is not a valid regular expression: {e.Message}", e);
+                problems.Add($"--epoch-pattern \"{EpochPattern}\" is not a valid regular expression: {e.Message}");
             }
         }
 
-        (Core.Footprint.PueAssumption, Core.Footprint.IntensityAssumption) footprint;
+        (Core.Footprint.PueAssumption, Core.Footprint.IntensityAssumption)? footprint = null;
         try
         {
             footprint = Core.Footprint.FootprintAssumptions.Resolve(Country, Region, Pue);
         }
         catch (Core.Reference.ReferenceLookupException e)
         {
-            throw new ArgumentException(e.Message, e);
+            problems.Add(e.Message);
         }
         catch (ArgumentOutOfRangeException e)
         {
-            throw new ArgumentException($"--pue {Pue?.ToString(System.Globalization.CultureInfo.InvariantCulture)}: {e.Message}", e);
+            problems.Add($"--pue {Pue?.ToString(System.Globalization.CultureInfo.InvariantCulture)}: {e.Message}");
         }
 
         return new MeasureOptions(Command)

@@ -86,12 +86,13 @@ public class InjectedMeterTests
         using var dir = new TempDirectory();
 
         var (code, _, stderr) = CliHarness.Run(NoEnvironment, new ConstantSource(100), null,
-            "measure", "--db", dir.File("runs.db"), "--max-epochs", "0", "--early-stopping-patience", "-2", "--cpu-tdp", "5000", "--", "true");
+            "measure", "--db", dir.File("runs.db"), "--tag", "nokey", "--max-epochs", "0", "--early-stopping-patience", "-2", "--cpu-tdp", "5000", "--", "true");
 
-        // Three problems, three lines, one exit code (64 = EX_USAGE); nothing was run or stored
+        // Four problems, four lines, one exit code (64 = EX_USAGE); nothing was run or stored
         Assert.Equal(64, code);
         var lines = stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        Assert.Equal(3, lines.Length);
+        Assert.Equal(4, lines.Length);
+        Assert.Contains(lines, l => l.Contains("--tag \"nokey\" must look like key=value", StringComparison.Ordinal));
         Assert.Contains(lines, l => l.Contains("--max-epochs must be a positive number, but was 0", StringComparison.Ordinal));
         Assert.Contains(lines, l => l.Contains("--early-stopping-patience must be 0 or more epochs, but was -2", StringComparison.Ordinal));
         Assert.Contains(lines, l => l.Contains("--cpu-tdp must be a power in watts between 0 and 2000, but was 5000", StringComparison.Ordinal));
