@@ -125,10 +125,11 @@ public class NvidiaSmiCsvEncodingTests
     public void Should_Read_Power_Bit_Identical_To_Double_Parse()
     {
         // Oracle: the BCL's correctly rounded double.Parse of the same text. The reader has a fast path for short
-        // decimals; it must agree to the last bit, for both the UTF-16 and the UTF-8 path.
-        var parser = NvidiaSmiCsvParser.Create("timestamp, power.draw [W]", "x");
+        // decimals; it must agree to the last bit, for both the UTF-16 and the UTF-8 path. CsCheck samples on several
+        // threads and a parser is not thread-safe (it reuses its buffers): one parser per sample.
         Gen.Select(Gen.Long[0, 999_999_999_999_999], Gen.Int[0, 15], Gen.Bool).Sample((mantissa, scale, negative) =>
         {
+            var parser = NvidiaSmiCsvParser.Create("timestamp, power.draw [W]", "x");
             string digits = mantissa.ToString(System.Globalization.CultureInfo.InvariantCulture).PadLeft(scale + 1, '0');
             string text = (negative ? "-" : string.Empty) + (scale == 0 ? digits : digits[..^scale] + "." + digits[^scale..]);
             double expected = double.Parse(text, System.Globalization.CultureInfo.InvariantCulture);
