@@ -62,9 +62,13 @@ public class PostgresMeasureTests(PostgresServer server)
                 var device = details.Energy.Single(e => e.Device.Key == component.GetProperty("name").GetString());
                 TestContext.Current.TestOutputHelper?.WriteLine($"run {runId} {device.Device.Key}: {device.Samples} samples, largest gap {device.MaxGap?.TotalMilliseconds:F0} ms");
                 Assert.Equal(component.GetProperty("energy_j").GetDouble(), device.Energy!.Value.Joules, 6);
-                // 3 s at 100 ms: about 30 samples; at least 25 (a loaded machine delays ticks) and the largest gap stays small.
+                // Exactly the readings the process took (its own count in the summary): no batch lost or written twice.
+                // 3 s at 100 ms is about 30; at least 25 even when 8 processes share 2 cores. The largest gap is only
+                // bounded loosely: on a loaded machine the sampler thread can be descheduled for over a second (seen:
+                // 1.6 s with other builds running), which delays readings but loses none (the count above says so).
+                Assert.Equal(summary.RootElement.GetProperty("readings").GetInt64(), device.Samples);
                 Assert.InRange(device.Samples, 25, 60);
-                Assert.True(device.MaxGap < TimeSpan.FromSeconds(1.5), $"run {runId} {device.Device.Key}: gap {device.MaxGap}");
+                Assert.True(device.MaxGap < TimeSpan.FromSeconds(5), $"run {runId} {device.Device.Key}: gap {device.MaxGap}");
             }
         }
     }
