@@ -86,7 +86,7 @@ public sealed class PostgresRunStore : IRunStore
                 {
                     throw new StoreException(masked, version > SchemaVersion
                         ? $"The store {masked} has schema version {version}, but this TrainWatt understands versions up to {SchemaVersion}. Upgrade TrainWatt."
-                        : $"The store {masked} has schema version {version}; this TrainWatt writes {SchemaVersion}. Run `trainwatt db migrate --db {masked}`.");
+                        : $"The store {masked} has schema version {version}; this TrainWatt writes {SchemaVersion}. Run `trainwatt db migrate --db {StoreUrl.WithoutPassword(url)}`.");
                 }
             }
 
