@@ -308,6 +308,14 @@ public sealed class PostgresRunStore : IRunStore
         });
     }
 
+    /// <summary>The UUID of run <paramref name="runId"/>, or null when there is no such run.</summary>
+    internal string? RunUuid(long runId)
+    {
+        using var command = Command(null, "SELECT uuid FROM runs WHERE id = @id");
+        command.Parameters.AddWithValue("id", runId);
+        return command.ExecuteScalar() as string;
+    }
+
     /// <summary>The id of the run with this UUID, or null.</summary>
     public long? FindByUuid(string uuid) => StoreQueries.RunIdWhere(_connection, "uuid", uuid);
 
