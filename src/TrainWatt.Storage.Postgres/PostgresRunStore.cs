@@ -82,6 +82,11 @@ public sealed class PostgresRunStore : IRunStore
             else
             {
                 int version = store.ReadSchemaVersion();
+                if (version <= SchemaVersion)
+                {
+                    store.RequireTables(null, PostgresSchema.Migrations, version);
+                }
+
                 if (version != SchemaVersion)
                 {
                     throw new StoreException(masked, version > SchemaVersion
@@ -140,6 +145,11 @@ public sealed class PostgresRunStore : IRunStore
         }
 
         int current = Convert.ToInt32(Scalar(transaction, "SELECT COALESCE(MAX(version), 0) FROM schema_version"), CultureInfo.InvariantCulture);
+        if (current <= latest)
+        {
+            RequireTables(transaction, migrations, current);
+        }
+
         if (current > latest)
         {
             throw new StoreException(Location,
@@ -159,6 +169,26 @@ public sealed class PostgresRunStore : IRunStore
 
         transaction.Commit();
         return latest;
+    }
+
+    /// <summary>Refuses a database whose schema_version says <paramref name="version"/> but that lacks tables of that version.</summary>
+    private void RequireTables(NpgsqlTransaction? transaction, IReadOnlyList<Migration> migrations, int version)
+    {
+        var tables = new List<string>();
+        using (var command = Command(transaction, "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()"))
+        using (var reader = command.ExecuteReader())
+        {
+            while (reader.Read())
+            {
+                tables.Add(reader.GetString(0));
+            }
+        }
+
+        var missing = Migration.MissingTables(migrations, version, tables);
+        if (missing.Count > 0)
+        {
+            throw new StoreException(Location, Migration.MissingTablesMessage(Location, version, missing));
+        }
     }
 
     /// <summary>The schema version recorded in the database (0 when it has none).</summary>

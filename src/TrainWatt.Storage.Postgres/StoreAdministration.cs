@@ -62,9 +62,16 @@ public static class StoreAdministration
 
         using var sqlite = SqliteRunStore.Open(location, new SqliteStoreOptions { Time = time });
         string integrity = sqlite.CheckIntegrity();
-        return integrity == "ok"
-            ? new StoreStatus(sqlite.Location, sqlite.ReadSchemaVersion(), sqlite.ListRuns().Count)
-            : throw new StoreException(sqlite.Location, $"{sqlite.Location} fails SQLite's integrity check: {integrity}");
+        if (integrity != "ok")
+        {
+            // One line: the first problems SQLite lists (there can be thousands), how many, and the fix.
+            var problems = integrity.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            string shown = string.Join("; ", problems.Take(3)) + (problems.Length > 3 ? string.Create(CultureInfo.InvariantCulture, $"; and {problems.Length - 3} more") : "");
+            throw new StoreException(sqlite.Location,
+                $"The store {sqlite.Location} is damaged: it fails SQLite's integrity check ({shown}). {SqliteRunStore.DamagedFix(sqlite.Location)}");
+        }
+
+        return new StoreStatus(sqlite.Location, sqlite.ReadSchemaVersion(), sqlite.ListRuns().Count);
     }
 
     /// <summary>
