@@ -214,6 +214,19 @@ public sealed class PostgresRunStore : IRunStore
         return Write(transaction => InsertDevice(transaction, runId, device));
     }
 
+    /// <inheritdoc/>
+    public (long RunId, IReadOnlyList<long> DeviceIds) StartRun(NewRun run, IReadOnlyList<DeviceRegistration> devices)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        ArgumentNullException.ThrowIfNull(devices);
+        return Write(transaction =>
+        {
+            long runId = InsertRun(transaction, run, ended: null, uuid: null, host: _options.Host, pid: Environment.ProcessId, heartbeat: null)!.Value;
+            IReadOnlyList<long> ids = [.. devices.Select(d => InsertDevice(transaction, runId, d))];
+            return (runId, ids);
+        });
+    }
+
     public void AppendSamples(long runId, IReadOnlyList<SampleRecord> samples)
     {
         ArgumentNullException.ThrowIfNull(samples);

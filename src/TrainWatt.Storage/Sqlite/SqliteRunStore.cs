@@ -171,6 +171,19 @@ public sealed class SqliteRunStore : IRunStore
         return Write(transaction => InsertDevice(transaction, runId, device));
     }
 
+    /// <inheritdoc/>
+    public (long RunId, IReadOnlyList<long> DeviceIds) StartRun(NewRun run, IReadOnlyList<DeviceRegistration> devices)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        ArgumentNullException.ThrowIfNull(devices);
+        return Write(transaction =>
+        {
+            long runId = InsertRun(transaction, run, ended: null);
+            IReadOnlyList<long> ids = [.. devices.Select(d => InsertDevice(transaction, runId, d))];
+            return (runId, ids);
+        });
+    }
+
     public void AppendSamples(long runId, IReadOnlyList<SampleRecord> samples)
     {
         ArgumentNullException.ThrowIfNull(samples);
