@@ -18,6 +18,9 @@ namespace TrainWatt.Cli;
 /// </summary>
 internal static class Failures
 {
+    /// <summary>The arguments of the command being run (see <see cref="Run"/>), for <see cref="Redact"/>.</summary>
+    private static readonly AsyncLocal<IReadOnlyList<string>?> CommandLine = new();
+
     /// <summary>The exit code for <paramref name="e"/>; <see cref="ExitCode.Software"/> for anything unexpected (a bug).</summary>
     public static ExitCode CodeFor(Exception e) => e switch
     {
@@ -38,11 +41,19 @@ internal static class Failures
     /// Runs a handler: a known failure becomes one <c>error:</c> line on stderr and its exit code; an unexpected one
     /// (a bug) a one-line report request with exit code 70, never a stack trace (set TRAINWATT_DEBUG=1 to see it).
     /// <paramref name="prefix"/> starts each line: "error: ", or "" for the commands whose bare messages scripts match (carbon, gpus).
+    /// <paramref name="commandLine"/>: the program's arguments (<see cref="TrainWattApp.Run"/> passes them); every message
+    /// printed while the handler runs, here or in a nested <see cref="Run"/>, is scrubbed of the secrets they carry.
     /// </summary>
-    public static int Run(CliContext context, Func<int> handler, string prefix = "error: ")
+    public static int Run(CliContext context, Func<int> handler, string prefix = "error: ", IReadOnlyList<string>? commandLine = null)
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(handler);
+        var outer = CommandLine.Value;
+        if (commandLine is not null)
+        {
+            CommandLine.Value = commandLine;
+        }
+
         try
         {
             return handler();
@@ -51,6 +62,28 @@ internal static class Failures
         {
             return Report(context, e, prefix);
         }
+        finally
+        {
+            CommandLine.Value = outer;
+        }
+    }
+
+    /// <summary>
+    /// <paramref name="message"/> without any secret (<see cref="StoreUrl.Scrub(string, IEnumerable{string})"/>): those of
+    /// <paramref name="commandLine"/> (default: the command being run) and of TRAINWATT_DB, and any URL password or
+    /// secret-named parameter it shows.
+    /// </summary>
+    public static string Redact(CliContext context, string message, IReadOnlyList<string>? commandLine = null)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(message);
+        IEnumerable<string> sources = commandLine ?? CommandLine.Value ?? [];
+        if (context.Env(StoreLocation.EnvironmentVariable) is { } store)
+        {
+            sources = sources.Append(store);
+        }
+
+        return StoreUrl.Scrub(message, sources);
     }
 
     /// <summary>Prints <paramref name="e"/> as one line and returns its exit code.</summary>
@@ -63,7 +96,7 @@ internal static class Failures
         {
             foreach (string problem in settings.Problems)
             {
-                context.Diagnostic(prefix + problem);
+                context.Diagnostic(prefix + Redact(context, problem));
             }
 
             return (int)code;
@@ -74,10 +107,10 @@ internal static class Failures
             : code == ExitCode.Software
             ? $"internal error ({e.GetType().Name}: {e.Message}). This is a bug in TrainWatt: please report it with the command line."
             : e.Message;
-        context.Diagnostic(prefix + message);
+        context.Diagnostic(prefix + Redact(context, message));
         if (code == ExitCode.Software && context.Env("TRAINWATT_DEBUG") is not null)
         {
-            context.Diagnostic(e.ToString());
+            context.Diagnostic(Redact(context, e.ToString()));
         }
 
         return (int)code;

@@ -40,7 +40,7 @@ internal static class StoreLocation
         }
         catch (StoreException e)
         {
-            DiagnosticRaw(context, "error: " + e.Message);
+            DiagnosticRaw(context, "error: " + Failures.Redact(context, e.Message));
             return (int)ExitCode.CannotCreate;
         }
     }

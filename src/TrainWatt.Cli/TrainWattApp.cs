@@ -59,7 +59,7 @@ public static class TrainWattApp
             // a typo from a failed measurement or a wrapped command's own exit code.
             foreach (var error in parse.Errors)
             {
-                context.Diagnostic(error.Message);
+                context.Diagnostic(Failures.Redact(context, error.Message, args)); // a misplaced --db URL is echoed: never its password
             }
 
             var names = new List<string>();
@@ -79,6 +79,6 @@ public static class TrainWattApp
             Output = context.Out.Profile.Out.Writer,
             Error = context.Error.Profile.Out.Writer,
             EnableDefaultExceptionHandler = false,
-        }));
+        }), commandLine: args);
     }
 }

@@ -43,25 +43,24 @@ internal sealed class StoreMeasurementSink(IRunStore store, HostContext context,
     public string BeginRun(MeasurementRunInfo run)
     {
         _startedAt = run.StartedAt;
-        _runId = store.CreateRun(new NewRun(
-            "measure",
-            run.StartedAt,
-            Command: CommandLine(run.Command),
-            Tags: run.Tags,
-            JobId: (job ?? DistributedJob.From(null, context)).JobId,
-            Metadata: Metadata(run, job ?? DistributedJob.From(null, context))));
-        _deviceIds = new long[run.Channels.Count];
-        _provenance = new Provenance[run.Channels.Count];
-        for (int i = 0; i < run.Channels.Count; i++)
-        {
-            MeterChannel c = run.Channels[i];
-            _deviceIds[i] = store.RegisterDevice(_runId, new DeviceRegistration(c.Id, c.Component, c.DeviceName, c.Provenance, c.Uuid, c.Note));
-            _provenance[i] = c.Provenance;
-        }
+
+        // The run and its devices all or nothing: a store that fills up (or goes down) in between leaves no ghost run.
+        var (runId, deviceIds) = store.StartRun(
+            new NewRun(
+                "measure",
+                run.StartedAt,
+                Command: CommandLine(run.Command),
+                Tags: run.Tags,
+                JobId: (job ?? DistributedJob.From(null, context)).JobId,
+                Metadata: Metadata(run, job ?? DistributedJob.From(null, context))),
+            [.. run.Channels.Select(c => new DeviceRegistration(c.Id, c.Component, c.DeviceName, c.Provenance, c.Uuid, c.Note))]);
+        _runId = runId;
+        _deviceIds = [.. deviceIds];
+        _provenance = [.. run.Channels.Select(c => c.Provenance)];
 
         var spool = spooling ?? SinkSpooling.Default(store, context, say);
         string uuid = store.GetRun(_runId)?.Run.Uuid ?? "";
-        _queue = new StoreWriteQueue(store, _runId, context.Time, spool.Say, spool.Directory,
+        _queue = new StoreWriteQueue(store, _runId, context.Time, spool.Say, spool.Directories,
             () => new SpoolHeader(spool.Target, _runId, uuid, Environment.MachineName, Environment.ProcessId), spool.Options);
         _writer = new BackgroundStoreWriter(_queue, context.Time);
         _writer.Start();
@@ -229,11 +228,11 @@ public sealed record SpoolOutcome(string? SpoolPath, long Writes, long Samples, 
 
 /// <summary>Where a run's write queue spools and reports, and its budget and backoff.</summary>
 /// <param name="Target">The store's location without any password (recorded in the spool file).</param>
-/// <param name="Directory">Folder of the spool file.</param>
+/// <param name="Directories">Folders for the spool file, best first (the first one a spool file can be written in is used).</param>
 /// <param name="Say">Where the outage and recovery lines go.</param>
 /// <param name="Options">Memory budget and backoff.</param>
-internal sealed record SinkSpooling(string Target, string Directory, Action<string> Say, StoreWriteQueueOptions? Options = null)
+internal sealed record SinkSpooling(string Target, IReadOnlyList<string> Directories, Action<string> Say, StoreWriteQueueOptions? Options = null)
 {
     public static SinkSpooling Default(IRunStore store, HostContext context, Action<string> say)
-        => new(store.Location, StoreLocations.SpoolDirectory(store.Location, context), say);
+        => new(StoreLocations.WithoutPassword(store.Location), StoreLocations.SpoolDirectories(store.Location, context), say);
 }

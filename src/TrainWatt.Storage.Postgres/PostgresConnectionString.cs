@@ -19,7 +19,7 @@ public static class PostgresConnectionString
     /// <summary>The URL without its password (see <see cref="StoreUrl.WithoutPassword"/>).</summary>
     public static string WithoutPassword(string url) => StoreUrl.WithoutPassword(url);
 
-    /// <summary>Removes the password of <paramref name="url"/> from <paramref name="text"/> (see <see cref="StoreUrl.Scrub"/>).</summary>
+    /// <summary>Removes the password of <paramref name="url"/> from <paramref name="text"/> (see <see cref="StoreUrl.Scrub(string, string)"/>).</summary>
     public static string Scrub(string text, string url) => StoreUrl.Scrub(text, url);
 
     /// <summary>Parses the URL; throws <see cref="StoreException"/> (masked) when it is not a usable PostgreSQL URL.</summary>
@@ -73,7 +73,7 @@ public static class PostgresConnectionString
             }
             catch (ArgumentException e)
             {
-                throw new StoreException(masked, $"{masked}: the parameter '{key}' is not understood ({e.Message}). Remove it or use a libpq/Npgsql parameter name.", e);
+                throw new StoreException(masked, $"{masked}: the parameter '{key}' is not understood ({Scrub(e.Message, url)}). Remove it or use a libpq/Npgsql parameter name.", e);
             }
         }
 

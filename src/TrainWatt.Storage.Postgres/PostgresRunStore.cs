@@ -82,11 +82,16 @@ public sealed class PostgresRunStore : IRunStore
             else
             {
                 int version = store.ReadSchemaVersion();
+                if (version <= SchemaVersion)
+                {
+                    store.RequireTables(null, PostgresSchema.Migrations, version);
+                }
+
                 if (version != SchemaVersion)
                 {
                     throw new StoreException(masked, version > SchemaVersion
                         ? $"The store {masked} has schema version {version}, but this TrainWatt understands versions up to {SchemaVersion}. Upgrade TrainWatt."
-                        : $"The store {masked} has schema version {version}; this TrainWatt writes {SchemaVersion}. Run `trainwatt db migrate --db {masked}`.");
+                        : $"The store {masked} has schema version {version}; this TrainWatt writes {SchemaVersion}. Run `trainwatt db migrate --db {StoreUrl.WithoutPassword(url)}`.");
                 }
             }
 
@@ -140,6 +145,11 @@ public sealed class PostgresRunStore : IRunStore
         }
 
         int current = Convert.ToInt32(Scalar(transaction, "SELECT COALESCE(MAX(version), 0) FROM schema_version"), CultureInfo.InvariantCulture);
+        if (current <= latest)
+        {
+            RequireTables(transaction, migrations, current);
+        }
+
         if (current > latest)
         {
             throw new StoreException(Location,
@@ -159,6 +169,26 @@ public sealed class PostgresRunStore : IRunStore
 
         transaction.Commit();
         return latest;
+    }
+
+    /// <summary>Refuses a database whose schema_version says <paramref name="version"/> but that lacks tables of that version.</summary>
+    private void RequireTables(NpgsqlTransaction? transaction, IReadOnlyList<Migration> migrations, int version)
+    {
+        var tables = new List<string>();
+        using (var command = Command(transaction, "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()"))
+        using (var reader = command.ExecuteReader())
+        {
+            while (reader.Read())
+            {
+                tables.Add(reader.GetString(0));
+            }
+        }
+
+        var missing = Migration.MissingTables(migrations, version, tables);
+        if (missing.Count > 0)
+        {
+            throw new StoreException(Location, Migration.MissingTablesMessage(Location, version, missing));
+        }
     }
 
     /// <summary>The schema version recorded in the database (0 when it has none).</summary>
@@ -182,6 +212,19 @@ public sealed class PostgresRunStore : IRunStore
     {
         ArgumentNullException.ThrowIfNull(device);
         return Write(transaction => InsertDevice(transaction, runId, device));
+    }
+
+    /// <inheritdoc/>
+    public (long RunId, IReadOnlyList<long> DeviceIds) StartRun(NewRun run, IReadOnlyList<DeviceRegistration> devices)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        ArgumentNullException.ThrowIfNull(devices);
+        return Write(transaction =>
+        {
+            long runId = InsertRun(transaction, run, ended: null, uuid: null, host: _options.Host, pid: Environment.ProcessId, heartbeat: null)!.Value;
+            IReadOnlyList<long> ids = [.. devices.Select(d => InsertDevice(transaction, runId, d))];
+            return (runId, ids);
+        });
     }
 
     public void AppendSamples(long runId, IReadOnlyList<SampleRecord> samples)
@@ -306,6 +349,14 @@ public sealed class PostgresRunStore : IRunStore
 
             return id;
         });
+    }
+
+    /// <summary>The UUID of run <paramref name="runId"/>, or null when there is no such run.</summary>
+    internal string? RunUuid(long runId)
+    {
+        using var command = Command(null, "SELECT uuid FROM runs WHERE id = @id");
+        command.Parameters.AddWithValue("id", runId);
+        return command.ExecuteScalar() as string;
     }
 
     /// <summary>The id of the run with this UUID, or null.</summary>

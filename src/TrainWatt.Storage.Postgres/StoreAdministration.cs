@@ -1,3 +1,5 @@
+using System.Globalization;
+using Npgsql;
 using TrainWatt.Storage.Sqlite;
 
 namespace TrainWatt.Storage.Postgres;
@@ -12,7 +14,11 @@ public sealed record StoreStatus(string Location, int SchemaVersion, int? Runs =
 /// <param name="Samples">Samples among them.</param>
 /// <param name="Present">Runs the target already had (same UUID).</param>
 /// <param name="Running">Runs still being measured, left for a later sync.</param>
-public sealed record SyncReport(string Source, string Target, int Copied, long Samples, int Present, int Running);
+/// <param name="Skipped">
+/// One line per run not copied because the target holds a run from the same source (<c>source_key</c>: the same trace
+/// imported on two machines) under another UUID; each line names both runs. Null or empty when none.
+/// </param>
+public sealed record SyncReport(string Source, string Target, int Copied, long Samples, int Present, int Running, IReadOnlyList<string>? Skipped = null);
 
 /// <summary>
 /// <c>trainwatt db migrate|check</c> and <c>trainwatt sync --from</c> over both engines (this assembly sees the SQLite
@@ -56,15 +62,25 @@ public static class StoreAdministration
 
         using var sqlite = SqliteRunStore.Open(location, new SqliteStoreOptions { Time = time });
         string integrity = sqlite.CheckIntegrity();
-        return integrity == "ok"
-            ? new StoreStatus(sqlite.Location, sqlite.ReadSchemaVersion(), sqlite.ListRuns().Count)
-            : throw new StoreException(sqlite.Location, $"{sqlite.Location} fails SQLite's integrity check: {integrity}");
+        if (integrity != "ok")
+        {
+            // One line: the first problems SQLite lists (there can be thousands), how many, and the fix.
+            var problems = integrity.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            string shown = string.Join("; ", problems.Take(3)) + (problems.Length > 3 ? string.Create(CultureInfo.InvariantCulture, $"; and {problems.Length - 3} more") : "");
+            throw new StoreException(sqlite.Location,
+                $"The store {sqlite.Location} is damaged: it fails SQLite's integrity check ({shown}). {SqliteRunStore.DamagedFix(sqlite.Location)}");
+        }
+
+        return new StoreStatus(sqlite.Location, sqlite.ReadSchemaVersion(), sqlite.ListRuns().Count);
     }
 
     /// <summary>
     /// Copies the runs of the local SQLite store <paramref name="from"/> that the PostgreSQL store <paramref name="to"/>
     /// lacks. Idempotent: a run is identified by its UUID (kept), so a second sync copies only new runs; each run is
-    /// copied in one transaction; runs still being measured are left for a later sync.
+    /// copied in one transaction; runs still being measured are left for a later sync. A run whose source
+    /// (<c>source_key</c>, unique in a store) the target already holds under another UUID, the same trace imported on two
+    /// machines, is skipped with a line naming both runs (<see cref="SyncReport.Skipped"/>): the data is already there,
+    /// and every later sync skips it the same way instead of stopping at it.
     /// </summary>
     /// <exception cref="ArgumentException"><paramref name="to"/> is not a PostgreSQL URL.</exception>
     /// <exception cref="FileNotFoundException"><paramref name="from"/> does not exist.</exception>
@@ -87,6 +103,19 @@ public static class StoreAdministration
         using var target = PostgresRunStore.Open(to, new PostgresStoreOptions { Time = time });
         int copied = 0, present = 0, running = 0;
         long samples = 0;
+        var skipped = new List<string>();
+        bool SameSourceElsewhere(RunRecord run)
+        {
+            if (run.SourceKey is not { } key || target.FindBySourceKey(key) is not long there)
+            {
+                return false;
+            }
+
+            skipped.Add(string.Create(CultureInfo.InvariantCulture,
+                $"skipped run {run.Id} ({run.Uuid}) of {source.Location}: its source {key} is already in {target.Location} as run {there} ({target.RunUuid(there)}), the same data imported elsewhere; delete one of them to keep the other."));
+            return true;
+        }
+
         foreach (var run in source.ListRuns())
         {
             if (run.Status == RunStatus.Running)
@@ -101,6 +130,11 @@ public static class StoreAdministration
                 continue;
             }
 
+            if (SameSourceElsewhere(run))
+            {
+                continue;
+            }
+
             var details = source.GetRun(run.Id);
             if (details is null)
             {
@@ -108,7 +142,17 @@ public static class StoreAdministration
             }
 
             var devices = details.Devices.Select(d => (d, source.ReadSamples(run.Id, d.Id))).ToList();
-            if (target.CopyRun(details.Run, devices, details.Epochs, details.Annotations, source.GetProjections(run.Id)) is not null)
+            long? copy;
+            try
+            {
+                copy = target.CopyRun(details.Run, devices, details.Epochs, details.Annotations, source.GetProjections(run.Id));
+            }
+            catch (InvalidOperationException e) when (e.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation } && SameSourceElsewhere(run))
+            {
+                continue; // another machine synced the same source a moment ago
+            }
+
+            if (copy is not null)
             {
                 copied++;
                 samples += devices.Sum(d => (long)d.Item2.Count);
@@ -119,6 +163,6 @@ public static class StoreAdministration
             }
         }
 
-        return new SyncReport(source.Location, target.Location, copied, samples, present, running);
+        return new SyncReport(source.Location, target.Location, copied, samples, present, running, skipped);
     }
 }

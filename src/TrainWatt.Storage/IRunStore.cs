@@ -22,6 +22,41 @@ public interface IRunStore : IDisposable
     /// <summary>Registers a device of a run; returns its id. Keys are unique within a run.</summary>
     long RegisterDevice(long runId, DeviceRegistration device);
 
+    /// <summary>
+    /// Creates a run owned by this process with its devices, all or nothing: when a device cannot be registered (a full
+    /// disk, a store going down) no run is left behind (a "ghost" run with no devices and 0 J). Returns the run's id and
+    /// the devices' ids in the order given. The SQLite and PostgreSQL stores do it in one transaction; this default
+    /// creates the run, registers the devices and deletes the run again when one fails.
+    /// </summary>
+    (long RunId, IReadOnlyList<long> DeviceIds) StartRun(NewRun run, IReadOnlyList<DeviceRegistration> devices)
+    {
+        ArgumentNullException.ThrowIfNull(devices);
+        long runId = CreateRun(run);
+        var ids = new List<long>(devices.Count);
+        try
+        {
+            foreach (var device in devices)
+            {
+                ids.Add(RegisterDevice(runId, device));
+            }
+        }
+        catch
+        {
+            try
+            {
+                DeleteRun(runId);
+            }
+            catch (Exception cleanup) when (cleanup is StoreException or System.Data.Common.DbException or InvalidOperationException or IOException)
+            {
+                // The store refuses the delete too (still full, or down): the first failure is the one to report.
+            }
+
+            throw;
+        }
+
+        return (runId, ids);
+    }
+
     /// <summary>Appends a batch of samples in one transaction and refreshes the run's heartbeat.</summary>
     void AppendSamples(long runId, IReadOnlyList<SampleRecord> samples);
 

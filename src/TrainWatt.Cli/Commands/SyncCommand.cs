@@ -56,7 +56,19 @@ internal static class SyncCommand
         command.SetAction(parse =>
         {
             var settings = new SyncSettings(parse.GetValue(from), parse.GetValue(spool), parse.GetValue(to), context.Env(StoreLocation.EnvironmentVariable)).ThrowIfInvalid();
-            context.WriteData(settings.Spool is { } file ? Text(SpoolReplay.Replay(file, settings.To, context.Host)) : Text(StoreAdministration.Sync(settings.From!, settings.CopyTarget!, context.Time)));
+            if (settings.Spool is { } file)
+            {
+                context.WriteData(Text(SpoolReplay.Replay(file, settings.To, context.Host)));
+                return (int)ExitCode.Success;
+            }
+
+            var report = StoreAdministration.Sync(settings.From!, settings.CopyTarget!, context.Time);
+            foreach (string skipped in report.Skipped ?? [])
+            {
+                context.Diagnostic("note: " + skipped);
+            }
+
+            context.WriteData(Text(report));
             return (int)ExitCode.Success;
         });
         return command;
@@ -65,7 +77,8 @@ internal static class SyncCommand
     private static string Text(SyncReport r)
     {
         string stillRunning = r.Running > 0 ? string.Create(CultureInfo.InvariantCulture, $", {r.Running} still running (sync again when they end)") : "";
-        return string.Create(CultureInfo.InvariantCulture, $"synced {r.Copied} runs ({r.Samples} samples) from {r.Source} to {r.Target}; {r.Present} already there{stillRunning}\n");
+        string skipped = r.Skipped is { Count: > 0 } s ? string.Create(CultureInfo.InvariantCulture, $", {s.Count} skipped (their source is there under another UUID)") : "";
+        return string.Create(CultureInfo.InvariantCulture, $"synced {r.Copied} runs ({r.Samples} samples) from {r.Source} to {r.Target}; {r.Present} already there{skipped}{stillRunning}\n");
     }
 
     private static string Text(SpoolReplayResult r) => r.Writes == 0

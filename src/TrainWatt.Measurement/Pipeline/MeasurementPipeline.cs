@@ -86,7 +86,7 @@ public sealed class MeasurementPipeline
 
         var say = _console.Say;
         var spooling = new SinkSpooling(
-            StoreLocations.WithoutPassword(_store.Location), StoreLocations.SpoolDirectory(_store.Location, _host), say);
+            StoreLocations.WithoutPassword(_store.Location), StoreLocations.SpoolDirectories(_store.Location, _host), say);
         var recorder = new StoreMeasurementSink(_store, _host, say, _job, spooling);
         var projection = new LiveProjection(options.Projection, _host.Time);
         var observers = new ObserverSet(_observers, say);

@@ -48,10 +48,33 @@ internal sealed class SpoolFile : IDisposable
         return string.Create(CultureInfo.InvariantCulture, $"spool-{host}-{header.ProcessId}-run{header.RunId}.db");
     }
 
-    /// <summary>Creates the spool file (and its folder); an existing file with the same header is reopened.</summary>
+    /// <summary>
+    /// Creates the spool file (and its folder); an existing file with the same header is reopened. The file is private to
+    /// its owner (mode 0600, and its folder 0700 when created here; SQLite gives its WAL the file's mode): it holds the
+    /// run's measurements and names the store.
+    /// </summary>
     public static SpoolFile Create(string path, SpoolHeader header)
     {
-        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path))!);
+        string folder = System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path))!;
+        if (OperatingSystem.IsWindows())
+        {
+            Directory.CreateDirectory(folder);
+        }
+        else
+        {
+            Directory.CreateDirectory(folder, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            using (new FileStream(path, new FileStreamOptions
+            {
+                Mode = FileMode.OpenOrCreate,
+                Access = FileAccess.ReadWrite,
+                UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite,
+            }))
+            {
+            }
+
+            File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite); // a file left by an older TrainWatt
+        }
+
         var connection = Connect(path);
         try
         {

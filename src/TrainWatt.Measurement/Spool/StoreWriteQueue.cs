@@ -52,7 +52,9 @@ internal sealed class StoreWriteQueue : IDisposable
     private readonly Action<string> _say;
     private readonly StoreWriteQueueOptions _options;
     private readonly Func<SpoolHeader> _spoolHeader;
-    private readonly string _spoolDirectory;
+    private readonly IReadOnlyList<string> _spoolDirectories;
+    private readonly Func<string, SpoolHeader, SpoolFile> _createSpool;
+    private bool _spoolWarned;
     private readonly Lock _gate = new();
     private readonly Queue<StoreWrite> _memory = new();
     private long _memorySamples;
@@ -70,18 +72,23 @@ internal sealed class StoreWriteQueue : IDisposable
     /// <param name="runId">The run.</param>
     /// <param name="time">Clock for the backoff and the outage length.</param>
     /// <param name="say">Where the outage and recovery lines go.</param>
-    /// <param name="spoolDirectory">Folder of the run's spool file.</param>
+    /// <param name="spoolDirectories">Folders for the run's spool file, best first (<see cref="StoreLocations.SpoolDirectories"/>):
+    /// the file goes to the first one it can be written in, and the queue says so when that is not the first.</param>
     /// <param name="spoolHeader">The spool's header (asked for when a spool file is first needed).</param>
     /// <param name="options">Budget and backoff.</param>
-    public StoreWriteQueue(IRunStore store, long runId, TimeProvider time, Action<string> say, string spoolDirectory, Func<SpoolHeader> spoolHeader, StoreWriteQueueOptions? options = null)
+    /// <param name="createSpool">Creates the spool file at a path (default <see cref="SpoolFile.Create"/>); tests inject a full disk here.</param>
+    public StoreWriteQueue(IRunStore store, long runId, TimeProvider time, Action<string> say, IReadOnlyList<string> spoolDirectories, Func<SpoolHeader> spoolHeader,
+        StoreWriteQueueOptions? options = null, Func<string, SpoolHeader, SpoolFile>? createSpool = null)
     {
+        ArgumentNullException.ThrowIfNull(spoolDirectories);
         _store = store;
         _runId = runId;
         _time = time;
         _say = say;
-        _spoolDirectory = spoolDirectory;
+        _spoolDirectories = spoolDirectories;
         _spoolHeader = spoolHeader;
         _options = options ?? new StoreWriteQueueOptions();
+        _createSpool = createSpool ?? SpoolFile.Create;
     }
 
     /// <summary>Computes each write's prior count as it is queued (see <see cref="StoreWrite"/>).</summary>
@@ -320,6 +327,66 @@ internal sealed class StoreWriteQueue : IDisposable
         }
     }
 
+    /// <summary>
+    /// Creates the run's spool file in the first of the spool folders that takes it (a full disk or an unwritable folder
+    /// moves it to the next one, and the queue says where it went and why); null, with one warning, when none does.
+    /// </summary>
+    private SpoolFile? CreateSpool()
+    {
+        var header = _spoolHeader();
+        var refused = new List<string>();
+        foreach (string directory in _spoolDirectories)
+        {
+            string path = Path.Combine(directory, SpoolFile.FileName(header));
+            try
+            {
+                var spool = _createSpool(path, header);
+                if (refused.Count > 0)
+                {
+                    _say($"warning: cannot write the spool file in {string.Join("; nor in ", refused)}; spooling to {directory} instead.");
+                }
+
+                return spool;
+            }
+            catch (Exception e) when (IsSpoolFailure(e))
+            {
+                refused.Add($"{directory} ({e.Message.TrimEnd('.')})");
+                TryDelete(path);
+            }
+        }
+
+        WarnOnce($"warning: cannot write the spool file in {string.Join("; nor in ", refused)}; the queued writes stay in memory.");
+        return null;
+    }
+
+    private static bool IsSpoolFailure(Exception e) => e is IOException or UnauthorizedAccessException or System.Data.Common.DbException;
+
+    /// <summary>Removes what a failed spool creation left (an empty or partial file); a file that cannot be removed stays.</summary>
+    private static void TryDelete(string path)
+    {
+        try
+        {
+            if (File.Exists(path))
+            {
+                SpoolFile.Delete(path);
+            }
+        }
+        catch (Exception e) when (IsSpoolFailure(e))
+        {
+            // Nothing more to do: it holds no write.
+        }
+    }
+
+    /// <summary>A spool failure is said once per run: during an outage the spill is tried again at every pump.</summary>
+    private void WarnOnce(string message)
+    {
+        if (!_spoolWarned)
+        {
+            _spoolWarned = true;
+            _say(message);
+        }
+    }
+
     private void MoveMemoryToSpool()
     {
         List<StoreWrite> moving;
@@ -334,19 +401,19 @@ internal sealed class StoreWriteQueue : IDisposable
         }
 
         // Written outside the lock (the sampler keeps queuing meanwhile, behind these writes); removed once on disk.
+        _spool ??= CreateSpool();
+        if (_spool is null)
+        {
+            return;
+        }
+
         try
         {
-            if (_spool is null)
-            {
-                var header = _spoolHeader();
-                _spool = SpoolFile.Create(Path.Combine(_spoolDirectory, SpoolFile.FileName(header)), header);
-            }
-
             _spool.Append(moving);
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.Data.Common.DbException)
+        catch (Exception e) when (IsSpoolFailure(e))
         {
-            _say($"warning: cannot write the spool file in {_spoolDirectory} ({e.Message}); the queued writes stay in memory.");
+            WarnOnce($"warning: cannot write the spool file {_spool.Path} ({e.Message}); the queued writes stay in memory.");
             return;
         }
 

@@ -4,4 +4,26 @@ namespace TrainWatt.Storage.Sqlite;
 /// <param name="Version">The schema version this migration produces.</param>
 /// <param name="Description">What it changes, stored in <c>schema_version</c>.</param>
 /// <param name="Sql">Statements to run, in one transaction with the version bump.</param>
-internal sealed record Migration(int Version, string Description, string Sql);
+internal sealed partial record Migration(int Version, string Description, string Sql)
+{
+    /// <summary>The tables this migration creates (from its <c>CREATE TABLE</c> statements).</summary>
+    public IEnumerable<string> Tables => CreateTable().Matches(Sql).Select(m => m.Groups["name"].Value);
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"CREATE\s+TABLE\s+(?:IF\s+NOT\s+EXISTS\s+)?(?<name>\w+)", System.Text.RegularExpressions.RegexOptions.IgnoreCase)]
+    private static partial System.Text.RegularExpressions.Regex CreateTable();
+
+    /// <summary>
+    /// The tables a store at schema version <paramref name="version"/> must have that <paramref name="existing"/> lacks
+    /// (a store whose schema_version says N but whose tables are gone is damaged, not "up to date").
+    /// </summary>
+    public static IReadOnlyList<string> MissingTables(IEnumerable<Migration> migrations, int version, IEnumerable<string> existing)
+    {
+        var present = new HashSet<string>(existing, StringComparer.OrdinalIgnoreCase);
+        return [.. migrations.Where(m => m.Version <= version).SelectMany(m => m.Tables).Where(t => !present.Contains(t)).Distinct(StringComparer.OrdinalIgnoreCase)];
+    }
+
+    /// <summary>The one-line message for a store that lacks <paramref name="missing"/> at schema version <paramref name="version"/>.</summary>
+    public static string MissingTablesMessage(string location, int version, IReadOnlyList<string> missing)
+        => string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            $"The store {location} says schema version {version} but lacks the tables {string.Join(", ", missing)}: it is damaged or was changed by hand. Restore it from a backup, or move it away and TrainWatt creates a new store there.");
+}

@@ -34,6 +34,27 @@ internal static class SchemaMigrator
         }
 
         int current = (int)Scalar<long>(connection, transaction, "SELECT COALESCE(MAX(version), 0) FROM schema_version");
+        if (current <= latest)
+        {
+            var tables = new List<string>();
+            using (var list = connection.CreateCommand())
+            {
+                list.Transaction = transaction;
+                list.CommandText = "SELECT name FROM sqlite_master WHERE type = 'table'";
+                using var reader = list.ExecuteReader();
+                while (reader.Read())
+                {
+                    tables.Add(reader.GetString(0));
+                }
+            }
+
+            var missing = Migration.MissingTables(migrations, current, tables);
+            if (missing.Count > 0)
+            {
+                throw new StoreException(location, Migration.MissingTablesMessage(location, current, missing));
+            }
+        }
+
         if (current > latest)
         {
             throw new StoreException(location,

@@ -107,14 +107,50 @@ public sealed class SqliteRunStore : IRunStore
     {
         // SQLITE_READONLY, SQLITE_CANTOPEN, SQLITE_PERM, SQLITE_IOERR
         8 or 14 or 3 or 10 => new StoreException(location, $"Cannot open the TrainWatt store {location} for writing: {e.Message.TrimEnd('.')}. {fix}", e),
-        // SQLITE_NOTADB, SQLITE_CORRUPT
-        26 or 11 => new StoreException(location, $"{location} is not a usable SQLite database ({e.Message}). {fix}", e),
+        // SQLITE_CORRUPT
+        11 => Damaged(location, e),
+        // SQLITE_NOTADB
+        26 => new StoreException(location, $"{location} is not a usable SQLite database ({e.Message}). {fix}", e),
         // SQLITE_FULL
         13 => new StoreException(location, $"The disk holding the store {location} is full ({e.Message}); the last write was not stored. Free some space, or use a store on another disk with --db PATH.", e),
         // SQLITE_BUSY, SQLITE_LOCKED
         5 or 6 => new StoreException(location, $"The store {location} is locked by another process for too long ({e.Message}). Retry, or use another store with --db PATH.", e),
         _ => new StoreException(location, $"The store {location} failed: {e.Message}.", e),
     };
+
+    /// <summary>A store with a damaged page (SQLITE_CORRUPT): one line naming the file and the two fixes.</summary>
+    private static StoreException Damaged(string location, SqliteException e)
+        => new(location, $"The store {location} is damaged ({e.Message.TrimEnd('.')}). {DamagedFix(location)}", e);
+
+    /// <summary>What to do with a damaged store file.</summary>
+    internal static string DamagedFix(string location)
+        => $"Restore it from a backup, or save what SQLite can still read with `sqlite3 {location} .recover | sqlite3 {location}.recovered` and use --db {location}.recovered.";
+
+    /// <summary>
+    /// Runs a read, turning a damaged page (SQLITE_CORRUPT, or SQLITE_NOTADB for a damaged header) met on the way into a
+    /// <see cref="StoreException"/> that names the file and the fix, instead of a driver exception.
+    /// </summary>
+    private T Read<T>(Func<T> read)
+    {
+        try
+        {
+            return read();
+        }
+        catch (SqliteException e) when (e.SqliteErrorCode is 11 or 26)
+        {
+            throw Damaged(Location, e);
+        }
+    }
+
+    /// <summary><see cref="Read{T}"/> for a streamed read: every step of the enumeration is guarded.</summary>
+    private IEnumerable<T> ReadAll<T>(Func<IEnumerable<T>> read)
+    {
+        using var items = Read(() => read().GetEnumerator());
+        while (Read(items.MoveNext))
+        {
+            yield return items.Current;
+        }
+    }
 
     private static object? Pragma(SqliteConnection connection, string sql)
     {
@@ -133,6 +169,19 @@ public sealed class SqliteRunStore : IRunStore
     {
         ArgumentNullException.ThrowIfNull(device);
         return Write(transaction => InsertDevice(transaction, runId, device));
+    }
+
+    /// <inheritdoc/>
+    public (long RunId, IReadOnlyList<long> DeviceIds) StartRun(NewRun run, IReadOnlyList<DeviceRegistration> devices)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        ArgumentNullException.ThrowIfNull(devices);
+        return Write(transaction =>
+        {
+            long runId = InsertRun(transaction, run, ended: null);
+            IReadOnlyList<long> ids = [.. devices.Select(d => InsertDevice(transaction, runId, d))];
+            return (runId, ids);
+        });
     }
 
     public void AppendSamples(long runId, IReadOnlyList<SampleRecord> samples)
@@ -203,7 +252,7 @@ public sealed class SqliteRunStore : IRunStore
         });
     }
 
-    public IReadOnlyList<ProjectionEntry> GetProjections(long runId) => StoreQueries.Projections(_connection, runId);
+    public IReadOnlyList<ProjectionEntry> GetProjections(long runId) => Read(() => StoreQueries.Projections(_connection, runId));
 
     public void FinishRun(long runId, RunStatus status, DateTimeOffset ended, int? exitCode = null)
     {
@@ -254,7 +303,7 @@ public sealed class SqliteRunStore : IRunStore
     public long? FindBySourceKey(string sourceKey)
     {
         ArgumentNullException.ThrowIfNull(sourceKey);
-        return StoreQueries.RunIdWhere(_connection, "source_key", sourceKey);
+        return Read(() => StoreQueries.RunIdWhere(_connection, "source_key", sourceKey));
     }
 
     public long CountWritten(long runId, WriteProbe probe)
@@ -264,7 +313,7 @@ public sealed class SqliteRunStore : IRunStore
         {
             return StoreQueries.CountWritten(_connection, runId, probe);
         }
-        catch (SqliteException e) when (e.SqliteErrorCode is 5 or 6 or 10 or 14)
+        catch (SqliteException e) when (e.SqliteErrorCode is 5 or 6 or 10 or 11 or 14 or 26)
         {
             throw Translate(Location, e, "Retry, or pass --db PATH (or set TRAINWATT_DB).");
         }
@@ -277,23 +326,33 @@ public sealed class SqliteRunStore : IRunStore
         return command.ExecuteNonQuery();
     }) > 0;
 
-    public IReadOnlyList<RunRecord> ListRuns() => StoreQueries.Runs(_connection, null, _options.Time.GetUtcNow(), _options.Liveness, _options.StaleAfter);
+    public IReadOnlyList<RunRecord> ListRuns() => Read(() => StoreQueries.Runs(_connection, null, _options.Time.GetUtcNow(), _options.Liveness, _options.StaleAfter));
 
-    public RunDetails? GetRun(long runId) => StoreQueries.Details(_connection, runId, _options.Time.GetUtcNow(), _options.Liveness, _options.StaleAfter);
+    public RunDetails? GetRun(long runId) => Read(() => StoreQueries.Details(_connection, runId, _options.Time.GetUtcNow(), _options.Liveness, _options.StaleAfter));
 
     public IReadOnlyList<SampleRecord> ReadSamples(long runId, long? deviceId = null) => EnumerateSamples(runId, deviceId).ToList();
 
-    public IEnumerable<SampleRecord> EnumerateSamples(long runId, long? deviceId = null) => StoreQueries.Samples(_connection, runId, deviceId);
+    public IEnumerable<SampleRecord> EnumerateSamples(long runId, long? deviceId = null) => ReadAll(() => StoreQueries.Samples(_connection, runId, deviceId));
 
-    /// <summary>Runs <c>PRAGMA integrity_check</c>; returns "ok" for a healthy file, else SQLite's list of problems.</summary>
+    /// <summary>
+    /// Runs <c>PRAGMA integrity_check</c>; returns "ok" for a healthy file, else SQLite's list of problems (one a line;
+    /// a page too damaged for the check to go on is its error message).
+    /// </summary>
     public string CheckIntegrity()
     {
-        using var command = Command(null, "PRAGMA integrity_check");
-        using var reader = command.ExecuteReader();
         var lines = new List<string>();
-        while (reader.Read())
+        try
         {
-            lines.Add(reader.GetString(0));
+            using var command = Command(null, "PRAGMA integrity_check");
+            using var reader = command.ExecuteReader();
+            while (reader.Read())
+            {
+                lines.Add(reader.GetString(0));
+            }
+        }
+        catch (SqliteException e) when (e.SqliteErrorCode is 11 or 26)
+        {
+            lines.Add(e.Message);
         }
 
         return string.Join('\n', lines);
@@ -334,9 +393,9 @@ public sealed class SqliteRunStore : IRunStore
             transaction.Commit();
             return result;
         }
-        catch (SqliteException e) when (e.SqliteErrorCode is 5 or 6 or 8 or 13 or 14 or 10)
+        catch (SqliteException e) when (e.SqliteErrorCode is 5 or 6 or 8 or 13 or 14 or 10 or 11 or 26)
         {
-            // busy/locked/read-only/full/cannot-open/io: environment problems the user can fix.
+            // busy/locked/read-only/full/cannot-open/io/damaged: problems the user can fix.
             throw Translate(Location, e, "Check free disk space and permissions, or pass --db PATH (or set TRAINWATT_DB).");
         }
     }

@@ -68,6 +68,42 @@ public class SyncAndDbCommandTests(PostgresServer server)
     }
 
     [Fact]
+    public void Should_Skip_A_Run_Whose_Source_Is_Already_There_Under_Another_Uuid_And_Sync_The_Others()
+    {
+        // Given: the same trace imported on two machines (same source_key, different UUIDs), machine B with a second run
+        using var dir = new TempDirectory();
+        string a = dir.File("a.db"), b = dir.File("b.db");
+        string Import(string path, string key, int hour)
+        {
+            using var store = SqliteRunStore.Open(path);
+            long run = store.WriteRun(new NewRun("import:nvidia-smi", T0.AddHours(hour), SourceKey: key, Status: RunStatus.Completed), T0.AddHours(hour).AddMinutes(1), [], []);
+            return store.GetRun(run)!.Run.Uuid;
+        }
+
+        string uuidA = Import(a, "nvidia-smi:trace.csv", 0);
+        string uuidB = Import(b, "nvidia-smi:trace.csv", 0);
+        string uuidOther = Import(b, "nvidia-smi:other.csv", 1);
+        string url = server.CreateDatabase();
+        Assert.Equal(0, CliHarness.Run("sync", "--from", a, "--to", url).ExitCode);
+
+        // When: machine B syncs, twice (a rerun must not stop at that run either)
+        var first = CliHarness.Run("sync", "--from", b, "--to", url);
+        var second = CliHarness.Run("sync", "--from", b, "--to", url);
+
+        // Then: B's copy of the trace is skipped with one line naming both runs; B's other run is copied once
+        Assert.True(first.ExitCode == 0, first.Err);
+        Assert.True(second.ExitCode == 0, second.Err);
+        Assert.Contains("synced 1 runs (0 samples)", first.Out, StringComparison.Ordinal);
+        Assert.Contains("synced 0 runs (0 samples)", second.Out, StringComparison.Ordinal);
+        string note = Assert.Single(first.Err.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Contains(uuidB, note, StringComparison.Ordinal);
+        Assert.Contains(uuidA, note, StringComparison.Ordinal);
+        Assert.Contains("nvidia-smi:trace.csv", note, StringComparison.Ordinal);
+        using var target = PostgresRunStore.Open(url);
+        Assert.Equal(new[] { uuidA, uuidOther }.Order(), target.ListRuns().Select(r => r.Uuid).Order());
+    }
+
+    [Fact]
     public void Should_Migrate_And_Check_A_Postgres_Store_And_Refuse_An_Unmigrated_One_In_Check()
     {
         string url = server.CreateDatabase();

@@ -32,6 +32,24 @@ public abstract class RunStoreContractTests : IDisposable
     private IRunStore Open() => Open(_time, _liveness);
 
     [Fact]
+    public void Should_Start_A_Run_With_Its_Devices_All_Or_Nothing()
+    {
+        using var store = Open();
+
+        // When: a start whose second device cannot be registered (the same key twice: UNIQUE (run_id, key)), then a good one
+        Assert.ThrowsAny<Exception>(() => store.StartRun(new NewRun("measure", T0),
+            [new DeviceRegistration("gpu:0", "gpu", "A", Provenance.Counter), new DeviceRegistration("gpu:0", "gpu", "B", Provenance.Counter)]));
+        var (run, devices) = store.StartRun(new NewRun("measure", T0.AddMinutes(1)),
+            [new DeviceRegistration("gpu:0", "gpu", "A", Provenance.Counter), new DeviceRegistration("ram", "ram", "RAM", Provenance.Model)]);
+
+        // Then: no ghost run (issue 13, disk full): only the good run, with its two devices in the order given
+        Assert.Equal(run, Assert.Single(store.ListRuns()).Id);
+        Assert.Equal(["gpu:0", "ram"], devices.Select(id => store.GetRun(run)!.Devices.Single(d => d.Id == id).Key));
+        Assert.Equal(1, CountRows("runs"));
+        Assert.Equal(2, CountRows("devices"));
+    }
+
+    [Fact]
     public void Should_Round_Trip_A_Live_Run_With_Devices_Samples_Epochs_And_Annotations()
     {
         // Given

@@ -217,7 +217,7 @@ public class StoreWriteQueueTests : IDisposable
     }
 
     private StoreWriteQueue Queue(int budget = 200_000)
-        => new(_store, 1, _time, _said.Add, _dir.Path, () => new SpoolHeader("postgres://alice@db.example/runs", 1, "uuid-1", "host-a", 4242),
+        => new(_store, 1, _time, _said.Add, [_dir.Path], () => new SpoolHeader("postgres://alice@db.example/runs", 1, "uuid-1", "host-a", 4242),
             new StoreWriteQueueOptions(budget));
 
     /// <summary>Samples <paramref name="from"/>..from+count-1 of one GPU, 0.1 s apart from T0, 200 W, counter 20 J per sample.</summary>
