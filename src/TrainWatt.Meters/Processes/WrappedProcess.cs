@@ -53,8 +53,11 @@ public sealed class WrappedProcess : IDisposable
     /// <summary>The child's process id.</summary>
     public int Id => _process.Id;
 
-    /// <summary>Bytes passed on but not scanned, because scanning was more than <see cref="MaxUnscannedBytes"/> behind.</summary>
-    public long UnscannedBytes => _queue.Dropped;
+    /// <summary>
+    /// Bytes passed on but not scanned: scanning was more than <see cref="MaxUnscannedBytes"/> behind, or was stopped
+    /// (<see cref="StopScanning"/>).
+    /// </summary>
+    public long UnscannedBytes => _queue.Dropped + _scan.Skipped;
 
     /// <summary>The exception from the chunk handler that stopped the scanning (the output still passed), or null.</summary>
     public Exception? ScanFailure => _scan.Failure;
@@ -168,6 +171,13 @@ public sealed class WrappedProcess : IDisposable
 
         return _process.ExitCode;
     }
+
+    /// <summary>
+    /// Skips what is still queued for scanning (counted in <see cref="UnscannedBytes"/>), so that
+    /// <see cref="WaitForExitAsync"/> returns without waiting for a backlog of epoch bookkeeping: for a stop asked for
+    /// after the command exited. The output keeps passing on.
+    /// </summary>
+    public void StopScanning() => _scan.Stop();
 
     /// <summary>Sends <paramref name="signal"/> (SIGINT, SIGTERM, SIGQUIT, SIGHUP) to the child. Returns false if it has exited.</summary>
     public bool Signal(PosixSignal signal)
@@ -370,8 +380,14 @@ public sealed class WrappedProcess : IDisposable
     private sealed class Scanner(ScanQueue queue, ChunkHandler onChunk)
     {
         private volatile Exception? _failure;
+        private volatile bool _stopped;
+        private long _skipped;
 
         public Exception? Failure => _failure;
+
+        public long Skipped => Interlocked.Read(ref _skipped);
+
+        public void Stop() => _stopped = true;
 
         public void Run()
         {
@@ -382,7 +398,11 @@ public sealed class WrappedProcess : IDisposable
             {
                 try
                 {
-                    if (_failure is null)
+                    if (_stopped)
+                    {
+                        Interlocked.Add(ref _skipped, chunk.Length);
+                    }
+                    else if (_failure is null)
                     {
                         Scan(chunk, decoders[chunk.FromStderr ? 1 : 0], chars);
                     }

@@ -13,7 +13,9 @@ namespace TrainWatt.Meters.Sampling;
 /// <para>Signals: while the command runs, SIGINT, SIGTERM and SIGHUP sent to TrainWatt do not stop TrainWatt; they are
 /// forwarded to the command, which decides when to exit; TrainWatt then records the run and exits with the command's
 /// code. One exception avoids a double interrupt: when TrainWatt runs in the foreground of a terminal, Ctrl+C already
-/// reaches the command (same process group), so the first SIGINT is not forwarded; a second one is.</para>
+/// reaches the command (same process group), so the first SIGINT is not forwarded; a second one is. A signal that comes
+/// after the command exited, while TrainWatt still works through a backlog of epoch bookkeeping, ends that work (the
+/// rest of the output stays unscanned, a note says how much) and TrainWatt records the run.</para>
 /// <para>The command gets <c>TRAINWATT_RUN_ID</c> in its environment.</para>
 /// <para>The command's output is passed on byte for byte when the session is given streams (the CLI gives its own
 /// stdout and stderr), and never waits for the epoch bookkeeping: the detector, the sampler's epoch readings and the
@@ -204,7 +206,11 @@ public sealed class MeasurementSession
                 }
             }
 
-            target.Signal(context.Signal);
+            if (!target.Signal(context.Signal))
+            {
+                // The command has exited and TrainWatt is finishing its epoch bookkeeping: stop that and record the run.
+                target.StopScanning();
+            }
         }
 
         PosixSignalRegistration[] registrations =

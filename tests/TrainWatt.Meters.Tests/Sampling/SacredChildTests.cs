@@ -193,6 +193,38 @@ public class SacredChildTests
         Assert.Equal(0, child.UnscannedBytes);
     }
 
+    [Fact]
+    public async Task Should_Stop_Working_Through_A_Scan_Backlog_When_Asked_After_The_Command_Exited()
+    {
+        // Given: a handler that takes 1 s a chunk (a store that answers slowly), and a command that writes 64 chunks at
+        // once and exits (without a stop, TrainWatt would go on for about a minute after it)
+        using var stdout = new MemoryStream();
+        int handled = 0;
+        using var child = Processes.WrappedProcess.Start(
+            "bash", ["-c", "for i in $(seq 64); do head -c 16384 /dev/zero; sleep 0.01; done"], new Dictionary<string, string?>(), stdout, Stream.Null,
+            (_, _) =>
+            {
+                Interlocked.Increment(ref handled);
+                Thread.Sleep(1000);
+            });
+
+        // When: the stop comes (a SIGTERM after the exit, in MeasurementSession) while the backlog is waiting
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        cts.CancelAfter(Limit);
+        var clock = Stopwatch.StartNew();
+        var exit = child.WaitForExitAsync(TimeSpan.FromSeconds(2), cts.Token);
+        await Task.Delay(1500, cts.Token);
+        child.StopScanning();
+        int code = await exit;
+
+        // Then: the output was all passed on; what was not scanned is counted; the wait ended within the chunk in hand
+        TestContext.Current.TestOutputHelper?.WriteLine($"{handled} chunks scanned, {child.UnscannedBytes} bytes skipped, {clock.Elapsed.TotalSeconds:F1} s");
+        Assert.Equal(0, code);
+        Assert.Equal(64 * 16384, stdout.Length);
+        Assert.True(child.UnscannedBytes > 0);
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), $"took {clock.Elapsed}");
+    }
+
     /// <summary>A sink whose <see cref="RecordEpoch"/> takes a long time, as a store that is slow to answer.</summary>
     private sealed class SlowEpochSink(TimeSpan delay) : IMeasurementSink
     {
