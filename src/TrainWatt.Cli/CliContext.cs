@@ -17,8 +17,18 @@ public sealed record CliContext(IAnsiConsole Out, IAnsiConsole Error, TimeProvid
         var env = System.Environment.GetEnvironmentVariables()
             .Cast<System.Collections.DictionaryEntry>()
             .ToDictionary(e => (string)e.Key, e => (string?)e.Value, StringComparer.Ordinal);
-        return new CliContext(stdout, stderr, TimeProvider.System, env);
+        return new CliContext(stdout, stderr, TimeProvider.System, env)
+        {
+            StdoutBytes = Console.OpenStandardOutput(),
+            StderrBytes = Console.OpenStandardError(),
+        };
     }
+
+    /// <summary>The process's own stdout as bytes (null with test consoles): a measured command's output goes here unchanged.</summary>
+    public Stream? StdoutBytes { get; init; }
+
+    /// <summary>The process's own stderr as bytes (null with test consoles).</summary>
+    public Stream? StderrBytes { get; init; }
 
     /// <summary>Where <c>measure</c>, <c>experiment run</c> and <c>doctor</c> get their meters: the hardware, or a fake in tests.</summary>
     public IMeterSource Meters { get; init; } = HardwareMeterSource.Instance;

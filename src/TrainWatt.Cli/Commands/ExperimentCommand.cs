@@ -43,7 +43,8 @@ internal static class ExperimentCommand
                 }
 
                 var console = new MeasurementConsole(
-                    TextWriter.Synchronized(context.Out.Profile.Out.Writer), TextWriter.Synchronized(context.Error.Profile.Out.Writer), Say);
+                    TextWriter.Synchronized(context.Out.Profile.Out.Writer), TextWriter.Synchronized(context.Error.Profile.Out.Writer), Say)
+                { StdoutBytes = context.StdoutBytes, StderrBytes = context.StderrBytes };
                 return new ExperimentRunner(context, store, new MeasurementPipeline(store, meters, context, console), Say).Run(loaded);
             });
         });

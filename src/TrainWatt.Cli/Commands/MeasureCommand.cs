@@ -60,7 +60,7 @@ internal static class MeasureCommand
             observers.Add(exporting);
         }
 
-        var pipeline = new MeasurementPipeline(store, meters, context, new MeasurementConsole(stdout, stderr, Say), observers, exporters.Job);
+        var pipeline = new MeasurementPipeline(store, meters, context, new MeasurementConsole(stdout, stderr, Say) { StdoutBytes = context.StdoutBytes, StderrBytes = context.StderrBytes }, observers, exporters.Job);
         Say($"recording to {store.Location} with {meters.Describe()}");
         var result = pipeline.Run(options);
         foreach (string line in result.TextLines().Concat(result.EstimateLines))

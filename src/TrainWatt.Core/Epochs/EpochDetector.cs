@@ -28,10 +28,34 @@ namespace TrainWatt.Core.Epochs;
 /// <para>In <see cref="EpochFramework.Auto"/> mode the first convention recognised is kept for the rest of the run, so
 /// a script that prints both Keras lines and markers is not counted twice (a note says what was ignored).
 /// <c>##trainwatt metric</c> lines are read in every mode. ANSI escapes and backspaces are removed before matching.</para>
+/// <para>Hostile output: the command's output is not ours, so every line costs a bounded time and yields a bounded
+/// number of events, whatever it holds. A line longer than <see cref="MaxScannedLength"/> is scanned on its first
+/// <see cref="MaxScannedLength"/> characters followed by <c>…</c> (so <c>$</c> does not match at the cut). The built-in
+/// patterns run on the linear-time engine (<see cref="RegexOptions.NonBacktracking"/>), and so does a custom pattern
+/// whenever its constructs allow; a custom match that still times out counts as no match (one note says so). Epoch
+/// numbers are validated: a Hugging Face <c>'epoch'</c> value must be finite, non-negative and at most
+/// <see cref="MaxEpochsPerLine"/> epochs past the last one ended (a far value is ignored, unless the next value continues
+/// it: a resumed run); no number beyond <see cref="MaxEpochNumber"/> is accepted; an epoch that has already started or
+/// ended is never started or ended again. The other conventions start or end at most one epoch per line.</para>
 /// <para>Not thread-safe: feed both streams through one lock.</para>
 /// </remarks>
 public sealed partial class EpochDetector
 {
+    /// <summary>Lines longer than this are scanned on their first <see cref="MaxScannedLength"/> characters.</summary>
+    public const int MaxScannedLength = 4096;
+
+    /// <summary>The most epochs one Hugging Face log line may end (a sparse log skips epochs; a far jump is ignored).</summary>
+    public const int MaxEpochsPerLine = 100;
+
+    /// <summary>The largest epoch number accepted from the output (nine digits).</summary>
+    public const int MaxEpochNumber = 999_999_999;
+
+    /// <summary>Appended to a line cut at <see cref="MaxScannedLength"/>.</summary>
+    internal const char CutMark = '\u2026';
+
+    /// <summary>How long a custom pattern may take on one line when its caller set no timeout.</summary>
+    private static readonly TimeSpan DefaultMatchTimeout = TimeSpan.FromMilliseconds(100);
+
     private readonly List<DetectorEvent> _events = [];
     private readonly Regex? _custom;
     private EpochFramework? _locked;
@@ -40,6 +64,10 @@ public sealed partial class EpochDetector
     private int _numberOffset;
     private bool _tentativeStartSent;
     private bool _ignoredNoteSent;
+    private bool _implausibleNoteSent;
+    private bool _timeoutNoteSent;
+    private long? _resumeCandidate;
+    private string _line = string.Empty;
 
     /// <param name="framework">The convention to follow; <see cref="EpochFramework.Custom"/> needs <paramref name="customPattern"/>.</param>
     /// <param name="customPattern">The user's pattern for <see cref="EpochFramework.Custom"/>.</param>
@@ -51,7 +79,7 @@ public sealed partial class EpochDetector
         }
 
         Framework = customPattern is null ? framework : EpochFramework.Custom;
-        _custom = customPattern;
+        _custom = customPattern is null ? null : Linear(customPattern);
         _locked = Framework == EpochFramework.Auto ? null : Framework;
     }
 
@@ -76,12 +104,13 @@ public sealed partial class EpochDetector
     {
         ArgumentNullException.ThrowIfNull(segment);
         _events.Clear();
-        string text = Clean(segment);
+        string text = Clean(Bound(segment));
         if (text.Length == 0)
         {
             return _events;
         }
 
+        _line = text;
         if (text.StartsWith(TrainWattMarker.Prefix, StringComparison.Ordinal))
         {
             ScanMarker(text);
@@ -139,19 +168,19 @@ public sealed partial class EpochDetector
             Lock(EpochFramework.Lightning, "PyTorch Lightning \"Epoch e:\" progress bars");
             ScanLightning(text);
         }
-        else if (HuggingFaceEpoch().IsMatch(text))
-        {
-            Lock(EpochFramework.HuggingFace, "Hugging Face Trainer log lines with 'epoch'");
-            ScanHuggingFace(text);
-        }
-        else
+        else if (!ScanHuggingFace(text))
         {
             MaybeTentativeStart(text);
         }
     }
 
-    private void Lock(EpochFramework framework, string what)
+    private void Lock(EpochFramework framework, string what, bool onlyInAuto = false)
     {
+        if (onlyInAuto && _locked is not null)
+        {
+            return;
+        }
+
         _locked = framework;
         _events.Add(new DetectorNote($"epochs: following {what} (--framework {Name(framework)})."));
     }
@@ -207,30 +236,89 @@ public sealed partial class EpochDetector
         }
     }
 
-    private void ScanHuggingFace(string text)
+    /// <summary>Reads a Hugging Face log line; false when it has no <c>'epoch'</c> value (then it may be a progress bar).</summary>
+    private bool ScanHuggingFace(string text)
     {
-        var match = HuggingFaceEpoch().Match(text);
+        var match = HuggingFaceEpoch.Match(text);
         if (!match.Success)
         {
-            MaybeTentativeStart(text);
-            return;
+            if (_locked == EpochFramework.HuggingFace)
+            {
+                MaybeTentativeStart(text);
+            }
+
+            return false;
         }
 
-        if (!double.TryParse(match.Groups[1].Value, NumberStyles.Float, CultureInfo.InvariantCulture, out double epoch))
+        string raw = match.Groups[1].Value;
+        if (!double.TryParse(raw, NumberStyles.Float, CultureInfo.InvariantCulture, out double epoch)
+            || !double.IsFinite(epoch) || epoch < 0 || epoch >= MaxEpochNumber)
         {
-            return;
+            Implausible($"epochs: ignored 'epoch': {raw} in {Quote(text)}: not a number of epochs (finite, below {MaxEpochNumber + 1L}).");
+            return true;
         }
 
         // 'epoch' is fractional progress; float noise (0.9999999) still means the epoch is done.
-        while (_lastEnded + 1 <= epoch + 1e-6)
+        long reached = (long)Math.Floor(epoch + 1e-6);
+        if (reached - _lastEnded > MaxEpochsPerLine)
+        {
+            if (_resumeCandidate is long resumed && reached >= resumed && reached - resumed <= MaxEpochsPerLine)
+            {
+                // Two lines agree: a run resumed from a checkpoint, whose earlier epochs ran before this command.
+                _resumeCandidate = null;
+                Lock(EpochFramework.HuggingFace, "Hugging Face Trainer log lines with 'epoch'", onlyInAuto: true);
+                _lastEnded = (int)resumed;
+                _events.Add(new DetectorNote($"epochs: 'epoch' continues from {resumed} (a resumed run?); counting on from epoch {resumed + 1}."));
+            }
+            else
+            {
+                _resumeCandidate = reached;
+                Implausible($"epochs: ignored 'epoch': {raw} in {Quote(text)}: {reached - _lastEnded} epochs past the last one ended ({_lastEnded}); one line ends at most {MaxEpochsPerLine}.");
+                return true;
+            }
+        }
+        else
+        {
+            _resumeCandidate = null;
+            Lock(EpochFramework.HuggingFace, "Hugging Face Trainer log lines with 'epoch'", onlyInAuto: true);
+        }
+
+        while (_lastEnded < reached)
         {
             EndEpoch(_lastEnded + 1, null);
+        }
+
+        return true;
+    }
+
+    private void Implausible(string message)
+    {
+        if (!_implausibleNoteSent)
+        {
+            _implausibleNoteSent = true;
+            _events.Add(new DetectorNote(message + " Later implausible values are ignored without a note."));
         }
     }
 
     private void ScanCustom(string text)
     {
-        var match = _custom!.Match(text);
+        Match match;
+        try
+        {
+            match = _custom!.Match(text);
+        }
+        catch (RegexMatchTimeoutException e)
+        {
+            if (!_timeoutNoteSent)
+            {
+                _timeoutNoteSent = true;
+                _events.Add(new DetectorNote(
+                    $"epochs: --epoch-pattern timed out after {e.MatchTimeout.TotalMilliseconds:0} ms on a line of {text.Length} characters; such lines count as no match (this note is shown once). A simpler pattern avoids it."));
+            }
+
+            return;
+        }
+
         if (!match.Success)
         {
             return;
@@ -246,7 +334,7 @@ public sealed partial class EpochDetector
         int n = number.Success && int.TryParse(number.ValueSpan, NumberStyles.None, CultureInfo.InvariantCulture, out int parsed)
             ? parsed
             : _lastEnded + 1;
-        if (n > _lastEnded)
+        if (n > _lastEnded && n <= MaxEpochNumber)
         {
             EndEpoch(n, null);
         }
@@ -341,7 +429,13 @@ public sealed partial class EpochDetector
         int ended = n ?? _open ?? _lastEnded + 1;
         if (ended <= _lastEnded)
         {
-            _events.Add(new DetectorNote($"ignored \"{text}\": epoch {ended} has already ended (last ended: {_lastEnded})."));
+            _events.Add(new DetectorNote($"ignored {Quote(text)}: epoch {ended} has already ended (last ended: {_lastEnded})."));
+            return;
+        }
+
+        if (ended > MaxEpochNumber)
+        {
+            _events.Add(new DetectorNote($"ignored {Quote(text)}: epoch numbers go up to {MaxEpochNumber}."));
             return;
         }
 
@@ -352,7 +446,7 @@ public sealed partial class EpochDetector
     {
         // A bare tqdm bar (no description) is how the Hugging Face Trainer shows its training loop. It is the best
         // available start of epoch 1; the consumer uses it only if nothing starts epoch 1 explicitly.
-        if (!_tentativeStartSent && _open is null && _lastEnded == 0 && BareProgressBar().IsMatch(text))
+        if (!_tentativeStartSent && _open is null && _lastEnded == 0 && BareProgressBar.IsMatch(text))
         {
             _tentativeStartSent = true;
             _events.Add(new EpochStarted(1, Total) { Tentative = true });
@@ -362,20 +456,32 @@ public sealed partial class EpochDetector
     private int Renumber(int reported)
     {
         // A second fit() restarts at "Epoch 1/N": keep counting instead of reusing numbers.
-        int n = reported + _numberOffset;
+        long n = (long)reported + _numberOffset;
         int highest = Math.Max(_lastEnded, _open ?? 0);
         if (n <= highest)
         {
             _numberOffset = highest - reported + 1;
-            n = highest + 1;
+            n = highest + 1L;
             _events.Add(new DetectorNote($"epochs: numbering restarted at {reported}; counting on as epoch {n}."));
         }
 
-        return n;
+        return (int)Math.Min(n, MaxEpochNumber + 1L); // beyond the largest number: StartEpoch ignores it
     }
 
     private void StartEpoch(int n)
     {
+        // An epoch is started once and ended once: a repeated start (a script printing "epoch-start n=1" twice) would
+        // otherwise end the open epoch and store the same epoch number twice.
+        int highest = Math.Max(_lastEnded, _open ?? 0);
+        if (n <= highest || n > MaxEpochNumber)
+        {
+            string why = n > MaxEpochNumber ? $"epoch numbers go up to {MaxEpochNumber}"
+                : n == _open ? $"epoch {n} has already started"
+                : $"epoch {n} has already {(n <= _lastEnded ? "ended" : "been passed")} (last started or ended: {highest})";
+            _events.Add(new DetectorNote($"ignored the start of epoch {n} in {Quote(_line)}: {why}."));
+            return;
+        }
+
         if (_open is int open)
         {
             EndEpoch(open, null);
@@ -387,6 +493,11 @@ public sealed partial class EpochDetector
 
     private void EndEpoch(int n, long? samples)
     {
+        if (n <= _lastEnded || n > MaxEpochNumber)
+        {
+            return; // the callers check first; this keeps "each epoch ends once" true whatever they do
+        }
+
         _open = null;
         _lastEnded = Math.Max(_lastEnded, n);
         _events.Add(new EpochEnded(n, Total, samples));
@@ -401,13 +512,50 @@ public sealed partial class EpochDetector
     private static int Int(string digits)
         => int.TryParse(digits, NumberStyles.None, CultureInfo.InvariantCulture, out int value) ? value : int.MaxValue;
 
+    /// <summary>
+    /// A custom pattern on the linear-time engine when its constructs allow (back-references, look-arounds and atomic
+    /// groups do not), else the pattern itself with a match timeout (<see cref="DefaultMatchTimeout"/> when it has none).
+    /// </summary>
+    private static Regex Linear(Regex pattern)
+    {
+        var timeout = pattern.MatchTimeout == Regex.InfiniteMatchTimeout ? DefaultMatchTimeout : pattern.MatchTimeout;
+        if ((pattern.Options & RegexOptions.NonBacktracking) != 0 && pattern.MatchTimeout == timeout)
+        {
+            return pattern;
+        }
+
+        try
+        {
+            return new Regex(pattern.ToString(), (pattern.Options & ~RegexOptions.Compiled) | RegexOptions.NonBacktracking, timeout);
+        }
+        catch (Exception e) when (e is NotSupportedException or ArgumentException)
+        {
+            return pattern.MatchTimeout == timeout ? pattern : new Regex(pattern.ToString(), pattern.Options, timeout);
+        }
+    }
+
+    /// <summary>The segment, or its first <see cref="MaxScannedLength"/> characters and <see cref="CutMark"/> when it is longer.</summary>
+    internal static string Bound(string segment)
+    {
+        if (segment.Length <= MaxScannedLength || (segment.Length == MaxScannedLength + 1 && segment[^1] == CutMark))
+        {
+            return segment;
+        }
+
+        return string.Concat(segment.AsSpan(0, MaxScannedLength), [CutMark]);
+    }
+
+    /// <summary>A line quoted in a note: at most 120 characters of it.</summary>
+    private static string Quote(string text)
+        => text.Length <= 120 ? $"\"{text}\"" : $"\"{text.AsSpan(0, 120)}{CutMark}\"";
+
     /// <summary>Removes ANSI escape sequences and backspaces, then surrounding white space.</summary>
     internal static string Clean(string segment)
     {
         string text = segment;
         if (text.Contains('\x1b'))
         {
-            text = AnsiEscape().Replace(text, string.Empty);
+            text = AnsiEscape.Replace(text, string.Empty);
         }
 
         if (text.Contains('\b'))
@@ -418,6 +566,8 @@ public sealed partial class EpochDetector
         return text.Trim();
     }
 
+    // Every built-in pattern is linear in the line's length: anchored at the start, or on the non-backtracking engine
+    // (issue 13 M2: "\{.*'epoch'" backtracked quadratically, 14.6 s for one 200 KB line of "{'epoch': ").
     [GeneratedRegex(@"^Epoch (\d{1,9})/(\d{1,9})$", RegexOptions.CultureInvariant)]
     private static partial Regex KerasEpochLine();
 
@@ -427,12 +577,15 @@ public sealed partial class EpochDetector
     [GeneratedRegex(@"^Epoch (\d{1,9})(?::|/(\d{1,9})\s+\S)", RegexOptions.CultureInvariant)]
     private static partial Regex LightningEpoch();
 
-    [GeneratedRegex(@"\{.*['""]epoch['""]\s*:\s*([0-9]+(?:\.[0-9]*)?(?:[eE][-+]?[0-9]+)?)", RegexOptions.CultureInvariant)]
-    private static partial Regex HuggingFaceEpoch();
+    private static readonly Regex HuggingFaceEpoch = new(
+        @"\{.*['""]epoch['""]\s*:\s*([0-9]+(?:\.[0-9]*)?(?:[eE][-+]?[0-9]+)?)", RegexOptions.CultureInvariant | RegexOptions.NonBacktracking);
 
-    [GeneratedRegex(@"^\d{1,3}%\|.*\|\s*\d+/\d+", RegexOptions.CultureInvariant)]
-    private static partial Regex BareProgressBar();
+    private static readonly Regex BareProgressBar = new(@"^\d{1,3}%\|.*\|\s*\d+/\d+", RegexOptions.CultureInvariant | RegexOptions.NonBacktracking);
 
-    [GeneratedRegex(@"\x1B(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1B]*(?:\x07|\x1B\\)|[@-Z\\-_])", RegexOptions.CultureInvariant)]
-    private static partial Regex AnsiEscape();
+    private static readonly Regex AnsiEscape = new(
+        @"\x1B(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1B]*(?:\x07|\x1B\\)|[@-Z\\-_])", RegexOptions.CultureInvariant | RegexOptions.NonBacktracking);
+
+    /// <summary>The built-in patterns, for the linear-time tests.</summary>
+    internal static IReadOnlyList<Regex> BuiltInPatterns =>
+        [KerasEpochLine(), KerasFinalProgress(), LightningEpoch(), HuggingFaceEpoch, BareProgressBar, AnsiEscape];
 }

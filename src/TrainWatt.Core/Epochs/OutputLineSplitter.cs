@@ -10,12 +10,23 @@ namespace TrainWatt.Core.Epochs;
 /// <remarks>
 /// <c>\r\n</c> inside one chunk is one newline. A <c>\r</c> that ends a chunk is reported at once as a carriage-return
 /// segment (no waiting for the next chunk); a <c>\n</c> that then starts the next chunk closes an empty line.
+/// A segment longer than the bound (<see cref="EpochDetector.MaxScannedLength"/> by default) is reported as its first
+/// characters followed by <c>…</c>: memory stays bounded whatever the command prints (one 50 MB line of random bytes).
 /// Not thread-safe: one instance per stream.
 /// </remarks>
 public sealed class OutputLineSplitter
 {
     private readonly StringBuilder _pending = new();
+    private readonly int _maxSegmentLength;
     private bool _lastWasCarriageReturn;
+    private bool _cut;
+
+    /// <param name="maxSegmentLength">Longer segments are cut to this many characters and <c>…</c>.</param>
+    public OutputLineSplitter(int maxSegmentLength = EpochDetector.MaxScannedLength)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxSegmentLength, 1);
+        _maxSegmentLength = maxSegmentLength;
+    }
 
     /// <summary>Called for each complete segment: its text (without terminator) and whether a newline ended it.</summary>
     public delegate void SegmentHandler(string segment, bool endsLine);
@@ -54,7 +65,7 @@ public sealed class OutputLineSplitter
 
         if (start < chunk.Length)
         {
-            _pending.Append(chunk[start..]);
+            AppendBounded(chunk[start..]);
             _lastWasCarriageReturn = false;
         }
     }
@@ -65,9 +76,7 @@ public sealed class OutputLineSplitter
         ArgumentNullException.ThrowIfNull(onSegment);
         if (_pending.Length > 0)
         {
-            string text = _pending.ToString();
-            _pending.Clear();
-            onSegment(text, true);
+            onSegment(TakePending(), true);
         }
     }
 
@@ -76,9 +85,12 @@ public sealed class OutputLineSplitter
         string text;
         if (_pending.Length > 0)
         {
-            _pending.Append(tail);
-            text = _pending.ToString();
-            _pending.Clear();
+            AppendBounded(tail);
+            text = TakePending();
+        }
+        else if (tail.Length > _maxSegmentLength)
+        {
+            text = string.Concat(tail[.._maxSegmentLength], [EpochDetector.CutMark]);
         }
         else
         {
@@ -86,5 +98,27 @@ public sealed class OutputLineSplitter
         }
 
         onSegment(text, endsLine);
+    }
+
+    private void AppendBounded(ReadOnlySpan<char> chars)
+    {
+        int room = _maxSegmentLength - _pending.Length;
+        if (chars.Length > room)
+        {
+            _pending.Append(chars[..room]);
+            _cut = true;
+        }
+        else
+        {
+            _pending.Append(chars);
+        }
+    }
+
+    private string TakePending()
+    {
+        string text = _cut ? _pending.Append(EpochDetector.CutMark).ToString() : _pending.ToString();
+        _pending.Clear();
+        _cut = false;
+        return text;
     }
 }

@@ -7,13 +7,22 @@ using TrainWatt.Storage;
 namespace TrainWatt.Measurement.Pipeline;
 
 /// <summary>Where a measured command's output and TrainWatt's own lines go.</summary>
-/// <param name="Stdout">The command's stdout goes on to here.</param>
-/// <param name="Stderr">The command's stderr goes on to here.</param>
+/// <param name="Stdout">The command's stdout goes on to here (decoded as UTF-8) unless <see cref="StdoutBytes"/> is set.</param>
+/// <param name="Stderr">The command's stderr goes on to here (decoded as UTF-8) unless <see cref="StderrBytes"/> is set.</param>
 /// <param name="Say">TrainWatt's one-line diagnostics (the CLI prefixes them with "trainwatt: ").</param>
 public sealed record MeasurementConsole(TextWriter Stdout, TextWriter Stderr, Action<string> Say)
 {
     /// <summary>Discards everything (idle measurement, tests).</summary>
     public static MeasurementConsole Null { get; } = new(TextWriter.Null, TextWriter.Null, _ => { });
+
+    /// <summary>
+    /// When set, the command's stdout goes on to this stream byte for byte (invalid UTF-8 and binary output unchanged)
+    /// instead of to <see cref="Stdout"/>. The CLI sets it to its own standard output.
+    /// </summary>
+    public Stream? StdoutBytes { get; init; }
+
+    /// <summary>When set, the command's stderr goes on to this stream byte for byte instead of to <see cref="Stderr"/>.</summary>
+    public Stream? StderrBytes { get; init; }
 }
 
 /// <summary>
@@ -91,10 +100,15 @@ public sealed class MeasurementPipeline
         var projection = new LiveProjection(options.Projection, _host.Time);
         var observers = new ObserverSet(_observers, say);
         var sink = new PipelineSink(recorder, recorder.RecordProjection, projection, observers, say);
-        var session = new MeasurementSession(
-            _meters.Meters, sink, _host.Time, _console.Stdout, _console.Stderr, say,
-            progress: observers.Progress,
-            childStarted: pid => _meters.Process?.Attach(pid));
+        var session = _console is { StdoutBytes: { } stdoutBytes, StderrBytes: { } stderrBytes }
+            ? new MeasurementSession(
+                _meters.Meters, sink, _host.Time, stdoutBytes, stderrBytes, say,
+                progress: observers.Progress,
+                childStarted: pid => _meters.Process?.Attach(pid))
+            : new MeasurementSession(
+                _meters.Meters, sink, _host.Time, _console.Stdout, _console.Stderr, say,
+                progress: observers.Progress,
+                childStarted: pid => _meters.Process?.Attach(pid));
         var command = options.Command;
         var request = new MeasurementRequest(
             command[0], command.Skip(1).ToArray(),

@@ -72,9 +72,16 @@ public static class SpoolReplay
                 while (spool.Peek() is { } next)
                 {
                     // Only the first pending write can already be stored (its commit acknowledgement lost); the rest were never sent.
-                    if (!(first && next.Write.IsStored(store, header.RunId)))
+                    try
                     {
-                        next.Write.Apply(store, header.RunId);
+                        if (!(first && next.Write.IsStored(store, header.RunId)))
+                        {
+                            next.Write.Apply(store, header.RunId);
+                        }
+                    }
+                    catch (Exception e) when (StoreWriteQueue.IsConstraintViolation(e))
+                    {
+                        // Refused by the store's own rules, as in the live queue: no retry can store it; the rest goes on.
                     }
 
                     spool.MarkReplayed(next.Seq);

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Data.Common;
+using Microsoft.Data.Sqlite;
 using TrainWatt.Storage;
 
 namespace TrainWatt.Measurement.Spool;
@@ -34,7 +35,8 @@ internal enum PumpState
 /// wrap), that write and every later one stay queued and are retried with exponential backoff (1 s doubling to 30 s,
 /// on the injected clock), then replayed in order once the store answers. A backlog beyond the memory budget moves to
 /// the run's <see cref="SpoolFile"/> (oldest first; the file is read back before memory), so memory stays bounded on a
-/// long outage.
+/// long outage. A write the store refuses by its own rules (<see cref="IsConstraintViolation"/>) is no outage: it is
+/// skipped with a warning and the later writes go on.
 /// </summary>
 /// <remarks>
 /// <para>Threads: <see cref="Enqueue"/> may be called from any thread and never touches the store; only
@@ -46,6 +48,8 @@ internal enum PumpState
 /// </remarks>
 internal sealed class StoreWriteQueue : IDisposable
 {
+    private const int MaxRefusedWarnings = 3;
+
     private readonly IRunStore _store;
     private readonly long _runId;
     private readonly TimeProvider _time;
@@ -67,6 +71,7 @@ internal sealed class StoreWriteQueue : IDisposable
     private TimeSpan _backoff;
     private long _nextAttempt;
     private bool _failed;
+    private int _refused;
 
     /// <param name="store">The run's store (written from <see cref="Pump"/> only).</param>
     /// <param name="runId">The run.</param>
@@ -193,6 +198,15 @@ internal sealed class StoreWriteQueue : IDisposable
                     write.Apply(_store, _runId);
                 }
             }
+            catch (Exception e) when (IsConstraintViolation(e))
+            {
+                // The store refuses this one write by its own rules (a UNIQUE key: the same epoch twice). Waiting cannot
+                // change that and the store is not down: skip the write, say so, and store the rest.
+                if (_refused++ < MaxRefusedWarnings)
+                {
+                    _say($"warning: the store refused one write of this run ({write.GetType().Name.ToLowerInvariant()}: {e.Message.TrimEnd('.')}); it is skipped and the rest of the run is stored.");
+                }
+            }
             catch (Exception e) when (IsOutage(e))
             {
                 _headUncertain = true;
@@ -288,9 +302,22 @@ internal sealed class StoreWriteQueue : IDisposable
     /// <summary>A store outage (worth retrying) rather than a bug or a refused write.</summary>
     internal static bool IsOutage(Exception e) => e switch
     {
+        _ when IsConstraintViolation(e) => false, // the store answered: no to this write
         StoreException => true,
         DbException => true, // NpgsqlException, SqliteException: the driver's own failure, not wrapped by the store
         InvalidOperationException { Source: "Npgsql" } => true,
+        _ => false,
+    };
+
+    /// <summary>
+    /// The store refused the write by its own rules (SQLite SQLITE_CONSTRAINT, PostgreSQL SQLSTATE class 23): it answered,
+    /// so this is no outage, and retrying the write can never store it.
+    /// </summary>
+    internal static bool IsConstraintViolation(Exception e) => e switch
+    {
+        SqliteException { SqliteErrorCode: 19 } => true,
+        DbException { SqlState: { } state } when state.StartsWith("23", StringComparison.Ordinal) => true,
+        StoreException { InnerException: { } inner } => IsConstraintViolation(inner),
         _ => false,
     };
 

@@ -23,7 +23,8 @@ namespace TrainWatt.Meters.Sampling;
 /// exports agree. Counter channels are unaffected: their counter counts through any stall.</para>
 /// <para>Epochs: <see cref="EpochEnded"/> and <see cref="EpochStarted"/> take a reading at once (as Zeus reads its
 /// counters in <c>begin_epoch</c>/<c>end_epoch</c>), so an epoch's energy does not depend on the sampling phase.
-/// An epoch runs from the last boundary (the previous end, or an explicit start, or the run start) to its end.</para>
+/// An epoch runs from the last boundary (the previous end, or an explicit start, or the run start) to its end. Epoch
+/// numbers reach the sink strictly increasing: an end whose number is not above the last recorded one is ignored.</para>
 /// <para>Thread-safety: every public member may be called from any thread; readings, epoch marks and sink calls are
 /// serialised by one lock. Steady-state sampling allocates nothing beyond what the meters' readings allocate.</para>
 /// </remarks>
@@ -62,6 +63,7 @@ public sealed class EnergySampler : IAsyncDisposable
     private long _readingGapTicks;
     private long _readingGapFromTicks;
     private int _gapNotes;
+    private int _repeatedEpochNotes;
     private ChannelSample[] _buffer;
     private int _buffered;
     private TimeSpan _lastFlush;
@@ -263,6 +265,17 @@ public sealed class EnergySampler : IAsyncDisposable
         {
             if (!_started || _stopped)
             {
+                return null;
+            }
+
+            if (_epochs.Count > 0 && number <= _epochs[^1].Number)
+            {
+                // The store keys epochs by number: a repeat would be refused there. The epoch in progress goes on.
+                if (_repeatedEpochNotes++ < 3)
+                {
+                    Note($"epoch {number} ended after epoch {_epochs[^1].Number} was recorded; it is not recorded again.");
+                }
+
                 return null;
             }
 

@@ -9,8 +9,8 @@ namespace TrainWatt.Meters.Sampling;
 /// a store tells an incomplete run).
 /// </summary>
 /// <remarks>
-/// Thread-safety: calls come from the sampler thread and from the output readers, but never concurrently (the
-/// sampler serialises them). A sink may throw; the sampler reports the failure once and keeps measuring in memory,
+/// Thread-safety: calls come from the sampler thread and from the output scanner (epochs and metrics), but never
+/// concurrently (the sampler serialises them). A slow call delays the epoch bookkeeping, never the command's output. A sink may throw; the sampler reports the failure once and keeps measuring in memory,
 /// without calling the sink again: a throw means the sink is broken for this run. A sink whose destination can be down
 /// for a while (a PostgreSQL store) must therefore not throw for that: it queues and retries itself, off the sampling
 /// thread (the CLI's store sink does, see docs/store.md "Store outages"), since a sink call holds the sampler's lock.

@@ -13,22 +13,31 @@ namespace TrainWatt.Meters.Sampling;
 /// <para>Signals: while the command runs, SIGINT, SIGTERM and SIGHUP sent to TrainWatt do not stop TrainWatt; they are
 /// forwarded to the command, which decides when to exit; TrainWatt then records the run and exits with the command's
 /// code. One exception avoids a double interrupt: when TrainWatt runs in the foreground of a terminal, Ctrl+C already
-/// reaches the command (same process group), so the first SIGINT is not forwarded; a second one is.</para>
+/// reaches the command (same process group), so the first SIGINT is not forwarded; a second one is. A signal that comes
+/// after the command exited, while TrainWatt still works through a backlog of epoch bookkeeping, ends that work (the
+/// rest of the output stays unscanned, a note says how much) and TrainWatt records the run.</para>
 /// <para>The command gets <c>TRAINWATT_RUN_ID</c> in its environment.</para>
+/// <para>The command's output is passed on byte for byte when the session is given streams (the CLI gives its own
+/// stdout and stderr), and never waits for the epoch bookkeeping: the detector, the sampler's epoch readings and the
+/// sink run on <see cref="WrappedProcess"/>'s scanner thread, off the threads that read the output.</para>
 /// </remarks>
 public sealed class MeasurementSession
 {
     private static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(2);
 
+    /// <summary>Detector notes shown per run; the rest are counted (a command can print a million bad markers).</summary>
+    private const int MaxDetectorNotes = 20;
+
     private readonly IReadOnlyList<IMeter> _meters;
     private readonly IMeasurementSink _sink;
     private readonly TimeProvider _time;
-    private readonly TextWriter _stdout;
-    private readonly TextWriter _stderr;
+    private readonly Stream _stdout;
+    private readonly Stream _stderr;
     private readonly Action<string> _diagnostic;
     private readonly Action<SamplerSnapshot>? _progress;
     private readonly Action<int>? _childStarted;
 
+    /// <summary>A session whose command's output goes on to two text writers (decoded as UTF-8: not byte for byte).</summary>
     /// <param name="meters">Meters to read (already opened).</param>
     /// <param name="sink">Where the run is recorded.</param>
     /// <param name="time">Clock.</param>
@@ -46,7 +55,31 @@ public sealed class MeasurementSession
         Action<string> diagnostic,
         Action<SamplerSnapshot>? progress = null,
         Action<int>? childStarted = null)
+        : this(meters, sink, time, new TextWriterStream(stdout), new TextWriterStream(stderr), diagnostic, progress, childStarted)
     {
+    }
+
+    /// <summary>A session whose command's output goes on to two streams, byte for byte.</summary>
+    /// <param name="meters">Meters to read (already opened).</param>
+    /// <param name="sink">Where the run is recorded.</param>
+    /// <param name="time">Clock.</param>
+    /// <param name="stdout">Where the command's stdout goes on to, unchanged.</param>
+    /// <param name="stderr">Where the command's stderr goes on to, unchanged.</param>
+    /// <param name="diagnostic">One-line diagnostics from TrainWatt (prefix them when printing).</param>
+    /// <param name="progress">Called every <see cref="MeasurementRequest.ProgressInterval"/> with the live state.</param>
+    /// <param name="childStarted">Called with the command's process id right after it starts (to attach a process meter).</param>
+    public MeasurementSession(
+        IReadOnlyList<IMeter> meters,
+        IMeasurementSink sink,
+        TimeProvider time,
+        Stream stdout,
+        Stream stderr,
+        Action<string> diagnostic,
+        Action<SamplerSnapshot>? progress = null,
+        Action<int>? childStarted = null)
+    {
+        ArgumentNullException.ThrowIfNull(stdout);
+        ArgumentNullException.ThrowIfNull(stderr);
         _meters = meters;
         _sink = sink;
         _time = time;
@@ -99,6 +132,7 @@ public sealed class MeasurementSession
         var scanGate = new Lock();
         var splitOut = new OutputLineSplitter();
         var splitErr = new OutputLineSplitter();
+        int detectorNotes = 0;
 
         // First reading, then the run (so it starts at that reading's instant), then the interval loop.
         sampler.Start(runLoop: false);
@@ -123,7 +157,7 @@ public sealed class MeasurementSession
                         metrics[m.Name] = m.Value;
                         sampler.RecordMetric(m.Name, m.Value);
                         break;
-                    case DetectorNote note:
+                    case DetectorNote note when detectorNotes++ < MaxDetectorNotes:
                         notes.Add(note.Message);
                         _diagnostic(note.Message);
                         break;
@@ -172,7 +206,11 @@ public sealed class MeasurementSession
                 }
             }
 
-            target.Signal(context.Signal);
+            if (!target.Signal(context.Signal))
+            {
+                // The command has exited and TrainWatt is finishing its epoch bookkeeping: stop that and record the run.
+                target.StopScanning();
+            }
         }
 
         PosixSignalRegistration[] registrations =
@@ -238,6 +276,12 @@ public sealed class MeasurementSession
         {
             splitOut.Complete(OnSegment);
             splitErr.Complete(OnSegment);
+            foreach (string note in ScanNotes(child, detectorNotes - MaxDetectorNotes))
+            {
+                notes.Add(note);
+                _diagnostic(note);
+            }
+
             var atExit = detector.Complete();
             if (exitCode == 0)
             {
@@ -259,6 +303,25 @@ public sealed class MeasurementSession
         var summary = Summarize(result, exitCode, idle, metrics, notes, request.TotalEpochs ?? detector.Total ?? result.TotalEpochs);
         _sink.FinishRun(summary);
         return new MeasurementOutcome(runId, summary, result.Readings);
+    }
+
+    /// <summary>What went unscanned: notes past the limit, output beyond the scan queue, a bug in the scanning.</summary>
+    private static IEnumerable<string> ScanNotes(WrappedProcess child, int notesLeftOut)
+    {
+        if (notesLeftOut > 0)
+        {
+            yield return $"epochs: {notesLeftOut} more notes about the command's output were left out (the first {MaxDetectorNotes} are shown).";
+        }
+
+        if (child.UnscannedBytes > 0)
+        {
+            yield return $"epochs: {child.UnscannedBytes} bytes of the command's output came faster than epoch detection could read them; they were passed on but not scanned, so epochs may be missing.";
+        }
+
+        if (child.ScanFailure is { } failure)
+        {
+            yield return $"epochs: epoch detection stopped after an internal error ({failure.GetType().Name}: {failure.Message}); the output was passed on and the energy measured, but later epochs were not detected.";
+        }
     }
 
     private static MeasurementSummary Summarize(
