@@ -25,7 +25,7 @@ public class StoreConstraintTests
         using var store = SqliteRunStore.Open(dir.File("runs.db"));
         long runId = store.CreateRun(new NewRun("measure", T0));
         var said = new List<string>();
-        using var queue = new StoreWriteQueue(store, runId, new FakeTimeProvider(T0), said.Add, dir.Path,
+        using var queue = new StoreWriteQueue(store, runId, new FakeTimeProvider(T0), said.Add, [dir.Path],
             () => new SpoolHeader(store.Location, runId, "uuid-1", "host-a", 4242));
         foreach (int n in new[] { 1, 1, 2, 3 })
         {
