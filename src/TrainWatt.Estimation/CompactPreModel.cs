@@ -121,6 +121,16 @@ public sealed record CompactPreModel(
                     new HeldOutScores((string)s["protocol"]!, metrics, (double)s["interval_log_q90"]!),
                     m["intervals_log_q90"]?.AsObject().ToDictionary(kv => kv.Key, kv => (double)kv.Value!, StringComparer.Ordinal)
                         ?? new Dictionary<string, double>(StringComparer.Ordinal) { [(string)s["protocol"]!] = (double)s["interval_log_q90"]! });
+                if (!FeatureMaps.All.Contains(model.FeatureMap))
+                {
+                    throw new PreModelException($"{source}: models.{target.Name()}.feature_map \"{model.FeatureMap}\" is unknown; a model file uses {Choices(FeatureMaps.All)}.");
+                }
+
+                if (!TargetTransforms.All.Contains(model.Transform))
+                {
+                    throw new PreModelException($"{source}: models.{target.Name()}.target_transform \"{model.Transform}\" is unknown; a model file uses {Choices(TargetTransforms.All)}.");
+                }
+
                 var expected = FeatureMaps.Names(model.FeatureMap, target);
                 if (!expected.SequenceEqual(model.FeatureNames) || model.Mean.Length != expected.Count || model.Sd.Length != expected.Count || model.Coefficients.Length != expected.Count)
                 {
@@ -186,6 +196,8 @@ public sealed record CompactPreModel(
         };
         return root.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n";
     }
+
+    private static string Choices(IReadOnlyList<string> names) => string.Join(", ", names.Take(names.Count - 1)) + " or " + names[^1];
 
     private static JsonArray Numbers(double[] values) => new(values.Select(v => (JsonNode)v!).ToArray());
 }
