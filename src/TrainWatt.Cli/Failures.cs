@@ -47,8 +47,10 @@ internal static class Failures
         {
             return handler();
         }
-        catch (Exception e) when (e is not OperationCanceledException)
+        catch (Exception e)
         {
+            // Cancellations too: nothing in the CLI cancels on purpose, so one that reaches here (a timeout inside a
+            // library) is reported as a bug rather than left to the runtime, which would print a stack trace.
             return Report(context, e, prefix);
         }
     }
@@ -63,7 +65,7 @@ internal static class Failures
         {
             foreach (string problem in settings.Problems)
             {
-                context.Diagnostic(prefix + problem);
+                context.Diagnostic(prefix + OneLine(problem));
             }
 
             return (int)code;
@@ -74,7 +76,7 @@ internal static class Failures
             : code == ExitCode.Software
             ? $"internal error ({e.GetType().Name}: {e.Message}). This is a bug in TrainWatt: please report it with the command line."
             : e.Message;
-        context.Diagnostic(prefix + message);
+        context.Diagnostic(prefix + OneLine(message));
         if (code == ExitCode.Software && context.Env("TRAINWATT_DEBUG") is not null)
         {
             context.Diagnostic(e.ToString());
@@ -82,4 +84,7 @@ internal static class Failures
 
         return (int)code;
     }
+
+    /// <summary>A message on one line: .NET's argument exceptions add "\nActual value was ..." on a line of their own.</summary>
+    private static string OneLine(string message) => message.ReplaceLineEndings(" ");
 }
