@@ -29,6 +29,9 @@ public enum FaultKind
 
     /// <summary>Samples lack a value the computation needs (power.draw was <c>[N/A]</c>); they are skipped, not read as zero.</summary>
     MissingValue,
+
+    /// <summary>A value that parsed but no meter can give (a negative power reading); the sample is left out, not integrated.</summary>
+    InvalidValue,
 }
 
 /// <summary>A problem found in an input, located by file and line (line 0 when it concerns the whole file).</summary>
