@@ -32,6 +32,12 @@ public enum FaultKind
 
     /// <summary>A value that parsed but no meter can give (a negative power reading); the sample is left out, not integrated.</summary>
     InvalidValue,
+
+    /// <summary>
+    /// Two GPUs share one index in a trace (a different bus id, UUID or name on lines with the same index: traces of
+    /// two machines joined, or a renumbering); their samples are kept apart under separate device keys.
+    /// </summary>
+    SharedDeviceIndex,
 }
 
 /// <summary>A problem found in an input, located by file and line (line 0 when it concerns the whole file).</summary>

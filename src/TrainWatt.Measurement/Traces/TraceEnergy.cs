@@ -162,6 +162,7 @@ public static class TraceEnergy
         FaultKind.Fatal => "fatal",
         FaultKind.MissingValue => "missing_value",
         FaultKind.InvalidValue => "invalid_value",
+        FaultKind.SharedDeviceIndex => "shared_device_index",
         _ => kind.ToString().ToLowerInvariant(),
     };
 

@@ -44,4 +44,35 @@ public sealed class EnergyTraceFaultsTests
         Assert.Equal(9.0, row.GetProperty("integrated_duration_s").GetDouble(), 9);
         Assert.Contains(row.GetProperty("faults").EnumerateArray(), f => f.GetProperty("kind").GetString() == "non_monotonic_time");
     }
+
+    [Fact]
+    public void Two_gpus_sharing_index_0_are_two_rows()
+    {
+        // GPU on bus 01: 100 W over 1 s = 100 J; GPU on bus 02: 300 W over 1 s = 300 J (merged they would be one 200 W GPU).
+        using var dir = new TempDirectory();
+        string trace = dir.File("gpu.csv");
+        File.WriteAllLines(trace, [Header, Line(0, 0, "01", "100 W"), Line(0, 0, "02", "300 W"), Line(1, 0, "01", "100 W"), Line(1, 0, "02", "300 W")]);
+        var (code, stdout, stderr) = CliHarness.Run("energy", trace, "--json");
+        Assert.True(code == 0, stderr);
+        var rows = Rows(stdout);
+        Assert.Equal(["0", "0/02"], rows.Select(r => r.GetProperty("device").GetString()));
+        Assert.Equal([100.0, 300.0], rows.Select(r => r.GetProperty("energy_j").GetDouble()));
+        Assert.Contains(rows[0].GetProperty("faults").EnumerateArray(), f => f.GetProperty("kind").GetString() == "shared_device_index");
+    }
+
+    [Fact]
+    public void Interleaved_gpus_without_an_index_exit_65_saying_to_add_the_index_column()
+    {
+        using var dir = new TempDirectory();
+        string trace = dir.File("gpu.csv");
+        File.WriteAllLines(trace, ["timestamp, name, power.draw [W]", .. Enumerable.Range(0, 10).SelectMany(t => new[]
+        {
+            string.Create(CultureInfo.InvariantCulture, $"2024/01/01 00:00:{t:00}.000, A100, 100 W"),
+            string.Create(CultureInfo.InvariantCulture, $"2024/01/01 00:00:{t:00}.000, A100, 300 W"),
+        })]);
+        var (code, stdout, stderr) = CliHarness.Run("energy", trace, "--json");
+        Assert.Equal(65, code);
+        Assert.Contains("add the index column", stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", stderr, StringComparison.Ordinal);
+    }
 }
