@@ -81,4 +81,15 @@ public sealed class InputCrashTests
         Assert.Contains("runs.csv:1: column 'f1-score' appears twice (columns 8 and 9); rename one.", stderr, StringComparison.Ordinal);
         AssertOneClearLine(stderr);
     }
+
+    [Fact]
+    public void Energy_with_an_idle_power_beyond_any_gpu_is_a_usage_error_not_an_overflow()
+    {
+        // 1e308 W x the trace's duration overflows to an infinite idle energy (was an AggregateException, exit 70).
+        var (code, stdout, stderr) = CliHarness.Run("energy", SampleTrace, "--idle", "1e308W");
+        Assert.Equal(64, code);
+        Assert.Equal(string.Empty, stdout);
+        Assert.StartsWith("--idle: '1e308W' is not an idle power from 0 to 100,000 W", stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", stderr, StringComparison.Ordinal);
+    }
 }
