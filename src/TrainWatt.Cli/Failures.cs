@@ -58,8 +58,10 @@ internal static class Failures
         {
             return handler();
         }
-        catch (Exception e) when (e is not OperationCanceledException)
+        catch (Exception e)
         {
+            // Cancellations too: nothing in the CLI cancels on purpose, so one that reaches here (a timeout inside a
+            // library) is reported as a bug rather than left to the runtime, which would print a stack trace.
             return Report(context, e, prefix);
         }
         finally
@@ -96,7 +98,7 @@ internal static class Failures
         {
             foreach (string problem in settings.Problems)
             {
-                context.Diagnostic(prefix + Redact(context, problem));
+                context.Diagnostic(prefix + OneLine(Redact(context, problem)));
             }
 
             return (int)code;
@@ -107,7 +109,7 @@ internal static class Failures
             : code == ExitCode.Software
             ? $"internal error ({e.GetType().Name}: {e.Message}). This is a bug in TrainWatt: please report it with the command line."
             : e.Message;
-        context.Diagnostic(prefix + Redact(context, message));
+        context.Diagnostic(prefix + OneLine(Redact(context, message)));
         if (code == ExitCode.Software && context.Env("TRAINWATT_DEBUG") is not null)
         {
             context.Diagnostic(Redact(context, e.ToString()));
@@ -115,4 +117,7 @@ internal static class Failures
 
         return (int)code;
     }
+
+    /// <summary>A message on one line: .NET's argument exceptions add "\nActual value was ..." on a line of their own.</summary>
+    private static string OneLine(string message) => message.ReplaceLineEndings(" ");
 }

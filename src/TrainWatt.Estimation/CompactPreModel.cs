@@ -59,6 +59,12 @@ public sealed record CompactPreModel(
 
     public string Name => Origin ?? $"v{Version}";
 
+    /// <summary>The file (or "default") the model was read from, named in errors; null for a model fitted in memory.</summary>
+    public string? Source { get; init; }
+
+    /// <summary>The model file format this reader reads (and <see cref="ToJson"/> writes).</summary>
+    public const int FormatVersion = 1;
+
     public string Description => string.Create(CultureInfo.InvariantCulture,
         $"TrainWatt {Models[PreTarget.EpochEnergy].Family} model v{Version}, fitted {CreatedUtc:yyyy-MM-dd} on {FittedOn}; held-out power MAPE {Models[PreTarget.Power].Scores.Metrics.MapePercent:0.#} % ({Models[PreTarget.Power].Scores.Protocol})");
 
@@ -75,16 +81,26 @@ public sealed record CompactPreModel(
 
     public PreEstimate Estimate(RunDescription run)
     {
-        var power = Power.FromWatts(Models[PreTarget.Power].Predict(run));
+        var power = Power.FromWatts(Predicted(PreTarget.Power, run));
         var energyModel = Models[PreTarget.EpochEnergy];
-        var energy = Energy.FromJoules(energyModel.Predict(run));
-        var duration = TimeSpan.FromSeconds(Models[PreTarget.EpochDuration].Predict(run));
+        var energy = Energy.FromJoules(Predicted(PreTarget.EpochEnergy, run));
+        var duration = TimeSpan.FromSeconds(Predicted(PreTarget.EpochDuration, run));
         double q = energyModel.Scores.IntervalLogQuantile;
         return new PreEstimate(power, energy, duration, Math.Exp(-q), Math.Exp(q), string.Create(CultureInfo.InvariantCulture,
             $"split-conformal {Coverage:P0} interval from {energyModel.Scores.Protocol} residuals of the epoch-energy model (|ln(actual/predicted)| <= {q:0.###})"))
         {
             Alternatives = energyModel.Intervals.Select(kv => new PreInterval(kv.Key, Math.Exp(-kv.Value), Math.Exp(kv.Value))).ToList(),
         };
+    }
+
+    /// <summary>One target's prediction, refused unless it is a positive, finite value (never a silent 0 W).</summary>
+    private double Predicted(PreTarget target, RunDescription run)
+    {
+        double value = Models[target].Predict(run);
+        return value > 0 && double.IsFinite(value) && (target != PreTarget.EpochDuration || value <= TimeSpan.MaxValue.TotalSeconds)
+            ? value
+            : throw new PreModelException(string.Create(CultureInfo.InvariantCulture,
+                $"{Source ?? Name}: models.{target.Name()} predicts {value:G4} {target.Unit()} for this run; a model must predict a positive, finite value: check the run's figures, or re-fit the model."));
     }
 
     public static CompactPreModel Load(string path)
@@ -107,6 +123,14 @@ public sealed record CompactPreModel(
                 throw new PreModelException($"{source}: not a TrainWatt PRE model (\"format\" must be \"{Format}\").");
             }
 
+            int version = root["format_version"] is { } fv
+                ? (int)fv
+                : throw new PreModelException($"{source}: format_version is missing; this TrainWatt reads format_version {FormatVersion} (the files `trainwatt fit` writes).");
+            if (version != FormatVersion)
+            {
+                throw new PreModelException($"{source}: format_version {version} is not one this TrainWatt reads ({FormatVersion}); upgrade TrainWatt, or export the model again with `trainwatt fit --export`.");
+            }
+
             var models = new Dictionary<PreTarget, CompactTargetModel>();
             var modelsNode = root["models"]?.AsObject() ?? throw new PreModelException($"{source}: missing \"models\".");
             foreach (var target in PreTargets.All)
@@ -121,6 +145,17 @@ public sealed record CompactPreModel(
                     new HeldOutScores((string)s["protocol"]!, metrics, (double)s["interval_log_q90"]!),
                     m["intervals_log_q90"]?.AsObject().ToDictionary(kv => kv.Key, kv => (double)kv.Value!, StringComparer.Ordinal)
                         ?? new Dictionary<string, double>(StringComparer.Ordinal) { [(string)s["protocol"]!] = (double)s["interval_log_q90"]! });
+                if (!FeatureMaps.All.Contains(model.FeatureMap))
+                {
+                    throw new PreModelException($"{source}: models.{target.Name()}.feature_map \"{model.FeatureMap}\" is unknown; a model file uses {Choices(FeatureMaps.All)}.");
+                }
+
+                if (!TargetTransforms.All.Contains(model.Transform))
+                {
+                    throw new PreModelException($"{source}: models.{target.Name()}.target_transform \"{model.Transform}\" is unknown; a model file uses {Choices(TargetTransforms.All)}.");
+                }
+
+                CheckNumbers(source, target, model);
                 var expected = FeatureMaps.Names(model.FeatureMap, target);
                 if (!expected.SequenceEqual(model.FeatureNames) || model.Mean.Length != expected.Count || model.Sd.Length != expected.Count || model.Coefficients.Length != expected.Count)
                 {
@@ -132,11 +167,58 @@ public sealed record CompactPreModel(
 
             return new CompactPreModel(
                 (int)root["version"]!, DateTimeOffset.Parse((string)root["created_utc"]!, CultureInfo.InvariantCulture),
-                (string)root["fitted_on"]!, (int)root["n_rows"]!, (string)root["method"]!, (string?)root["credit"] ?? "", models);
+                (string)root["fitted_on"]!, (int)root["n_rows"]!, (string)root["method"]!, (string?)root["credit"] ?? "", models) { Source = source };
         }
         catch (Exception ex) when (ex is JsonException or InvalidOperationException or NullReferenceException or FormatException or ArgumentException)
         {
             throw new PreModelException($"{source}: malformed PRE model file ({ex.Message}).");
+        }
+    }
+
+    /// <summary>
+    /// The numbers of one target that would give wrong estimates: an interval quantile below 0 (an inverted interval),
+    /// a standard deviation that is not > 0, an intercept that predicts 0 or infinity for the fitting rows' average run.
+    /// </summary>
+    private static void CheckNumbers(string source, PreTarget target, CompactTargetModel model)
+    {
+        string at = $"{source}: models.{target.Name()}";
+        static string Text(double v) => v.ToString(CultureInfo.InvariantCulture);
+        void Quantile(string key, double q)
+        {
+            if (!(q >= 0) || !double.IsFinite(q))
+            {
+                throw new PreModelException($"{at}.{key} is {Text(q)}; it is a quantile of |ln(actual/predicted)| and must be a finite number >= 0 (a negative one inverts the interval).");
+            }
+        }
+
+        Quantile("held_out.interval_log_q90", model.Scores.IntervalLogQuantile);
+        foreach (var (protocol, q) in model.Intervals)
+        {
+            Quantile($"intervals_log_q90.{protocol}", q);
+        }
+
+        for (int i = 0; i < model.Sd.Length; i++)
+        {
+            if (!(model.Sd[i] > 0) || !double.IsFinite(model.Sd[i]))
+            {
+                throw new PreModelException($"{at}.sd[{i}] is {Text(model.Sd[i])}; a standard deviation must be a finite number > 0 (features are divided by it).");
+            }
+        }
+
+        // Standardised features are 0 at the fitting rows' average: the prediction there is the intercept, transformed back.
+        string quantity = target switch { PreTarget.Power => "power", PreTarget.EpochEnergy => "energy", _ => "duration" };
+        double b = model.Intercept;
+        (double value, string formula) = model.Transform switch
+        {
+            TargetTransforms.Log => (Math.Exp(b), $"e^{Text(b)}"),
+            TargetTransforms.LogPerSample => (Math.Exp(b), $"e^{Text(b)} per sample"),
+            TargetTransforms.TdpFraction => (b, $"{Text(b)} x TDP"),
+            _ => (b, $"{Text(b)} {target.Unit()}"),
+        };
+        if (!(value > 0) || !double.IsFinite(value))
+        {
+            string predicts = double.IsPositiveInfinity(value) ? $"an infinite {quantity}" : value == 0 ? $"0 {target.Unit()}" : $"a {quantity} <= 0";
+            throw new PreModelException($"{at}.intercept {Text(b)} predicts {predicts} at the fitting rows' average ({model.Transform} transform: {formula}); a model must predict a positive, finite {quantity}: re-fit it.");
         }
     }
 
@@ -174,7 +256,7 @@ public sealed record CompactPreModel(
         var root = new JsonObject
         {
             ["format"] = Format,
-            ["format_version"] = 1,
+            ["format_version"] = FormatVersion,
             ["version"] = Version,
             ["created_utc"] = CreatedUtc.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture),
             ["fitted_on"] = FittedOn,
@@ -186,6 +268,8 @@ public sealed record CompactPreModel(
         };
         return root.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n";
     }
+
+    private static string Choices(IReadOnlyList<string> names) => string.Join(", ", names.Take(names.Count - 1)) + " or " + names[^1];
 
     private static JsonArray Numbers(double[] values) => new(values.Select(v => (JsonNode)v!).ToArray());
 }

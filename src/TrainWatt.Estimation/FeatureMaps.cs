@@ -19,6 +19,9 @@ public static class FeatureMaps
     /// </summary>
     public const string Load = "load";
 
+    /// <summary>Every feature map name a model file may hold.</summary>
+    public static IReadOnlyList<string> All { get; } = [Paper, Log, Load];
+
     public static IReadOnlyList<string> Names(string map, PreTarget target) => map switch
     {
         Paper => RunDescription.PaperFeatureNames,
@@ -65,6 +68,9 @@ public static class TargetTransforms
     /// the architecture) cannot pin down.
     /// </summary>
     public const string LogPerSample = "log-per-sample";
+
+    /// <summary>Every transform name a model file may hold.</summary>
+    public static IReadOnlyList<string> All { get; } = [Identity, Log, TdpFraction, LogPerSample];
 
     /// <summary>Training-equivalent samples of one epoch: train + validation / 3.</summary>
     public static double EquivalentSamples(RunDescription r) => r.TrainSamples + r.ValidationSamples / 3.0;

@@ -44,6 +44,25 @@ public sealed class PreDatasetException(string message) : Exception(message);
 /// </remarks>
 public static class PreDataset
 {
+    /// <summary>The largest average GPU power (and TDP) a row may give, in W: ten times any GPU made.</summary>
+    public const double MaxWatts = 100_000;
+
+    /// <summary>The largest epoch energy a row may give, in J (a TWh-scale epoch is a unit mistake).</summary>
+    public const double MaxEpochJoules = 1e12;
+
+    /// <summary>The longest epoch a row may give, in s (about three years).</summary>
+    public const double MaxEpochSeconds = 1e8;
+
+    /// <summary>The largest RAM or GPU memory a row may give, in GB.</summary>
+    public const double MaxGigabytes = 1_000_000;
+
+    /// <summary>The most forward GFLOPs per sample a row may give.</summary>
+    public const double MaxGflops = 1e9;
+
+    private static string MaxText(double max) => max >= 1e7
+        ? max.ToString("0e0", CultureInfo.InvariantCulture)
+        : max.ToString("#,0", CultureInfo.InvariantCulture);
+
     private static readonly string[] _required =
         ["batch_size", "ram_gb", "training_size", "validation_size", "gflops", "image_height", "image_width", "gpu", "avg_gpu_power_w"];
 
@@ -87,10 +106,22 @@ public static class PreDataset
         var specCache = new Dictionary<string, GpuSpec>(StringComparer.Ordinal);
         foreach (var row in csv.ReadRows())
         {
-            double Number(string name)
+            // Every value is finite (CsvReader) and positive; the bounds keep a typo (1e300) from reaching TimeSpan,
+            // Energy or an int cast as an overflow or a silently wrapped number.
+            double Number(string name, double max, string unit)
             {
                 double v = row.GetDouble(name);
-                return v > 0 ? v : throw row.Error(name, $"must be a number > 0; got '{row.GetString(name)}'.");
+                return v > 0 && v <= max
+                    ? v
+                    : throw row.Error(name, string.Create(CultureInfo.InvariantCulture, $"must be a number > 0 and at most {MaxText(max)} {unit}; got '{row.GetString(name)}'."));
+            }
+
+            int Whole(string name)
+            {
+                double v = row.GetDouble(name);
+                return v >= 1 && v <= int.MaxValue && v == Math.Floor(v)
+                    ? (int)v
+                    : throw row.Error(name, $"must be a whole number from 1 to 2,147,483,647; got '{row.GetString(name)}'.");
             }
 
             string gpuName = row.GetString("gpu");
@@ -112,18 +143,23 @@ public static class PreDataset
             {
                 spec = spec with
                 {
-                    CudaCores = (int)Number("gpu_cuda_cores"),
-                    MemoryGigabytes = Number("gpu_memory_gb"),
-                    ThermalDesignPower = Power.FromWatts(Number("gpu_tdp_w")),
+                    CudaCores = Whole("gpu_cuda_cores"),
+                    MemoryGigabytes = Number("gpu_memory_gb", MaxGigabytes, "GB"),
+                    ThermalDesignPower = Power.FromWatts(Number("gpu_tdp_w", MaxWatts, "W")),
                 };
             }
 
             var run = new RunDescription(
-                Number("gflops"), spec, (int)Number("batch_size"), (int)Number("image_height"), (int)Number("image_width"),
-                (int)Number("training_size"), (int)Number("validation_size"), Number("ram_gb"));
-            double power = Number("avg_gpu_power_w");
-            double epochJ = kj ? Number("avg_epoch_energy_kj") * 1000 : Number("avg_epoch_energy_j");
-            double duration = header.Contains("avg_epoch_duration_s") ? Number("avg_epoch_duration_s") : epochJ / power;
+                Number("gflops", MaxGflops, "GFLOPs"), spec, Whole("batch_size"), Whole("image_height"), Whole("image_width"),
+                Whole("training_size"), Whole("validation_size"), Number("ram_gb", MaxGigabytes, "GB"));
+            double power = Number("avg_gpu_power_w", MaxWatts, "W");
+            double epochJ = kj ? Number("avg_epoch_energy_kj", MaxEpochJoules / 1000, "kJ") * 1000 : Number("avg_epoch_energy_j", MaxEpochJoules, "J");
+            double duration = header.Contains("avg_epoch_duration_s") ? Number("avg_epoch_duration_s", MaxEpochSeconds, "s") : epochJ / power;
+            if (duration > MaxEpochSeconds)
+            {
+                throw row.Error(null, string.Create(CultureInfo.InvariantCulture,
+                    $"the epoch duration derived as energy / power ({duration:G4} s) is over {MaxText(MaxEpochSeconds)} s: check avg_epoch_energy and avg_gpu_power_w."));
+            }
             string arch = header.Contains("architecture") ? row.GetString("architecture") : string.Create(CultureInfo.InvariantCulture, $"{run.Gflops:0.####} GFLOPs");
             rows.Add(new PreRow(run, arch, Power.FromWatts(power), Energy.FromJoules(epochJ), TimeSpan.FromSeconds(duration), $"{fileName}:{row.Line}"));
         }

@@ -56,8 +56,23 @@ public sealed record ExperimentPlan(
 {
     private static readonly Regex Placeholder = new(@"\{([A-Za-z_][A-Za-z0-9_]*)\}", RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
 
+    /// <summary>
+    /// The most runs (configurations x repetitions) a plan may have. A plan is expanded and shuffled in memory, and
+    /// 100,000 runs of even one second each take more than a day; beyond that a plan is a typo (a repetitions count
+    /// of 2^31 - 1, eight variables of ten values) that would never finish expanding.
+    /// </summary>
+    public const int MaxRuns = 100_000;
+
+    /// <summary>How many configurations (the product of the variables' value counts) and runs the plan has, without expanding it.</summary>
+    public (BigInteger Configurations, BigInteger Runs) Size()
+    {
+        BigInteger configurations = Variables.Aggregate(BigInteger.One, (product, v) => product * v.Values.Count);
+        return (configurations, configurations * Repetitions);
+    }
+
     public IReadOnlyList<ExperimentConfiguration> Configurations()
     {
+        ThrowIfTooLarge();
         IEnumerable<IReadOnlyDictionary<string, string>> product = [new Dictionary<string, string>(StringComparer.Ordinal)];
         foreach (var (name, values) in Variables)
         {
@@ -71,6 +86,7 @@ public sealed record ExperimentPlan(
     /// <summary>All runs in the seeded shuffled order (Fisher-Yates over configurations x repetitions).</summary>
     public IReadOnlyList<PlannedRun> Schedule()
     {
+        ThrowIfTooLarge();
         var runs = Configurations().SelectMany(c => Enumerable.Range(1, Repetitions).Select(r => (c, r))).ToArray();
         var random = new Random(Seed);
         for (int i = runs.Length - 1; i > 0; i--)
@@ -80,6 +96,28 @@ public sealed record ExperimentPlan(
         }
 
         return runs.Select((t, i) => new PlannedRun(i + 1, t.c, t.r)).ToArray();
+    }
+
+    /// <summary>Why the plan is too large to run (its run count, how it comes about, the cap and the fix), or null.</summary>
+    public string? TooLargeReason()
+    {
+        var (configurations, runs) = Size();
+        if (runs <= MaxRuns)
+        {
+            return null;
+        }
+
+        return string.Create(CultureInfo.InvariantCulture,
+            $"the plan expands to {runs:N0} runs ({configurations:N0} configuration{(configurations == 1 ? "" : "s")} x {Repetitions:N0} repetition{(Repetitions == 1 ? "" : "s")}); " +
+            $"a plan may have at most {MaxRuns:N0} runs: lower \"repetitions\" or the number of \"variables\" values, or split it into several plans.");
+    }
+
+    private void ThrowIfTooLarge()
+    {
+        if (TooLargeReason() is { } reason)
+        {
+            throw new InvalidOperationException($"{Name}: {reason}");
+        }
     }
 
     public IReadOnlyList<string> CommandFor(ExperimentConfiguration configuration) =>
@@ -215,11 +253,12 @@ public sealed record ExperimentPlan(
             }
         }
 
-        return new ExperimentPlan(
+        var plan = new ExperimentPlan(
             name, command, variables, repetitions, seed, warmup, warmupDuration, Duration("cooldown", TimeSpan.Zero), idle, interval,
             ReadMeters(root.TryGetProperty("meters", out var m) && m.ValueKind != JsonValueKind.Null ? Text(m) : null),
             ReadFramework(root.TryGetProperty("framework", out var f) && f.ValueKind != JsonValueKind.Null ? Text(f) : null),
             tags);
+        return plan.TooLargeReason() is { } tooLarge ? throw Bad(tooLarge) : plan;
 
         MeterKinds ReadMeters(string? text)
         {
@@ -260,7 +299,7 @@ public sealed record ExperimentPlan(
         return parts.Length > 0 ? parts : throw new AnalysisDataException($"{path}: \"{key}\" must be a non-empty array of arguments or a string.");
     }
 
-    public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"{Name}: {Configurations().Count} configurations x {Repetitions} repetitions");
+    public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"{Name}: {Size().Configurations} configurations x {Repetitions} repetitions");
 }
 
 /// <summary>

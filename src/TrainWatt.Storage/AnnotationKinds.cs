@@ -14,6 +14,8 @@ public static class AnnotationKinds
         Core.Traces.FaultKind.LostTail => "lost_tail",
         Core.Traces.FaultKind.EarlyProcessEnd => "early_process_end",
         Core.Traces.FaultKind.Fatal => "fatal",
+        Core.Traces.FaultKind.InvalidValue => "invalid_value",
+        Core.Traces.FaultKind.SharedDeviceIndex => "shared_device_index",
         _ => kind.ToString().ToLowerInvariant(),
     };
 

@@ -23,7 +23,7 @@ public sealed class DatasetCsvTests
     [Theory]
     [InlineData("1e309", "runs.csv:2: column 'avg_gpu_power_w': \"1e309\" is not a finite number; write plain decimals with a '.' separator, e.g. 12.5.")]
     [InlineData("NaN", "runs.csv:2: column 'avg_gpu_power_w': \"NaN\" is not a finite number; write plain decimals with a '.' separator, e.g. 12.5.")]
-    [InlineData("-5", "runs.csv:2: column 'avg_gpu_power_w': must be a number > 0; got '-5'.")]
+    [InlineData("-5", "runs.csv:2: column 'avg_gpu_power_w': must be a number > 0 and at most 100,000 W; got '-5'.")]
     public void A_Bad_Target_Names_Line_And_Column(string power, string message)
     {
         var ex = Assert.Throws<PreDatasetException>(() => Parse($"{Header}\n32,16,100,50,1.5,128,128,RTX 3090,{power},2.5\n"));

@@ -21,6 +21,15 @@ namespace TrainWatt.Analysis.Data;
 /// </remarks>
 public static class Seaa2023Runs
 {
+    /// <summary>The most energy one run may have, in MJ (1e18 J): a larger value is a unit mistake and would overflow sums.</summary>
+    private const double MaxEnergyMj = 1e12;
+
+    /// <summary>The longest run, in hours (about 114 years): keeps <see cref="TimeSpan"/> from overflowing.</summary>
+    private const double MaxHours = 1_000_000;
+
+    /// <summary>2^63: the first whole number a <see cref="long"/> cannot hold.</summary>
+    private const double MaxImages = 9223372036854775808.0;
+
     public static IReadOnlyList<Observation> Load(string directory) => Load(directory, SeaaEnergySource.Authors);
 
     public static IReadOnlyList<Observation> Load(string directory, SeaaEnergySource source)
@@ -80,6 +89,23 @@ public static class Seaa2023Runs
                     throw new AnalysisDataException($"{path}:{row.Line}: energy (MJ) is {energyMj.ToString(CultureInfo.InvariantCulture)}; a run needs a positive energy.");
                 }
 
+                if (energyMj > MaxEnergyMj)
+                {
+                    throw new AnalysisDataException($"{path}:{row.Line}: column \"energy (MJ)\" holds {row.GetString("energy (MJ)")} MJ, beyond the 1e12 MJ a run can use; check the file.");
+                }
+
+                double hours = Number("training duration (h)");
+                if (!(hours >= 0 && hours <= MaxHours))
+                {
+                    throw new AnalysisDataException($"{path}:{row.Line}: column \"training duration (h)\" holds {row.GetString("training duration (h)")} h; a run takes from 0 to 1,000,000 h.");
+                }
+
+                double images = Number("total seen images");
+                if (!(images >= 0 && images < MaxImages && images == Math.Floor(images)))
+                {
+                    throw new AnalysisDataException($"{path}:{row.Line}: column \"total seen images\" holds {row.GetString("total seen images")}; expected a whole number from 0 to {long.MaxValue.ToString("N0", CultureInfo.InvariantCulture)}.");
+                }
+
                 Energy? energy = source == SeaaEnergySource.Authors
                     ? Energy.FromMegajoules(energyMj)
                     : TraceEnergy(directory, environment, architecture, (int)Number("run"), source);
@@ -87,8 +113,8 @@ public static class Seaa2023Runs
                     $"{environment}/{architecture}/{row.GetString("run")}",
                     keys,
                     energy,
-                    TimeSpan.FromHours(Number("training duration (h)")),
-                    (long)Number("total seen images"),
+                    TimeSpan.FromHours(hours),
+                    (long)images,
                     scores));
             }
         }

@@ -177,6 +177,7 @@ public static class FlopsCounter
 
     private static void CountGraph(ModelGraph graph, InferenceScope scope, CountState state, string path)
     {
+        RefuseDuplicateInitializers(graph, path);
         foreach (var t in graph.Initializers)
         {
             scope.InitializerNames.Add(t.Name);
@@ -253,6 +254,11 @@ public static class FlopsCounter
             {
                 eval = OperatorRules.Evaluate(node, scope);
             }
+            catch (InvalidNodeException e)
+            {
+                // Counting such a node would give a number that looks complete and is wrong: refuse the graph.
+                throw new GraphStructureException($"node '{display}' ({node.OpType}) in graph {path}: {e.Message}");
+            }
             catch (Exception e) when (e is OverflowException or IndexOutOfRangeException or ArgumentException or InvalidOperationException or DivideByZeroException)
             {
                 eval = new NodeEvaluation(new TensorValue?[node.Outputs.Count], 0, 0, true, $"attributes or shapes are inconsistent ({e.GetType().Name}): counted as 0");
@@ -304,6 +310,25 @@ public static class FlopsCounter
             .Sum(n => scope.Get(n)?.Elements ?? 0);
         state.Nodes.Add(new NodeCount(path, display, node.OpType, node.Outputs.Count > 0 ? scope.Get(node.Outputs[0])?.Shape : null,
             parameters, eval.Macs, eval.Flops, activation, eval.Known, eval.Note));
+    }
+
+    /// <summary>Two initializers under one name: which one a node reads is undefined, and the counts would take either.</summary>
+    private static void RefuseDuplicateInitializers(ModelGraph graph, string path)
+    {
+        var seen = new Dictionary<string, TensorInfo>(StringComparer.Ordinal);
+        foreach (var t in graph.Initializers.Concat(graph.SparseInitializers.Select(s => s.Values)))
+        {
+            if (seen.TryGetValue(t.Name, out var first))
+            {
+                var reader = graph.Nodes.FirstOrDefault(n => n.Inputs.Contains(t.Name, StringComparer.Ordinal));
+                string who = reader is null ? "the graph reads" : $"node '{(reader.Name.Length > 0 ? reader.Name : reader.OpType)}' reads";
+                throw new GraphStructureException(
+                    $"graph {path} has two initializers named '{t.Name}' ([{string.Join("x", first.Dims)}] and [{string.Join("x", t.Dims)}]): " +
+                    $"which one {who} is undefined; the file is malformed, export it again.");
+            }
+
+            seen.Add(t.Name, t);
+        }
     }
 
     private static NodeEvaluation EvaluateControlFlow(GraphNode node, InferenceScope scope, CountState state, string path)

@@ -87,6 +87,13 @@ public static class OperatorRules
 
                     bool ta = node.GetInt("transA", 0) != 0, tb = node.GetInt("transB", 0) != 0;
                     long m = ta ? s0[1] : s0[0], k = ta ? s0[0] : s0[1], n = tb ? sb[0] : sb[1];
+                    long kb = tb ? sb[1] : sb[0];
+                    if (k != kb)
+                    {
+                        throw new InvalidNodeException(
+                            $"A is {Fmt(s0)} and B is {Fmt(sb)} (transA {(ta ? 1 : 0)}, transB {(tb ? 1 : 0)}): the inner dimensions {k} and {kb} differ.");
+                    }
+
                     long macs = m * n * k;
                     long bias = X(2) is not null ? m * n : 0;
                     return Out(new TensorValue(T0, [m, n]), macs, 2 * macs + bias);
@@ -580,8 +587,14 @@ public static class OperatorRules
             return Bad(node, $"Conv input {Fmt(x)} and weight {Fmt(w)} ranks do not match");
         }
 
-        long group = node.GetInt("group", 1);
-        var kernel = node.GetInts("kernel_shape") ?? w[2..];
+        long group = Group(node);
+        if (x[1] != w[1] * group)
+        {
+            throw new InvalidNodeException(
+                $"input {Fmt(x)} has {x[1]} channels, but weight {Fmt(w)} with group {group} expects {w[1] * group} (weight channels x group).");
+        }
+
+        var kernel = PositiveKernel(node) ?? w[2..];
         var o = SpatialOut(node, x, kernel, ceil: false);
         if (o is null)
         {
@@ -590,7 +603,7 @@ public static class OperatorRules
 
         var outShape = new[] { x[0], w[0] }.Concat(o).ToArray();
         long outN = Numel(outShape);
-        long macs = outN * (x[1] / Math.Max(1, group)) * Numel(kernel);
+        long macs = outN * (x[1] / group) * Numel(kernel);
         long bias = ins.Length > 2 && ins[2] is not null ? outN : 0;
         return Out(new TensorValue(ins[0]!.Type, outShape), macs, 2 * macs + bias);
     }
@@ -604,8 +617,8 @@ public static class OperatorRules
         }
 
         int spatial = x.Length - 2;
-        long group = node.GetInt("group", 1);
-        var kernel = node.GetInts("kernel_shape") ?? w[2..];
+        long group = Group(node);
+        var kernel = PositiveKernel(node) ?? w[2..];
         var strides = node.GetInts("strides") ?? Enumerable.Repeat(1L, spatial).ToArray();
         var dil = node.GetInts("dilations") ?? Enumerable.Repeat(1L, spatial).ToArray();
         var pads = node.GetInts("pads") ?? new long[2 * spatial];
@@ -627,7 +640,7 @@ public static class OperatorRules
 
     private static NodeEvaluation Pool(GraphNode node, long[] x, TensorDataType type)
     {
-        var kernel = node.GetInts("kernel_shape");
+        var kernel = PositiveKernel(node);
         if (kernel is null)
         {
             return Bad(node, "pooling without kernel_shape");
@@ -755,6 +768,22 @@ public static class OperatorRules
         }
 
         return Out(new TensorValue(ins[0]!.Type, o, ints), 0, 0);
+    }
+
+    /// <summary>The <c>group</c> attribute (default 1); a group below 1 divides the channels into no groups.</summary>
+    private static long Group(GraphNode node)
+    {
+        long group = node.GetInt("group", 1);
+        return group >= 1 ? group : throw new InvalidNodeException($"group {group} must be at least 1.");
+    }
+
+    /// <summary>The <c>kernel_shape</c> attribute, or null when absent; a window of 0 or less covers nothing.</summary>
+    private static long[]? PositiveKernel(GraphNode node)
+    {
+        var kernel = node.GetInts("kernel_shape");
+        return kernel is null || kernel.All(k => k >= 1)
+            ? kernel
+            : throw new InvalidNodeException($"kernel_shape {Fmt(kernel)} must be at least 1 in every dimension.");
     }
 
     private static NodeEvaluation FromDeclared(GraphNode node, InferenceScope scope, string why)

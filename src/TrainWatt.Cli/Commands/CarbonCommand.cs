@@ -27,6 +27,10 @@ internal sealed record CarbonCommandSettings(double EnergyKwh, string? Country, 
         {
             problems.Add($"--energy-kwh must be a finite number >= 0; got {OptionValues.Text(EnergyKwh)}.");
         }
+        else if (EnergyKwh > FootprintCalculator.MaxEnergyKilowattHours)
+        {
+            problems.Add($"--energy-kwh must be at most 1e12 kWh (1,000 TWh); got {OptionValues.Text(EnergyKwh)}.");
+        }
 
         problems.AddRange(new FootprintChoices(Country, Intensity, Pue, Cloud).Validate());
         try

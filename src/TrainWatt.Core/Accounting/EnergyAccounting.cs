@@ -45,8 +45,8 @@ public static class EnergyAccounting
 
     /// <summary>
     /// Idle power measured from a trace: the mean power of its first <paramref name="samples"/> samples that have
-    /// power (taken before training starts, e.g. the 3 s the SEAA logger ran before training). Null when the trace
-    /// has fewer such samples.
+    /// power (taken before training starts, e.g. the 3 s the SEAA logger ran before training); negative readings,
+    /// which <see cref="EnergyIntegrator"/> leaves out, are left out here too. Null when the trace has fewer such samples.
     /// </summary>
     public static Power? MeasureIdleBaseline(DeviceTrace trace, int samples)
     {
@@ -56,7 +56,7 @@ public static class EnergyAccounting
         int n = 0;
         foreach (var s in trace.Samples)
         {
-            if (s.Power is { } p)
+            if (s.Power is { } p && p.Watts >= 0)
             {
                 sum += p.Watts;
                 if (++n == samples)

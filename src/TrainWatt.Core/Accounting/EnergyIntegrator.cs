@@ -38,6 +38,10 @@ public sealed class EnergyIntegrator
     private int _used;
     private int _missing;
     private int _firstMissingLine;
+    private int _recovered;
+    private int _firstRecoveredLine;
+    private int _lastRecoveredLine;
+    private bool _inRecovered;
     private DateTime _first;
     private DateTime _last;
     private long _prevTicks;
@@ -125,6 +129,12 @@ public sealed class EnergyIntegrator
         }
 
         faults.AddRange(_faults);
+        if (_recovered > 1)
+        {
+            faults.Add(new TraceFault(FaultKind.NonMonotonicTime, _file, _firstRecoveredLine,
+                $"device {_device}: {_recovered} sample(s) from line {_firstRecoveredLine} to line {_lastRecoveredLine} re-cover time already integrated and are left out (not integrated twice)."));
+        }
+
         if (_unlisted > 0)
         {
             faults.Add(new TraceFault(FaultKind.Gap, _file, 0, $"device {_device}: {_unlisted} more gap/time faults not listed."));
@@ -170,6 +180,14 @@ public sealed class EnergyIntegrator
         }
 
         double watts = power.Watts;
+        if (watts < 0)
+        {
+            // No meter reads a negative power (a sign error, a sensor fault): integrating it would subtract energy.
+            Report(new TraceFault(FaultKind.InvalidValue, _file, sample.Line,
+                $"device {_device}: power {watts.ToString("0.###", CultureInfo.InvariantCulture)} W is negative, which no meter reads; the sample is left out."));
+            return;
+        }
+
         long ticks = sample.Timestamp.Ticks;
         if (_used == 0)
         {
@@ -180,29 +198,43 @@ public sealed class EnergyIntegrator
             long dt = ticks - _prevTicks;
             if (dt < 0)
             {
-                Report(new TraceFault(FaultKind.NonMonotonicTime, _file, sample.Line,
-                    $"device {_device}: time stamp {Format(sample.Timestamp)} is {Seconds(-dt)} s before the previous sample's (line {_prevLine}); the interval is not integrated."));
+                // Time went back (a clock set back, a log appended to twice): the samples until time passes the latest
+                // integrated one again re-cover a span already integrated. They are left out; integrating them would
+                // count that span twice (integrated time longer than the wall time).
+                if (!_inRecovered)
+                {
+                    _inRecovered = true;
+                    Report(new TraceFault(FaultKind.NonMonotonicTime, _file, sample.Line,
+                        $"device {_device}: time stamp {Format(sample.Timestamp)} is {Seconds(-dt)} s before the latest sample's (line {_prevLine}); it and the samples up to that time again are left out, so no span is integrated twice."));
+                }
+
+                if (_recovered++ == 0)
+                {
+                    _firstRecoveredLine = sample.Line;
+                }
+
+                _lastRecoveredLine = sample.Line;
+                return;
+            }
+
+            _inRecovered = false;
+            bool gap = dt > _gapTicks;
+            if (gap)
+            {
+                Report(new TraceFault(FaultKind.Gap, _file, sample.Line,
+                    $"device {_device}: {Seconds(dt)} s without a sample between lines {_prevLine} and {sample.Line} (threshold {Seconds(_gapTicks)} s); " +
+                    (_bridge ? "bridged (integrated as one interval)." : "not integrated: the energy covers only the sampled time.")));
+            }
+
+            if (!gap || _bridge)
+            {
+                double seconds = dt / (double)TimeSpan.TicksPerSecond;
+                _joules += _trapezoid ? seconds * (_prevWatts + watts) * 0.5 : seconds * _prevWatts;
+                _integratedTicks += dt;
             }
             else
             {
-                bool gap = dt > _gapTicks;
-                if (gap)
-                {
-                    Report(new TraceFault(FaultKind.Gap, _file, sample.Line,
-                        $"device {_device}: {Seconds(dt)} s without a sample between lines {_prevLine} and {sample.Line} (threshold {Seconds(_gapTicks)} s); " +
-                        (_bridge ? "bridged (integrated as one interval)." : "not integrated: the energy covers only the sampled time.")));
-                }
-
-                if (!gap || _bridge)
-                {
-                    double seconds = dt / (double)TimeSpan.TicksPerSecond;
-                    _joules += _trapezoid ? seconds * (_prevWatts + watts) * 0.5 : seconds * _prevWatts;
-                    _integratedTicks += dt;
-                }
-                else
-                {
-                    _excludedTicks += dt;
-                }
+                _excludedTicks += dt;
             }
         }
 

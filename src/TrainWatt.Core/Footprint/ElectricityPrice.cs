@@ -7,6 +7,9 @@ namespace TrainWatt.Core.Footprint;
 /// <param name="Currency">Three-letter ISO 4217 currency code, upper case.</param>
 public sealed record ElectricityPrice(decimal PerKilowattHour, string Currency)
 {
+    /// <summary>The highest price accepted per kWh (any currency): keeps a cost within the range of decimal.</summary>
+    public const decimal MaxPerKilowattHour = 1_000_000m;
+
     /// <summary>Validated constructor: a non-negative price and a three-letter currency code.</summary>
     public static ElectricityPrice Of(decimal perKilowattHour, string currency)
     {
@@ -17,10 +20,10 @@ public sealed record ElectricityPrice(decimal PerKilowattHour, string Currency)
             throw new ArgumentException($"Currency must be a three-letter ISO 4217 code such as EUR or USD; got \"{currency}\".", nameof(currency));
         }
 
-        if (perKilowattHour < 0)
+        if (perKilowattHour < 0 || perKilowattHour > MaxPerKilowattHour)
         {
             throw new ArgumentOutOfRangeException(nameof(perKilowattHour), perKilowattHour,
-                $"An electricity price must be >= 0 per kWh; got {perKilowattHour.ToString(CultureInfo.InvariantCulture)}.");
+                $"An electricity price must be from 0 to 1,000,000 per kWh; got {perKilowattHour.ToString(CultureInfo.InvariantCulture)}.");
         }
 
         return new ElectricityPrice(perKilowattHour, code);
@@ -50,6 +53,11 @@ public sealed record ElectricityPrice(decimal PerKilowattHour, string Currency)
             || currency.Trim().Length != 3 || !currency.Trim().All(char.IsAsciiLetter))
         {
             throw new FormatException($"\"{text}\" is not an electricity price; write the price per kWh and an ISO 4217 currency code, e.g. 0.25EUR.");
+        }
+
+        if (price > MaxPerKilowattHour)
+        {
+            throw new FormatException($"\"{text}\": an electricity price must be at most 1,000,000 per kWh.");
         }
 
         return Of(price, currency);

@@ -43,6 +43,17 @@ public sealed record FootprintResult(
 /// <summary>Pure footprint arithmetic: facility energy = IT energy × PUE; carbon = facility energy × intensity; cost = kWh × price.</summary>
 public static class FootprintCalculator
 {
+    /// <summary>
+    /// The largest IT energy a footprint is computed for, in kWh: 1e12 kWh (1,000 TWh, several times any country's
+    /// yearly data-centre use). With a PUE of at most <see cref="PowerUsageEffectiveness.Maximum"/>, an intensity of at
+    /// most <see cref="MaxIntensityGramsPerKilowattHour"/> and a price of at most
+    /// <see cref="ElectricityPrice.MaxPerKilowattHour"/>, every figure stays finite.
+    /// </summary>
+    public const double MaxEnergyKilowattHours = 1e12;
+
+    /// <summary>The largest grid intensity accepted, in gCO2e/kWh (coal-only grids are near 1,000).</summary>
+    public const double MaxIntensityGramsPerKilowattHour = 10_000;
+
     /// <summary>Computes facility energy, and emissions and cost when an intensity and a price are given.</summary>
     /// <param name="itEnergy">IT (device) energy; must not be negative.</param>
     /// <param name="pue">PUE and its provenance.</param>
@@ -54,6 +65,16 @@ public static class FootprintCalculator
         if (itEnergy < Energy.Zero)
         {
             throw new ArgumentOutOfRangeException(nameof(itEnergy), itEnergy, $"IT energy must be >= 0; got {itEnergy}.");
+        }
+
+        if (itEnergy.KilowattHours > MaxEnergyKilowattHours)
+        {
+            throw new ArgumentOutOfRangeException(nameof(itEnergy), itEnergy, $"IT energy must be at most 1e12 kWh (1,000 TWh); got {itEnergy}.");
+        }
+
+        if (intensity is not null && intensity.Intensity.GramsPerKilowattHour > MaxIntensityGramsPerKilowattHour)
+        {
+            throw new ArgumentOutOfRangeException(nameof(intensity), intensity.Intensity, $"A grid intensity must be at most 10,000 gCO2e/kWh; got {intensity.Intensity}.");
         }
 
         Energy facility = itEnergy * pue.Pue;

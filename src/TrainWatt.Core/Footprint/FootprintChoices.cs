@@ -47,6 +47,10 @@ public sealed record FootprintChoices(string? Country = null, double? Intensity 
         {
             problems.Add($"--intensity must be a finite number >= 0 gCO2e/kWh; got {g.ToString(CultureInfo.InvariantCulture)}.");
         }
+        else if (Intensity is { } high && high > FootprintCalculator.MaxIntensityGramsPerKilowattHour)
+        {
+            problems.Add($"--intensity must be at most 10,000 gCO2e/kWh (the most carbon-intensive grids are near 1,000); got {high.ToString(CultureInfo.InvariantCulture)}.");
+        }
 
         if (Pue?.Ratio is { } ratio && !PowerUsageEffectiveness.TryFromRatio(ratio, out _, out string? error))
         {

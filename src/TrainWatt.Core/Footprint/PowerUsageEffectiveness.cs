@@ -12,6 +12,12 @@ public readonly struct PowerUsageEffectiveness : IEquatable<PowerUsageEffectiven
     /// <summary>The smallest physically meaningful PUE.</summary>
     public const double Minimum = 1.0;
 
+    /// <summary>
+    /// The largest PUE accepted: data centres report 1.1 to 3, so anything above 100 is a typo (and a factor that
+    /// large times an energy can leave the range of numbers).
+    /// </summary>
+    public const double Maximum = 100;
+
     // Stored as the overhead above 1.0 so that default(PowerUsageEffectiveness) is the valid "no overhead" value.
     private readonly double _overhead;
 
@@ -27,7 +33,7 @@ public readonly struct PowerUsageEffectiveness : IEquatable<PowerUsageEffectiven
     /// <exception cref="ArgumentOutOfRangeException">The ratio is not finite or is below 1.0; the message states the rule and the value.</exception>
     public static PowerUsageEffectiveness FromRatio(double ratio)
     {
-        if (!double.IsFinite(ratio) || ratio < Minimum)
+        if (!double.IsFinite(ratio) || ratio < Minimum || ratio > Maximum)
         {
             throw new ArgumentOutOfRangeException(nameof(ratio), ratio, RuleText(ratio));
         }
@@ -38,7 +44,7 @@ public readonly struct PowerUsageEffectiveness : IEquatable<PowerUsageEffectiven
     /// <summary>Validates without throwing; <paramref name="error"/> states the rule and the value when it fails.</summary>
     public static bool TryFromRatio(double ratio, out PowerUsageEffectiveness pue, out string? error)
     {
-        if (!double.IsFinite(ratio) || ratio < Minimum)
+        if (!double.IsFinite(ratio) || ratio < Minimum || ratio > Maximum)
         {
             pue = default;
             error = RuleText(ratio);
@@ -57,7 +63,9 @@ public readonly struct PowerUsageEffectiveness : IEquatable<PowerUsageEffectiven
     public static Energy operator *(PowerUsageEffectiveness pue, Energy itEnergy) => itEnergy * pue.Ratio;
 
     internal static string RuleText(double value)
-        => "PUE must be a finite number >= 1.0 (facility energy / IT energy; 1.0 means no overhead); got "
+        => value > Maximum
+        ? "PUE must be at most 100 (facility energy / IT energy; data centres report 1.1 to 3); got " + value.ToString(CultureInfo.InvariantCulture) + "."
+        : "PUE must be a finite number >= 1.0 (facility energy / IT energy; 1.0 means no overhead); got "
            + value.ToString(CultureInfo.InvariantCulture) + ".";
 
     public bool Equals(PowerUsageEffectiveness other) => _overhead.Equals(other._overhead);

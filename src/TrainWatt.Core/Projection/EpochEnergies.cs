@@ -1,3 +1,4 @@
+using System.Globalization;
 using TrainWatt.Core.Traces;
 using TrainWatt.Core.Units;
 
@@ -29,8 +30,21 @@ public static class EpochEnergies
         ArgumentNullException.ThrowIfNull(epochEnds);
         var warnings = new List<string>();
         var points = new List<(DateTime Time, double Watts)>(samples.Count);
+        int negative = 0;
         foreach (var sample in samples)
         {
+            if (sample.Power is { Watts: < 0 } impossible)
+            {
+                // No meter reads a negative power: the sample is left out, as EnergyIntegrator does.
+                if (negative++ == 0)
+                {
+                    warnings.Add(string.Create(CultureInfo.InvariantCulture,
+                        $"line {sample.Line}: power {impossible.Watts:0.###} W is negative, which no meter reads; the sample is left out (as every negative one)."));
+                }
+
+                continue;
+            }
+
             if (sample.Power is { } power)
             {
                 if (points.Count > 0 && sample.Timestamp < points[^1].Time)

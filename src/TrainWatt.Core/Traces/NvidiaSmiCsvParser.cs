@@ -39,11 +39,18 @@ public sealed class NvidiaSmiCsvParser
     private readonly int _index = -1;
     private readonly int _busId = -1;
     private readonly int _name = -1;
+    private readonly int _uuid = -1;
     private readonly Range[] _ranges;
     private readonly Dictionary<string, string> _interned = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string>.AlternateLookup<ReadOnlySpan<char>> _internLookup;
     private readonly List<(byte[] Key, string Value)> _internedUtf8 = [];
     private NvidiaSmiTimestamp.DateCache _dateCache;
+
+    // Per index: the GPU first seen under it (bus id, UUID, name; interned, null when the trace lacks the column or
+    // the value), and the device key of every other GPU met under the same index.
+    private readonly Dictionary<string, (string? BusId, string? Uuid, string? Name, int Line)> _firstUnderIndex = new(StringComparer.Ordinal);
+    private readonly Dictionary<(string Index, string? BusId, string? Uuid, string? Name), string> _splitKeys = [];
+    private TraceFault? _deviceNotice;
 
     private NvidiaSmiCsvParser(string source, PowerParsing powerParsing, string[] columns, int[] roles)
     {
@@ -60,6 +67,7 @@ public sealed class NvidiaSmiCsvParser
         _index = roles[(int)Role.Index];
         _busId = roles[(int)Role.BusId];
         _name = roles[(int)Role.Name];
+        _uuid = roles[(int)Role.Uuid];
         _ranges = new Range[_fieldCount + 1];
         _internLookup = _interned.GetAlternateLookup<ReadOnlySpan<char>>();
     }
@@ -75,6 +83,7 @@ public sealed class NvidiaSmiCsvParser
         Index,
         BusId,
         Name,
+        Uuid,
         Count,
     }
 
@@ -302,6 +311,11 @@ public sealed class NvidiaSmiCsvParser
             gpuName = nameText.Length == 0 || FieldValue.IsMissing(nameText) ? null : Intern(nameText);
         }
 
+        if (_index >= 0 && (_busId >= 0 || _uuid >= 0 || _name >= 0))
+        {
+            deviceKey = KeyOfGpu(deviceKey, Identity(line, ranges, _busId), Identity(line, ranges, _uuid), gpuName, lineNo);
+        }
+
         sample = new GpuSample(
             timestamp,
             power,
@@ -312,6 +326,67 @@ public sealed class NvidiaSmiCsvParser
             lineNo);
         fault = null;
         return true;
+    }
+
+    /// <summary>
+    /// The fault noting that a line's GPU shares its index with another GPU (reported once per such GPU, at its first
+    /// line), or null; taking it clears it. A reader calls this after each parsed line to report the split.
+    /// </summary>
+    public TraceFault? TakeDeviceNotice()
+    {
+        var notice = _deviceNotice;
+        _deviceNotice = null;
+        return notice;
+    }
+
+    /// <summary>An identity column's value (interned), or null when the trace has no such column or the value is missing.</summary>
+    private string? Identity<T>(ReadOnlySpan<T> line, Span<Range> ranges, int column)
+        where T : unmanaged
+    {
+        if (column < 0)
+        {
+            return null;
+        }
+
+        var text = Ascii.TrimSpaces(line[ranges[column]]);
+        return text.Length == 0 || FieldValue.IsMissing(text) ? null : Intern(text);
+    }
+
+    /// <summary>
+    /// The device key of the GPU on this line: its index, unless another GPU (a different bus id, UUID or name) was
+    /// seen first under that index (traces of two machines joined, a renumbering). Then the GPU is kept apart as
+    /// "INDEX/VALUE" (VALUE: the first identity field that differs), so two GPUs' samples are never merged into one series.
+    /// </summary>
+    private string KeyOfGpu(string index, string? busId, string? uuid, string? name, int lineNo)
+    {
+        if (!_firstUnderIndex.TryGetValue(index, out var first))
+        {
+            _firstUnderIndex.Add(index, (busId, uuid, name, lineNo));
+            return index;
+        }
+
+        static bool Differs(string? a, string? b) => a is not null && b is not null && !ReferenceEquals(a, b);
+        (string Column, string? Was, string? Now) differing =
+            Differs(first.BusId, busId) ? (Columns[_busId], first.BusId, busId)
+            : Differs(first.Uuid, uuid) ? (Columns[_uuid], first.Uuid, uuid)
+            : Differs(first.Name, name) ? (Columns[_name], first.Name, name)
+            : default;
+        if (differing.Now is null)
+        {
+            return index;
+        }
+
+        var identity = (index, busId, uuid, name);
+        if (!_splitKeys.TryGetValue(identity, out string? key))
+        {
+            key = $"{index}/{differing.Now}";
+            _splitKeys.Add(identity, key);
+            _deviceNotice = LineFault(FaultKind.SharedDeviceIndex, lineNo,
+                $"index {index} is used by two GPUs: {StripUnit(differing.Column.AsSpan()).ToString()} {differing.Was} (line {first.Line}) and {differing.Now} (this line); " +
+                $"the second is kept apart as device '{key}'. Were traces of two machines joined?");
+        }
+
+        return key;
     }
 
     /// <summary>Field ranges of a CSV line; returns ranges.Length + 1 when there are more fields than ranges.</summary>
@@ -500,6 +575,11 @@ public sealed class NvidiaSmiCsvParser
         if (Is(name, "name") || Is(name, "gpu_name"))
         {
             return Role.Name;
+        }
+
+        if (Is(name, "uuid") || Is(name, "gpu_uuid"))
+        {
+            return Role.Uuid;
         }
 
         return null;

@@ -29,6 +29,15 @@ public enum FaultKind
 
     /// <summary>Samples lack a value the computation needs (power.draw was <c>[N/A]</c>); they are skipped, not read as zero.</summary>
     MissingValue,
+
+    /// <summary>A value that parsed but no meter can give (a negative power reading); the sample is left out, not integrated.</summary>
+    InvalidValue,
+
+    /// <summary>
+    /// Two GPUs share one index in a trace (a different bus id, UUID or name on lines with the same index: traces of
+    /// two machines joined, or a renumbering); their samples are kept apart under separate device keys.
+    /// </summary>
+    SharedDeviceIndex,
 }
 
 /// <summary>A problem found in an input, located by file and line (line 0 when it concerns the whole file).</summary>

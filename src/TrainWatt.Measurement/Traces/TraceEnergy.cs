@@ -161,6 +161,8 @@ public static class TraceEnergy
         FaultKind.EarlyProcessEnd => "early_process_end",
         FaultKind.Fatal => "fatal",
         FaultKind.MissingValue => "missing_value",
+        FaultKind.InvalidValue => "invalid_value",
+        FaultKind.SharedDeviceIndex => "shared_device_index",
         _ => kind.ToString().ToLowerInvariant(),
     };
 
@@ -178,7 +180,7 @@ public static class TraceEnergy
             var state = _last is not null && ReferenceEquals(_last.Device, device) ? _last : Get(device, gpuName);
             _last = state;
             state.Integrator.Add(sample);
-            if (state.IdleSamplesWanted > 0 && sample.Power is { } p)
+            if (state.IdleSamplesWanted > 0 && sample.Power is { } p && p.Watts >= 0)
             {
                 state.IdleSum += p.Watts;
                 state.IdleSamplesWanted--;

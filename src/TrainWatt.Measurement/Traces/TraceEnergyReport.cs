@@ -21,6 +21,9 @@ public sealed record TraceEnergyOptions(IntegrationMethod Method, TimeSpan GapTh
 /// </summary>
 public sealed record IdleBaseline(Power? Given, int? FirstSamples)
 {
+    /// <summary>The largest idle power that can be given, in W.</summary>
+    public const double MaxWatts = 100_000;
+
     /// <summary>Parses <c>25W</c>, <c>25</c> or <c>first:3</c> (invariant culture); <paramref name="error"/> names the value and the accepted forms.</summary>
     public static bool TryParse(string text, out IdleBaseline? baseline, out string? error)
     {
@@ -40,6 +43,13 @@ public sealed record IdleBaseline(Power? Given, int? FirstSamples)
             var number = text.EndsWith('W') || text.EndsWith('w') ? text[..^1].TrimEnd() : text;
             if (double.TryParse(number, NumberStyles.Float, CultureInfo.InvariantCulture, out double watts) && double.IsFinite(watts) && watts >= 0)
             {
+                if (watts > MaxWatts)
+                {
+                    // Times a trace's duration, a larger power can leave the range of numbers.
+                    error = $"'{text}' is not an idle power from 0 to 100,000 W (no GPU idles above a few hundred W).";
+                    return false;
+                }
+
                 baseline = new IdleBaseline(Power.FromWatts(watts), null);
                 return true;
             }

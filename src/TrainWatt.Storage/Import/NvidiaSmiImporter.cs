@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using TrainWatt.Core;
+using TrainWatt.Core.Accounting;
 using TrainWatt.Core.Traces;
 
 namespace TrainWatt.Storage.Import;
@@ -39,6 +40,13 @@ public sealed class NvidiaSmiImporter(IRunStore store)
             var annotations = result.Faults.Select(ImportConversions.ToAnnotation).ToList();
             foreach (var device in result.Devices)
             {
+                if (NoEnergy(device) is { } why)
+                {
+                    // Stored, it would be a completed run whose energy reads 0 J (the sum of no device energies).
+                    failed.Add(new TraceFault(FaultKind.Fatal, file, 0, why));
+                    continue;
+                }
+
                 string key = $"nvidia-smi:{fullPath}#{device.Device}";
                 if (store.FindBySourceKey(key) is { } old)
                 {
@@ -72,6 +80,28 @@ public sealed class NvidiaSmiImporter(IRunStore store)
         });
 
         return new ImportReport(imported, skipped, replaced, failed);
+    }
+
+    /// <summary>
+    /// Why the device's samples give no energy (no power readings, one sample, no time between samples), by the same
+    /// integration <c>runs show</c> applies to a stored run, or null when they give one.
+    /// </summary>
+    private static string? NoEnergy(DeviceTrace device)
+    {
+        var energy = EnergyAccounting.Integrate(device);
+        if (energy.Result is not null)
+        {
+            return null;
+        }
+
+        string why = energy.Faults.FirstOrDefault(f => f.Kind == FaultKind.Fatal)?.Message ?? $"device {device.Device} gives no energy";
+        const string Tail = "; no energy reported.";
+        if (why.EndsWith(Tail, StringComparison.Ordinal))
+        {
+            why = why[..^Tail.Length];
+        }
+
+        return $"{why}; not imported: a run without energy would read as 0 J.";
     }
 
     private static string Metadata(string fullPath, DeviceTrace device)

@@ -64,6 +64,18 @@ public class EpochEnergiesTests
     }
 
     [Fact]
+    public void Should_Leave_Out_A_Negative_Power_Naming_Its_Line()
+    {
+        // 0..4 s at 100 W but -300 W at 2 s (line 4): left out, 0→1→3→4 at 100 W = 400 J; as given it would be 0 J.
+        var samples = new[] { Sample(0, 100, 2), Sample(1, 100, 3), Sample(2, -300, 4), Sample(3, 100, 5), Sample(4, 100, 6) };
+        var split = EpochEnergies.Split(samples, [At(4)]);
+        Assert.Null(split.Error);
+        Assert.Equal(400.0, split.Total.Joules, 12);
+        Assert.Equal(4, split.Epochs[0].SampleCount);
+        Assert.Contains(split.Warnings, w => w.StartsWith("line 4: power -300 W is negative", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Should_Refuse_Time_Going_Backwards_Naming_The_Line()
     {
         var samples = new[] { Sample(0, 100, 2), Sample(2, 100, 3), Sample(1, 100, 4) };
