@@ -231,10 +231,14 @@ public sealed record ExperimentPlan(
         IdleWait? idle = null;
         if (root.TryGetProperty("wait_until_idle", out var idleElement))
         {
-            double max = idleElement.ValueKind == JsonValueKind.Object && idleElement.TryGetProperty("max_power_w", out var mp)
-                && mp.ValueKind == JsonValueKind.Number && mp.TryGetDouble(out double mpv) && mpv > 0
+            if (idleElement.ValueKind != JsonValueKind.Object || !idleElement.TryGetProperty("max_power_w", out var mp))
+            {
+                throw Bad("\"wait_until_idle\" needs \"max_power_w\" (a power in watts > 0).");
+            }
+
+            double max = mp.ValueKind == JsonValueKind.Number && mp.TryGetDouble(out double mpv) && mpv > 0 && double.IsFinite(mpv)
                 ? mpv
-                : throw Bad("\"wait_until_idle\" needs \"max_power_w\" (a power in watts > 0).");
+                : throw Bad($"\"wait_until_idle\": \"max_power_w\" is {mp.GetRawText()}, not a number of watts > 0; write it without quotes, e.g. 60.");
             idle = new IdleWait(max, Duration("timeout", TimeSpan.FromMinutes(10), idleElement));
         }
 

@@ -51,6 +51,10 @@ internal sealed record EstimateSettings(
         {
             problems.Add(string.Create(CultureInfo.InvariantCulture, $"--pue must be a finite ratio >= 1.0 (facility energy / IT energy), got {pue}; e.g. --pue 1.2, or leave it out for the on-prem average."));
         }
+        else if (Pue is { } high && !Core.Footprint.PowerUsageEffectiveness.TryFromRatio(high, out _, out string? rule))
+        {
+            problems.Add("--pue: " + rule);
+        }
 
         return problems;
     }

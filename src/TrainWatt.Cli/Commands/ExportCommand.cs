@@ -39,10 +39,18 @@ internal sealed record ExportSettings(
         {
             problems.Add($"--pue must be at least 1.0 (facility energy / IT energy); got {OptionValues.Text(Pue)}.");
         }
+        else if (!Core.Footprint.PowerUsageEffectiveness.TryFromRatio(Pue, out _, out string? rule))
+        {
+            problems.Add("--pue: " + rule);
+        }
 
         if (Intensity is { } given && (!double.IsFinite(given) || given < 0))
         {
             problems.Add($"--carbon-intensity must be a non-negative number of gCO2e/kWh; got {OptionValues.Text(given)}.");
+        }
+        else if (Intensity > Core.Footprint.FootprintCalculator.MaxIntensityGramsPerKilowattHour)
+        {
+            problems.Add($"--carbon-intensity must be at most 10,000 gCO2e/kWh; got {OptionValues.Text(Intensity.Value)}.");
         }
 
         if (emissions && Intensity is null && Country is null)

@@ -183,7 +183,9 @@ internal sealed record MeasureSettings(
         }
         catch (ArgumentOutOfRangeException e)
         {
-            problems.Add($"--pue {Pue?.ToString(System.Globalization.CultureInfo.InvariantCulture)}: {e.Message}");
+            // The PUE's own rule text, without .NET's "(Parameter 'ratio') Actual value was ..." suffix.
+            string rule = Pue is { } ratio && !Core.Footprint.PowerUsageEffectiveness.TryFromRatio(ratio, out _, out string? text) ? text! : e.Message;
+            problems.Add($"--pue {Pue?.ToString(System.Globalization.CultureInfo.InvariantCulture)}: {rule}");
         }
 
         return new MeasureOptions(Command)

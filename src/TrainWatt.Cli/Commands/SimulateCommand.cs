@@ -10,14 +10,18 @@ internal sealed record SimulateSettings(string Folder, int Seed, int Count, doub
     public IReadOnlyList<string> Validate()
     {
         var problems = new List<string>();
-        if (Count < 1)
+        if (Count is < 1 or > SimulatedRunFiles.MaxCount)
         {
-            problems.Add($"--count must be at least 1 (the number of runs to write), got {Count}.");
+            problems.Add(string.Create(CultureInfo.InvariantCulture, $"--count must be from 1 to {SimulatedRunFiles.MaxCount:N0} (the number of runs to write), got {Count}."));
+        }
+        else if ((long)Seed + Count - 1 > int.MaxValue)
+        {
+            problems.Add($"--seed {Seed} with --count {Count} runs past the largest seed ({int.MaxValue}): run i uses seed + i.");
         }
 
-        if (SampleHz is { } hz && !(hz > 0 && double.IsFinite(hz)))
+        if (SampleHz is { } hz && !(hz >= SimulatedRunFiles.MinHz && hz <= SimulatedRunFiles.MaxHz))
         {
-            problems.Add(string.Create(CultureInfo.InvariantCulture, $"--hz must be a positive sampling rate in Hz (e.g. 1 or 10), got {hz}; leave it out to draw 1 or 10 Hz per run."));
+            problems.Add(string.Create(CultureInfo.InvariantCulture, $"--hz must be a sampling rate from {SimulatedRunFiles.MinHz} to {SimulatedRunFiles.MaxHz} Hz (e.g. 1 or 10), got {hz}; leave it out to draw 1 or 10 Hz per run."));
         }
 
         return problems;

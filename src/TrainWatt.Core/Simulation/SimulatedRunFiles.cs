@@ -9,6 +9,15 @@ public sealed record SimulatedRunFile(string TracePath, string EpochLogPath, str
 /// <summary><c>trainwatt simulate</c> as a library call: synthetic runs with known truth, for trying <c>trainwatt project</c>.</summary>
 public static class SimulatedRunFiles
 {
+    /// <summary>The most runs one call writes (each is a few MB at 10 Hz).</summary>
+    public const int MaxCount = 10_000;
+
+    /// <summary>The slowest sampling rate, in Hz: an epoch of 20 s still gets two samples.</summary>
+    public const double MinHz = 0.1;
+
+    /// <summary>The fastest sampling rate, in Hz (nvidia-smi's -lms 1).</summary>
+    public const double MaxHz = 1000;
+
     /// <summary>
     /// Writes <paramref name="count"/> runs drawn from seeds <paramref name="seed"/>, <paramref name="seed"/> + 1, ...
     /// into <paramref name="folder"/> (created if missing), each as it is enumerated. <paramref name="sampleHz"/>
@@ -18,9 +27,11 @@ public static class SimulatedRunFiles
     {
         ArgumentNullException.ThrowIfNull(folder);
         ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
-        if (sampleHz is { } hz)
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(count, MaxCount);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan((long)seed + count - 1, int.MaxValue, nameof(seed));
+        if (sampleHz is { } hz && !(hz >= MinHz && hz <= MaxHz))
         {
-            ArgumentOutOfRangeException.ThrowIfNegativeOrZero(hz, nameof(sampleHz));
+            throw new ArgumentOutOfRangeException(nameof(sampleHz), hz, $"The sampling rate must be from {MinHz} to {MaxHz} Hz.");
         }
 
         for (int i = 0; i < count; i++)

@@ -74,4 +74,15 @@ public sealed class ExperimentPlanLimitsTests
         Assert.StartsWith($"{path}:1: not valid JSON: The maximum configured depth of 64 has been exceeded.", error.Message, StringComparison.Ordinal);
         Assert.DoesNotContain('\n', error.Message);
     }
+
+    [Theory]
+    [InlineData("\"60\"", "\"wait_until_idle\": \"max_power_w\" is \"60\", not a number of watts > 0; write it without quotes, e.g. 60.")]
+    [InlineData("-5", "\"wait_until_idle\": \"max_power_w\" is -5, not a number of watts > 0; write it without quotes, e.g. 60.")]
+    public void A_max_power_that_is_not_a_positive_number_is_named_with_its_value(string value, string expected)
+    {
+        using var dir = new TempDirectory();
+        string path = Write(dir, """{"name":"e","command":["x"],"wait_until_idle":{"max_power_w":""" + value + "}}");
+        var error = Assert.Throws<AnalysisDataException>(() => ExperimentPlan.Load(path));
+        Assert.Equal($"{path}: {expected}", error.Message);
+    }
 }

@@ -55,7 +55,7 @@ public sealed class AnalysisCommandSettingsTests : IDisposable
     public void Simulate_Reports_Count_And_Rate_Together_And_Writes_Nothing()
     {
         string folder = _temp.File("sim");
-        AssertProblems(2, CliHarness.Run("simulate", "--out", folder, "--count", "0", "--hz", "-1"), "--count must be at least 1", "got 0", "--hz must be a positive", "got -1");
+        AssertProblems(2, CliHarness.Run("simulate", "--out", folder, "--count", "0", "--hz", "-1"), "--count must be from 1 to 10,000", "got 0", "--hz must be a sampling rate from 0.1 to 1000 Hz", "got -1");
         Assert.False(Directory.Exists(folder));
     }
 
