@@ -6,27 +6,15 @@ namespace TrainWatt.Storage.Postgres;
 /// <summary>
 /// Turns a <c>postgres://user[:password]@host[:port]/database[?sslmode=require&amp;...]</c> URL (libpq's URI form) into an
 /// Npgsql connection string, and masks the password for every message. Passwords come only from the URL, PGPASSWORD or
-/// the pgpass file (Npgsql reads both when the URL has none); TrainWatt never prints them.
+/// the pgpass file (Npgsql reads both when the URL has none); TrainWatt never prints them (masking: <see cref="StoreUrl"/>).
 /// </summary>
 public static class PostgresConnectionString
 {
-    /// <summary>True for <c>postgres://</c> and <c>postgresql://</c> locations (see <see cref="StoreUrl.IsPostgres"/>).</summary>
-    public static bool IsPostgres(string location) => StoreUrl.IsPostgres(location);
-
-    /// <summary>The URL with its password replaced by <c>***</c> (see <see cref="StoreUrl.Mask"/>).</summary>
-    public static string Mask(string url) => StoreUrl.Mask(url);
-
-    /// <summary>The URL without its password (see <see cref="StoreUrl.WithoutPassword"/>).</summary>
-    public static string WithoutPassword(string url) => StoreUrl.WithoutPassword(url);
-
-    /// <summary>Removes the password of <paramref name="url"/> from <paramref name="text"/> (see <see cref="StoreUrl.Scrub(string, string)"/>).</summary>
-    public static string Scrub(string text, string url) => StoreUrl.Scrub(text, url);
-
     /// <summary>Parses the URL; throws <see cref="StoreException"/> (masked) when it is not a usable PostgreSQL URL.</summary>
     public static string ToNpgsql(string url, string applicationName = "trainwatt")
     {
-        string masked = Mask(url);
-        if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || !IsPostgres(url) || string.IsNullOrEmpty(uri.Host))
+        string masked = StoreUrl.Mask(url);
+        if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || !StoreUrl.IsPostgres(url) || string.IsNullOrEmpty(uri.Host))
         {
             throw new StoreException(masked,
                 $"{masked} is not a PostgreSQL URL. Use postgres://USER@HOST:PORT/DATABASE (password from PGPASSWORD or ~/.pgpass).");
@@ -73,7 +61,7 @@ public static class PostgresConnectionString
             }
             catch (ArgumentException e)
             {
-                throw new StoreException(masked, $"{masked}: the parameter '{key}' is not understood ({Scrub(e.Message, url)}). Remove it or use a libpq/Npgsql parameter name.", e);
+                throw new StoreException(masked, $"{masked}: the parameter '{key}' is not understood ({StoreUrl.Scrub(e.Message, url)}). Remove it or use a libpq/Npgsql parameter name.", e);
             }
         }
 

@@ -8,6 +8,8 @@ using TrainWatt.Storage.Sqlite;
 
 using TrainWatt.Core.Projection;
 
+using TrainWatt.Storage;
+
 namespace TrainWatt.Storage.Postgres;
 
 /// <summary>How a <see cref="PostgresRunStore"/> is opened.</summary>
@@ -51,7 +53,7 @@ public sealed class PostgresRunStore : IRunStore
     {
         _connection = connection;
         _url = url;
-        Location = PostgresConnectionString.Mask(url);
+        Location = StoreUrl.Mask(url);
         _options = options;
     }
 
@@ -69,7 +71,7 @@ public sealed class PostgresRunStore : IRunStore
     {
         ArgumentException.ThrowIfNullOrEmpty(url);
         options ??= new PostgresStoreOptions();
-        string masked = PostgresConnectionString.Mask(url);
+        string masked = StoreUrl.Mask(url);
         var connection = new NpgsqlConnection(PostgresConnectionString.ToNpgsql(url));
         try
         {
@@ -105,7 +107,7 @@ public sealed class PostgresRunStore : IRunStore
         catch (InvalidOperationException e) when (e.InnerException is NpgsqlException or null && e.Source == "Npgsql")
         {
             connection.Dispose();
-            throw new StoreException(masked, $"Cannot use the PostgreSQL store {masked}: {PostgresConnectionString.Scrub(e.Message, url)}", e);
+            throw new StoreException(masked, $"Cannot use the PostgreSQL store {masked}: {StoreUrl.Scrub(e.Message, url)}", e);
         }
         catch
         {
@@ -116,7 +118,7 @@ public sealed class PostgresRunStore : IRunStore
 
     private static StoreException Translate(string masked, string url, NpgsqlException e)
     {
-        string message = PostgresConnectionString.Scrub(e.Message, url);
+        string message = StoreUrl.Scrub(e.Message, url);
         string fix = e is PostgresException pg && pg.SqlState is "28P01" or "28000"
             ? "Check the user name and the password (PGPASSWORD or ~/.pgpass; never put it on a shared command line)."
             : e is PostgresException { SqlState: "3D000" }

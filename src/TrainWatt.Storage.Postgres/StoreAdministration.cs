@@ -2,6 +2,8 @@ using System.Globalization;
 using Npgsql;
 using TrainWatt.Storage.Sqlite;
 
+using TrainWatt.Storage;
+
 namespace TrainWatt.Storage.Postgres;
 
 /// <summary>A store's state: where it is, its schema version and, when counted, how many runs it holds.</summary>
@@ -32,7 +34,7 @@ public static class StoreAdministration
     public static StoreStatus Migrate(string location, TimeProvider time)
     {
         ArgumentNullException.ThrowIfNull(location);
-        if (PostgresConnectionString.IsPostgres(location))
+        if (StoreUrl.IsPostgres(location))
         {
             using var pg = PostgresRunStore.Open(location, new PostgresStoreOptions { Time = time });
             return new StoreStatus(pg.Location, pg.ReadSchemaVersion());
@@ -48,7 +50,7 @@ public static class StoreAdministration
     public static StoreStatus Check(string location, TimeProvider time)
     {
         ArgumentNullException.ThrowIfNull(location);
-        if (PostgresConnectionString.IsPostgres(location))
+        if (StoreUrl.IsPostgres(location))
         {
             using var pg = PostgresRunStore.Open(location, new PostgresStoreOptions { Time = time }, migrate: false);
             return new StoreStatus(pg.Location, pg.ReadSchemaVersion(), pg.ListRuns().Count);
@@ -89,7 +91,7 @@ public static class StoreAdministration
     {
         ArgumentNullException.ThrowIfNull(from);
         ArgumentNullException.ThrowIfNull(to);
-        if (!PostgresConnectionString.IsPostgres(to))
+        if (!StoreUrl.IsPostgres(to))
         {
             throw new ArgumentException("--to must be a PostgreSQL store URL (postgres://USER@HOST:PORT/DATABASE; password from PGPASSWORD or ~/.pgpass).");
         }

@@ -1,6 +1,8 @@
 using Npgsql;
 using TrainWatt.Storage.Postgres;
 
+using TrainWatt.Storage;
+
 namespace TrainWatt.Storage.Tests.Postgres;
 
 public class PostgresConnectionStringTests
@@ -11,7 +13,7 @@ public class PostgresConnectionStringTests
     [InlineData("postgres://db/runs", "postgres://db/runs")]
     [InlineData("postgres://a:p%40ss@h/d?sslmode=require", "postgres://a:***@h/d?sslmode=require")]
     public void Should_Mask_The_Password_And_Nothing_Else(string url, string masked)
-        => Assert.Equal(masked, PostgresConnectionString.Mask(url));
+        => Assert.Equal(masked, StoreUrl.Mask(url));
 
     [Fact]
     public void Should_Map_The_Url_Parts_And_Libpq_Parameters_To_Npgsql()
@@ -47,5 +49,5 @@ public class PostgresConnectionStringTests
 
     [Fact]
     public void Should_Scrub_The_Password_From_Driver_Messages()
-        => Assert.Equal("auth failed for *** at h", PostgresConnectionString.Scrub("auth failed for pw123 at h", "postgres://u:pw123@h/d"));
+        => Assert.Equal("auth failed for *** at h", StoreUrl.Scrub("auth failed for pw123 at h", "postgres://u:pw123@h/d"));
 }
