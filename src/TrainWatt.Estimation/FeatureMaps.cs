@@ -19,18 +19,48 @@ public static class FeatureMaps
     /// </summary>
     public const string Load = "load";
 
+    /// <summary>
+    /// The step-time model's three per-epoch terms, each in the unit that makes its coefficient physical:
+    /// layer_steps = layers × steps (train and validation batches), pixel_samples = input pixels × samples,
+    /// flop_seconds = GFLOPs·10⁹ × (3 × train + validation samples) / FP32 peak FLOP/s (forward + backward ≈ 3 forward
+    /// for a training sample, forward only for a validation one). Epoch duration = o·layer_steps + q·pixel_samples +
+    /// k·flop_seconds: o seconds per layer and step, q seconds per pixel of input, k = 1 / efficiency.
+    /// </summary>
+    public const string StepTime = "step-time";
+
+    /// <summary>No features: a target computed from the other targets (<see cref="TargetTransforms.PowerTimesDuration"/>).</summary>
+    public const string None = "none";
+
     /// <summary>Every feature map name a model file may hold.</summary>
-    public static IReadOnlyList<string> All { get; } = [Paper, Log, Load];
+    public static IReadOnlyList<string> All { get; } = [Paper, Log, Load, StepTime, None];
 
     public static IReadOnlyList<string> Names(string map, PreTarget target) => map switch
     {
         Paper => RunDescription.PaperFeatureNames,
         Log => ["ln_batch", "ln_ram_gb", "ln_train", "ln_val", "ln_gflops", "ln_pixels", "ln_cuda_cores", "ln_memory_gb", "ln_tdp_w"],
         Load => ["ln_step_load", "ln_gflops", "ln_batch", "ln_pixels", "ln_fp32_tflops", "ln_tdp_w"],
-        _ => throw new ArgumentException($"Unknown feature map '{map}'; known: {Paper}, {Log}, {Load}."),
+        StepTime => ["layer_steps", "pixel_samples", "flop_seconds"],
+        None => [],
+        _ => throw new ArgumentException($"Unknown feature map '{map}'; known: {string.Join(", ", All)}."),
     };
 
-    public static double[] Compute(string map, PreTarget target, RunDescription r)
+    /// <summary>Batches of one epoch: ⌈train / batch⌉ + ⌈validation / batch⌉.</summary>
+    public static double StepsPerEpoch(RunDescription r) =>
+        Math.Ceiling(r.TrainSamples / (double)r.BatchSize) + Math.Ceiling(r.ValidationSamples / (double)r.BatchSize);
+
+    /// <summary>The <see cref="StepTime"/> terms of a run with <paramref name="layers"/> weight layers.</summary>
+    public static double[] StepTimeTerms(RunDescription r, double layers) =>
+    [
+        layers * StepsPerEpoch(r),
+        (double)r.ImageHeight * r.ImageWidth * ((double)r.TrainSamples + r.ValidationSamples),
+        r.Gflops * 1e9 * (3.0 * r.TrainSamples + r.ValidationSamples) / (r.Gpu.Fp32Teraflops * 1e12),
+    ];
+
+    /// <summary>
+    /// The feature vector of a run. <paramref name="layers"/> is the layer count the <see cref="StepTime"/> map uses
+    /// (the model decides: the run's own, or the fitting data's median when the run's is unknown); other maps ignore it.
+    /// </summary>
+    public static double[] Compute(string map, PreTarget target, RunDescription r, double? layers = null)
     {
         double pixels = (double)r.ImageHeight * r.ImageWidth;
         double tflops = r.Gpu.Fp32Teraflops;
@@ -44,7 +74,9 @@ public static class FeatureMaps
                 Math.Log(r.Gflops), Math.Log(pixels), Math.Log(r.Gpu.CudaCores), Math.Log(r.Gpu.MemoryGigabytes), Math.Log(tdp),
             ],
             Load => [Math.Log(r.Gflops * r.BatchSize / tflops), Math.Log(r.Gflops), Math.Log(r.BatchSize), Math.Log(pixels), Math.Log(tflops), Math.Log(tdp)],
-            _ => throw new ArgumentException($"Unknown feature map '{map}'; known: {Paper}, {Log}, {Load}."),
+            StepTime => StepTimeTerms(r, layers ?? r.Layers ?? throw new ArgumentException("The step-time features need the run's layer count (or the model's assumed one).")),
+            None => [],
+            _ => throw new ArgumentException($"Unknown feature map '{map}'; known: {string.Join(", ", All)}."),
         };
     }
 }
@@ -69,15 +101,21 @@ public static class TargetTransforms
     /// </summary>
     public const string LogPerSample = "log-per-sample";
 
+    /// <summary>
+    /// Epoch energy = the model's average power × its epoch duration (no coefficients of its own): energy follows the
+    /// physically shaped duration instead of being fitted as a third, separate regression.
+    /// </summary>
+    public const string PowerTimesDuration = "power-x-duration";
+
     /// <summary>Every transform name a model file may hold.</summary>
-    public static IReadOnlyList<string> All { get; } = [Identity, Log, TdpFraction, LogPerSample];
+    public static IReadOnlyList<string> All { get; } = [Identity, Log, TdpFraction, LogPerSample, PowerTimesDuration];
 
     /// <summary>Training-equivalent samples of one epoch: train + validation / 3.</summary>
     public static double EquivalentSamples(RunDescription r) => r.TrainSamples + r.ValidationSamples / 3.0;
 
     public static double Forward(string transform, double y, RunDescription r) => transform switch
     {
-        Identity => y,
+        Identity or PowerTimesDuration => y,
         Log => Math.Log(y),
         TdpFraction => y / r.Gpu.ThermalDesignPower.Watts,
         LogPerSample => Math.Log(y / EquivalentSamples(r)),
@@ -86,7 +124,7 @@ public static class TargetTransforms
 
     public static double Inverse(string transform, double t, RunDescription r) => transform switch
     {
-        Identity => t,
+        Identity or PowerTimesDuration => t,
         Log => Math.Exp(t),
         TdpFraction => t * r.Gpu.ThermalDesignPower.Watts,
         LogPerSample => Math.Exp(t) * EquivalentSamples(r),

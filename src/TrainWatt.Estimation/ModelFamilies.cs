@@ -14,7 +14,8 @@ public sealed record SearchSettings(int Folds = 5, int Seed = 2022)
 /// <summary>A model fitted on some rows for one target; predicts the target in its unit (W, J or s).</summary>
 public sealed class FittedPreModel
 {
-    private readonly Func<double[], double> _core;
+    private readonly Func<double[], double>? _core;
+    private readonly Func<RunDescription, double>? _direct;
 
     internal FittedPreModel(string family, PreTarget target, string featureMap, string transform, Standardizer scaler, Func<double[], double> core, IReadOnlyDictionary<string, double> hyperparameters, double cvRmse, LinearFit? linear)
     {
@@ -27,6 +28,21 @@ public sealed class FittedPreModel
         Hyperparameters = hyperparameters;
         CvRmse = cvRmse;
         Linear = linear;
+    }
+
+    /// <summary>Epoch energy as <paramref name="power"/> × <paramref name="duration"/> (<see cref="TargetTransforms.PowerTimesDuration"/>).</summary>
+    internal FittedPreModel(string family, FittedPreModel power, FittedPreModel duration)
+    {
+        Family = family;
+        Target = PreTarget.EpochEnergy;
+        FeatureMap = FeatureMaps.None;
+        Transform = TargetTransforms.PowerTimesDuration;
+        Scaler = new Standardizer([], []);
+        _direct = run => power.Predict(run) * duration.Predict(run);
+        Hyperparameters = new Dictionary<string, double>(StringComparer.Ordinal);
+        CvRmse = double.NaN;
+        PowerPart = power;
+        DurationPart = duration;
     }
 
     public string Family { get; }
@@ -45,18 +61,43 @@ public sealed class FittedPreModel
     /// <summary>Mean CV RMSE of the selected hyper-parameters, in the target's unit (NaN when no search ran).</summary>
     public double CvRmse { get; }
 
-    /// <summary>The affine model on standardised features, for linear families (null for kernel models).</summary>
+    /// <summary>The affine model on standardised features, for linear families (null for kernel models and for a product).</summary>
     public LinearFit? Linear { get; }
+
+    /// <summary>Step-time models: the layer count used for a run whose own is unknown (the fitting architectures' median).</summary>
+    public double AssumedLayers { get; init; } = 1;
+
+    /// <summary>Step-time models: false when no fitting row had a layer count, so every run is given <see cref="AssumedLayers"/>.</summary>
+    public bool UsesLayers { get; init; } = true;
+
+    /// <summary>For <see cref="TargetTransforms.PowerTimesDuration"/>: the power and duration models multiplied.</summary>
+    public FittedPreModel? PowerPart { get; }
+
+    /// <inheritdoc cref="PowerPart"/>
+    public FittedPreModel? DurationPart { get; }
 
     public double Predict(RunDescription run)
     {
-        var z = Scaler.Transform(FeatureMaps.Compute(FeatureMap, Target, run));
-        return TargetTransforms.Inverse(Transform, _core(z), run);
+        if (_direct is not null)
+        {
+            return _direct(run);
+        }
+
+        double? layers = FeatureMap == FeatureMaps.StepTime ? StepTimeLayers.For(run, UsesLayers, AssumedLayers) : null;
+        var z = Scaler.Transform(FeatureMaps.Compute(FeatureMap, Target, run, layers));
+        return TargetTransforms.Inverse(Transform, _core!(z), run);
     }
 
     public string DescribeHyperparameters() => Hyperparameters.Count == 0
         ? "-"
         : string.Join(", ", Hyperparameters.Select(kv => string.Create(CultureInfo.InvariantCulture, $"{kv.Key}={kv.Value:G4}")));
+}
+
+/// <summary>Which layer count a step-time model gives a run.</summary>
+public static class StepTimeLayers
+{
+    /// <summary>The run's own count when the model uses layer counts and the run has one, else the model's assumed count.</summary>
+    public static double For(RunDescription run, bool usesLayers, double assumed) => usesLayers && run.Layers is { } l ? l : assumed;
 }
 
 /// <summary>
@@ -72,6 +113,9 @@ public abstract class PreModelFamily
 
     public abstract string FeatureMap { get; }
 
+    /// <summary>The feature map of one target's model (most families use <see cref="FeatureMap"/> for all three).</summary>
+    public virtual string FeatureMapFor(PreTarget target) => FeatureMap;
+
     public abstract string TargetTransform(PreTarget target);
 
     /// <summary>Hyper-parameter names, in the order of each grid point.</summary>
@@ -86,7 +130,7 @@ public abstract class PreModelFamily
     /// <param name="searching">True inside the CV search (a learner may use a looser solver tolerance there), false for the final refit.</param>
     protected abstract (Func<double[], double> Predict, LinearFit? Linear) FitCore(double[][] z, double[] yt, double[] hyperparameters, bool searching);
 
-    public FittedPreModel Fit(IReadOnlyList<PreRow> rows, PreTarget target, SearchSettings? settings = null)
+    public virtual FittedPreModel Fit(IReadOnlyList<PreRow> rows, PreTarget target, SearchSettings? settings = null)
     {
         settings ??= SearchSettings.Default;
         if (rows.Count < 3)
@@ -144,10 +188,10 @@ public static class PreModelFamilies
 {
     public static IReadOnlyList<PreModelFamily> All { get; } =
     [
-        new LinearFamily(), new RidgeFamily(), new KrrFamily(), new SvrFamily(), new LogTdpRidgeFamily(), new LoadRidgeFamily(),
+        new LinearFamily(), new RidgeFamily(), new KrrFamily(), new SvrFamily(), new LogTdpRidgeFamily(), new LoadRidgeFamily(), new StepTimeFamily(),
     ];
 
-    /// <summary>The family exported as TrainWatt's compact default model.</summary>
+    /// <summary>The family exported as TrainWatt's compact default model (data/pre-default-model.json) and fitted by <c>trainwatt fit</c>.</summary>
     public static PreModelFamily Default => All[^1];
 
     public static PreModelFamily Find(string name) =>
@@ -297,5 +341,98 @@ internal sealed class LoadRidgeFamily : PreModelFamily
     {
         var fit = LinearSolvers.Ridge(z, yt, hp[0]);
         return (fit.Predict, fit);
+    }
+}
+
+/// <summary>
+/// The physically shaped step-time model (TrainWatt's default). A step costs a fixed overhead per layer (kernel launches,
+/// framework bookkeeping: o seconds per weight layer), plus per sample an input cost proportional to its pixels
+/// (decoding, augmentation, copying: q seconds per pixel) and its compute at the GPU's FP32 peak divided by an
+/// efficiency (forward + backward ≈ 3 × the forward FLOPs): t_step = o·layers + batch·(q·pixels + 3·FLOPs / (peak·η)).
+/// Summed over an epoch's training and validation batches this is linear in (o, q, 1/η), fitted by non-negative least
+/// squares on relative errors (each row weighted by 1 / its duration), so no coefficient can turn negative and a
+/// new model, GPU or input size moves along the same physical terms instead of towards the nearest training point.
+/// Power is <c>ridge-log-load</c>'s model; epoch energy = power × duration.
+/// </summary>
+internal sealed class StepTimeFamily : PreModelFamily
+{
+    private readonly LoadRidgeFamily _power = new();
+
+    public override string Name => "step-time";
+
+    public override string Description => "duration: t_step = o x layers + batch x (q x pixels + 3 x FLOPs / (FP32 peak x efficiency)), non-negative least squares on relative errors; power: ridge-log-load's; epoch energy = power x duration";
+
+    public override string FeatureMap => FeatureMaps.StepTime;
+
+    public override string FeatureMapFor(PreTarget target) => target switch
+    {
+        PreTarget.Power => FeatureMaps.Load,
+        PreTarget.EpochDuration => FeatureMaps.StepTime,
+        _ => FeatureMaps.None,
+    };
+
+    public override string TargetTransform(PreTarget target) => target switch
+    {
+        PreTarget.Power => TargetTransforms.Log,
+        PreTarget.EpochDuration => TargetTransforms.Identity,
+        _ => TargetTransforms.PowerTimesDuration,
+    };
+
+    protected override IReadOnlyList<string> HyperparameterNames => [];
+
+    protected override IReadOnlyList<double[]> Grid { get; } = [[]];
+
+    protected override (Func<double[], double>, LinearFit?) FitCore(double[][] z, double[] yt, double[] hp, bool searching) =>
+        throw new NotSupportedException("step-time fits each target in Fit.");
+
+    public override FittedPreModel Fit(IReadOnlyList<PreRow> rows, PreTarget target, SearchSettings? settings = null)
+    {
+        if (rows.Count < 3)
+        {
+            throw new ArgumentException($"{Name}: need at least 3 rows to fit; got {rows.Count}.");
+        }
+
+        return target switch
+        {
+            PreTarget.Power => Relabel(_power.Fit(rows, PreTarget.Power, settings)),
+            PreTarget.EpochDuration => FitDuration(rows),
+            _ => new FittedPreModel(Name, Relabel(_power.Fit(rows, PreTarget.Power, settings)), FitDuration(rows)),
+        };
+    }
+
+    private FittedPreModel Relabel(FittedPreModel m) =>
+        new(Name, m.Target, m.FeatureMap, m.Transform, m.Scaler, z => m.Linear!.Predict(z), m.Hyperparameters, m.CvRmse, m.Linear);
+
+    /// <summary>
+    /// The layer count for rows without one: the median over the fitting architectures (each counted once) that have
+    /// one; (1, false) when none has, so every run then gets the same per-step overhead.
+    /// </summary>
+    public static (double Assumed, bool UsesLayers) AssumedLayers(IReadOnlyList<PreRow> rows)
+    {
+        var known = rows.Where(r => r.Run.Layers is not null).GroupBy(r => r.Architecture, StringComparer.Ordinal)
+            .Select(g => (double)g.First().Run.Layers!.Value).Order().ToArray();
+        if (known.Length == 0)
+        {
+            return (1, false);
+        }
+
+        int m = known.Length / 2;
+        return (known.Length % 2 == 1 ? known[m] : (known[m - 1] + known[m]) / 2, true);
+    }
+
+    private FittedPreModel FitDuration(IReadOnlyList<PreRow> rows)
+    {
+        var (assumed, uses) = AssumedLayers(rows);
+        var x = rows.Select(r => FeatureMaps.StepTimeTerms(r.Run, StepTimeLayers.For(r.Run, uses, assumed))).ToArray();
+        var y = rows.Select(r => r.EpochDuration.TotalSeconds).ToArray();
+        var theta = NonNegativeLeastSquares.Fit(x, y, y.Select(v => 1 / v).ToArray());
+        // Stored as an affine model on centred terms (sd 1): the coefficients are the physical ones (o, q, 1/η) and the
+        // intercept θ·mean is the prediction for the fitting rows' average, as every model file holds.
+        var mean = Enumerable.Range(0, theta.Length).Select(j => x.Average(v => v[j])).ToArray();
+        var linear = new LinearFit(theta.Select((t, j) => t * mean[j]).Sum(), theta);
+        return new FittedPreModel(Name, PreTarget.EpochDuration, FeatureMaps.StepTime, TargetTransforms.Identity,
+            new Standardizer(mean, Enumerable.Repeat(1.0, theta.Length).ToArray()), linear.Predict,
+            new Dictionary<string, double>(StringComparer.Ordinal), double.NaN, linear)
+        { AssumedLayers = assumed, UsesLayers = uses };
     }
 }

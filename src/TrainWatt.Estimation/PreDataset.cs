@@ -35,7 +35,9 @@ public sealed class PreDatasetException(string message) : Exception(message);
 /// <c>batch_size, ram_gb, training_size, validation_size, gflops, image_height, image_width, gpu</c> and
 /// optionally <c>gpu_cuda_cores, gpu_memory_gb, gpu_tdp_w</c> (which override the GPU table's values so the
 /// paper's features are reproduced exactly), <c>architecture</c>, and targets <c>avg_gpu_power_w</c>,
-/// <c>avg_epoch_energy_kj</c> (or <c>avg_epoch_energy_j</c>) and optionally <c>avg_epoch_duration_s</c>.
+/// <c>avg_epoch_energy_kj</c> (or <c>avg_epoch_energy_j</c>) and optionally <c>avg_epoch_duration_s</c> and
+/// <c>layers</c> (the network's weight layers, for the step-time model; the Measurement layer fills it from the
+/// catalog for architectures it knows).
 /// </summary>
 /// <remarks>
 /// The journal set has no epoch duration. It is derived as epoch energy / average GPU power: the epoch energy
@@ -151,7 +153,10 @@ public static class PreDataset
 
             var run = new RunDescription(
                 Number("gflops", MaxGflops, "GFLOPs"), spec, Whole("batch_size"), Whole("image_height"), Whole("image_width"),
-                Whole("training_size"), Whole("validation_size"), Number("ram_gb", MaxGigabytes, "GB"));
+                Whole("training_size"), Whole("validation_size"), Number("ram_gb", MaxGigabytes, "GB"))
+            {
+                Layers = header.Contains("layers") ? Whole("layers") : null,
+            };
             double power = Number("avg_gpu_power_w", MaxWatts, "W");
             double epochJ = kj ? Number("avg_epoch_energy_kj", MaxEpochJoules / 1000, "kJ") * 1000 : Number("avg_epoch_energy_j", MaxEpochJoules, "J");
             double duration = header.Contains("avg_epoch_duration_s") ? Number("avg_epoch_duration_s", MaxEpochSeconds, "s") : epochJ / power;

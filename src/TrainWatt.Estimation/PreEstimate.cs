@@ -17,6 +17,18 @@ public sealed record PreEstimate(Power AveragePower, Energy EpochEnergy, TimeSpa
     /// <summary>Intervals calibrated on other held-out protocols (e.g. kfold: a configuration like the fitting data; leave-gpu-out: a new GPU).</summary>
     public IReadOnlyList<PreInterval> Alternatives { get; init; } = [];
 
+    /// <summary>The held-out protocol the main interval was calibrated on (null when the model has none, e.g. the paper's KRR).</summary>
+    public string? IntervalProtocol { get; init; }
+
+    /// <summary>The share of held-out runs (group mean) that interval covered when calibrated without them; null when not recorded.</summary>
+    public double? IntervalCoverage { get; init; }
+
+    /// <summary>
+    /// What the estimate cannot vouch for, one sentence each: a feature of the run outside the fitting data's range
+    /// (naming the feature and the range), a layer count that had to be assumed.
+    /// </summary>
+    public IReadOnlyList<string> Warnings { get; init; } = [];
+
     /// <summary>Total energy of <paramref name="epochs"/> epochs: epoch energy × epochs.</summary>
     public Energy Total(double epochs) => EpochEnergy * epochs;
 

@@ -24,6 +24,15 @@ public sealed record RunDescription(
     int ValidationSamples,
     double RamGigabytes)
 {
+    /// <summary>
+    /// Weight layers of the network (Conv/Gemm/MatMul nodes, TrainWatt's FLOPs counter: <c>FlopsResult.WeightLayers</c>),
+    /// the depth that sets the step-time model's per-step overhead; null when unknown (only GFLOPs were given).
+    /// </summary>
+    public int? Layers { get; init; }
+
+    /// <summary>The architecture's name when known (a catalog name such as vgg16), to tell whether the training data has seen it.</summary>
+    public string? Architecture { get; init; }
+
     /// <summary>The paper's ten features in model order (see <see cref="PaperFeatureNames"/>).</summary>
     public static readonly IReadOnlyList<string> PaperFeatureNames =
     [
@@ -43,6 +52,11 @@ public sealed record RunDescription(
         Positive(RamGigabytes, "RAM (GB)");
         Positive(Gpu.ThermalDesignPower.Watts, $"TDP of {Gpu.Name}");
         Positive(Gpu.Fp32Teraflops, $"FP32 TFLOPS of {Gpu.Name}");
+        if (Layers is { } layers)
+        {
+            Positive(layers, "layer count");
+        }
+
         return this;
     }
 

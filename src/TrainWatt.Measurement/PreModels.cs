@@ -135,6 +135,53 @@ public static class PreModels
     /// </summary>
     public static (double Gflops, string Source) ResolveGflops(double? gflops, string? arch, string? model, int height, int width)
     {
+        var (g, source, _) = ResolveNetwork(gflops, arch, model, height, width);
+        return (g, source);
+    }
+
+    /// <summary>
+    /// Weight layers (Conv/Gemm/MatMul nodes, <see cref="FlopsResult.WeightLayers"/>) of a catalog architecture in the
+    /// paper's configuration where the paper used it, else the catalog network; null for a name the catalog lacks.
+    /// Names may use the paper's spelling (mobilenet_v2, nasnet_mobile, inception_v3).
+    /// </summary>
+    public static int? CatalogLayers(string? architecture)
+    {
+        if (architecture is null || ModelCatalog.Find(architecture) is not { } entry)
+        {
+            return null;
+        }
+
+        return _layers.GetOrAdd(entry.Name, name =>
+        {
+            CatalogOptions options;
+            try
+            {
+                options = ModelCatalog.PaperOptions(name);
+            }
+            catch (ArgumentException)
+            {
+                options = new CatalogOptions();
+            }
+
+            return FlopsCounter.Count(ModelCatalog.Build(name, options), new CountOptions()).WeightLayers;
+        });
+    }
+
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, int> _layers = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// A PRE dataset CSV (<see cref="PreDataset.Load"/>) with each row's layer count filled from the catalog when its
+    /// <c>layers</c> column is absent and its architecture names a catalog network (the journal set's six do).
+    /// </summary>
+    public static IReadOnlyList<PreRow> LoadDataset(string path) => WithLayers(PreDataset.Load(path));
+
+    /// <summary>The rows with <see cref="RunDescription.Layers"/> filled from the catalog where missing, and the architecture named on the run.</summary>
+    public static IReadOnlyList<PreRow> WithLayers(IReadOnlyList<PreRow> rows) =>
+        rows.Select(r => r with { Run = r.Run with { Layers = r.Run.Layers ?? CatalogLayers(r.Architecture), Architecture = r.Run.Architecture ?? r.Architecture } }).ToList();
+
+    /// <summary><see cref="ResolveGflops"/> with the network's weight layers (null for --gflops, which says nothing of the depth).</summary>
+    public static (double Gflops, string Source, int? Layers) ResolveNetwork(double? gflops, string? arch, string? model, int height, int width)
+    {
         int given = (gflops is null ? 0 : 1) + (arch is null ? 0 : 1) + (model is null ? 0 : 1);
         if (given != 1)
         {
@@ -148,7 +195,7 @@ public static class PreModels
                 throw new InputException($"--gflops must be a finite number > 0; got {g.ToString(CultureInfo.InvariantCulture)}.");
             }
 
-            return (g, "given (--gflops)");
+            return (g, "given (--gflops)", null);
         }
 
         var counting = new CountOptions { Convention = FlopsConvention.TfProfiler };
@@ -179,7 +226,8 @@ public static class PreModels
 
             try
             {
-                return (FlopsCounter.Count(ModelCatalog.Build(arch, options), counting).Gflops, how);
+                var counted = FlopsCounter.Count(ModelCatalog.Build(arch, options), counting);
+                return (counted.Gflops, how, counted.WeightLayers);
             }
             catch (Exception ex) when (ex is ArgumentException or GraphStructureException or InvalidOperationException)
             {
@@ -195,7 +243,7 @@ public static class PreModels
         try
         {
             var result = FlopsCounter.Count(OnnxReader.ReadFile(model!), counting);
-            return (result.ForwardFlopsPerSample / 1e9, $"counted from {model} (TF-profiler convention, per sample)");
+            return (result.ForwardFlopsPerSample / 1e9, $"counted from {model} (TF-profiler convention, per sample)", result.WeightLayers);
         }
         catch (Exception ex) when (ex is OnnxFormatException or GraphStructureException or InvalidDataException)
         {

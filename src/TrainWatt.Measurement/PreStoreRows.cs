@@ -79,9 +79,14 @@ internal static class PreStoreRows
         {
             var gpu = GpuSpecTable.Default.Find(Text(fields, "gpu", "gpu_name")!);
             var (h, w) = Input(fields);
+            string? architecture = Text(fields, "architecture", "model");
             var run = new RunDescription(
                 Gflops(fields, h, w), gpu, (int)Number(fields, "batch_size"), h, w,
-                (int)Number(fields, "train_samples", "training_size"), (int)Number(fields, "val_samples", "validation_size"), Number(fields, "ram_gb")).Validated();
+                (int)Number(fields, "train_samples", "training_size"), (int)Number(fields, "val_samples", "validation_size"), Number(fields, "ram_gb"))
+            {
+                Layers = fields.ContainsKey("layers") ? (int)Number(fields, "layers") : PreModels.CatalogLayers(architecture),
+                Architecture = architecture is null ? null : Architecture.Catalog.ModelCatalog.Find(architecture)?.Name ?? architecture,
+            }.Validated();
             double power = gpuPowers.Sum(e => e.MeanPower!.Value.Watts);
             double meanSeconds = epochs.Average(e => (e.End - e.Start).TotalSeconds);
             var known = epochs.Where(e => e.Energy is not null).ToList();
@@ -89,7 +94,7 @@ internal static class PreStoreRows
             double epochJ = !gpuOnly ? GpuEpochEnergy(store, details, epochs)
                 : known.Count == epochs.Count ? known.Average(e => e.Energy!.Value.Joules)
                 : details.TotalEnergy.Joules / epochs.Count;
-            string arch = Text(fields, "architecture", "model") ?? string.Create(CultureInfo.InvariantCulture, $"{run.Gflops:0.####} GFLOPs");
+            string arch = architecture ?? string.Create(CultureInfo.InvariantCulture, $"{run.Gflops:0.####} GFLOPs");
             return (new PreRow(run, arch, Power.FromWatts(power), Energy.FromJoules(epochJ), TimeSpan.FromSeconds(meanSeconds), $"run {record.Id}"), epochs.Count, null);
         }
         catch (Exception ex) when (ex is ReferenceLookupException or ArgumentException or PreModels.InputException)

@@ -36,28 +36,6 @@ public sealed class DatasetAndReproducibilityTests
     }
 
     [Fact]
-    public void Refitting_The_Journal_Set_Reproduces_The_Shipped_Default_Coefficients()
-    {
-        // Oracle: data/pre-default-model.json, produced by `trainwatt fit --no-store --dataset training-set.csv --export ...`
-        // (docs/pre.md). The search is seeded, so the same command gives the same numbers.
-        var rows = PreDataset.Load(Path.Combine(SharedData.RequireJournalPre(), "training-set.csv"));
-        var refit = PreTrainer.Fit(rows, PreModelFamilies.Default, 1, DateTimeOffset.UnixEpoch, "x", "");
-        var shipped = CompactPreModel.Default;
-        foreach (var target in PreTargets.All)
-        {
-            var a = shipped.Models[target];
-            var b = refit.Models[target];
-            Assert.Equal(a.Intercept, b.Intercept, 1e-12);
-            for (int j = 0; j < a.Coefficients.Length; j++)
-            {
-                Assert.Equal(a.Coefficients[j], b.Coefficients[j], 1e-12);
-            }
-
-            Assert.Equal(a.Scores.Metrics.MapePercent, b.Scores.Metrics.MapePercent, 1e-9);
-        }
-    }
-
-    [Fact]
     public void KFold_Always_Partitions_The_Rows()
     {
         // Law: for any n >= k >= 2 the test parts are disjoint, cover 0..n-1, and differ in size by at most one.
@@ -68,6 +46,26 @@ public sealed class DatasetAndReproducibilityTests
             return all.SequenceEqual(Enumerable.Range(0, t.n))
                 && folds.Max(f => f.Test.Length) - folds.Min(f => f.Test.Length) <= 1
                 && folds.All(f => f.Train.Length + f.Test.Length == t.n && !f.Train.Intersect(f.Test).Any());
+        });
+    }
+
+    [Fact]
+    public void Group_KFold_Never_Splits_A_Group()
+    {
+        // Law: for any labels and k <= the number of groups, the test parts cover every row once and no group has rows on both sides.
+        Gen.Int[2, 6].SelectMany(k => Gen.Int[0, 9].Array[k, 60].Select(a => (k, a))).Select(Gen.Int, (t, seed) => (t.k, t.a, seed)).Sample(t =>
+        {
+            var labels = t.a.Select(v => "g" + v).ToArray();
+            int groups = labels.Distinct().Count();
+            if (groups < t.k)
+            {
+                return true;
+            }
+
+            var folds = Folds.GroupKFold(labels, t.k, t.seed);
+            return folds.Count == t.k
+                && folds.SelectMany(f => f.Test).Order().SequenceEqual(Enumerable.Range(0, labels.Length))
+                && folds.All(f => !f.Train.Select(i => labels[i]).Intersect(f.Test.Select(i => labels[i])).Any() && f.Train.Length + f.Test.Length == labels.Length);
         });
     }
 

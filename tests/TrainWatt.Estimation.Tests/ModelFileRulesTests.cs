@@ -35,8 +35,8 @@ public sealed class ModelFileRulesTests
             "m.json: models.power.held_out.interval_log_q90 is -0.3; it is a quantile of |ln(actual/predicted)| and must be a finite number >= 0 (a negative one inverts the interval).",
             Refused(m => m["models"]!["power"]!["held_out"]!["interval_log_q90"] = -0.3));
         Assert.Equal(
-            "m.json: models.epoch-energy.intervals_log_q90.kfold is -1; it is a quantile of |ln(actual/predicted)| and must be a finite number >= 0 (a negative one inverts the interval).",
-            Refused(m => m["models"]!["epoch-energy"]!["intervals_log_q90"]!["kfold"] = -1));
+            "m.json: models.epoch-energy.intervals_log_q90.grouped-kfold is -1; it is a quantile of |ln(actual/predicted)| and must be a finite number >= 0 (a negative one inverts the interval).",
+            Refused(m => m["models"]!["epoch-energy"]!["intervals_log_q90"]!["grouped-kfold"] = -1));
     }
 
     [Fact]
@@ -45,9 +45,9 @@ public sealed class ModelFileRulesTests
         Assert.Equal(
             "m.json: models.power.intercept -1000 predicts 0 W at the fitting rows' average (log transform: e^-1000); a model must predict a positive, finite power: re-fit it.",
             Refused(m => m["models"]!["power"]!["intercept"] = -1000));
-        Assert.Contains(
-            "models.epoch-duration.intercept 1000 predicts an infinite",
-            Refused(m => m["models"]!["epoch-duration"]!["intercept"] = 1000), StringComparison.Ordinal);
+        Assert.Equal(
+            "m.json: models.epoch-duration.intercept -5 predicts a duration <= 0 at the fitting rows' average (identity transform: -5 s); a model must predict a positive, finite duration: re-fit it.",
+            Refused(m => m["models"]!["epoch-duration"]!["intercept"] = -5));
     }
 
     [Fact]
@@ -60,10 +60,21 @@ public sealed class ModelFileRulesTests
     }
 
     [Theory]
-    [InlineData("target_transform", "sqrt", "models.power.target_transform \"sqrt\" is unknown; a model file uses identity, log, tdp-fraction or log-per-sample.")]
-    [InlineData("feature_map", "cubic", "models.power.feature_map \"cubic\" is unknown; a model file uses paper10, log9 or load.")]
+    [InlineData("target_transform", "sqrt", "models.power.target_transform \"sqrt\" is unknown; a model file uses identity, log, tdp-fraction, log-per-sample or power-x-duration.")]
+    [InlineData("feature_map", "cubic", "models.power.feature_map \"cubic\" is unknown; a model file uses paper10, log9, load, step-time or none.")]
     public void Unknown_names_are_refused_with_the_choices(string key, string value, string expected)
         => Assert.Equal($"m.json: {expected}", Refused(m => m["models"]!["power"]![key] = value));
+
+    [Fact]
+    public void A_coverage_outside_0_to_1_and_a_non_positive_layer_count_are_refused()
+    {
+        Assert.Equal(
+            "m.json: models.epoch-energy.interval_coverage.grouped-kfold is 1.5; it is a share of held-out runs and must be from 0 to 1.",
+            Refused(m => m["models"]!["epoch-energy"]!["interval_coverage"]!["grouped-kfold"] = 1.5));
+        Assert.Equal(
+            "m.json: models.epoch-duration.assumed_layers is 0; it is a layer count and must be a finite number > 0.",
+            Refused(m => m["models"]!["epoch-duration"]!["assumed_layers"] = 0));
+    }
 
     [Fact]
     public void A_zero_standard_deviation_is_refused()

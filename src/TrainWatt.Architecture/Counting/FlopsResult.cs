@@ -108,6 +108,13 @@ public sealed record FlopsResult
     }
 
     public double Gflops => Flops / 1e9;
+
+    /// <summary>
+    /// Weight layers: nodes with multiply-accumulates (Conv, ConvTranspose, Gemm, MatMul with MACs &gt; 0), in every
+    /// graph counted. PRE's step-time model uses it as the network's depth: each layer launches its own kernels in the
+    /// forward and backward pass, so a step has a fixed cost per layer however small the layer is.
+    /// </summary>
+    public int WeightLayers => Nodes.Count(n => n.Macs > 0);
 }
 
 /// <summary>Element type and (if known) shape of a value during inference, plus small constant integer contents.</summary>

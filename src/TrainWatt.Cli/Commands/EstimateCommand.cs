@@ -127,6 +127,11 @@ internal static class EstimateCommand
             }
 
             var report = PreEstimation.Estimate(s.ToRequest(), context);
+            foreach (string warning in report.Estimate.Warnings)
+            {
+                context.Diagnostic("warning: " + warning);
+            }
+
             context.WriteData(s.Json ? TypedJsonContext.Write(EstimateJson.From(report), TypedJsonContext.Default.EstimateJson) : ToText(report));
             return (int)ExitCode.Success;
         });

@@ -8,14 +8,15 @@ namespace TrainWatt.Cli.Commands;
 
 /// <summary><c>trainwatt fit</c>'s options, typed.</summary>
 internal sealed record FitSettings(
-    IReadOnlyList<string> Datasets, bool NoStore, string? Db, PreModelFamily Family, string? Export, string? ModelsDir, int? Version, string? Credit, bool Json)
+    IReadOnlyList<string> Datasets, bool NoStore, string? Db, PreModelFamily Family, string? Export, string? ModelsDir, int? Version, string? Credit, bool Json,
+    string? DataYear = null)
     : ICommandSettings
 {
     public IReadOnlyList<string> Validate() => Version is < 1
         ? [$"--model-version must be 1 or more, got {Version}; leave it out to take the models folder's newest + 1."]
         : [];
 
-    public PreFitRequest ToRequest() => new(Datasets, Family) { ExportPath = Export, ModelsDirectory = ModelsDir, Version = Version, Credit = Credit ?? "" };
+    public PreFitRequest ToRequest() => new(Datasets, Family) { ExportPath = Export, ModelsDirectory = ModelsDir, Version = Version, Credit = Credit ?? "", DataYear = DataYear };
 }
 
 /// <summary>
@@ -32,15 +33,16 @@ internal static class FitCommand
         var noStore = new Option<bool>("--no-store") { Description = "Do not read measured runs from the store (fit on --dataset only)." };
         var db = StoreLocation.CreateOption();
         var family = TypedOptions.Choice(
-            "--family", "Affine family to fit: ridge-log-load (default), ridge-log-tdp, ridge, linear.", PreModelFamilies.Default,
+            "--family", "Family to fit: step-time (default; duration from the physical step model, energy = power x duration), ridge-log-load, ridge-log-tdp, ridge, linear.", PreModelFamilies.Default,
             PreModelFamilies.All.Select(f => (f.Name, f)).ToArray());
         var export = new Option<string?>("--export") { Description = "Write the model JSON to this file instead of the models folder." };
         var modelsDir = new Option<string?>("--models-dir") { Description = $"Folder of fitted models; default ${PreModels.ModelsVariable}, else $XDG_DATA_HOME/trainwatt/models." };
         var version = new Option<int?>("--model-version") { Description = "Version number to record (default: the models folder's newest + 1, or 1 with --export)." };
         var credit = new Option<string?>("--credit") { Description = "Attribution of the data, recorded in the model file (e.g. the dataset's authors and licence)." };
+        var dataYear = new Option<string?>("--data-year") { Description = "When the data was measured (e.g. 2022-2023), recorded with the model's training data." };
         var json = new Option<bool>("--json") { Description = "Print one JSON object describing the fitted model." };
         var command = new Command("fit", "Fit TrainWatt's PRE model on measured runs (store) and datasets; version and save it for `estimate`.");
-        foreach (Option o in new Option[] { dataset, noStore, db, family, export, modelsDir, version, credit, json })
+        foreach (Option o in new Option[] { dataset, noStore, db, family, export, modelsDir, version, credit, dataYear, json })
         {
             command.Options.Add(o);
         }
@@ -49,7 +51,7 @@ internal static class FitCommand
         {
             var s = new FitSettings(
                 parse.GetValue(dataset) ?? [], parse.GetValue(noStore), parse.GetValue(db), parse.GetValue(family).Value, parse.GetValue(export),
-                parse.GetValue(modelsDir), parse.GetValue(version), parse.GetValue(credit), parse.GetValue(json)).ThrowIfInvalid();
+                parse.GetValue(modelsDir), parse.GetValue(version), parse.GetValue(credit), parse.GetValue(json), parse.GetValue(dataYear)).ThrowIfInvalid();
             return s.NoStore ? Fit(context, s, null) : StoreLocation.WithStore(context, s.Db, store => Fit(context, s, store));
         });
         return command;

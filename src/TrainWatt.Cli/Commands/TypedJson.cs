@@ -68,7 +68,10 @@ internal sealed record EstimateJson(
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] double? EpochsMin,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] double? EpochsMax,
     string Interval, IReadOnlyDictionary<string, BoundsJson> Intervals, IReadOnlyDictionary<string, double> Baselines,
-    ModelJson Model, EstimateRunJson Run, FootprintJson Footprint)
+    ModelJson Model, EstimateRunJson Run, FootprintJson Footprint,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? IntervalProtocol,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] double? IntervalCoverage,
+    IReadOnlyList<string> Warnings)
 {
     public static EstimateJson From(PreEstimateReport report)
     {
@@ -80,8 +83,9 @@ internal sealed record EstimateJson(
             e.Alternatives.ToDictionary(a => a.Protocol, a => new BoundsJson(e.Total(epochs.Min).Joules * a.LowFactor, e.Total(epochs.Max).Joules * a.HighFactor)),
             report.Baselines.ToDictionary(b => b.Name + "_j", b => b.Energy.Joules),
             new ModelJson(report.Model.Name, report.Model.Description),
-            new EstimateRunJson(run.Gflops, report.GflopsSource, run.Gpu.Name, run.BatchSize, run.ImageHeight, run.ImageWidth, run.TrainSamples, run.ValidationSamples, run.RamGigabytes),
-            new FootprintJson(f.FacilityEnergy.Joules, f.Pue.Pue.Ratio, f.Emissions?.Grams, f.Cost?.Amount, f.Cost?.Currency, f.Assumptions));
+            new EstimateRunJson(run.Gflops, report.GflopsSource, run.Gpu.Name, run.BatchSize, run.ImageHeight, run.ImageWidth, run.TrainSamples, run.ValidationSamples, run.RamGigabytes, run.Layers),
+            new FootprintJson(f.FacilityEnergy.Joules, f.Pue.Pue.Ratio, f.Emissions?.Grams, f.Cost?.Amount, f.Cost?.Currency, f.Assumptions),
+            e.IntervalProtocol, e.IntervalCoverage, e.Warnings);
     }
 }
 
@@ -89,7 +93,9 @@ internal sealed record BoundsJson(double LowerJ, double UpperJ);
 
 internal sealed record ModelJson(string Name, string Description);
 
-internal sealed record EstimateRunJson(double Gflops, string GflopsSource, string Gpu, int BatchSize, int ImageHeight, int ImageWidth, int TrainSamples, int ValSamples, double RamGb);
+internal sealed record EstimateRunJson(
+    double Gflops, string GflopsSource, string Gpu, int BatchSize, int ImageHeight, int ImageWidth, int TrainSamples, int ValSamples, double RamGb,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? Layers);
 
 internal sealed record FootprintJson(
     double FacilityEnergyJ, double Pue, double? EmissionsG,
@@ -108,14 +114,32 @@ internal sealed record FitJson(string Path, int Version, int NRows, string Fitte
 
 internal sealed record HeldOutJson(string Protocol, double R2, double Mape, double Rmse, int N);
 
-internal sealed record PreEvaluationJson(string Protocol, string Target, string Unit, int NRows, string MapeUnit, IReadOnlyList<PreResultJson> Results)
+internal sealed record PreEvaluationJson(
+    string Protocol, string Target, string Unit, int NRows, string MapeUnit, IReadOnlyList<PreResultJson> Results, string Meaning, string GroupedBy,
+    double ConfigurationOverlap, int Configurations)
 {
     public static PreEvaluationJson From(PreEvaluationReport r) => new(
         r.Protocol.Name(), r.Target.Name(), r.Target.Unit(), r.Rows, "percent",
-        r.Results.Select(x => new PreResultJson(x.Model, x.IsBaseline, x.Metrics.R2, x.Metrics.MapePercent, x.Metrics.Rmse, x.Metrics.Mae, x.Metrics.Count, x.Description)).ToArray());
+        r.Results.Select(x => new PreResultJson(
+            x.Model, x.IsBaseline, x.Metrics.R2, x.Metrics.MapePercent, x.Metrics.Rmse, x.Metrics.Mae, x.Metrics.Count, x.Description, x.IsDefault,
+            x.Groups.Select(PreGroupJson.From).ToArray(), x.WorstGroup is { } w ? PreGroupJson.From(w) : null,
+            x.Interval is { } i ? new PreIntervalJson(i.Nominal, Finite(i.LogQuantile), i.CalibratedBy, i.CalibrationGroups, i.GroupCoverage, i.RowCoverage, i.ShortfallPoints) : null)).ToArray(),
+        r.Protocol.Meaning(), r.GroupedBy, r.ConfigurationOverlap, r.Configurations);
+
+    /// <summary>An infinite quantile (a non-positive prediction) is written as null: JSON has no infinity.</summary>
+    internal static double? Finite(double v) => double.IsFinite(v) ? v : null;
 }
 
-internal sealed record PreResultJson(string Model, bool Baseline, double R2, double Mape, double Rmse, double Mae, int NTest, string Description);
+internal sealed record PreResultJson(
+    string Model, bool Baseline, double R2, double Mape, double Rmse, double Mae, int NTest, string Description, bool Default,
+    IReadOnlyList<PreGroupJson> Groups, PreGroupJson? WorstGroup, PreIntervalJson? Interval);
+
+internal sealed record PreGroupJson(string Group, int N, double Mape, double Rmse, double Mae, double R2, double? MeanLogError, double? IntervalCoverage)
+{
+    public static PreGroupJson From(GroupScores g) => new(g.Group, g.Metrics.Count, g.Metrics.MapePercent, g.Metrics.Rmse, g.Metrics.Mae, g.Metrics.R2, g.MeanLogError, g.IntervalCoverage);
+}
+
+internal sealed record PreIntervalJson(double Nominal, double? LogQ90, string CalibratedBy, int CalibrationGroups, double Coverage, double RowCoverage, double ShortfallPoints);
 
 internal sealed record StepEvaluationJson(
     int Runs, string EpochsSource, IReadOnlyDictionary<string, double> RmseKj, IReadOnlyDictionary<string, double> Mape, double StepRmseVsGreenAlgorithms,

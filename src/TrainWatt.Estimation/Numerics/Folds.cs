@@ -48,6 +48,22 @@ public static class Folds
         return (p[nTest..], p[..nTest]);
     }
 
+    /// <summary>
+    /// k folds over groups: the distinct labels (ordinal order) are permuted with the seed and cut into k parts as
+    /// <see cref="KFold"/> cuts rows; each fold's test part is every row of its groups, so no group is on both sides.
+    /// </summary>
+    public static IReadOnlyList<(int[] Train, int[] Test)> GroupKFold(IReadOnlyList<string> labels, int k, int seed)
+    {
+        var groups = labels.Distinct().Order(StringComparer.Ordinal).ToArray();
+        return KFold(groups.Length, k, seed).Select(fold =>
+        {
+            var testGroups = fold.Test.Select(g => groups[g]).ToHashSet(StringComparer.Ordinal);
+            return (
+                Enumerable.Range(0, labels.Count).Where(i => !testGroups.Contains(labels[i])).ToArray(),
+                Enumerable.Range(0, labels.Count).Where(i => testGroups.Contains(labels[i])).ToArray());
+        }).ToList();
+    }
+
     /// <summary>Leave-one-group-out: one split per distinct label (ordinal order), test = that group's rows.</summary>
     public static IReadOnlyList<(string Group, int[] Train, int[] Test)> LeaveOneGroupOut(IReadOnlyList<string> labels)
     {

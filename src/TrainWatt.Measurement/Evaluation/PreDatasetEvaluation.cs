@@ -12,8 +12,18 @@ public sealed record PreEvaluationRequest(string Dataset, PreTarget Target, Eval
     public int Seed { get; init; } = 2022;
 }
 
-/// <summary>Every family's and baseline's scores on the same held-out rows (MAPE in per cent).</summary>
-public sealed record PreEvaluationReport(EvaluationProtocol Protocol, PreTarget Target, int Rows, IReadOnlyList<EvaluationResult> Results);
+/// <summary>Every family's and baseline's scores on the same held-out rows (MAPE in per cent), per group and with interval coverage.</summary>
+public sealed record PreEvaluationReport(EvaluationProtocol Protocol, PreTarget Target, int Rows, IReadOnlyList<EvaluationResult> Results)
+{
+    /// <summary>What the per-group scores group by (architecture, gpu, image size, batch size, or architecture on gpu).</summary>
+    public string GroupedBy { get; init; } = "";
+
+    /// <summary>Share of held-out rows whose exact configuration was also in their training part (1 = a lookup).</summary>
+    public double ConfigurationOverlap { get; init; }
+
+    /// <summary>Distinct configurations in the data set.</summary>
+    public int Configurations { get; init; }
+}
 
 /// <summary><c>trainwatt evaluate pre</c> as a library call.</summary>
 public static class PreDatasetEvaluation
@@ -22,8 +32,11 @@ public static class PreDatasetEvaluation
     public static PreEvaluationReport Run(PreEvaluationRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var rows = PreDataset.Load(request.Dataset);
-        var results = PreEvaluation.Run(rows, request.Target, request.Protocol, request.Families ?? PreModelFamilies.All, new SearchSettings(Seed: request.Seed));
-        return new PreEvaluationReport(request.Protocol, request.Target, rows.Count, results);
+        var rows = PreModels.LoadDataset(request.Dataset);
+        var run = PreEvaluation.Evaluate(rows, request.Target, request.Protocol, request.Families ?? PreModelFamilies.All, new SearchSettings(Seed: request.Seed));
+        return new PreEvaluationReport(request.Protocol, request.Target, rows.Count, run.Results)
+        {
+            GroupedBy = run.GroupedBy, ConfigurationOverlap = run.ConfigurationOverlap, Configurations = run.Configurations,
+        };
     }
 }

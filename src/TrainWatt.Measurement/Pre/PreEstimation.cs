@@ -71,7 +71,7 @@ public static class PreEstimation
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(host);
         var (height, width) = (request.Input.Height, request.Input.Width);
-        var (gflops, gflopsSource) = PreModels.ResolveGflops(request.Gflops, request.Architecture, request.OnnxModel, height, width);
+        var (gflops, gflopsSource, layers) = PreModels.ResolveNetwork(request.Gflops, request.Architecture, request.OnnxModel, height, width);
         if (PaperGflopsFeature.ForPaperModel(request.Model, request.Architecture, height, width, gflops) is { } paper)
         {
             (gflops, gflopsSource) = paper; // the paper's KRR was fitted on the paper's own GFLOPs values
@@ -80,7 +80,11 @@ public static class PreEstimation
         RunDescription run;
         try
         {
-            run = new RunDescription(gflops, request.Gpu, request.BatchSize, height, width, request.TrainSamples, request.ValidationSamples, request.RamGigabytes).Validated();
+            run = new RunDescription(gflops, request.Gpu, request.BatchSize, height, width, request.TrainSamples, request.ValidationSamples, request.RamGigabytes)
+            {
+                Layers = layers,
+                Architecture = request.Architecture is { } a ? Architecture.Catalog.ModelCatalog.Find(a)?.Name ?? a : null,
+            }.Validated();
         }
         catch (ArgumentException ex)
         {

@@ -21,6 +21,9 @@ public sealed record PreFitRequest(IReadOnlyList<string> Datasets, PreModelFamil
 
     /// <summary>Attribution of the data, recorded in the model file.</summary>
     public string Credit { get; init; } = "";
+
+    /// <summary>When the data was measured, recorded with the model file's training data.</summary>
+    public string? DataYear { get; init; }
 }
 
 /// <summary>A fitted and saved model, and the stored runs that could not be used (each "run N: why").</summary>
@@ -44,7 +47,7 @@ public static class PreFitting
         var sources = new List<string>();
         foreach (string path in request.Datasets)
         {
-            var loaded = PreDataset.Load(path);
+            var loaded = PreModels.LoadDataset(path);
             rows.AddRange(loaded);
             sources.Add($"{System.IO.Path.GetFileName(path)} ({loaded.Count} rows)");
         }
@@ -69,7 +72,7 @@ public static class PreFitting
         string folder = PreModels.ModelsDirectory(request.ModelsDirectory, host);
         var existing = PreModels.ModelFiles(folder);
         int version = request.Version ?? (request.ExportPath is null ? (existing.Count == 0 ? 1 : existing[^1].Version + 1) : 1);
-        var model = PreTrainer.Fit(rows, request.Family, version, host.Time.GetUtcNow(), string.Join("; ", sources), request.Credit);
+        var model = PreTrainer.Fit(rows, request.Family, version, host.Time.GetUtcNow(), string.Join("; ", sources), request.Credit, dataYear: request.DataYear);
         string file = request.ExportPath ?? System.IO.Path.Combine(folder, string.Create(CultureInfo.InvariantCulture, $"pre-model-v{version}.json"));
         string json = model.ToJson();
         try
