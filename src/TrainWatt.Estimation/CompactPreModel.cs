@@ -339,6 +339,11 @@ public sealed record CompactPreModel(
                     throw new PreModelException($"{source}: models.{target.Name()}.target_transform \"{model.Transform}\" is unknown; a model file uses {Choices(TargetTransforms.All)}.");
                 }
 
+                if (model.Transform == TargetTransforms.PowerTimesDuration && target != PreTarget.EpochEnergy)
+                {
+                    throw new PreModelException($"{source}: models.{target.Name()}.target_transform \"{TargetTransforms.PowerTimesDuration}\" is for epoch-energy only (energy = power x duration); {target.Name()} needs a model of its own.");
+                }
+
                 CheckNumbers(source, target, model);
                 var expected = FeatureMaps.Names(model.FeatureMap, target);
                 if (!expected.SequenceEqual(model.FeatureNames) || model.Mean.Length != expected.Count || model.Sd.Length != expected.Count || model.Coefficients.Length != expected.Count)

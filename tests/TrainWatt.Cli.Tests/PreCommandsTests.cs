@@ -280,7 +280,7 @@ public sealed class PreCommandsTests : IDisposable
         string db = Path.Combine(_temp.Path, "empty.db");
         var (code, _, stderr) = CliHarness.Run(Env(), ["fit", "--db", db]);
         Assert.Equal(65, code);
-        Assert.Contains("needs at least 7 measured runs", stderr); // ridge-log-load: 6 features + 1
+        Assert.Contains("needs at least 7 measured runs", stderr); // step-time: ridge-log-load power model, 6 features + 1
     }
 
     /// <summary>Twelve runs on two GPUs with PRE metadata, P = 40 W x (GFLOPs x batch / TFLOPS)^0.25, two epochs each; one run without metadata.</summary>

@@ -77,6 +77,12 @@ public sealed class ModelFileRulesTests
     }
 
     [Fact]
+    public void Power_x_duration_is_refused_outside_epoch_energy()
+        => Assert.Equal( // power = power x duration would recurse without end
+            "m.json: models.power.target_transform \"power-x-duration\" is for epoch-energy only (energy = power x duration); power needs a model of its own.",
+            Refused(m => m["models"]!["power"]!["target_transform"] = "power-x-duration"));
+
+    [Fact]
     public void A_zero_standard_deviation_is_refused()
         => Assert.Equal(
             "m.json: models.power.sd[2] is 0; a standard deviation must be a finite number > 0 (features are divided by it).",

@@ -24,6 +24,7 @@ public sealed class PreModelFuzzTests
     [
         "\"trainwatt-pre-model\"", "[0, 0, 0, 0, 0, 0]", "[1e308, 1e308, 1e308, 1e308, 1e308, 1e308]", "[-1e308, 0, 0, 0, 0, 0]",
         "[\"ln_step_load\", \"ln_gflops\", \"ln_batch\", \"ln_pixels\", \"ln_fp32_tflops\", \"ln_tdp_w\"]", "{\"kfold\": 1e400}", "{\"kfold\": -1}",
+        "[0, 0, 0]", "[-1e308, 0, 0]", "[1e308, 1e-300, 1]", "\"power-x-duration\"", "\"step-time\"", "\"none\"", "{\"grouped-kfold\": 2}", "{\"min\": 1e308, \"max\": -1}",
     ];
 
     internal static FuzzCase Generate(int index, Random rng)

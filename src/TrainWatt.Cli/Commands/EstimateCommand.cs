@@ -168,7 +168,7 @@ internal static class EstimateCommand
             sb.AppendLine(ci, $"            if the run is like held-out rows of {alt.Protocol}: [{Kwh(e.Total(minEpochs) * alt.LowFactor)} .. {Kwh(e.Total(maxEpochs) * alt.HighFactor)}] kWh");
         }
 
-        sb.AppendLine(ci, $"Per epoch:  {e.EpochEnergy.Joules / 1000:0.###} kJ, {e.EpochDuration.TotalSeconds:0.#} s; average GPU power {e.AveragePower.Watts:0.#} W");
+        sb.AppendLine(ci, $"Per epoch:  {Small(e.EpochEnergy.Joules / 1000, "0.###")} kJ, {Small(e.EpochDuration.TotalSeconds, "0.#")} s; average GPU power {e.AveragePower.Watts:0.#} W");
         sb.AppendLine("Baselines (same run, predicted duration):");
         foreach (var b in report.Baselines)
         {
@@ -178,7 +178,7 @@ internal static class EstimateCommand
         sb.AppendLine(ci, $"Facility:   {Kwh(footprint.FacilityEnergy)} kWh (PUE {footprint.Pue.Pue.Ratio:0.###})");
         if (footprint.Emissions is { } em)
         {
-            sb.AppendLine(ci, $"Emissions:  {em.Grams:0.#} gCO2e");
+            sb.AppendLine(ci, $"Emissions:  {Small(em.Grams, "0.#")} gCO2e");
         }
 
         if (footprint.Cost is { } cost)
@@ -193,6 +193,10 @@ internal static class EstimateCommand
 
         return sb.ToString();
     }
+
+    /// <summary>Below 1, three significant digits (a 0.114 s epoch is not "0 s", 0.0021 g not "0 g"); else <paramref name="format"/>.</summary>
+    private static string Small(double value, string format) =>
+        value.ToString(value is > 0 and < 1 ? "G3" : format, CultureInfo.InvariantCulture);
 
     private static string Kwh(Energy e) => Math.Abs(e.KilowattHours) >= 0.01 || e.KilowattHours == 0
         ? e.KilowattHours.ToString("0.####", CultureInfo.InvariantCulture)

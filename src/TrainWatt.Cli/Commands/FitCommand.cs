@@ -20,7 +20,7 @@ internal sealed record FitSettings(
 }
 
 /// <summary>
-/// <c>trainwatt fit [--dataset CSV]... [--no-store] [--db PATH] [--family ridge-log-load] [--export FILE]
+/// <c>trainwatt fit [--dataset CSV]... [--no-store] [--db PATH] [--family step-time] [--export FILE]
 /// [--models-dir DIR] [--credit TEXT] [--json]</c>: fits TrainWatt's compact PRE model (power, epoch energy, epoch
 /// duration) on the measured runs in the store plus optional CSV datasets, scores it on held-out rows, and saves it as
 /// the next version in the models folder (or writes it to --export FILE) (<see cref="PreFitting"/>).

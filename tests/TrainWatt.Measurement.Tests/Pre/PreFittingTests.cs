@@ -26,7 +26,7 @@ public sealed class PreFittingTests : IDisposable
         using var store = SqliteRunStore.Open(_temp.File("runs.db"));
         Add(store, DateTimeOffset.UnixEpoch, null, 100);
         var ex = Assert.Throws<PreDatasetException>(() => PreFitting.Fit(Request(), store, Host()));
-        Assert.Contains("only 0 usable row(s); a ridge-log-load PRE model needs at least 7 measured runs", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("only 0 usable row(s); a step-time PRE model needs at least 7 measured runs", ex.Message, StringComparison.Ordinal);
         Assert.Contains("1 stored run(s) were not usable, e.g. run 1: no PRE feature", ex.Message, StringComparison.Ordinal);
     }
 
