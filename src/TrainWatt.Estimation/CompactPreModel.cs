@@ -424,7 +424,7 @@ public sealed record CompactPreModel(
         double b = model.Intercept;
         (double value, string formula) = model.Transform switch
         {
-            TargetTransforms.Log => (Math.Exp(b), $"e^{Text(b)}"),
+            TargetTransforms.Log or TargetTransforms.LogCappedAtTdp => (Math.Exp(b), $"e^{Text(b)}"),
             TargetTransforms.LogPerSample => (Math.Exp(b), $"e^{Text(b)} per sample"),
             TargetTransforms.TdpFraction => (b, $"{Text(b)} x TDP"),
             _ => (b, $"{Text(b)} {target.Unit()}"),

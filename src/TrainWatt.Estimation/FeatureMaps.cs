@@ -107,8 +107,11 @@ public static class TargetTransforms
     /// </summary>
     public const string PowerTimesDuration = "power-x-duration";
 
+    /// <summary>ln y, the prediction capped at the GPU's TDP: a board's average power does not exceed its power limit.</summary>
+    public const string LogCappedAtTdp = "log-capped-at-tdp";
+
     /// <summary>Every transform name a model file may hold.</summary>
-    public static IReadOnlyList<string> All { get; } = [Identity, Log, TdpFraction, LogPerSample, PowerTimesDuration];
+    public static IReadOnlyList<string> All { get; } = [Identity, Log, TdpFraction, LogPerSample, PowerTimesDuration, LogCappedAtTdp];
 
     /// <summary>Training-equivalent samples of one epoch: train + validation / 3.</summary>
     public static double EquivalentSamples(RunDescription r) => r.TrainSamples + r.ValidationSamples / 3.0;
@@ -116,7 +119,7 @@ public static class TargetTransforms
     public static double Forward(string transform, double y, RunDescription r) => transform switch
     {
         Identity or PowerTimesDuration => y,
-        Log => Math.Log(y),
+        Log or LogCappedAtTdp => Math.Log(y),
         TdpFraction => y / r.Gpu.ThermalDesignPower.Watts,
         LogPerSample => Math.Log(y / EquivalentSamples(r)),
         _ => throw new ArgumentException($"Unknown target transform '{transform}'."),
@@ -126,6 +129,7 @@ public static class TargetTransforms
     {
         Identity or PowerTimesDuration => t,
         Log => Math.Exp(t),
+        LogCappedAtTdp => Math.Min(Math.Exp(t), r.Gpu.ThermalDesignPower.Watts),
         TdpFraction => t * r.Gpu.ThermalDesignPower.Watts,
         LogPerSample => Math.Exp(t) * EquivalentSamples(r),
         _ => throw new ArgumentException($"Unknown target transform '{transform}'."),

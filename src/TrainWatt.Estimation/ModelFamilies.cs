@@ -373,7 +373,7 @@ internal sealed class StepTimeFamily : PreModelFamily
 
     public override string TargetTransform(PreTarget target) => target switch
     {
-        PreTarget.Power => TargetTransforms.Log,
+        PreTarget.Power => TargetTransforms.LogCappedAtTdp,
         PreTarget.EpochDuration => TargetTransforms.Identity,
         _ => TargetTransforms.PowerTimesDuration,
     };
@@ -400,8 +400,9 @@ internal sealed class StepTimeFamily : PreModelFamily
         };
     }
 
+    /// <summary>ridge-log-load's power model, its prediction capped at the GPU's TDP (<see cref="TargetTransforms.LogCappedAtTdp"/>).</summary>
     private FittedPreModel Relabel(FittedPreModel m) =>
-        new(Name, m.Target, m.FeatureMap, m.Transform, m.Scaler, z => m.Linear!.Predict(z), m.Hyperparameters, m.CvRmse, m.Linear);
+        new(Name, m.Target, m.FeatureMap, TargetTransforms.LogCappedAtTdp, m.Scaler, z => m.Linear!.Predict(z), m.Hyperparameters, m.CvRmse, m.Linear);
 
     /// <summary>
     /// The layer count for rows without one: the median over the fitting architectures (each counted once) that have

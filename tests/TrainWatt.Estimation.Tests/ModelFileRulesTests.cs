@@ -43,7 +43,7 @@ public sealed class ModelFileRulesTests
     public void An_intercept_that_predicts_0_W_is_refused()
     {
         Assert.Equal(
-            "m.json: models.power.intercept -1000 predicts 0 W at the fitting rows' average (log transform: e^-1000); a model must predict a positive, finite power: re-fit it.",
+            "m.json: models.power.intercept -1000 predicts 0 W at the fitting rows' average (log-capped-at-tdp transform: e^-1000); a model must predict a positive, finite power: re-fit it.",
             Refused(m => m["models"]!["power"]!["intercept"] = -1000));
         Assert.Equal(
             "m.json: models.epoch-duration.intercept -5 predicts a duration <= 0 at the fitting rows' average (identity transform: -5 s); a model must predict a positive, finite duration: re-fit it.",
@@ -60,7 +60,7 @@ public sealed class ModelFileRulesTests
     }
 
     [Theory]
-    [InlineData("target_transform", "sqrt", "models.power.target_transform \"sqrt\" is unknown; a model file uses identity, log, tdp-fraction, log-per-sample or power-x-duration.")]
+    [InlineData("target_transform", "sqrt", "models.power.target_transform \"sqrt\" is unknown; a model file uses identity, log, tdp-fraction, log-per-sample, power-x-duration or log-capped-at-tdp.")]
     [InlineData("feature_map", "cubic", "models.power.feature_map \"cubic\" is unknown; a model file uses paper10, log9, load, step-time or none.")]
     public void Unknown_names_are_refused_with_the_choices(string key, string value, string expected)
         => Assert.Equal($"m.json: {expected}", Refused(m => m["models"]!["power"]![key] = value));

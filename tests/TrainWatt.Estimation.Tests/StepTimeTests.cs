@@ -53,6 +53,37 @@ public sealed class StepTimeTests
     }
 
     [Fact]
+    public void Predicted_Power_Never_Exceeds_The_Gpus_Tdp()
+    {
+        // Physics: a board's average power stays within its power limit (spec TDP). ridge-log-load's power law grows
+        // without bound in the step's load; the default caps it, so an extreme load on a GTX 750 Ti (60 W) gives 60 W.
+        var gtx = GpuSpecTable.Default.Find("GTX 750 Ti");
+        var huge = new RunDescription(500, gtx, 4096, 512, 512, 10000, 2000, 16) { Layers = 100 };
+        Assert.True(PreModelFamilies.Find("ridge-log-load").Fit(Rows(), PreTarget.Power).Predict(huge) > 60, "the uncapped power law exceeds the TDP here");
+        Assert.Equal(60, CompactPreModel.Default.Estimate(huge).AveragePower.Watts, 9);
+        Assert.Equal(TargetTransforms.LogCappedAtTdp, CompactPreModel.Default.Models[PreTarget.Power].Transform);
+    }
+
+    /// <summary>Synthetic rows whose power grows with the load as 30 W x load^0.3 (no cap), on two GPUs.</summary>
+    private static List<PreRow> Rows()
+    {
+        var rows = new List<PreRow>();
+        foreach (var gpu in new[] { "RTX 3090", "GTX 750 Ti" }.Select(GpuSpecTable.Default.Find))
+        {
+            foreach (double g in new[] { 0.5, 2, 8 })
+            {
+                foreach (int b in new[] { 16, 64, 256 })
+                {
+                    double p = 30 * Math.Pow(g * b / gpu.Fp32Teraflops, 0.3);
+                    rows.Add(new PreRow(new RunDescription(g, gpu, b, 128, 128, 1000, 200, 16) { Layers = 50 }, "n" + g, Power.FromWatts(p), Energy.FromJoules(p * 10), TimeSpan.FromSeconds(10), "synthetic"));
+                }
+            }
+        }
+
+        return rows;
+    }
+
+    [Fact]
     public void A_Run_Without_A_Layer_Count_Gets_The_Median_Of_The_Fitting_Architectures()
     {
         // Hand: architectures a, b, c with 10, 20 and 40 layers (b twice) → median over architectures 20; no counts at all → (1, unused).

@@ -22,7 +22,7 @@ public sealed class PreInputTests
         File.WriteAllText(path, model.ToJsonString());
         var (code, _, stderr) = CliHarness.Run(["estimate", .. Run, "--pre-model", path]);
         Assert.Equal(65, code);
-        Assert.Equal($"error: {path}: models.power.target_transform \"sqrt\" is unknown; a model file uses identity, log, tdp-fraction, log-per-sample or power-x-duration.\n", stderr);
+        Assert.Equal($"error: {path}: models.power.target_transform \"sqrt\" is unknown; a model file uses identity, log, tdp-fraction, log-per-sample, power-x-duration or log-capped-at-tdp.\n", stderr);
     }
 
     private static string Dataset(TempDirectory dir, string name, Func<int, string, string>? edit = null)
