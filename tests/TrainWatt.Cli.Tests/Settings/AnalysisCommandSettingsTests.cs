@@ -83,7 +83,7 @@ public sealed class AnalysisCommandSettingsTests : IDisposable
         Assert.Equal(64, code);
         Assert.Empty(stdout);
         Assert.Contains("--target 'watts' is not one of the choices; use power, epoch-energy or epoch-duration.", stderr, StringComparison.Ordinal);
-        Assert.Contains("--protocol 'loo' is not one of the choices; use paper-split, kfold, leave-architecture-out or leave-gpu-out.", stderr, StringComparison.Ordinal);
+        Assert.Contains("--protocol 'loo' is not one of the choices; use grouped-kfold, leave-architecture-out, leave-gpu-out, leave-image-size-out, leave-batch-out, paper-split or kfold.", stderr, StringComparison.Ordinal);
         Assert.Contains("Run 'trainwatt evaluate pre --help' for usage.", stderr, StringComparison.Ordinal);
     }
 
