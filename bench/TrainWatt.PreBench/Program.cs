@@ -36,7 +36,7 @@ foreach (var family in PreModelFamilies.All)
     Console.WriteLine($"  {family.Name,-16} {Median(times),9:0.0} ms  (selected: {fitted.DescribeHyperparameters()}; CV RMSE {fitted.CvRmse:0.00} W)");
 }
 
-Console.WriteLine("trainwatt fit pipeline (3 targets, search, + kfold/leave-gpu-out/leave-architecture-out scoring):");
+Console.WriteLine("trainwatt fit pipeline (3 targets, search, + grouped-kfold/leave-gpu-out/leave-architecture-out scoring):");
 PreTrainer.Fit(rows, PreModelFamilies.Default, 1, DateTimeOffset.UnixEpoch, "bench", "");
 var fitTimes = Enumerable.Range(0, 3).Select(_ => TimeMs(() => PreTrainer.Fit(rows, PreModelFamilies.Default, 1, DateTimeOffset.UnixEpoch, "bench", ""))).ToList();
 Console.WriteLine($"  {PreModelFamilies.Default.Name,-16} {Median(fitTimes),9:0.0} ms");
