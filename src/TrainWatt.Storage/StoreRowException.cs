@@ -1,0 +1,18 @@
+namespace TrainWatt.Storage;
+
+/// <summary>
+/// A stored row that <see cref="StoreRows"/> cannot decode: a value outside the schema's rules (an unknown provenance
+/// spelling, a NULL in a NOT NULL column, a time outside the years 1 to 9999), as a damaged page or a hand edit leaves.
+/// Thrown by <see cref="StoreQueries"/>, which knows the table but not the store; each store turns it into a
+/// <see cref="StoreException"/> naming its location and the fix (<see cref="ToStoreException"/>).
+/// </summary>
+internal sealed class StoreRowException(string table, Exception inner)
+    : Exception($"a row of the {table} table cannot be read: {inner.Message.ReplaceLineEndings(" ").TrimEnd('.')}", inner)
+{
+    /// <summary>The table holding the row.</summary>
+    public string Table { get; } = table;
+
+    /// <summary>"The store X holds a row TrainWatt cannot read (...): it was damaged or edited outside TrainWatt. FIX".</summary>
+    public StoreException ToStoreException(string location, string fix)
+        => new(location, $"The store {location} holds a row TrainWatt cannot read ({Message}); it was damaged or edited outside TrainWatt. {fix}", this);
+}
