@@ -1,3 +1,4 @@
+using System.Globalization;
 using TrainWatt.Core.Units;
 
 namespace TrainWatt.Core.Reference;
@@ -37,6 +38,12 @@ public sealed class GpuSpecTable
     /// <summary>The table shipped with TrainWatt.</summary>
     public static GpuSpecTable Default => DefaultTable.Value;
 
+    /// <summary>
+    /// The longest name <see cref="Find"/> looks up: names and aliases in the table are at most about 30 characters,
+    /// nvidia-smi's names shorter than 100; a longer one (a mangled CSV field) is refused at once, without a search.
+    /// </summary>
+    public const int MaxNameLength = 200;
+
     /// <summary>All rows in file order.</summary>
     public IReadOnlyList<GpuSpec> Gpus { get; }
 
@@ -52,6 +59,15 @@ public sealed class GpuSpecTable
     public GpuSpec Find(string name)
     {
         ArgumentNullException.ThrowIfNull(name);
+        if (name.Length > MaxNameLength)
+        {
+            throw new ReferenceLookupException(
+                name,
+                string.Create(CultureInfo.InvariantCulture, $"Unknown GPU \"{NameMatching.Shown(name)}\": a GPU name has at most {MaxNameLength} characters. ")
+                    + "Give the name nvidia-smi shows (e.g. NVIDIA GeForce RTX 3090) or a part of it (3090); list the table with 'trainwatt gpus'.",
+                []);
+        }
+
         var matches = Match(name);
         if (matches.Count == 1)
         {
@@ -79,7 +95,7 @@ public sealed class GpuSpecTable
     public bool TryFind(string name, out GpuSpec spec)
     {
         ArgumentNullException.ThrowIfNull(name);
-        var matches = Match(name);
+        var matches = name.Length > MaxNameLength ? [] : Match(name);
         spec = matches.Count == 1 ? matches[0] : null!;
         return matches.Count == 1;
     }
