@@ -7,12 +7,14 @@ namespace TrainWatt.Storage;
 /// <see cref="StoreException"/> naming its location and the fix (<see cref="ToStoreException"/>).
 /// </summary>
 internal sealed class StoreRowException(string table, Exception inner)
-    : Exception($"a row of the {table} table cannot be read: {inner.Message.ReplaceLineEndings(" ").TrimEnd('.')}", inner)
+    : Exception($"a row of the {table} table cannot be read: {Reason(inner)}", inner)
 {
     /// <summary>The table holding the row.</summary>
     public string Table { get; } = table;
 
-    /// <summary>"The store X holds a row TrainWatt cannot read (...): it was damaged or edited outside TrainWatt. FIX".</summary>
+    /// <summary>"The store X holds a samples row TrainWatt cannot read (WHY); it was damaged or edited outside TrainWatt. FIX".</summary>
     public StoreException ToStoreException(string location, string fix)
-        => new(location, $"The store {location} holds a row TrainWatt cannot read ({Message}); it was damaged or edited outside TrainWatt. {fix}", this);
+        => new(location, $"The store {location} holds a {Table} row TrainWatt cannot read ({Reason(InnerException!)}); it was damaged or edited outside TrainWatt. {fix}", this);
+
+    private static string Reason(Exception e) => e.Message.ReplaceLineEndings(" ").TrimEnd('.');
 }

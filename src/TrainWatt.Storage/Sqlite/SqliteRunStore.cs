@@ -144,7 +144,7 @@ public sealed class SqliteRunStore : IRunStore
         catch (SqliteException e) when (e.SqliteErrorCode == 1 && e.Message.Contains("no such ", StringComparison.Ordinal))
         {
             // SQLITE_ERROR "no such column/table" in a store whose schema version is current: its schema was damaged or edited.
-            throw new StoreException(Location, $"The store {Location} lacks a table or column TrainWatt {SchemaVersion} writes ({e.Message.TrimEnd('.')}); its schema was damaged or edited outside TrainWatt. {DamagedFix(Location)}", e);
+            throw new StoreException(Location, $"The store {Location} lacks a table or column of schema version {SchemaVersion} ({e.Message.TrimEnd('.')}); its schema was damaged or edited outside TrainWatt. {DamagedFix(Location)}", e);
         }
         catch (StoreRowException e)
         {
