@@ -53,7 +53,7 @@ public sealed class PreDatasetFuzzTests
         string csv = Header + "\n32,16,100,50,1.5,128,128,RT" + new string('9', 100_000) + ",250,2.5\n";
         var e = Assert.Throws<PreDatasetException>(() => PreDataset.Parse(new StringReader(csv), "runs.csv"));
         Assert.Equal(
-            "runs.csv:2: Unknown GPU \"RT" + new string('9', 58) + "... (100,002 characters)\": a GPU name has at most 200 characters. " +
+            "runs.csv:2: Unknown GPU \"RT" + new string('9', 58) + "... (100,002 characters)\": a GPU name has at most 200 letters and digits. " +
             "Give the name nvidia-smi shows (e.g. NVIDIA GeForce RTX 3090) or a part of it (3090); list the table with 'trainwatt gpus'.",
             e.Message);
     }

@@ -39,8 +39,8 @@ public sealed class GpuSpecTable
     public static GpuSpecTable Default => DefaultTable.Value;
 
     /// <summary>
-    /// The longest name <see cref="Find"/> looks up: names and aliases in the table are at most about 30 characters,
-    /// nvidia-smi's names shorter than 100; a longer one (a mangled CSV field) is refused at once, without a search.
+    /// The most letters and digits of a name <see cref="Find"/> looks up: names and aliases in the table have at most
+    /// about 30, nvidia-smi's names fewer than 100; a longer one (a mangled CSV field) is refused at once, without a search.
     /// </summary>
     public const int MaxNameLength = 200;
 
@@ -59,11 +59,11 @@ public sealed class GpuSpecTable
     public GpuSpec Find(string name)
     {
         ArgumentNullException.ThrowIfNull(name);
-        if (name.Length > MaxNameLength)
+        if (TooLong(name))
         {
             throw new ReferenceLookupException(
                 name,
-                string.Create(CultureInfo.InvariantCulture, $"Unknown GPU \"{NameMatching.Shown(name)}\": a GPU name has at most {MaxNameLength} characters. ")
+                string.Create(CultureInfo.InvariantCulture, $"Unknown GPU \"{NameMatching.Shown(name)}\": a GPU name has at most {MaxNameLength} letters and digits. ")
                     + "Give the name nvidia-smi shows (e.g. NVIDIA GeForce RTX 3090) or a part of it (3090); list the table with 'trainwatt gpus'.",
                 []);
         }
@@ -86,7 +86,7 @@ public sealed class GpuSpecTable
         var closest = ClosestNames(name, 5);
         throw new ReferenceLookupException(
             name,
-            $"Unknown GPU \"{name}\". Closest matches: {string.Join(", ", closest)}. " +
+            $"Unknown GPU \"{NameMatching.Shown(name)}\". Closest matches: {string.Join(", ", closest)}. " +
             "List the table with 'trainwatt gpus', or give cores, memory and TDP directly.",
             closest);
     }
@@ -95,7 +95,7 @@ public sealed class GpuSpecTable
     public bool TryFind(string name, out GpuSpec spec)
     {
         ArgumentNullException.ThrowIfNull(name);
-        var matches = name.Length > MaxNameLength ? [] : Match(name);
+        var matches = TooLong(name) ? [] : Match(name);
         spec = matches.Count == 1 ? matches[0] : null!;
         return matches.Count == 1;
     }
@@ -118,6 +118,9 @@ public sealed class GpuSpecTable
     /// <summary>The <paramref name="count"/> canonical names closest to <paramref name="query"/>, best first.</summary>
     public IReadOnlyList<string> ClosestNames(string query, int count)
         => NameMatching.Closest(query, Gpus.Select(g => (g.Name, Keys(g))), count);
+
+    /// <summary>More than <see cref="MaxNameLength"/> letters and digits: spaces and punctuation, which matching ignores, are not counted.</summary>
+    private static bool TooLong(string name) => name.Length > MaxNameLength && NameMatching.Compact(name).Length > MaxNameLength;
 
     private List<GpuSpec> Match(string name)
     {
