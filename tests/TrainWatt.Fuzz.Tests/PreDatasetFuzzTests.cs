@@ -45,7 +45,7 @@ public sealed class PreDatasetFuzzTests
     /// An unknown GPU name of 100 KB took about 3 s to refuse (Debug; 1 MB about 30 s): its edit distance to every
     /// name and alias was computed for the "closest matches", and the message quoted all 100 KB. A name longer than
     /// <see cref="TrainWatt.Core.Reference.GpuSpecTable.MaxNameLength"/> is now refused before any search, with its start
-    /// and length. (The time is not asserted here: the fuzz run below runs such names under its 2 s per-case watchdog.)
+    /// and length. (The time is not asserted here: the fuzz run below runs such names under its per-case hang guard.)
     /// </summary>
     [Fact]
     public void Bug_A_Very_Long_Unknown_Gpu_Name_Is_Refused_Quickly()
