@@ -149,7 +149,60 @@ public sealed record ExperimentPlan(
 
         using (doc)
         {
+            CheckStrings(doc.RootElement, "", path);
             return Parse(doc.RootElement, path);
+        }
+    }
+
+    /// <summary>
+    /// Every string and key of the plan must be whole UTF-16 text: JSON lets a string escape half of a surrogate pair
+    /// (<c>"\ud800"</c>), which parses but cannot be read as a string (.NET's InvalidOperationException). Named here
+    /// with its place in the plan and the fix, before any value is read.
+    /// </summary>
+    private static void CheckStrings(JsonElement element, string where, string path)
+    {
+        AnalysisDataException Bad(string at) => new(
+            $"{path}: {at} holds half of a UTF-16 surrogate pair (an escape such as \\ud800 without the \\udc00-\\udfff escape that must follow it); " +
+            "write the character itself, or both halves of the pair.");
+
+        switch (element.ValueKind)
+        {
+            case JsonValueKind.String:
+                try
+                {
+                    _ = element.GetString();
+                }
+                catch (InvalidOperationException)
+                {
+                    throw Bad(where.Length == 0 ? "the plan" : where);
+                }
+
+                break;
+            case JsonValueKind.Array:
+                int index = 0;
+                foreach (var item in element.EnumerateArray())
+                {
+                    CheckStrings(item, $"{where}[{index++}]", path);
+                }
+
+                break;
+            case JsonValueKind.Object:
+                foreach (var property in element.EnumerateObject())
+                {
+                    string name;
+                    try
+                    {
+                        name = property.Name;
+                    }
+                    catch (InvalidOperationException)
+                    {
+                        throw Bad(where.Length == 0 ? "a key" : $"a key of {where}");
+                    }
+
+                    CheckStrings(property.Value, where.Length == 0 ? $"\"{name}\"" : $"{where}.\"{name}\"", path);
+                }
+
+                break;
         }
     }
 

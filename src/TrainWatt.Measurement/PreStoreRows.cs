@@ -91,11 +91,16 @@ internal static class PreStoreRows
             double meanSeconds = epochs.Average(e => (e.End - e.Start).TotalSeconds);
             var known = epochs.Where(e => e.Energy is not null).ToList();
             bool gpuOnly = details.Energy.All(e => e.Device.Component == "gpu" || e.Energy is null);
-            double epochJ = !gpuOnly ? GpuEpochEnergy(store, details, epochs)
+            double? epochJ = !gpuOnly ? GpuEpochEnergy(store, details, epochs)
                 : known.Count == epochs.Count ? known.Average(e => e.Energy!.Value.Joules)
-                : details.TotalEnergy.Joules / epochs.Count;
+                : details.TotalEnergy?.Joules / epochs.Count;
+            if (epochJ is null)
+            {
+                return (null, 0, details.NoEnergyReason); // was 0 J per epoch: a silent zero in the fitting data
+            }
+
             string arch = architecture ?? string.Create(CultureInfo.InvariantCulture, $"{run.Gflops:0.####} GFLOPs");
-            return (new PreRow(run, arch, Power.FromWatts(power), Energy.FromJoules(epochJ), TimeSpan.FromSeconds(meanSeconds), $"run {record.Id}"), epochs.Count, null);
+            return (new PreRow(run, arch, Power.FromWatts(power), Energy.FromJoules(epochJ.Value), TimeSpan.FromSeconds(meanSeconds), $"run {record.Id}"), epochs.Count, null);
         }
         catch (Exception ex) when (ex is ReferenceLookupException or ArgumentException or PreModels.InputException)
         {

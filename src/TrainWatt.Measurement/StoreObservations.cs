@@ -49,11 +49,10 @@ internal static class StoreObservations
         }
 
         long? samples = details.Epochs.Count > 0 && details.Epochs.All(e => e.SamplesSeen is not null) ? details.Epochs.Sum(e => e.SamplesSeen!.Value) : null;
-        bool hasEnergy = details.Energy.Any(e => e.Energy is not null);
         return new Observation(
             details.Run.Id.ToString(CultureInfo.InvariantCulture),
             details.Run.Tags,
-            hasEnergy ? details.TotalEnergy : null,
+            details.TotalEnergy,
             details.Run.Duration,
             samples,
             scores);

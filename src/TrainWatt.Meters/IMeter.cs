@@ -24,6 +24,17 @@ public interface IMeter : IDisposable
     MeterReading Read();
 }
 
+/// <summary>
+/// A meter that finds faults in what its source reports while it runs (the live nvidia-smi meter: two GPUs under one
+/// index, lines of several GPUs without an index). The sampler takes them after each <see cref="IMeter.Read"/> and keeps
+/// them with the run's notes, so a fault is reported, never only visible as odd numbers.
+/// </summary>
+public interface IMeterFaults
+{
+    /// <summary>The faults found since the last call (each reported once), oldest first; empty when none.</summary>
+    IReadOnlyList<string> TakeFaults();
+}
+
 /// <summary>One measured thing.</summary>
 /// <param name="Id">Stable id within a run: "gpu:0", "cpu:package-0", "dram:package-0", "ram", "cpu:process".</param>
 /// <param name="Component">"gpu", "cpu", "dram", "ram" or "psys".</param>

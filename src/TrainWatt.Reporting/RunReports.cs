@@ -69,7 +69,7 @@ public static class RunReports
     public static HtmlReport SingleRun(IRunStore store, long id)
     {
         var details = store.GetRun(id) ?? throw new AnalysisDataException($"Run {id} is not in the store; list the runs with `trainwatt runs list`.");
-        var report = new HtmlReport($"TrainWatt run {id}", $"{details.Run.Command ?? details.Run.Source} · started {details.Run.Started:yyyy-MM-dd HH:mm:ss} · {details.Run.Status} · energy {details.TotalEnergy.Kilojoules.ToString("F3", CultureInfo.InvariantCulture)} kJ");
+        var report = new HtmlReport($"TrainWatt run {id}", $"{details.Run.Command ?? details.Run.Source} · started {details.Run.Started:yyyy-MM-dd HH:mm:ss} · {details.Run.Status} · energy {(details.TotalEnergy is { } total ? total.Kilojoules.ToString("F3", CultureInfo.InvariantCulture) + " kJ" : "not measured")}");
         AddRunPlots(report, store, details, string.Empty);
         return report;
     }
@@ -107,11 +107,11 @@ public static class RunReports
             return;
         }
 
-        bool complete = details.Run.Status == RunStatus.Completed && details.TotalEnergy > Energy.Zero;
-        var png = ProjectionBandPlot.Render(history, epochs, complete ? details.TotalEnergy : null, $"Run {details.Run.Id}: projected vs measured total energy");
+        var measured = details.Run.Status == RunStatus.Completed && details.TotalEnergy is { } total && total > Energy.Zero ? total : (Energy?)null;
+        var png = ProjectionBandPlot.Render(history, epochs, measured, $"Run {details.Run.Id}: projected vs measured total energy");
         report.AddPlot(title, "projection-band.png", png, string.Create(CultureInfo.InvariantCulture,
             $"Projected total energy after each epoch with its {history[^1].Confidence * 100:0.#} % interval (shaded, {history[^1].Method}), the energy measured so far (sum of the epochs) and, for a completed run, the final measured total (dashed)."));
-        var error = complete ? LiveProjection.FinalError(history, details.TotalEnergy) : null;
+        var error = measured is { } final ? LiveProjection.FinalError(history, final) : null;
         report.AddParagraph($"{prefix}Final projection error", error is null
             ? $"The run is {SqliteRunStore.StatusText(details.Run.Status)}: no final measured total to score the {history.Count} projections against."
             : "Final projection error: " + Sentence(LiveProjection.ErrorLine(error)));

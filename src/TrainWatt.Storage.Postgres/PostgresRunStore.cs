@@ -261,7 +261,7 @@ public sealed class PostgresRunStore : IRunStore
         Write(transaction => InsertProjection(transaction, runId, projection));
     }
 
-    public IReadOnlyList<ProjectionEntry> GetProjections(long runId) => StoreQueries.Projections(_connection, runId);
+    public IReadOnlyList<ProjectionEntry> GetProjections(long runId) => Read(() => StoreQueries.Projections(_connection, runId));
 
     public void FinishRun(long runId, RunStatus status, DateTimeOffset ended, int? exitCode = null)
     {
@@ -391,13 +391,33 @@ public sealed class PostgresRunStore : IRunStore
         return command.ExecuteNonQuery();
     }) > 0;
 
-    public IReadOnlyList<RunRecord> ListRuns() => StoreQueries.Runs(_connection, null, _options.Time.GetUtcNow(), _options.Liveness, _options.StaleAfter);
+    public IReadOnlyList<RunRecord> ListRuns() => Read(() => StoreQueries.Runs(_connection, null, _options.Time.GetUtcNow(), _options.Liveness, _options.StaleAfter));
 
-    public RunDetails? GetRun(long runId) => StoreQueries.Details(_connection, runId, _options.Time.GetUtcNow(), _options.Liveness, _options.StaleAfter);
+    public RunDetails? GetRun(long runId) => Read(() => StoreQueries.Details(_connection, runId, _options.Time.GetUtcNow(), _options.Liveness, _options.StaleAfter));
 
     public IReadOnlyList<SampleRecord> ReadSamples(long runId, long? deviceId = null) => EnumerateSamples(runId, deviceId).ToList();
 
-    public IEnumerable<SampleRecord> EnumerateSamples(long runId, long? deviceId = null) => StoreQueries.Samples(_connection, runId, deviceId);
+    public IEnumerable<SampleRecord> EnumerateSamples(long runId, long? deviceId = null)
+    {
+        using var samples = StoreQueries.Samples(_connection, runId, deviceId).GetEnumerator();
+        while (Read(samples.MoveNext))
+        {
+            yield return samples.Current;
+        }
+    }
+
+    /// <summary>Runs a read; a row that breaks the schema (<see cref="StoreRowException"/>) becomes a <see cref="StoreException"/> naming the store and the fix.</summary>
+    private T Read<T>(Func<T> read)
+    {
+        try
+        {
+            return read();
+        }
+        catch (StoreRowException e)
+        {
+            throw e.ToStoreException(Location, "Correct or delete the row with psql, or restore the database from a backup.");
+        }
+    }
 
     public void Dispose() => _connection.Dispose();
 

@@ -44,7 +44,10 @@ public static class StoreAdministration
         return new StoreStatus(sqlite.Location, sqlite.ReadSchemaVersion());
     }
 
-    /// <summary>Connects and checks the schema version (and, for SQLite, the file's integrity) without migrating.</summary>
+    /// <summary>
+    /// Connects and checks the schema version (and, for SQLite, the file's integrity and that every run, device,
+    /// sample, epoch, annotation and projection row decodes) without migrating.
+    /// </summary>
     /// <exception cref="FileNotFoundException">There is no SQLite store at <paramref name="location"/>.</exception>
     /// <exception cref="StoreException">The store needs <c>db migrate</c>, is newer than this TrainWatt, fails the integrity check or cannot be reached.</exception>
     public static StoreStatus Check(string location, TimeProvider time)
@@ -73,7 +76,16 @@ public static class StoreAdministration
                 $"The store {sqlite.Location} is damaged: it fails SQLite's integrity check ({shown}). {SqliteRunStore.DamagedFix(sqlite.Location)}");
         }
 
-        return new StoreStatus(sqlite.Location, sqlite.ReadSchemaVersion(), sqlite.ListRuns().Count);
+        // Then every row TrainWatt reads, decoded as `runs show` and `export` decode it: a value SQLite's check allows but
+        // the schema's rules do not (a time of 1e300 s, a renamed column) is a StoreException naming the table and the fix.
+        var runs = sqlite.ListRuns();
+        foreach (var run in runs)
+        {
+            _ = sqlite.GetRun(run.Id);
+            _ = sqlite.GetProjections(run.Id);
+        }
+
+        return new StoreStatus(sqlite.Location, sqlite.ReadSchemaVersion(), runs.Count);
     }
 
     /// <summary>

@@ -26,8 +26,8 @@ internal static class StoreQueries
             ORDER BY r.id
             """;
         return runId is { } id
-            ? Rows(connection, sql, reader => StoreRows.Run(reader, now, liveness, staleAfter), ("@id", id))
-            : Rows(connection, sql, reader => StoreRows.Run(reader, now, liveness, staleAfter));
+            ? Rows(connection, "runs", sql, reader => StoreRows.Run(reader, now, liveness, staleAfter), ("@id", id))
+            : Rows(connection, "runs", sql, reader => StoreRows.Run(reader, now, liveness, staleAfter));
     }
 
     /// <summary>A run with its devices, per-device energy (samples streamed once per device, gaps judged by the run's <see cref="RunRecord.GapRule"/>), epochs and annotations; null when absent.</summary>
@@ -39,15 +39,15 @@ internal static class StoreQueries
             return null;
         }
 
-        var devices = Rows(connection, "SELECT id, run_id, key, component, name, uuid, provenance, note FROM devices WHERE run_id = @run ORDER BY id", StoreRows.Device, ("@run", runId));
+        var devices = Rows(connection, "devices", "SELECT id, run_id, key, component, name, uuid, provenance, note FROM devices WHERE run_id = @run ORDER BY id", StoreRows.Device, ("@run", runId));
         var energies = devices.Select(d => DeviceEnergyCalculator.Compute(d, Samples(connection, runId, d.Id), run.GapRule)).ToList();
-        var epochs = Rows(connection, "SELECT n, start_t, end_t, energy_j, provenance, samples_seen FROM epochs WHERE run_id = @run ORDER BY n", StoreRows.Epoch, ("@run", runId));
-        var annotations = Rows(connection, "SELECT kind, message, file, line, device_id FROM annotations WHERE run_id = @run ORDER BY id", StoreRows.Annotation, ("@run", runId));
+        var epochs = Rows(connection, "epochs", "SELECT n, start_t, end_t, energy_j, provenance, samples_seen FROM epochs WHERE run_id = @run ORDER BY n", StoreRows.Epoch, ("@run", runId));
+        var annotations = Rows(connection, "annotations", "SELECT kind, message, file, line, device_id FROM annotations WHERE run_id = @run ORDER BY id", StoreRows.Annotation, ("@run", runId));
         return new RunDetails(run, devices, energies, epochs, annotations);
     }
 
     /// <summary>The run's projection history in the order the projections were made.</summary>
-    public static List<ProjectionEntry> Projections(DbConnection connection, long runId) => Rows(connection, """
+    public static List<ProjectionEntry> Projections(DbConnection connection, long runId) => Rows(connection, "projections", """
         SELECT epoch, projected_j, lower_j, upper_j, confidence, method, stable_from, total_epochs_min, total_epochs_max, t
         FROM projections WHERE run_id = @run ORDER BY id
         """, StoreRows.Projection, ("@run", runId));
@@ -69,7 +69,7 @@ internal static class StoreQueries
         using var reader = command.ExecuteReader();
         while (reader.Read())
         {
-            yield return StoreRows.Sample(reader);
+            yield return Decode("samples", reader, StoreRows.Sample);
         }
     }
 
@@ -88,17 +88,35 @@ internal static class StoreQueries
         return Convert.ToInt64(command.ExecuteScalar(), CultureInfo.InvariantCulture);
     }
 
-    private static List<T> Rows<T>(DbConnection connection, string sql, Func<DbDataReader, T> row, params (string Name, object Value)[] parameters)
+    private static List<T> Rows<T>(DbConnection connection, string table, string sql, Func<DbDataReader, T> row, params (string Name, object Value)[] parameters)
     {
         using var command = Command(connection, sql, parameters);
         using var reader = command.ExecuteReader();
         var rows = new List<T>();
         while (reader.Read())
         {
-            rows.Add(row(reader));
+            rows.Add(Decode(table, reader, row));
         }
 
         return rows;
+    }
+
+    /// <summary>
+    /// Decodes the current row of <paramref name="table"/>. Decoding is pure, so whatever it throws (an unknown
+    /// provenance, a NULL where the schema forbids one, a time outside the years 1 to 9999, a value a unit type
+    /// refuses) means the row breaks the schema: a <see cref="StoreRowException"/>, which each store reports with its
+    /// location and the fix. The engine's own errors (a damaged page met while reading) pass through to the store.
+    /// </summary>
+    private static T Decode<T>(string table, DbDataReader reader, Func<DbDataReader, T> row)
+    {
+        try
+        {
+            return row(reader);
+        }
+        catch (Exception e) when (e is not DbException)
+        {
+            throw new StoreRowException(table, e);
+        }
     }
 
     private static DbCommand Command(DbConnection connection, string sql, params (string Name, object Value)[] parameters)

@@ -1,4 +1,5 @@
 using System.Data.Common;
+using System.Globalization;
 using System.Text.Json;
 using TrainWatt.Core;
 using TrainWatt.Core.Units;
@@ -18,9 +19,30 @@ internal static class StoreRows
     /// <summary>Seconds since the Unix epoch (UTC instant of <paramref name="time"/>).</summary>
     public static double ToSeconds(DateTimeOffset time) => (time.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) / (double)TimeSpan.TicksPerSecond;
 
-    /// <summary>Inverse of <see cref="ToSeconds"/>, rounded to the microsecond (the store's time resolution).</summary>
+    /// <summary>Seconds since the Unix epoch of <see cref="DateTimeOffset.MinValue"/> (year 1): the earliest time a store holds.</summary>
+    public static readonly double MinSeconds = ToSeconds(DateTimeOffset.MinValue);
+
+    /// <summary>Seconds since the Unix epoch of <see cref="DateTimeOffset.MaxValue"/> (year 9999): the latest time a store holds.</summary>
+    public static readonly double MaxSeconds = ToSeconds(DateTimeOffset.MaxValue);
+
+    /// <summary>
+    /// Inverse of <see cref="ToSeconds"/>, rounded to the microsecond (the store's time resolution). A value outside
+    /// the years 1 to 9999 (or NaN) is no time TrainWatt wrote: <see cref="InvalidDataException"/> (the tick
+    /// conversion would overflow: 1e300 s read back as 1969-12-31T23:59:59.999999Z).
+    /// </summary>
     public static DateTimeOffset FromSeconds(double seconds)
-        => DateTimeOffset.UnixEpoch.AddTicks((long)Math.Round(seconds * 1_000_000.0) * (TimeSpan.TicksPerMillisecond / 1000));
+    {
+        if (!(seconds >= MinSeconds && seconds <= MaxSeconds))
+        {
+            throw new InvalidDataException(string.Create(CultureInfo.InvariantCulture,
+                $"the time {seconds:R} s since 1970-01-01 is not a date between the years 1 and 9999"));
+        }
+
+        long ticks = (long)Math.Round(seconds * 1_000_000.0) * (TimeSpan.TicksPerMillisecond / 1000);
+        return ticks >= DateTimeOffset.MinValue.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks && ticks <= DateTimeOffset.MaxValue.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks
+            ? DateTimeOffset.UnixEpoch.AddTicks(ticks)
+            : seconds < 0 ? DateTimeOffset.MinValue : DateTimeOffset.MaxValue; // within a microsecond of an end: rounding stepped past it
+    }
 
     /// <summary>The count query of a <see cref="WriteProbe"/> (same SQL in both engines; parameters named with @) and its parameters.</summary>
     public static (string Sql, IReadOnlyList<(string Name, object Value)> Parameters) ProbeQuery(long runId, WriteProbe probe) => probe switch
@@ -44,7 +66,7 @@ internal static class StoreRows
         "completed" => RunStatus.Completed,
         "incomplete" => RunStatus.Incomplete,
         "failed" => RunStatus.Failed,
-        _ => throw new InvalidDataException($"Unknown run status '{text}' in the store."),
+        _ => throw new InvalidDataException($"the status '{text}' is none of running, completed, incomplete, failed"),
     };
 
     /// <summary>
@@ -68,7 +90,7 @@ internal static class StoreRows
         "sampled" => Provenance.Sampled,
         "model" => Provenance.Model,
         "user_given" => Provenance.UserGiven,
-        _ => throw new InvalidDataException($"Unknown provenance '{text}' in the store."),
+        _ => throw new InvalidDataException($"the provenance '{text}' is none of counter, sampled, model, user_given"),
     };
 
     /// <summary>

@@ -64,7 +64,7 @@ public class KillDuringImportTests
                 int i = files.IndexOf(details.Run.SourceKey!.Split('#')[0]["nvidia-smi:".Length..]);
                 Assert.Equal(Rows, details.Run.SampleCount);
                 // Hand derivation: constant (100 + i) W over Rows - 1 seconds.
-                Assert.Equal((100.0 + i) * (Rows - 1), details.TotalEnergy.Joules, 6);
+                Assert.Equal((100.0 + i) * (Rows - 1), details.TotalEnergy!.Value.Joules, 6);
             }
         }
 

@@ -181,7 +181,7 @@ public sealed class ReportProjectionBandTests
         var history = store.GetProjections(1);
         Assert.NotEmpty(history);
         var last = history[^1];
-        double error = (last.Projected.Joules - details.TotalEnergy.Joules) / details.TotalEnergy.Joules * 100;
+        double error = (last.Projected.Joules - details.TotalEnergy!.Value.Joules) / details.TotalEnergy!.Value.Joules * 100;
         Assert.Contains(
             string.Create(CultureInfo.InvariantCulture, $"Final projection error: the last (epoch {last.Epoch}) was {error:+0.0;-0.0;0.0} % off the measured {details.TotalEnergy}"),
             html,

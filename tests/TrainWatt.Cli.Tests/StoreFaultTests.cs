@@ -25,7 +25,22 @@ public class StoreFaultTests : IDisposable
     /// </summary>
     private string CorruptedStore()
     {
-        string db = _temp.File("damaged.db");
+        string db = ValidStore("damaged.db");
+        long pages = new FileInfo(db).Length / 4096;
+        Assert.True(pages > 100, $"{pages} pages");
+        using (var file = File.OpenWrite(db))
+        {
+            file.Position = pages / 2 * 4096;
+            file.Write(Enumerable.Repeat((byte)0xFF, 4096).ToArray());
+        }
+
+        return db;
+    }
+
+    /// <summary>The store of <see cref="CorruptedStore"/> before the damage.</summary>
+    private string ValidStore(string name)
+    {
+        string db = _temp.File(name);
         using (var store = SqliteRunStore.Open(db))
         {
             long run = store.CreateRun(new NewRun("measure", T0));
@@ -37,14 +52,6 @@ public class StoreFaultTests : IDisposable
 
         SqliteConnection.ClearAllPools();
         Assert.False(File.Exists(db + "-wal") && new FileInfo(db + "-wal").Length > 0, "the WAL should be checkpointed on close");
-        long pages = new FileInfo(db).Length / 4096;
-        Assert.True(pages > 100, $"{pages} pages");
-        using (var file = File.OpenWrite(db))
-        {
-            file.Position = pages / 2 * 4096;
-            file.Write(Enumerable.Repeat((byte)0xFF, 4096).ToArray());
-        }
-
         return db;
     }
 
@@ -110,5 +117,50 @@ public class StoreFaultTests : IDisposable
         Assert.Contains("schema version 1", line, StringComparison.Ordinal);
         Assert.Contains("runs", line, StringComparison.Ordinal); // a missing table is named
         Assert.DoesNotContain("internal error", line, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("runs", "show", "1")]
+    [InlineData("export", "1", "--format", "json")]
+    [InlineData("db", "check")]
+    public void A_Sample_Time_Outside_The_Years_1_To_9999_Is_One_Line_With_The_Table_And_The_Fix_And_Exit_73(params string[] command)
+    {
+        // Given: a valid store whose first sample's time was set to 1e300 s (SQLite's integrity check allows any REAL;
+        // the time read back silently as 1969-12-31T23:59:59.999999Z, and `db check` said the store was fine)
+        string db = ValidStore("far-future.db");
+        using (var connection = new SqliteConnection($"Data Source={db};Pooling=false"))
+        {
+            connection.Open();
+            using var edit = connection.CreateCommand();
+            edit.CommandText = "UPDATE samples SET t = 1e300 WHERE rowid = (SELECT MIN(rowid) FROM samples)";
+            Assert.Equal(1, edit.ExecuteNonQuery());
+        }
+
+        var (code, stdout, stderr) = CliHarness.Run([.. command, "--db", db]);
+
+        Assert.Equal(73, code);
+        Assert.Equal("", stdout);
+        string line = Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith($"error: The store {db} holds a samples row TrainWatt cannot read (the time 1E+300 s since 1970-01-01 is not a date between the years 1 and 9999)", line, StringComparison.Ordinal);
+        Assert.Contains($"sqlite3 {db} .recover", line, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Db_Check_Reports_A_Page_Copied_Over_An_Index_And_Exits_73()
+    {
+        // Given: page 47 (samples data) copied over page 4 (an index of the runs table), the damage of fuzz case 22 of
+        // seed 13009, on whose store PRAGMA integrity_check stopped with SQLITE_CORRUPT and `db check` threw
+        string db = ValidStore("page-copy.db");
+        byte[] bytes = File.ReadAllBytes(db);
+        bytes.AsSpan(46 * 4096, 4096).CopyTo(bytes.AsSpan(3 * 4096, 4096));
+        File.WriteAllBytes(db, bytes);
+
+        var (code, stdout, stderr) = CliHarness.Run("db", "check", "--db", db);
+
+        Assert.Equal(73, code);
+        Assert.Equal("", stdout);
+        string line = Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith($"error: The store {db} is damaged: it fails SQLite's integrity check (", line, StringComparison.Ordinal);
+        Assert.Contains($"sqlite3 {db} .recover", line, StringComparison.Ordinal);
     }
 }

@@ -180,21 +180,6 @@ public sealed class SqliteStoreFuzzTests : IDisposable
         _ = store.CheckIntegrity();
     }
 
-    /// <summary>SQLite's "database disk image is malformed" (SQLITE_CORRUPT) while reading escapes as SqliteException: Translate is only applied on open and on writes.</summary>
-    internal static readonly KnownBug CorruptPageOnRead = KnownBug.Thrown("store-read-corrupt-untranslated", "Microsoft.Data.Sqlite.SqliteException", "TrainWatt.Storage.StoreQueries.");
-
-    /// <summary>A value that breaks the schema's rules (an unknown provenance spelling) escapes as InvalidDataException from row decoding.</summary>
-    internal static readonly KnownBug BadRowOnRead = KnownBug.Thrown<InvalidDataException>("store-read-bad-row", "TrainWatt.Storage.StoreRows.");
-
-    /// <summary>A NULL in a NOT NULL column escapes as the driver's InvalidOperationException from row decoding.</summary>
-    internal static readonly KnownBug BadRowNull = KnownBug.Thrown<InvalidOperationException>("store-read-bad-row", "TrainWatt.Storage.StoreRows.");
-
-    /// <summary>A time or value out of range escapes as ArgumentOutOfRangeException from row decoding.</summary>
-    internal static readonly KnownBug BadRowRange = KnownBug.Thrown<ArgumentOutOfRangeException>("store-read-bad-row", "TrainWatt.Storage.StoreRows.");
-
-    /// <summary>PRAGMA integrity_check itself stops with SQLITE_CORRUPT on some damage: CheckIntegrity throws SqliteException instead of reporting it.</summary>
-    internal static readonly KnownBug IntegrityCheckThrows = KnownBug.Thrown("store-check-throws", "Microsoft.Data.Sqlite.SqliteException", "TrainWatt.Storage.Sqlite.SqliteRunStore.CheckIntegrity");
-
     /// <summary>The valid store with the b-tree root page of <paramref name="table"/> zeroed.</summary>
     private byte[] WithRootPageZeroed(string table)
     {
@@ -232,23 +217,40 @@ public sealed class SqliteStoreFuzzTests : IDisposable
         return File.ReadAllBytes(path);
     }
 
-    [Fact(Skip = "bug: reading a store whose samples table has a damaged page throws Microsoft.Data.Sqlite.SqliteException \"SQLite Error 11: 'database disk image is malformed'.\" from StoreQueries (GetRun, ReadSamples, ListRuns; CLI: internal error 70) instead of StoreException naming the file and the fix (trainwatt store check) (issue 13)")]
+    [Fact]
     public void Bug_A_Damaged_Samples_Page_Is_A_StoreException_When_Read()
     {
         var fuzz = new FuzzCase(-1, "samples root page zeroed", WithRootPageZeroed("samples"));
         Assert.Throws<StoreException>(() => Check(fuzz));
     }
 
-    [Theory(Skip = "bug: a store row that breaks the schema (a provenance spelled 'co\ufffdnter', a sample time of 3e11 s, past the year 9999) throws InvalidDataException \"Unknown provenance ... in the store.\" or ArgumentOutOfRangeException from StoreRows (a NULL in a NOT NULL column, seen with damaged pages: InvalidOperationException) instead of StoreException naming the store; a time of 1e300 s even reads back silently as 1969-12-31T23:59:59.999999Z (the tick conversion overflows) (issue 13)")]
-    [InlineData("UPDATE samples SET provenance = 'co\uFFFDnter' WHERE rowid = 1")]
-    [InlineData("UPDATE samples SET t = 3e11 WHERE rowid = 1")]
-    public void Bug_A_Row_That_Breaks_The_Schema_Is_A_StoreException_When_Read(string sql)
+    [Theory]
+    [InlineData("UPDATE samples SET provenance = 'co\uFFFDnter' WHERE rowid = 1", "the provenance 'co\uFFFDnter' is none of")]
+    [InlineData("UPDATE samples SET t = 3e11 WHERE rowid = 1", "the time 300000000000 s since 1970-01-01 is not a date")]
+    [InlineData("UPDATE samples SET t = 1e300 WHERE rowid = 1", "the time 1E+300 s since 1970-01-01 is not a date")] // read back as 1969-12-31T23:59:59.999999Z before
+    [InlineData("UPDATE runs SET status = 'done' WHERE id = 1", "the status 'done' is none of")]
+    public void Bug_A_Row_That_Breaks_The_Schema_Is_A_StoreException_When_Read(string sql, string why)
     {
         var fuzz = new FuzzCase(-1, sql, ValidStoreAfter(sql));
-        Assert.Throws<StoreException>(() => Check(fuzz));
+        var e = Assert.Throws<StoreException>(() => Check(fuzz));
+        Assert.Contains(_dir.File("store.db"), e.Message, StringComparison.Ordinal);
+        Assert.Contains(why, e.Message, StringComparison.Ordinal);
+        Assert.Contains(".recover", e.Message, StringComparison.Ordinal);
     }
 
-    [Fact(Skip = "bug: on a store with page 47 copied over page 4 (fuzz case 22 of seed 13009), SqliteRunStore.CheckIntegrity (trainwatt store check) throws Microsoft.Data.Sqlite.SqliteException \"SQLite Error 11: 'database disk image is malformed'.\" instead of returning SQLite's list of problems (or throwing StoreException) (issue 13)")]
+    /// <summary>Fuzz case 267 of seed 13009 (3 random bytes in the schema page) renamed a column: "SQLite Error 1: 'no such column: total_epochs_max'" escaped as SqliteException.</summary>
+    [Fact]
+    public void A_Store_Whose_Schema_Lost_A_Column_Is_A_StoreException_When_Read()
+    {
+        const string sql = "ALTER TABLE projections RENAME COLUMN total_epochs_max TO total_epochs_mbx";
+        var fuzz = new FuzzCase(-1, sql, ValidStoreAfter(sql));
+        var e = Assert.Throws<StoreException>(() => Check(fuzz));
+        Assert.Contains(_dir.File("store.db"), e.Message, StringComparison.Ordinal);
+        Assert.Contains("no such column: total_epochs_max", e.Message, StringComparison.Ordinal);
+        Assert.Contains(".recover", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Bug_The_Integrity_Check_Reports_Damage_Instead_Of_Throwing()
     {
         var fuzz = Generate(22, FuzzHarness.CaseRandom(Seed, 22));
@@ -269,7 +271,6 @@ public sealed class SqliteStoreFuzzTests : IDisposable
             {
                 PreviewChars = 0,
                 Documented = e => e is StoreException,
-                KnownBugs = [CorruptPageOnRead, BadRowOnRead, BadRowNull, BadRowRange, IntegrityCheckThrows],
             },
             Generate,
             Check,

@@ -70,7 +70,7 @@ public sealed partial class MeasureFromCodeSampleTests(ITestOutputHelper output)
 
             // The run: 50 W over its stored duration, which is a little over the command's 3 × 1 s of sleep.
             double duration = run.Duration!.Value.TotalSeconds;
-            double stored = details.TotalEnergy.Joules;
+            double stored = details.TotalEnergy!.Value.Joules;
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"stored: {stored:0.000} J over {duration:0.000} s = {stored / duration:0.000} W; oracle 50 W × {duration:0.000} s = {Watts * duration:0.000} J; wall {wall.Elapsed.TotalSeconds:0.000} s"));
             Assert.InRange(duration, 2.9, wall.Elapsed.TotalSeconds);

@@ -64,7 +64,7 @@ public class DeviceEnergyCalculatorTests : IDisposable
 
         // And runs show (GetRun) and export --format json say the same
         Assert.Equal(1920.0, details.Energy.Single().Energy!.Value.Joules, 6);
-        Assert.Equal(1920.0, details.TotalEnergy.Joules, 6);
+        Assert.Equal(1920.0, details.TotalEnergy!.Value.Joules, 6);
         Assert.Equal(1920.0, ExportedJoules(store, run), 6);
     }
 
@@ -80,7 +80,7 @@ public class DeviceEnergyCalculatorTests : IDisposable
         // Then: today's 5 s threshold, unchanged: only 30 → 32 s is integrated, 60 × 2 = 120 J; 3 × 10 s excluded.
         Assert.Null(details.Run.SamplingInterval);
         Assert.Same(SampleGapRule.Default, details.Run.GapRule);
-        Assert.Equal(120.0, details.TotalEnergy.Joules, 6);
+        Assert.Equal(120.0, details.TotalEnergy!.Value.Joules, 6);
         Assert.Equal(TimeSpan.FromSeconds(30), details.Energy.Single().ExcludedDuration);
     }
 
@@ -104,7 +104,7 @@ public class DeviceEnergyCalculatorTests : IDisposable
         Assert.Equal(TimeSpan.FromSeconds(5), details.Run.GapRule.Threshold);
         Assert.Equal(720.0, energy.Energy!.Value.Joules, 6);
         Assert.Equal(20.0, energy.ExcludedDuration.TotalSeconds, 6);
-        Assert.Equal(720.0, details.TotalEnergy.Joules, 6);
+        Assert.Equal(720.0, details.TotalEnergy!.Value.Joules, 6);
         Assert.Equal(720.0, ExportedJoules(store, run), 6);
     }
 

@@ -57,7 +57,13 @@ internal sealed record ImportedRunJson(long RunId, string SourceKey, string Stat
 internal sealed record FileMessageJson(string File, string Message);
 
 /// <summary><c>runs merge --json</c> (and <c>runs show JOB_ID --json</c>). <see cref="Nodes"/> is sorted by node name.</summary>
-internal sealed record JobJson(string JobId, double EnergyJ, IReadOnlyList<JobRunJson> Runs, IReadOnlyDictionary<string, double> Nodes, IReadOnlyList<JobDeviceJson> Devices);
+internal sealed record JobJson(
+    string JobId,
+    double? EnergyJ,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? NoEnergyReason,
+    IReadOnlyList<JobRunJson> Runs,
+    IReadOnlyDictionary<string, double> Nodes,
+    IReadOnlyList<JobDeviceJson> Devices);
 
 internal sealed record JobRunJson(long Id, string Node, string? Rank, string Status);
 

@@ -149,7 +149,12 @@ internal static class RunsCommand
             text.Append("  tags      ").AppendJoin(' ', run.Tags.OrderBy(t => t.Key, StringComparer.Ordinal).Select(t => $"{t.Key}={t.Value}")).Append('\n');
         }
 
-        text.Append(CultureInfo.InvariantCulture, $"  energy    {details.TotalEnergy} (sum of the devices below)\n\n");
+        text.Append(CultureInfo.InvariantCulture, $"  energy    {details.TotalEnergy switch
+        {
+            null => $"none: {details.NoEnergyReason}",
+            { } total when details.DevicesWithoutEnergy > 0 => $"{total} (sum of the devices below that have one; {details.DevicesWithoutEnergy} ha{(details.DevicesWithoutEnergy == 1 ? "s" : "ve")} no energy measurement)",
+            { } total => $"{total} (sum of the devices below)",
+        }}\n\n");
         var devices = details.Energy.Select(e => new[]
         {
             e.Device.Key,

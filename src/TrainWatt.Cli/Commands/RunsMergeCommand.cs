@@ -20,7 +20,7 @@ internal static class RunsMergeCommand
     {
         var text = new StringBuilder();
         text.Append(CultureInfo.InvariantCulture, $"Job {report.JobId}: {report.Runs.Count} runs on {report.PerNode.Count} nodes\n");
-        text.Append(CultureInfo.InvariantCulture, $"  energy    {report.Total} (each device counted once)\n\n");
+        text.Append(CultureInfo.InvariantCulture, $"  energy    {(report.Total is { } total ? $"{total} (each device counted once)" : $"none: {report.NoEnergyReason}")}\n\n");
         var runs = report.Runs.Select(r => new[]
         {
             r.Id.ToString(CultureInfo.InvariantCulture), JobEnergy.Node(r), JobEnergy.Rank(r) ?? "-", SqliteRunStore.StatusText(r.Status),
@@ -44,7 +44,8 @@ internal static class RunsMergeCommand
 
     private static JobJson Json(JobEnergyReport report) => new(
         report.JobId,
-        report.Total.Joules,
+        report.Total?.Joules,
+        report.NoEnergyReason,
         [.. report.Runs.Select(r => new JobRunJson(r.Id, JobEnergy.Node(r), JobEnergy.Rank(r), SqliteRunStore.StatusText(r.Status)))],
         new SortedDictionary<string, double>(report.PerNode.ToDictionary(n => n.Key, n => n.Value.Joules), StringComparer.Ordinal),
         [.. report.Devices.Select(d => new JobDeviceJson(d.Node, d.Device, d.Component, d.Uuid, d.Energy.Joules, ProvenanceText.Name(d.Provenance),

@@ -53,7 +53,7 @@ public sealed class CarbonIntensityTable
             5);
         throw new ReferenceLookupException(
             country,
-            $"Unknown country \"{country}\" in the carbon-intensity table. Closest: {string.Join(", ", suggestions)}. " +
+            $"Unknown country \"{NameMatching.Shown(country)}\" in the carbon-intensity table. Closest: {string.Join(", ", suggestions)}. " +
             "Use an ISO 3166 code (ES, ESP), a name, WORLD, or give the intensity directly.",
             suggestions);
     }

@@ -54,7 +54,7 @@ public sealed class CloudRegionTable
         var closest = NameMatching.Closest(key, Regions.Select(r => (r.Key, (IEnumerable<string>)[r.Key, r.Region])), 5);
         throw new ReferenceLookupException(
             key,
-            $"Unknown cloud region or PUE preset \"{key}\". Closest: {string.Join(", ", closest)}. " +
+            $"Unknown cloud region or PUE preset \"{NameMatching.Shown(key)}\". Closest: {string.Join(", ", closest)}. " +
             "Write provider:region (gcp, aws, azure) or a preset name, or give the PUE as a number.",
             closest);
     }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using TrainWatt.Core.Units;
 
 namespace TrainWatt.Core.Reference;
@@ -37,6 +38,12 @@ public sealed class GpuSpecTable
     /// <summary>The table shipped with TrainWatt.</summary>
     public static GpuSpecTable Default => DefaultTable.Value;
 
+    /// <summary>
+    /// The most letters and digits of a name <see cref="Find"/> looks up: names and aliases in the table have at most
+    /// about 30, nvidia-smi's names fewer than 100; a longer one (a mangled CSV field) is refused at once, without a search.
+    /// </summary>
+    public const int MaxNameLength = 200;
+
     /// <summary>All rows in file order.</summary>
     public IReadOnlyList<GpuSpec> Gpus { get; }
 
@@ -52,6 +59,15 @@ public sealed class GpuSpecTable
     public GpuSpec Find(string name)
     {
         ArgumentNullException.ThrowIfNull(name);
+        if (TooLong(name))
+        {
+            throw new ReferenceLookupException(
+                name,
+                string.Create(CultureInfo.InvariantCulture, $"Unknown GPU \"{NameMatching.Shown(name)}\": a GPU name has at most {MaxNameLength} letters and digits. ")
+                    + "Give the name nvidia-smi shows (e.g. NVIDIA GeForce RTX 3090) or a part of it (3090); list the table with 'trainwatt gpus'.",
+                []);
+        }
+
         var matches = Match(name);
         if (matches.Count == 1)
         {
@@ -70,7 +86,7 @@ public sealed class GpuSpecTable
         var closest = ClosestNames(name, 5);
         throw new ReferenceLookupException(
             name,
-            $"Unknown GPU \"{name}\". Closest matches: {string.Join(", ", closest)}. " +
+            $"Unknown GPU \"{NameMatching.Shown(name)}\". Closest matches: {string.Join(", ", closest)}. " +
             "List the table with 'trainwatt gpus', or give cores, memory and TDP directly.",
             closest);
     }
@@ -79,7 +95,7 @@ public sealed class GpuSpecTable
     public bool TryFind(string name, out GpuSpec spec)
     {
         ArgumentNullException.ThrowIfNull(name);
-        var matches = Match(name);
+        var matches = TooLong(name) ? [] : Match(name);
         spec = matches.Count == 1 ? matches[0] : null!;
         return matches.Count == 1;
     }
@@ -102,6 +118,9 @@ public sealed class GpuSpecTable
     /// <summary>The <paramref name="count"/> canonical names closest to <paramref name="query"/>, best first.</summary>
     public IReadOnlyList<string> ClosestNames(string query, int count)
         => NameMatching.Closest(query, Gpus.Select(g => (g.Name, Keys(g))), count);
+
+    /// <summary>More than <see cref="MaxNameLength"/> letters and digits: spaces and punctuation, which matching ignores, are not counted.</summary>
+    private static bool TooLong(string name) => name.Length > MaxNameLength && NameMatching.Compact(name).Length > MaxNameLength;
 
     private List<GpuSpec> Match(string name)
     {

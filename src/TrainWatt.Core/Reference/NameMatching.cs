@@ -63,6 +63,13 @@ internal static class NameMatching
         }
     }
 
+    /// <summary>
+    /// <paramref name="name"/> as a message shows it: whole up to <paramref name="max"/> characters, else its start, an
+    /// ellipsis and its length, so an absurd name (a 100 KB field) cannot flood the one-line message.
+    /// </summary>
+    public static string Shown(string name, int max = 60)
+        => name.Length <= max ? name : string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{name[..max]}... ({name.Length:N0} characters)");
+
     /// <summary>Levenshtein distance (insert, delete, substitute each cost 1).</summary>
     public static int EditDistance(string a, string b)
     {
@@ -99,11 +106,21 @@ internal static class NameMatching
     }
 
     /// <summary>
+    /// How much of a query <see cref="Closest"/> compares: several times the longest name or alias of any table (GPU
+    /// aliases run to about 30 characters), so every real query is compared whole, while an absurd one (a 100 KB field)
+    /// costs no more than this. Edit distance is quadratic: the whole of a 100 KB name took about 3 s per lookup.
+    /// </summary>
+    public const int MaxComparedLength = 128;
+
+    /// <summary>
     /// The <paramref name="count"/> labels whose keys are closest to <paramref name="query"/>: scored by edit distance
-    /// between compact forms, minus a bonus for each shared token; ties keep table order.
+    /// between compact forms, minus a bonus for each shared token; ties keep table order. Only the first
+    /// <see cref="MaxComparedLength"/> characters of the query are compared.
     /// </summary>
     public static List<string> Closest(string query, IEnumerable<(string Label, IEnumerable<string> Keys)> candidates, int count)
     {
+        ArgumentNullException.ThrowIfNull(query);
+        query = query.Length > MaxComparedLength ? query[..MaxComparedLength] : query;
         string q = Compact(query);
         var queryTokens = Tokens(query).ToHashSet(StringComparer.Ordinal);
         return candidates

@@ -145,7 +145,7 @@ public static class NvidiaSmiCsv
         private int _dataLines;
         private int _unlistedFaults;
         private int _samples;
-        private SingleDeviceCheck? _single;
+        private InterleavedGpuCheck? _single;
 
         public TraceScanResult Run(Stream source)
         {
@@ -311,7 +311,7 @@ public static class NvidiaSmiCsv
 
                 if (!_parser.HasDeviceColumn)
                 {
-                    _single ??= new SingleDeviceCheck();
+                    _single ??= new InterleavedGpuCheck();
                     if (_single.NameChange(name, lineNo) is { } change)
                     {
                         _fatal = new TraceFault(FaultKind.Fatal, file, lineNo, change);
@@ -378,7 +378,7 @@ public static class NvidiaSmiCsv
                 return Fatal(file, $"has no header line (the {what} holds only blank lines); expected nvidia-smi --format=csv output starting with a header such as 'timestamp, index, power.draw [W]'.");
             }
 
-            if (_single?.Interleaved() is { } interleaved)
+            if (_single?.Complete() is { } interleaved)
             {
                 return Fatal(file, interleaved);
             }
@@ -398,92 +398,6 @@ public static class NvidiaSmiCsv
             }
 
             return new TraceScanResult(faults, _samples);
-        }
-    }
-
-    /// <summary>
-    /// For a trace without an index or bus id column, whose lines all go to one device: evidence that they come from
-    /// several GPUs, whose powers the integration would then average. Two signs: the GPU name changes, or many
-    /// intervals between lines are 0 s or under a tenth of a neighbouring interval (nvidia-smi writes one line per GPU
-    /// per tick, with the same or nearly the same time stamp). One GPU's trace shows neither: in the 309 SEAA 2023
-    /// traces no interval is under a tenth of a neighbour's; a duplicated line or two stay under the threshold.
-    /// </summary>
-    private sealed class SingleDeviceCheck
-    {
-        private string? _name;
-        private int _nameLine;
-        private long _lastTicks = long.MinValue;
-        private long _before = -1; // the interval before _pending, or -1
-        private long _pending = -1; // the latest interval, decided when the next one is known
-        private int _pendingLine;
-        private int _intervals;
-        private int _short;
-        private int _firstShortLine;
-
-        public string? NameChange(string? name, int line)
-        {
-            if (name is null)
-            {
-                return null;
-            }
-
-            if (_name is null)
-            {
-                (_name, _nameLine) = (name, line);
-                return null;
-            }
-
-            return ReferenceEquals(name, _name) || name == _name
-                ? null
-                : $"GPU name changes from '{_name}' (line {_nameLine}) to '{name}' but the trace has no index column: its lines come from several GPUs, " +
-                  "whose powers would be averaged as one. Record with --query-gpu=timestamp,index,pci.bus_id,power.draw,... (add the index column), or split the file per GPU.";
-        }
-
-        public void Add(long ticks, int line)
-        {
-            long previous = _lastTicks;
-            _lastTicks = ticks;
-            if (previous == long.MinValue || ticks < previous)
-            {
-                // Time going back is judged by the integration; it starts a new run of intervals here.
-                (_before, _pending) = (-1, -1);
-                return;
-            }
-
-            long interval = ticks - previous;
-            if (_pending >= 0)
-            {
-                Decide(Math.Max(_before, interval));
-            }
-
-            (_before, _pending, _pendingLine) = (_pending, interval, line);
-            _intervals++;
-        }
-
-        public string? Interleaved()
-        {
-            if (_pending >= 0)
-            {
-                Decide(_before);
-                _pending = -1;
-            }
-
-            return _short >= 3 && _short * 4 >= _intervals
-                ? $"has no index column, but its lines interleave several GPUs ({_short} of {_intervals} intervals between lines are 0 s or under a tenth " +
-                  $"of a neighbouring interval, first at line {_firstShortLine}): read as one device their powers would be averaged. " +
-                  "Record with --query-gpu=timestamp,index,pci.bus_id,power.draw,... (add the index column), or split the file per GPU."
-                : null;
-        }
-
-        private void Decide(long neighbour)
-        {
-            if (_pending == 0 || _pending < neighbour / 10)
-            {
-                if (_short++ == 0)
-                {
-                    _firstShortLine = _pendingLine;
-                }
-            }
         }
     }
 

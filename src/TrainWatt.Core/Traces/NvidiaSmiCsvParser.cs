@@ -329,6 +329,12 @@ public sealed class NvidiaSmiCsvParser
     }
 
     /// <summary>
+    /// The last sentence of the <see cref="FaultKind.SharedDeviceIndex"/> fault: what probably happened. For a recorded
+    /// trace (the default) two machines' traces joined; the live nvidia-smi meter says what fits a running nvidia-smi.
+    /// </summary>
+    public string SharedIndexHint { get; set; } = "Were traces of two machines joined?";
+
+    /// <summary>
     /// The fault noting that a line's GPU shares its index with another GPU (reported once per such GPU, at its first
     /// line), or null; taking it clears it. A reader calls this after each parsed line to report the split.
     /// </summary>
@@ -383,7 +389,7 @@ public sealed class NvidiaSmiCsvParser
             _splitKeys.Add(identity, key);
             _deviceNotice = LineFault(FaultKind.SharedDeviceIndex, lineNo,
                 $"index {index} is used by two GPUs: {StripUnit(differing.Column.AsSpan()).ToString()} {differing.Was} (line {first.Line}) and {differing.Now} (this line); " +
-                $"the second is kept apart as device '{key}'. Were traces of two machines joined?");
+                $"the second is kept apart as device '{key}'. {SharedIndexHint}");
         }
 
         return key;

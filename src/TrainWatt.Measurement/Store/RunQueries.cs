@@ -63,7 +63,7 @@ public static class RunQueries
     {
         var details = store.GetRun(runId) ?? throw RunNotFoundException.ForId(store, runId);
         var projections = store.GetProjections(runId);
-        var error = details.Run.Status == RunStatus.Completed ? LiveProjection.FinalError(projections, details.TotalEnergy) : null;
+        var error = details.Run.Status == RunStatus.Completed && details.TotalEnergy is { } total ? LiveProjection.FinalError(projections, total) : null;
         return new RunView(details, projections, error);
     }
 

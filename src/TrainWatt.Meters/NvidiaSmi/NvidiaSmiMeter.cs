@@ -45,14 +45,24 @@ public sealed record NvidiaSmiMeterOptions(
 /// </summary>
 /// <remarks>
 /// Lines are parsed with <see cref="NvidiaSmiCsvParser"/> (the trace reader's parser), so live output and recorded
-/// traces follow one set of rules. A background thread reads the output; <see cref="Read"/> only copies the latest
+/// traces follow one set of rules, and the same faults are found and reported (<see cref="IMeterFaults"/>, kept with
+/// the run's notes): two GPUs under one index (a different <c>pci.bus_id</c> or <c>uuid</c>, both queried for this; the
+/// channel keeps the first GPU's samples, the other's are left out), and output without an index column that
+/// interleaves several GPUs (<see cref="InterleavedGpuCheck"/>; from then on every reading is an error, never an average
+/// of several GPUs). A background thread reads the output; <see cref="Read"/> only copies the latest
 /// values under a lock. A GPU with no line yet, a line older than three intervals (at least 2 s), or an exited
 /// nvidia-smi gives a reading with an <see cref="ChannelReading.Error"/>, never a stale or zero value.
 /// </remarks>
-public sealed class NvidiaSmiMeter : IMeter
+public sealed class NvidiaSmiMeter : IMeter, IMeterFaults
 {
-    // Names and UUIDs come from the listing call (a GPU name may contain a comma, which would break the CSV line).
-    private const string Query = "timestamp,index,power.draw,utilization.gpu,memory.used,temperature.gpu";
+    // Names come from the listing call (a GPU name may contain a comma, which would break the CSV line); the bus id and
+    // UUID are queried on every line too, so that two GPUs showing under one index are told apart.
+    private const string Query = "timestamp,index,pci.bus_id,uuid,power.draw,utilization.gpu,memory.used,temperature.gpu";
+
+    /// <summary>The <see cref="NvidiaSmiCsvParser.SharedIndexHint"/> for a running nvidia-smi.</summary>
+    internal const string SharedIndexHint =
+        "The driver renumbered the GPUs while measuring (a GPU lost and found again), or the nvidia-smi run (TRAINWATT_NVIDIA_SMI) merges several machines; " +
+        "the channel keeps the first GPU's samples. Check `nvidia-smi -L` and the kernel log (`sudo dmesg | grep -i nvrm`).";
 
     private readonly TimeProvider _time;
     private readonly long _startTimestamp;
@@ -62,6 +72,7 @@ public sealed class NvidiaSmiMeter : IMeter
     private readonly Lock _lock = new();
     private readonly Dictionary<string, (GpuSample Sample, long ReceivedAt)> _latest = new(StringComparer.Ordinal);
     private readonly int[] _indices;
+    private readonly List<string> _faults = [];
     private string? _streamError;
     private bool _disposed;
 
@@ -256,6 +267,7 @@ public sealed class NvidiaSmiMeter : IMeter
     {
         var output = _process.StandardOutput;
         NvidiaSmiCsvParser? parser = null;
+        InterleavedGpuCheck? single = null;
         int lineNo = 0;
         try
         {
@@ -275,6 +287,16 @@ public sealed class NvidiaSmiMeter : IMeter
                         return;
                     }
 
+                    parser.SharedIndexHint = SharedIndexHint;
+                    if (!parser.HasDeviceColumn && _indices.Length > 1)
+                    {
+                        Fault(lineNo, string.Create(CultureInfo.InvariantCulture,
+                            $"has no index or pci.bus_id column (header '{line.Trim()}'), but {_indices.Length} GPUs are selected: their lines cannot be told apart, and read as one device their powers would be averaged. ") +
+                            "Set TRAINWATT_NVIDIA_SMI to an nvidia-smi that honours --query-gpu, select one GPU (--gpus), or use the nvml meter.");
+                        return;
+                    }
+
+                    single = parser.HasDeviceColumn ? null : new InterleavedGpuCheck();
                     continue;
                 }
 
@@ -283,13 +305,36 @@ public sealed class NvidiaSmiMeter : IMeter
                     continue; // nvidia-smi may repeat the header
                 }
 
-                if (parser.TryParseLine(line, lineNo, out var sample, out string device, out _))
+                if (!parser.TryParseLine(line, lineNo, out var sample, out string device, out string? name, out _))
                 {
-                    long now = _time.GetTimestamp();
+                    continue;
+                }
+
+                if (parser.TakeDeviceNotice() is { } shared)
+                {
                     lock (_lock)
                     {
-                        _latest[device] = (sample, now);
+                        _faults.Add(shared.ToString());
                     }
+                }
+
+                if (single is not null)
+                {
+                    // No index column and one GPU selected: every line is that GPU's, unless they interleave several.
+                    single.Add(sample.Timestamp.Ticks, lineNo);
+                    if ((single.NameChange(name, lineNo) ?? single.Verdict()) is { } interleaved)
+                    {
+                        Fault(lineNo, interleaved);
+                        return;
+                    }
+
+                    device = _indices[0].ToString(CultureInfo.InvariantCulture);
+                }
+
+                long now = _time.GetTimestamp();
+                lock (_lock)
+                {
+                    _latest[device] = (sample, now);
                 }
             }
         }
@@ -309,6 +354,37 @@ public sealed class NvidiaSmiMeter : IMeter
             _process.WaitForExit(1000);
             string code = _process.HasExited ? _process.ExitCode.ToString(CultureInfo.InvariantCulture) : "?";
             SetStreamError($"nvidia-smi exited (code {code}){(stderr.Trim().Length > 0 ? ": " + FirstLine(stderr) : "")}");
+        }
+    }
+
+    /// <summary>
+    /// A fault that makes the output unusable from <paramref name="lineNo"/> on: reported once (<see cref="TakeFaults"/>),
+    /// and every later reading is an error with its message (the values already taken stay; none are averaged in later).
+    /// </summary>
+    private void Fault(int lineNo, string message)
+    {
+        string text = string.Create(CultureInfo.InvariantCulture, $"nvidia-smi output:{lineNo}: {message}");
+        lock (_lock)
+        {
+            _faults.Add(text);
+            _streamError = text;
+            _latest.Clear();
+        }
+    }
+
+    /// <inheritdoc/>
+    public IReadOnlyList<string> TakeFaults()
+    {
+        lock (_lock)
+        {
+            if (_faults.Count == 0)
+            {
+                return [];
+            }
+
+            var taken = _faults.ToArray();
+            _faults.Clear();
+            return taken;
         }
     }
 

@@ -516,6 +516,14 @@ public sealed class EnergySampler : IAsyncDisposable
         }
 
         after = _time.GetElapsedTime(_startTimestamp);
+        if (_meters[m] is IMeterFaults source)
+        {
+            foreach (string fault in source.TakeFaults())
+            {
+                Note($"meter {_meters[m].Name}: {fault}");
+            }
+        }
+
         return true;
     }
 

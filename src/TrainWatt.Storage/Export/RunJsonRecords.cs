@@ -191,12 +191,14 @@ public sealed record ProjectionEntryJson(
 
 /// <summary>
 /// The members a run's details add to the object they are written into (<c>runs show --json</c>, <c>export --format
-/// json</c>): <c>run</c>, <c>devices</c> with energy, the total <c>energy_j</c>, <c>epochs</c> and <c>annotations</c>.
+/// json</c>): <c>run</c>, <c>devices</c> with energy, the total <c>energy_j</c> (null when no device has an energy
+/// measurement, with <c>no_energy_reason</c> saying why; that key is absent otherwise), <c>epochs</c> and <c>annotations</c>.
 /// </summary>
 public sealed record RunDetailsJson(
     [property: JsonPropertyName("run")] RunRecordJson Run,
     [property: JsonPropertyName("devices")] IReadOnlyList<DeviceEnergyJson> Devices,
-    [property: JsonPropertyName("energy_j")] double EnergyJoules,
+    [property: JsonPropertyName("energy_j")] double? EnergyJoules,
+    [property: JsonPropertyName("no_energy_reason"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? NoEnergyReason,
     [property: JsonPropertyName("epochs")] IReadOnlyList<EpochRecordJson> Epochs,
     [property: JsonPropertyName("annotations")] IReadOnlyList<AnnotationJson> Annotations)
 {
@@ -206,7 +208,8 @@ public sealed record RunDetailsJson(
         return new RunDetailsJson(
             RunRecordJson.From(details.Run),
             [.. details.Energy.Select(DeviceEnergyJson.From)],
-            details.TotalEnergy.Joules,
+            details.TotalEnergy?.Joules,
+            details.NoEnergyReason,
             [.. details.Epochs.Select(EpochRecordJson.From)],
             [.. details.Annotations.Select(AnnotationJson.From)]);
     }

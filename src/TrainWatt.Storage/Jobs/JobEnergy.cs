@@ -29,8 +29,16 @@ public sealed record JobDeviceEnergy(
 /// <summary>A distributed job's energy: every run with its job id, merged per node and device.</summary>
 public sealed record JobEnergyReport(string JobId, IReadOnlyList<RunRecord> Runs, IReadOnlyList<JobDeviceEnergy> Devices)
 {
-    /// <summary>Sum over the de-duplicated devices.</summary>
-    public Energy Total => Devices.Aggregate(Energy.Zero, (sum, d) => sum + d.Energy);
+    /// <summary>
+    /// Sum over the de-duplicated devices; null when no run of the job has a device with an energy measurement
+    /// (<see cref="NoEnergyReason"/>), so that no output reports a silent 0 J.
+    /// </summary>
+    public Energy? Total => Devices.Count == 0 ? null : Devices.Aggregate(Energy.Zero, (sum, d) => sum + d.Energy);
+
+    /// <summary>Why <see cref="Total"/> is null; null when it is known.</summary>
+    public string? NoEnergyReason => Devices.Count == 0
+        ? $"no energy measurement: none of the job's {Runs.Count} run{(Runs.Count == 1 ? "" : "s")} has a device with power or energy samples (see `trainwatt runs show ID` for each)"
+        : null;
 
     /// <summary>Energy per node.</summary>
     public IReadOnlyDictionary<string, Energy> PerNode => Devices

@@ -127,8 +127,9 @@ public sealed class SqliteRunStore : IRunStore
         => $"Restore it from a backup, or save what SQLite can still read with `sqlite3 {location} .recover | sqlite3 {location}.recovered` and use --db {location}.recovered.";
 
     /// <summary>
-    /// Runs a read, turning a damaged page (SQLITE_CORRUPT, or SQLITE_NOTADB for a damaged header) met on the way into a
-    /// <see cref="StoreException"/> that names the file and the fix, instead of a driver exception.
+    /// Runs a read, turning a damaged page (SQLITE_CORRUPT, or SQLITE_NOTADB for a damaged header) met on the way, a
+    /// damaged schema (a table or column missing), or a row that breaks the schema (<see cref="StoreRowException"/>), into a <see cref="StoreException"/> that names the
+    /// file and the fix, instead of a driver or decoding exception.
     /// </summary>
     private T Read<T>(Func<T> read)
     {
@@ -139,6 +140,15 @@ public sealed class SqliteRunStore : IRunStore
         catch (SqliteException e) when (e.SqliteErrorCode is 11 or 26)
         {
             throw Damaged(Location, e);
+        }
+        catch (SqliteException e) when (e.SqliteErrorCode == 1 && e.Message.Contains("no such ", StringComparison.Ordinal))
+        {
+            // SQLITE_ERROR "no such column/table" in a store whose schema version is current: its schema was damaged or edited.
+            throw new StoreException(Location, $"The store {Location} lacks a table or column of schema version {SchemaVersion} ({e.Message.TrimEnd('.')}); its schema was damaged or edited outside TrainWatt. {DamagedFix(Location)}", e);
+        }
+        catch (StoreRowException e)
+        {
+            throw e.ToStoreException(Location, DamagedFix(Location));
         }
     }
 

@@ -82,7 +82,7 @@ public class JobMergeTests
 
         foreach (var run in store.ListRuns())
         {
-            naive += store.GetRun(run.Id)!.TotalEnergy.Joules;
+            naive += store.GetRun(run.Id)!.TotalEnergy!.Value.Joules;
         }
 
         double total = merged.RootElement.GetProperty("energy_j").GetDouble();

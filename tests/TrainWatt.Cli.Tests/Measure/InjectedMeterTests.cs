@@ -43,7 +43,7 @@ public class InjectedMeterTests
         Assert.Equal(100 * seconds, joules, 100 * seconds * 0.02);
         using var store = SqliteRunStore.Open(db);
         var run = Assert.Single(store.ListRuns());
-        Assert.Equal(joules, store.GetRun(run.Id)!.TotalEnergy.Joules, joules * 0.01);
+        Assert.Equal(joules, store.GetRun(run.Id)!.TotalEnergy!.Value.Joules, joules * 0.01);
     }
 
     [Fact]
@@ -123,7 +123,7 @@ public class InjectedMeterTests
         {
             var details = store.GetRun(run.Id)!;
             double seconds = details.Run.Duration!.Value.TotalSeconds;
-            Assert.Equal(100 * seconds, details.TotalEnergy.Joules, 100 * seconds * 0.02);
+            Assert.Equal(100 * seconds, details.TotalEnergy!.Value.Joules, 100 * seconds * 0.02);
             Assert.Equal("inj", run.Tags["experiment"]);
         }
 
@@ -149,7 +149,7 @@ public class InjectedMeterTests
         Assert.Single(said, l => l.Contains("ThrowingObserver failed", StringComparison.Ordinal));
         var details = store.GetRun(long.Parse(result.RunId, System.Globalization.CultureInfo.InvariantCulture))!;
         Assert.Equal(RunStatus.Completed, details.Run.Status);
-        Assert.Equal(result.Summary.Energy.Joules, details.TotalEnergy.Joules, Math.Max(1e-6, result.Summary.Energy.Joules * 0.01));
+        Assert.Equal(result.Summary.Energy.Joules, details.TotalEnergy!.Value.Joules, Math.Max(1e-6, result.Summary.Energy.Joules * 0.01));
     }
 
     private sealed class ThrowingObserver : IMeasurementObserver

@@ -34,6 +34,16 @@ public class RunsShowJsonTests
             [new AnnotationRecord("exit", "killed by signal 9")]);
     }
 
+    /// <summary>A run whose one GPU has 4 samples and no power or energy value (an import where every power was [N/A]).</summary>
+    internal static RunDetails DetailsWithoutEnergy()
+    {
+        var run = new RunRecord(
+            6, "uuid-6", "import:nvidia-smi", "trace.csv#0", T0, T0.AddSeconds(3), RunStatus.Completed, RunStatus.Completed, null, null,
+            new Dictionary<string, string>(), null, "host", 99, null, 1, 4, 0);
+        var gpu = new StoredDevice(2, 6, "gpu:0", "gpu", "GPU", Provenance.Sampled, null, null);
+        return new RunDetails(run, [gpu], [new StoredDeviceEnergy(gpu, 4, T0, T0.AddSeconds(3), null, Provenance.Sampled, null, null, TimeSpan.FromSeconds(1), TimeSpan.Zero)], [], []);
+    }
+
     internal static IReadOnlyList<ProjectionEntry> History() =>
     [
         new ProjectionEntry(1, Energy.FromJoules(9100), Energy.FromJoules(8000), Energy.FromJoules(10_000), 0.9, "carbontracker", 1, 2, 2, T0.AddSeconds(45.5)),
@@ -56,14 +66,16 @@ public class RunsShowJsonTests
 
     internal static string Document(string name) => name switch
     {
-        "runs-show.json" => Show(Details(), History(), LiveProjection.FinalError(History(), Details().TotalEnergy)),
+        "runs-show.json" => Show(Details(), History(), LiveProjection.FinalError(History(), Details().TotalEnergy!.Value)),
         "runs-show-no-projection.json" => Show(Details(), [], null),
+        "runs-show-no-energy.json" => Show(DetailsWithoutEnergy(), [], null),
         _ => throw new ArgumentOutOfRangeException(nameof(name), name, null),
     };
 
     [Theory]
     [InlineData("runs-show.json")]
     [InlineData("runs-show-no-projection.json")]
+    [InlineData("runs-show-no-energy.json")]
     public void Runs_Show_Json_Is_Byte_For_Byte_The_Golden_Document(string name)
     {
         var previous = CultureInfo.CurrentCulture;

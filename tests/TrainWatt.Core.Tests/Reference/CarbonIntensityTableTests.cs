@@ -97,4 +97,13 @@ public class CarbonIntensityTableTests
         Assert.EndsWith("Use an ISO 3166 code (ES, ESP), a name, WORLD, or give the intensity directly.", ex.Message);
         Assert.Equal(5, ex.Suggestions.Count);
     }
+
+    [Fact]
+    public void An_Absurdly_Long_Unknown_Country_Is_Shown_Cut_In_The_Message()
+    {
+        // A 100 KB --country was quoted whole in the one-line message.
+        var ex = Assert.Throws<ReferenceLookupException>(() => Table.Find("X" + new string('9', 100_000)));
+        Assert.StartsWith("Unknown country \"X" + new string('9', 59) + "... (100,001 characters)\" in the carbon-intensity table. Closest: ", ex.Message, StringComparison.Ordinal);
+        Assert.True(ex.Message.Length < 400, ex.Message.Length.ToString(System.Globalization.CultureInfo.InvariantCulture));
+    }
 }

@@ -112,6 +112,27 @@ public class GpuSpecTableTests
     }
 
     [Fact]
+    public void A_Name_Of_More_Than_200_Letters_And_Digits_Is_Refused_Without_A_Search_And_Shown_Cut()
+    {
+        // A 100 KB name took about 3 s (edit distance to every name and alias) and was quoted whole in the message.
+        string name = "RT" + new string('9', 100_000);
+        var ex = Assert.Throws<ReferenceLookupException>(() => Table.Find(name));
+        Assert.Empty(ex.Suggestions);
+        Assert.Equal(
+            "Unknown GPU \"RT" + new string('9', 58) + "... (100,002 characters)\": a GPU name has at most 200 letters and digits. " +
+            "Give the name nvidia-smi shows (e.g. NVIDIA GeForce RTX 3090) or a part of it (3090); list the table with 'trainwatt gpus'.",
+            ex.Message);
+        Assert.False(Table.TryFind(name, out _));
+
+        // The limit counts what matching compares: 200 letters and digits are searched (and suggestions made) as before,
+        // and spaces or punctuation around a known name do not count.
+        var atLimit = Assert.Throws<ReferenceLookupException>(() => Table.Find(new string('x', 200)));
+        Assert.Equal(5, atLimit.Suggestions.Count);
+        Assert.StartsWith("Unknown GPU \"" + new string('x', 60) + "... (200 characters)\". Closest matches: ", atLimit.Message, StringComparison.Ordinal);
+        Assert.Equal("RTX 3090", Table.Find("RTX 3090" + new string(' ', 1_000)).Name);
+    }
+
+    [Fact]
     public void Search_Returns_Every_Row_Containing_The_Text()
     {
         // Oracle: the table's RTX 40-series rows: 4060, 4060 Ti 8/16GB, 4070, 4070 Super, 4070 Ti, 4070 Ti Super, 4080, 4080 Super, 4090.

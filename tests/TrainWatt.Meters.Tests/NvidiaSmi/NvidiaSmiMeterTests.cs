@@ -79,6 +79,90 @@ public sealed class NvidiaSmiMeterTests
         Assert.Contains("nvidia-smi exited (code 15): GPU lost", c.Error);
     }
 
+    /// <summary>Reads (and takes faults) until <paramref name="done"/> holds, for up to 30 s (a loaded machine can take seconds to start the fake's shell).</summary>
+    private static (MeterReading Reading, List<string> Faults) ReadUntil(NvidiaSmiMeter meter, Func<MeterReading, List<string>, bool> done)
+    {
+        var faults = new List<string>();
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (true)
+        {
+            var r = meter.Read();
+            faults.AddRange(meter.TakeFaults());
+            if (done(r, faults) || DateTime.UtcNow > deadline)
+            {
+                return (r, faults);
+            }
+
+            Thread.Sleep(50);
+        }
+    }
+
+    [Fact]
+    public void Should_Report_Two_Gpus_Under_One_Index_As_The_Trace_Reader_Does_And_Keep_The_First()
+    {
+        Assert.SkipUnless(OperatingSystem.IsLinux(), "the fake nvidia-smi is a shell script");
+        using var smi = FakeNvidiaSmi.SharedIndex();
+        using var meter = NvidiaSmiMeter.Open(new NvidiaSmiMeterOptions(smi.Executable, Gpus: "0"), TimeProvider.System);
+
+        var powers = new List<double>();
+        var (_, faults) = ReadUntil(meter, (r, f) =>
+        {
+            if (r.Channels[0].Power is { } p)
+            {
+                powers.Add(p.Watts);
+            }
+
+            return f.Count > 0 && powers.Count > 5;
+        });
+
+        // Oracle: the fake's lines. Line 1 is the header, lines 2-4 GPU 0 alone, line 6 the first of the other GPU.
+        // The fault is the trace reader's (NvidiaSmiCsvParser, FaultKind.SharedDeviceIndex), with the live meter's hint.
+        Assert.Equal(
+            "nvidia-smi output:6: index 0 is used by two GPUs: pci.bus_id 00000000:01:00.0 (line 2) and 00000000:41:00.0 (this line); " +
+            "the second is kept apart as device '0/00000000:41:00.0'. " + NvidiaSmiMeter.SharedIndexHint,
+            Assert.Single(faults));
+        Assert.All(powers, w => Assert.Equal(100, w)); // never the other GPU's 300 W
+        Assert.Contains("--query-gpu=timestamp,index,pci.bus_id,uuid,power.draw", smi.Arguments);
+        Thread.Sleep(200);
+        Assert.Empty(meter.TakeFaults()); // reported once, however many lines follow
+    }
+
+    [Fact]
+    public void Should_Refuse_Output_Without_An_Index_Column_When_Several_Gpus_Are_Selected()
+    {
+        Assert.SkipUnless(OperatingSystem.IsLinux(), "the fake nvidia-smi is a shell script");
+        using var smi = FakeNvidiaSmi.WithoutIndexColumn();
+        using var meter = NvidiaSmiMeter.Open(new NvidiaSmiMeterOptions(smi.Executable), TimeProvider.System);
+
+        var (r, faults) = ReadUntil(meter, (_, f) => f.Count > 0);
+
+        string fault = Assert.Single(faults);
+        Assert.StartsWith("nvidia-smi output:1: has no index or pci.bus_id column (header 'timestamp, power.draw [W], ", fault, StringComparison.Ordinal);
+        Assert.Contains("but 2 GPUs are selected: their lines cannot be told apart", fault, StringComparison.Ordinal);
+        Assert.All(r.Channels, c => Assert.Null(c.Power));
+        Assert.All(r.Channels, c => Assert.Equal(fault, c.Error));
+    }
+
+    [Fact]
+    public void Should_Report_Interleaved_Gpus_Without_An_Index_Column_As_The_Trace_Reader_Does_And_Stop_Giving_Values()
+    {
+        Assert.SkipUnless(OperatingSystem.IsLinux(), "the fake nvidia-smi is a shell script");
+        using var smi = FakeNvidiaSmi.WithoutIndexColumn();
+        using var meter = NvidiaSmiMeter.Open(new NvidiaSmiMeterOptions(smi.Executable, Gpus: "0"), TimeProvider.System);
+
+        var (r, faults) = ReadUntil(meter, (_, f) => f.Count > 0);
+
+        // Oracle: InterleavedGpuCheck, as NvidiaSmiCsv applies it to a file. Lines 2-3, 4-5, 6-7 share a time stamp,
+        // 100 ms apart: the intervals ending at lines 3, 5, 7 are 0 s, those at 4, 6, 8 are 100 ms. An interval is
+        // judged when the next is known, so line 8 decides the 0 s one of line 7: 3 short of 6 intervals (the verdict
+        // needs at least 3, and a quarter), first at line 3.
+        string fault = Assert.Single(faults);
+        Assert.StartsWith("nvidia-smi output:8: has no index column, but its lines interleave several GPUs (3 of 6 intervals between lines are 0 s", fault, StringComparison.Ordinal);
+        Assert.Contains("first at line 3)", fault, StringComparison.Ordinal);
+        Assert.Null(r.Channels[0].Power);
+        Assert.Equal(fault, r.Channels[0].Error);
+    }
+
     [Fact]
     public void Should_Explain_A_Driver_Failure_With_Nvidia_Smis_Own_Message_And_The_Fix()
     {

@@ -244,6 +244,40 @@ public class EnergySamplerTests
         Assert.Equal(result.Notes, reported);
     }
 
+    /// <summary>A <see cref="FakeMeter"/> whose source reports a fault on its 4th read (the live nvidia-smi meter's two GPUs under one index).</summary>
+    private sealed class FaultingMeter(FakeMeter inner) : IMeter, IMeterFaults
+    {
+        public string Name => "smi-like";
+
+        public IReadOnlyList<MeterChannel> Channels => inner.Channels;
+
+        public MeterReading Read() => inner.Read();
+
+        public IReadOnlyList<string> TakeFaults() => inner.Reads == 4 ? ["nvidia-smi output:9: index 0 is used by two GPUs"] : [];
+
+        public void Dispose() => inner.Dispose();
+    }
+
+    [Fact]
+    public async Task Should_Keep_A_Fault_A_Meter_Finds_In_Its_Source_With_The_Runs_Notes()
+    {
+        // Given: a meter that finds a fault in its source once, while its channel keeps giving values
+        var time = new FakeTimeProvider();
+        var meter = new FaultingMeter(new FakeMeter(time, new FakeChannel("gpu:0", Provenance.Sampled, LinearPower)));
+        var reported = new List<string>();
+        var sampler = new EnergySampler([meter], time, TenHertz, report: reported.Add);
+
+        // When
+        sampler.Start(runLoop: false);
+        RunFor(time, sampler, TimeSpan.FromSeconds(1), TimeSpan.FromMilliseconds(100));
+        var result = await sampler.StopAsync();
+
+        // Then: the fault is a note, reported once as it happens, and the channel's energy is unaffected
+        Assert.Equal("meter smi-like: nvidia-smi output:9: index 0 is used by two GPUs", Assert.Single(result.Notes));
+        Assert.Equal(result.Notes, reported);
+        Assert.Equal(LinearEnergy(1.0), result.Channels[0].Energy.Joules, 9);
+    }
+
     [Fact]
     public async Task Should_Flush_Samples_To_The_Sink_Within_One_Second_Of_Taking_Them()
     {

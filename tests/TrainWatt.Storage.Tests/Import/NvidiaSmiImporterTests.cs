@@ -65,8 +65,8 @@ public class NvidiaSmiImporterTests : IDisposable
         Assert.EndsWith("#0", report.Imported[0].SourceKey);
         Assert.EndsWith("#1", report.Imported[1].SourceKey);
         // Hand derivation: constant 50 W and 200 W over 2 s = 100 J and 400 J.
-        Assert.Equal(100.0, store.GetRun(report.Imported[0].RunId)!.TotalEnergy.Joules, 9);
-        Assert.Equal(400.0, store.GetRun(report.Imported[1].RunId)!.TotalEnergy.Joules, 9);
+        Assert.Equal(100.0, store.GetRun(report.Imported[0].RunId)!.TotalEnergy!.Value.Joules, 9);
+        Assert.Equal(400.0, store.GetRun(report.Imported[1].RunId)!.TotalEnergy!.Value.Joules, 9);
         Assert.Equal("GPU B", store.GetRun(report.Imported[1].RunId)!.Devices[0].Name);
     }
 

@@ -62,7 +62,7 @@ public class Seaa2023ImporterTests : IDisposable
         Assert.Equal(new DateTimeOffset(2023, 1, 1, 10, 0, 2, TimeSpan.Zero), runs[0].Run.Started);
         Assert.Equal(new DateTimeOffset(2023, 1, 1, 10, 0, 16, TimeSpan.Zero), runs[0].Run.Ended);
         Assert.Equal(["gpu:0", "process"], runs[0].Devices.Select(d => d.Key));
-        Assert.Equal(1900.0, runs[0].TotalEnergy.Joules, 9); // 100 W x 19 s of GPU trace; the process device has no power.
+        Assert.Equal(1900.0, runs[0].TotalEnergy!.Value.Joules, 9); // 100 W x 19 s of GPU trace; the process device has no power.
 
         Assert.Equal(RunStatus.Incomplete, runs[1].Run.Status);
         var lostTail = Assert.Single(runs[1].Annotations);

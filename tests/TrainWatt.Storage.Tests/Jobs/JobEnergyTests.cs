@@ -48,7 +48,7 @@ public class JobEnergyTests : IDisposable
         Assert.Equal(3, report.Devices.Count);
         Assert.Equal(1500, report.PerNode["n1"].Joules, 9);
         Assert.Equal(2000, report.PerNode["n2"].Joules, 9);
-        Assert.Equal(3500, report.Total.Joules, 9);
+        Assert.Equal(3500, report.Total!.Value.Joules, 9);
         Assert.All(report.Devices.Where(d => d.Node == "n1"), d =>
         {
             Assert.Equal([r0], d.CountedRuns);

@@ -39,6 +39,6 @@ public class PostgresCopyRunTests(PostgresServer server)
         Assert.Equal(3, stored.SampleCount);
         Assert.Equal("node-1", stored.Host);
         Assert.Equal(4242, stored.ProcessId);
-        Assert.Equal(200, reader.GetRun(stored.Id)!.TotalEnergy.Joules, 9); // hand: counter 200 − 0 J
+        Assert.Equal(200, reader.GetRun(stored.Id)!.TotalEnergy!.Value.Joules, 9); // hand: counter 200 − 0 J
     }
 }
