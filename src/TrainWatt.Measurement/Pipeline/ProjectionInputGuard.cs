@@ -1,0 +1,94 @@
+using System.Globalization;
+using TrainWatt.Core.Projection;
+using TrainWatt.Meters.Sampling;
+
+namespace TrainWatt.Measurement.Pipeline;
+
+/// <summary>
+/// Checks each finished epoch of a measured run before the live projection sees it (issue 14, "Bad input"): an epoch
+/// count the run has already passed (<c>--total-epochs</c>, <c>--max-epochs</c>, or the total its output announced), an
+/// epoch shorter than one sampling interval (its end came in the same burst of output as the previous one, so the
+/// output does not time epochs), and epoch numbers that skip or do not start at 1. The first such epoch stops the
+/// projection for the rest of the run, with one line naming the option or output and the fix; the command, the
+/// sampling and the store go on untouched. A projection from such epochs would be nonsense.
+/// </summary>
+/// <param name="totalEpochs"><c>--total-epochs</c>, if given.</param>
+/// <param name="maxEpochs"><c>--max-epochs</c>, if given.</param>
+/// <param name="earlyStopping">True when <c>--early-stopping-patience</c> was given (the announced total is then a maximum).</param>
+/// <param name="interval">The sampling interval (<c>--interval</c>).</param>
+internal sealed class ProjectionInputGuard(int? totalEpochs, int? maxEpochs, bool earlyStopping, TimeSpan interval)
+{
+    private int _last;
+
+    /// <summary>Why the projection stopped; null while it goes on.</summary>
+    public string? StopReason { get; private set; }
+
+    /// <summary>
+    /// Null when <paramref name="epoch"/> may be projected; otherwise the report to hand on instead of a projection:
+    /// the first one carries <see cref="EpochReport.ProjectionStopped"/> and the reason, later ones neither.
+    /// </summary>
+    public EpochReport? Check(MeasuredEpoch epoch)
+    {
+        ArgumentNullException.ThrowIfNull(epoch);
+        if (StopReason is not null)
+        {
+            return new EpochReport(epoch, null, null);
+        }
+
+        int previous = _last;
+        _last = epoch.Number;
+        if (epoch.EndedAtExit)
+        {
+            return null; // never projected (cut by the exit); the projection skips it
+        }
+
+        string? problem = Sequence(epoch.Number, previous) ?? Length(epoch) ?? Horizon(epoch);
+        if (problem is null)
+        {
+            return null;
+        }
+
+        StopReason = problem;
+        return new EpochReport(epoch, null, problem) { ProjectionStopped = true };
+    }
+
+    private static string? Sequence(int number, int previous)
+    {
+        if (number == previous + 1)
+        {
+            return null;
+        }
+
+        return previous == 0
+            ? $"the first epoch seen is epoch {number} (a resumed run?): epochs 1-{number - 1} ran before this command, so its total cannot be projected from this measurement."
+            : $"epoch {number} ended right after epoch {previous}: epochs {previous + 1}-{number - 1} were never reported, so epoch {number}'s energy spans several epochs; print one epoch line per epoch, numbered in order.";
+    }
+
+    private string? Length(MeasuredEpoch epoch)
+    {
+        if (epoch.Duration >= interval)
+        {
+            return null;
+        }
+
+        return string.Create(CultureInfo.InvariantCulture,
+            $"epoch {epoch.Number} lasted {epoch.Duration.TotalMilliseconds:0.###} ms, less than one sampling interval ({interval.TotalMilliseconds:0} ms): its end came in the same burst of output as the previous line, so the output does not time the epochs. Print each epoch's line when the epoch ends (flush; Hugging Face: log at least once per epoch), or lower --interval for epochs this short.");
+    }
+
+    private string? Horizon(MeasuredEpoch epoch)
+    {
+        if (EpochInputCheck.BelowSeen(epoch.Number, totalEpochs, maxEpochs, "already finished") is { } option)
+        {
+            return option;
+        }
+
+        // Without --total-epochs the total the output announced is N (or N's maximum under early stopping).
+        if (totalEpochs is null && maxEpochs is null && epoch.TotalEpochs is int announced && announced < epoch.Number)
+        {
+            return string.Create(CultureInfo.InvariantCulture,
+                $"the command's output announced {announced} epochs (Epoch k/{announced}, total={announced}, Num Epochs = {announced} or a Lightning limit) but epoch {epoch.Number} finished; pass the planned total with --total-epochs N{(earlyStopping ? " or --max-epochs M" : string.Empty)}.");
+        }
+
+        return null;
+    }
+}
