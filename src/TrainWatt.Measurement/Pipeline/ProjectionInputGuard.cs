@@ -6,9 +6,9 @@ namespace TrainWatt.Measurement.Pipeline;
 
 /// <summary>
 /// Checks each finished epoch of a measured run before the live projection sees it (issue 14, "Bad input"): an epoch
-/// count the run has already passed (<c>--total-epochs</c>, <c>--max-epochs</c>, or the total its output announced), an
-/// epoch shorter than one sampling interval (its end came in the same burst of output as the previous one, so the
-/// output does not time epochs), and epoch numbers that skip or do not start at 1. The first such epoch stops the
+/// count the run has already passed (<c>--total-epochs</c>, <c>--max-epochs</c>, or the total its output announced), a
+/// zero-length epoch (its end came in the same burst of output as the previous one, so the output does not time
+/// epochs), and epoch numbers that skip or do not start at 1. The first such epoch stops the
 /// projection for the rest of the run, with one line naming the option or output and the fix; the command, the
 /// sampling and the store go on untouched. A projection from such epochs would be nonsense.
 /// </summary>
@@ -18,6 +18,8 @@ namespace TrainWatt.Measurement.Pipeline;
 /// <param name="interval">The sampling interval (<c>--interval</c>).</param>
 internal sealed class ProjectionInputGuard(int? totalEpochs, int? maxEpochs, bool earlyStopping, TimeSpan interval)
 {
+    private static readonly TimeSpan OneMillisecond = TimeSpan.FromMilliseconds(1);
+    private readonly List<TimeSpan> _durations = [];
     private int _last;
 
     /// <summary>Why the projection stopped; null while it goes on.</summary>
@@ -66,13 +68,28 @@ internal sealed class ProjectionInputGuard(int? totalEpochs, int? maxEpochs, boo
 
     private string? Length(MeasuredEpoch epoch)
     {
-        if (epoch.Duration >= interval)
+        // Zero length: under 1 ms (the ends were stamped within one meter reading: one output line ended several
+        // epochs, or several lines came in one read), or shorter than one sampling interval and than a tenth of the
+        // median epoch so far (a burst after real epochs). A boundary line read late shortens its epoch and lengthens
+        // the next one, so a shortening alone is no fault (on a loaded machine, 120 ms test epochs came out shorter
+        // than the 100 ms interval and stopped the projection when the interval was the rule).
+        var duration = epoch.Duration;
+        _durations.Add(duration);
+        bool zero = duration < OneMillisecond
+            || (duration < interval && _durations.Count > 1 && duration.Ticks * 10 < Median(_durations.Take(_durations.Count - 1)).Ticks);
+        if (!zero)
         {
             return null;
         }
 
         return string.Create(CultureInfo.InvariantCulture,
-            $"epoch {epoch.Number} lasted {epoch.Duration.TotalMilliseconds:0.###} ms, less than one sampling interval ({interval.TotalMilliseconds:0} ms): its end came in the same burst of output as the previous line, so the output does not time the epochs. Print each epoch's line when the epoch ends (flush; Hugging Face: log at least once per epoch), or lower --interval for epochs this short.");
+            $"epoch {epoch.Number} lasted {epoch.Duration.TotalMilliseconds:0.###} ms (a zero-length epoch): its end came in the same burst of output as the previous epoch's, so the output does not time the epochs. Print each epoch's line when the epoch ends (flush; Hugging Face: log at least once per epoch), or lower --interval ({interval.TotalMilliseconds:0} ms) for epochs this short.");
+    }
+
+    private static TimeSpan Median(IEnumerable<TimeSpan> values)
+    {
+        var sorted = values.Order().ToList();
+        return sorted[sorted.Count / 2];
     }
 
     private string? Horizon(MeasuredEpoch epoch)

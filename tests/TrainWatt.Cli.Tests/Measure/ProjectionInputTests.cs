@@ -72,8 +72,9 @@ public partial class ProjectionInputTests
     [Fact]
     public void Should_Not_Project_From_Epochs_That_Came_In_One_Burst_Of_Output()
     {
-        // When: 24 markers printed at once after a second of work (a buffered script): epochs 2-24 last well under
-        // the 100 ms sampling interval. Before issue 14 this printed ten projections from the burst (-27 % off).
+        // When: 24 markers printed at once after a second of work (a buffered script): epochs 2-24 last a few ms at
+        // most, under the 100 ms sampling interval and a tenth of epoch 1's second. Before issue 14 this printed ten
+        // projections from the burst (-27 % off).
         var (code, stderr, stored, epochs) = Measure("sleep 1; for i in $(seq 1 24); do echo \"##trainwatt epoch-end n=$i total=24\"; done");
 
         // Then: every epoch is stored, none is projected, and one line says why and how to fix it
@@ -82,8 +83,8 @@ public partial class ProjectionInputTests
         Assert.Empty(stored);
         Assert.Empty(ProjectionLine().Matches(stderr));
         var stopped = Assert.Single(StoppedLine().Matches(stderr));
-        Assert.Matches(@"^epoch \d+ lasted [\d.]+ ms, less than one sampling interval \(100 ms\)", stopped.Groups[2].Value);
-        Assert.Contains("lower --interval", stopped.Groups[2].Value, StringComparison.Ordinal);
+        Assert.Matches(@"^epoch \d+ lasted [\d.]+ ms \(a zero-length epoch\): its end came in the same burst of output", stopped.Groups[2].Value);
+        Assert.Contains("lower --interval (100 ms)", stopped.Groups[2].Value, StringComparison.Ordinal);
     }
 
     [Fact]
