@@ -21,6 +21,10 @@ internal sealed class ProjectionInputGuard(int? totalEpochs, int? maxEpochs, boo
     private static readonly TimeSpan OneMillisecond = TimeSpan.FromMilliseconds(1);
     private readonly List<TimeSpan> _durations = [];
     private int _last;
+    private int _zeroLength;
+
+    /// <summary>Zero-length epochs that stop the projection: a burst of output, or a log that ends several epochs per line.</summary>
+    private const int ZeroLengthToStop = 3;
 
     /// <summary>Why the projection stopped; null while it goes on.</summary>
     public string? StopReason { get; private set; }
@@ -72,18 +76,19 @@ internal sealed class ProjectionInputGuard(int? totalEpochs, int? maxEpochs, boo
         // epochs, or several lines came in one read), or shorter than one sampling interval and than a tenth of the
         // median epoch so far (a burst after real epochs). A boundary line read late shortens its epoch and lengthens
         // the next one, so a shortening alone is no fault (on a loaded machine, 120 ms test epochs came out shorter
-        // than the 100 ms interval and stopped the projection when the interval was the rule).
+        // than the 100 ms interval and stopped the projection when the interval was the rule), and a reader stalled for
+        // longer than an epoch reads two boundary lines at once: the third zero-length epoch stops the projection.
         var duration = epoch.Duration;
         _durations.Add(duration);
         bool zero = duration < OneMillisecond
             || (duration < interval && _durations.Count > 1 && duration.Ticks * 10 < Median(_durations.Take(_durations.Count - 1)).Ticks);
-        if (!zero)
+        if (!zero || ++_zeroLength < ZeroLengthToStop)
         {
-            return null;
+            return null; // one or two, as when the machine stalls reading the output for longer than an epoch, are tolerated
         }
 
         return string.Create(CultureInfo.InvariantCulture,
-            $"epoch {epoch.Number} lasted {epoch.Duration.TotalMilliseconds:0.###} ms (a zero-length epoch): its end came in the same burst of output as the previous epoch's, so the output does not time the epochs. Print each epoch's line when the epoch ends (flush; Hugging Face: log at least once per epoch), or lower --interval ({interval.TotalMilliseconds:0} ms) for epochs this short.");
+            $"epoch {epoch.Number} lasted {epoch.Duration.TotalMilliseconds:0.###} ms, the {ZeroLengthToStop}rd zero-length epoch: its end came in the same burst of output as the previous epoch's, so the output does not time the epochs. Print each epoch's line when the epoch ends (flush; Hugging Face: log at least once per epoch), or lower --interval ({interval.TotalMilliseconds:0} ms) for epochs this short.");
     }
 
     private static TimeSpan Median(IEnumerable<TimeSpan> values)

@@ -83,7 +83,7 @@ public partial class ProjectionInputTests
         Assert.Empty(stored);
         Assert.Empty(ProjectionLine().Matches(stderr));
         var stopped = Assert.Single(StoppedLine().Matches(stderr));
-        Assert.Matches(@"^epoch \d+ lasted [\d.]+ ms \(a zero-length epoch\): its end came in the same burst of output", stopped.Groups[2].Value);
+        Assert.Matches(@"^epoch \d+ lasted [\d.]+ ms, the 3rd zero-length epoch: its end came in the same burst of output", stopped.Groups[2].Value);
         Assert.Contains("lower --interval (100 ms)", stopped.Groups[2].Value, StringComparison.Ordinal);
     }
 
