@@ -60,6 +60,11 @@ public static class MeasureReport
                 yield return string.Create(Invariant,
                     $"  {e.Number,5}  {e.Start.TotalSeconds,8:0.00}  {e.End.TotalSeconds,8:0.00}  {e.Duration.TotalSeconds,10:0.00}  {e.Energy,12}{atExit}");
             }
+
+            if (MeasuredPhases.From(s) is { } phases)
+            {
+                yield return phases.Line();
+            }
         }
 
         foreach (var (name, value) in s.Metrics.OrderBy(m => m.Key, StringComparer.Ordinal))

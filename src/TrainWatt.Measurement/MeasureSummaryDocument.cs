@@ -14,7 +14,7 @@ namespace TrainWatt.Measurement;
 /// <summary>
 /// The <c>measure --summary-json</c> document (docs/summary-schema.md, docs/summary.schema.json): run_id, exit_code,
 /// duration_s, readings, epochs[], components[], energy_j, net_energy_j (with --idle), projections[],
-/// projection_error and estimate (when the run was described for PRE). Energies in J, powers in W, times in s.
+/// projection_error, estimate (when the run was described for PRE) and phases. Energies in J, powers in W, times in s.
 /// </summary>
 public sealed record MeasureSummaryDocument(
     [property: JsonPropertyName("run_id"), JsonConverter(typeof(RunIdJsonConverter))] string RunId,
@@ -29,6 +29,13 @@ public sealed record MeasureSummaryDocument(
     [property: JsonPropertyName("projection_error")] ProjectionErrorJson? ProjectionError,
     [property: JsonPropertyName("estimate"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] EstimateJson? Estimate)
 {
+    /// <summary>
+    /// The run split into phases (<see cref="MeasuredPhases"/>): <c>epochs</c> (what STEP sums) next to
+    /// <c>whole_process</c> (= energy_j), with <c>startup</c>, <c>between_epochs</c> and <c>tail</c>; null without epochs.
+    /// </summary>
+    [JsonPropertyName("phases")]
+    public RunPhasesJson? Phases { get; init; }
+
     /// <summary>The document of a finished <paramref name="outcome"/>, its live projection history and how it fared, and the PRE comparison when there is one.</summary>
     public static MeasureSummaryDocument Create(MeasurementOutcome outcome, IReadOnlyList<ProjectionEntry> projections, ProjectionErrorSummary? projectionError, PreComparison? estimate)
     {
@@ -46,7 +53,10 @@ public sealed record MeasureSummaryDocument(
             summary.NetEnergy?.Joules,
             ProjectionEntryJson.From(projections),
             ProjectionErrorJson.From(projectionError),
-            EstimateJson.From(estimate));
+            EstimateJson.From(estimate))
+        {
+            Phases = RunPhasesJson.From(MeasuredPhases.From(summary)),
+        };
     }
 
     /// <summary>The document, indented by two spaces, with a final newline.</summary>

@@ -2,6 +2,7 @@ using System.Globalization;
 using TrainWatt.Analysis.Comparison;
 using TrainWatt.Analysis.Data;
 using TrainWatt.Analysis.Recommendation;
+using TrainWatt.Core.Accounting;
 using TrainWatt.Core.Projection;
 using TrainWatt.Core.Traces;
 using TrainWatt.Core.Units;
@@ -79,6 +80,7 @@ public static class RunReports
         var (series, epochs) = StoredTimeline.Timeline(store, details);
         report.AddPlot($"{prefix}Power timeline", "power-timeline.png", ReportPlots.PowerTimeline(series, epochs, $"Run {details.Run.Id}: power per device"),
             "Power per device over time; dashed lines mark epoch ends.");
+        AddPhases(report, StoredRunPhases.Compute(store, details), prefix);
         AddProjectionBand(report, store, details, epochs, prefix);
         if (epochs.Any(e => e.EnergyJoules is not null))
         {
@@ -89,6 +91,28 @@ public static class RunReports
         {
             report.AddParagraph($"{prefix}Energy per epoch", "This run has no epoch boundaries, so there is no energy per epoch.");
         }
+    }
+
+    /// <summary>
+    /// The epochs' energy next to the whole process's, with the start-up, between-epochs and tail phases
+    /// (<see cref="StoredRunPhases"/>: the numbers of <c>runs show</c>), or a line saying why there are none.
+    /// </summary>
+    internal static void AddPhases(HtmlReport report, RunPhases? phases, string prefix)
+    {
+        string title = $"{prefix}Phases: the epochs and the whole process";
+        if (phases is null)
+        {
+            report.AddParagraph(title, "No phases: the run has no epoch boundaries or has not ended.");
+            return;
+        }
+
+        var c = CultureInfo.InvariantCulture;
+        var rows = string.Concat(phases.All.Select(p => string.Create(c,
+            $"<tr><td class=\"l\">{p.Name}</td><td>{p.Energy.Joules:0.###}</td><td>{p.Duration.TotalSeconds:0.###}</td><td>{(phases.WholeProcess.Energy > Energy.Zero ? (p.Energy / phases.WholeProcess.Energy * 100).ToString("0.0", c) : "–")}</td></tr>")));
+        report.AddHtml(title,
+            "<table><tr><th class=\"l\">phase</th><th>energy_j</th><th>duration_s</th><th>% of whole_process</th></tr>" + rows + "</table>" +
+            "<p>" + System.Net.WebUtility.HtmlEncode(string.Create(c,
+                $"{phases.EpochCount} epochs. STEP projects the epochs; the meters measured the whole process (startup + epochs + between_epochs + tail). Provenance: {string.Join(", ", phases.Provenance)}; split at {RunPhaseNames.Split}.")) + "</p>");
     }
 
     /// <summary>

@@ -4,6 +4,7 @@ using TrainWatt.Core.Units;
 using TrainWatt.Meters.Sampling;
 using TrainWatt.Measurement;
 
+using TrainWatt.Core.Accounting;
 using TrainWatt.Core.Projection;
 
 namespace TrainWatt.Telemetry;
@@ -22,6 +23,8 @@ internal sealed class LiveMetrics
     private double?[] _powerW = [];
     private int _epoch;
     private ProjectionEntry? _projection;
+    private double _epochsJ;
+    private RunPhases? _phases;
 
     public void Begin(string runId, MeasurementRunInfo run)
     {
@@ -56,6 +59,7 @@ internal sealed class LiveMetrics
         {
             _epoch = Math.Max(_epoch, epoch.Number);
             _projection = projection ?? _projection;
+            _epochsJ += epoch.Energy.Joules;
         }
     }
 
@@ -71,6 +75,8 @@ internal sealed class LiveMetrics
                     _energyJ[i] = summary.Channels[i].Energy.Joules;
                 }
             }
+
+            _phases = MeasuredPhases.From(summary);
         }
     }
 
@@ -111,9 +117,36 @@ internal sealed class LiveMetrics
                 }
             }
 
+            RenderPhases(text, runId);
             return text.ToString();
         }
     }
+
+    /// <summary>
+    /// The phases side by side (<see cref="RunPhaseNames"/> as the <c>phase</c> label): while the run goes on, the
+    /// finished epochs' energy and the whole process's so far; once it has finished, all five with their durations.
+    /// </summary>
+    private void RenderPhases(StringBuilder text, string runId)
+    {
+        text.Append(CultureInfo.InvariantCulture, $"# HELP trainwatt_phase_energy_joules Energy of each phase of the run over all devices, in joules: {string.Join(", ", PhaseNames)} (split at {RunPhaseNames.Split}; provenance as trainwatt_energy_joules_total's devices). While the run goes on: epochs (finished ones) and whole_process so far.\n");
+        text.Append("# TYPE trainwatt_phase_energy_joules gauge\n");
+        IEnumerable<(string Name, double Joules)> energies = _phases is { } done
+            ? done.All.Select(p => (p.Name, p.Energy.Joules))
+            : [(RunPhaseNames.Epochs, _epochsJ), (RunPhaseNames.WholeProcess, _energyJ.Sum())];
+        foreach (var (name, joules) in energies)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"trainwatt_phase_energy_joules{{phase=\"{name}\",run_id=\"{runId}\"}} {Number(joules)}\n");
+        }
+
+        text.Append("# HELP trainwatt_phase_duration_seconds Duration of each phase of the finished run, in seconds (same phases).\n");
+        text.Append("# TYPE trainwatt_phase_duration_seconds gauge\n");
+        foreach (var phase in _phases?.All ?? [])
+        {
+            text.Append(CultureInfo.InvariantCulture, $"trainwatt_phase_duration_seconds{{phase=\"{phase.Name}\",run_id=\"{runId}\"}} {Number(phase.Duration.TotalSeconds)}\n");
+        }
+    }
+
+    private static readonly string[] PhaseNames = [RunPhaseNames.Startup, RunPhaseNames.Epochs, RunPhaseNames.BetweenEpochs, RunPhaseNames.Tail, RunPhaseNames.WholeProcess];
 
     /// <summary>Sum of the energy counters (tests and the push).</summary>
     public double TotalJoules()

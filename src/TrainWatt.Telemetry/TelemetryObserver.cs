@@ -4,6 +4,7 @@ using TrainWatt.Measurement;
 using TrainWatt.Measurement.Pipeline;
 
 using TrainWatt.Core;
+using TrainWatt.Core.Accounting;
 
 namespace TrainWatt.Telemetry;
 
@@ -52,6 +53,28 @@ internal sealed class TelemetryObserver(LiveMetrics? metrics, MlflowLogger? mlfl
 
     public void RunCompleted(MeasureResult result) => exporters?.Finish(say);
 
+    /// <summary>
+    /// The phases side by side as MLflow metrics at the step of the last epoch: <c>trainwatt_{phase}_energy_j</c> and
+    /// <c>trainwatt_{phase}_s</c> for each of <see cref="RunPhaseNames"/> (startup, epochs, between_epochs, tail,
+    /// whole_process); none without epochs.
+    /// </summary>
+    internal static IReadOnlyList<MlflowMetric> PhaseMetrics(RunPhases? phases, long timestampMs)
+    {
+        if (phases is null)
+        {
+            return [];
+        }
+
+        var metrics = new List<MlflowMetric>();
+        foreach (var phase in phases.All)
+        {
+            metrics.Add(new($"trainwatt_{phase.Name}_energy_j", phase.Energy.Joules, timestampMs, phases.EpochCount));
+            metrics.Add(new($"trainwatt_{phase.Name}_s", phase.Duration.TotalSeconds, timestampMs, phases.EpochCount));
+        }
+
+        return metrics;
+    }
+
     public void RunFinished(MeasurementSummary summary)
     {
         metrics?.Finish(summary);
@@ -79,7 +102,13 @@ internal sealed class TelemetryObserver(LiveMetrics? metrics, MlflowLogger? mlfl
                 new("trainwatt.exit_code", summary.ExitCode?.ToString(CultureInfo.InvariantCulture) ?? "none"),
                 new("trainwatt.provenance", string.Join(",", summary.Channels.Select(c => $"{c.Channel.Id}={ProvenanceText.Name(c.Channel.Provenance)}"))),
             };
-            mlflow.LogBatch([], parameters, tags);
+            var phases = MeasuredPhases.From(summary);
+            if (phases is not null)
+            {
+                tags.Add(new("trainwatt.phases_split", RunPhaseNames.Split));
+            }
+
+            mlflow.LogBatch(PhaseMetrics(phases, time.GetUtcNow().ToUnixTimeMilliseconds()), parameters, tags);
         }
     }
 }

@@ -193,6 +193,54 @@ public class ProjectCommandTests
         }
     }
 
+    [Theory]
+    [InlineData("--total-epochs", "12", "--total-epochs 12 is less than the 16 epochs in ", "--total-epochs 16 or more")]
+    [InlineData("--max-epochs", "10", "--max-epochs 10 is less than the 16 epochs in ", "--max-epochs 16 or more")]
+    public void Should_Refuse_An_Epoch_Count_Below_The_Epochs_The_Log_Already_Has(string option, string value, string problem, string fix)
+    {
+        // HandTrace's log has 16 epochs: N is at least 16, also when --after-epoch uses fewer. Before issue 14,
+        // --after-epoch 11 --total-epochs 12 projected a total from N = 12 and --max-epochs 10 printed "no projection" with exit 0.
+        var (dir, trace, epochs) = HandTrace();
+        using (dir)
+        {
+            foreach (string[] extra in new[] { Array.Empty<string>(), ["--after-epoch", "11"] })
+            {
+                var (code, stdout, stderr) = CliHarness.Run([.. new[] { "project", "--trace", trace, "--epochs", epochs, option, value }, .. extra]);
+                Assert.Equal(64, code);
+                Assert.Empty(stdout);
+                string line = Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+                Assert.Contains(problem + epochs, line, StringComparison.Ordinal);
+                Assert.Contains(fix, line, StringComparison.Ordinal);
+            }
+        }
+    }
+
+    [Fact]
+    public void Should_Refuse_An_Epoch_Log_Going_Backwards_Or_With_A_Zero_Length_Epoch_Naming_The_Line_And_The_Fix()
+    {
+        var (dir, trace, _) = HandTrace();
+        using (dir)
+        {
+            File.WriteAllText(dir.File("back.csv"), "epoch,end_time\n0,2026-03-02T09:00:20\n1,2026-03-02T09:00:10\n");
+            File.WriteAllText(dir.File("zero.csv"), "epoch,end_time\n0,2026-03-02T09:00:20\n1,2026-03-02T09:00:20\n");
+            File.WriteAllText(dir.File("renumbered.csv"), "epoch,end_time\n0,2026-03-02T09:00:10\n1,2026-03-02T09:00:20\n0,2026-03-02T09:00:30\n");
+            foreach (var (file, line, expected) in new[]
+            {
+                ("back.csv", 3, "is 10 s before epoch 0's end (line 2): the log goes backwards in time"),
+                ("zero.csv", 3, "a zero-length epoch"),
+                ("renumbered.csv", 4, "epoch 0 where epoch 2 was expected: the log goes back to an epoch it already has"),
+            })
+            {
+                var (code, stdout, stderr) = CliHarness.Run("project", "--trace", trace, "--epochs", dir.File(file), "--total-epochs", "20");
+                Assert.Equal(65, code);
+                Assert.Empty(stdout);
+                string message = Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+                Assert.Contains($"{file}:{line}", message, StringComparison.Ordinal);
+                Assert.Contains(expected, message, StringComparison.Ordinal);
+            }
+        }
+    }
+
     [Fact]
     public void Missing_Or_Bad_Inputs_Should_Fail_With_One_Clear_Message()
     {

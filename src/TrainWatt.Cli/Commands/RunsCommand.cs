@@ -42,7 +42,7 @@ internal static class RunsCommand
         {
             var shown = RunQueries.Show(s.Db, s.Selected, host);
             return shown.Job is { } job ? RunsMergeCommand.Render(job, s.Json)
-                : s.Json ? ShowJson(shown.Run!) : ShowText(shown.Run!.Details) + ProjectionJson.Text(shown.Run.Projections, shown.Run.ProjectionError, Table);
+                : s.Json ? ShowJson(shown.Run!) : ShowText(shown.Run!.Details) + PhasesText(shown.Run.Phases) + ProjectionJson.Text(shown.Run.Projections, shown.Run.ProjectionError, Table);
         }));
         var jobId = new Argument<string>("JOB_ID") { Description = "Job id stored by measure (SLURM_JOB_ID, TORCHELASTIC_RUN_ID or --job-id)." };
         command.Subcommands.Add(Create(context, "merge", "A distributed job's energy per node and device, without double counting GPUs shared by several ranks.", "Print one JSON object.", jobId,
@@ -87,6 +87,7 @@ internal static class RunsCommand
     {
         json.WriteStartObject();
         RunJson.WriteDetailsMembers(json, view.Details);
+        RunJson.WritePhases(json, view.Phases);
         ProjectionJson.WriteMembers(json, view.Projections, view.ProjectionError);
         json.WriteEndObject();
     });
@@ -200,6 +201,9 @@ internal static class RunsCommand
 
         return text.ToString();
     }
+
+    /// <summary>The phases' line (epochs next to the whole process), or nothing.</summary>
+    private static string PhasesText(Core.Accounting.RunPhases? phases) => phases is null ? "" : "\n" + phases.Line() + "\n";
 
     /// <summary>Up to 3 decimals, invariant: the number format of every text table here.</summary>
     internal static string Number(double value) => value.ToString("0.###", CultureInfo.InvariantCulture);

@@ -19,9 +19,15 @@ namespace TrainWatt.Core.Epochs;
 /// it are not part of the epoch. An epoch still open when the command exits ends at the exit.</item>
 /// <item><b>Lightning</b>: the progress bar's description <c>Epoch e:</c> (tqdm) or <c>Epoch e/M</c> (rich, total
 /// M+1) is 0-based; when e changes, epoch e+1 starts and the previous ends. The last epoch ends at the
-/// <c>`Trainer.fit` stopped</c> line, or at exit.</item>
+/// <c>`Trainer.fit` stopped</c> line, or at exit. The planned total is read where Lightning prints it: the rich bar's
+/// <c>/M</c> (M+1 epochs; <c>max_epochs=-1</c> shows <c>/-2</c>: no total), the warning <c>`max_epochs` was not set.
+/// Setting it to 1000 epochs.</c> and the final <c>`Trainer.fit` stopped: `max_epochs=N` reached.</c> The default tqdm
+/// bar (<c>Epoch e:</c>) prints none.</item>
 /// <item><b>Hugging Face</b>: log dictionaries carry a fractional <c>'epoch'</c>; epoch n ends at the first one whose
-/// value reaches n. Epoch 1 starts at the first bare tqdm bar (<c>  0%|   | 0/939 [...]</c>) when one is seen.</item>
+/// value reaches n. Epoch 1 starts at the first bare tqdm bar (<c>  0%|   | 0/939 [...]</c>) when one is seen. The planned
+/// total comes from the Trainer's <c>***** Running training *****</c> block (<see cref="Plan"/>, printed at log level info):
+/// <c>Num Epochs = N</c>, less the last epoch when <c>Total optimization steps</c> is not a multiple of N (max_steps cuts
+/// that epoch short, and a partial epoch is not recorded).</item>
 /// <item><b>Custom</b>: every segment matching the user's regular expression ends an epoch; optional named groups
 /// <c>n</c> and <c>total</c> give the numbers.</item>
 /// </list>
@@ -68,6 +74,7 @@ public sealed partial class EpochDetector
     private bool _timeoutNoteSent;
     private long? _resumeCandidate;
     private string _line = string.Empty;
+    private bool _planOpen;
 
     /// <param name="framework">The convention to follow; <see cref="EpochFramework.Custom"/> needs <paramref name="customPattern"/>.</param>
     /// <param name="customPattern">The user's pattern for <see cref="EpochFramework.Custom"/>.</param>
@@ -92,6 +99,12 @@ public sealed partial class EpochDetector
     /// <summary>Total planned epochs as printed by the command (Keras <c>k/N</c>, marker <c>total=</c>, rich <c>e/M</c>).</summary>
     public int? Total { get; private set; }
 
+    /// <summary>
+    /// What the Hugging Face Trainer's <c>***** Running training *****</c> block announced (the last block seen; null
+    /// before one). <see cref="Total"/> follows its <c>Num Epochs</c>.
+    /// </summary>
+    public TrainingPlan? Plan { get; private set; }
+
     /// <summary>The number of epochs ended so far.</summary>
     public int EpochsEnded => _lastEnded;
 
@@ -114,6 +127,11 @@ public sealed partial class EpochDetector
         if (text.StartsWith(TrainWattMarker.Prefix, StringComparison.Ordinal))
         {
             ScanMarker(text);
+            return _events;
+        }
+
+        if (ScanAnnouncedTotal(text))
+        {
             return _events;
         }
 
@@ -217,9 +235,9 @@ public sealed partial class EpochDetector
         if (match.Success)
         {
             int n = Int(match.Groups[1].Value) + 1; // Lightning counts epochs from 0
-            if (match.Groups[2].Success)
+            if (match.Groups[2].Success && match.Groups[2].ValueSpan[0] != '-')
             {
-                Total = Int(match.Groups[2].Value) + 1; // rich shows "Epoch e/max_epochs-1"
+                Total = Int(match.Groups[2].Value) + 1; // rich shows "Epoch e/max_epochs-1" ("/-2" for max_epochs=-1: no limit)
             }
 
             if (_open != n && n > _lastEnded)
@@ -232,6 +250,12 @@ public sealed partial class EpochDetector
 
         if (_open is int open && text.Contains("`Trainer.fit` stopped", StringComparison.Ordinal))
         {
+            var stopped = LightningMaxEpochsReached().Match(text);
+            if (stopped.Success && Int(stopped.Groups[1].Value) is > 0 and <= MaxEpochNumber and var max)
+            {
+                Total = max; // "`Trainer.fit` stopped: `max_epochs=N` reached."
+            }
+
             EndEpoch(open, null);
         }
     }
@@ -289,6 +313,121 @@ public sealed partial class EpochDetector
         }
 
         return true;
+    }
+
+    /// <summary>
+    /// Reads a planned total the output announces outside the epoch lines: the Hugging Face Trainer's
+    /// <c>***** Running training *****</c> block and Lightning's <c>`max_epochs` was not set</c> warning. Only in auto mode
+    /// (before a convention is recognised) or under the convention that prints it. True when the line was one of them.
+    /// </summary>
+    private bool ScanAnnouncedTotal(string text)
+    {
+        if (_locked is null or EpochFramework.HuggingFace)
+        {
+            if (text.EndsWith(RunningTraining, StringComparison.Ordinal))
+            {
+                _planOpen = true; // a second train() prints a new block: it replaces the first
+                Plan = new TrainingPlan(null, null, null, null, null, null);
+                return true;
+            }
+
+            if (_planOpen && Plan is { } plan && HuggingFacePlanLine.Match(text) is { Success: true } line)
+            {
+                ReadPlanLine(plan, line.Groups[1].Value, line.Groups[2].Value);
+                return true;
+            }
+        }
+
+        if (_locked is null or EpochFramework.Lightning && LightningDefaultMaxEpochs().Match(text) is { Success: true } max
+            && Int(max.Groups[1].Value) is > 0 and <= MaxEpochNumber and var m)
+        {
+            Total = m;
+            _events.Add(new DetectorNote($"epochs: Lightning runs at most {m} epochs (`max_epochs` was not set); pass --total-epochs N when the run stops sooner."));
+            return true;
+        }
+
+        return false;
+    }
+
+    private void ReadPlanLine(TrainingPlan plan, string key, string digits)
+    {
+        // The Trainer formats its numbers with thousands separators ({:,}): "60,000".
+        string plain = digits.Replace(",", string.Empty, StringComparison.Ordinal);
+        long? value = long.TryParse(plain, NumberStyles.None, CultureInfo.InvariantCulture, out long v) ? v : null;
+        switch (key)
+        {
+            case "Num examples":
+                Plan = plan with { Examples = value };
+                break;
+            case "Num Epochs":
+                Plan = plan with { Epochs = value };
+                if (value is > 0 and <= MaxEpochNumber)
+                {
+                    Total = (int)value.Value;
+                }
+                else
+                {
+                    _events.Add(new DetectorNote($"epochs: \"Num Epochs = {digits}\" is no planned epoch count (an iterable dataset without a length runs until max_steps); pass --total-epochs N for a projection."));
+                }
+
+                break;
+            case "Gradient Accumulation steps":
+                Plan = plan with { GradientAccumulation = value };
+                break;
+            case "Total optimization steps":
+                Plan = plan with { OptimizationSteps = value };
+                _planOpen = false;
+                PlanComplete(Plan);
+                break;
+            case string k when k.StartsWith("Total train batch size", StringComparison.Ordinal):
+                Plan = plan with { TotalBatchSize = value };
+                break;
+            default: // "Instantaneous batch size per device" (per GPU in old versions)
+                Plan = plan with { BatchSizePerDevice = value };
+                break;
+        }
+    }
+
+    /// <summary>Says what the block announced; the last epoch does not count when max_steps cuts it short.</summary>
+    private void PlanComplete(TrainingPlan plan)
+    {
+        if (plan.Epochs is not (> 0 and <= MaxEpochNumber) || plan.OptimizationSteps is not long steps)
+        {
+            return;
+        }
+
+        long n = plan.Epochs.Value;
+        var details = new List<string> { string.Create(CultureInfo.InvariantCulture, $"{steps:N0} optimization steps") };
+        if (plan.Examples is long examples)
+        {
+            details.Add(string.Create(CultureInfo.InvariantCulture, $"{examples:N0} examples"));
+        }
+
+        if (plan.BatchSizePerDevice is long batch)
+        {
+            details.Add(string.Create(CultureInfo.InvariantCulture, $"batch {batch:N0} per device"));
+        }
+
+        if (plan.GradientAccumulation is long accumulation)
+        {
+            details.Add(string.Create(CultureInfo.InvariantCulture, $"gradient accumulation {accumulation:N0}"));
+        }
+
+        string said = string.Join(", ", details);
+        if (steps % n == 0)
+        {
+            _events.Add(new DetectorNote(string.Create(CultureInfo.InvariantCulture,
+                $"epochs: the Hugging Face Trainer plans {n} epochs ({said}); the projection uses N = {n} unless --total-epochs says otherwise.")));
+            return;
+        }
+
+        // Every full epoch has the same number of optimization steps u, so N full epochs would make steps = N × u: a
+        // remainder means the last epoch stops early (max_steps, or a fractional num_train_epochs). It never reaches its
+        // whole 'epoch' value, so it is not recorded as an epoch: the run records N - 1.
+        int full = (int)(n - 1);
+        Total = full > 0 ? full : null;
+        _events.Add(new DetectorNote(string.Create(CultureInfo.InvariantCulture,
+            $"epochs: the Hugging Face Trainer plans {n} epochs ({said}); {steps:N0} steps is not a multiple of {n}, so the last epoch stops early and is not recorded: N = {full} full epochs{(full > 0 ? string.Empty : "; pass --total-epochs N for a projection")}.")));
     }
 
     private void Implausible(string message)
@@ -574,8 +713,22 @@ public sealed partial class EpochDetector
     [GeneratedRegex(@"^(\d{1,12})/(\d{1,12})\s", RegexOptions.CultureInvariant)]
     private static partial Regex KerasFinalProgress();
 
-    [GeneratedRegex(@"^Epoch (\d{1,9})(?::|/(\d{1,9})\s+\S)", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^Epoch (\d{1,9})(?::|/(-?\d{1,9})\s+\S)", RegexOptions.CultureInvariant)]
     private static partial Regex LightningEpoch();
+
+    /// <summary>The header of the Hugging Face Trainer's plan (transformers/trainer.py, <c>logger.info("***** Running training *****")</c>).</summary>
+    private const string RunningTraining = "***** Running training *****";
+
+    // One line of that block, after any logging prefix ("[INFO|trainer.py:2414] 2024-05-01 10:00:00,123 >> ").
+    private static readonly Regex HuggingFacePlanLine = new(
+        @"(?:^|\s)(Num examples|Num Epochs|Instantaneous batch size per (?:device|GPU)|Total train batch size \(w\. parallel, distributed & accumulation\)|Gradient Accumulation steps|Total optimization steps) = ([0-9][0-9,]{0,30})$",
+        RegexOptions.CultureInvariant | RegexOptions.NonBacktracking);
+
+    [GeneratedRegex(@"`max_epochs` was not set\. Setting it to (\d{1,9}) epochs", RegexOptions.CultureInvariant | RegexOptions.NonBacktracking)]
+    private static partial Regex LightningDefaultMaxEpochs();
+
+    [GeneratedRegex(@"`Trainer\.fit` stopped: `max_epochs=(\d{1,9})` reached", RegexOptions.CultureInvariant | RegexOptions.NonBacktracking)]
+    private static partial Regex LightningMaxEpochsReached();
 
     private static readonly Regex HuggingFaceEpoch = new(
         @"\{.*['""]epoch['""]\s*:\s*([0-9]+(?:\.[0-9]*)?(?:[eE][-+]?[0-9]+)?)", RegexOptions.CultureInvariant | RegexOptions.NonBacktracking);
@@ -587,5 +740,17 @@ public sealed partial class EpochDetector
 
     /// <summary>The built-in patterns, for the linear-time tests.</summary>
     internal static IReadOnlyList<Regex> BuiltInPatterns =>
-        [KerasEpochLine(), KerasFinalProgress(), LightningEpoch(), HuggingFaceEpoch, BareProgressBar, AnsiEscape];
+        [KerasEpochLine(), KerasFinalProgress(), LightningEpoch(), HuggingFaceEpoch, BareProgressBar, AnsiEscape, HuggingFacePlanLine, LightningDefaultMaxEpochs(), LightningMaxEpochsReached()];
 }
+
+/// <summary>
+/// The Hugging Face Trainer's <c>***** Running training *****</c> block, as printed (null where a line was not seen).
+/// </summary>
+/// <param name="Examples"><c>Num examples</c>.</param>
+/// <param name="Epochs"><c>Num Epochs</c> (the Trainer's epoch loop bound; huge for an iterable dataset without a length).</param>
+/// <param name="BatchSizePerDevice"><c>Instantaneous batch size per device</c>.</param>
+/// <param name="TotalBatchSize"><c>Total train batch size (w. parallel, distributed &amp; accumulation)</c>.</param>
+/// <param name="GradientAccumulation"><c>Gradient Accumulation steps</c>.</param>
+/// <param name="OptimizationSteps"><c>Total optimization steps</c>.</param>
+public sealed record TrainingPlan(
+    long? Examples, long? Epochs, long? BatchSizePerDevice, long? TotalBatchSize, long? GradientAccumulation, long? OptimizationSteps);

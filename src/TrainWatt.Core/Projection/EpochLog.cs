@@ -66,12 +66,12 @@ public static class EpochLog
 
                 if (epoch != epochs.Count)
                 {
-                    return Fatal(file, row.Line, $"epoch {epoch} where epoch {epochs.Count} was expected: epochs must be 0-based and consecutive.");
+                    return Fatal(file, row.Line, NumberingFault(epoch, epochs.Count));
                 }
 
                 if (epochs.Count > 0 && end <= epochs[^1].End)
                 {
-                    return Fatal(file, row.Line, $"end_time {endText} is not after the previous epoch's end; times must increase.");
+                    return Fatal(file, row.Line, TimeFault(epoch, endText, end, epochs[^1]));
                 }
 
                 epochs.Add(new EpochEnd(epoch, end, row.Line));
@@ -114,6 +114,31 @@ public static class EpochLog
 
         time = default;
         return false;
+    }
+
+    private static string NumberingFault(int epoch, int expected)
+    {
+        const string Rule = "one row per finished epoch, numbered 0, 1, 2, ... in the order the epochs ended";
+        if (epoch < expected)
+        {
+            return $"epoch {epoch} where epoch {expected} was expected: the log goes back to an epoch it already has (a resumed or appended run?); keep {Rule}.";
+        }
+
+        return epoch == expected + 1
+            ? $"epoch {epoch} where epoch {expected} was expected: epoch {expected} is missing; keep {Rule}."
+            : $"epoch {epoch} where epoch {expected} was expected: epochs {expected}-{epoch - 1} are missing; keep {Rule}.";
+    }
+
+    private static string TimeFault(int epoch, string endText, DateTime end, EpochEnd previous)
+    {
+        if (end == previous.End)
+        {
+            return $"end_time {endText} of epoch {epoch} equals epoch {previous.Index}'s (line {previous.Line}): a zero-length epoch, which no training has; write each epoch's own end time (two rows for one epoch?).";
+        }
+
+        double back = (previous.End - end).TotalSeconds;
+        return string.Create(CultureInfo.InvariantCulture,
+            $"end_time {endText} of epoch {epoch} is {back:0.###} s before epoch {previous.Index}'s end (line {previous.Line}): the log goes backwards in time; write the end times in the trace's clock, in the order the epochs ended.");
     }
 
     private static EpochLogReadResult Fatal(string file, int line, string message)

@@ -74,6 +74,7 @@ public static class TraceProjection
         var warnings = read.Faults.Take(5).Select(f => f.ToString()).ToList();
         var ends = log.Epochs.Select(e => e.End).ToArray();
         int lastEpoch = ends.Length - 1;
+        EpochInputCheck.ThrowIfBelowLog(request, ends.Length);
         if (request.AfterEpoch > lastEpoch)
         {
             throw new ArgumentException($"--after-epoch {request.AfterEpoch} is beyond the last epoch in {request.EpochLogPath} (epoch {lastEpoch}).");

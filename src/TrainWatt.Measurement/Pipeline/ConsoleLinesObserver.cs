@@ -4,7 +4,8 @@ namespace TrainWatt.Measurement.Pipeline;
 
 /// <summary>
 /// The live lines on stderr: one per projection (<c>epoch 17: projected total 1.23 MJ [...]</c>), once "stable but no
-/// projection" when STEP lacks the planned epoch count, and with <paramref name="verbose"/> the reason there is no
+/// projection" when STEP lacks the planned epoch count, once "projection stopped" when the epochs cannot be projected
+/// (bad input), and with <paramref name="verbose"/> the reason there is no
 /// projection yet and a status line every progress interval.
 /// </summary>
 public sealed class ConsoleLinesObserver(Action<string> say, bool verbose) : IMeasurementObserver
@@ -15,6 +16,10 @@ public sealed class ConsoleLinesObserver(Action<string> say, bool verbose) : IMe
         if (report.Projection is { } projection)
         {
             say(LiveProjection.Line(projection));
+        }
+        else if (report.ProjectionStopped)
+        {
+            say($"epoch {report.Epoch.Number}: projection stopped, the run goes on: {report.NoProjectionReason}");
         }
         else if (report.StableWithoutHorizon)
         {

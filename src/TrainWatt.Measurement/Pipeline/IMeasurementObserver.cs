@@ -59,4 +59,11 @@ public interface IMeasurementObserver
 /// <param name="Projection">The projection after this epoch; null when there is none.</param>
 /// <param name="NoProjectionReason">Why there is no projection (not yet stable: reason; N unknown); null when there is one or the epoch cannot be placed.</param>
 /// <param name="StableWithoutHorizon">True once, the first time the run is stable but STEP cannot project without the planned epoch count.</param>
-public sealed record EpochReport(MeasuredEpoch Epoch, ProjectionEntry? Projection, string? NoProjectionReason, bool StableWithoutHorizon = false);
+public sealed record EpochReport(MeasuredEpoch Epoch, ProjectionEntry? Projection, string? NoProjectionReason, bool StableWithoutHorizon = false)
+{
+    /// <summary>
+    /// True once, at the epoch that stopped the live projection for the rest of the run (bad input: an epoch count the
+    /// run has passed, a zero-length epoch, skipped epoch numbers); <see cref="NoProjectionReason"/> says why and how to fix it.
+    /// </summary>
+    public bool ProjectionStopped { get; init; }
+}

@@ -99,7 +99,8 @@ public sealed class MeasurementPipeline
         var recorder = new StoreMeasurementSink(_store, _host, say, _job, spooling);
         var projection = new LiveProjection(options.Projection, _host.Time);
         var observers = new ObserverSet(_observers, say);
-        var sink = new PipelineSink(recorder, recorder.RecordProjection, projection, observers, say);
+        var guard = new ProjectionInputGuard(options.TotalEpochs, options.MaxEpochs, options.EarlyStoppingPatience is not null, options.Interval);
+        var sink = new PipelineSink(recorder, recorder.RecordProjection, projection, observers, say, guard);
         var session = _console is { StdoutBytes: { } stdoutBytes, StderrBytes: { } stderrBytes }
             ? new MeasurementSession(
                 _meters.Meters, sink, _host.Time, stdoutBytes, stderrBytes, say,

@@ -17,8 +17,10 @@ namespace TrainWatt.Measurement.Pipeline;
 /// <param name="projection">The run's one STEP projector.</param>
 /// <param name="observers">Who follows the run.</param>
 /// <param name="say">Where the one recorder-failure warning goes.</param>
+/// <param name="guard">Checks each epoch before the projection (bad input stops it); null: every epoch goes to the projection.</param>
 internal sealed class PipelineSink(
-    IMeasurementSink recorder, Action<ProjectionEntry> recordProjection, LiveProjection projection, ObserverSet observers, Action<string> say) : IMeasurementSink
+    IMeasurementSink recorder, Action<ProjectionEntry> recordProjection, LiveProjection projection, ObserverSet observers, Action<string> say,
+    ProjectionInputGuard? guard = null) : IMeasurementSink
 {
     private bool _recorderFailed;
 
@@ -48,7 +50,7 @@ internal sealed class PipelineSink(
 
     public void RecordEpoch(MeasuredEpoch epoch)
     {
-        var report = projection.Observe(epoch);
+        var report = guard?.Check(epoch) ?? projection.Observe(epoch);
         Record(() =>
         {
             recorder.RecordEpoch(epoch);

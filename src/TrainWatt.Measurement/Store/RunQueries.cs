@@ -1,4 +1,5 @@
 using System.Globalization;
+using TrainWatt.Core.Accounting;
 using TrainWatt.Core.Projection;
 using TrainWatt.Storage;
 using TrainWatt.Storage.Jobs;
@@ -9,7 +10,11 @@ namespace TrainWatt.Measurement.Store;
 public sealed record RunList(string Store, IReadOnlyList<RunRecord> Runs);
 
 /// <summary>One stored run with its live projection history, scored against the measured total once it completed.</summary>
-public sealed record RunView(RunDetails Details, IReadOnlyList<ProjectionEntry> Projections, ProjectionErrorSummary? ProjectionError);
+public sealed record RunView(RunDetails Details, IReadOnlyList<ProjectionEntry> Projections, ProjectionErrorSummary? ProjectionError)
+{
+    /// <summary>The run split into phases (<see cref="StoredRunPhases"/>); null when it has no epoch or has not ended.</summary>
+    public RunPhases? Phases { get; init; }
+}
 
 /// <summary>What <c>runs show ID</c> names: a run, or (for a job id) the merged job. Exactly one is set.</summary>
 public sealed record RunOrJob(RunView? Run, JobEnergyReport? Job);
@@ -64,7 +69,7 @@ public static class RunQueries
         var details = store.GetRun(runId) ?? throw RunNotFoundException.ForId(store, runId);
         var projections = store.GetProjections(runId);
         var error = details.Run.Status == RunStatus.Completed && details.TotalEnergy is { } total ? LiveProjection.FinalError(projections, total) : null;
-        return new RunView(details, projections, error);
+        return new RunView(details, projections, error) { Phases = StoredRunPhases.Compute(store, details) };
     }
 
     private static JobEnergyReport Job(IRunStore store, string jobId)

@@ -287,7 +287,10 @@ public sealed class EnergySampler : IAsyncDisposable
             }
 
             _totalEpochs = total ?? _totalEpochs;
-            var epoch = new MeasuredEpoch(number, _boundaryAt, _lastElapsed, energies, samples, _totalEpochs, atExit);
+            var epoch = new MeasuredEpoch(number, _boundaryAt, _lastElapsed, energies, samples, _totalEpochs, atExit)
+            {
+                RunEnergyAtStart = Array.ConvertAll(_boundaryJ, Energy.FromJoules),
+            };
             _epochs.Add(epoch);
             _readingsAtLastEnd = _readings;
             _openEpoch = null;

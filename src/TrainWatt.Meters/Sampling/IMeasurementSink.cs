@@ -107,6 +107,13 @@ public sealed record MeasuredEpoch(
 
     /// <summary>End minus start.</summary>
     public TimeSpan Duration => End - Start;
+
+    /// <summary>
+    /// Each channel's energy since the run started, read at the epoch's start (the boundary reading; same order as
+    /// <see cref="ChannelEnergies"/>), so the run's energy before and after the epoch is known exactly. Null when not
+    /// recorded (an epoch built by hand).
+    /// </summary>
+    public IReadOnlyList<Energy>? RunEnergyAtStart { get; init; }
 }
 
 /// <summary>A channel's total over the run.</summary>

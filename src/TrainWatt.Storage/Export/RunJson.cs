@@ -40,6 +40,14 @@ public static class RunJson
         JsonSerializer.Serialize(json, ProjectionEntryJson.From(history), RunJsonContext.Default.IReadOnlyListProjectionEntryJson);
     }
 
+    /// <summary>Writes the member <c>phases</c> (<see cref="RunPhasesJson"/>, or null when the run has no epoch or has not ended).</summary>
+    public static void WritePhases(Utf8JsonWriter json, Core.Accounting.RunPhases? phases)
+    {
+        ArgumentNullException.ThrowIfNull(json);
+        json.WritePropertyName("phases");
+        JsonSerializer.Serialize(json, RunPhasesJson.From(phases), RunJsonContext.Default.RunPhasesJson);
+    }
+
     /// <summary>ISO 8601 with the offset, microsecond resolution: <c>2022-12-05T09:55:44.557223+00:00</c>.</summary>
     public static string Time(DateTimeOffset time) => time.ToString("yyyy-MM-dd'T'HH:mm:ss.FFFFFFzzz", CultureInfo.InvariantCulture);
 

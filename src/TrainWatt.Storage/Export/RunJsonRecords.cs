@@ -3,6 +3,7 @@ using System.Text.Json.Serialization;
 using TrainWatt.Storage.Sqlite;
 
 using TrainWatt.Core;
+using TrainWatt.Core.Accounting;
 
 using TrainWatt.Core.Projection;
 
@@ -215,9 +216,49 @@ public sealed record RunDetailsJson(
     }
 }
 
+/// <summary>One phase of a run (<c>"phases"</c>): its duration (s) and energy over all devices (J).</summary>
+public sealed record RunPhaseJson(
+    [property: JsonPropertyName("duration_s")] double DurationSeconds,
+    [property: JsonPropertyName("energy_j")] double EnergyJoules)
+{
+    public static RunPhaseJson From(RunPhase phase)
+    {
+        ArgumentNullException.ThrowIfNull(phase);
+        return new RunPhaseJson(phase.Duration.TotalSeconds, phase.Energy.Joules);
+    }
+}
+
+/// <summary>
+/// A run split into phases (<see cref="RunPhases"/>; <c>"phases"</c> of <c>runs show --json</c> and <c>measure
+/// --summary-json</c>): the epochs' energy (what STEP sums) next to the whole process's, with the start-up, the time
+/// between epochs and the tail; the five keys are <see cref="RunPhaseNames"/>. <c>provenance</c>: how the channels'
+/// energies were obtained; <c>split</c>: how they were split.
+/// </summary>
+public sealed record RunPhasesJson(
+    [property: JsonPropertyName("provenance")] IReadOnlyList<string> Provenance,
+    [property: JsonPropertyName("split")] string Split,
+    [property: JsonPropertyName("epoch_count")] int EpochCount,
+    [property: JsonPropertyName(RunPhaseNames.Startup)] RunPhaseJson Startup,
+    [property: JsonPropertyName(RunPhaseNames.Epochs)] RunPhaseJson Epochs,
+    [property: JsonPropertyName(RunPhaseNames.BetweenEpochs)] RunPhaseJson BetweenEpochs,
+    [property: JsonPropertyName(RunPhaseNames.Tail)] RunPhaseJson Tail,
+    [property: JsonPropertyName(RunPhaseNames.WholeProcess)] RunPhaseJson WholeProcess)
+{
+    public static RunPhasesJson? From(RunPhases? phases) => phases is null ? null : new(
+        phases.Provenance,
+        RunPhaseNames.Split,
+        phases.EpochCount,
+        RunPhaseJson.From(phases.Startup),
+        RunPhaseJson.From(phases.Epochs),
+        RunPhaseJson.From(phases.BetweenEpochs),
+        RunPhaseJson.From(phases.Tail),
+        RunPhaseJson.From(phases.WholeProcess));
+}
+
 /// <summary>Source-generated serialisation of the run JSON (invariant, shortest round-trip numbers; default escaping).</summary>
 [JsonSourceGenerationOptions(WriteIndented = false)]
 [JsonSerializable(typeof(RunRecordJson))]
 [JsonSerializable(typeof(RunDetailsJson))]
 [JsonSerializable(typeof(IReadOnlyList<ProjectionEntryJson>))]
+[JsonSerializable(typeof(RunPhasesJson))]
 internal sealed partial class RunJsonContext : JsonSerializerContext;

@@ -241,6 +241,43 @@ public class LiveMetricsTests
     }
 }
 
+public class LivePhaseMetricsTests
+{
+    [Fact]
+    public void Should_Expose_The_Epochs_Next_To_The_Whole_Process_Live_And_All_Phases_Once_Finished()
+    {
+        // Given: one counter channel; an epoch from 2 s to 4 s of 400 J that started when the run had used 300 J; the
+        // run ends at 10 s with 1,800 J (hand: startup 300 J / 2 s, epochs 400 J / 2 s, between 0, tail 1,100 J / 6 s).
+        var metrics = new LiveMetrics();
+        var channel = new TrainWatt.Meters.MeterChannel("gpu:0", "gpu", "A100", TrainWatt.Core.Provenance.Counter, "GPU-1", null);
+        metrics.Begin("7", new TrainWatt.Meters.Sampling.MeasurementRunInfo(DateTimeOffset.UnixEpoch, ["x"], new Dictionary<string, string>(), [channel], TimeSpan.FromSeconds(1), null, TimeSpan.Zero, null));
+        metrics.Samples([new TrainWatt.Meters.Sampling.ChannelSample(0, TimeSpan.FromSeconds(4), DateTimeOffset.UnixEpoch, null, TrainWatt.Core.Units.Energy.FromJoules(700), TrainWatt.Core.Units.Energy.FromJoules(700), null, null, null)]);
+        var epoch = new TrainWatt.Meters.Sampling.MeasuredEpoch(1, TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(4), [TrainWatt.Core.Units.Energy.FromJoules(400)], null, 1, false)
+        {
+            RunEnergyAtStart = [TrainWatt.Core.Units.Energy.FromJoules(300)],
+        };
+        metrics.Epoch(epoch, null);
+
+        // When: scraped during the run, then after the summary
+        var (types, live) = PrometheusText.Parse(metrics.Render());
+        metrics.Finish(new TrainWatt.Meters.Sampling.MeasurementSummary(0, TimeSpan.FromSeconds(10),
+            [new TrainWatt.Meters.Sampling.ChannelTotal(channel, TrainWatt.Core.Units.Energy.FromJoules(1800), true, null)], [epoch], new Dictionary<string, double>(), 1, []));
+        var (_, done) = PrometheusText.Parse(metrics.Render());
+
+        // Then: gauges labelled by the phase names; live only what is known (the finished epochs, the run so far)
+        Assert.Equal("gauge", types["trainwatt_phase_energy_joules"]);
+        Assert.Equal("gauge", types["trainwatt_phase_duration_seconds"]);
+        Assert.Equal(new Dictionary<string, double> { ["epochs"] = 400, ["whole_process"] = 700 },
+            live.Where(s => s.Name == "trainwatt_phase_energy_joules").ToDictionary(s => s.Labels["phase"], s => s.Value));
+        Assert.DoesNotContain(live, s => s.Name == "trainwatt_phase_duration_seconds");
+        Assert.Equal(new Dictionary<string, double> { ["startup"] = 300, ["epochs"] = 400, ["between_epochs"] = 0, ["tail"] = 1100, ["whole_process"] = 1800 },
+            done.Where(s => s.Name == "trainwatt_phase_energy_joules").ToDictionary(s => s.Labels["phase"], s => s.Value));
+        Assert.Equal(new Dictionary<string, double> { ["startup"] = 2, ["epochs"] = 2, ["between_epochs"] = 0, ["tail"] = 6, ["whole_process"] = 10 },
+            done.Where(s => s.Name == "trainwatt_phase_duration_seconds").ToDictionary(s => s.Labels["phase"], s => s.Value));
+        Assert.All(done, s => Assert.Equal("7", s.Labels["run_id"]));
+    }
+}
+
 public class LiveProjectionTests
 {
     [Fact]

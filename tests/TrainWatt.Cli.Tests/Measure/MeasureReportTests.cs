@@ -40,7 +40,7 @@ public class MeasureReportTests
         // is null, not 0); epoch energies 1000 + 10 = 1010 J and 1200 + 12 = 1212 J.
         var root = JsonDocument.Parse(MeasureSummaryDocument.Create(Outcome(idle: false), [], null, null).ToJson()).RootElement;
 
-        Assert.Equal(["run_id", "exit_code", "duration_s", "readings", "epochs", "components", "energy_j", "projections", "projection_error"], root.EnumerateObject().Select(p => p.Name));
+        Assert.Equal(["run_id", "exit_code", "duration_s", "readings", "epochs", "components", "energy_j", "projections", "projection_error", "phases"], root.EnumerateObject().Select(p => p.Name));
         Assert.Equal(7, root.GetProperty("run_id").GetInt64());
         Assert.Equal(10.0, root.GetProperty("duration_s").GetDouble());
         var first = root.GetProperty("epochs")[0];

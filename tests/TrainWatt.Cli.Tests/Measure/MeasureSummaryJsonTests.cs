@@ -41,9 +41,19 @@ public class MeasureSummaryJsonTests
         ],
         Epochs:
         [
-            new MeasuredEpoch(1, TimeSpan.FromSeconds(0.5), TimeSpan.FromSeconds(40), [Energy.FromJoules(8000), Energy.FromJoules(0.1), Energy.FromJoules(1e-04), Energy.Zero, Energy.FromJoules(4)], 50_000, 3, false),
-            new MeasuredEpoch(2, TimeSpan.FromSeconds(40), TimeSpan.FromSeconds(80.25), [Energy.FromJoules(8100.5), Energy.FromJoules(0.1), Energy.Zero, Energy.Zero, Energy.FromJoules(4)], null, 3, false),
-            new MeasuredEpoch(3, TimeSpan.FromSeconds(80.25), TimeSpan.FromSeconds(123.456789), [Energy.FromJoules(8899.625), Energy.FromJoules(0.1), Energy.FromJoules(6.9e-05 - 1e-04), Energy.Zero, Energy.FromJoules(4)], null, 3, true),
+            new MeasuredEpoch(1, TimeSpan.FromSeconds(0.5), TimeSpan.FromSeconds(40), [Energy.FromJoules(8000), Energy.FromJoules(0.1), Energy.FromJoules(1e-04), Energy.Zero, Energy.FromJoules(4)], 50_000, 3, false)
+            {
+                RunEnergyAtStart = [Energy.Zero, Energy.Zero, Energy.Zero, Energy.Zero, Energy.Zero],
+            },
+            new MeasuredEpoch(2, TimeSpan.FromSeconds(40), TimeSpan.FromSeconds(80.25), [Energy.FromJoules(8100.5), Energy.FromJoules(0.1), Energy.Zero, Energy.Zero, Energy.FromJoules(4)], null, 3, false)
+            {
+                RunEnergyAtStart = [Energy.FromJoules(8000), Energy.FromJoules(0.1), Energy.FromJoules(1e-04), Energy.Zero, Energy.FromJoules(4)],
+            },
+            new MeasuredEpoch(3, TimeSpan.FromSeconds(80.25), TimeSpan.FromSeconds(123.456789), [Energy.FromJoules(8899.625), Energy.FromJoules(0.1), Energy.FromJoules(6.9e-05 - 1e-04), Energy.Zero, Energy.FromJoules(4)], null, 3, true)
+            {
+                // The run's energy per channel when epoch 3 started: the sums of epochs 1 and 2 (the epochs are contiguous).
+                RunEnergyAtStart = [Energy.FromJoules(16_100.5), Energy.FromJoules(0.2), Energy.FromJoules(1e-04), Energy.Zero, Energy.FromJoules(8)],
+            },
         ],
         Metrics: new Dictionary<string, double> { ["f1"] = 0.97, ["loss"] = 1.0 / 7 },
         TotalEpochs: 3,

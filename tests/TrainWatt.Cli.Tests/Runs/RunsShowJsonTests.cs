@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using TrainWatt.Core;
+using TrainWatt.Core.Accounting;
 using TrainWatt.Core.Projection;
 using TrainWatt.Core.Units;
 using TrainWatt.Storage;
@@ -49,14 +50,23 @@ public class RunsShowJsonTests
         new ProjectionEntry(1, Energy.FromJoules(9100), Energy.FromJoules(8000), Energy.FromJoules(10_000), 0.9, "carbontracker", 1, 2, 2, T0.AddSeconds(45.5)),
     ];
 
+    /// <summary>
+    /// The run's phases as <see cref="StoredRunPhases"/> would split it, by hand: 1 s of start-up at 100 W before the
+    /// epoch (100 J), the epoch's 4,450 J from 1 s to 45.5 s, then the tail to 90.5 s: 9,000.000001 − 4,550 = 4,450.000001 J.
+    /// </summary>
+    internal static RunPhases Phases() => RunPhases.Split(
+        TimeSpan.FromSeconds(90.5), Energy.FromJoules(9000.000001), [(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(45.5), Energy.FromJoules(4450))],
+        Energy.FromJoules(100), Energy.FromJoules(4550), ["sampled"])!;
+
     /// <summary>What <c>runs show --json</c> writes (RunsCommand.ShowJson's composition).</summary>
-    internal static string Show(RunDetails details, IReadOnlyList<ProjectionEntry> projections, ProjectionErrorSummary? error)
+    internal static string Show(RunDetails details, IReadOnlyList<ProjectionEntry> projections, ProjectionErrorSummary? error, RunPhases? phases = null)
     {
         using var buffer = new MemoryStream();
         using (var json = new Utf8JsonWriter(buffer))
         {
             json.WriteStartObject();
             RunJson.WriteDetailsMembers(json, details);
+            RunJson.WritePhases(json, phases);
             ProjectionJson.WriteMembers(json, projections, error);
             json.WriteEndObject();
         }
@@ -66,7 +76,7 @@ public class RunsShowJsonTests
 
     internal static string Document(string name) => name switch
     {
-        "runs-show.json" => Show(Details(), History(), LiveProjection.FinalError(History(), Details().TotalEnergy!.Value)),
+        "runs-show.json" => Show(Details(), History(), LiveProjection.FinalError(History(), Details().TotalEnergy!.Value), Phases()),
         "runs-show-no-projection.json" => Show(Details(), [], null),
         "runs-show-no-energy.json" => Show(DetailsWithoutEnergy(), [], null),
         _ => throw new ArgumentOutOfRangeException(nameof(name), name, null),
