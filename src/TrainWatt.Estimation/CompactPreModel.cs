@@ -387,6 +387,11 @@ public sealed record CompactPreModel(
             }
         }
 
+        if (string.IsNullOrWhiteSpace(model.Scores.Protocol))
+        {
+            throw new PreModelException($"{at}.held_out.protocol is missing or empty; it names the protocol that scored the model (e.g. \"{EvaluationProtocol.GroupedKFold.Name()}\"): export the model again with `trainwatt fit --export`.");
+        }
+
         Quantile("held_out.interval_log_q90", model.Scores.IntervalLogQuantile);
         foreach (var (protocol, q) in model.Intervals)
         {

@@ -60,13 +60,22 @@ public sealed class PreModelFuzzTests
 
     [Theory]
     [InlineData("power", "intercept", "1e308")]
-    [InlineData("epoch-energy", "intercept", "1e308")]
+    [InlineData("epoch-duration", "coefficients", "[1e308, 1e308, 1e308]")] // epoch energy is power x duration in the default model: its own intercept is unused
     [InlineData("epoch-duration", "intercept", "1e308")]
     [InlineData("epoch-duration", "sd", "[-1e308, 0, 0, 0, 0, 0]")]
     public void Bug_A_Model_Whose_Estimate_Is_Not_Finite_Fails_With_PreModelException(string target, string key, string json)
     {
         string model = DefaultModelWith(target, key, json);
         Assert.Throws<PreModelException>(() => CompactPreModel.Parse(model, "model.json").Estimate(Run.Value));
+    }
+
+    [Fact]
+    public void Bug_A_Model_Whose_Held_Out_Protocol_Is_Null_Is_Refused_When_Loaded()
+    {
+        // fuzz seed 13006 case 320: "protocol": null loaded, and estimating threw ArgumentNullException (key)
+        string model = DefaultModelWith("epoch-energy", "held_out", "{\"protocol\": null, \"r2\": 0.9, \"mape\": 0.1, \"rmse\": 1, \"mae\": 1, \"n\": 10, \"interval_log_q90\": 0.5}");
+        var e = Assert.Throws<PreModelException>(() => CompactPreModel.Parse(model, "model.json"));
+        Assert.Contains("held_out.protocol", e.Message, StringComparison.Ordinal);
     }
 
     [Fact]

