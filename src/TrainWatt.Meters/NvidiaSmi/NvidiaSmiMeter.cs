@@ -104,7 +104,7 @@ public sealed class NvidiaSmiMeter : IMeter
         var selection = GpuSelection.Resolve(gpus.Select(g => new GpuIdentity(g.Index, g.Uuid)).ToArray(), options.Gpus, options.CudaVisibleDevices, options.CudaDeviceOrder);
         if (selection.Error is not null)
         {
-            throw new MeterUnavailableException("nvidia-smi", selection.Error, "Pick GPUs from `nvidia-smi -L`.");
+            throw new GpuSelectionException(selection.Error);
         }
 
         if (selection.Indices.Count == 0)
