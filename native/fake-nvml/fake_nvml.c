@@ -34,6 +34,8 @@
 //   power_average_s = 1            # nvmlDeviceGetPowerUsage returns the mean over the last N s (Ampere except
 //                                  # GA100 and newer: a 1 s average); 0 (default) = instantaneous (GA100 and older).
 //                                  # NVML_FI_DEV_POWER_INSTANT (nvmlDeviceGetFieldValues) is always instantaneous.
+//   power_scale = 0.8              # reported power (both calls) is this × the curve; the energy counter is not
+//                                  # scaled: a sensor that disagrees with the counter (Yang et al., SC24)
 //   power_instant = yes|no         # no: the field NVML_FI_DEV_POWER_INSTANT reports NOT_SUPPORTED (old drivers)
 //
 // Energy is the exact integral of the curve (trapezoids of the piecewise-linear part plus the closed form of the
@@ -143,6 +145,7 @@ typedef struct fake_device
     int mig;         // -1 unsupported, 0 disabled, 1 enabled
     int mig_pending; // -2: same as mig
     double power_average_s;
+    double power_scale;
     int power_instant;
     int nfails;
     fail_t fails[MAX_FAILS];
@@ -232,6 +235,7 @@ static void default_device(fake_device *d, int index)
     d->mig = -1;
     d->mig_pending = -2;
     d->power_instant = 1;
+    d->power_scale = 1;
 }
 
 static int mig_value(const char *value)
@@ -330,6 +334,7 @@ static int load_scenario(void)
         else if (strcmp(key, "mig") == 0) d->mig = mig_value(value);
         else if (strcmp(key, "mig_pending") == 0) d->mig_pending = mig_value(value);
         else if (strcmp(key, "power_average_s") == 0) d->power_average_s = strtod(value, NULL);
+        else if (strcmp(key, "power_scale") == 0) d->power_scale = strtod(value, NULL);
         else if (strcmp(key, "power_instant") == 0) d->power_instant = strcmp(value, "yes") == 0 || strcmp(value, "1") == 0;
     }
     fclose(f);
@@ -564,6 +569,7 @@ EXPORT nvmlReturn_t nvmlDeviceGetPowerUsage(void *device, unsigned int *power)
         double from = t > d->power_average_s ? t - d->power_average_s : 0;
         w = (energy_to(d, t) - energy_to(d, from)) / (t - from);
     }
+    w *= d->power_scale;
     // NVML reports mW.
     *power = w <= 0 ? 0u : (unsigned int)(w * 1000.0 + 0.5);
     return NVML_SUCCESS;
@@ -638,7 +644,7 @@ EXPORT nvmlReturn_t nvmlDeviceGetFieldValues(void *device, int valuesCount, nvml
         v->latencyUsec = 0;
         if (v->fieldId == NVML_FI_DEV_POWER_INSTANT && d->power_instant)
         {
-            double w = power_at(d, elapsed());
+            double w = power_at(d, elapsed()) * d->power_scale;
             v->valueType = NVML_VALUE_TYPE_UNSIGNED_INT;
             v->value.ullVal = 0;
             v->value.uiVal = w <= 0 ? 0u : (unsigned int)(w * 1000.0 + 0.5);

@@ -29,7 +29,7 @@ public static class MeasureReport
             yield return $"  {c.Channel.Id.PadRight(width)}  {energy,12}  {ProvenanceText.Name(c.Channel.Provenance),-8}  {note}";
             if (c.Valid && c.SampledEnergy is Energy sampled && CounterCheck.RelativeDifference(c.Energy, sampled) is double diff)
             {
-                string flag = CounterCheck.Disagrees(c.Energy, sampled) ? $"; they disagree by more than {CounterCheck.Threshold:P0}, the counter is reported" : string.Empty;
+                string flag = CounterCheck.Disagrees(c.Energy, sampled) ? $"; they disagree by more than 5 %, the counter is reported" : string.Empty;
                 yield return string.Create(Invariant, $"  {string.Empty.PadRight(width)}  {sampled,12}  sampled   the same GPU's sampled power, {diff:+0.0%;-0.0%} vs its counter{flag}");
             }
         }
