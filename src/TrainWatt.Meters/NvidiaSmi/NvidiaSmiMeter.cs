@@ -52,7 +52,7 @@ public sealed record NvidiaSmiMeterOptions(
 public sealed class NvidiaSmiMeter : IMeter
 {
     // Names and UUIDs come from the listing call (a GPU name may contain a comma, which would break the CSV line).
-    private const string Query = "timestamp,index,power.draw,utilization.gpu,memory.used,temperature.gpu";
+    private const string QueryTail = "utilization.gpu,memory.used,temperature.gpu";
 
     private readonly TimeProvider _time;
     private readonly long _startTimestamp;
@@ -113,8 +113,11 @@ public sealed class NvidiaSmiMeter : IMeter
                 "Check CUDA_VISIBLE_DEVICES / --gpus.");
         }
 
+        bool instant = KnowsInstantPower(options.Executable, selection.Indices[0]);
+        string powerField = instant ? "power.draw.instant" : "power.draw";
         string note = string.Create(CultureInfo.InvariantCulture,
-            $"power.draw sampled by `nvidia-smi -lms {interval.TotalMilliseconds:0}` (NVML library not used by TrainWatt; no energy counter)");
+            $"{powerField} sampled by `nvidia-smi -lms {interval.TotalMilliseconds:0}` (NVML library not used by TrainWatt; no energy counter)") +
+            (instant ? "" : "; this driver has no power.draw.instant: power.draw is a 1 s average on Ampere except GA100 and newer");
         var channels = selection.Indices
             .Select(i => gpus.First(g => g.Index == i))
             .Select(g => new MeterChannel($"gpu:{g.Index}", "gpu", g.Name, Provenance.Sampled, g.Uuid, note))
@@ -126,7 +129,7 @@ public sealed class NvidiaSmiMeter : IMeter
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        start.ArgumentList.Add($"--query-gpu={Query}");
+        start.ArgumentList.Add($"--query-gpu=timestamp,index,{powerField},{QueryTail}");
         start.ArgumentList.Add("--format=csv");
         start.ArgumentList.Add("-lms");
         start.ArgumentList.Add(((int)interval.TotalMilliseconds).ToString(CultureInfo.InvariantCulture));
@@ -159,6 +162,49 @@ public sealed class NvidiaSmiMeter : IMeter
         catch (MeterUnavailableException e)
         {
             return e.ToProbe();
+        }
+    }
+
+    /// <summary>
+    /// Asks once whether the driver knows <c>power.draw.instant</c> (R530 and newer): an older nvidia-smi exits non-zero
+    /// with "is not a valid field to query", and a GPU without the reading answers [N/A] or [Not Supported].
+    /// </summary>
+    internal static bool KnowsInstantPower(string executable, int index)
+    {
+        var start = new ProcessStartInfo(executable)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add("--query-gpu=power.draw.instant");
+        start.ArgumentList.Add("--format=csv,noheader,nounits");
+        start.ArgumentList.Add("-i");
+        start.ArgumentList.Add(index.ToString(CultureInfo.InvariantCulture));
+        try
+        {
+            using var process = Process.Start(start);
+            if (process is null)
+            {
+                return false;
+            }
+
+            var stderr = process.StandardError.ReadToEndAsync();
+            string stdout = process.StandardOutput.ReadToEnd();
+            if (!process.WaitForExit(TimeSpan.FromSeconds(15)))
+            {
+                process.Kill(entireProcessTree: true);
+                return false;
+            }
+
+            stderr.GetAwaiter().GetResult();
+            string value = stdout.Trim();
+            return process.ExitCode == 0 && value.Length > 0 && !value.Contains('[', StringComparison.Ordinal)
+                && double.TryParse(FirstLine(value), NumberStyles.Float, CultureInfo.InvariantCulture, out _);
+        }
+        catch (Win32Exception)
+        {
+            return false;
         }
     }
 
