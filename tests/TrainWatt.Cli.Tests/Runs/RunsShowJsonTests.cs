@@ -34,6 +34,21 @@ public class RunsShowJsonTests
             [new AnnotationRecord("exit", "killed by signal 9")]);
     }
 
+    /// <summary>
+    /// <see cref="Details"/> with a counter GPU whose power samples integrate to 9,450 J beside the counter's 9,000 J:
+    /// +5.0000001 %, just over the 5 % flag (hand: 450 / 9,000.000001).
+    /// </summary>
+    internal static RunDetails CounterDetails()
+    {
+        var details = Details();
+        var gpu = details.Devices[0] with { Provenance = Provenance.Counter };
+        return details with
+        {
+            Devices = [gpu],
+            Energy = [details.Energy[0] with { Device = gpu, Provenance = Provenance.Counter, SampledEnergy = Energy.FromJoules(9450.0000011) }],
+        };
+    }
+
     internal static IReadOnlyList<ProjectionEntry> History() =>
     [
         new ProjectionEntry(1, Energy.FromJoules(9100), Energy.FromJoules(8000), Energy.FromJoules(10_000), 0.9, "carbontracker", 1, 2, 2, T0.AddSeconds(45.5)),
@@ -56,7 +71,7 @@ public class RunsShowJsonTests
 
     internal static string Document(string name) => name switch
     {
-        "runs-show.json" => Show(Details(), History(), LiveProjection.FinalError(History(), Details().TotalEnergy)),
+        "runs-show.json" => Show(CounterDetails(), History(), LiveProjection.FinalError(History(), CounterDetails().TotalEnergy)),
         "runs-show-no-projection.json" => Show(Details(), [], null),
         _ => throw new ArgumentOutOfRangeException(nameof(name), name, null),
     };
