@@ -30,7 +30,7 @@ public static class MeasureReport
             if (c.Valid && c.SampledEnergy is Energy sampled && CounterCheck.RelativeDifference(c.Energy, sampled) is double diff)
             {
                 string flag = CounterCheck.Disagrees(c.Energy, sampled) ? $"; they disagree by more than 5 %, the counter is reported" : string.Empty;
-                yield return string.Create(Invariant, $"  {string.Empty.PadRight(width)}  {sampled,12}  sampled   the same GPU's sampled power, {diff:+0.0%;-0.0%} vs its counter{flag}");
+                yield return string.Create(Invariant, $"  {string.Empty.PadRight(width)}  {sampled,12}  sampled   the same GPU's sampled power, {diff * 100:+0.0;-0.0} % vs its counter{flag}");
             }
         }
 

@@ -170,7 +170,7 @@ internal static class RunsCommand
             if (e.Energy is { } counter && e.SampledEnergy is { } sampled && CounterCheck.RelativeDifference(counter, sampled) is double diff)
             {
                 string flag = CounterCheck.Disagrees(counter, sampled) ? $": they disagree by more than 5 %, the counter is reported" : "";
-                text.Append(CultureInfo.InvariantCulture, $"{e.Device.Key}: counter {Number(counter.Joules)} J, sampled power {Number(sampled.Joules)} J ({diff:+0.0%;-0.0%}){flag}.\n");
+                text.Append(CultureInfo.InvariantCulture, $"{e.Device.Key}: counter {Number(counter.Joules)} J, sampled power {Number(sampled.Joules)} J ({diff * 100:+0.0;-0.0} %){flag}.\n");
             }
         }
 
