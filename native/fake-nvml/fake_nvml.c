@@ -13,6 +13,9 @@
 //   time_origin_ns = 123456789     # global: CLOCK_MONOTONIC nanoseconds where the power curves start
 //                                  #         (default: the first nvmlInit_v2 call)
 //   fail.nvmlDeviceGetCount_v2 = 4 # global or per device: that function returns this code
+//   fail.nvmlDeviceGetPowerUsage = 15 @ 2.5       # ... only from 2.5 s after the origin on (a GPU lost mid-run)
+//   fail.nvmlDeviceGetPowerUsage = 15 @ 2.5 - 4   # ... only in [2.5 s, 4 s) (a transient failure)
+//   fail.* = 15 @ 2                # every device call of that device (or, global, of every device) fails
 //   [device]
 //   name = NVIDIA Fake A100
 //   uuid = GPU-11111111-2222-3333-4444-555555555555
@@ -26,6 +29,14 @@
 //   sine_period_s = 0.8
 //   utilization_gpu = 87  utilization_memory = 40  memory_total_mib = 81920  memory_used_mib = 1234
 //   temperature_c = 61  sm_clock_mhz = 1410
+//   mig = unsupported|disabled|enabled   # nvmlDeviceGetMigMode: NOT_SUPPORTED (default, pre-Ampere) or the mode
+//   mig_pending = disabled|enabled       # the pending mode (default: the current one)
+//   power_average_s = 1            # nvmlDeviceGetPowerUsage returns the mean over the last N s (Ampere except
+//                                  # GA100 and newer: a 1 s average); 0 (default) = instantaneous (GA100 and older).
+//                                  # NVML_FI_DEV_POWER_INSTANT (nvmlDeviceGetFieldValues) is always instantaneous.
+//   power_scale = 0.8              # reported power (both calls) is this × the curve; the energy counter is not
+//                                  # scaled: a sensor that disagrees with the counter (Yang et al., SC24)
+//   power_instant = yes|no         # no: the field NVML_FI_DEV_POWER_INSTANT reports NOT_SUPPORTED (old drivers)
 //
 // Energy is the exact integral of the curve (trapezoids of the piecewise-linear part plus the closed form of the
 // sine part), so a test computes the true energy between two instants with the same closed form.
@@ -68,6 +79,33 @@ typedef struct
     unsigned int memory;
 } nvmlUtilization_t;
 
+// nvml.h: nvmlValue_t (8-byte union) and nvmlFieldValue_t (40 bytes).
+typedef union
+{
+    double dVal;
+    int siVal;
+    unsigned int uiVal;
+    unsigned long ulVal;
+    unsigned long long ullVal;
+    signed long long sllVal;
+    unsigned short usVal;
+} nvmlValue_t;
+
+typedef struct
+{
+    unsigned int fieldId;
+    unsigned int scopeId;
+    long long timestamp;
+    long long latencyUsec;
+    int valueType;
+    nvmlReturn_t nvmlReturn;
+    nvmlValue_t value;
+} nvmlFieldValue_t;
+
+#define NVML_FI_DEV_POWER_AVERAGE 185
+#define NVML_FI_DEV_POWER_INSTANT 186
+#define NVML_VALUE_TYPE_UNSIGNED_INT 1
+
 typedef struct
 {
     unsigned long long total;
@@ -83,6 +121,8 @@ typedef struct
 {
     char function[64];
     int code;
+    double from_s;  // fails only at t >= from_s (seconds since the origin)
+    double until_s; // ... and t < until_s
 } fail_t;
 
 typedef struct fake_device
@@ -102,6 +142,11 @@ typedef struct fake_device
     unsigned int util_gpu, util_mem;
     unsigned long long mem_total_mib, mem_used_mib;
     unsigned int temperature, sm_clock;
+    int mig;         // -1 unsupported, 0 disabled, 1 enabled
+    int mig_pending; // -2: same as mig
+    double power_average_s;
+    double power_scale;
+    int power_instant;
     int nfails;
     fail_t fails[MAX_FAILS];
 } fake_device;
@@ -138,6 +183,16 @@ static void add_fail(fail_t *fails, int *n, const char *fn, const char *value)
     if (*n >= MAX_FAILS) return;
     snprintf(fails[*n].function, sizeof fails[*n].function, "%s", fn);
     fails[*n].code = atoi(value);
+    fails[*n].from_s = -1e300;
+    fails[*n].until_s = 1e300;
+    const char *at = strchr(value, '@');
+    if (at)
+    {
+        char *end;
+        fails[*n].from_s = strtod(at + 1, &end);
+        const char *dash = strchr(end, '-');
+        if (dash) fails[*n].until_s = strtod(dash + 1, NULL);
+    }
     (*n)++;
 }
 
@@ -177,6 +232,17 @@ static void default_device(fake_device *d, int index)
     d->mem_total_mib = 16384;
     d->temperature = 50;
     d->sm_clock = 1400;
+    d->mig = -1;
+    d->mig_pending = -2;
+    d->power_instant = 1;
+    d->power_scale = 1;
+}
+
+static int mig_value(const char *value)
+{
+    if (strcmp(value, "enabled") == 0 || strcmp(value, "1") == 0) return 1;
+    if (strcmp(value, "disabled") == 0 || strcmp(value, "0") == 0) return 0;
+    return -1;
 }
 
 static int load_scenario(void)
@@ -265,6 +331,11 @@ static int load_scenario(void)
         else if (strcmp(key, "memory_used_mib") == 0) d->mem_used_mib = strtoull(value, NULL, 10);
         else if (strcmp(key, "temperature_c") == 0) d->temperature = (unsigned int)atoi(value);
         else if (strcmp(key, "sm_clock_mhz") == 0) d->sm_clock = (unsigned int)atoi(value);
+        else if (strcmp(key, "mig") == 0) d->mig = mig_value(value);
+        else if (strcmp(key, "mig_pending") == 0) d->mig_pending = mig_value(value);
+        else if (strcmp(key, "power_average_s") == 0) d->power_average_s = strtod(value, NULL);
+        else if (strcmp(key, "power_scale") == 0) d->power_scale = strtod(value, NULL);
+        else if (strcmp(key, "power_instant") == 0) d->power_instant = strcmp(value, "yes") == 0 || strcmp(value, "1") == 0;
     }
     fclose(f);
     return 1;
@@ -314,13 +385,24 @@ static double elapsed(void)
     return t < 0 ? 0 : t;
 }
 
+static int fail_now(const fail_t *f, const char *fn)
+{
+    if (strcmp(f->function, fn) != 0 && strcmp(f->function, "*") != 0) return 0;
+    if (f->from_s > -1e299 || f->until_s < 1e299)
+    {
+        double t = g_has_origin ? now_s() - g_origin_s : 0;
+        if (t < f->from_s || t >= f->until_s) return 0;
+    }
+    return f->code;
+}
+
 static int failing(const fake_device *d, const char *fn)
 {
     if (d)
         for (int i = 0; i < d->nfails; i++)
-            if (strcmp(d->fails[i].function, fn) == 0) return d->fails[i].code;
+            if (fail_now(&d->fails[i], fn)) return d->fails[i].code;
     for (int i = 0; i < g_nfails; i++)
-        if (strcmp(g_fails[i].function, fn) == 0) return g_fails[i].code;
+        if (fail_now(&g_fails[i], fn)) return g_fails[i].code;
     return 0;
 }
 
@@ -372,6 +454,7 @@ EXPORT const char *nvmlErrorString(nvmlReturn_t result)
     case 9: return "Driver Not Loaded";
     case 15: return "GPU is lost";
     case 18: return "RM has detected an NVML/RM version mismatch.";
+    case 30: return "Reset Type Not Supported";
     default: return "Unknown Error";
     }
 }
@@ -477,7 +560,16 @@ EXPORT nvmlReturn_t nvmlDeviceGetPowerUsage(void *device, unsigned int *power)
     CHECK_INIT();
     CHECK_FAIL(DEVICE(device));
     if (!power) return NVML_ERROR_INVALID_ARGUMENT;
-    double w = power_at(DEVICE(device), elapsed());
+    const fake_device *d = DEVICE(device);
+    double t = elapsed();
+    double w = power_at(d, t);
+    if (d->power_average_s > 0 && t > 0)
+    {
+        // Ampere (except GA100) and newer: the mean over the trailing window (nvml.h, nvmlDeviceGetPowerUsage).
+        double from = t > d->power_average_s ? t - d->power_average_s : 0;
+        w = (energy_to(d, t) - energy_to(d, from)) / (t - from);
+    }
+    w *= d->power_scale;
     // NVML reports mW.
     *power = w <= 0 ? 0u : (unsigned int)(w * 1000.0 + 0.5);
     return NVML_SUCCESS;
@@ -523,3 +615,49 @@ EXPORT nvmlReturn_t nvmlDeviceGetClockInfo(void *device, int type, unsigned int 
     *clock = DEVICE(device)->sm_clock;
     return NVML_SUCCESS;
 }
+
+EXPORT nvmlReturn_t nvmlDeviceGetMigMode(void *device, unsigned int *currentMode, unsigned int *pendingMode)
+{
+    CHECK_INIT();
+    CHECK_FAIL(DEVICE(device));
+    if (!currentMode || !pendingMode) return NVML_ERROR_INVALID_ARGUMENT;
+    const fake_device *d = DEVICE(device);
+    if (d->mig < 0) return NVML_ERROR_NOT_SUPPORTED;
+    *currentMode = (unsigned int)d->mig;
+    *pendingMode = (unsigned int)(d->mig_pending == -2 ? d->mig : d->mig_pending < 0 ? 0 : d->mig_pending);
+    return NVML_SUCCESS;
+}
+
+// Only NVML_FI_DEV_POWER_INSTANT is answered (mW, unsigned int); every other field reports NOT_SUPPORTED.
+EXPORT nvmlReturn_t nvmlDeviceGetFieldValues(void *device, int valuesCount, nvmlFieldValue_t *values)
+{
+    CHECK_INIT();
+    CHECK_FAIL(DEVICE(device));
+    if (!values || valuesCount < 0) return NVML_ERROR_INVALID_ARGUMENT;
+    const fake_device *d = DEVICE(device);
+    for (int i = 0; i < valuesCount; i++)
+    {
+        nvmlFieldValue_t *v = &values[i];
+        struct timespec ts;
+        clock_gettime(CLOCK_REALTIME, &ts);
+        v->timestamp = (long long)ts.tv_sec * 1000000LL + ts.tv_nsec / 1000;
+        v->latencyUsec = 0;
+        if (v->fieldId == NVML_FI_DEV_POWER_INSTANT && d->power_instant)
+        {
+            double w = power_at(d, elapsed()) * d->power_scale;
+            v->valueType = NVML_VALUE_TYPE_UNSIGNED_INT;
+            v->value.ullVal = 0;
+            v->value.uiVal = w <= 0 ? 0u : (unsigned int)(w * 1000.0 + 0.5);
+            v->nvmlReturn = NVML_SUCCESS;
+        }
+        else
+        {
+            v->nvmlReturn = NVML_ERROR_NOT_SUPPORTED;
+        }
+    }
+    return NVML_SUCCESS;
+}
+
+// Layouts from nvml.h (NVML API 13): a mismatch here would make every test lie.
+_Static_assert(sizeof(nvmlPciInfo_t) == 68, "nvmlPciInfo_t is 68 bytes");
+_Static_assert(sizeof(nvmlFieldValue_t) == 40, "nvmlFieldValue_t is 40 bytes");

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using TrainWatt.Core;
+using TrainWatt.Core.Accounting;
 using TrainWatt.Core.Footprint;
 using TrainWatt.Core.Units;
 using TrainWatt.Meters.Sampling;
@@ -26,6 +27,11 @@ public static class MeasureReport
             string energy = c.Valid ? c.Energy.ToString() : "no data";
             string note = c.Channel.Note ?? c.Channel.DeviceName;
             yield return $"  {c.Channel.Id.PadRight(width)}  {energy,12}  {ProvenanceText.Name(c.Channel.Provenance),-8}  {note}";
+            if (c.Valid && c.SampledEnergy is Energy sampled && CounterCheck.RelativeDifference(c.Energy, sampled) is double diff)
+            {
+                string flag = CounterCheck.Disagrees(c.Energy, sampled) ? $"; they disagree by more than 5 %, the counter is reported" : string.Empty;
+                yield return string.Create(Invariant, $"  {string.Empty.PadRight(width)}  {sampled,12}  sampled   the same GPU's sampled power, {diff * 100:+0.0;-0.0} % vs its counter{flag}");
+            }
         }
 
         yield return $"  {"total".PadRight(width)}  {s.Energy,12}";

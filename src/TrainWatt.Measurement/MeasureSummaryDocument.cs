@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using TrainWatt.Core.Accounting;
 using TrainWatt.Core.Projection;
 using TrainWatt.Core.Units;
 using TrainWatt.Meters.Sampling;
@@ -70,18 +71,41 @@ public sealed record SummaryEpochJson(
     [property: JsonPropertyName("end_s")] double EndSeconds,
     [property: JsonPropertyName("energy_j")] double EnergyJoules);
 
-/// <summary>One measured channel: its energy (null, never a silent 0 J, when it gave no value), provenance and idle power (with --idle).</summary>
+/// <summary>
+/// One measured channel: its energy (null, never a silent 0 J, when it gave no value), provenance and idle power (with
+/// --idle); for a counter channel also its sampled power integrated (<c>sampled_energy_j</c>), the relative difference
+/// (sampled − counter) / counter and whether it exceeds 5 % (<see cref="CounterCheck"/>).
+/// </summary>
 public sealed record SummaryComponentJson(
     [property: JsonPropertyName("name")] string Name,
     [property: JsonPropertyName("energy_j")] double? EnergyJoules,
     [property: JsonPropertyName("provenance")] string Provenance,
     [property: JsonPropertyName("idle_power_w"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] double? IdlePowerWatts)
 {
-    public static SummaryComponentJson From(ChannelTotal channel) => new(
-        channel.Channel.Id,
-        channel.Valid ? channel.Energy.Joules : null,
-        ProvenanceText.Name(channel.Channel.Provenance),
-        channel.IdlePower is Power idle ? idle.Watts : null);
+    [JsonPropertyName("sampled_energy_j"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public double? SampledEnergyJoules { get; init; }
+
+    [JsonPropertyName("sampled_vs_counter"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public double? SampledVersusCounter { get; init; }
+
+    [JsonPropertyName("sampled_disagrees"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public bool? SampledDisagrees { get; init; }
+
+    public static SummaryComponentJson From(ChannelTotal channel)
+    {
+        ArgumentNullException.ThrowIfNull(channel);
+        var sampled = channel.Valid ? channel.SampledEnergy : null;
+        return new(
+            channel.Channel.Id,
+            channel.Valid ? channel.Energy.Joules : null,
+            ProvenanceText.Name(channel.Channel.Provenance),
+            channel.IdlePower is Power idle ? idle.Watts : null)
+        {
+            SampledEnergyJoules = sampled?.Joules,
+            SampledVersusCounter = sampled is Energy s ? CounterCheck.RelativeDifference(channel.Energy, s) : null,
+            SampledDisagrees = sampled is Energy t && CounterCheck.RelativeDifference(channel.Energy, t) is not null ? CounterCheck.Disagrees(channel.Energy, t) : null,
+        };
+    }
 }
 
 /// <summary>The projection history scored against the measured total (<see cref="ProjectionErrorSummary"/>).</summary>

@@ -31,6 +31,7 @@ public sealed class HardwareMeterSource : IMeterSource
         ArgumentNullException.ThrowIfNull(host);
         var set = MeterFactory.Open(new MeterRequest(selection.Kinds, host.Env, host.Time, selection.Gpus, selection.Interval, selection.CpuTdp));
         var notes = set.Probes.Where(p => !p.Available).Select(p => $"no {p.Meter} meter: {p.Reason}").ToList();
+        notes.AddRange(set.Probes.Where(p => p.Available).SelectMany(p => p.Warnings.Select(w => $"{p.Meter}: {w}")));
         return new MeterSetup(set.Meters, notes);
     }
 }

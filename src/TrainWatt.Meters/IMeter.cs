@@ -75,4 +75,8 @@ public sealed record MeterReading(DateTimeOffset Timestamp, TimeSpan Elapsed, IR
 /// <param name="Found">What was found (devices, domains, versions).</param>
 /// <param name="Reason">When unavailable: why (driver missing, permission denied...).</param>
 /// <param name="Fix">When unavailable: the exact fix (command, container flag).</param>
-public sealed record MeterProbe(string Meter, bool Available, IReadOnlyList<string> Found, string? Reason = null, string? Fix = null);
+public sealed record MeterProbe(string Meter, bool Available, IReadOnlyList<string> Found, string? Reason = null, string? Fix = null)
+{
+    /// <summary>When available: what the user should know before measuring (a GPU skipped, MIG sharing), one line each.</summary>
+    public IReadOnlyList<string> Warnings { get; init; } = [];
+}

@@ -190,7 +190,10 @@ public static class MeterFactory
     }
 
     private static MeterProbe Opened(IMeter meter)
-        => new(meter.Name, true, meter.Channels.Select(c => $"{c.Id} {c.DeviceName} ({ProvenanceText.Name(c.Provenance)}){(c.Note is null ? "" : ": " + c.Note)}").ToArray());
+        => new(meter.Name, true, meter.Channels.Select(c => $"{c.Id} {c.DeviceName} ({ProvenanceText.Name(c.Provenance)}){(c.Note is null ? "" : ": " + c.Note)}").ToArray())
+        {
+            Warnings = meter is NvmlMeter nvml ? nvml.Warnings : [],
+        };
 
     private static NvmlMeterOptions NvmlOptions(MeterRequest r) => NvmlMeterOptions.FromEnvironment(r.Environment, r.Gpus);
 

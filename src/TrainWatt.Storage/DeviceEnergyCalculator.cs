@@ -76,6 +76,7 @@ public static class DeviceEnergyCalculator
             provenance = device.Provenance == Provenance.Counter ? Provenance.Sampled : device.Provenance;
         }
 
+        bool isCounter = provenance == Provenance.Counter;
         return new StoredDeviceEnergy(
             device,
             count,
@@ -86,6 +87,9 @@ public static class DeviceEnergyCalculator
             withPower > 0 ? Power.FromWatts(sumWatts / withPower) : null,
             withPower > 0 ? Power.FromWatts(maxWatts) : null,
             count > 1 ? maxGap : null,
-            integrated?.ExcludedDuration ?? TimeSpan.Zero);
+            integrated?.ExcludedDuration ?? TimeSpan.Zero)
+        {
+            SampledEnergy = isCounter && withPower > 1 ? integrated?.Energy : null,
+        };
     }
 }

@@ -12,7 +12,8 @@ namespace TrainWatt.Storage;
 /// measure summary; for an imported trace (no interval known) gaps over 5 s, so <c>runs show</c> agrees with
 /// <c>trainwatt energy</c> on the same trace. Null when the device has no power or energy data. <c>Provenance</c> says which.
 /// <c>MaxGap</c> is the longest interval between consecutive samples. <c>MeanPower</c> is the arithmetic mean of the
-/// power samples.
+/// power samples. <c>SampledEnergy</c>, for a counter device, is the same trapezoid over its power samples, kept
+/// beside the counter's energy to check it (<c>CounterCheck</c>).
 /// </remarks>
 public sealed record StoredDeviceEnergy(
     StoredDevice Device,
@@ -24,4 +25,8 @@ public sealed record StoredDeviceEnergy(
     Power? MeanPower,
     Power? MaxPower,
     TimeSpan? MaxGap,
-    TimeSpan ExcludedDuration);
+    TimeSpan ExcludedDuration)
+{
+    /// <summary>A counter device's sampled power integrated over its samples; null for other devices or without two power samples.</summary>
+    public Energy? SampledEnergy { get; init; }
+}

@@ -70,6 +70,7 @@ public class StoreCommandsTests : IDisposable
 
         Assert.Equal((0, ""), (code, stderr));
         // Oracle: StoreFixture's hand-made figures (gpu counter 7200 J, cpu 50 W x 20 s = 1000 J, ram 6 W x 20 s = 120 J; total 8320 J).
+        // The gpu's power samples beside its counter: trapezoids (300+310)/2·5 + (310+320)/2·5 + (320+360)/2·5 + (360+400)/2·5 = 6700 J, (6700 − 7200) / 7200 = −6.9 %.
         Approvals.Verify(StoreFixture.Scrub(stdout, _temp.Path));
     }
 

@@ -8,6 +8,7 @@ using TrainWatt.Storage.Export;
 using TrainWatt.Storage.Sqlite;
 
 using TrainWatt.Core;
+using TrainWatt.Core.Accounting;
 
 namespace TrainWatt.Cli.Commands;
 
@@ -170,6 +171,15 @@ internal static class RunsCommand
             Number(e.ExcludedDuration.TotalSeconds),
         }).ToList();
         text.Append(Table(["DEVICE", "COMPONENT", "NAME", "SAMPLES", "ENERGY_J", "PROVENANCE", "MEAN_W", "MAX_W", "MAX_GAP_S", "EXCLUDED_S"], devices));
+        foreach (var e in details.Energy)
+        {
+            if (e.Energy is { } counter && e.SampledEnergy is { } sampled && CounterCheck.RelativeDifference(counter, sampled) is double diff)
+            {
+                string flag = CounterCheck.Disagrees(counter, sampled) ? $": they disagree by more than 5 %, the counter is reported" : "";
+                text.Append(CultureInfo.InvariantCulture, $"{e.Device.Key}: counter {Number(counter.Joules)} J, sampled power {Number(sampled.Joules)} J ({diff * 100:+0.0;-0.0} %){flag}.\n");
+            }
+        }
+
         if (details.Energy.Any(e => e.ExcludedDuration > TimeSpan.Zero))
         {
             text.Append("EXCLUDED_S: time in gaps between samples longer than 5 s, left out of the sampled energy (a lower bound there).\n");

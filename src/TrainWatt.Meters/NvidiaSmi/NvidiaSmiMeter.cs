@@ -57,7 +57,8 @@ public sealed class NvidiaSmiMeter : IMeter, IMeterFaults
 {
     // Names come from the listing call (a GPU name may contain a comma, which would break the CSV line); the bus id and
     // UUID are queried on every line too, so that two GPUs showing under one index are told apart.
-    private const string Query = "timestamp,index,pci.bus_id,uuid,power.draw,utilization.gpu,memory.used,temperature.gpu";
+    private const string QueryHead = "timestamp,index,pci.bus_id,uuid";
+    private const string QueryTail = "utilization.gpu,memory.used,temperature.gpu";
 
     /// <summary>The <see cref="NvidiaSmiCsvParser.SharedIndexHint"/> for a running nvidia-smi.</summary>
     internal const string SharedIndexHint =
@@ -115,7 +116,7 @@ public sealed class NvidiaSmiMeter : IMeter, IMeterFaults
         var selection = GpuSelection.Resolve(gpus.Select(g => new GpuIdentity(g.Index, g.Uuid)).ToArray(), options.Gpus, options.CudaVisibleDevices, options.CudaDeviceOrder);
         if (selection.Error is not null)
         {
-            throw new MeterUnavailableException("nvidia-smi", selection.Error, "Pick GPUs from `nvidia-smi -L`.");
+            throw new GpuSelectionException(selection.Error);
         }
 
         if (selection.Indices.Count == 0)
@@ -124,8 +125,11 @@ public sealed class NvidiaSmiMeter : IMeter, IMeterFaults
                 "Check CUDA_VISIBLE_DEVICES / --gpus.");
         }
 
+        bool instant = KnowsInstantPower(options.Executable, selection.Indices[0]);
+        string powerField = instant ? "power.draw.instant" : "power.draw";
         string note = string.Create(CultureInfo.InvariantCulture,
-            $"power.draw sampled by `nvidia-smi -lms {interval.TotalMilliseconds:0}` (NVML library not used by TrainWatt; no energy counter)");
+            $"{powerField} sampled by `nvidia-smi -lms {interval.TotalMilliseconds:0}` (NVML library not used by TrainWatt; no energy counter)") +
+            (instant ? "" : "; this driver has no power.draw.instant: power.draw is a 1 s average on Ampere except GA100 and newer");
         var channels = selection.Indices
             .Select(i => gpus.First(g => g.Index == i))
             .Select(g => new MeterChannel($"gpu:{g.Index}", "gpu", g.Name, Provenance.Sampled, g.Uuid, note))
@@ -137,7 +141,7 @@ public sealed class NvidiaSmiMeter : IMeter, IMeterFaults
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        start.ArgumentList.Add($"--query-gpu={Query}");
+        start.ArgumentList.Add($"--query-gpu={QueryHead},{powerField},{QueryTail}");
         start.ArgumentList.Add("--format=csv");
         start.ArgumentList.Add("-lms");
         start.ArgumentList.Add(((int)interval.TotalMilliseconds).ToString(CultureInfo.InvariantCulture));
@@ -170,6 +174,49 @@ public sealed class NvidiaSmiMeter : IMeter, IMeterFaults
         catch (MeterUnavailableException e)
         {
             return e.ToProbe();
+        }
+    }
+
+    /// <summary>
+    /// Asks once whether the driver knows <c>power.draw.instant</c> (R530 and newer): an older nvidia-smi exits non-zero
+    /// with "is not a valid field to query", and a GPU without the reading answers [N/A] or [Not Supported].
+    /// </summary>
+    internal static bool KnowsInstantPower(string executable, int index)
+    {
+        var start = new ProcessStartInfo(executable)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add("--query-gpu=power.draw.instant");
+        start.ArgumentList.Add("--format=csv,noheader,nounits");
+        start.ArgumentList.Add("-i");
+        start.ArgumentList.Add(index.ToString(CultureInfo.InvariantCulture));
+        try
+        {
+            using var process = Process.Start(start);
+            if (process is null)
+            {
+                return false;
+            }
+
+            var stderr = process.StandardError.ReadToEndAsync();
+            string stdout = process.StandardOutput.ReadToEnd();
+            if (!process.WaitForExit(TimeSpan.FromSeconds(15)))
+            {
+                process.Kill(entireProcessTree: true);
+                return false;
+            }
+
+            stderr.GetAwaiter().GetResult();
+            string value = stdout.Trim();
+            return process.ExitCode == 0 && value.Length > 0 && !value.Contains('[', StringComparison.Ordinal)
+                && double.TryParse(FirstLine(value), NumberStyles.Float, CultureInfo.InvariantCulture, out _);
+        }
+        catch (Win32Exception)
+        {
+            return false;
         }
     }
 

@@ -16,6 +16,37 @@ internal unsafe struct NvmlPciInfo
     public fixed byte BusId[32];
 }
 
+/// <summary>
+/// One field of <c>nvmlDeviceGetFieldValues</c> (<c>nvmlFieldValue_t</c>: 4 + 4 + 8 + 8 + 4 + 4 + 8 = 40 bytes; the value
+/// is an 8-byte union read here as its unsigned-long-long member and narrowed by <see cref="ValueType"/>).
+/// </summary>
+[StructLayout(LayoutKind.Sequential)]
+internal struct NvmlFieldValue
+{
+    /// <summary>NVML_FI_DEV_POWER_INSTANT: current power in mW, "supported on all architectures" (nvml.h).</summary>
+    public const uint PowerInstant = 186;
+
+    public uint FieldId;
+    public uint ScopeId;
+    public long Timestamp;
+    public long LatencyMicroseconds;
+    public int ValueType;
+    public int Return;
+    public ulong Value;
+
+    /// <summary>The value as a number (nvmlValueType_t: 0 double, 1 uint, 2 ulong, 3 ulonglong, 4 slonglong, 5 sint, 6 ushort).</summary>
+    public readonly double? Number => ValueType switch
+    {
+        0 => BitConverter.Int64BitsToDouble((long)Value),
+        1 => (uint)Value,
+        2 or 3 => Value,
+        4 => (long)Value,
+        5 => (int)(uint)Value,
+        6 => (ushort)Value,
+        _ => null,
+    };
+}
+
 [StructLayout(LayoutKind.Sequential)]
 internal struct NvmlUtilization
 {
@@ -63,6 +94,8 @@ internal sealed unsafe class NvmlLibrary : IDisposable
     private readonly delegate* unmanaged<nint, NvmlMemory*, int> _getMemory;
     private readonly delegate* unmanaged<nint, int, uint*, int> _getTemperature;
     private readonly delegate* unmanaged<nint, int, uint*, int> _getClock;
+    private readonly delegate* unmanaged<nint, uint*, uint*, int> _getMigMode;
+    private readonly delegate* unmanaged<nint, int, NvmlFieldValue*, int> _getFieldValues;
 
     private NvmlLibrary(nint handle, string path)
     {
@@ -86,15 +119,35 @@ internal sealed unsafe class NvmlLibrary : IDisposable
         _getMemory = (delegate* unmanaged<nint, NvmlMemory*, int>)Optional("nvmlDeviceGetMemoryInfo");
         _getTemperature = (delegate* unmanaged<nint, int, uint*, int>)Optional("nvmlDeviceGetTemperature");
         _getClock = (delegate* unmanaged<nint, int, uint*, int>)Optional("nvmlDeviceGetClockInfo");
+        _getMigMode = (delegate* unmanaged<nint, uint*, uint*, int>)Optional("nvmlDeviceGetMigMode");
+        _getFieldValues = (delegate* unmanaged<nint, int, NvmlFieldValue*, int>)Optional("nvmlDeviceGetFieldValues");
     }
 
     /// <summary>The file or name the library was loaded from.</summary>
     public string Path { get; }
 
     /// <summary>Names tried, in order, when no override is given.</summary>
+    /// <remarks>Windows: the DCH driver puts nvml.dll in System32; older (standard) drivers in %ProgramFiles%\NVIDIA Corporation\NVSMI.</remarks>
     public static IReadOnlyList<string> DefaultCandidates { get; } = OperatingSystem.IsWindows()
-        ? ["nvml.dll", System.IO.Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.System), "nvml.dll")]
+        ? WindowsCandidates(Environment.GetFolderPath(Environment.SpecialFolder.System), Environment.GetFolderPath(Environment.SpecialFolder.ProgramFiles))
         : ["libnvidia-ml.so.1", "libnvidia-ml.so"];
+
+    /// <summary>The Windows search list for the given System32 and Program Files folders (either may be empty).</summary>
+    internal static IReadOnlyList<string> WindowsCandidates(string system, string programFiles)
+    {
+        var candidates = new List<string> { "nvml.dll" };
+        if (system.Length > 0)
+        {
+            candidates.Add(System.IO.Path.Combine(system, "nvml.dll"));
+        }
+
+        if (programFiles.Length > 0)
+        {
+            candidates.Add(System.IO.Path.Combine(programFiles, "NVIDIA Corporation", "NVSMI", "nvml.dll"));
+        }
+
+        return candidates;
+    }
 
     /// <summary>
     /// Loads NVML: the override path when given (and only it), else <see cref="DefaultCandidates"/> in order.
@@ -288,6 +341,57 @@ internal sealed unsafe class NvmlLibrary : IDisposable
         var code = (NvmlReturn)_getClock(device, 1, &value);
         megahertz = value;
         return code;
+    }
+
+    /// <summary>MIG mode (nvmlDeviceGetMigMode): current and pending, 1 = NVML_DEVICE_MIG_ENABLE, 0 = disabled. NOT_SUPPORTED before Ampere.</summary>
+    public NvmlReturn MigMode(nint device, out uint current, out uint pending)
+    {
+        current = 0;
+        pending = 0;
+        if (_getMigMode == null)
+        {
+            return NvmlReturn.FunctionNotFound;
+        }
+
+        uint c = 0, p = 0;
+        var code = (NvmlReturn)_getMigMode(device, &c, &p);
+        current = c;
+        pending = p;
+        return code;
+    }
+
+    /// <summary>
+    /// Instantaneous board power in mW (field NVML_FI_DEV_POWER_INSTANT of nvmlDeviceGetFieldValues). The call's own
+    /// code when it fails, else the field's code (NOT_SUPPORTED on drivers that do not know the field).
+    /// </summary>
+    public NvmlReturn PowerInstant(nint device, out double milliwatts)
+    {
+        milliwatts = 0;
+        if (_getFieldValues == null)
+        {
+            return NvmlReturn.FunctionNotFound;
+        }
+
+        NvmlFieldValue value = default;
+        value.FieldId = NvmlFieldValue.PowerInstant;
+        var code = (NvmlReturn)_getFieldValues(device, 1, &value);
+        if (code != NvmlReturn.Success)
+        {
+            return code;
+        }
+
+        if ((NvmlReturn)value.Return != NvmlReturn.Success)
+        {
+            return (NvmlReturn)value.Return;
+        }
+
+        if (value.Number is not double number)
+        {
+            return NvmlReturn.Unknown;
+        }
+
+        milliwatts = number;
+        return NvmlReturn.Success;
     }
 
     private static NvmlReturn GetUInt(delegate* unmanaged<nint, uint*, int> function, nint device, out uint result)

@@ -19,7 +19,23 @@ public sealed record NvmlDeviceInfo(
     string? PciBusId,
     Power? PowerLimit,
     Power? EnforcedPowerLimit,
-    bool EnergyCounterSupported);
+    bool EnergyCounterSupported)
+{
+    /// <summary>True when MIG mode is on (nvmlDeviceGetMigMode): the GPU's energy is shared by all its MIG instances; null when NVML cannot say (pre-Ampere).</summary>
+    public bool? MigEnabled { get; init; }
+
+    /// <summary>True for a Grace superchip (GH200, GB200): its energy counter is labelled as covering the module, not the GPU alone.</summary>
+    public bool ModuleEnergy { get; init; }
+
+    /// <summary>True when power is read as instantaneous power (NVML_FI_DEV_POWER_INSTANT), false when nvmlDeviceGetPowerUsage is used (a 1 s average on Ampere except GA100 and newer).</summary>
+    public bool InstantPower { get; init; }
+}
+
+/// <summary>A GPU NVML counts but TrainWatt cannot read (handle refused, GPU lost), with the reason.</summary>
+/// <param name="Index">NVML index.</param>
+/// <param name="Uuid">UUID when known.</param>
+/// <param name="Reason">The NVML call and code, in words.</param>
+public sealed record NvmlSkippedGpu(int Index, string? Uuid, string Reason);
 
 /// <summary>Settings for <see cref="NvmlMeter.Open"/>.</summary>
 /// <param name="LibraryPath">NVML library file to load instead of the system's (<c>TRAINWATT_NVML_LIBRARY</c>); null = system.</param>
@@ -64,8 +80,9 @@ public sealed class NvmlMeter : IMeter
     private readonly Device[] _devices;
     private bool _disposed;
 
-    private NvmlMeter(NvmlLibrary library, TimeProvider time, long startTimestamp, Device[] devices, string? driverVersion, GpuSelection selection)
+    private NvmlMeter(NvmlLibrary library, TimeProvider time, long startTimestamp, Device[] devices, string? driverVersion, GpuSelection selection, IReadOnlyList<NvmlSkippedGpu> skipped)
     {
+        Skipped = skipped;
         _library = library;
         _time = time;
         _startTimestamp = startTimestamp;
@@ -91,6 +108,25 @@ public sealed class NvmlMeter : IMeter
 
     /// <summary>The library file or name that was loaded.</summary>
     public string LibraryPath => _library.Path;
+
+    /// <summary>Selected GPUs that cannot be read (NO_PERMISSION handle, GPU lost), each with its reason; the others are measured.</summary>
+    public IReadOnlyList<NvmlSkippedGpu> Skipped { get; }
+
+    /// <summary>What the user should know before the run: skipped GPUs, MIG sharing, module counters, selection warnings. One line each.</summary>
+    public IReadOnlyList<string> Warnings
+    {
+        get
+        {
+            var warnings = new List<string>();
+            warnings.AddRange(Skipped.Select(g => $"gpu:{g.Index} is not measured: {g.Reason}"));
+            warnings.AddRange(Devices.Where(d => d.MigEnabled == true).Select(d =>
+                $"gpu:{d.Index} has MIG mode enabled: NVML has no per-instance power, so its energy is that of the whole GPU, shared by every MIG instance on it (other tenants' work included)."));
+            warnings.AddRange(Devices.Where(d => d.ModuleEnergy).Select(d =>
+                $"gpu:{d.Index} ({d.Name}) is a Grace superchip: its energy counter is labelled as covering the whole module (GPU, Grace CPU and memory), not the GPU alone."));
+            warnings.AddRange(Selection.Warnings);
+            return warnings;
+        }
+    }
 
     /// <summary>
     /// Loads NVML, initialises it, enumerates and selects GPUs and reads each energy counter's starting value.
@@ -124,7 +160,7 @@ public sealed class NvmlMeter : IMeter
         {
             return OpenInitialised(library, options, time, startTimestamp ?? time.GetTimestamp());
         }
-        catch (MeterUnavailableException)
+        catch (Exception e) when (e is MeterUnavailableException or GpuSelectionException)
         {
             library.Shutdown();
             library.Dispose();
@@ -144,7 +180,7 @@ public sealed class NvmlMeter : IMeter
                 $"GPU selection: {meter.Selection.Source}",
             };
             found.AddRange(meter.Devices.Select(Describe));
-            found.AddRange(meter.Selection.Warnings.Select(w => "warning: " + w));
+            found.AddRange(meter.Warnings.Select(w => "warning: " + w));
             if (meter.Devices.Count == 0)
             {
                 return new MeterProbe("nvml", false, found, "NVML works but no GPU is selected.",
@@ -157,13 +193,19 @@ public sealed class NvmlMeter : IMeter
         {
             return e.ToProbe();
         }
+        catch (GpuSelectionException e)
+        {
+            return new MeterProbe("nvml", false, [], e.Message, GpuSelection.OrderFix);
+        }
     }
 
     private static string Describe(NvmlDeviceInfo d)
     {
         string limit = d.EnforcedPowerLimit is { } p ? string.Create(CultureInfo.InvariantCulture, $", power limit {p.Watts:0} W") : "";
-        string energy = d.EnergyCounterSupported ? "energy counter" : "no energy counter (power sampled)";
-        return $"gpu:{d.Index} {d.Name} {d.Uuid} bus {d.PciBusId ?? "?"}{limit}, {energy}";
+        string energy = d.EnergyCounterSupported ? (d.ModuleEnergy ? "module energy counter" : "energy counter") : "no energy counter (power sampled)";
+        string power = d.InstantPower ? "instant power" : "power: nvmlDeviceGetPowerUsage";
+        string mig = d.MigEnabled == true ? ", MIG enabled (energy shared by all instances)" : "";
+        return $"gpu:{d.Index} {d.Name} {d.Uuid} bus {d.PciBusId ?? "?"}{limit}, {energy}, {power}{mig}";
     }
 
     private static MeterUnavailableException Unavailable(NvmlReturn code, string function, string library)
@@ -178,6 +220,9 @@ public sealed class NvmlMeter : IMeter
             throw Unavailable(code, "nvmlDeviceGetCount_v2", library.Path);
         }
 
+        // nvml.h: nvmlDeviceGetCount_v2 also counts GPUs whose handle is refused with NO_PERMISSION (cgroup-restricted
+        // containers, Slurm jobs), and a GPU that fell off the bus answers GPU_IS_LOST. Such a GPU is skipped with its
+        // reason; the others are measured.
         var handles = new nint[count];
         var identities = new List<GpuIdentity>();
         for (uint i = 0; i < count; i++)
@@ -185,43 +230,110 @@ public sealed class NvmlMeter : IMeter
             code = library.DeviceHandle(i, out handles[i]);
             if (code != NvmlReturn.Success)
             {
-                throw Unavailable(code, $"nvmlDeviceGetHandleByIndex_v2(index {i})", library.Path);
+                identities.Add(new GpuIdentity((int)i, $"(index {i}, unreadable)", Unreadable: Reason(code, $"nvmlDeviceGetHandleByIndex_v2(index {i})")));
+                continue;
             }
 
             code = library.DeviceUuid(handles[i], out string? uuid);
-            identities.Add(new GpuIdentity((int)i, code == NvmlReturn.Success && uuid is not null ? uuid : $"(index {i}, UUID unreadable)"));
+            string? name = library.DeviceName(handles[i], out string? n) == NvmlReturn.Success ? n : null;
+            library.DevicePciBusId(handles[i], out string? busId);
+            identities.Add(new GpuIdentity((int)i, code == NvmlReturn.Success && uuid is not null ? uuid : $"(index {i}, UUID unreadable)", name, busId,
+                code == NvmlReturn.GpuIsLost ? Reason(code, "nvmlDeviceGetUUID") : null));
         }
 
         var selection = GpuSelection.Resolve(identities, options.Gpus, options.CudaVisibleDevices, options.CudaDeviceOrder);
         if (selection.Error is not null)
         {
-            throw new MeterUnavailableException("nvml", selection.Error,
-                "Pick GPUs from the list above (`nvidia-smi -L` shows indices and UUIDs).");
+            throw new GpuSelectionException(selection.Error);
         }
 
-        var devices = selection.Indices
-            .Select(index => OpenDevice(library, index, handles[index], identities[index].Uuid))
-            .ToArray();
-        return new NvmlMeter(library, time, startTimestamp, devices, driverVersion, selection);
+        var devices = new List<Device>();
+        var skipped = new List<NvmlSkippedGpu>();
+        foreach (int index in selection.Indices)
+        {
+            var identity = identities[index];
+            if (identity.Unreadable is not null)
+            {
+                skipped.Add(new NvmlSkippedGpu(index, null, identity.Unreadable));
+                continue;
+            }
+
+            var device = OpenDevice(library, index, handles[index], identity, out string? lost);
+            if (device is null)
+            {
+                skipped.Add(new NvmlSkippedGpu(index, identity.Uuid, lost!));
+            }
+            else
+            {
+                devices.Add(device);
+            }
+        }
+
+        if (devices.Count == 0 && skipped.Count > 0)
+        {
+            throw new MeterUnavailableException("nvml",
+                "NVML cannot read any selected GPU: " + string.Join("; ", skipped.Select(g => $"gpu:{g.Index}: {g.Reason}")) + $" (library {library.Path})",
+                NvmlErrors.Fix(skipped.Any(g => g.Reason.Contains("NO_PERMISSION", StringComparison.Ordinal)) ? NvmlReturn.NoPermission : NvmlReturn.GpuIsLost));
+        }
+
+        return new NvmlMeter(library, time, startTimestamp, [.. devices], driverVersion, selection, skipped);
     }
 
-    private static Device OpenDevice(NvmlLibrary library, int index, nint handle, string uuid)
+    private static string Reason(NvmlReturn code, string function)
+        => NvmlErrors.Message(code, function) + (NvmlErrors.Fix(code) is { } fix ? " Fix: " + fix : "");
+
+    /// <summary>Reads what is fixed about a GPU; null (with <paramref name="lost"/>) when it answers GPU_IS_LOST.</summary>
+    private static Device? OpenDevice(NvmlLibrary library, int index, nint handle, GpuIdentity identity, out string? lost)
     {
-        string name = library.DeviceName(handle, out string? n) == NvmlReturn.Success && n is not null ? n : "NVIDIA GPU";
-        library.DevicePciBusId(handle, out string? busId);
+        string name = identity.Name ?? "NVIDIA GPU";
         Power? limit = library.PowerManagementLimit(handle, out uint limitMw) == NvmlReturn.Success ? Power.FromWatts(limitMw / 1000.0) : null;
         Power? enforced = library.EnforcedPowerLimit(handle, out uint enforcedMw) == NvmlReturn.Success ? Power.FromWatts(enforcedMw / 1000.0) : null;
 
         var counter = library.TotalEnergyConsumption(handle, out ulong startMj);
+        var instant = library.PowerInstant(handle, out _);
+        var average = library.PowerUsage(handle, out _);
+        foreach (var (code, function) in new[] { (counter, "nvmlDeviceGetTotalEnergyConsumption"), (instant, "nvmlDeviceGetFieldValues"), (average, "nvmlDeviceGetPowerUsage") })
+        {
+            if (code is NvmlReturn.GpuIsLost or NvmlReturn.ResetRequired)
+            {
+                lost = Reason(code, function);
+                return null;
+            }
+        }
+
+        lost = null;
         bool hasCounter = counter == NvmlReturn.Success;
-        string? note = hasCounter
-            ? "NVML total energy counter (nvmlDeviceGetTotalEnergyConsumption, mJ)"
+        bool instantPower = instant == NvmlReturn.Success;
+        bool? mig = library.MigMode(handle, out uint current, out _) == NvmlReturn.Success ? current == 1 : null;
+        bool module = IsGraceModule(name);
+        string powerSource = instantPower
+            ? "instantaneous power (NVML_FI_DEV_POWER_INSTANT)"
+            : "nvmlDeviceGetPowerUsage (a 1 s average on Ampere except GA100 and newer, instantaneous on GA100 and older)";
+        string note = hasCounter
+            ? (module
+                ? "NVML total energy counter (nvmlDeviceGetTotalEnergyConsumption, mJ) of a Grace superchip: labelled as the whole module (GPU, Grace CPU and memory)"
+                : "NVML total energy counter (nvmlDeviceGetTotalEnergyConsumption, mJ)") + $"; power sampled from {powerSource} alongside"
             : $"NVML total energy counter unavailable on this GPU ({NvmlErrors.ConstantName(counter)}: {NvmlErrors.Describe(counter)} It needs a Volta or newer GPU); " +
-              "board power is sampled with nvmlDeviceGetPowerUsage and integrated over time.";
-        var channel = new MeterChannel($"gpu:{index}", "gpu", name, hasCounter ? Provenance.Counter : Provenance.Sampled, uuid, note);
-        var info = new NvmlDeviceInfo(index, uuid, name, busId, limit, enforced, hasCounter);
+              $"board power is sampled from {powerSource} and integrated over time.";
+        if (mig == true)
+        {
+            note += "; MIG mode enabled: the energy of the whole GPU, shared by all its MIG instances (NVML has no per-instance power)";
+        }
+
+        var channel = new MeterChannel($"gpu:{index}", "gpu", name, hasCounter ? Provenance.Counter : Provenance.Sampled, identity.Uuid, note);
+        var info = new NvmlDeviceInfo(index, identity.Uuid, name, identity.PciBusId, limit, enforced, hasCounter)
+        {
+            MigEnabled = mig,
+            ModuleEnergy = module,
+            InstantPower = instantPower,
+        };
         return new Device(handle, channel, info, hasCounter, startMj);
     }
+
+    /// <summary>Grace Hopper (GH200) and Grace Blackwell (GB200, GB300) superchips, by product name.</summary>
+    internal static bool IsGraceModule(string name)
+        => name.Contains("GH200", StringComparison.OrdinalIgnoreCase) || name.Contains("GB200", StringComparison.OrdinalIgnoreCase)
+        || name.Contains("GB300", StringComparison.OrdinalIgnoreCase) || name.Contains("Grace", StringComparison.OrdinalIgnoreCase);
 
     public MeterReading Read()
     {
@@ -231,15 +343,21 @@ public sealed class NvmlMeter : IMeter
         var readings = new ChannelReading[_devices.Length];
         for (int i = 0; i < _devices.Length; i++)
         {
-            readings[i] = ReadDevice(_devices[i]);
+            readings[i] = ReadDevice(_devices[i], elapsed);
         }
 
         return new MeterReading(timestamp, elapsed, readings);
     }
 
-    private ChannelReading ReadDevice(Device device)
+    private ChannelReading ReadDevice(Device device, TimeSpan elapsed)
     {
-        string? error = null;
+        if (device.Lost is not null)
+        {
+            // A lost GPU is not asked again (each call can block in the driver); its channel stays marked.
+            return new ChannelReading(device.Channel.Id, null, null, Error: device.Lost);
+        }
+
+        var errors = new List<string>(0);
         Energy? cumulative = null;
         if (device.HasCounter)
         {
@@ -250,27 +368,59 @@ public sealed class NvmlMeter : IMeter
             }
             else
             {
-                error = NvmlErrors.Message(code, "nvmlDeviceGetTotalEnergyConsumption");
+                errors.Add(NvmlErrors.Message(code, "nvmlDeviceGetTotalEnergyConsumption"));
+                if (MarkLost(device, code, "nvmlDeviceGetTotalEnergyConsumption", elapsed))
+                {
+                    return new ChannelReading(device.Channel.Id, null, null, Error: device.Lost);
+                }
             }
         }
 
         Power? power = null;
-        var powerCode = _library.PowerUsage(device.Handle, out uint mw);
+        double milliwatts;
+        NvmlReturn powerCode;
+        if (device.Info.InstantPower)
+        {
+            powerCode = _library.PowerInstant(device.Handle, out milliwatts);
+        }
+        else
+        {
+            powerCode = _library.PowerUsage(device.Handle, out uint usage);
+            milliwatts = usage;
+        }
+
+        string powerFunction = device.Info.InstantPower ? "nvmlDeviceGetFieldValues(NVML_FI_DEV_POWER_INSTANT)" : "nvmlDeviceGetPowerUsage";
         if (powerCode == NvmlReturn.Success)
         {
-            power = Power.FromWatts(mw / 1000.0); // NVML reports mW
+            power = Power.FromWatts(milliwatts / 1000.0); // NVML reports mW
         }
-        else if (!device.HasCounter || error is not null)
+        else
         {
-            string message = NvmlErrors.Message(powerCode, "nvmlDeviceGetPowerUsage");
-            error = error is null ? message : error + "; " + message;
+            errors.Add(NvmlErrors.Message(powerCode, powerFunction));
+            if (MarkLost(device, powerCode, powerFunction, elapsed))
+            {
+                return new ChannelReading(device.Channel.Id, null, null, Error: device.Lost);
+            }
         }
 
         double? utilization = _library.Utilization(device.Handle, out var u) == NvmlReturn.Success ? u.Gpu : null;
         double? memoryMiB = _library.MemoryInfo(device.Handle, out var m) == NvmlReturn.Success ? m.Used / 1048576.0 : null; // bytes
         double? temperature = _library.Temperature(device.Handle, out uint t) == NvmlReturn.Success ? t : null;
         double? smClock = _library.SmClock(device.Handle, out uint clock) == NvmlReturn.Success ? clock : null;
+        string? error = errors.Count == 0 ? null : string.Join("; ", errors);
         return new ChannelReading(device.Channel.Id, power, cumulative, utilization, memoryMiB, temperature, error, smClock);
+    }
+
+    private static bool MarkLost(Device device, NvmlReturn code, string function, TimeSpan elapsed)
+    {
+        if (code is not (NvmlReturn.GpuIsLost or NvmlReturn.ResetRequired))
+        {
+            return false;
+        }
+
+        device.Lost = string.Create(CultureInfo.InvariantCulture,
+            $"{device.Channel.Id} lost at {elapsed.TotalSeconds:0.0} s and no longer read: {NvmlErrors.Message(code, function)} Its energy covers the time before.");
+        return true;
     }
 
     public void Dispose()
@@ -297,6 +447,9 @@ public sealed class NvmlMeter : IMeter
         public NvmlDeviceInfo Info { get; } = info;
 
         public bool HasCounter { get; } = hasCounter;
+
+        /// <summary>Set when the GPU answered GPU_IS_LOST or RESET_REQUIRED: the message every later reading carries.</summary>
+        public string? Lost { get; set; }
 
         /// <summary>Adds the counter's increase since the last read. A counter that goes backwards was reset (driver reload): it restarted from 0.</summary>
         public Energy Accumulate(ulong millijoules)

@@ -33,6 +33,7 @@ public enum NvmlReturn
     NotReady = 27,
     GpuNotFound = 28,
     InvalidState = 29,
+    ResetTypeNotSupported = 30,
     Unknown = 999,
 }
 
@@ -72,6 +73,7 @@ public static class NvmlErrors
         NvmlReturn.NotReady => "NVML_ERROR_NOT_READY",
         NvmlReturn.GpuNotFound => "NVML_ERROR_GPU_NOT_FOUND",
         NvmlReturn.InvalidState => "NVML_ERROR_INVALID_STATE",
+        NvmlReturn.ResetTypeNotSupported => "NVML_ERROR_RESET_TYPE_NOT_SUPPORTED",
         NvmlReturn.Unknown => "NVML_ERROR_UNKNOWN",
         _ => $"NVML return code {(int)code}",
     };
@@ -109,6 +111,7 @@ public static class NvmlErrors
         NvmlReturn.NotReady => "The system is not ready for the request.",
         NvmlReturn.GpuNotFound => "No GPU was found.",
         NvmlReturn.InvalidState => "The resource is in an invalid state for this request.",
+        NvmlReturn.ResetTypeNotSupported => "This kind of GPU reset is not supported for the device.",
         _ => "NVML reported an unknown error.",
     };
 

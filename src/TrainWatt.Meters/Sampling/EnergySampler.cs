@@ -44,6 +44,8 @@ public sealed class EnergySampler : IAsyncDisposable
     private readonly Lock _gate = new();
 
     private readonly double[] _energyJ;
+    private readonly double[] _sampledJ;
+    private readonly bool[] _errorNoted;
     private readonly double[] _firstCounterJ;
     private readonly bool[] _hasFirstCounter;
     private readonly double[] _prevPowerW;
@@ -121,6 +123,8 @@ public sealed class EnergySampler : IAsyncDisposable
         }
 
         _energyJ = new double[n];
+        _sampledJ = new double[n];
+        _errorNoted = new bool[n];
         _firstCounterJ = new double[n];
         _hasFirstCounter = new bool[n];
         _prevPowerW = new double[n];
@@ -365,7 +369,8 @@ public sealed class EnergySampler : IAsyncDisposable
             {
                 totals[i] = new ChannelTotal(_channels[i], Energy.FromJoules(_energyJ[i]), IsValidLocked(i), null)
                 {
-                    ExcludedDuration = TimeSpan.FromTicks(_excludedTicks[i]),
+                    ExcludedDuration = _isCounter[i] ? TimeSpan.Zero : TimeSpan.FromTicks(_excludedTicks[i]),
+                    SampledEnergy = _isCounter[i] && _hasPrevPower[i] && _prevTicks[i] > 0 ? Energy.FromJoules(_sampledJ[i]) : null,
                 };
             }
 
@@ -545,23 +550,30 @@ public sealed class EnergySampler : IAsyncDisposable
                 _hasLastPower[i] = true;
             }
 
-            Energy? counterSinceStart = null;
-            if (_isCounter[i])
+            if (value.Error is { } error && !_errorNoted[i])
             {
-                if (value.CumulativeEnergy is Energy cumulative)
-                {
-                    if (!_hasFirstCounter[i])
-                    {
-                        _firstCounterJ[i] = cumulative.Joules;
-                        _hasFirstCounter[i] = true;
-                    }
-
-                    _energyJ[i] = cumulative.Joules - _firstCounterJ[i];
-                    counterSinceStart = Energy.FromJoules(_energyJ[i]);
-                }
+                // Marked, not silently zero: the first failure of each channel is kept with the run.
+                _errorNoted[i] = true;
+                Note(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                    $"{_channels[i].Id}: {error} (first at {elapsed.TotalSeconds:0.0} s; readings without a value are bridged or left out as gaps, a counter keeps its last value)."));
             }
-            else if (value.Power is Power power)
+
+            Energy? counterSinceStart = null;
+            if (_isCounter[i] && value.CumulativeEnergy is Energy cumulative)
             {
+                if (!_hasFirstCounter[i])
+                {
+                    _firstCounterJ[i] = cumulative.Joules;
+                    _hasFirstCounter[i] = true;
+                }
+
+                _energyJ[i] = cumulative.Joules - _firstCounterJ[i];
+                counterSinceStart = Energy.FromJoules(_energyJ[i]);
+            }
+
+            if (value.Power is Power power)
+            {
+                // Sampled channels: their energy. Counter channels: the sampled energy kept beside the counter's, to check it.
                 double w = power.Watts;
                 long dt = elapsed.Ticks - _prevTicks[i];
                 if (_hasPrevPower[i] && dt > 0)
@@ -570,17 +582,28 @@ public sealed class EnergySampler : IAsyncDisposable
                     {
                         // A gap (SampleGapRule, as the store applies it): not bridged, its time is counted as excluded.
                         _excludedTicks[i] += dt;
-                        _gapChannels.Add(_channels[i].Id);
-                        if (dt > _readingGapTicks)
+                        if (!_isCounter[i])
                         {
-                            _readingGapTicks = dt;
-                            _readingGapFromTicks = _prevTicks[i];
+                            _gapChannels.Add(_channels[i].Id);
+                            if (dt > _readingGapTicks)
+                            {
+                                _readingGapTicks = dt;
+                                _readingGapFromTicks = _prevTicks[i];
+                            }
                         }
                     }
                     else
                     {
                         // Trapezoid rule between consecutive valid samples.
-                        _energyJ[i] += 0.5 * (_prevPowerW[i] + w) * (dt / (double)TimeSpan.TicksPerSecond);
+                        double joules = 0.5 * (_prevPowerW[i] + w) * (dt / (double)TimeSpan.TicksPerSecond);
+                        if (_isCounter[i])
+                        {
+                            _sampledJ[i] += joules;
+                        }
+                        else
+                        {
+                            _energyJ[i] += joules;
+                        }
                     }
                 }
 

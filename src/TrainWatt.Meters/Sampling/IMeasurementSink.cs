@@ -125,6 +125,13 @@ public sealed record ChannelTotal(MeterChannel Channel, Energy Energy, bool Vali
 {
     /// <summary>Time left out of a sampled or modelled channel's energy as gaps (see <see cref="Core.Accounting.SampleGapRule"/>); zero for counters.</summary>
     public TimeSpan ExcludedDuration { get; init; }
+
+    /// <summary>
+    /// For a <see cref="Core.Provenance.Counter"/> channel: its sampled power integrated over the run (trapezoids, gaps left
+    /// out as for sampled channels), kept beside the counter's <see cref="Energy"/> to check it
+    /// (<see cref="Core.Accounting.CounterCheck"/>); null for other channels or without two power values.
+    /// </summary>
+    public Energy? SampledEnergy { get; init; }
 }
 
 /// <summary>How a run ended.</summary>

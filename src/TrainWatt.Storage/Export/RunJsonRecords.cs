@@ -99,10 +99,19 @@ public sealed record DeviceEnergyJson(
     [property: JsonPropertyName("max_gap_s")] double? MaxGapSeconds,
     [property: JsonPropertyName("excluded_gap_s")] double ExcludedGapSeconds)
 {
+    /// <summary>For a counter device: its power samples integrated (J), beside the counter's <c>energy_j</c>; omitted otherwise.</summary>
+    [JsonPropertyName("sampled_energy_j"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public double? SampledEnergyJoules { get; init; }
+
+    /// <summary>True when the sampled and counter energies differ by more than 5 % (<c>CounterCheck</c>); omitted without a sampled energy.</summary>
+    [JsonPropertyName("sampled_disagrees"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public bool? SampledDisagrees { get; init; }
+
     public static DeviceEnergyJson From(StoredDeviceEnergy energy)
     {
         ArgumentNullException.ThrowIfNull(energy);
         var device = energy.Device;
+        bool? disagrees = energy.Energy is { } c && energy.SampledEnergy is { } s && CounterCheck.RelativeDifference(c, s) is not null ? CounterCheck.Disagrees(c, s) : null;
         return new DeviceEnergyJson(
             device.Id,
             device.Key,
@@ -120,7 +129,11 @@ public sealed record DeviceEnergyJson(
             energy.MeanPower?.Watts,
             energy.MaxPower?.Watts,
             energy.MaxGap?.TotalSeconds,
-            energy.ExcludedDuration.TotalSeconds);
+            energy.ExcludedDuration.TotalSeconds)
+        {
+            SampledEnergyJoules = energy.SampledEnergy?.Joules,
+            SampledDisagrees = disagrees,
+        };
     }
 }
 

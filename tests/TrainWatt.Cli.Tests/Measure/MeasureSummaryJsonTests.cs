@@ -96,8 +96,12 @@ public class MeasureSummaryJsonTests
         }, 10);
         yield return ("summary-no-estimate.json", Summary(plain, [], null, null));
 
-        // Projections but no estimate, and an error that missed (the measured total outside the last interval).
-        var unstable = new MeasurementOutcome("7", full.Summary with { Channels = [new ChannelTotal(Gpu0, Energy.FromJoules(30_000), true, null)] }, 99);
+        // Projections but no estimate, and an error that missed (the measured total outside the last interval). The
+        // counter GPU's sampled power integrates to 28,000 J: (28,000 − 30,000) / 30,000 = −6.67 %, over the 5 % flag.
+        var unstable = new MeasurementOutcome("7", full.Summary with
+        {
+            Channels = [new ChannelTotal(Gpu0, Energy.FromJoules(30_000), true, null) { SampledEnergy = Energy.FromJoules(28_000) }],
+        }, 99);
         yield return ("summary-projections.json", Summary(unstable, history, LiveProjection.FinalError(history, unstable.Summary.Energy), null));
 
         // The command never started: no exit code, no meter, no epoch, no reading.

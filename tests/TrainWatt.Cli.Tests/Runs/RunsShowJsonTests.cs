@@ -45,6 +45,21 @@ public class RunsShowJsonTests
         return new RunDetails(run, [gpu], [new StoredDeviceEnergy(gpu, 4, T0, T0.AddSeconds(3), null, Provenance.Sampled, null, null, TimeSpan.FromSeconds(1), TimeSpan.Zero)], [], []);
     }
 
+    /// <summary>
+    /// <see cref="Details"/> with a counter GPU whose power samples integrate to 9,450 J beside the counter's 9,000 J:
+    /// +5.0000001 %, just over the 5 % flag (hand: 450 / 9,000.000001).
+    /// </summary>
+    internal static RunDetails CounterDetails()
+    {
+        var details = Details();
+        var gpu = details.Devices[0] with { Provenance = Provenance.Counter };
+        return details with
+        {
+            Devices = [gpu],
+            Energy = [details.Energy[0] with { Device = gpu, Provenance = Provenance.Counter, SampledEnergy = Energy.FromJoules(9450.0000011) }],
+        };
+    }
+
     internal static IReadOnlyList<ProjectionEntry> History() =>
     [
         new ProjectionEntry(1, Energy.FromJoules(9100), Energy.FromJoules(8000), Energy.FromJoules(10_000), 0.9, "carbontracker", 1, 2, 2, T0.AddSeconds(45.5)),
@@ -76,7 +91,7 @@ public class RunsShowJsonTests
 
     internal static string Document(string name) => name switch
     {
-        "runs-show.json" => Show(Details(), History(), LiveProjection.FinalError(History(), Details().TotalEnergy!.Value), Phases()),
+        "runs-show.json" => Show(CounterDetails(), History(), LiveProjection.FinalError(History(), CounterDetails().TotalEnergy!.Value), Phases()),
         "runs-show-no-projection.json" => Show(Details(), [], null),
         "runs-show-no-energy.json" => Show(DetailsWithoutEnergy(), [], null),
         _ => throw new ArgumentOutOfRangeException(nameof(name), name, null),

@@ -23,8 +23,12 @@ internal sealed class FakeNvidiaSmi : IDisposable
     public string Arguments => File.Exists(_dir.File("args.log")) ? File.ReadAllText(_dir.File("args.log")) : "";
 
     /// <summary>Two GPUs (the second's name has a comma); streams 123.45 W / 67.80 W every 50 ms.</summary>
-    public static FakeNvidiaSmi TwoGpus(int streamLines = 1_000_000) => new($$"""
+    /// <param name="streamLines">Lines to stream before exiting as a lost GPU.</param>
+    /// <param name="instant">False: an nvidia-smi older than power.draw.instant (exits 2 with its "not a valid field" message, as R470 does).</param>
+    public static FakeNvidiaSmi TwoGpus(int streamLines = 1_000_000, bool instant = true) => new($$"""
         case "$*" in
+          *power.draw.instant*noheader*)
+            {{(instant ? "echo 98.76; exit 0" : "echo 'Field \"power.draw.instant\" is not a valid field to query.'; exit 2")}};;
           *noheader*)
             printf '0, GPU-aaaaaaaa-1111, NVIDIA Fake A100\n1, GPU-bbbbbbbb-2222, NVIDIA Fake, With Comma\n'
             exit 0;;

@@ -192,4 +192,17 @@ public sealed class NvidiaSmiMeterTests
         Assert.Contains("line 2", e.Message);
         Assert.Contains("No devices were found", e.Message);
     }
+
+    [Theory]
+    [InlineData(true, "power.draw.instant")]
+    [InlineData(false, "power.draw,")]
+    public void Should_Ask_For_Instant_Power_Only_Where_The_Driver_Knows_It(bool instant, string field)
+    {
+        // Oracle: nvidia-smi --help-query-gpu of R530+ lists power.draw.instant; older ones refuse the field (exit 2)
+        using var smi = FakeNvidiaSmi.TwoGpus(instant: instant);
+        using var meter = NvidiaSmiMeter.Open(new NvidiaSmiMeterOptions(smi.Executable), TimeProvider.System);
+
+        Assert.Contains($"--query-gpu=timestamp,index,{field}", smi.Arguments, StringComparison.Ordinal);
+        Assert.Equal(instant, !meter.Channels[0].Note!.Contains("1 s average", StringComparison.Ordinal));
+    }
 }

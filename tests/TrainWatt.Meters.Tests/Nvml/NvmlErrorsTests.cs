@@ -16,7 +16,8 @@ public sealed class NvmlErrorsTests
             Assert.False(string.IsNullOrWhiteSpace(NvmlErrors.Describe(code)));
         }
 
-        Assert.Equal(30, Enum.GetValues<NvmlReturn>().Length - 1); // 0..29 plus 999 (nvml.h, driver 550)
+        Assert.Equal(31, Enum.GetValues<NvmlReturn>().Length - 1); // 0..30 plus 999 (nvml.h, NVML API 13 as vendored in NVIDIA/go-nvml)
+        Assert.Equal("NVML_ERROR_RESET_TYPE_NOT_SUPPORTED", NvmlErrors.ConstantName((NvmlReturn)30));
     }
 
     [Fact]
