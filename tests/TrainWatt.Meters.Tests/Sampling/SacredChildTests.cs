@@ -177,7 +177,7 @@ public class SacredChildTests
     {
         // Given: a chunk handler with a bug (it throws on the first chunk), and a command that writes 1 MB
         using var stdout = new MemoryStream();
-        using var child = Processes.WrappedProcess.Start(
+        using var child = TrainWatt.Meters.Processes.WrappedProcess.Start(
             "bash", ["-c", "yes | head -c 1048576"], new Dictionary<string, string?>(), stdout, Stream.Null,
             (_, _) => throw new InvalidOperationException("bug in the handler"));
 
@@ -200,7 +200,7 @@ public class SacredChildTests
         // once and exits (without a stop, TrainWatt would go on for about a minute after it)
         using var stdout = new MemoryStream();
         int handled = 0;
-        using var child = Processes.WrappedProcess.Start(
+        using var child = TrainWatt.Meters.Processes.WrappedProcess.Start(
             "bash", ["-c", "for i in $(seq 64); do head -c 16384 /dev/zero; sleep 0.01; done"], new Dictionary<string, string?>(), stdout, Stream.Null,
             (_, _) =>
             {
