@@ -118,7 +118,7 @@ internal sealed class StandbyRelay
         catch (Win32Exception ex)
         {
             relay.Dispose();
-            problem = $"cannot run {shell} ({ex.Message})";
+            problem = $"cannot run {shell} ({new Win32Exception(ex.NativeErrorCode).Message})"; // the OS reason alone: "No such file or directory"
             return null;
         }
 
@@ -127,7 +127,7 @@ internal sealed class StandbyRelay
         int first = Task.WaitAny([read, relay.WaitForExitAsync()], ReadyTimeout);
         if (first == 0 && read.IsCompletedSuccessfully && read.Result > 0)
         {
-            ready.DisposeLocalCopyOfClientHandle(); // the relay closed its copy after "ready"
+            ready.DisposeLocalCopyOfClientHandle(); // our copy of the write end (the relay closes its own after "ready")
             problem = null;
             return new StandbyRelay(relay);
         }

@@ -93,6 +93,9 @@ public sealed class MeasurementSession
         _childStarted = childStarted;
     }
 
+    /// <summary>The shell that runs the standby relay (tests: a missing one, to see the warning).</summary>
+    internal string RelayShell { get; init; } = StandbyRelay.Shell;
+
     /// <summary>Measures the idle machine for <paramref name="duration"/>: mean power per channel (null where a channel gave nothing).</summary>
     public async Task<IReadOnlyList<Power?>> MeasureIdleAsync(TimeSpan duration, SamplerOptions options, CancellationToken cancellationToken = default)
     {
@@ -234,7 +237,7 @@ public sealed class MeasurementSession
         WrappedProcess child;
         try
         {
-            child = WrappedProcess.Start(request.Command, request.Arguments, environment, _stdout, _stderr, OnChunk);
+            child = WrappedProcess.Start(request.Command, request.Arguments, environment, _stdout, _stderr, OnChunk, RelayShell);
         }
         catch (CommandStartException ex)
         {
