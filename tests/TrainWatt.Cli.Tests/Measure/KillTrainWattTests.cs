@@ -113,7 +113,7 @@ public class KillTrainWattTests
         var (code, json, _) = CliHarness.Run("runs", "list", "--db", db, "--json");
         Assert.Equal(0, code);
         var run = Assert.Single(JsonDocument.Parse(json).RootElement.EnumerateArray());
-        Assert.Equal("completed", run.GetProperty("status").GetString());
+        Assert.True(run.GetProperty("status").GetString() == "completed", $"{json}\ntrainwatt stderr:\n{tree.Stderr}");
         Assert.Equal(130, run.GetProperty("exit_code").GetInt32());
     }
 
@@ -177,9 +177,12 @@ public class KillTrainWattTests
         public int ChildPid => int.Parse(File.ReadAllText(_dir.File("child.pid")).Trim(), CultureInfo.InvariantCulture);
 
         /// <summary>trainwatt's own stderr lines (the command's numbered lines left out).</summary>
-        public string Stderr => File.Exists(_dir.File("err"))
+        public string Stderr => (File.Exists(_dir.File("err"))
             ? string.Join('\n', File.ReadAllLines(_dir.File("err")).Where(l => !l.StartsWith("err ", StringComparison.Ordinal)))
-            : "(no stderr file)";
+            : "(no stderr file)") + "\n" + Dispositions;
+
+        /// <summary>The signal masks of trainwatt and the command as last seen (SigIgn, SigCgt), for failure messages.</summary>
+        public string Dispositions { get; private set; } = "";
 
         public static Tree Start(TempDirectory dir, string db, string script)
         {
@@ -194,7 +197,21 @@ public class KillTrainWattTests
             }
 
             info.Environment["D"] = dir.Path;
-            var process = Process.Start(info.WithDefaultSigint())!;
+
+            // SIGINT at its default disposition for trainwatt and its command, as from an interactive shell: through env
+            // whenever it can reset it, whatever this process's own disposition looks like at this instant.
+            if (SigintDisposition.EnvCanResetSigint)
+            {
+                info.ArgumentList.Insert(0, info.FileName);
+                info.ArgumentList.Insert(0, "--default-signal=INT");
+                info.FileName = "env";
+            }
+            else
+            {
+                info = info.WithDefaultSigint();
+            }
+
+            var process = Process.Start(info)!;
             return new Tree(process, dir);
         }
 
@@ -225,6 +242,7 @@ public class KillTrainWattTests
             await WaitUntil(() => File.Exists(_dir.File("child.pid")) && File.ReadAllText(_dir.File("out")).Contains("line 3\n", StringComparison.Ordinal), "the command printed 3 lines", this);
             await WaitUntil(() => Samples(db) > 0, "the store holds samples", this);
             int child = ChildPid;
+            Dispositions = $"trainwatt {Masks(TrainWatt.Id)}; command {Masks(child)}";
             var clock = Stopwatch.StartNew();
             while (clock.Elapsed < RelayPatience && !Members().Any(pid => Cmdline(pid).Contains("trainwatt-relay", StringComparison.Ordinal)
                 && Link(pid, 3) is { } stdout && stdout == Link(child, 1)
@@ -256,6 +274,18 @@ public class KillTrainWattTests
             KillAll();
             TrainWatt.WaitForExit(Limit);
             TrainWatt.Dispose();
+        }
+
+        private static string Masks(int pid)
+        {
+            try
+            {
+                return string.Join(' ', File.ReadLines($"/proc/{pid}/status").Where(l => l.StartsWith("SigIgn", StringComparison.Ordinal) || l.StartsWith("SigCgt", StringComparison.Ordinal)));
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                return "(gone)";
+            }
         }
 
         private static string Cmdline(int pid)
