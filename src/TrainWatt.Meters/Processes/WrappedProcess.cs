@@ -197,7 +197,6 @@ public sealed class WrappedProcess : IDisposable
             relayProblem = $"it failed to start ({e.GetType().Name}: {e.Message})";
         }
 
-
         return new WrappedProcess(process, outPump, errPump, queue, scan, scanner, relay, relayProblem);
     }
 
