@@ -24,6 +24,9 @@ internal static class SigintDisposition
         }
     });
 
+    /// <summary>True when <c>env --default-signal=INT</c> works here (GNU coreutils 8.31+).</summary>
+    public static bool EnvCanResetSigint => EnvCanReset.Value;
+
     /// <summary>True when this process runs with SIGINT ignored (bit 2 of SigIgn in /proc/self/status).</summary>
     public static bool IgnoredHere()
     {

@@ -22,6 +22,11 @@ namespace TrainWatt.Meters.Processes;
 /// <para>A program writing to a pipe may buffer its output; <see cref="Start(string, IReadOnlyList{string}, IReadOnlyDictionary{string, string?}, Stream, Stream, ChunkHandler)"/>
 /// sets <c>PYTHONUNBUFFERED=1</c> (unless the environment already sets it) so Python prints each line when it is
 /// written. Programs in other languages should flush after each epoch marker (the .NET and Python helpers do).</para>
+/// <para>If TrainWatt dies while the command runs (SIGKILL, a crash), the pipes would lose their only reader and the
+/// command would die of EPIPE/SIGPIPE at its next write. On Linux a <see cref="StandbyRelay"/> holds the pipes too and,
+/// only once TrainWatt is gone, passes the rest of the output on to the process's real stdout and stderr; while
+/// TrainWatt lives it reads nothing (the output path is unchanged). It is stopped when both streams have ended. Where
+/// it cannot start, the command runs as before and <see cref="RelayProblem"/> says why.</para>
 /// </remarks>
 public sealed class WrappedProcess : IDisposable
 {
@@ -36,8 +41,9 @@ public sealed class WrappedProcess : IDisposable
     private readonly ScanQueue _queue;
     private readonly Task _scanner;
     private readonly Scanner _scan;
+    private readonly Task _relayStopped;
 
-    private WrappedProcess(Process process, Task stdoutPump, Task stderrPump, ScanQueue queue, Scanner scan, Task scanner)
+    private WrappedProcess(Process process, Task stdoutPump, Task stderrPump, ScanQueue queue, Scanner scan, Task scanner, StandbyRelay? relay, string? relayProblem)
     {
         _process = process;
         _stdoutPump = stdoutPump;
@@ -45,6 +51,14 @@ public sealed class WrappedProcess : IDisposable
         _queue = queue;
         _scan = scan;
         _scanner = scanner;
+        RelayId = relay?.Id;
+        RelayProblem = relayProblem;
+
+        // Once both streams have ended nothing is left to protect; until then (a grandchild may hold the pipes after
+        // the command exits) the relay stays, so that it takes over if this process ends first.
+        _relayStopped = relay is null
+            ? Task.CompletedTask
+            : Task.WhenAll(stdoutPump, stderrPump).ContinueWith(_ => relay.Stop(), CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
     }
 
     /// <summary>Receives each output chunk (a decoded copy) and whether it came from stderr.</summary>
@@ -58,6 +72,15 @@ public sealed class WrappedProcess : IDisposable
     /// (<see cref="StopScanning"/>).
     /// </summary>
     public long UnscannedBytes => _queue.Dropped + _scan.Skipped;
+
+    /// <summary>
+    /// Why no standby relay protects the command's output from TrainWatt's death (one line: "it needs Linux's
+    /// /proc/PID/fd"), or null when one does.
+    /// </summary>
+    public string? RelayProblem { get; }
+
+    /// <summary>The standby relay's process id, or null without one.</summary>
+    public int? RelayId { get; }
 
     /// <summary>The exception from the chunk handler that stopped the scanning (the output still passed), or null.</summary>
     public Exception? ScanFailure => _scan.Failure;
@@ -97,6 +120,17 @@ public sealed class WrappedProcess : IDisposable
         Stream stdout,
         Stream stderr,
         ChunkHandler onChunk)
+        => Start(fileName, arguments, environment, stdout, stderr, onChunk, StandbyRelay.Shell);
+
+    /// <summary>As the public overload, with the standby relay run by <paramref name="relayShell"/> (tests: a missing shell).</summary>
+    internal static WrappedProcess Start(
+        string fileName,
+        IReadOnlyList<string> arguments,
+        IReadOnlyDictionary<string, string?> environment,
+        Stream stdout,
+        Stream stderr,
+        ChunkHandler onChunk,
+        string relayShell)
     {
         ArgumentException.ThrowIfNullOrEmpty(fileName);
         ArgumentNullException.ThrowIfNull(arguments);
@@ -149,19 +183,39 @@ public sealed class WrappedProcess : IDisposable
         var scanner = StartThread("trainwatt output scanner", scan.Run);
         var outPump = StartThread("trainwatt stdout pump", () => Pump(process.StandardOutput.BaseStream, stdout, queue, fromStderr: false));
         var errPump = StartThread("trainwatt stderr pump", () => Pump(process.StandardError.BaseStream, stderr, queue, fromStderr: true));
-        return new WrappedProcess(process, outPump, errPump, queue, scan, scanner);
+
+        // After the pumps: the command's output flows while the relay starts (a few milliseconds).
+        StandbyRelay? relay;
+        string? relayProblem;
+        try
+        {
+            relay = StandbyRelay.TryStart(process, relayShell, out relayProblem);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            relay = null; // the relay is a safety net: its failure must not stop the command's measurement
+            relayProblem = $"it failed to start ({e.GetType().Name}: {e.Message})";
+        }
+
+        return new WrappedProcess(process, outPump, errPump, queue, scan, scanner, relay, relayProblem);
     }
 
     /// <summary>
     /// Waits for the child to exit and for its output to drain (at most <paramref name="drainTimeout"/> after exit:
     /// a grandchild that keeps the pipes open must not hold the run; what it writes later is passed on, not scanned),
     /// then for the scanner to handle every chunk queued until then. Returns the exit code (128+N after signal N).
+    /// When the output drained, the standby relay has ended too.
     /// </summary>
     public async Task<int> WaitForExitAsync(TimeSpan drainTimeout, CancellationToken cancellationToken = default)
     {
         await _process.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
         var pumps = Task.WhenAll(_stdoutPump, _stderrPump);
         await Task.WhenAny(pumps, Task.Delay(drainTimeout, cancellationToken)).ConfigureAwait(false);
+        if (pumps.IsCompleted)
+        {
+            await _relayStopped.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+
         _queue.Complete();
         await _scanner.WaitAsync(cancellationToken).ConfigureAwait(false);
         if (pumps.IsFaulted)

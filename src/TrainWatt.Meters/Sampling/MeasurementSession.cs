@@ -17,6 +17,9 @@ namespace TrainWatt.Meters.Sampling;
 /// after the command exited, while TrainWatt still works through a backlog of epoch bookkeeping, ends that work (the
 /// rest of the output stays unscanned, a note says how much) and TrainWatt records the run.</para>
 /// <para>The command gets <c>TRAINWATT_RUN_ID</c> in its environment.</para>
+/// <para>A kill or crash of TrainWatt does not end the command: <see cref="WrappedProcess"/>'s standby relay passes the
+/// rest of its output on, and the run, never finished, reads as incomplete with the samples stored until then (at least
+/// every second). Where the relay cannot start, one warning says so.</para>
 /// <para>The command's output is passed on byte for byte when the session is given streams (the CLI gives its own
 /// stdout and stderr), and never waits for the epoch bookkeeping: the detector, the sampler's epoch readings and the
 /// sink run on <see cref="WrappedProcess"/>'s scanner thread, off the threads that read the output.</para>
@@ -89,6 +92,9 @@ public sealed class MeasurementSession
         _progress = progress;
         _childStarted = childStarted;
     }
+
+    /// <summary>The shell that runs the standby relay (tests: a missing one, to see the warning).</summary>
+    internal string RelayShell { get; init; } = StandbyRelay.Shell;
 
     /// <summary>Measures the idle machine for <paramref name="duration"/>: mean power per channel (null where a channel gave nothing).</summary>
     public async Task<IReadOnlyList<Power?>> MeasureIdleAsync(TimeSpan duration, SamplerOptions options, CancellationToken cancellationToken = default)
@@ -231,7 +237,7 @@ public sealed class MeasurementSession
         WrappedProcess child;
         try
         {
-            child = WrappedProcess.Start(request.Command, request.Arguments, environment, _stdout, _stderr, OnChunk);
+            child = WrappedProcess.Start(request.Command, request.Arguments, environment, _stdout, _stderr, OnChunk, RelayShell);
         }
         catch (CommandStartException ex)
         {
@@ -247,6 +253,11 @@ public sealed class MeasurementSession
             try
             {
                 _childStarted?.Invoke(child.Id);
+                if (child.RelayProblem is { } relayProblem)
+                {
+                    _diagnostic($"warning: no standby relay for the command's output: {relayProblem}. If TrainWatt is killed or crashes, the command loses its stdout and stderr and may stop at its next write.");
+                }
+
                 PosixSignal[] pending;
                 lock (signalGate)
                 {

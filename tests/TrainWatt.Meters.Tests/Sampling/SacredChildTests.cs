@@ -173,11 +173,37 @@ public class SacredChildTests
     }
 
     [Fact]
+    public async Task Should_Run_The_Command_And_Warn_Once_When_No_Standby_Relay_Can_Start()
+    {
+        // Given: issue 13 M8, a session whose relay shell does not exist (as on a system without /bin/sh)
+        using var dir = new TempDirectory();
+        var sink = new MemorySink();
+        var meter = new FakeMeter(TimeProvider.System, new FakeChannel("gpu:0", Provenance.Sampled, _ => 100.0));
+        var stdout = new StringWriter(CultureInfo.InvariantCulture);
+        var diagnostics = new List<string>();
+        var session = new MeasurementSession([meter], sink, TimeProvider.System, stdout, TextWriter.Null, d => { lock (diagnostics) { diagnostics.Add(d); } })
+        {
+            RelayShell = dir.File("no-such-sh"),
+        };
+
+        // When
+        var outcome = await RunWithin(session, Request("echo one; echo two"));
+
+        // Then: the command ran and was measured as before; one warning line names the shell and what is at stake
+        Assert.Equal(0, outcome.Summary.ExitCode);
+        Assert.Equal("one\ntwo\n", stdout.ToString());
+        string warning = Assert.Single(diagnostics, d => d.Contains("standby relay", StringComparison.Ordinal));
+        Assert.StartsWith($"warning: no standby relay for the command's output: cannot run {dir.File("no-such-sh")} (No such file or directory). ", warning, StringComparison.Ordinal);
+        Assert.EndsWith("If TrainWatt is killed or crashes, the command loses its stdout and stderr and may stop at its next write.", warning, StringComparison.Ordinal);
+        Assert.DoesNotContain('\n', warning);
+    }
+
+    [Fact]
     public async Task Should_Pass_The_Output_On_And_Say_Why_When_Epoch_Detection_Throws()
     {
         // Given: a chunk handler with a bug (it throws on the first chunk), and a command that writes 1 MB
         using var stdout = new MemoryStream();
-        using var child = Processes.WrappedProcess.Start(
+        using var child = TrainWatt.Meters.Processes.WrappedProcess.Start(
             "bash", ["-c", "yes | head -c 1048576"], new Dictionary<string, string?>(), stdout, Stream.Null,
             (_, _) => throw new InvalidOperationException("bug in the handler"));
 
@@ -200,7 +226,7 @@ public class SacredChildTests
         // once and exits (without a stop, TrainWatt would go on for about a minute after it)
         using var stdout = new MemoryStream();
         int handled = 0;
-        using var child = Processes.WrappedProcess.Start(
+        using var child = TrainWatt.Meters.Processes.WrappedProcess.Start(
             "bash", ["-c", "for i in $(seq 64); do head -c 16384 /dev/zero; sleep 0.01; done"], new Dictionary<string, string?>(), stdout, Stream.Null,
             (_, _) =>
             {
