@@ -131,6 +131,7 @@ public sealed class MeasurementSession
         }
 
         var detector = new EpochDetector(request.EpochPattern is null ? request.Framework : EpochFramework.Custom, request.EpochPattern);
+        EpochDetector.Prepare(detector.Framework, request.EpochPattern); // the first line is stamped when it arrives, not after the patterns compile
         var sampler = new EnergySampler(_meters, _time, request.Sampling, _sink, _diagnostic);
         await using var samplerScope = sampler.ConfigureAwait(false);
         var metrics = new Dictionary<string, double>(StringComparer.Ordinal);

@@ -202,7 +202,14 @@ public sealed class NvidiaSmiMeterTests
         using var smi = FakeNvidiaSmi.TwoGpus(instant: instant);
         using var meter = NvidiaSmiMeter.Open(new NvidiaSmiMeterOptions(smi.Executable), TimeProvider.System);
 
-        Assert.Contains($"--query-gpu=timestamp,index,{field}", smi.Arguments, StringComparison.Ordinal);
+        // The streaming nvidia-smi is started, not waited for: its script logs its arguments when the shell gets to run it
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (!smi.Arguments.Contains("--query-gpu=timestamp", StringComparison.Ordinal) && DateTime.UtcNow < deadline)
+        {
+            Thread.Sleep(20);
+        }
+
+        Assert.True(smi.Arguments.Contains($"--query-gpu=timestamp,index,pci.bus_id,uuid,{field}", StringComparison.Ordinal), smi.Arguments);
         Assert.Equal(instant, !meter.Channels[0].Note!.Contains("1 s average", StringComparison.Ordinal));
     }
 }
