@@ -115,18 +115,37 @@ public sealed class StreamingImportTests : IDisposable
             }
         }, TestContext.Current.CancellationToken);
 
-        // And: its run visible as running, without a source key, with samples already stored. (Before streaming, no
-        // run could be seen until the whole input was read and written in one transaction.)
-        var running = WaitFor(db, child, r => r.Status == "running" && r.Samples >= 20_000, TimeSpan.FromSeconds(120));
-        Assert.Null(running.SourceKey);
+        (int ExitCode, string Out, string Err) measure, list;
+        bool importStillRunning;
+        try
+        {
+            // And: its run visible as running, without a source key, with samples already stored. (Before streaming, no
+            // run could be seen until the whole input was read and written in one transaction.)
+            var running = WaitFor(db, child, r => r.Status == "running" && r.Samples >= 20_000, TimeSpan.FromSeconds(120));
+            Assert.Null(running.SourceKey);
 
-        // When: a measure and a runs list on the same store, while the import goes on
-        var measure = CliHarness.Run("measure", "--db", db, "--meters", "process", "--", "true");
-        var list = CliHarness.Run("runs", "list", "--db", db, "--json");
-        bool importStillRunning = !child.HasExited;
-        await feeding.CancelAsync();
+            // When: a measure and a runs list on the same store, while the import goes on
+            measure = CliHarness.Run("measure", "--db", db, "--meters", "process", "--", "true");
+            list = CliHarness.Run("runs", "list", "--db", db, "--json");
+            importStillRunning = !child.HasExited;
+        }
+        finally
+        {
+            await feeding.CancelAsync();
+            if (!child.WaitForExit(TimeSpan.FromSeconds(300)))
+            {
+                child.Kill(); // a hung import must not outlive the test
+            }
+        }
+
+        if (await Task.WhenAny(feeder, Task.Delay(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken)) != feeder)
+        {
+            // The import died before opening the pipe: open it here so the feeder's open returns and it can stop.
+            using var unblock = new FileStream(fifo, FileMode.Open, FileAccess.Read);
+        }
+
         await feeder;
-        Assert.True(child.WaitForExit(TimeSpan.FromSeconds(300)), "the import did not end after its input did");
+        Assert.True(child.HasExited, "the import did not end after its input did");
 
         // Then: both worked while the import was running
         Assert.True(importStillRunning, "the import ended before measure and runs list were done, so they did not overlap it");
