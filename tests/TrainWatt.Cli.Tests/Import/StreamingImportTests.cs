@@ -14,9 +14,9 @@ public sealed class StreamingImportCollection
 }
 
 /// <summary>
-/// Issues 13 and 21: <c>import</c> streams. A long trace is imported in memory that does not grow with its length, with
-/// the energy <c>trainwatt energy</c> reports; and a store being imported into stays usable by <c>measure</c> and
-/// <c>runs list</c>, the import's run reading as running until it completes.
+/// Issues 13 and 21: <c>import</c> and <c>project</c> stream. A long trace is imported, or projected from, in memory that
+/// does not grow with its length, with the energy <c>trainwatt energy</c> reports; and a store being imported into stays
+/// usable by <c>measure</c> and <c>runs list</c>, the import's run reading as running until it completes.
 /// </summary>
 [Collection(StreamingImportCollection.Name)]
 public sealed class StreamingImportTests : IDisposable
@@ -32,36 +32,11 @@ public sealed class StreamingImportTests : IDisposable
         // Given: 300,000 one-second rows alternating 100 W and 150 W (11 MB). Held in lists, as before streaming, its
         // samples alone keep about 60 MB alive (300,000 x (96 B parsed + 120 B stored record)) until the write ends.
         const int Rows = 300_000;
-        string trace = _temp.File("gpu.csv");
-        using (var writer = new StreamWriter(trace, append: false, new UTF8Encoding(false)))
-        {
-            writer.Write(SyntheticTraces.NvidiaSmiHeader + "\n");
-            for (int k = 0; k < Rows; k++)
-            {
-                writer.Write(SyntheticTraces.NvidiaSmiRow(Start.AddSeconds(k), 0, "NVIDIA Test GPU", k % 100, 1000, k % 2 == 0 ? 100 : 150, 40) + "\n");
-            }
-        }
-
+        string trace = WriteAlternatingTrace(Rows);
         string db = _temp.File("store.db");
 
         // When: imported while another thread keeps measuring the live managed heap (after a full collection)
-        long baseline = GC.GetTotalMemory(forceFullCollection: true);
-        long peak = baseline;
-        int measurements = 0;
-        using var done = new ManualResetEventSlim();
-        var sampler = new Thread(() =>
-        {
-            do
-            {
-                peak = Math.Max(peak, GC.GetTotalMemory(forceFullCollection: true));
-                measurements++;
-            }
-            while (!done.Wait(20));
-        }) { IsBackground = true };
-        sampler.Start();
-        var import = CliHarness.Run("import", "nvidia-smi", trace, "--db", db, "--json");
-        done.Set();
-        sampler.Join();
+        var (import, growth, measurements) = HeapGrowthDuring(() => CliHarness.Run("import", "nvidia-smi", trace, "--db", db, "--json"));
 
         // Then: the whole trace is stored, and the heap never held more than a bound that does not depend on the
         // number of lines (the parse queue and one write batch: a few MB; 24 MiB leaves room for the runtime's own)
@@ -71,7 +46,6 @@ public sealed class StreamingImportTests : IDisposable
             Assert.Equal(Rows, report.RootElement.GetProperty("imported")[0].GetProperty("samples").GetInt64());
         }
 
-        long growth = peak - baseline;
         Assert.True(measurements >= 2, $"the heap was measured {measurements} time(s)");
         Assert.True(growth < 24L * 1024 * 1024, $"the managed heap grew by {growth / (1024.0 * 1024):F1} MiB during the import of {Rows} lines ({measurements} measurements)");
 
@@ -88,6 +62,30 @@ public sealed class StreamingImportTests : IDisposable
         Assert.Equal(125.0 * (Rows - 1), fromEnergy, 6);
         Assert.Equal(fromEnergy, stored, 6);
         Assert.Equal("completed", showJson.RootElement.GetProperty("run").GetProperty("status").GetString());
+    }
+
+    [Fact]
+    public void Should_Project_From_A_Long_Trace_In_Bounded_Memory_With_Epoch_Energies_By_Hand()
+    {
+        // Given: the same 300,000 rows (read whole, as before streaming, they alone keep about 30 MB alive) and an
+        // epoch log of 10 epochs of 30,000 s each (rows 30,000 k .. 30,000 (k + 1) fall in epoch k)
+        const int Rows = 300_000;
+        string trace = WriteAlternatingTrace(Rows);
+        string epochs = _temp.File("epochs.csv");
+        File.WriteAllText(epochs, "epoch,end_time\n" + string.Concat(Enumerable.Range(0, 10).Select(k =>
+            string.Create(CultureInfo.InvariantCulture, $"{k},{Start.AddSeconds(30_000.0 * (k + 1) - 0.5):yyyy-MM-ddTHH:mm:ss.fff}\n"))));
+
+        // When
+        var (project, growth, measurements) = HeapGrowthDuring(() => CliHarness.Run("project", "--trace", trace, "--epochs", epochs, "--json"));
+
+        // Then: by hand, every 1 s interval is 125 J: epoch 0 spans rows 0..29,999 (29,999 intervals), every later epoch
+        // 30,000 intervals (the carried last point of the previous epoch starts it); the last ends 0.5 s after row
+        // 299,999, so the total is all 299,999 intervals: 37,499,875 J measured.
+        Assert.True(project.ExitCode == 0, project.Err);
+        Assert.True(growth < 24L * 1024 * 1024, $"the managed heap grew by {growth / (1024.0 * 1024):F1} MiB projecting from {Rows} lines ({measurements} measurements)");
+        using var json = JsonDocument.Parse(project.Out);
+        Assert.Equal(125.0 * (Rows - 1), json.RootElement.GetProperty("measured_energy_j").GetDouble(), 6);
+        Assert.Equal(10, json.RootElement.GetProperty("epochs_used").GetInt32());
     }
 
     [Fact]
@@ -166,6 +164,46 @@ public sealed class StreamingImportTests : IDisposable
         var show = CliHarness.Run("runs", "show", imported.Id.ToString(CultureInfo.InvariantCulture), "--db", db, "--json");
         using var details = JsonDocument.Parse(show.Out);
         Assert.Equal(100.0 * (written - 1), details.RootElement.GetProperty("energy_j").GetDouble(), 6);
+    }
+
+    /// <summary>Rows one second apart from <see cref="Start"/>, alternating 100 W and 150 W, written line by line.</summary>
+    private string WriteAlternatingTrace(int rows)
+    {
+        string trace = _temp.File("gpu.csv");
+        using var writer = new StreamWriter(trace, append: false, new UTF8Encoding(false));
+        writer.Write(SyntheticTraces.NvidiaSmiHeader + "\n");
+        for (int k = 0; k < rows; k++)
+        {
+            writer.Write(SyntheticTraces.NvidiaSmiRow(Start.AddSeconds(k), 0, "NVIDIA Test GPU", k % 100, 1000, k % 2 == 0 ? 100 : 150, 40) + "\n");
+        }
+
+        return trace;
+    }
+
+    /// <summary>
+    /// Runs <paramref name="action"/> while another thread measures the live managed heap (after a full collection) every
+    /// 20 ms; returns its result, the largest growth over the heap before it, and how many measurements were taken.
+    /// </summary>
+    private static (T Result, long Growth, int Measurements) HeapGrowthDuring<T>(Func<T> action)
+    {
+        long baseline = GC.GetTotalMemory(forceFullCollection: true);
+        long peak = baseline;
+        int measurements = 0;
+        using var done = new ManualResetEventSlim();
+        var sampler = new Thread(() =>
+        {
+            do
+            {
+                peak = Math.Max(peak, GC.GetTotalMemory(forceFullCollection: true));
+                measurements++;
+            }
+            while (!done.Wait(20));
+        }) { IsBackground = true };
+        sampler.Start();
+        T result = action();
+        done.Set();
+        sampler.Join();
+        return (result, peak - baseline, measurements);
     }
 
     private static ImportRunRow WaitFor(string db, System.Diagnostics.Process child, Func<ImportRunRow, bool> condition, TimeSpan timeout)
