@@ -4,9 +4,10 @@ using TrainWatt.Core.Traces;
 namespace TrainWatt.Storage.Import;
 
 /// <summary>
-/// A parse that runs on a thread-pool thread and hands what it parses to the single writer in chunks, through a
-/// bounded queue: the parser waits when the writer is behind, so memory holds a few chunks whatever the input's size.
-/// Chunks are recycled, so a long input allocates no new ones.
+/// A parse that runs on its own thread and hands what it parses to the single writer in chunks, through a bounded
+/// queue: the parser waits when the writer is behind, so memory holds a few chunks whatever the input's size. Chunks
+/// are recycled, so a long input allocates no new ones. (Its own thread, not a pool thread: a parser waiting for the
+/// writer must not hold up other work.)
 /// </summary>
 /// <typeparam name="TItem">One parsed row.</typeparam>
 /// <typeparam name="TResult">What the parse returns at its end (faults, counts).</typeparam>
@@ -29,19 +30,23 @@ internal sealed class ChunkedParse<TItem, TResult> : IDisposable
     {
         ArgumentNullException.ThrowIfNull(parse);
         var emitter = new Emitter(this);
-        _task = Task.Run(() =>
-        {
-            try
+        _task = Task.Factory.StartNew(
+            () =>
             {
-                var result = parse(emitter);
-                emitter.Flush();
-                return result;
-            }
-            finally
-            {
-                _full.CompleteAdding();
-            }
-        });
+                try
+                {
+                    var result = parse(emitter);
+                    emitter.Flush();
+                    return result;
+                }
+                finally
+                {
+                    _full.CompleteAdding();
+                }
+            },
+            CancellationToken.None,
+            TaskCreationOptions.LongRunning,
+            TaskScheduler.Default);
     }
 
     /// <summary>Input bytes the parser has read so far (as its reader reports them; 0 when it does not).</summary>
@@ -66,21 +71,23 @@ internal sealed class ChunkedParse<TItem, TResult> : IDisposable
     /// <summary>The parse's result; call after <see cref="Chunks"/> was read to its end. Rethrows what the parse threw.</summary>
     public TResult Result => _task.GetAwaiter().GetResult();
 
-    /// <summary>Stops a parse whose rows are no longer wanted and waits for it.</summary>
+    /// <summary>
+    /// Stops a parse whose rows are no longer wanted: it ends at its next row. It is not waited for: a parse blocked
+    /// on its input (a pipe nobody writes to) must not hold up the report of the failure that ended the import.
+    /// </summary>
     public void Dispose()
     {
         _cancel.Cancel();
-        try
+        if (_task.IsCompleted)
         {
-            _task.Wait();
+            _ = _task.Exception; // observed: a parse cancelled or failed after its rows stopped being wanted
+            _cancel.Dispose();
+            _full.Dispose();
         }
-        catch (AggregateException)
+        else
         {
-            // Cancelled (or failed) after its rows stopped being wanted: nothing left to report.
+            _ = _task.ContinueWith(t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         }
-
-        _cancel.Dispose();
-        _full.Dispose();
     }
 
     private sealed class Chunk
