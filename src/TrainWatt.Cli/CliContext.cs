@@ -21,11 +21,15 @@ public sealed record CliContext(IAnsiConsole Out, IAnsiConsole Error, TimeProvid
         {
             StdoutBytes = Console.OpenStandardOutput(),
             StderrBytes = Console.OpenStandardError(),
+            ErrorIsTerminal = !Console.IsErrorRedirected,
         };
     }
 
     /// <summary>The process's own stdout as bytes (null with test consoles): a measured command's output goes here unchanged.</summary>
     public Stream? StdoutBytes { get; init; }
+
+    /// <summary>True when stderr is a terminal (not redirected to a file or pipe): progress lines are shown only then.</summary>
+    public bool ErrorIsTerminal { get; init; }
 
     /// <summary>The process's own stderr as bytes (null with test consoles).</summary>
     public Stream? StderrBytes { get; init; }

@@ -284,6 +284,71 @@ public sealed class PostgresRunStore : IRunStore
         });
     }
 
+    /// <inheritdoc/>
+    public void CompleteRun(long runId, RunCompletion completion)
+    {
+        ArgumentNullException.ThrowIfNull(completion);
+        if (completion.Status == RunStatus.Running)
+        {
+            throw new ArgumentOutOfRangeException(nameof(completion), completion.Status, "A run is completed as completed, incomplete or failed, not running.");
+        }
+
+        Write(transaction =>
+        {
+            if (completion.Replaces is { } old)
+            {
+                using var delete = Command(transaction, "DELETE FROM runs WHERE id = @id");
+                delete.Parameters.AddWithValue("id", old);
+                delete.ExecuteNonQuery();
+            }
+
+            foreach (long device in completion.DroppedDevices)
+            {
+                using var drop = Command(transaction, "DELETE FROM devices WHERE id = @id AND run_id = @run");
+                drop.Parameters.AddWithValue("id", device);
+                drop.Parameters.AddWithValue("run", runId);
+                drop.ExecuteNonQuery();
+            }
+
+            foreach (var (device, name) in completion.DeviceNames)
+            {
+                using var rename = Command(transaction, "UPDATE devices SET name = @name WHERE id = @id AND run_id = @run");
+                rename.Parameters.AddWithValue("name", name);
+                rename.Parameters.AddWithValue("id", device);
+                rename.Parameters.AddWithValue("run", runId);
+                rename.ExecuteNonQuery();
+            }
+
+            foreach (var annotation in completion.Annotations)
+            {
+                InsertAnnotation(transaction, runId, annotation, annotation.DeviceId);
+            }
+
+            using var command = Command(transaction, """
+                UPDATE runs SET status = @status, started_at = @started, ended_at = @ended, heartbeat_at = @now,
+                    source_key = COALESCE(@key, source_key), metadata = COALESCE(@metadata, metadata)
+                WHERE id = @id
+                """);
+            command.Parameters.AddWithValue("status", SqliteRunStore.StatusText(completion.Status));
+            command.Parameters.AddWithValue("started", StoreRows.ToSeconds(completion.Started));
+            command.Parameters.AddWithValue("ended", StoreRows.ToSeconds(completion.Ended));
+            command.Parameters.AddWithValue("now", StoreRows.ToSeconds(_options.Time.GetUtcNow()));
+            Text(command, "key", completion.SourceKey);
+            Text(command, "metadata", completion.Metadata);
+            command.Parameters.AddWithValue("id", runId);
+            try
+            {
+                RequireRow(command.ExecuteNonQuery(), runId);
+            }
+            catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation && completion.SourceKey is not null)
+            {
+                throw new InvalidOperationException($"A run from '{completion.SourceKey}' is already stored; delete it first or skip it.", e);
+            }
+
+            return 0;
+        });
+    }
+
     public long WriteRun(NewRun run, DateTimeOffset? ended, IReadOnlyList<DeviceData> devices, IReadOnlyList<AnnotationRecord> annotations)
     {
         ArgumentNullException.ThrowIfNull(run);

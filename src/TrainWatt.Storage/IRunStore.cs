@@ -74,6 +74,15 @@ public interface IRunStore : IDisposable
     void FinishRun(long runId, RunStatus status, DateTimeOffset ended, int? exitCode = null);
 
     /// <summary>
+    /// Ends a run written piece by piece (<see cref="StartRun"/>, <see cref="RegisterDevice"/>, <see cref="AppendSamples"/>
+    /// in batches, as a streaming import writes), in one transaction: deletes <see cref="RunCompletion.Replaces"/> and
+    /// <see cref="RunCompletion.DroppedDevices"/>, stores the annotations and device names, and sets the run's status,
+    /// start, end, source key and metadata. Until then the run reads as running (incomplete once its process is gone).
+    /// </summary>
+    /// <exception cref="InvalidOperationException">Another run already holds <see cref="RunCompletion.SourceKey"/> (nothing is changed), or there is no such run.</exception>
+    void CompleteRun(long runId, RunCompletion completion);
+
+    /// <summary>
     /// Writes a whole run (run, devices, samples, annotations) in one transaction: it is stored completely or not at all.
     /// Used by importers. Returns the new run id.
     /// </summary>

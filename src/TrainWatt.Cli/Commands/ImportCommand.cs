@@ -29,14 +29,14 @@ internal static class ImportCommand
         var command = new Command("import", "Import recorded traces into the run store.");
         var files = new Argument<string[]>("FILE") { Description = "nvidia-smi --query-gpu ... --format=csv traces (plain or gzip).", Arity = ArgumentArity.OneOrMore };
         command.Subcommands.Add(Create(context, "nvidia-smi", "Import nvidia-smi CSV traces: one run per file and GPU, with every fault found.", files,
-            parse => parse.GetValue(files) ?? [], (s, host) => RunImport.NvidiaSmi(s.Inputs, s.Policy, s.Db, host)));
+            parse => parse.GetValue(files) ?? [], (s, host, progress) => RunImport.NvidiaSmi(s.Inputs, s.Policy, s.Db, host, progress)));
         var directory = new Argument<string>("DIR") { Description = "The SEAA 2023 data folder (holding traces/ENV/MODEL/ and runs.csv)." };
         command.Subcommands.Add(Create(context, "seaa2023", "Import the SEAA 2023 data set: every GPU trace with its process trace, flags lost tails, records runs.csv metadata.", directory,
-            parse => [parse.GetValue(directory)!], (s, host) => RunImport.Seaa2023(s.Inputs[0], s.Policy, s.Db, host)));
+            parse => [parse.GetValue(directory)!], (s, host, progress) => RunImport.Seaa2023(s.Inputs[0], s.Policy, s.Db, host, progress)));
         return command;
     }
 
-    private static Command Create(CliContext context, string name, string description, Argument inputs, Func<ParseResult, string[]> readInputs, Func<ImportSettings, HostContext, ImportOutcome> import)
+    private static Command Create(CliContext context, string name, string description, Argument inputs, Func<ParseResult, string[]> readInputs, Func<ImportSettings, HostContext, Action<ImportProgress>?, ImportOutcome> import)
     {
         var db = StoreLocation.CreateOption();
         var replace = new Option<bool>("--replace") { Description = "Re-import inputs already in the store (default: skip them; re-import is idempotent)." };
@@ -49,7 +49,12 @@ internal static class ImportCommand
         command.SetAction(parse =>
         {
             var settings = new ImportSettings(readInputs(parse), parse.GetValue(db), parse.GetValue(replace), parse.GetValue(json)).ThrowIfInvalid();
-            var outcome = import(settings, context.Host);
+            ImportOutcome outcome;
+            using (var progress = ImportProgressLine.For(context))
+            {
+                outcome = import(settings, context.Host, progress is null ? null : progress.Report);
+            }
+
             Render(context, outcome, settings.Json);
             return (int)outcome.Outcome;
         });

@@ -27,89 +27,161 @@ public static class EpochEnergies
     public static EpochSplit Split(IReadOnlyList<GpuSample> samples, IReadOnlyList<DateTime> epochEnds)
     {
         ArgumentNullException.ThrowIfNull(samples);
-        ArgumentNullException.ThrowIfNull(epochEnds);
-        var warnings = new List<string>();
-        var points = new List<(DateTime Time, double Watts)>(samples.Count);
-        int negative = 0;
+        var splitter = new EpochSplitter(epochEnds);
         foreach (var sample in samples)
         {
-            if (sample.Power is { Watts: < 0 } impossible)
+            splitter.Add(sample);
+        }
+
+        return splitter.Complete();
+    }
+}
+
+/// <summary>
+/// <see cref="EpochEnergies.Split"/> as the samples arrive, in file order: memory holds one measurement per epoch and
+/// the latest point, whatever the number of samples (<c>trainwatt project</c> streams its trace through one per GPU).
+/// Same rule, same results, same warnings and errors as the list form, which is built on it.
+/// </summary>
+public sealed class EpochSplitter
+{
+    private readonly IReadOnlyList<DateTime> _ends;
+    private readonly List<EpochMeasurement> _epochs;
+    private readonly List<string> _epochWarnings = [];
+    private string? _negativeWarning;
+    private int _negative;
+    private string? _backwards;
+    private string? _clock;
+    private bool _completed;
+
+    private bool _any;
+    private (DateTime Time, double Watts) _last;
+    private DateTime _previousEnd;
+    private int _epoch;
+    private double _joules;
+    private double _sumWatts;
+    private int _count;
+    private bool _carried;
+
+    /// <param name="epochEnds">The epochs' end times, in order.</param>
+    public EpochSplitter(IReadOnlyList<DateTime> epochEnds)
+    {
+        ArgumentNullException.ThrowIfNull(epochEnds);
+        _ends = epochEnds;
+        _epochs = new List<EpochMeasurement>(epochEnds.Count);
+    }
+
+    /// <summary>Adds the next sample (file order). Samples without power, or with a negative one, are left out.</summary>
+    public void Add(in GpuSample sample)
+    {
+        if (_completed)
+        {
+            throw new InvalidOperationException("EpochSplitter.Add after Complete.");
+        }
+
+        if (_backwards is not null || sample.Power is not { } power)
+        {
+            return;
+        }
+
+        if (power.Watts < 0)
+        {
+            // No meter reads a negative power: the sample is left out, as EnergyIntegrator does.
+            if (_negative++ == 0)
             {
-                // No meter reads a negative power: the sample is left out, as EnergyIntegrator does.
-                if (negative++ == 0)
+                _negativeWarning = string.Create(CultureInfo.InvariantCulture,
+                    $"line {sample.Line}: power {power.Watts:0.###} W is negative, which no meter reads; the sample is left out (as every negative one).");
+            }
+
+            return;
+        }
+
+        var point = (sample.Timestamp, power.Watts);
+        if (!_any)
+        {
+            _any = true;
+            _previousEnd = point.Timestamp;
+            if (_ends.Count > 0 && _ends[0] < point.Timestamp)
+            {
+                _clock = $"epoch 0 ends at {_ends[0]:yyyy-MM-dd HH:mm:ss.fff}, before the first power sample at {point.Timestamp:yyyy-MM-dd HH:mm:ss.fff}: the epoch log and the trace do not share a clock.";
+            }
+        }
+        else if (point.Timestamp < _last.Time)
+        {
+            _backwards = $"time goes backwards at line {sample.Line} ({sample.Timestamp:yyyy-MM-dd HH:mm:ss.fff}); sort or repair the trace.";
+            return;
+        }
+
+        if (_clock is null)
+        {
+            while (_epoch < _ends.Count && point.Timestamp > _ends[_epoch])
+            {
+                CloseEpoch();
+            }
+
+            if (_epoch < _ends.Count)
+            {
+                if (_carried)
                 {
-                    warnings.Add(string.Create(CultureInfo.InvariantCulture,
-                        $"line {sample.Line}: power {impossible.Watts:0.###} W is negative, which no meter reads; the sample is left out (as every negative one)."));
+                    _joules += (point.Timestamp - _last.Time).TotalSeconds * (point.Watts + _last.Watts) / 2;
                 }
 
-                continue;
-            }
-
-            if (sample.Power is { } power)
-            {
-                if (points.Count > 0 && sample.Timestamp < points[^1].Time)
-                {
-                    return new EpochSplit([], warnings, $"time goes backwards at line {sample.Line} ({sample.Timestamp:yyyy-MM-dd HH:mm:ss.fff}); sort or repair the trace.");
-                }
-
-                points.Add((sample.Timestamp, power.Watts));
+                _sumWatts += point.Watts;
+                _count++;
+                _carried = true;
             }
         }
 
-        if (points.Count == 0)
+        _last = point;
+    }
+
+    /// <summary>Ends the series: one measurement per epoch end, or the reason there can be none.</summary>
+    public EpochSplit Complete()
+    {
+        if (_completed)
         {
-            return new EpochSplit([], warnings, "the trace has no power samples.");
+            throw new InvalidOperationException("EpochSplitter.Complete called twice.");
         }
 
-        if (epochEnds.Count == 0)
+        _completed = true;
+        var warnings = new List<string>();
+        if (_negativeWarning is not null)
         {
-            return new EpochSplit([], warnings, "there are no epoch ends.");
+            warnings.Add(_negativeWarning);
         }
 
-        if (epochEnds[0] < points[0].Time)
+        string? error = _backwards
+            ?? (!_any ? "the trace has no power samples." : null)
+            ?? (_ends.Count == 0 ? "there are no epoch ends." : null)
+            ?? _clock;
+        if (error is not null)
         {
-            return new EpochSplit([], warnings, $"epoch 0 ends at {epochEnds[0]:yyyy-MM-dd HH:mm:ss.fff}, before the first power sample at {points[0].Time:yyyy-MM-dd HH:mm:ss.fff}: the epoch log and the trace do not share a clock.");
+            return new EpochSplit([], warnings, error);
         }
 
-        var epochs = new List<EpochMeasurement>(epochEnds.Count);
-        int i = 0;
-        (DateTime Time, double Watts)? carried = null;
-        DateTime previousEnd = points[0].Time;
-        for (int k = 0; k < epochEnds.Count; k++)
+        while (_epoch < _ends.Count)
         {
-            DateTime end = epochEnds[k];
-            double joules = 0;
-            double sumWatts = 0;
-            int count = 0;
-            var last = carried;
-            while (i < points.Count && points[i].Time <= end)
-            {
-                var p = points[i];
-                if (last is { } l)
-                {
-                    joules += (p.Time - l.Time).TotalSeconds * (p.Watts + l.Watts) / 2;
-                }
-
-                sumWatts += p.Watts;
-                count++;
-                last = p;
-                i++;
-            }
-
-            if (count == 0)
-            {
-                warnings.Add($"epoch {k} has no power sample (it is shorter than the sampling interval); its energy is counted in the next epoch.");
-            }
-
-            var duration = end - previousEnd;
-            var meanSample = count > 0
-                ? Power.FromWatts(sumWatts / count)
-                : duration > TimeSpan.Zero ? Energy.FromJoules(joules) / duration : Power.Zero;
-            epochs.Add(new EpochMeasurement(k, end, duration, Energy.FromJoules(joules), meanSample, count));
-            carried = last;
-            previousEnd = end;
+            CloseEpoch();
         }
 
-        return new EpochSplit(epochs, warnings, null);
+        warnings.AddRange(_epochWarnings);
+        return new EpochSplit(_epochs, warnings, null);
+    }
+
+    private void CloseEpoch()
+    {
+        DateTime end = _ends[_epoch];
+        if (_count == 0)
+        {
+            _epochWarnings.Add($"epoch {_epoch} has no power sample (it is shorter than the sampling interval); its energy is counted in the next epoch.");
+        }
+
+        var duration = end - _previousEnd;
+        var meanSample = _count > 0
+            ? Power.FromWatts(_sumWatts / _count)
+            : duration > TimeSpan.Zero ? Energy.FromJoules(_joules) / duration : Power.Zero;
+        _epochs.Add(new EpochMeasurement(_epoch, end, duration, Energy.FromJoules(_joules), meanSample, _count));
+        _previousEnd = end;
+        _epoch++;
+        (_joules, _sumWatts, _count) = (0, 0, 0);
     }
 }

@@ -29,6 +29,13 @@ public static class EpochLog
 {
     public const string Header = "epoch,end_time";
 
+    /// <summary>
+    /// The most epochs a log may hold: far more than any training run has (the SEAA 2023 runs have at most a few dozen),
+    /// and few enough that a projection over them stays within about 150 MB. A longer log is refused at the first row
+    /// beyond it, so its size never decides the memory used.
+    /// </summary>
+    public const int MaxEpochs = 100_000;
+
     public static EpochLogReadResult ReadFile(string path)
     {
         if (!File.Exists(path))
@@ -62,6 +69,12 @@ public static class EpochLog
                 if (!TryParseTime(endText, out DateTime end))
                 {
                     return Fatal(file, row.Line, $"end_time \"{endText}\" is not an ISO-8601 time such as 2022-12-05T09:56:30.125.");
+                }
+
+                if (epochs.Count == MaxEpochs)
+                {
+                    return Fatal(file, row.Line, string.Create(CultureInfo.InvariantCulture,
+                        $"more than {MaxEpochs:N0} epochs, more than a training run has; write one row per finished epoch (not per step or batch)."));
                 }
 
                 if (epoch != epochs.Count)

@@ -65,14 +65,17 @@ public static class TraceProjection
             throw Unreadable(request.EpochLogPath, log.Faults[0].ToString());
         }
 
-        var read = NvidiaSmiCsv.ReadFile(request.TracePath);
-        if (read.IsFatal || read.Devices.Count == 0)
+        // The trace is streamed: per GPU an epoch splitter and, for the paper's trim, its last 3 samples (constant memory
+        // whatever the trace's length; only the epochs are kept).
+        var ends = log.Epochs.Select(e => e.End).ToArray();
+        var devices = new DeviceSplits(ends, request.Seaa2023Parity ? Accounting.Seaa2023Parity.EnergyOptions.TrimEnd : 0);
+        var scan = NvidiaSmiCsv.ScanFile(request.TracePath, devices);
+        if (scan.IsFatal || scan.Samples == 0)
         {
-            throw Unreadable(request.TracePath, read.Faults.FirstOrDefault(f => f.Kind == FaultKind.Fatal)?.ToString() ?? $"{request.TracePath}: no GPU samples.");
+            throw Unreadable(request.TracePath, scan.Faults.FirstOrDefault(f => f.Kind == FaultKind.Fatal)?.ToString() ?? $"{request.TracePath}: no GPU samples.");
         }
 
-        var warnings = read.Faults.Take(5).Select(f => f.ToString()).ToList();
-        var ends = log.Epochs.Select(e => e.End).ToArray();
+        var warnings = scan.Faults.Take(5).Select(f => f.ToString()).ToList();
         int lastEpoch = ends.Length - 1;
         EpochInputCheck.ThrowIfBelowLog(request, ends.Length);
         if (request.AfterEpoch > lastEpoch)
@@ -81,20 +84,19 @@ public static class TraceProjection
         }
 
         // The paper's pipeline drops the trace's last rows as pandas saw them (a half-written last line is one).
-        int trimEnd = request.Seaa2023Parity ? Accounting.Seaa2023Parity.TrimEndFor(read.Faults) : 0;
+        int trimEnd = request.Seaa2023Parity ? Accounting.Seaa2023Parity.TrimEndFor(scan.Faults) : 0;
         EpochMeasurement[]? sum = null;
         DateTime firstSample = DateTime.MaxValue;
-        foreach (var device in read.Devices)
+        foreach (var device in devices.InKeyOrder())
         {
-            IReadOnlyList<GpuSample> samples = trimEnd > 0 ? device.Samples.Take(Math.Max(0, device.Samples.Count - trimEnd)).ToArray() : device.Samples;
-            var split = EpochEnergies.Split(samples, ends);
+            var (split, first) = device.Complete(trimEnd);
             if (split.Error is not null)
             {
-                throw new InvalidDataException($"{request.TracePath} (GPU {device.Device}) with {request.EpochLogPath}: {split.Error}");
+                throw new InvalidDataException($"{request.TracePath} (GPU {device.Key}) with {request.EpochLogPath}: {split.Error}");
             }
 
-            warnings.AddRange(split.Warnings.Select(w => $"{request.TracePath} (GPU {device.Device}): {w}"));
-            firstSample = samples.Count > 0 && samples[0].Timestamp < firstSample ? samples[0].Timestamp : firstSample;
+            warnings.AddRange(split.Warnings.Select(w => $"{request.TracePath} (GPU {device.Key}): {w}"));
+            firstSample = first is { } f && f < firstSample ? f : firstSample;
             sum = sum is null
                 ? split.Epochs.ToArray()
                 : sum.Zip(split.Epochs, (x, y) => x with { Energy = x.Energy + y.Energy, MeanSamplePower = x.MeanSamplePower + y.MeanSamplePower, SampleCount = Math.Min(x.SampleCount, y.SampleCount) }).ToArray();
@@ -118,6 +120,79 @@ public static class TraceProjection
         }
 
         return new TraceProjectionResult(result, warnings);
+    }
+
+    /// <summary>The trace's samples per GPU, each into its own <see cref="EpochSplitter"/>, the last <c>hold</c> held back for a trim.</summary>
+    private sealed class DeviceSplits(DateTime[] ends, int hold) : ITraceSampleSink
+    {
+        private readonly Dictionary<string, DeviceSplit> _devices = new(StringComparer.Ordinal);
+        private DeviceSplit? _last;
+
+        public void OnSample(string device, string? gpuName, in GpuSample sample)
+        {
+            if (_last is null || !ReferenceEquals(_last.Key, device))
+            {
+                if (!_devices.TryGetValue(device, out _last))
+                {
+                    _last = new DeviceSplit(device, new EpochSplitter(ends), hold);
+                    _devices.Add(device, _last);
+                }
+            }
+
+            _last.Add(sample);
+        }
+
+        public IEnumerable<DeviceSplit> InKeyOrder() => _devices.Values.OrderBy(d => d.Key, NvidiaSmiCsv.DeviceKeyOrder);
+    }
+
+    /// <summary>One GPU: its splitter, a ring of the latest <c>hold</c> samples (not yet given to it), its first sample's time.</summary>
+    private sealed class DeviceSplit(string key, EpochSplitter splitter, int hold)
+    {
+        private readonly GpuSample[] _held = new GpuSample[hold];
+        private int _heldCount;
+        private int _next;
+        private DateTime? _first;
+
+        public string Key { get; } = key;
+
+        public void Add(in GpuSample sample)
+        {
+            if (_held.Length == 0)
+            {
+                Give(sample);
+                return;
+            }
+
+            if (_heldCount == _held.Length)
+            {
+                Give(_held[_next]);
+            }
+            else
+            {
+                _heldCount++;
+            }
+
+            _held[_next] = sample;
+            _next = (_next + 1) % _held.Length;
+        }
+
+        /// <summary>Gives the held samples but the last <paramref name="trimEnd"/>, and ends the split.</summary>
+        public (EpochSplit Split, DateTime? First) Complete(int trimEnd)
+        {
+            int oldest = (_next - _heldCount + Math.Max(1, _held.Length)) % Math.Max(1, _held.Length);
+            for (int i = 0; i < _heldCount - trimEnd; i++)
+            {
+                Give(_held[(oldest + i) % _held.Length]);
+            }
+
+            return (splitter.Complete(), _first);
+        }
+
+        private void Give(in GpuSample sample)
+        {
+            _first ??= sample.Timestamp;
+            splitter.Add(sample);
+        }
     }
 
     private static Exception Unreadable(string path, string message)

@@ -9,6 +9,16 @@ public interface ITraceSampleSink
     void OnSample(string device, string? gpuName, in GpuSample sample);
 }
 
+/// <summary>
+/// Implemented by a sink (<see cref="ITraceSampleSink"/>, <see cref="IProcessSampleSink"/>) that wants to know how far
+/// the reader is in its input, to show progress.
+/// </summary>
+public interface ITraceReadProgress
+{
+    /// <summary>Called on the reading thread after each block read, with the input bytes read so far (the compressed bytes of a gzip file).</summary>
+    void OnBytesRead(long total);
+}
+
 /// <summary>What streaming a trace produced besides the samples themselves.</summary>
 /// <param name="Faults">Faults in file order; a <see cref="FaultKind.Fatal"/> one means the data must be discarded.</param>
 /// <param name="Samples">Samples delivered to the sink (all devices).</param>

@@ -103,6 +103,11 @@ public static class NvidiaSmiCsv
 
         bool gzip = got == 2 && magic[0] == 0x1f && magic[1] == 0x8b;
         Stream replay = new PrefixedStream(magic[..got].ToArray(), stream);
+        if (sink is ITraceReadProgress progress)
+        {
+            replay = new ProgressStream(replay, progress);
+        }
+
         GzipTailStream? compressed = gzip ? new GzipTailStream(replay) : null;
         CountingStream? decompressed = gzip ? new CountingStream(new GZipStream(compressed!, CompressionMode.Decompress)) : null;
         Stream source = decompressed ?? replay;

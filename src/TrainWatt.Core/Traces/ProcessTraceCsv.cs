@@ -25,21 +25,19 @@ public static class ProcessTraceCsv
         "yyyy/MM/dd HH:mm:ss.FFFFFFF",
     ];
 
+    /// <summary>The most faults listed one by one for a file; the rest are counted in one summary fault.</summary>
+    public const int MaxListedFaults = 100;
+
+    /// <summary>Lines longer than this (in characters) are skipped as garbage instead of being held in memory.</summary>
+    private const int MaxLineChars = 1024 * 1024;
+
     /// <summary>Reads one file (plain or gzip). Never throws for bad content or I/O errors: they come back as faults.</summary>
     public static ProcessTraceReadResult ReadFile(string path)
     {
         ArgumentNullException.ThrowIfNull(path);
-        string text;
-        try
-        {
-            text = ReadAllText(path);
-        }
-        catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException)
-        {
-            return Fatal(path, $"cannot read the file ({e.Message}). Check that it exists and is a complete plain or gzip CSV file.");
-        }
-
-        return Parse(path, text);
+        var collector = new Collector();
+        var scan = ScanFile(path, collector);
+        return new ProcessTraceReadResult(path, scan.IsFatal ? [] : collector.Samples, scan.Faults);
     }
 
     /// <summary>Parses CSV text already in memory; <paramref name="file"/> is only used to locate faults.</summary>
@@ -47,27 +45,114 @@ public static class ProcessTraceCsv
     {
         ArgumentNullException.ThrowIfNull(file);
         ArgumentNullException.ThrowIfNull(text);
-        var faults = new List<TraceFault>();
-        var samples = new List<ProcessSample>(capacity: Math.Max(16, text.Length / 40));
+        var collector = new Collector();
+        ProcessTraceScanResult scan;
+        try
+        {
+            scan = Scan(new StringReader(text), file, collector);
+        }
+        catch (InvalidDataException e)
+        {
+            scan = Fatal(file, $"cannot read the file ({e.Message}). Check that it is a plain CSV file.");
+        }
 
-        int position = 0;
+        return new ProcessTraceReadResult(file, scan.IsFatal ? [] : collector.Samples, scan.Faults);
+    }
+
+    /// <summary>
+    /// Streams the process trace at <paramref name="path"/> (plain or gzip) into <paramref name="sink"/>, row by row,
+    /// without keeping the rows: constant memory however long the trace. Faults are as for <see cref="ReadFile"/>;
+    /// when the result is fatal, discard whatever the sink received (a truncated gzip is only known at its end).
+    /// </summary>
+    public static ProcessTraceScanResult ScanFile(string path, IProcessSampleSink sink)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        ArgumentNullException.ThrowIfNull(sink);
+        try
+        {
+            using var stream = File.OpenRead(path);
+            Span<byte> magic = stackalloc byte[2];
+            int read = stream.ReadAtLeast(magic, 2, throwOnEndOfStream: false);
+            Stream source = new PrefixedStream(magic[..read].ToArray(), stream);
+            if (sink is ITraceReadProgress progress)
+            {
+                source = new ProgressStream(source, progress);
+            }
+
+            if (read == 2 && magic[0] == 0x1f && magic[1] == 0x8b)
+            {
+                // GZipStream ends silently on a cut-short file; the trailer's length field (ISIZE) says so.
+                var tail = new GzipTailStream(source);
+                using var decompressed = new CountingStream(new GZipStream(tail, CompressionMode.Decompress));
+                using var reader = new StreamReader(decompressed, Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
+                var result = Scan(reader, path, sink);
+                if (tail.Isize != (uint)decompressed.BytesRead && decompressed.ReachedEnd)
+                {
+                    throw new InvalidDataException("it is a truncated or corrupt gzip file: its decompressed length does not match the gzip trailer; re-copy the trace");
+                }
+
+                return result;
+            }
+
+            using (var reader = new StreamReader(source, Encoding.UTF8, detectEncodingFromByteOrderMarks: true))
+            {
+                return Scan(reader, path, sink);
+            }
+        }
+        catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException)
+        {
+            return Fatal(path, $"cannot read the file ({e.Message}). Check that it exists and is a complete plain or gzip CSV file.");
+        }
+    }
+
+    /// <summary>As <see cref="ScanFile"/>, from text (read to its end, not disposed); <paramref name="file"/> locates faults.</summary>
+    /// <exception cref="InvalidDataException">The text holds NUL bytes (binary data).</exception>
+    public static ProcessTraceScanResult Scan(TextReader reader, string file, IProcessSampleSink sink)
+    {
+        ArgumentNullException.ThrowIfNull(reader);
+        ArgumentNullException.ThrowIfNull(file);
+        ArgumentNullException.ThrowIfNull(sink);
+        var faults = new List<TraceFault>();
+        int unlisted = 0;
+        void AddFault(TraceFault fault)
+        {
+            if (faults.Count < MaxListedFaults)
+            {
+                faults.Add(fault);
+            }
+            else
+            {
+                unlisted++;
+            }
+        }
+
         int lineNumber = 0;
         int[]? columns = null; // timestamp, cpu, memory, temperature (-1 when absent)
         int fieldCount = 0;
+        int samples = 0;
+        DateTime first = default, last = default;
         Span<Range> ranges = stackalloc Range[32];
-
-        while (position < text.Length)
+        var lines = new LineSplitter(reader);
+        while (lines.Next(out var line, out bool terminated, out bool tooLong))
         {
-            int end = text.IndexOf('\n', position);
-            bool terminated = end >= 0;
-            if (!terminated)
+            lineNumber++;
+            if (line.Contains('\0'))
             {
-                end = text.Length;
+                throw new InvalidDataException("it contains binary data (NUL bytes)");
             }
 
-            ReadOnlySpan<char> line = text.AsSpan(position, end - position).TrimEnd('\r');
-            position = end + 1;
-            lineNumber++;
+            if (tooLong)
+            {
+                if (columns is null)
+                {
+                    return Fatal(file, $"line {lineNumber}: no line end in its first {MaxLineChars / 1024} K characters; expected 'timestamp,cpu usage (%),memory usage (MB),temperature (Celsius)' and rows.", faults);
+                }
+
+                AddFault(new TraceFault(FaultKind.Garbage, file, lineNumber, $"the line is longer than {MaxLineChars / 1024} K characters; the row is skipped"));
+                continue;
+            }
+
+            line = line.TrimEnd('\r');
             if (line.IsWhiteSpace())
             {
                 continue;
@@ -91,13 +176,13 @@ public static class ProcessTraceCsv
                 string what = terminated
                     ? $"expected {fieldCount} fields but found {count}; the row is skipped"
                     : $"the last line is incomplete ({count} of {fieldCount} fields; the writer was stopped mid-line); it is skipped";
-                faults.Add(new TraceFault(kind, file, lineNumber, what));
+                AddFault(new TraceFault(kind, file, lineNumber, what));
                 continue;
             }
 
             if (!TryParseTimestamp(line[ranges[columns[0]]].Trim(), out var timestamp))
             {
-                faults.Add(new TraceFault(FaultKind.UnparsableValue, file, lineNumber, $"the timestamp '{line[ranges[columns[0]]].Trim().ToString()}' does not parse; the row is skipped"));
+                AddFault(new TraceFault(FaultKind.UnparsableValue, file, lineNumber, $"the timestamp '{line[ranges[columns[0]]].Trim().ToString()}' does not parse; the row is skipped"));
                 continue;
             }
 
@@ -105,16 +190,27 @@ public static class ProcessTraceCsv
                 || !TryField(line, ranges, columns[2], out double? memory)
                 || !TryField(line, ranges, columns[3], out double? temperature))
             {
-                faults.Add(new TraceFault(FaultKind.UnparsableValue, file, lineNumber, "a value does not parse as a number; the row is skipped"));
+                AddFault(new TraceFault(FaultKind.UnparsableValue, file, lineNumber, "a value does not parse as a number; the row is skipped"));
                 continue;
             }
 
-            if (samples.Count > 0 && timestamp < samples[^1].Timestamp)
+            if (samples > 0 && timestamp < last)
             {
-                faults.Add(new TraceFault(FaultKind.NonMonotonicTime, file, lineNumber, $"time goes backwards ({samples[^1].Timestamp:O} then {timestamp:O}); the row is kept"));
+                AddFault(new TraceFault(FaultKind.NonMonotonicTime, file, lineNumber, $"time goes backwards ({last:O} then {timestamp:O}); the row is kept"));
             }
 
-            samples.Add(new ProcessSample(timestamp, cpu, memory, temperature, lineNumber));
+            if (samples++ == 0)
+            {
+                first = timestamp;
+            }
+
+            last = timestamp;
+            sink.OnSample(new ProcessSample(timestamp, cpu, memory, temperature, lineNumber));
+        }
+
+        if (unlisted > 0)
+        {
+            faults.Add(new TraceFault(FaultKind.Garbage, file, 0, $"{unlisted} more faulty lines not listed (only the first {MaxListedFaults} are)."));
         }
 
         if (columns is null)
@@ -122,46 +218,12 @@ public static class ProcessTraceCsv
             return Fatal(file, "the file is empty; expected a header 'timestamp,cpu usage (%),memory usage (MB),temperature (Celsius)' and rows.", faults);
         }
 
-        if (samples.Count == 0)
+        if (samples == 0)
         {
             return Fatal(file, "the file has a header but no usable rows.", faults);
         }
 
-        return new ProcessTraceReadResult(file, samples, faults);
-    }
-
-    private static string ReadAllText(string path)
-    {
-        using var stream = File.OpenRead(path);
-        Span<byte> magic = stackalloc byte[2];
-        int read = stream.ReadAtLeast(magic, 2, throwOnEndOfStream: false);
-        stream.Position = 0;
-        bool gzip = read == 2 && magic[0] == 0x1f && magic[1] == 0x8b;
-        string text;
-        if (gzip)
-        {
-            // GZipStream ends silently on a cut-short file; the trailer's length field (ISIZE) says so.
-            var tail = new GzipTailStream(stream);
-            using var decompressed = new CountingStream(new GZipStream(tail, CompressionMode.Decompress));
-            using var reader = new StreamReader(decompressed, Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
-            text = reader.ReadToEnd();
-            if (tail.Isize != (uint)decompressed.BytesRead)
-            {
-                throw new InvalidDataException("it is a truncated or corrupt gzip file: its decompressed length does not match the gzip trailer; re-copy the trace");
-            }
-        }
-        else
-        {
-            using var reader = new StreamReader(stream, Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
-            text = reader.ReadToEnd();
-        }
-
-        if (text.Contains('\0'))
-        {
-            throw new InvalidDataException("it contains binary data (NUL bytes)");
-        }
-
-        return text;
+        return new ProcessTraceScanResult(faults, samples, first, last);
     }
 
     private static int[] FindColumns(ReadOnlySpan<char> header, out int fieldCount)
@@ -280,10 +342,125 @@ public static class ProcessTraceCsv
         return true;
     }
 
-    private static ProcessTraceReadResult Fatal(string file, string message, List<TraceFault>? earlier = null)
+    private static ProcessTraceScanResult Fatal(string file, string message, List<TraceFault>? earlier = null)
     {
         var faults = earlier ?? [];
         faults.Add(new TraceFault(FaultKind.Fatal, file, 0, message));
-        return new ProcessTraceReadResult(file, [], faults);
+        return new ProcessTraceScanResult(faults, 0, null, null);
     }
+
+    /// <summary>The sink behind <see cref="ReadFile"/> and <see cref="Parse"/>: keeps every row.</summary>
+    private sealed class Collector : IProcessSampleSink
+    {
+        public List<ProcessSample> Samples { get; } = [];
+
+        public void OnSample(in ProcessSample sample) => Samples.Add(sample);
+    }
+
+    /// <summary>
+    /// Splits text into lines on '\n' through one reused buffer (no string per line). A line longer than
+    /// <see cref="MaxLineChars"/> is given once as "too long" (empty) and its rest is dropped up to its line end.
+    /// </summary>
+    private sealed class LineSplitter(TextReader reader)
+    {
+        private char[] _buffer = new char[8192];
+        private int _start;
+        private int _end;
+        private bool _eof;
+
+        public bool Next(out ReadOnlySpan<char> line, out bool terminated, out bool tooLong)
+        {
+            tooLong = false;
+            int searched = 0;
+            while (true)
+            {
+                int nl = _buffer.AsSpan(_start + searched, _end - _start - searched).IndexOf('\n');
+                if (nl >= 0)
+                {
+                    int length = searched + nl;
+                    line = _buffer.AsSpan(_start, length);
+                    _start += length + 1;
+                    terminated = true;
+                    return true;
+                }
+
+                searched = _end - _start;
+                if (_eof)
+                {
+                    terminated = false;
+                    line = _buffer.AsSpan(_start, _end - _start);
+                    _start = _end;
+                    return !line.IsEmpty;
+                }
+
+                if (searched >= MaxLineChars)
+                {
+                    // Too long: drop it up to its line end.
+                    SkipToLineEnd();
+                    line = default;
+                    terminated = true;
+                    tooLong = true;
+                    return true;
+                }
+
+                Fill();
+            }
+        }
+
+        private void Fill()
+        {
+            if (_start > 0)
+            {
+                _buffer.AsSpan(_start, _end - _start).CopyTo(_buffer);
+                _end -= _start;
+                _start = 0;
+            }
+
+            if (_end == _buffer.Length)
+            {
+                Array.Resize(ref _buffer, _buffer.Length * 2);
+            }
+
+            int read = reader.Read(_buffer, _end, _buffer.Length - _end);
+            if (read == 0)
+            {
+                _eof = true;
+            }
+
+            _end += read;
+        }
+
+        private void SkipToLineEnd()
+        {
+            _start = _end = 0;
+            while (!_eof)
+            {
+                Fill();
+                int nl = _buffer.AsSpan(_start, _end - _start).IndexOf('\n');
+                if (nl >= 0)
+                {
+                    _start += nl + 1;
+                    return;
+                }
+
+                _start = _end = 0;
+            }
+        }
+    }
+}
+
+/// <summary>Receives the rows of a process trace as <see cref="ProcessTraceCsv.Scan"/> parses them, in file order.</summary>
+public interface IProcessSampleSink
+{
+    void OnSample(in ProcessSample sample);
+}
+
+/// <summary>What streaming a process trace produced besides its rows.</summary>
+/// <param name="Faults">Faults in file order; a <see cref="FaultKind.Fatal"/> one means the rows must be discarded.</param>
+/// <param name="Samples">Rows delivered to the sink.</param>
+/// <param name="First">The first row's time, or null when there were none.</param>
+/// <param name="Last">The last row's time, or null when there were none.</param>
+public sealed record ProcessTraceScanResult(IReadOnlyList<TraceFault> Faults, int Samples, DateTime? First, DateTime? Last)
+{
+    public bool IsFatal => Faults.Any(f => f.Kind == FaultKind.Fatal);
 }

@@ -116,3 +116,21 @@ internal sealed class CountingStream(Stream inner) : ReadOnlyWrapperStream(inner
         return n;
     }
 }
+
+/// <summary>Tells an <see cref="ITraceReadProgress"/> how many bytes have been read through it (the magic-number probe included).</summary>
+internal sealed class ProgressStream(Stream inner, ITraceReadProgress progress) : ReadOnlyWrapperStream(inner)
+{
+    private long _total;
+
+    public override int Read(Span<byte> buffer)
+    {
+        int n = Inner.Read(buffer);
+        if (n > 0)
+        {
+            _total += n;
+            progress.OnBytesRead(_total);
+        }
+
+        return n;
+    }
+}

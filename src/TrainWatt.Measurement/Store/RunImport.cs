@@ -26,7 +26,7 @@ public static class RunImport
 {
     /// <summary>One run per file and GPU (<see cref="NvidiaSmiImporter"/>).</summary>
     /// <exception cref="FileNotFoundException">A file does not exist (the message names every missing one).</exception>
-    public static ImportOutcome NvidiaSmi(IReadOnlyList<string> files, ExistingRunPolicy existing, string? db, HostContext host)
+    public static ImportOutcome NvidiaSmi(IReadOnlyList<string> files, ExistingRunPolicy existing, string? db, HostContext host, Action<ImportProgress>? progress = null)
     {
         ArgumentNullException.ThrowIfNull(files);
         var missing = files.Where(p => !File.Exists(p)).ToList();
@@ -37,12 +37,12 @@ public static class RunImport
         }
 
         using var store = StoreSession.Open(db, host);
-        return new ImportOutcome(store.Location, new NvidiaSmiImporter(store).Import(files, existing));
+        return new ImportOutcome(store.Location, new NvidiaSmiImporter(store).Import(files, existing, progress: progress));
     }
 
     /// <summary>The SEAA 2023 data set (<see cref="Seaa2023Importer"/>).</summary>
     /// <exception cref="DirectoryNotFoundException">The folder does not exist.</exception>
-    public static ImportOutcome Seaa2023(string directory, ExistingRunPolicy existing, string? db, HostContext host)
+    public static ImportOutcome Seaa2023(string directory, ExistingRunPolicy existing, string? db, HostContext host, Action<ImportProgress>? progress = null)
     {
         ArgumentNullException.ThrowIfNull(directory);
         if (!Directory.Exists(directory))
@@ -51,6 +51,6 @@ public static class RunImport
         }
 
         using var store = StoreSession.Open(db, host);
-        return new ImportOutcome(store.Location, new Seaa2023Importer(store).Import(directory, existing));
+        return new ImportOutcome(store.Location, new Seaa2023Importer(store).Import(directory, existing, progress));
     }
 }

@@ -12,27 +12,11 @@ internal static class ImportConversions
     /// </summary>
     public static DateTimeOffset AsWritten(DateTime timestamp) => new(DateTime.SpecifyKind(timestamp, DateTimeKind.Unspecified), TimeSpan.Zero);
 
-    public static List<SampleRecord> ToSamples(IReadOnlyList<GpuSample> samples)
-    {
-        var records = new List<SampleRecord>(samples.Count);
-        foreach (var s in samples)
-        {
-            records.Add(new SampleRecord(0, AsWritten(s.Timestamp), s.Power, null, s.UtilizationPercent, s.MemoryUsedMiB, s.TemperatureCelsius, Provenance.Sampled, s.Line > 0 ? s.Line : null));
-        }
+    public static SampleRecord ToSample(in GpuSample s, long deviceId)
+        => new(deviceId, AsWritten(s.Timestamp), s.Power, null, s.UtilizationPercent, s.MemoryUsedMiB, s.TemperatureCelsius, Provenance.Sampled, s.Line > 0 ? s.Line : null);
 
-        return records;
-    }
-
-    public static List<SampleRecord> ToSamples(IReadOnlyList<ProcessSample> samples)
-    {
-        var records = new List<SampleRecord>(samples.Count);
-        foreach (var s in samples)
-        {
-            records.Add(new SampleRecord(0, AsWritten(s.Timestamp), null, null, s.CpuPercent, s.MemoryMegabytes, s.TemperatureCelsius, Provenance.Sampled, s.Line > 0 ? s.Line : null));
-        }
-
-        return records;
-    }
+    public static SampleRecord ToSample(in ProcessSample s, long deviceId)
+        => new(deviceId, AsWritten(s.Timestamp), null, null, s.CpuPercent, s.MemoryMegabytes, s.TemperatureCelsius, Provenance.Sampled, s.Line > 0 ? s.Line : null);
 
     public static AnnotationRecord ToAnnotation(TraceFault fault)
         => new(AnnotationKinds.From(fault.Kind), fault.Message, fault.File, fault.Line > 0 ? fault.Line : null);

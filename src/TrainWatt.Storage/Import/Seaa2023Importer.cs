@@ -21,7 +21,9 @@ namespace TrainWatt.Storage.Import;
 /// when <c>runs.csv</c> is present its row (matched on environment, architecture and run index; the environment is the
 /// one whose GPU model the trace names) is stored in the run's metadata.</para>
 /// <para>Source key <c>seaa2023:ENV/MODEL/STAMP</c>, independent of where the folder lives: re-importing skips runs
-/// already stored (or replaces them). Pairs are parsed in parallel; one writer stores each run in one transaction.</para>
+/// already stored (or replaces them). Pairs are parsed in parallel ahead of one writer, which streams each run into the
+/// store in batches and completes it in one transaction once both traces were read (see <see cref="NvidiaSmiImporter"/>:
+/// the same rules for running, completed and interrupted runs).</para>
 /// </remarks>
 public sealed class Seaa2023Importer(IRunStore store)
 {
@@ -35,7 +37,7 @@ public sealed class Seaa2023Importer(IRunStore store)
     /// <summary>A process trace ending more than this before the GPU trace is flagged <c>early_process_end</c>.</summary>
     public static TimeSpan EarlyProcessEndThreshold { get; } = TimeSpan.FromSeconds(10);
 
-    public ImportReport Import(string directory, ExistingRunPolicy existing = ExistingRunPolicy.Skip)
+    public ImportReport Import(string directory, ExistingRunPolicy existing = ExistingRunPolicy.Skip, Action<ImportProgress>? progress = null)
     {
         ArgumentNullException.ThrowIfNull(directory);
         var failed = new List<TraceFault>();
@@ -81,57 +83,136 @@ public sealed class Seaa2023Importer(IRunStore store)
         }
 
         var imported = new List<ImportedRun>();
-        ParseWritePipeline.Run(
+        var batches = new ImportBatches(store);
+        int index = 0;
+        ParseAhead.Run(
             todo,
-            item => (Gpu: NvidiaSmiCsv.ReadFile(item.Pair.GpuFile), Process: item.Pair.ProcessFile is null ? null : ProcessTraceCsv.ReadFile(item.Pair.ProcessFile)),
-            (item, traces) =>
+            item => new PairParse(item.Pair),
+            (item, parse) =>
             {
                 var (pair, old) = item;
-                var prepared = Prepare(pair, traces.Gpu, traces.Process, table);
-                if (prepared is null)
+                if (Write(pair, old, parse, table, batches, index++, todo.Count, progress) is { } run)
                 {
-                    failed.Add(traces.Gpu.Faults.FirstOrDefault(f => f.Kind == FaultKind.Fatal)
+                    if (old is not null)
+                    {
+                        replaced.Add(pair.SourceKey);
+                    }
+
+                    imported.Add(run);
+                }
+                else
+                {
+                    failed.Add(parse.Gpu.Result.Faults.FirstOrDefault(f => f.Kind == FaultKind.Fatal)
                         ?? new TraceFault(FaultKind.Fatal, pair.GpuFile, 0, "has no GPU samples."));
-                    return;
                 }
-
-                if (old is { } oldId)
-                {
-                    store.DeleteRun(oldId);
-                    replaced.Add(pair.SourceKey);
-                }
-
-                var (run, ended, devices, annotations) = prepared.Value;
-                long id = store.WriteRun(run, ended, devices, annotations);
-                imported.Add(new ImportedRun(id, pair.SourceKey, run.Status, devices.Sum(d => (long)d.Samples.Count), annotations.Select(a => a.Kind).Distinct().ToList()));
             });
 
         warnings.AddRange(tableFaults);
         return new ImportReport(imported, skipped, replaced, failed, warnings);
     }
 
-    private static (NewRun Run, DateTimeOffset Ended, List<DeviceData> Devices, List<AnnotationRecord> Annotations)? Prepare(
-        SeaaPair pair, TraceReadResult gpu, ProcessTraceReadResult? process, SeaaRunsTable? table)
+    /// <summary>
+    /// Streams one pair into a run: the GPU trace's devices, then the process trace as device "process", in batches;
+    /// then completes the run with what only the whole traces tell (window, lost tail, faults, metadata). Returns null,
+    /// keeping nothing, when the GPU trace is unusable.
+    /// </summary>
+    private static ImportedRun? Write(
+        SeaaPair pair, long? old, PairParse parse, SeaaRunsTable? table, ImportBatches batches, int index, int count, Action<ImportProgress>? progress)
     {
-        if (gpu.IsFatal || gpu.Devices.Count == 0 || gpu.Devices.All(d => d.Samples.Count == 0))
+        ImportRun? run = null;
+        var gpus = new Dictionary<string, GpuDevice>(StringComparer.Ordinal);
+        long? size = ImportProgress.SizeOf(pair.GpuFile);
+        try
         {
-            return null;
-        }
+            GpuDevice? last = null;
+            foreach (var chunk in parse.Gpu.Chunks())
+            {
+                foreach (ref readonly var item in chunk.Span)
+                {
+                    if (last is null || !ReferenceEquals(last.Key, item.Device))
+                    {
+                        if (!gpus.TryGetValue(item.Device, out last))
+                        {
+                            var registration = GpuRegistration(item.Device, item.GpuName);
+                            long deviceId;
+                            if (run is null)
+                            {
+                                // Created at the first sample, without its source key until complete (see NvidiaSmiImporter).
+                                var (started, ids) = batches.Start(new NewRun(Source, ImportConversions.AsWritten(item.Sample.Timestamp), Status: RunStatus.Running), [registration]);
+                                (run, deviceId) = (started, ids[0]);
+                            }
+                            else
+                            {
+                                deviceId = batches.Register(run, registration);
+                            }
 
+                            last = new GpuDevice(item.Device, item.GpuName, deviceId);
+                            gpus.Add(item.Device, last);
+                        }
+                    }
+
+                    last.Name ??= item.GpuName;
+                    var record = ImportConversions.ToSample(item.Sample, last.Id);
+                    last.First ??= record.Timestamp;
+                    last.Last = record.Timestamp;
+                    batches.Add(run!, record);
+                }
+
+                progress?.Invoke(new ImportProgress(pair.GpuFile, index, count, parse.Gpu.BytesRead, size, run?.Samples ?? 0));
+            }
+
+            var gpu = parse.Gpu.Result;
+            if (gpu.IsFatal || run is null)
+            {
+                if (run is not null)
+                {
+                    batches.Abandon(run);
+                }
+
+                return null;
+            }
+
+            long? processId = null;
+            long processRows = 0;
+            if (parse.Process is { } processParse)
+            {
+                foreach (var chunk in processParse.Chunks())
+                {
+                    processId ??= batches.Register(run, new DeviceRegistration("process", "process", "training process", Provenance.Sampled, Note: "CPU share (% of all CPUs), RSS (MB) and CPU temperature; no power"));
+                    foreach (ref readonly var sample in chunk.Span)
+                    {
+                        batches.Add(run, ImportConversions.ToSample(sample, processId.Value));
+                    }
+
+                    processRows += chunk.Length;
+
+                    progress?.Invoke(new ImportProgress(pair.GpuFile, index, count, parse.Gpu.BytesRead, size, run.Samples));
+                }
+            }
+
+            var completion = Complete(pair, old, gpu, parse.Process?.Result, processId, gpus, table);
+            batches.Complete(run, completion);
+            long stored = run.Samples - (completion.DroppedDevices.Count > 0 ? processRows : 0);
+            return new ImportedRun(run.Id, pair.SourceKey, completion.Status, stored, completion.Annotations.Select(a => a.Kind).Distinct().ToList());
+        }
+        catch
+        {
+            batches.AbandonAll(run is null ? [] : [run]);
+            throw;
+        }
+    }
+
+    /// <summary>What the whole traces tell, as the run's completion: window, status, annotations, metadata.</summary>
+    private static RunCompletion Complete(
+        SeaaPair pair, long? old, TraceScanResult gpu, ProcessTraceScanResult? process, long? processId, Dictionary<string, GpuDevice> gpus, SeaaRunsTable? table)
+    {
         var annotations = gpu.Faults.Select(ImportConversions.ToAnnotation).ToList();
-        var devices = new List<DeviceData>();
-        foreach (var device in gpu.Devices.Where(d => d.Samples.Count > 0))
-        {
-            devices.Add(new DeviceData(
-                new DeviceRegistration($"gpu:{device.Device}", "gpu", device.GpuName, Provenance.Sampled, Note: "nvidia-smi power.draw, about 1 Hz"),
-                ImportConversions.ToSamples(device.Samples)));
-        }
-
-        var gpuFirst = devices.Min(d => d.Samples[0].Timestamp);
-        var gpuLast = devices.Max(d => d.Samples[^1].Timestamp);
+        var gpuFirst = gpus.Values.Min(d => d.First!.Value);
+        var gpuLast = gpus.Values.Max(d => d.Last);
         var started = gpuFirst;
         var ended = gpuLast;
         var status = RunStatus.Completed;
+        var dropped = new List<long>();
 
         if (process is null)
         {
@@ -141,20 +222,22 @@ public sealed class Seaa2023Importer(IRunStore store)
         else
         {
             annotations.AddRange(process.Faults.Select(ImportConversions.ToAnnotation));
-            if (process.Samples.Count == 0)
+            if (process.IsFatal || process.Samples == 0)
             {
-                annotations.Add(new AnnotationRecord(AnnotationKinds.Unpaired, "the paired process trace has no usable rows; the run's window is the GPU trace's.", process.File));
+                if (processId is { } id)
+                {
+                    // Its rows were stored before its end showed it unusable (a truncated gzip): they go.
+                    dropped.Add(id);
+                }
+
+                annotations.Add(new AnnotationRecord(AnnotationKinds.Unpaired, "the paired process trace has no usable rows; the run's window is the GPU trace's.", pair.ProcessFile));
             }
             else
             {
-                var processFirst = ImportConversions.AsWritten(process.Samples[0].Timestamp);
-                var processLast = ImportConversions.AsWritten(process.Samples[^1].Timestamp);
+                var processFirst = ImportConversions.AsWritten(process.First!.Value);
+                var processLast = ImportConversions.AsWritten(process.Last!.Value);
                 started = processFirst;
                 ended = processLast;
-                devices.Add(new DeviceData(
-                    new DeviceRegistration("process", "process", "training process", Provenance.Sampled, Note: "CPU share (% of all CPUs), RSS (MB) and CPU temperature; no power"),
-                    ImportConversions.ToSamples(process.Samples)));
-
                 if (gpuLast < processLast)
                 {
                     status = RunStatus.Incomplete;
@@ -167,12 +250,13 @@ public sealed class Seaa2023Importer(IRunStore store)
                 {
                     annotations.Add(new AnnotationRecord(AnnotationKinds.From(FaultKind.EarlyProcessEnd),
                         $"the process trace ends {Seconds(gpuLast - processLast)} s before the GPU trace (more than {EarlyProcessEndThreshold.TotalSeconds:0} s; normally about 3 s); the training window taken from it may be too short.",
-                        process.File));
+                        pair.ProcessFile));
                 }
             }
         }
 
-        string? gpuName = gpu.Devices.Select(d => d.GpuName).FirstOrDefault(n => n is not null);
+        var ordered = gpus.Values.OrderBy(d => d.Key, NvidiaSmiCsv.DeviceKeyOrder).ToList();
+        string? gpuName = ordered.Select(d => d.Name).FirstOrDefault(n => n is not null);
         var row = table?.Find(pair.Model, pair.RunIndex, gpuName, pair.EnvironmentFolder);
         if (table is not null && row is null)
         {
@@ -180,9 +264,19 @@ public sealed class Seaa2023Importer(IRunStore store)
                 $"runs.csv has no row for {pair.EnvironmentFolder}/{pair.Model} run {pair.RunIndex} (GPU '{gpuName}'); model and environment metadata are not recorded.", pair.GpuFile));
         }
 
-        var run = new NewRun(Source, started, SourceKey: pair.SourceKey, Metadata: Metadata(pair, gpuName, row), Status: status);
-        return (run, ended, devices, annotations);
+        return new RunCompletion(status, started, ended)
+        {
+            SourceKey = pair.SourceKey,
+            Replaces = old,
+            Metadata = Metadata(pair, gpuName, row),
+            Annotations = annotations,
+            DeviceNames = ordered.Where(d => d.Name is not null && d.Name != d.RegisteredName).ToDictionary(d => d.Id, d => d.Name!),
+            DroppedDevices = dropped,
+        };
     }
+
+    private static DeviceRegistration GpuRegistration(string device, string? gpuName)
+        => new($"gpu:{device}", "gpu", gpuName, Provenance.Sampled, Note: "nvidia-smi power.draw, about 1 Hz");
 
     private static string Seconds(TimeSpan span) => span.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture);
 
@@ -320,6 +414,58 @@ public sealed class Seaa2023Importer(IRunStore store)
         return DateTime.TryParseExact(name.AsSpan(prefix.Length, 15), "yyyyMMdd'T'HHmmss", CultureInfo.InvariantCulture, DateTimeStyles.None, out stamp);
     }
 }
+
+/// <summary>A GPU of a pair being imported: its store id, names and time span.</summary>
+internal sealed class GpuDevice(string key, string? registeredName, long id)
+{
+    public string Key { get; } = key;
+
+    public string? RegisteredName { get; } = registeredName;
+
+    public long Id { get; } = id;
+
+    /// <summary>The first GPU name seen (a later line fills a missing one).</summary>
+    public string? Name { get; set; } = registeredName;
+
+    public DateTimeOffset? First { get; set; }
+
+    public DateTimeOffset Last { get; set; }
+}
+
+/// <summary>The two parses of a pair, started together ahead of the writer.</summary>
+internal sealed class PairParse : IDisposable
+{
+    public PairParse(SeaaPair pair)
+    {
+        Gpu = new(emitter => NvidiaSmiCsv.ScanFile(pair.GpuFile, new GpuSink(emitter)));
+        Process = pair.ProcessFile is { } file ? new(emitter => ProcessTraceCsv.ScanFile(file, new ProcessSink(emitter))) : null;
+    }
+
+    public ChunkedParse<GpuLine, TraceScanResult> Gpu { get; }
+
+    public ChunkedParse<ProcessSample, ProcessTraceScanResult>? Process { get; }
+
+    public void Dispose()
+    {
+        Gpu.Dispose();
+        Process?.Dispose();
+    }
+
+    private sealed class GpuSink(ChunkedParse<GpuLine, TraceScanResult>.Emitter emitter) : ITraceSampleSink, ITraceReadProgress
+    {
+        public void OnSample(string device, string? gpuName, in GpuSample sample) => emitter.Add(new GpuLine(device, gpuName, sample));
+
+        public void OnBytesRead(long total) => emitter.OnBytesRead(total);
+    }
+
+    private sealed class ProcessSink(ChunkedParse<ProcessSample, ProcessTraceScanResult>.Emitter emitter) : IProcessSampleSink
+    {
+        public void OnSample(in ProcessSample sample) => emitter.Add(sample);
+    }
+}
+
+/// <summary>One parsed GPU trace line: device key (interned), GPU name, sample.</summary>
+internal readonly record struct GpuLine(string Device, string? GpuName, GpuSample Sample);
 
 /// <summary>One GPU trace and its process trace (null when none starts within the tolerance).</summary>
 internal sealed record SeaaPair(string SourceKey, string EnvironmentFolder, string Model, int RunIndex, string GpuFile, string? ProcessFile);

@@ -39,6 +39,58 @@ public class EpochLogTests
     }
 
     [Fact]
+    public void Should_Accept_The_Most_Epochs_And_Refuse_An_Endless_Log_At_The_First_Row_Beyond_Without_Reading_On()
+    {
+        // Given: logs generated row by row, one of exactly MaxEpochs rows and one without end (it fails the test if read
+        // more than a buffer's worth past the limit: the reader must stop there, whatever the log's size)
+        var most = EpochLog.Read(new GeneratedLog(EpochLog.MaxEpochs), "epochs.csv");
+        var endless = EpochLog.Read(new GeneratedLog(null), "endless.csv");
+
+        // Then: 100,000 epochs are read; the 100,001st row (line 100,002: the header is line 1) is refused
+        Assert.False(most.IsFatal);
+        Assert.Equal(100_000, most.Epochs.Count);
+        var fault = Assert.Single(endless.Faults);
+        Assert.Equal((TrainWatt.Core.Traces.FaultKind.Fatal, "endless.csv", 100_002), (fault.Kind, fault.File, fault.Line));
+        Assert.Contains("more than 100,000 epochs", fault.Message, StringComparison.Ordinal);
+        Assert.Empty(endless.Epochs);
+    }
+
+    /// <summary>An epoch log written on demand: epoch k ends k + 1 seconds after 2024-01-01 00:00; null rows: no end.</summary>
+    private sealed class GeneratedLog(int? rows) : TextReader
+    {
+        private string _pending = EpochLog.Header + "\n";
+        private int _position;
+        private int _next;
+
+        public override int Read(char[] buffer, int index, int count) => Read(buffer.AsSpan(index, count));
+
+        public override int Read(Span<char> buffer)
+        {
+            if (_position == _pending.Length)
+            {
+                if (_next == rows)
+                {
+                    return 0;
+                }
+
+                Assert.True(_next < EpochLog.MaxEpochs + 10_000, "the reader went on reading far past the epoch limit");
+                _pending = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{_next},{new DateTime(2024, 1, 1).AddSeconds(_next + 1):yyyy-MM-ddTHH:mm:ss}\n");
+                _position = 0;
+                _next++;
+            }
+
+            int n = Math.Min(buffer.Length, _pending.Length - _position);
+            _pending.AsSpan(_position, n).CopyTo(buffer);
+            _position += n;
+            return n;
+        }
+
+        public override int Read() => throw new NotSupportedException();
+
+        public override int Peek() => throw new NotSupportedException();
+    }
+
+    [Fact]
     public void Should_Round_Trip_What_It_Writes_In_Any_Culture()
     {
         var previous = System.Globalization.CultureInfo.CurrentCulture;

@@ -185,6 +185,35 @@ public class NvidiaSmiCsvTests
         Assert.Equal([2, 10], result.Devices[0].Samples.Select(s => s.Line));
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Should_Tell_A_Progress_Sink_The_Input_Bytes_Read_Up_To_The_Whole_File(bool gzip)
+    {
+        // Oracle: the bytes of the input (compressed bytes for gzip), the last report being its whole length.
+        string text = "timestamp, power.draw [W]\n" + string.Concat(Enumerable.Range(0, 5000).Select(k => $"2024/01/01 00:{k / 60 % 60:00}:{k % 60:00}.000, 10.00 W\n"));
+        byte[] bytes = gzip ? Gzip(text) : Encoding.UTF8.GetBytes(text);
+        var sink = new ProgressSink();
+
+        var scan = NvidiaSmiCsv.Scan(new MemoryStream(bytes), "t.csv", sink);
+
+        Assert.Equal(5000, scan.Samples);
+        Assert.Equal(bytes.Length, sink.Reports[^1]);
+        Assert.True(sink.Reports.Count > 1 || bytes.Length < 64 * 1024, "several reports for a file of several blocks");
+        Assert.Equal(sink.Reports.Order(), sink.Reports);
+    }
+
+    private sealed class ProgressSink : ITraceSampleSink, ITraceReadProgress
+    {
+        public List<long> Reports { get; } = [];
+
+        public void OnSample(string device, string? gpuName, in GpuSample sample)
+        {
+        }
+
+        public void OnBytesRead(long total) => Reports.Add(total);
+    }
+
     [Fact]
     public void Should_Read_Gzip_Detected_By_Magic_Bytes_Not_By_Name()
     {

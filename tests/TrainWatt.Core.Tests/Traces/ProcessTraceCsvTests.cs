@@ -106,6 +106,85 @@ public class ProcessTraceCsvTests
         Assert.True(ProcessTraceCsv.ReadFile(temp.File("missing.csv")).IsFatal);
     }
 
+    [Fact]
+    public void Should_Stream_Rows_To_A_Sink_In_Order_With_The_Window_And_The_Bytes_Read()
+    {
+        // Given: a gzip trace of 3 rows (oracle: the text; the bytes read end at the file's length)
+        using var temp = new TempDirectory();
+        string file = temp.File("p.csv.gz");
+        File.WriteAllBytes(file, Gzip(Header + "\n2022-12-05T09:55:44.5,1,2,3\n2022-12-05T09:55:45.5,4,5,6\n2022-12-05T09:55:46.5,7,8,9\n"));
+        var sink = new RecordingSink();
+
+        // When
+        var scan = ProcessTraceCsv.ScanFile(file, sink);
+
+        // Then
+        Assert.False(scan.IsFatal);
+        Assert.Equal(3, scan.Samples);
+        Assert.Equal([1.0, 4.0, 7.0], sink.Rows.Select(r => r.CpuPercent!.Value));
+        Assert.Equal([2, 3, 4], sink.Rows.Select(r => r.Line));
+        Assert.Equal((new DateTime(2022, 12, 5, 9, 55, 44, 500), new DateTime(2022, 12, 5, 9, 55, 46, 500)), (scan.First!.Value, scan.Last!.Value));
+        Assert.Equal(new FileInfo(file).Length, sink.BytesRead);
+    }
+
+    [Fact]
+    public void Should_List_The_First_100_Faults_And_Count_The_Rest_So_Garbage_Cannot_Fill_Memory()
+    {
+        // Given: one good row, then 250 rows with the wrong number of fields (lines 3 to 252)
+        var text = new StringBuilder(Header + "\n2022-12-05T09:55:44.5,1,2,3\n");
+        for (int i = 0; i < 250; i++)
+        {
+            text.Append("x,y\n");
+        }
+
+        var result = ProcessTraceCsv.Parse("p.csv", text.ToString());
+
+        // Then: 100 listed (lines 3-102) and one summary for the other 150
+        Assert.Single(result.Samples);
+        Assert.Equal(101, result.Faults.Count);
+        Assert.Equal(Enumerable.Range(3, 100), result.Faults.Take(100).Select(f => f.Line));
+        Assert.Equal((FaultKind.Garbage, 0), (result.Faults[^1].Kind, result.Faults[^1].Line));
+        Assert.Contains("150 more faulty lines", result.Faults[^1].Message);
+    }
+
+    [Fact]
+    public void Should_Skip_A_Line_Longer_Than_A_Mebibyte_And_Read_On()
+    {
+        string text = Header + "\n" + new string('7', 3 * 1024 * 1024) + "\n2022-12-05T09:55:44.5,1,2,3\n";
+
+        var result = ProcessTraceCsv.Parse("p.csv", text);
+
+        Assert.Equal(3, Assert.Single(result.Samples).Line);
+        var fault = Assert.Single(result.Faults);
+        Assert.Equal((FaultKind.Garbage, 2), (fault.Kind, fault.Line));
+        Assert.Contains("longer than", fault.Message);
+    }
+
+    [Fact]
+    public void Should_Reject_A_Trace_With_Nul_Bytes_After_Good_Rows_As_Binary()
+    {
+        using var temp = new TempDirectory();
+        string file = temp.File("p.csv");
+        File.WriteAllText(file, Header + "\n2022-12-05T09:55:44.5,1,2,3\n\0\0\0\n");
+
+        var result = ProcessTraceCsv.ReadFile(file);
+
+        Assert.True(result.IsFatal);
+        Assert.Empty(result.Samples);
+        Assert.Contains("NUL bytes", Assert.Single(result.Faults).Message);
+    }
+
+    private sealed class RecordingSink : IProcessSampleSink, ITraceReadProgress
+    {
+        public List<ProcessSample> Rows { get; } = [];
+
+        public long BytesRead { get; private set; }
+
+        public void OnSample(in ProcessSample sample) => Rows.Add(sample);
+
+        public void OnBytesRead(long total) => BytesRead = total;
+    }
+
     private static byte[] Gzip(string text)
     {
         var ms = new MemoryStream();

@@ -323,6 +323,73 @@ public abstract class RunStoreContractTests : IDisposable
     }
 
     [Fact]
+    public void Should_Complete_A_Run_Written_In_Batches_Replacing_The_Old_One_In_One_Step()
+    {
+        // Given: an earlier import of "key" (completed), and a new import of the same input written piece by piece
+        using var store = Open();
+        var gpu = new DeviceRegistration("gpu:0", "gpu", null, Provenance.Sampled);
+        var sample = new SampleRecord(0, T0, Power.FromWatts(50), null, null, null, null, Provenance.Sampled);
+        long old = store.WriteRun(new NewRun("import:test", T0, SourceKey: "key", Status: RunStatus.Completed), T0, [new DeviceData(gpu, [sample])], []);
+        var (run, ids) = store.StartRun(new NewRun("import:test", T0.AddHours(1), Metadata: """{"v":1}"""), [gpu]);
+        long process = store.RegisterDevice(run, new DeviceRegistration("process", "process", null, Provenance.Sampled));
+        for (int batch = 0; batch < 3; batch++)
+        {
+            store.AppendSamples(run, [.. Enumerable.Range(0, 2).Select(k => sample with { DeviceId = ids[0], Timestamp = T0.AddSeconds((batch * 2) + k) })]);
+        }
+
+        store.AppendSamples(run, [sample with { DeviceId = process, Power = null }]);
+
+        // Then: until completed it reads as running, holds no source key, and the old run is the one under "key"
+        Assert.Equal(RunStatus.Running, store.GetRun(run)!.Run.Status);
+        Assert.Null(store.GetRun(run)!.Run.SourceKey);
+        Assert.Equal(old, store.FindBySourceKey("key"));
+
+        // When
+        store.CompleteRun(run, new RunCompletion(RunStatus.Completed, T0, T0.AddSeconds(5))
+        {
+            SourceKey = "key",
+            Replaces = old,
+            Metadata = """{"v":2}""",
+            Annotations = [new AnnotationRecord("gap", "a gap", "f.csv", 3)],
+            DeviceNames = new Dictionary<long, string> { [ids[0]] = "NVIDIA A100" },
+            DroppedDevices = [process],
+        });
+
+        // Then: one transaction did it all: the old run is gone, the new one holds the key, the new times, metadata,
+        // annotation and device name; the dropped device and its sample are gone; its 6 GPU samples are all there
+        var details = store.GetRun(run)!;
+        Assert.Equal((RunStatus.Completed, "key", T0, (DateTimeOffset?)T0.AddSeconds(5), """{"v":2}"""),
+            (details.Run.Status, details.Run.SourceKey, details.Run.Started, details.Run.Ended, details.Run.Metadata));
+        Assert.Equal(6, details.Run.SampleCount);
+        Assert.Equal("NVIDIA A100", Assert.Single(details.Devices).Name);
+        Assert.Equal(("gap", 3), (Assert.Single(details.Annotations).Kind, Assert.Single(details.Annotations).Line));
+        Assert.Null(store.GetRun(old));
+        Assert.Equal(run, store.FindBySourceKey("key"));
+        Assert.Equal(6, CountRows("samples"));
+    }
+
+    [Fact]
+    public void Should_Refuse_To_Complete_A_Run_Under_A_Source_Key_Another_Run_Holds_And_Change_Nothing()
+    {
+        using var store = Open();
+        var gpu = new DeviceRegistration("gpu:0", "gpu", null, Provenance.Sampled);
+        long other = store.WriteRun(new NewRun("import:test", T0, SourceKey: "key", Status: RunStatus.Completed), T0, [], []);
+        var (run, _) = store.StartRun(new NewRun("import:test", T0), [gpu]);
+
+        var error = Assert.Throws<InvalidOperationException>(() => store.CompleteRun(run, new RunCompletion(RunStatus.Completed, T0, T0.AddSeconds(1))
+        {
+            SourceKey = "key",
+            Annotations = [new AnnotationRecord("gap", "a gap")],
+        }));
+
+        Assert.Contains("'key' is already stored", error.Message);
+        Assert.Equal(other, store.FindBySourceKey("key"));
+        Assert.Equal(RunStatus.Running, store.GetRun(run)!.Run.Status);
+        Assert.Equal(0, CountRows("annotations"));
+        Assert.Throws<ArgumentOutOfRangeException>(() => store.CompleteRun(run, new RunCompletion(RunStatus.Running, T0, T0)));
+    }
+
+    [Fact]
     public void Should_Refuse_Samples_Of_An_Unregistered_Device()
     {
         using var store = Open();

@@ -107,4 +107,98 @@ public class NvidiaSmiImporterTests : IDisposable
         Assert.Equal(garbage, failure.File);
         Assert.Single(store.ListRuns());
     }
+
+    [Fact]
+    public void Should_Keep_The_Earlier_Run_When_A_Replacing_Import_Turns_Out_Unusable_At_Its_End()
+    {
+        // Given: a good import of gpu.csv.gz (10,000 rows of 100 W: 999,900 J by hand), then the file cut short
+        string file = _temp.File("gpu.csv.gz");
+        byte[] whole = Gzip(SyntheticTraces.NvidiaSmi(Start, 10_000, _ => 100));
+        File.WriteAllBytes(file, whole);
+        using var store = SqliteRunStore.Open(_temp.File("s.db"));
+        var importer = new NvidiaSmiImporter(store);
+        long first = Assert.Single(importer.Import([file]).Imported).RunId;
+        File.WriteAllBytes(file, whole[..(whole.Length * 3 / 4)]);
+
+        // When: imported again with replace; its samples stream into a new run before the end shows the gzip is cut
+        var report = importer.Import([file], ExistingRunPolicy.Replace);
+
+        // Then: the new run is gone, the earlier one is untouched under its key, and the failure says why
+        Assert.Empty(report.Imported);
+        Assert.Empty(report.Replaced);
+        Assert.Contains("truncated or corrupt gzip", Assert.Single(report.Failed).Message);
+        var run = Assert.Single(store.ListRuns());
+        Assert.Equal((first, RunStatus.Completed, 10_000L), (run.Id, run.Status, run.SampleCount));
+        Assert.Equal(first, store.FindBySourceKey($"nvidia-smi:{Path.GetFullPath(file)}#0"));
+        Assert.Equal(100.0 * 9_999, store.GetRun(first)!.TotalEnergy.Joules, 6);
+    }
+
+    [Fact]
+    public void Should_Store_A_Gpu_Name_First_Written_After_Its_First_Lines_As_The_Whole_File_Reader_Did()
+    {
+        // Given: the name column reads [N/A] on the first 5,000 lines (more than one write batch), then "GPU B"
+        string file = _temp.File("late-name.csv");
+        var text = new System.Text.StringBuilder(SyntheticTraces.NvidiaSmiHeader + "\n");
+        for (int k = 0; k < 6_000; k++)
+        {
+            text.Append(SyntheticTraces.NvidiaSmiRow(Start.AddSeconds(k), 0, k < 5_000 ? "[N/A]" : "GPU B", 1, 1, 50, 30)).Append('\n');
+        }
+
+        File.WriteAllText(file, text.ToString());
+        using var store = SqliteRunStore.Open(_temp.File("s.db"));
+
+        // When
+        long id = Assert.Single(new NvidiaSmiImporter(store).Import([file]).Imported).RunId;
+
+        // Then: the device and the run's metadata carry the name (the first one seen, as NvidiaSmiCsv.ReadFile keeps it)
+        var run = store.GetRun(id)!;
+        Assert.Equal("GPU B", Assert.Single(run.Devices).Name);
+        Assert.Contains("\"gpu_name\":\"GPU B\"", run.Run.Metadata);
+        Assert.Equal(6_000, run.Run.SampleCount);
+    }
+
+    [Fact]
+    public void Should_Store_Each_Gpu_Of_A_Long_Multi_Gpu_Trace_Whole_Across_Many_Batches()
+    {
+        // Given: 3 GPUs interleaved over 5,000 ticks (15,000 lines, several batches of 4,096 samples), drawing 10, 20
+        // and 30 W; GPU 2's line is missing on every 10th tick
+        string file = _temp.File("three.csv");
+        var text = new System.Text.StringBuilder(SyntheticTraces.NvidiaSmiHeader + "\n");
+        for (int k = 0; k < 5_000; k++)
+        {
+            for (int gpu = 0; gpu < 3; gpu++)
+            {
+                if (gpu == 2 && k % 10 == 5)
+                {
+                    continue;
+                }
+
+                text.Append(SyntheticTraces.NvidiaSmiRow(Start.AddSeconds(k), gpu, "GPU", 1, 1, 10 * (gpu + 1), 30)).Append('\n');
+            }
+        }
+
+        File.WriteAllText(file, text.ToString());
+        using var store = SqliteRunStore.Open(_temp.File("s.db"));
+
+        // When
+        var report = new NvidiaSmiImporter(store).Import([file]);
+
+        // Then: by hand, constant power over 4,999 s: 49,990 J, 99,980 J, 149,970 J (GPU 2's missing lines leave 2 s
+        // intervals, well under the 5 s gap threshold); 5,000, 5,000 and 4,500 samples
+        Assert.Equal(["#0", "#1", "#2"], report.Imported.Select(r => r.SourceKey[^2..]));
+        Assert.Equal([5_000L, 5_000L, 4_500L], report.Imported.Select(r => r.Samples));
+        Assert.Equal([49_990.0, 99_980.0, 149_970.0], report.Imported.Select(r => Math.Round(store.GetRun(r.RunId)!.TotalEnergy.Joules, 6)));
+        Assert.All(store.ListRuns(), r => Assert.Equal(RunStatus.Completed, r.Status));
+    }
+
+    private static byte[] Gzip(string text)
+    {
+        var buffer = new MemoryStream();
+        using (var gzip = new System.IO.Compression.GZipStream(buffer, System.IO.Compression.CompressionLevel.Optimal, leaveOpen: true))
+        {
+            gzip.Write(System.Text.Encoding.UTF8.GetBytes(text));
+        }
+
+        return buffer.ToArray();
+    }
 }

@@ -143,6 +143,8 @@ public class DiskFullSpoolTests : IDisposable
         public long WriteRun(NewRun run, DateTimeOffset? ended, IReadOnlyList<DeviceData> devices, IReadOnlyList<AnnotationRecord> annotations)
             => inner.WriteRun(run, ended, devices, annotations);
 
+        public void CompleteRun(long runId, RunCompletion completion) => inner.CompleteRun(runId, completion);
+
         public long? FindBySourceKey(string sourceKey) => inner.FindBySourceKey(sourceKey);
 
         public bool DeleteRun(long runId) => inner.DeleteRun(runId);

@@ -73,6 +73,8 @@ internal sealed class FlakyRunStore(TimeProvider time) : IRunStore
 
     public long WriteRun(NewRun run, DateTimeOffset? ended, IReadOnlyList<DeviceData> devices, IReadOnlyList<AnnotationRecord> annotations) => throw new NotSupportedException();
 
+    public void CompleteRun(long runId, RunCompletion completion) => throw new NotSupportedException();
+
     public long? FindBySourceKey(string sourceKey) => throw new NotSupportedException();
 
     public bool DeleteRun(long runId) => throw new NotSupportedException();
