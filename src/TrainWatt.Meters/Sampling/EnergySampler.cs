@@ -287,7 +287,13 @@ public sealed class EnergySampler : IAsyncDisposable
             }
 
             _totalEpochs = total ?? _totalEpochs;
-            var epoch = new MeasuredEpoch(number, _boundaryAt, _lastElapsed, energies, samples, _totalEpochs, atExit);
+            double runJoules = 0;
+            foreach (double joules in _energyJ)
+            {
+                runJoules += joules;
+            }
+
+            var epoch = new MeasuredEpoch(number, _boundaryAt, _lastElapsed, energies, samples, _totalEpochs, atExit) { RunEnergy = Energy.FromJoules(runJoules) };
             _epochs.Add(epoch);
             _readingsAtLastEnd = _readings;
             _openEpoch = null;

@@ -107,6 +107,12 @@ public sealed record MeasuredEpoch(
 
     /// <summary>End minus start.</summary>
     public TimeSpan Duration => End - Start;
+
+    /// <summary>
+    /// Energy of the whole run from its first reading to this epoch's end, all channels (start-up before epoch 1 and
+    /// any pause between epochs included); null when not known.
+    /// </summary>
+    public Energy? RunEnergy { get; init; }
 }
 
 /// <summary>A channel's total over the run.</summary>
