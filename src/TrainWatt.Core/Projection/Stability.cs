@@ -78,10 +78,13 @@ public enum EpochSeries
 /// <param name="MinEpochsSeen">Epochs needed before any judgement; null means 2 × <paramref name="MinStableEpochs"/>. A change
 /// followed by <paramref name="MinStableEpochs"/> epochs can only be told from noise with about as many epochs before
 /// it; with fewer, several changes in a short series (warm-up, head training, fine-tuning) mask one another.</param>
-/// <param name="MaxLevelDifference">Evidence of stability: a window shorter than <see cref="LongWindowEpochs"/> counts as
-/// stable only when the 90 % upper bound of the difference between the mean energy of its first and its second half
-/// is at most this fraction of its mean (an equivalence test). Finding no change is not evidence that there is none:
-/// a few noisy epochs across an unfinished phase switch pass the change test. 0 turns the check off.</param>
+/// <param name="MaxLevelDifference">Evidence of stability: a window shorter than <see cref="LongWindowEpochs"/> is stable
+/// only when the 90 % upper bound of the difference between the mean energies of its first and second half
+/// (<see cref="ChangePointStabilityDetector.CompareHalves"/>) is at most this fraction of its mean, or, for a scattered
+/// window, at most twice its coefficient of variation, up to twice this fraction (a noisier level can only be pinned
+/// down more loosely, and its interval is wider by as much). Finding no change point is not that evidence: a few
+/// epochs across an unfinished phase switch pass the change test, whose Bonferroni bound over every split is strict.
+/// 0 turns the check off.</param>
 public sealed record ChangePointOptions(
     int MinStableEpochs = 5,
     double FalseAlarmRate = 0.05,
@@ -183,29 +186,33 @@ public sealed class ChangePointStabilityDetector : IStabilityDetector
         }
 
         if (Options.MaxLevelDifference > 0 && n - start < Options.LongWindowEpochs
-            && LevelDifferenceBound(WithoutPeriodicPattern(epochs.Select(e => e.Energy.Joules).ToArray()), start) is { } bound
-            && bound > Options.MaxLevelDifference)
+            && CompareHalves(WithoutPeriodicPattern(epochs.Select(e => e.Energy.Joules).ToArray()), start) is { } halves)
         {
-            return StabilityResult.NotYet(
-                n,
-                string.Create(CultureInfo.InvariantCulture, $"no evidence yet that the level is flat: the two halves of epochs {EpochNumbering.ToNumber(start)}-{n} may differ by up to {bound * 100:0.0} % (90 % bound), more than the {Options.MaxLevelDifference * 100:0.#} % allowed; {Options.LongWindowEpochs - (n - start)} more epoch(s) at most."),
-                change);
+            double allowed = Math.Clamp(2 * halves.Scatter, Options.MaxLevelDifference, 2 * Options.MaxLevelDifference);
+            if (halves.Difference + halves.Noise > allowed)
+            {
+                return StabilityResult.NotYet(
+                    n,
+                    string.Create(CultureInfo.InvariantCulture, $"no evidence yet that the level is flat: the two halves of epochs {EpochNumbering.ToNumber(start)}-{n} may differ by up to {(halves.Difference + halves.Noise) * 100:0.0} % (90 % bound), more than the {allowed * 100:0.0} % allowed; {Options.LongWindowEpochs - (n - start)} more epoch(s) at most."),
+                    change);
+            }
         }
 
         return StabilityResult.Stable(start, n, n, change);
     }
 
     /// <summary>
-    /// The 90 % upper bound of |mean(second half) − mean(first half)| of x[start..] as a fraction of its mean: the
-    /// point difference plus the one-sided Student-t 95 % quantile (m − 1 degrees of freedom) × the window's standard
-    /// deviation × √(2/h), h = ⌊m/2⌋ epochs per half (the middle epoch of an odd window is in neither). Null when the
-    /// mean is zero.
+    /// The mean energy of the second half of x[start..] against the first (h = ⌊m/2⌋ epochs each; the middle epoch of an
+    /// odd window is in neither), as fractions of the window's mean: the |difference|, its noise (the one-sided
+    /// Student-t 95 % quantile with m − 1 degrees of freedom × the window's standard deviation × √(2/h); difference +
+    /// noise is the 90 % upper bound of the true difference) and the window's scatter (standard deviation / mean).
+    /// Null for fewer than 3 epochs or a zero mean.
     /// </summary>
-    public static double? LevelDifferenceBound(IReadOnlyList<double> x, int start)
+    public static (double Difference, double Noise, double Scatter)? CompareHalves(IReadOnlyList<double> x, int start)
     {
         ArgumentNullException.ThrowIfNull(x);
         int m = x.Count - start, h = m / 2;
-        if (h < 1 || m < 3)
+        if (m < 3)
         {
             return null;
         }
@@ -235,8 +242,8 @@ public sealed class ChangePointStabilityDetector : IStabilityDetector
         }
 
         double sd = Math.Sqrt(ss / (m - 1));
-        double bound = Math.Abs(second - first) / h + Distributions.StudentTQuantile(0.95, m - 1) * sd * Math.Sqrt(2.0 / h);
-        return bound / Math.Abs(mean);
+        double noise = Distributions.StudentTQuantile(0.95, m - 1) * sd * Math.Sqrt(2.0 / h);
+        return (Math.Abs(second - first) / h / Math.Abs(mean), noise / Math.Abs(mean), sd / Math.Abs(mean));
     }
 
     /// <summary>Start index of the last segment found by binary segmentation of <paramref name="x"/>.</summary>
