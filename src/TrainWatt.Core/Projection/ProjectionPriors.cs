@@ -36,8 +36,9 @@ public sealed record DriftPrior(double RelativeSd, string Source)
     /// <summary>
     /// Learns τ from finished runs (their epochs in order, N = their count): each run is replayed epoch by epoch as the
     /// live projector sees it (<paramref name="options"/>, N known), and at its first projection the smallest τ whose
-    /// interval holds the run's real epoch total is found; τ is the <see cref="LiveProjectorOptions.Confidence"/>
-    /// quantile of those values, so that the intervals of the first projections hold in that share of the runs.
+    /// interval holds the run's real epoch total is found; τ is the ⌈(K + 1)·c⌉-th smallest of those K values, c the
+    /// <see cref="LiveProjectorOptions.Confidence"/> (the split-conformal rank), so that a new run like these has its
+    /// first interval hold with probability at least c.
     /// Null when fewer than <see cref="MinRunsToLearn"/> runs give a first projection.
     /// </summary>
     public static DriftPrior? Learn(IEnumerable<IReadOnlyList<EpochMeasurement>> finishedRuns, LiveProjectorOptions? options = null)
@@ -59,8 +60,10 @@ public sealed record DriftPrior(double RelativeSd, string Source)
             return null;
         }
 
+        // The ⌈(K + 1)·confidence⌉-th smallest of K values (split-conformal rank): for a new run exchangeable with
+        // these, its first interval then holds with probability at least the confidence.
         needed.Sort();
-        double q = needed[Math.Min(needed.Count - 1, (int)Math.Ceiling(options.Confidence * needed.Count) - 1)];
+        double q = needed[Math.Min(needed.Count, (int)Math.Ceiling(options.Confidence * (needed.Count + 1))) - 1];
         return new DriftPrior(Math.Min(1, q), string.Create(CultureInfo.InvariantCulture, $"learned from {needed.Count} finished runs"));
     }
 
