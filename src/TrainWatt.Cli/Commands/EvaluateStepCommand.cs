@@ -76,7 +76,7 @@ internal static class EvaluateStepCommand
             DefaultValueFactory = _ => 0.01,
         };
         var live = new Option<bool>("--live") { Description = "Score the live projector exactly as measure --total-epochs N runs it (its first projection in each run); the offline settings are then unused." };
-        var drift = new Option<double?>("--drift-prior") { Description = "Slow-drift prior of the intervals: standard deviation of the level's relative change over a run (default 0.01 live, none offline).", HelpName = "TAU" };
+        var drift = new Option<double?>("--drift-prior") { Description = "Slow-drift prior of the intervals: standard deviation of the level's relative change over a run (default 0.01).", HelpName = "TAU" };
         var runsCsv = new Option<string?>("--runs-csv") { Description = "Also write one CSV row per run (truth and every estimate, J) to this file." };
         var json = new Option<bool>("--json") { Description = "Print one JSON object to stdout." };
         var command = new Command("step", "Evaluate STEP and the baselines (Green Algorithms, ML CO2 Impact, Carbontracker) on the SEAA 2023 traces, with pseudo-epochs of equal length T/N.");
@@ -117,10 +117,10 @@ internal static class EvaluateStepCommand
         var summary = report.Summary!;
         var text = new StringBuilder();
         text.Append(CultureInfo.InvariantCulture, $"{summary.Runs} runs, N from {report.EpochSourceName}, pseudo-epochs of T/N; step: {(report.Live ? "the live projector as measure runs it" : "offline")}, drift prior {report.Drift?.ToString() ?? "none"}\n");
-        text.Append("method              RMSE_kJ      MAPE\n");
+        text.Append(CultureInfo.InvariantCulture, $"{"method",-21} {"RMSE_kJ",9} {"MAPE",9}\n");
         foreach (string method in StepEvaluation.Methods)
         {
-            text.Append(CultureInfo.InvariantCulture, $"{method,-18} {summary.RmseKilojoules[method],9:F3} {summary.Mape[method],9:P2}\n");
+            text.Append(CultureInfo.InvariantCulture, $"{method,-21} {summary.RmseKilojoules[method],9:F3} {summary.Mape[method],9:P2}\n");
         }
 
         text.Append(CultureInfo.InvariantCulture, $"step RMSE = {report.StepRmseVsGreenAlgorithms:P2} of Green Algorithms'; {report.StepFallbacks} runs fell back to s = 10; median projection point {report.StepMedianProjectionEpoch} epochs; {report.LostTailRuns} runs with a lost GPU tail; step's 90 % intervals held the truth in {report.StepIntervalCoverage:P1} of runs\n");

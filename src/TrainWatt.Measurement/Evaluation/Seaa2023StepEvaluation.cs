@@ -33,7 +33,7 @@ public sealed record StepEvaluationRequest(string Folder, Seaa2023EpochSource Ep
     /// </summary>
     public bool Live { get; init; }
 
-    /// <summary><c>--drift-prior</c>: τ of the intervals; null: the default (<see cref="DriftPrior.Default"/>) live, none offline.</summary>
+    /// <summary><c>--drift-prior</c>: τ of the intervals; null: the default (<see cref="Core.Projection.DriftPrior.Default"/>).</summary>
     public double? DriftPrior { get; init; }
 }
 
@@ -49,7 +49,7 @@ public sealed record StepEvaluationReport(Seaa2023EpochSource EpochSource, IRead
     /// <summary>True when step was the live projector (<see cref="StepEvaluationRequest.Live"/>).</summary>
     public bool Live { get; init; }
 
-    /// <summary>The drift prior step's intervals used (null offline without <c>--drift-prior</c>).</summary>
+    /// <summary>The drift prior step's intervals used.</summary>
     public DriftPrior? Drift { get; init; }
 
     /// <summary>
@@ -139,7 +139,7 @@ public static class Seaa2023StepEvaluation
             throw new InvalidDataException(e.Message, e);
         }
 
-        var drift = request.DriftPrior is double tau ? Core.Projection.DriftPrior.Given(tau) : request.Live ? Core.Projection.DriftPrior.Default : null;
+        var drift = request.DriftPrior is double tau ? Core.Projection.DriftPrior.Given(tau) : Core.Projection.DriftPrior.Default;
         var options = new StepEvaluationOptions(
             new ChangePointOptions(MinStableEpochs: request.MinStableEpochs, MinRelativeShift: request.MinRelativeShift, MinEpochsSeen: request.MinEpochsBeforeProjection),
             request.MinEpochsBeforeProjection,
