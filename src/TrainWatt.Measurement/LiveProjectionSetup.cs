@@ -51,8 +51,9 @@ public static class LiveProjectionSetup
                 .ToList());
             return options with { Drift = drift ?? options.Drift, Tail = tail ?? options.Tail };
         }
-        catch (StoreException e)
+        catch (Exception e) when (e is StoreException or ArgumentException or InvalidOperationException or ArithmeticException)
         {
+            // The job is about to start: a store or a stored run that cannot teach the priors must not stop it.
             say?.Invoke($"warning: the projection priors stay at their defaults: {e.Message}");
             return options;
         }

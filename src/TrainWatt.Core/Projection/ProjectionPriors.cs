@@ -73,7 +73,7 @@ public sealed record DriftPrior(double RelativeSd, string Source)
         int total = run.Count;
         double truth = run.Sum(e => e.Energy.Joules);
         var horizon = EpochHorizon.Exactly(total, "run finished");
-        for (int seen = 1; seen < total; seen++)
+        for (int seen = 1; seen < Math.Min(total, MaxEpochsReplayed); seen++)
         {
             var prefix = run.Take(seen).ToArray();
             var known = new KnownStability(detector.Detect(prefix));
@@ -113,6 +113,9 @@ public sealed record DriftPrior(double RelativeSd, string Source)
 
         return null;
     }
+
+    /// <summary>A run not projected within this many epochs teaches nothing (and is not replayed further).</summary>
+    public const int MaxEpochsReplayed = 200;
 
     /// <summary>A detector that answers what another already found for the same epochs (the bisection re-projects them).</summary>
     private sealed class KnownStability(StabilityResult result) : IStabilityDetector
