@@ -48,7 +48,7 @@ public sealed record LiveProjectorOptions(
 }
 
 /// <summary>
-/// Projects a running training's total energy after every epoch: the API <c>trainwatt measure</c> calls once per
+/// Projects a running training's total energy (the whole job when observations carry the run's energy) after every epoch: the API <c>trainwatt measure</c> calls once per
 /// finished epoch. Every answer is a <see cref="ProjectionResult"/> (an estimate with its interval, or "not yet stable"
 /// with the reason); every estimate is also kept in <see cref="History"/> as a <see cref="ProjectionEntry"/> for the
 /// store. Not thread-safe: call it from the one thread that sees epochs end.
