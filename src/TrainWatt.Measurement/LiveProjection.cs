@@ -8,7 +8,7 @@ using TrainWatt.Storage;
 namespace TrainWatt.Measurement;
 
 /// <summary>
-/// The one STEP projector of a measured run: after each finished epoch it projects the run's total energy
+/// The one STEP projector of a measured run: after each finished epoch it projects the whole process's total energy
 /// (<see cref="LiveProjector"/>) and returns an <see cref="EpochReport"/> that the pipeline hands to the recorder
 /// (projection history) and to every observer (console line, Prometheus, MLflow). It prints nothing itself.
 /// </summary>
@@ -35,8 +35,14 @@ public sealed class LiveProjection(LiveProjectorOptions options, TimeProvider ti
         }
 
         var now = time.GetUtcNow();
+        // With the run's energy and time at the epoch's end the projection is of the whole process: the measured
+        // start-up before epoch 1, the epochs (each with any pause before it) and the tail prior after the last.
         var result = _projector.OnEpochEnd(new EpochObservation(
-            epoch.Number, now.UtcDateTime, epoch.Duration, epoch.Energy, TotalEpochs: epoch.TotalEpochs));
+            epoch.Number, now.UtcDateTime, epoch.Duration, epoch.Energy, TotalEpochs: epoch.TotalEpochs)
+        {
+            RunEnergy = epoch.RunEnergy,
+            RunElapsed = epoch.RunEnergy is null ? null : epoch.End,
+        });
         if (result.Estimate is null)
         {
             bool first = result.Stability.IsStable && result.Horizon is null && !_saidHorizonUnknown;

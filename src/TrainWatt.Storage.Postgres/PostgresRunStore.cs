@@ -263,6 +263,8 @@ public sealed class PostgresRunStore : IRunStore
 
     public IReadOnlyList<ProjectionEntry> GetProjections(long runId) => Read(() => StoreQueries.Projections(_connection, runId));
 
+    public IReadOnlyList<EpochRecord> GetEpochs(long runId) => StoreQueries.Epochs(_connection, runId);
+
     public void FinishRun(long runId, RunStatus status, DateTimeOffset ended, int? exitCode = null)
     {
         if (status == RunStatus.Running)
@@ -648,8 +650,9 @@ public sealed class PostgresRunStore : IRunStore
     private int InsertProjection(NpgsqlTransaction transaction, long runId, ProjectionEntry projection)
     {
         using var command = Command(transaction, """
-            INSERT INTO projections (run_id, epoch, projected_j, lower_j, upper_j, confidence, method, stable_from, total_epochs_min, total_epochs_max, t)
-            VALUES (@run, @epoch, @projected, @lower, @upper, @confidence, @method, @stable, @min, @max, @t)
+            INSERT INTO projections (run_id, epoch, projected_j, lower_j, upper_j, confidence, method, stable_from, total_epochs_min, total_epochs_max, t,
+                                     startup_j, tail_j, tail_prior_source, drift_prior, drift_prior_source)
+            VALUES (@run, @epoch, @projected, @lower, @upper, @confidence, @method, @stable, @min, @max, @t, @startup, @tail, @tailSource, @drift, @driftSource)
             """);
         command.Parameters.AddWithValue("run", runId);
         command.Parameters.AddWithValue("epoch", projection.Epoch);
@@ -662,6 +665,11 @@ public sealed class PostgresRunStore : IRunStore
         command.Parameters.Add(new NpgsqlParameter("min", NpgsqlDbType.Integer) { Value = (object?)projection.TotalEpochsMin ?? DBNull.Value });
         command.Parameters.Add(new NpgsqlParameter("max", NpgsqlDbType.Integer) { Value = (object?)projection.TotalEpochsMax ?? DBNull.Value });
         command.Parameters.AddWithValue("t", StoreRows.ToSeconds(projection.Time));
+        command.Parameters.Add(new NpgsqlParameter("startup", NpgsqlDbType.Double) { Value = (object?)projection.StartupEnergy?.Joules ?? DBNull.Value });
+        command.Parameters.Add(new NpgsqlParameter("tail", NpgsqlDbType.Double) { Value = (object?)projection.TailEnergy?.Joules ?? DBNull.Value });
+        command.Parameters.Add(new NpgsqlParameter("tailSource", NpgsqlDbType.Text) { Value = (object?)projection.TailPriorSource ?? DBNull.Value });
+        command.Parameters.Add(new NpgsqlParameter("drift", NpgsqlDbType.Double) { Value = (object?)projection.DriftPrior ?? DBNull.Value });
+        command.Parameters.Add(new NpgsqlParameter("driftSource", NpgsqlDbType.Text) { Value = (object?)projection.DriftPriorSource ?? DBNull.Value });
         return command.ExecuteNonQuery();
     }
 

@@ -96,6 +96,13 @@ internal static class PostgresSchema
             );
             CREATE INDEX ix_projections_run_id ON projections (run_id);
             """),
+        new Migration(3, "projections: what a whole-job projection holds (start-up, tail prior) and its drift prior", """
+            ALTER TABLE projections ADD COLUMN startup_j DOUBLE PRECISION;
+            ALTER TABLE projections ADD COLUMN tail_j DOUBLE PRECISION;
+            ALTER TABLE projections ADD COLUMN tail_prior_source TEXT;
+            ALTER TABLE projections ADD COLUMN drift_prior DOUBLE PRECISION;
+            ALTER TABLE projections ADD COLUMN drift_prior_source TEXT;
+            """),
     ];
 
     public static int LatestVersion => Migrations[^1].Version;

@@ -13,6 +13,7 @@ public static class AnnotationKinds
         Core.Traces.FaultKind.NonMonotonicTime => "non_monotonic_time",
         Core.Traces.FaultKind.LostTail => "lost_tail",
         Core.Traces.FaultKind.EarlyProcessEnd => "early_process_end",
+        Core.Traces.FaultKind.PartialProcessTrace => "partial_process_trace",
         Core.Traces.FaultKind.Fatal => "fatal",
         Core.Traces.FaultKind.InvalidValue => "invalid_value",
         Core.Traces.FaultKind.SharedDeviceIndex => "shared_device_index",

@@ -107,6 +107,12 @@ public interface IRunStore : IDisposable
     /// <summary>One run with its devices, per-device energy, epochs and annotations; null when there is no such run.</summary>
     RunDetails? GetRun(long runId);
 
+    /// <summary>
+    /// The run's epochs by number, without reading its samples (what learning from finished runs needs); empty when
+    /// there is no such run. This default reads the whole run; the SQLite and PostgreSQL stores query the epochs alone.
+    /// </summary>
+    IReadOnlyList<EpochRecord> GetEpochs(long runId) => GetRun(runId)?.Epochs ?? [];
+
     /// <summary>The samples of a run (optionally of one device), ordered by device then time, in a list.</summary>
     IReadOnlyList<SampleRecord> ReadSamples(long runId, long? deviceId = null);
 

@@ -41,14 +41,19 @@ internal static class StoreQueries
 
         var devices = Rows(connection, "devices", "SELECT id, run_id, key, component, name, uuid, provenance, note FROM devices WHERE run_id = @run ORDER BY id", StoreRows.Device, ("@run", runId));
         var energies = devices.Select(d => DeviceEnergyCalculator.Compute(d, Samples(connection, runId, d.Id), run.GapRule)).ToList();
-        var epochs = Rows(connection, "epochs", "SELECT n, start_t, end_t, energy_j, provenance, samples_seen FROM epochs WHERE run_id = @run ORDER BY n", StoreRows.Epoch, ("@run", runId));
+        var epochs = Epochs(connection, runId);
         var annotations = Rows(connection, "annotations", "SELECT kind, message, file, line, device_id FROM annotations WHERE run_id = @run ORDER BY id", StoreRows.Annotation, ("@run", runId));
         return new RunDetails(run, devices, energies, epochs, annotations);
     }
 
+    /// <summary>The run's epochs by number.</summary>
+    public static List<EpochRecord> Epochs(DbConnection connection, long runId)
+        => Rows(connection, "epochs", "SELECT n, start_t, end_t, energy_j, provenance, samples_seen FROM epochs WHERE run_id = @run ORDER BY n", StoreRows.Epoch, ("@run", runId));
+
     /// <summary>The run's projection history in the order the projections were made.</summary>
     public static List<ProjectionEntry> Projections(DbConnection connection, long runId) => Rows(connection, "projections", """
-        SELECT epoch, projected_j, lower_j, upper_j, confidence, method, stable_from, total_epochs_min, total_epochs_max, t
+        SELECT epoch, projected_j, lower_j, upper_j, confidence, method, stable_from, total_epochs_min, total_epochs_max, t,
+               startup_j, tail_j, tail_prior_source, drift_prior, drift_prior_source
         FROM projections WHERE run_id = @run ORDER BY id
         """, StoreRows.Projection, ("@run", runId));
 

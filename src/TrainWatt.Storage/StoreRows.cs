@@ -178,7 +178,8 @@ internal static class StoreRows
         reader.IsDBNull(3) ? null : reader.GetInt32(3),
         reader.IsDBNull(4) ? null : reader.GetInt64(4));
 
-    /// <summary>Columns: epoch, projected_j, lower_j, upper_j, confidence, method, stable_from, total_epochs_min, total_epochs_max, t.</summary>
+    /// <summary>Columns: epoch, projected_j, lower_j, upper_j, confidence, method, stable_from, total_epochs_min, total_epochs_max, t,
+    /// startup_j, tail_j, tail_prior_source, drift_prior, drift_prior_source.</summary>
     public static ProjectionEntry Projection(DbDataReader reader) => new(
         reader.GetInt32(0),
         Energy.FromJoules(reader.GetDouble(1)),
@@ -189,5 +190,12 @@ internal static class StoreRows
         reader.IsDBNull(6) ? null : reader.GetInt32(6),
         reader.IsDBNull(7) ? null : reader.GetInt32(7),
         reader.IsDBNull(8) ? null : reader.GetInt32(8),
-        FromSeconds(reader.GetDouble(9)));
+        FromSeconds(reader.GetDouble(9)))
+    {
+        StartupEnergy = reader.IsDBNull(10) ? null : Energy.FromJoules(reader.GetDouble(10)),
+        TailEnergy = reader.IsDBNull(11) ? null : Energy.FromJoules(reader.GetDouble(11)),
+        TailPriorSource = reader.IsDBNull(12) ? null : reader.GetString(12),
+        DriftPrior = NullableDouble(reader, 13),
+        DriftPriorSource = reader.IsDBNull(14) ? null : reader.GetString(14),
+    };
 }

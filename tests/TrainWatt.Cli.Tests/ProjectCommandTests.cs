@@ -147,6 +147,35 @@ public class ProjectCommandTests
     }
 
     [Fact]
+    public void The_Drift_Prior_Is_Recorded_And_Widens_The_Interval_With_The_Distance_Still_To_Go()
+    {
+        // The hand trace's last 5 epochs cost exactly 2000 J (no scatter), N = 40: with --drift-prior 0 the interval
+        // has no width beyond the window's (none); with 0.02 the 24 epochs still to come carry the drift's spread.
+        var (dir, trace, epochs) = HandTrace();
+        using (dir)
+        {
+            JsonElement Project(string tau)
+            {
+                var (code, stdout, stderr) = CliHarness.Run("project", "--trace", trace, "--epochs", epochs, "--total-epochs", "40", "--drift-prior", tau, "--json");
+                Assert.True(code == 0, stderr);
+                return Json(stdout);
+            }
+
+            var none = Project("0");
+            var drift = Project("0.02");
+            Assert.Equal(0.02, drift.GetProperty("drift_prior").GetDouble());
+            Assert.Equal("--drift-prior", drift.GetProperty("drift_prior_source").GetString());
+            Assert.Equal(none.GetProperty("projected_energy_j").GetDouble(), drift.GetProperty("projected_energy_j").GetDouble(), 1e-6);
+            double Width(JsonElement j) => j.GetProperty("upper_j").GetDouble() - j.GetProperty("lower_j").GetDouble();
+            Assert.True(Width(drift) > Width(none) + 100, $"{Width(drift)} J vs {Width(none)} J");
+
+            var (bad, _, error) = CliHarness.Run("project", "--trace", trace, "--epochs", epochs, "--drift-prior", "2");
+            Assert.Equal(64, bad);
+            Assert.Contains("--drift-prior 2 must be a relative standard deviation from 0 to 1", error, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
     public void Text_Output_Should_Show_The_Interval_Not_A_Bare_Number()
     {
         var (dir, trace, epochs) = HandTrace();

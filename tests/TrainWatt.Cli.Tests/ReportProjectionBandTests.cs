@@ -157,13 +157,13 @@ public sealed class ReportProjectionBandTests
     public void Measured_run_with_live_projections_gets_the_band_and_the_error_computed_from_its_stored_history()
     {
         // Given: measure (fake NVML GPU at a constant 200 W) around 24 marker epochs with total=24, as h/live's
-        // LiveProjectionTests do: STEP projects from epoch 10 on and the history is stored with the run.
+        // LiveProjectionTests do: STEP projects once the level is shown flat (from epoch 10 on) and the history is stored with the run.
         using var fake = FakeNvml.ConstantGpu(200);
         using var dir = new TempDirectory();
         string db = dir.File("runs.db");
         var env = new Dictionary<string, string?> { ["TRAINWATT_NVML_LIBRARY"] = fake.LibraryPath };
         var (measured, _, measureErr) = CliHarness.Run(env, "measure", "--db", db, "--meters", "nvml", "--", "bash", "-c",
-            "for i in $(seq 1 24); do sleep 0.12; echo \"##trainwatt epoch-end n=$i total=24\"; done");
+            "exec 3<> <(:); for i in $(seq 1 24); do read -t 0.25 -u 3; echo \"##trainwatt epoch-end n=$i total=24\"; done"); // 0.25 s epochs without a fork each (see LiveProjectionTests)
         Assert.True(measured == 0, measureErr);
 
         // When

@@ -118,7 +118,8 @@ internal sealed record MeasureSettings(
     string? Region,
     double? Pue,
     double? CpuTdp,
-    TimeSpan StoreRetry) : ICommandSettings
+    TimeSpan StoreRetry,
+    double? DriftPrior = null) : ICommandSettings
 {
     private static readonly TimeSpan StatusInterval = TimeSpan.FromSeconds(10);
 
@@ -196,6 +197,7 @@ internal sealed record MeasureSettings(
             TotalEpochs = TotalEpochs,
             MaxEpochs = MaxEpochs,
             EarlyStoppingPatience = EarlyStoppingPatience,
+            DriftPrior = DriftPrior,
             Idle = Idle ?? TimeSpan.Zero,
             Tags = tags,
             ProgressEvery = Progress switch

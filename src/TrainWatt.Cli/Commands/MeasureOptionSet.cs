@@ -42,6 +42,7 @@ internal sealed class MeasureOptionSet
     private readonly Option<int?> _totalEpochs = new("--total-epochs") { Description = "Planned number of epochs (stored for projections).", HelpName = "N" };
     private readonly Option<int?> _maxEpochs = new("--max-epochs") { Description = "Upper bound of the epoch count when early stopping may end the run sooner (live projection).", HelpName = "N" };
     private readonly Option<int?> _patience = new("--early-stopping-patience") { Description = "Early-stopping patience in epochs: the run lasts at least patience + 1 epochs (live projection).", HelpName = "P" };
+    private readonly Option<double?> _driftPrior = new("--drift-prior") { Description = "Slow-drift prior of the projection intervals: standard deviation of the level's relative change over the run (default: learned from 10 or more finished runs in the store, else 0.01).", HelpName = "TAU" };
     private readonly Option<TimeSpan?> _idle = OptionParsers.OptionalDuration("--idle", "Measure the idle machine for this long before starting the command (e.g. 10s) and report net energy too.", "10s, 1m");
     private readonly Option<string?> _db = StoreLocation.CreateOption();
     private readonly Option<FileInfo?> _summaryJson = new("--summary-json") { Description = "Also write the summary as JSON to FILE.", HelpName = "FILE" };
@@ -67,7 +68,7 @@ internal sealed class MeasureOptionSet
 
     public void AddTo(Command command)
     {
-        foreach (var option in new Option[] { _interval, _meters, _gpus, _pattern, _framework, _totalEpochs, _maxEpochs, _patience, _idle, _db, _summaryJson, _tags, _progress, _country, _region, _pue, _cpuTdp, _storeRetry })
+        foreach (var option in new Option[] { _interval, _meters, _gpus, _pattern, _framework, _totalEpochs, _maxEpochs, _patience, _driftPrior, _idle, _db, _summaryJson, _tags, _progress, _country, _region, _pue, _cpuTdp, _storeRetry })
         {
             command.Options.Add(option);
         }
@@ -94,5 +95,6 @@ internal sealed class MeasureOptionSet
         parse.GetValue(_region),
         parse.GetValue(_pue),
         parse.GetValue(_cpuTdp),
-        parse.GetValue(_storeRetry));
+        parse.GetValue(_storeRetry),
+        parse.GetValue(_driftPrior));
 }

@@ -10,7 +10,7 @@ namespace TrainWatt.Cli.Commands;
 /// <summary><c>trainwatt project</c>'s options, typed.</summary>
 internal sealed record ProjectSettings(
     string Trace, string Epochs, int? AfterEpoch, int? Total, int? Patience, int? MaxEpochs, int? MinEpochs,
-    ProjectionMethod Method, bool Parity, double Confidence, int MinStable, bool Json) : ICommandSettings
+    ProjectionMethod Method, bool Parity, double Confidence, int MinStable, bool Json, double? DriftPrior = null) : ICommandSettings
 {
     public IReadOnlyList<string> Validate()
     {
@@ -33,6 +33,11 @@ internal sealed record ProjectSettings(
             problems.Add($"--min-stable-epochs {MinStable} must be at least 3.");
         }
 
+        if (DriftPrior is double tau && !(tau >= 0 && tau <= 1))
+        {
+            problems.Add($"--drift-prior {tau.ToString(CultureInfo.InvariantCulture)} must be a relative standard deviation from 0 to 1 (e.g. 0.01 for 1 % over the run).");
+        }
+
         if (Parity && Method == ProjectionMethod.Carbontracker)
         {
             problems.Add("--parity seaa2023 applies to --method step and step-power only (the paper has no Carbontracker code).");
@@ -45,6 +50,7 @@ internal sealed record ProjectSettings(
     {
         Method = Method, Seaa2023Parity = Parity, AfterEpoch = AfterEpoch, TotalEpochs = Total, Patience = Patience, MaxEpochs = MaxEpochs,
         MinEpochs = MinEpochs, Confidence = Confidence, MinStableEpochs = MinStable,
+        Drift = DriftPrior is double tau ? Core.Projection.DriftPrior.Given(tau) : Core.Projection.DriftPrior.Default,
     };
 }
 
@@ -77,9 +83,10 @@ internal static class ProjectCommand
             (Seaa2023Parity.Name, PaperParity.Seaa2023));
         var confidence = new Option<double>("--confidence") { Description = "Two-sided confidence of the interval (default 0.9).", DefaultValueFactory = _ => 0.9 };
         var minStable = new Option<int>("--min-stable-epochs") { Description = "Epochs needed after the last detected change (default 5).", DefaultValueFactory = _ => 5 };
+        var drift = new Option<double?>("--drift-prior") { Description = "Slow-drift prior of the interval: standard deviation of the level's relative change over the run (default 0.01).", HelpName = "TAU" };
         var json = new Option<bool>("--json") { Description = "Print one JSON object to stdout." };
         var command = new Command("project", "Project a run's total energy from its stable epochs (STEP), with an interval.");
-        foreach (var option in new Option[] { trace, epochs, afterEpoch, total, patience, maxEpochs, minEpochs, method, parity, confidence, minStable, json })
+        foreach (var option in new Option[] { trace, epochs, afterEpoch, total, patience, maxEpochs, minEpochs, method, parity, confidence, minStable, drift, json })
         {
             command.Options.Add(option);
         }
@@ -89,7 +96,7 @@ internal static class ProjectCommand
             var s = new ProjectSettings(
                 parse.GetValue(trace)!, parse.GetValue(epochs)!, parse.GetValue(afterEpoch), parse.GetValue(total), parse.GetValue(patience),
                 parse.GetValue(maxEpochs), parse.GetValue(minEpochs), parse.GetValue(method).Value, parse.GetValue(parity) is not null,
-                parse.GetValue(confidence), parse.GetValue(minStable), parse.GetValue(json)).ThrowIfInvalid();
+                parse.GetValue(confidence), parse.GetValue(minStable), parse.GetValue(json), parse.GetValue(drift)).ThrowIfInvalid();
             var result = TraceProjection.Project(s.ToRequest());
             foreach (string warning in result.Warnings)
             {
@@ -112,6 +119,10 @@ internal static class ProjectCommand
             text.Append(CultureInfo.InvariantCulture, $"projected total  {Format(estimate)}  ({r.Confidence:P0} interval {Format(r.Lower!.Value)} to {Format(r.Upper!.Value)})\n");
             text.Append(CultureInfo.InvariantCulture, $"method           {method}, stable from epoch {r.Stability.StableFromIndex} ({r.Stability.StableEpochs} stable epochs)\n");
             text.Append(CultureInfo.InvariantCulture, $"epochs           {r.EpochsUsed} measured of {n} assumed\n");
+            if (r.Drift is { } drift)
+            {
+                text.Append(CultureInfo.InvariantCulture, $"drift prior      {drift}\n");
+            }
         }
         else
         {

@@ -143,23 +143,36 @@ internal sealed record PreIntervalJson(double Nominal, double? LogQ90, string Ca
 
 internal sealed record StepEvaluationJson(
     int Runs, string EpochsSource, IReadOnlyDictionary<string, double> RmseKj, IReadOnlyDictionary<string, double> Mape, double StepRmseVsGreenAlgorithms,
-    int StepFallbacks, double StepIntervalCoverage, double StepMedianProjectionEpoch, int LostTailRuns, int FailedRuns)
+    int StepFallbacks, double StepIntervalCoverage, double StepMedianProjectionEpoch, int LostTailRuns, int FailedRuns,
+    bool Live, double? DriftPrior, string? DriftPriorSource, IReadOnlyList<ExcludedRunJson> ExcludedRuns, IReadOnlyList<FractionScoreJson> ByFraction)
 {
     public static StepEvaluationJson From(StepEvaluationReport r) => new(
         r.Summary!.Runs, r.EpochSourceName,
         r.Summary.RmseKilojoules.ToDictionary(kv => kv.Key, kv => Math.Round(kv.Value, 4)),
         r.Summary.Mape.ToDictionary(kv => kv.Key, kv => Math.Round(kv.Value, 6)),
-        Math.Round(r.StepRmseVsGreenAlgorithms, 6), r.StepFallbacks, Math.Round(r.StepIntervalCoverage, 4), r.StepMedianProjectionEpoch, r.LostTailRuns, r.Failures.Count);
+        Math.Round(r.StepRmseVsGreenAlgorithms, 6), r.StepFallbacks, Math.Round(r.StepIntervalCoverage, 4), r.StepMedianProjectionEpoch, r.LostTailRuns, r.Failures.Count,
+        r.Live, r.Drift?.RelativeSd, r.Drift?.Source,
+        r.Excluded.Select(e => new ExcludedRunJson(e.Id, e.Reason)).ToArray(),
+        r.ByFraction.Select(f => new FractionScoreJson(f.Fraction, f.Projected, R(f.LiveRmseKilojoules, 4), R(f.LiveMape, 6), R(f.LiveCoverage, 4), R(f.PaperRmseKilojoules, 4), R(f.PaperMape, 6), Math.Round(f.PaperRmseAllKilojoules, 4))).ToArray());
+
+    private static double? R(double? value, int digits) => value is double v ? Math.Round(v, digits) : null;
 }
+
+internal sealed record ExcludedRunJson(string Run, string Reason);
+
+internal sealed record FractionScoreJson(
+    double Fraction, int Projected, double? LiveRmseKj, double? LiveMape, double? LiveCoverage, double? PaperRmseKj, double? PaperMape, double PaperRmseAllKj);
 
 internal sealed record ProjectJson(
     string Method,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Parity,
     int? StableFromEpoch, int EpochsUsed, int StableEpochs, double? ProjectedEnergyJ, double? LowerJ, double? UpperJ, double Confidence, double MeasuredEnergyJ,
     double? TotalEpochsAssumed, int? TotalEpochsMin, int? TotalEpochsMax,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Reason)
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Reason,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] double? DriftPrior = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? DriftPriorSource = null)
 {
     public static ProjectJson From(ProjectionResult r) => new(
         r.MethodName, r.Parity, r.Stability.StableFromIndex, r.EpochsUsed, r.Stability.StableEpochs, r.Estimate?.Joules, r.Lower?.Joules, r.Upper?.Joules,
-        r.Confidence, r.Measured.Joules, r.Horizon?.Assumed, r.Horizon?.Min, r.Horizon?.Max, r.Reason);
+        r.Confidence, r.Measured.Joules, r.Horizon?.Assumed, r.Horizon?.Min, r.Horizon?.Max, r.Reason, r.Drift?.RelativeSd, r.Drift?.Source);
 }

@@ -16,7 +16,23 @@ public sealed record ProjectionRequest(
     double Confidence = 0.9,
     bool Seaa2023Parity = false,
     TimeSpan? TotalDuration = null,
-    int CarbontrackerEpochs = 1);
+    int CarbontrackerEpochs = 1)
+{
+    /// <summary>
+    /// Energy the process used before its first epoch began (start-up: interpreter, imports, data loading), measured;
+    /// added to the projection of the whole job (<see cref="ProjectionMethod.Step"/> and <see cref="ProjectionMethod.StepPower"/>, not parity).
+    /// </summary>
+    public Energy StartupEnergy { get; init; }
+
+    /// <summary>
+    /// The time the process is expected to run after its last epoch; its mean (at the stable power) is added to the
+    /// projection and its spread to the interval. Null: the projection ends at the last epoch.
+    /// </summary>
+    public TailPrior? Tail { get; init; }
+
+    /// <summary>The slow-drift prior of the stable level; null: none (the interval assumes a constant level).</summary>
+    public DriftPrior? Drift { get; init; }
+}
 
 /// <summary>
 /// Projects a run's total energy from its finished epochs. Pure: the same epochs and request give the same answer.
@@ -28,6 +44,13 @@ public sealed record ProjectionRequest(
 /// uncertainty of μ), scaled by Student's t with m − 1 degrees of freedom. When N is a range, the predictive
 /// distribution is the equal-weight mixture over every N in it (at most 201 evenly spaced values), and the interval
 /// is its central <c>Confidence</c> part; the point estimate is the mixture mean.</para>
+/// <para>The whole job (<see cref="ProjectionMethod.Step"/> and <see cref="ProjectionMethod.StepPower"/>, not parity):
+/// <c>Ê = E_start-up + E_measured(0..n−1) + μ·(N − n) + b̂·D + t̄·P</c>, with the measured start-up energy
+/// (<see cref="ProjectionRequest.StartupEnergy"/>), the tail prior's mean time t̄ at the stable power P = μ / mean
+/// window epoch time (<see cref="ProjectionRequest.Tail"/>), and the slow-drift trend: b ~ N(0, (τ·μ/N)²) a priori
+/// (<see cref="ProjectionRequest.Drift"/>), updated by the window's own slope (OLS precision Σ(k − c)² / σ²ρ), b̂ its
+/// posterior mean and D = Σ_{k=n}^{N−1} (k − c) = (N − n)·((n + N − 1)/2 − c) the distance of the epochs to come from
+/// the window's centre c. Variance: <c>σ²ρ·(R + R²/m) + D²·Var(b | window) + (s_t·P)²</c>, ρ the persistence factor.</para>
 /// <para><see cref="ProjectionMethod.StepPower"/>: the same with the window's mean sample power × mean epoch duration
 /// in place of μ (per-epoch spread from sample power × duration).</para>
 /// <para><see cref="ProjectionMethod.Carbontracker"/>: <c>Ê = mean(E_0..E_{k−1})·N</c>; its interval uses the spread of
@@ -121,6 +144,7 @@ public static class EnergyProjector
         int predictedFrom; // N − predictedFrom epochs are predicted by the mean
         int meanCount = m;
         bool remainingIncludesWindow = false;
+        bool wholeJob = !request.Seaa2023Parity && request.Method != ProjectionMethod.Carbontracker;
         if (request.Seaa2023Parity)
         {
             baseEnergy = epochs.Take(from).Sum(e => e.Energy.Joules);
@@ -135,20 +159,54 @@ public static class EnergyProjector
         }
         else
         {
-            baseEnergy = measured.Joules;
+            baseEnergy = measured.Joules + request.StartupEnergy.Joules;
             predictedFrom = n;
         }
 
+        // The tail after the last epoch: its prior time at the stable window's mean power.
+        double windowSeconds = window.Average(e => e.Duration.TotalSeconds);
+        double stablePower = windowSeconds > 0 ? mu / windowSeconds : 0;
+        double tailMean = 0, tailVariance = 0;
+        if (wholeJob && request.Tail is { } tail)
+        {
+            tailMean = tail.Mean.TotalSeconds * stablePower;
+            tailVariance = Math.Pow(tail.Sd.TotalSeconds * stablePower, 2);
+        }
+
+        // The slow drift: a linear trend b (J per epoch) of the stable level, prior N(0, (τ·μ/N)²), combined with the
+        // slope the window shows (noise variance σ² × persistence); the R epochs still to come lie D = Σ (k − c)
+        // epochs past the window's centre c in all, so the trend adds b̂·D to their sum and D²·Var(b) to its variance.
+        double noiseVariance = sigma * sigma * persistence;
+        double centre = from + (m - 1) / 2.0, sxx = 0, sxy = 0, valuesMean = values.Average();
+        for (int i = 0; i < m; i++)
+        {
+            double x = from + i - centre;
+            sxx += x * x;
+            sxy += x * (values[i] - valuesMean);
+        }
+
+        double tau = wholeJob && meanCount >= 2 && request.Drift is { } drift ? drift.RelativeSd : 0;
         var totals = HorizonPoints(horizon);
         var centres = new double[totals.Length];
         var scales = new double[totals.Length];
         for (int i = 0; i < totals.Length; i++)
         {
             int count = Math.Max(0, totals[i] - predictedFrom);
-            centres[i] = baseEnergy + mu * count;
+            centres[i] = baseEnergy + mu * count + tailMean;
             // Prediction error of the sum: only epochs not in the window are unknown; the mean's own error scales with count.
             int unseen = remainingIncludesWindow ? Math.Max(0, count - meanCount) : count;
-            scales[i] = meanCount >= 2 ? sigma * Math.Sqrt(persistence * (unseen + (double)count * count / meanCount)) : 0;
+            double variance = meanCount >= 2 ? noiseVariance * (unseen + (double)count * count / meanCount) : 0;
+            if (tau > 0 && count > 0)
+            {
+                double priorSd = tau * Math.Abs(mu) / totals[i];
+                double precision = 1 / (priorSd * priorSd) + (noiseVariance > 0 ? sxx / noiseVariance : 0);
+                double slope = noiseVariance > 0 ? sxy / noiseVariance / precision : 0;
+                double distance = count * ((n + totals[i] - 1) / 2.0 - centre);
+                centres[i] += slope * distance;
+                variance += distance * distance / precision;
+            }
+
+            scales[i] = Math.Sqrt(variance + tailVariance);
         }
 
         double estimate = centres.Average();
@@ -157,7 +215,13 @@ public static class EnergyProjector
         string? caveat = meanCount < 2
             ? $"the interval covers the range of N only: {meanCount} epoch gives no spread."
             : null;
-        return new ProjectionResult(request.Method, parity, stability, n, Energy.FromJoules(estimate), Energy.FromJoules(lower), Energy.FromJoules(upper), request.Confidence, measured, horizon, caveat);
+        return new ProjectionResult(request.Method, parity, stability, n, Energy.FromJoules(estimate), Energy.FromJoules(lower), Energy.FromJoules(upper), request.Confidence, measured, horizon, caveat)
+        {
+            StartupEnergy = wholeJob ? request.StartupEnergy : Energy.Zero,
+            TailEnergy = Energy.FromJoules(tailMean),
+            Drift = tau > 0 || (wholeJob && request.Drift is not null) ? request.Drift : null,
+            Tail = wholeJob ? request.Tail : null,
+        };
     }
 
     /// <summary>The paper's STEP epoch variant: <c>Σ_{e&lt;s} E_e + (Σ_{e=s}^{s+w−1} E_e / w)·(N − s)</c> (paper-notes 2.2).</summary>

@@ -10,7 +10,18 @@ namespace TrainWatt.Core.Projection;
 /// <param name="MeanSamplePower">Mean of the raw power samples of the epoch (W), if known; else Energy / Duration.</param>
 /// <param name="SampleCount">Power samples in the epoch (0 when unknown).</param>
 /// <param name="TotalEpochs">A total announced by the run itself (Keras <c>Epoch k/N</c>, a marker's <c>total</c>), if any.</param>
-public sealed record EpochObservation(int Number, DateTime End, TimeSpan Duration, Energy Energy, Power? MeanSamplePower = null, int SampleCount = 0, int? TotalEpochs = null);
+public sealed record EpochObservation(int Number, DateTime End, TimeSpan Duration, Energy Energy, Power? MeanSamplePower = null, int SampleCount = 0, int? TotalEpochs = null)
+{
+    /// <summary>
+    /// Energy of the whole process from its start to this epoch's end, all devices; with <see cref="RunElapsed"/> it
+    /// makes the projection one of the whole job: the energy before epoch 1 began is the measured start-up, and each
+    /// later epoch counts from the previous epoch's end (any pause between epochs is part of the epoch after it).
+    /// </summary>
+    public Energy? RunEnergy { get; init; }
+
+    /// <summary>Time from the process's start to this epoch's end (with <see cref="RunEnergy"/>).</summary>
+    public TimeSpan? RunElapsed { get; init; }
+}
 
 /// <summary>Settings of a <see cref="LiveProjector"/>.</summary>
 /// <param name="Method">Projection method (default STEP, epoch-energy variant).</param>
@@ -27,10 +38,17 @@ public sealed record LiveProjectorOptions(
     int? MaxEpochs = null,
     int? MinEpochs = null,
     int? EarlyStoppingPatience = null,
-    ChangePointOptions? Detector = null);
+    ChangePointOptions? Detector = null)
+{
+    /// <summary>The slow-drift prior of the intervals; null: <see cref="DriftPrior.Default"/>.</summary>
+    public DriftPrior? Drift { get; init; }
+
+    /// <summary>The tail prior added after the last epoch when observations carry the run's energy; null: no tail (the projection ends at the last epoch).</summary>
+    public TailPrior? Tail { get; init; }
+}
 
 /// <summary>
-/// Projects a running training's total energy after every epoch: the API <c>trainwatt measure</c> calls once per
+/// Projects a running training's total energy (the whole job when observations carry the run's energy) after every epoch: the API <c>trainwatt measure</c> calls once per
 /// finished epoch. Every answer is a <see cref="ProjectionResult"/> (an estimate with its interval, or "not yet stable"
 /// with the reason); every estimate is also kept in <see cref="History"/> as a <see cref="ProjectionEntry"/> for the
 /// store. Not thread-safe: call it from the one thread that sees epochs end.
@@ -42,6 +60,8 @@ public sealed class LiveProjector
     private readonly ChangePointStabilityDetector _detector;
     private readonly TimeProvider _time;
     private int? _announcedTotal;
+    private Energy _startup;
+    private EpochObservation? _previous;
 
     public LiveProjector(LiveProjectorOptions? options = null, TimeProvider? time = null)
     {
@@ -71,9 +91,28 @@ public sealed class LiveProjector
             throw new ArgumentException($"Epoch {observation.Number} was reported where epoch {ExpectedNumber} was expected; epochs must be reported once each, in order from 1.", nameof(observation));
         }
 
-        var power = observation.MeanSamplePower
-            ?? (observation.Duration > TimeSpan.Zero ? observation.Energy / observation.Duration : Power.Zero);
-        _epochs.Add(new EpochMeasurement(EpochNumbering.ToIndex(observation.Number), observation.End, observation.Duration, observation.Energy, power, observation.SampleCount));
+        var (energy, duration) = (observation.Energy, observation.Duration);
+        bool wholeJob = observation is { RunEnergy: not null, RunElapsed: not null };
+        if (wholeJob && _previous is { RunEnergy: { } previousEnergy, RunElapsed: { } previousElapsed })
+        {
+            // The epoch as the job lives it: from the previous epoch's end, any pause before this epoch's start included.
+            var cycleEnergy = observation.RunEnergy!.Value - previousEnergy;
+            var cycleTime = observation.RunElapsed!.Value - previousElapsed;
+            if (cycleEnergy >= energy && cycleTime >= duration)
+            {
+                (energy, duration) = (cycleEnergy, cycleTime);
+            }
+        }
+        else if (wholeJob && _epochs.Count == 0 && observation.RunEnergy!.Value > energy)
+        {
+            _startup = observation.RunEnergy!.Value - energy;
+        }
+
+        _previous = observation;
+        var power = observation.MeanSamplePower is { } given && energy == observation.Energy
+            ? given
+            : duration > TimeSpan.Zero ? energy / duration : Power.Zero;
+        _epochs.Add(new EpochMeasurement(EpochNumbering.ToIndex(observation.Number), observation.End, duration, energy, power, observation.SampleCount));
         _announcedTotal = observation.TotalEpochs ?? _announcedTotal;
 
         var (horizon, horizonError) = EpochHorizon.Infer(
@@ -83,7 +122,12 @@ public sealed class LiveProjector
             maxEpochs: Options.MaxEpochs ?? _announcedTotal,
             minEpochs: Options.MinEpochs,
             patience: Options.EarlyStoppingPatience);
-        var result = EnergyProjector.Project(_epochs, _detector, new ProjectionRequest(Options.Method, horizon, Options.Confidence));
+        var result = EnergyProjector.Project(_epochs, _detector, new ProjectionRequest(Options.Method, horizon, Options.Confidence)
+        {
+            StartupEnergy = _startup,
+            Tail = wholeJob ? Options.Tail : null,
+            Drift = Options.Drift ?? DriftPrior.Default,
+        });
         if (horizon is null && result.Stability.IsStable)
         {
             result = result with { Reason = horizonError };
@@ -101,7 +145,14 @@ public sealed class LiveProjector
                 result.Stability.StableFromNumber,
                 result.Horizon?.Min,
                 result.Horizon?.Max,
-                _time.GetUtcNow()));
+                _time.GetUtcNow())
+            {
+                StartupEnergy = wholeJob ? result.StartupEnergy : null,
+                TailEnergy = result.Tail is null ? null : result.TailEnergy,
+                TailPriorSource = result.Tail?.Source,
+                DriftPrior = result.Drift?.RelativeSd,
+                DriftPriorSource = result.Drift?.Source,
+            });
         }
 
         return result;

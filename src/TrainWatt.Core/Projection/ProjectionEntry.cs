@@ -29,6 +29,27 @@ public sealed record ProjectionEntry(
     int? TotalEpochsMax,
     DateTimeOffset Time)
 {
+    /// <summary>
+    /// Measured energy of the process before its first epoch (start-up) included in <see cref="Projected"/>; null when
+    /// the projection covers the epochs only (no whole-process energy was given).
+    /// </summary>
+    public Energy? StartupEnergy { get; init; }
+
+    /// <summary>The tail prior's mean energy (after the last epoch) included in <see cref="Projected"/>; null when none.</summary>
+    public Energy? TailEnergy { get; init; }
+
+    /// <summary>Where the tail prior came from ("default", "learned from 4 finished runs of this command"); null when none.</summary>
+    public string? TailPriorSource { get; init; }
+
+    /// <summary>The slow-drift prior τ (relative standard deviation of the level's change over the run) of the interval; null when none.</summary>
+    public double? DriftPrior { get; init; }
+
+    /// <summary>Where τ came from ("default", "--drift-prior", "learned from 12 finished runs"); null when none.</summary>
+    public string? DriftPriorSource { get; init; }
+
+    /// <summary>True when <see cref="Projected"/> is the whole process (start-up + epochs + tail), not the epochs alone.</summary>
+    public bool IsWholeJob => StartupEnergy is not null;
+
     /// <summary>The N assumed: the middle of its range, when known.</summary>
     public double? TotalEpochsAssumed => TotalEpochsMin is int min ? (min + (TotalEpochsMax ?? min)) / 2.0 : null;
 }

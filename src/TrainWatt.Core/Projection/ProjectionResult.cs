@@ -45,6 +45,18 @@ public sealed record ProjectionResult(
 {
     public bool HasEstimate => Estimate is not null;
 
+    /// <summary>Measured start-up energy (before the first epoch) included in <see cref="Estimate"/>; zero when none.</summary>
+    public Energy StartupEnergy { get; init; }
+
+    /// <summary>The tail prior's mean energy (after the last epoch) included in <see cref="Estimate"/>; zero when none.</summary>
+    public Energy TailEnergy { get; init; }
+
+    /// <summary>The slow-drift prior the interval used; null when none.</summary>
+    public DriftPrior? Drift { get; init; }
+
+    /// <summary>The tail prior the projection used; null when it ends at the last epoch.</summary>
+    public TailPrior? Tail { get; init; }
+
     /// <summary>
     /// One invariant line after each epoch, numbered with the projector's 0-based indices (epoch = the last index used,
     /// stable from = <see cref="StabilityResult.StableFromIndex"/>), e.g.

@@ -1,3 +1,4 @@
+using System.Globalization;
 using TrainWatt.Core.Accounting;
 
 namespace TrainWatt.Core.Projection;
@@ -77,15 +78,29 @@ public enum EpochSeries
 /// <param name="MinEpochsSeen">Epochs needed before any judgement; null means 2 × <paramref name="MinStableEpochs"/>. A change
 /// followed by <paramref name="MinStableEpochs"/> epochs can only be told from noise with about as many epochs before
 /// it; with fewer, several changes in a short series (warm-up, head training, fine-tuning) mask one another.</param>
+/// <param name="MaxLevelDifference">Evidence of stability: a window shorter than <see cref="LongWindowEpochs"/> is stable
+/// only when the 90 % upper bound of the difference between the mean energies of its first and second half
+/// (<see cref="ChangePointStabilityDetector.CompareHalves"/>) is at most this fraction of its mean, or, for a scattered
+/// window, at most twice its coefficient of variation, up to twice this fraction (a noisier level can only be pinned
+/// down more loosely, and its interval is wider by as much). Finding no change point is not that evidence: a few
+/// epochs across an unfinished phase switch pass the change test, whose Bonferroni bound over every split is strict.
+/// 0 turns the check off.</param>
 public sealed record ChangePointOptions(
     int MinStableEpochs = 5,
     double FalseAlarmRate = 0.05,
     double MinRelativeShift = 0.01,
     EpochSeries Series = EpochSeries.Energy | EpochSeries.MeanPower,
-    int? MinEpochsSeen = null)
+    int? MinEpochsSeen = null,
+    double MaxLevelDifference = ChangePointOptions.DefaultMaxLevelDifference)
 {
+    /// <summary>The default <see cref="MaxLevelDifference"/>: 3 % (on the SEAA 2023 runs 2 % delays the first projection and 5 % lets windows across the head-training switch through; docs/step.md).</summary>
+    public const double DefaultMaxLevelDifference = 0.03;
+
     /// <summary>The effective <see cref="MinEpochsSeen"/>.</summary>
     public int EpochsNeeded => Math.Max(MinEpochsSeen ?? 2 * MinStableEpochs, MinStableEpochs);
+
+    /// <summary>A stable window this long (3 × <see cref="MinStableEpochs"/>) needs no equivalence evidence: the change test sees a shift in it on its own.</summary>
+    public int LongWindowEpochs => 3 * MinStableEpochs;
 }
 
 /// <summary>
@@ -170,7 +185,65 @@ public sealed class ChangePointStabilityDetector : IStabilityDetector
                 change);
         }
 
+        if (Options.MaxLevelDifference > 0 && n - start < Options.LongWindowEpochs
+            && CompareHalves(WithoutPeriodicPattern(epochs.Select(e => e.Energy.Joules).ToArray()), start) is { } halves)
+        {
+            double allowed = Math.Clamp(2 * halves.Scatter, Options.MaxLevelDifference, 2 * Options.MaxLevelDifference);
+            if (halves.Difference + halves.Noise > allowed)
+            {
+                return StabilityResult.NotYet(
+                    n,
+                    string.Create(CultureInfo.InvariantCulture, $"no evidence yet that the level is flat: the two halves of epochs {EpochNumbering.ToNumber(start)}-{n} may differ by up to {(halves.Difference + halves.Noise) * 100:0.0} % (90 % bound), more than the {allowed * 100:0.0} % allowed; {Options.LongWindowEpochs - (n - start)} more epoch(s) at most."),
+                    change);
+            }
+        }
+
         return StabilityResult.Stable(start, n, n, change);
+    }
+
+    /// <summary>
+    /// The mean energy of the second half of x[start..] against the first (h = ⌊m/2⌋ epochs each; the middle epoch of an
+    /// odd window is in neither), as fractions of the window's mean: the |difference|, its noise (the one-sided
+    /// Student-t 95 % quantile with m − 1 degrees of freedom × the window's standard deviation × √(2/h); difference +
+    /// noise is the 90 % upper bound of the true difference) and the window's scatter (standard deviation / mean).
+    /// Null for fewer than 3 epochs or a zero mean.
+    /// </summary>
+    public static (double Difference, double Noise, double Scatter)? CompareHalves(IReadOnlyList<double> x, int start)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        int m = x.Count - start, h = m / 2;
+        if (m < 3)
+        {
+            return null;
+        }
+
+        double mean = 0;
+        for (int i = start; i < x.Count; i++)
+        {
+            mean += x[i];
+        }
+
+        mean /= m;
+        double ss = 0, first = 0, second = 0;
+        for (int i = start; i < x.Count; i++)
+        {
+            ss += (x[i] - mean) * (x[i] - mean);
+        }
+
+        for (int i = 0; i < h; i++)
+        {
+            first += x[start + i];
+            second += x[x.Count - h + i];
+        }
+
+        if (mean == 0)
+        {
+            return null;
+        }
+
+        double sd = Math.Sqrt(ss / (m - 1));
+        double noise = Distributions.StudentTQuantile(0.95, m - 1) * sd * Math.Sqrt(2.0 / h);
+        return (Math.Abs(second - first) / h / Math.Abs(mean), noise / Math.Abs(mean), sd / Math.Abs(mean));
     }
 
     /// <summary>Start index of the last segment found by binary segmentation of <paramref name="x"/>.</summary>

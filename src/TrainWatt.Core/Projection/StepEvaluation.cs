@@ -23,6 +23,20 @@ public sealed record StepEvaluationInput(string Id, IReadOnlyList<GpuSample> Sam
 /// projects at the first stable epoch.</param>
 public sealed record StepEvaluationOptions(ChangePointOptions? Detector = null, int MinEpochsBeforeProjection = Seaa2023Parity.EpochsNeeded, int CarbontrackerEpochs = 1, double? TargetRelativeHalfWidth = null)
 {
+    /// <summary>
+    /// The live path: given a run's N, the options of the projector exactly as <c>trainwatt measure --total-epochs N</c>
+    /// builds them. When set, <c>step</c> is the first projection a <see cref="LiveProjector"/> with these options makes
+    /// while the pseudo-epochs arrive one by one (the other settings of this record are then unused), and the
+    /// projector's whole history is kept for <see cref="StepRunEvaluation.ByFraction"/>.
+    /// </summary>
+    public Func<int, LiveProjectorOptions>? Live { get; init; }
+
+    /// <summary>The slow-drift prior of the offline (not live) <c>step</c>; null: none.</summary>
+    public DriftPrior? Drift { get; init; }
+
+    /// <summary>Fractions of the run at which the live projection is compared with the paper's rule (<see cref="StepRunEvaluation.ByFraction"/>).</summary>
+    public static IReadOnlyList<double> Fractions { get; } = [0.1, 0.2, 0.3, 0.5, 0.75, 0.9];
+
     /// <summary>Stable epochs the evaluation's detector requires by default: 15 (see <see cref="StepEvaluation"/>).</summary>
     public const int DefaultMinStableEpochs = 15;
 }
@@ -54,7 +68,22 @@ public sealed record StepRunEvaluation(
 {
     /// <summary>Whether <c>step</c>'s interval held the truth (false when there was no interval).</summary>
     public bool StepCovered => StepLower <= Truth && Truth <= StepUpper;
+
+    /// <summary>Live path only: what the user saw at fixed fractions of the run, next to the paper's rule at the same epoch.</summary>
+    public IReadOnlyList<FractionPoint> ByFraction { get; init; } = [];
 }
+
+/// <summary>
+/// One run at one fraction of its epochs: the live projection shown then (the latest made by that epoch; none while
+/// not yet stable) and the paper's rule from the same epochs (<see cref="StepEvaluation.PaperRuleAt"/>).
+/// </summary>
+/// <param name="Fraction">Fraction of the run's N epochs observed.</param>
+/// <param name="Epoch">Epochs finished at that point: max(1, round(Fraction × N)).</param>
+/// <param name="Live">The live projection shown, or null.</param>
+/// <param name="Lower">Its interval's lower bound.</param>
+/// <param name="Upper">Its interval's upper bound.</param>
+/// <param name="Paper">The paper's rule at the same point.</param>
+public sealed record FractionPoint(double Fraction, int Epoch, Energy? Live, Energy? Lower, Energy? Upper, Energy Paper);
 
 /// <summary>RMSE (kJ) and MAPE (fraction) per method over a set of runs.</summary>
 public sealed record StepEvaluationSummary(int Runs, IReadOnlyDictionary<string, double> RmseKilojoules, IReadOnlyDictionary<string, double> Mape);
@@ -82,7 +111,39 @@ public sealed record StepEvaluationSummary(int Runs, IReadOnlyDictionary<string,
 public static class StepEvaluation
 {
     public static IReadOnlyList<string> Methods { get; } =
-        ["step", "step_paper", "step_paper_power", "green_algorithms", "ml_co2_impact", "carbontracker"];
+        ["step", "step_paper", "step_paper_power", "green_algorithms", "ml_co2_impact", "carbontracker", "step_paper_same_point"];
+
+    /// <summary>
+    /// Smallest share of the GPU trace's span the process trace must cover: below it the process trace is partial (it
+    /// stopped early or started late) and the run's training window, its truth and its pseudo-epochs are wrong
+    /// (SEAA 2023 cloud NASNetMobile runs 23-29: 0.6-10 %; every other run 98.7 % or more).
+    /// </summary>
+    public const double MinProcessCoverage = 0.5;
+
+    /// <summary>Why a run whose process trace spans <paramref name="processFirst"/>..<paramref name="processLast"/> cannot be evaluated against a GPU trace spanning <paramref name="gpuFirst"/>..<paramref name="gpuLast"/>, or null when it can.</summary>
+    public static string? ProcessTraceFault(DateTime gpuFirst, DateTime gpuLast, DateTime processFirst, DateTime processLast)
+    {
+        double gpu = (gpuLast - gpuFirst).TotalSeconds, process = (processLast - processFirst).TotalSeconds;
+        if (gpu <= 0 || process / gpu >= MinProcessCoverage)
+        {
+            return null;
+        }
+
+        return string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            $"partial process trace: it covers {process:0} s, {process / gpu * 100:0.0} % of the GPU trace's {gpu:0} s (at least {MinProcessCoverage * 100:0} % expected; normally the GPU log runs about 3 s longer on each side), so the training window and its truth are wrong.");
+    }
+
+    /// <summary>
+    /// The paper's rule from the first <paramref name="seen"/> epochs (paper-notes 2.2): with 15 or more, s = 10 and the
+    /// window is every epoch from s to the last seen (its window-size sweep); with fewer, the sliding-start variant
+    /// with w = 5 ending at the last seen epoch (s' = seen − 5, or 0).
+    /// </summary>
+    public static Energy PaperRuleAt(IReadOnlyList<EpochMeasurement> epochs, int seen, int totalEpochs)
+    {
+        ArgumentNullException.ThrowIfNull(epochs);
+        int s = seen >= Seaa2023Parity.EpochsNeeded ? Seaa2023Parity.StableFromIndex : Math.Max(0, seen - Seaa2023Parity.Window);
+        return EnergyProjector.PaperEpochVariant(epochs, totalEpochs, s, seen - s);
+    }
 
     public static StepRunEvaluation EvaluateRun(StepEvaluationInput input, StepEvaluationOptions? options = null)
     {
@@ -135,6 +196,11 @@ public static class StepEvaluation
             ["carbontracker"] = Energy.FromJoules(epochs.Take(options.CarbontrackerEpochs).Average(e => e.Energy.Joules) * n),
         };
 
+        if (options.Live is { } live)
+        {
+            return EvaluateLive(input, truth, duration, lostTail, epochs, estimates, live(n));
+        }
+
         var detector = new ChangePointStabilityDetector(options.Detector ?? new ChangePointOptions(MinStableEpochs: StepEvaluationOptions.DefaultMinStableEpochs, MinEpochsSeen: options.MinEpochsBeforeProjection));
         var horizon = EpochHorizon.Exactly(n, "pseudo-epochs (N known)");
         int projectionPoint = -1, stableFrom = -1;
@@ -142,7 +208,7 @@ public static class StepEvaluation
         for (int seen = Math.Max(options.MinEpochsBeforeProjection, 1); seen < n; seen++)
         {
             var prefix = epochs.Take(seen).ToArray();
-            var result = EnergyProjector.Project(prefix, detector, new ProjectionRequest(ProjectionMethod.Step, horizon));
+            var result = EnergyProjector.Project(prefix, detector, new ProjectionRequest(ProjectionMethod.Step, horizon) { Drift = options.Drift });
             if (result.Estimate is { } estimate
                 && (options.TargetRelativeHalfWidth is not { } target || (result.Upper!.Value - result.Lower!.Value).Joules / 2 <= target * estimate.Joules))
             {
@@ -162,7 +228,64 @@ public static class StepEvaluation
             stableFrom = Seaa2023Parity.StableFromIndex;
         }
 
+        estimates["step_paper_same_point"] = PaperRuleAt(epochs, projectionPoint, n);
         return new StepRunEvaluation(input.Id, truth, duration, n, estimates, projectionPoint, stableFrom, fellBack, lostTail, lower, upper);
+    }
+
+    /// <summary>
+    /// The live path: the pseudo-epochs go one by one to a <see cref="LiveProjector"/> built with
+    /// <paramref name="options"/>, each with the process's energy and time so far (the whole-job projection measure
+    /// makes; the window starts with the process, so the start-up is zero and its tail lies in the last pseudo-epoch);
+    /// its first projection is <c>step</c>.
+    /// </summary>
+    private static StepRunEvaluation EvaluateLive(
+        StepEvaluationInput input, Energy truth, TimeSpan duration, bool lostTail, IReadOnlyList<EpochMeasurement> epochs,
+        Dictionary<string, Energy> estimates, LiveProjectorOptions options)
+    {
+        int n = input.TotalEpochs;
+        var projector = new LiveProjector(options, new FixedClock(input.TrainingStart));
+        var runEnergy = Energy.Zero;
+        var runTime = TimeSpan.Zero;
+        ProjectionResult? first = null;
+        int firstEpoch = -1;
+        for (int k = 0; k < n; k++)
+        {
+            var e = epochs[k];
+            runEnergy += e.Energy;
+            runTime += e.Duration;
+            var result = projector.OnEpochEnd(new EpochObservation(EpochNumbering.ToNumber(k), e.End, e.Duration, e.Energy, e.MeanSamplePower, e.SampleCount)
+            {
+                RunEnergy = runEnergy,
+                RunElapsed = runTime,
+            });
+            if (first is null && result.Estimate is not null && k < n - 1)
+            {
+                (first, firstEpoch) = (result, k + 1);
+            }
+        }
+
+        bool fellBack = first is null;
+        estimates["step"] = first?.Estimate ?? estimates["step_paper"];
+        int point = fellBack ? Seaa2023Parity.EpochsNeeded : firstEpoch;
+        estimates["step_paper_same_point"] = PaperRuleAt(epochs, point, n);
+        var byFraction = StepEvaluationOptions.Fractions.Select(f =>
+        {
+            int at = Math.Max(1, (int)Math.Round(f * n));
+            var shown = projector.History.LastOrDefault(p => p.Epoch <= at);
+            return new FractionPoint(f, at, shown?.Projected, shown?.Lower, shown?.Upper, PaperRuleAt(epochs, at, n));
+        }).ToArray();
+        return new StepRunEvaluation(
+            input.Id, truth, duration, n, estimates, point, fellBack ? Seaa2023Parity.StableFromIndex : first!.Stability.StableFromIndex!.Value,
+            fellBack, lostTail, first?.Lower, first?.Upper)
+        {
+            ByFraction = byFraction,
+        };
+    }
+
+    /// <summary>A clock that never moves (the live projector stamps its history with it; the evaluation has no wall clock).</summary>
+    private sealed class FixedClock(DateTime at) : TimeProvider
+    {
+        public override DateTimeOffset GetUtcNow() => new(DateTime.SpecifyKind(at, DateTimeKind.Utc));
     }
 
     /// <summary>RMSE in kJ and MAPE (a fraction) of every method over <paramref name="runs"/>.</summary>

@@ -34,6 +34,9 @@ public sealed record TraceProjectionRequest(string TracePath, string EpochLogPat
 
     /// <summary>Epochs needed after the last detected change (at least 3).</summary>
     public int MinStableEpochs { get; init; } = 5;
+
+    /// <summary>The slow-drift prior of the interval; null: none.</summary>
+    public DriftPrior? Drift { get; init; }
 }
 
 /// <summary>A projection and the warnings met on the way (trace faults, epoch split notes), without a "warning: " prefix.</summary>
@@ -113,7 +116,7 @@ public static class TraceProjection
         var result = EnergyProjector.Project(
             sum!.Take(used).ToArray(),
             new ChangePointStabilityDetector(new ChangePointOptions(MinStableEpochs: request.MinStableEpochs)),
-            new ProjectionRequest(request.Method, horizon, request.Confidence, request.Seaa2023Parity, finished ? ends[^1] - firstSample : null));
+            new ProjectionRequest(request.Method, horizon, request.Confidence, request.Seaa2023Parity, finished ? ends[^1] - firstSample : null) { Drift = request.Drift });
         if (horizon is null && result.Stability.IsStable && result.Estimate is null && !(request.Seaa2023Parity && request.Method == ProjectionMethod.StepPower))
         {
             result = result with { Reason = horizonError };

@@ -24,6 +24,12 @@ public enum FaultKind
     /// <summary>The process trace ends well before the GPU trace.</summary>
     EarlyProcessEnd,
 
+    /// <summary>
+    /// The process trace spans less than half of the GPU trace (SEAA 2023 cloud NASNetMobile runs 23-29: 0.6-10 %): the
+    /// training window taken from it is wrong, and so is any truth or epoch split built on it.
+    /// </summary>
+    PartialProcessTrace,
+
     /// <summary>The file cannot be used at all (empty, header only, wrong columns, corrupt compression).</summary>
     Fatal,
 

@@ -25,11 +25,39 @@ public sealed record StepEvaluationRequest(string Folder, Seaa2023EpochSource Ep
 
     /// <summary>Runs evaluated at once (each reads two traces).</summary>
     public int MaxParallelism { get; init; } = 2;
+
+    /// <summary>
+    /// <c>--live</c>: step is the first projection of the live projector exactly as <c>measure --total-epochs N</c>
+    /// configures it (<see cref="LiveProjectionSetup.Options"/>), fed the pseudo-epochs one by one; the offline
+    /// settings above (minimum epochs, stable epochs, shift, precision) are then unused.
+    /// </summary>
+    public bool Live { get; init; }
+
+    /// <summary><c>--drift-prior</c>: τ of the intervals; null: the default (<see cref="Core.Projection.DriftPrior.Default"/>).</summary>
+    public double? DriftPrior { get; init; }
 }
+
+/// <summary>A run left out of the evaluation and why (a fault of the data, not of the method).</summary>
+public sealed record ExcludedRun(string Id, string Reason);
 
 /// <summary>The evaluated runs, their summary (null when none could be evaluated) and one message per run that failed.</summary>
 public sealed record StepEvaluationReport(Seaa2023EpochSource EpochSource, IReadOnlyList<StepRunEvaluation> Runs, StepEvaluationSummary? Summary, IReadOnlyList<string> Failures)
 {
+    /// <summary>Runs left out for a fault in the data (<see cref="StepEvaluation.ProcessTraceFault"/>), with the reason.</summary>
+    public IReadOnlyList<ExcludedRun> Excluded { get; init; } = [];
+
+    /// <summary>True when step was the live projector (<see cref="StepEvaluationRequest.Live"/>).</summary>
+    public bool Live { get; init; }
+
+    /// <summary>The drift prior step's intervals used.</summary>
+    public DriftPrior? Drift { get; init; }
+
+    /// <summary>
+    /// Live only: per fraction of the run observed, the live projection shown then and the paper's rule at the same
+    /// epoch, scored over the runs (<see cref="FractionScore"/>).
+    /// </summary>
+    public IReadOnlyList<FractionScore> ByFraction => !Live || Runs.Count == 0 ? [] : StepEvaluationOptions.Fractions.Select(f => FractionScore.Of(f, Runs)).ToArray();
+
     /// <summary>The command-line name of the epoch source: runs or runs-2023.</summary>
     public string EpochSourceName => EpochSource == Seaa2023EpochSource.Runs ? "runs" : "runs-2023";
 
@@ -51,6 +79,38 @@ public sealed record StepEvaluationReport(Seaa2023EpochSource EpochSource, IRead
     }
 
     public int LostTailRuns => Runs.Count(r => r.LostTail);
+}
+
+/// <summary>How the live projection and the paper's rule fared at one fraction of the runs' epochs.</summary>
+/// <param name="Fraction">Fraction of N observed.</param>
+/// <param name="Projected">Runs with a live projection by then.</param>
+/// <param name="LiveRmseKilojoules">RMSE of those projections (kJ); null when none.</param>
+/// <param name="LiveMape">Their mean absolute percentage error (a fraction); null when none.</param>
+/// <param name="LiveCoverage">Share of them whose 90 % interval held the truth; null when none.</param>
+/// <param name="PaperRmseKilojoules">RMSE of the paper's rule on the same runs at the same epochs (kJ).</param>
+/// <param name="PaperMape">Its MAPE on those runs.</param>
+/// <param name="PaperRmseAllKilojoules">RMSE of the paper's rule over every run at that fraction (kJ).</param>
+public sealed record FractionScore(double Fraction, int Projected, double? LiveRmseKilojoules, double? LiveMape, double? LiveCoverage, double? PaperRmseKilojoules, double? PaperMape, double PaperRmseAllKilojoules)
+{
+    public static FractionScore Of(double fraction, IReadOnlyList<StepRunEvaluation> runs)
+    {
+        ArgumentNullException.ThrowIfNull(runs);
+        var points = runs.Select(r => (Run: r, Point: r.ByFraction.Single(p => p.Fraction == fraction))).ToArray();
+        var shown = points.Where(x => x.Point.Live is not null).ToArray();
+        static double Rmse(IEnumerable<double> errors) => Math.Sqrt(errors.Select(e => e * e).DefaultIfEmpty(0).Average()) / 1000;
+        double? Of(Func<(StepRunEvaluation Run, FractionPoint Point), double> error) => shown.Length == 0 ? null : Rmse(shown.Select(error));
+        double? Mape(Func<(StepRunEvaluation Run, FractionPoint Point), double> estimate)
+            => shown.Length == 0 ? null : shown.Average(x => Math.Abs(estimate(x) - x.Run.Truth.Joules) / x.Run.Truth.Joules);
+        return new FractionScore(
+            fraction,
+            shown.Length,
+            Of(x => x.Point.Live!.Value.Joules - x.Run.Truth.Joules),
+            Mape(x => x.Point.Live!.Value.Joules),
+            shown.Length == 0 ? null : shown.Count(x => x.Point.Lower <= x.Run.Truth && x.Run.Truth <= x.Point.Upper) / (double)shown.Length,
+            Of(x => x.Point.Paper.Joules - x.Run.Truth.Joules),
+            Mape(x => x.Point.Paper.Joules),
+            Rmse(points.Select(x => x.Point.Paper.Joules - x.Run.Truth.Joules)));
+    }
 }
 
 /// <summary><c>trainwatt evaluate step</c> as a library call (<see cref="StepEvaluation"/> on every traced SEAA 2023 run).</summary>
@@ -79,17 +139,27 @@ public static class Seaa2023StepEvaluation
             throw new InvalidDataException(e.Message, e);
         }
 
+        var drift = request.DriftPrior is double tau ? Core.Projection.DriftPrior.Given(tau) : Core.Projection.DriftPrior.Default;
         var options = new StepEvaluationOptions(
             new ChangePointOptions(MinStableEpochs: request.MinStableEpochs, MinRelativeShift: request.MinRelativeShift, MinEpochsSeen: request.MinEpochsBeforeProjection),
             request.MinEpochsBeforeProjection,
-            TargetRelativeHalfWidth: request.TargetPrecision);
+            TargetRelativeHalfWidth: request.TargetPrecision)
+        {
+            Drift = drift,
+            Live = request.Live ? n => LiveProjectionSetup.Options(n, null, null, drift) : null,
+        };
         var results = new StepRunEvaluation[runs.Count];
         var failures = new ConcurrentBag<string>();
+        var excluded = new ConcurrentBag<ExcludedRun>();
         Parallel.For(0, runs.Count, new ParallelOptions { MaxDegreeOfParallelism = request.MaxParallelism }, i =>
         {
-            if (Evaluate(runs[i], options, out string? failure) is { } result)
+            if (Evaluate(runs[i], options, out string? failure, out string? fault) is { } result)
             {
                 results[i] = result;
+            }
+            else if (fault is not null)
+            {
+                excluded.Add(new ExcludedRun(runs[i].Id, fault));
             }
             else
             {
@@ -104,12 +174,18 @@ public static class Seaa2023StepEvaluation
             WriteRunsCsv(csv, done);
         }
 
-        return new StepEvaluationReport(request.EpochSource, done, summary, failures.Order(StringComparer.Ordinal).ToArray());
+        return new StepEvaluationReport(request.EpochSource, done, summary, failures.Order(StringComparer.Ordinal).ToArray())
+        {
+            Excluded = excluded.OrderBy(e => e.Id, StringComparer.Ordinal).ToArray(),
+            Live = request.Live,
+            Drift = drift,
+        };
     }
 
-    private static StepRunEvaluation? Evaluate(Seaa2023TracedRun run, StepEvaluationOptions options, out string? failure)
+    private static StepRunEvaluation? Evaluate(Seaa2023TracedRun run, StepEvaluationOptions options, out string? failure, out string? fault)
     {
         failure = null;
+        fault = null;
         var gpu = NvidiaSmiCsv.ReadFile(run.GpuTrace);
         var process = ProcessTraceCsv.ReadFile(run.ProcessTrace);
         if (gpu.IsFatal || gpu.Devices.Count == 0)
@@ -121,6 +197,14 @@ public static class Seaa2023StepEvaluation
         if (process.IsFatal || process.First is null || process.Last is null)
         {
             failure = $"{run.ProcessTrace}: {process.Faults.FirstOrDefault()?.Message ?? "no samples"}";
+            return null;
+        }
+
+        var powered = gpu.Devices[0].Samples.Where(p => p.Power is not null).ToArray();
+        if (powered.Length >= 2
+            && StepEvaluation.ProcessTraceFault(powered[0].Timestamp, powered[^1].Timestamp, process.First.Value, process.Last.Value) is { } partial)
+        {
+            fault = partial;
             return null;
         }
 

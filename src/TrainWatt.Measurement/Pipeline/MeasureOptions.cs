@@ -57,8 +57,15 @@ public sealed record MeasureOptions(IReadOnlyList<string> Command)
     /// <summary>Compare the run with the PRE estimate at its end when its tags describe it for PRE.</summary>
     public bool ComparePre { get; init; }
 
-    /// <summary>The live STEP projector's options for this run (as <c>evaluate step --live</c> configures it).</summary>
-    public LiveProjectorOptions Projection => new(TotalEpochs: TotalEpochs, MaxEpochs: MaxEpochs, EarlyStoppingPatience: EarlyStoppingPatience);
+    /// <summary><c>--drift-prior</c>: the slow-drift prior τ of the projection intervals; null: learned from the store, else the default.</summary>
+    public double? DriftPrior { get; init; }
+
+    /// <summary>
+    /// The live STEP projector's options for this run, from <see cref="LiveProjectionSetup.Options"/> (the factory
+    /// <c>evaluate step --live</c> calls too); the pipeline then adds the priors the store's finished runs teach.
+    /// </summary>
+    public LiveProjectorOptions Projection => LiveProjectionSetup.Options(
+        TotalEpochs, MaxEpochs, EarlyStoppingPatience, DriftPrior is double tau ? Core.Projection.DriftPrior.Given(tau) : null);
 
     /// <summary>Every problem with these options, each naming the value and the rule; empty when usable.</summary>
     public IReadOnlyList<string> Validate()
@@ -97,6 +104,11 @@ public sealed record MeasureOptions(IReadOnlyList<string> Command)
         if (EarlyStoppingPatience is < 0)
         {
             problems.Add($"--early-stopping-patience must be 0 or more epochs, but was {EarlyStoppingPatience}.");
+        }
+
+        if (DriftPrior is double drift && !(drift >= 0 && drift <= 1))
+        {
+            problems.Add($"--drift-prior {drift.ToString(System.Globalization.CultureInfo.InvariantCulture)} is not a relative standard deviation from 0 to 1 (example: 0.01 for 1 % over the run).");
         }
 
         if (TotalEpochs is int total && MaxEpochs is int max && max < total)

@@ -97,7 +97,9 @@ public sealed class MeasurementPipeline
         var spooling = new SinkSpooling(
             StoreLocations.WithoutPassword(_store.Location), StoreLocations.SpoolDirectories(_store.Location, _host), say);
         var recorder = new StoreMeasurementSink(_store, _host, say, _job, spooling);
-        var projection = new LiveProjection(options.Projection, _host.Time);
+        var projection = new LiveProjection(
+            LiveProjectionSetup.WithLearnedPriors(options.Projection, _store, StoreMeasurementSink.CommandLine(options.Command), options.DriftPrior is not null, say),
+            _host.Time);
         var observers = new ObserverSet(_observers, say);
         var guard = new ProjectionInputGuard(options.TotalEpochs, options.MaxEpochs, options.EarlyStoppingPatience is not null, options.Interval);
         var sink = new PipelineSink(recorder, recorder.RecordProjection, projection, observers, say, guard);

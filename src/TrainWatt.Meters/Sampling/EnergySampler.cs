@@ -291,9 +291,16 @@ public sealed class EnergySampler : IAsyncDisposable
             }
 
             _totalEpochs = total ?? _totalEpochs;
+            double runJoules = 0;
+            foreach (double joules in _energyJ)
+            {
+                runJoules += joules;
+            }
+
             var epoch = new MeasuredEpoch(number, _boundaryAt, _lastElapsed, energies, samples, _totalEpochs, atExit)
             {
                 RunEnergyAtStart = Array.ConvertAll(_boundaryJ, Energy.FromJoules),
+                RunEnergy = Energy.FromJoules(runJoules),
             };
             _epochs.Add(epoch);
             _readingsAtLastEnd = _readings;

@@ -114,6 +114,12 @@ public sealed record MeasuredEpoch(
     /// recorded (an epoch built by hand).
     /// </summary>
     public IReadOnlyList<Energy>? RunEnergyAtStart { get; init; }
+
+    /// <summary>
+    /// Energy of the whole run from its first reading to this epoch's end, all channels (start-up before epoch 1 and
+    /// any pause between epochs included); null when not known.
+    /// </summary>
+    public Energy? RunEnergy { get; init; }
 }
 
 /// <summary>A channel's total over the run.</summary>

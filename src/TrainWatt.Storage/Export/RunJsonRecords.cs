@@ -189,11 +189,43 @@ public sealed record ProjectionEntryJson(
     [property: JsonPropertyName("total_epochs_max")] int? TotalEpochsMax,
     [property: JsonPropertyName("time")] string Time)
 {
+    /// <summary>Measured start-up energy (before epoch 1) the projection holds; absent when it covers the epochs only.</summary>
+    [JsonPropertyName("startup_energy_j")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public double? StartupJoules { get; init; }
+
+    /// <summary>The tail prior's mean energy (after the last epoch) the projection holds; absent when none.</summary>
+    [JsonPropertyName("tail_energy_j")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public double? TailJoules { get; init; }
+
+    /// <summary>Where the tail prior came from; absent when none.</summary>
+    [JsonPropertyName("tail_prior_source")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? TailPriorSource { get; init; }
+
+    /// <summary>The drift prior τ of the interval; absent when none.</summary>
+    [JsonPropertyName("drift_prior")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public double? DriftPrior { get; init; }
+
+    /// <summary>Where τ came from; absent when none.</summary>
+    [JsonPropertyName("drift_prior_source")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? DriftPriorSource { get; init; }
+
     public static ProjectionEntryJson From(ProjectionEntry p)
     {
         ArgumentNullException.ThrowIfNull(p);
         return new ProjectionEntryJson(
-            p.Epoch, p.Projected.Joules, p.Lower.Joules, p.Upper.Joules, p.Confidence, p.Method, p.StableFromEpoch, p.TotalEpochsMin, p.TotalEpochsMax, RunJson.Time(p.Time));
+            p.Epoch, p.Projected.Joules, p.Lower.Joules, p.Upper.Joules, p.Confidence, p.Method, p.StableFromEpoch, p.TotalEpochsMin, p.TotalEpochsMax, RunJson.Time(p.Time))
+        {
+            StartupJoules = p.StartupEnergy?.Joules,
+            TailJoules = p.TailEnergy?.Joules,
+            TailPriorSource = p.TailPriorSource,
+            DriftPrior = p.DriftPrior,
+            DriftPriorSource = p.DriftPriorSource,
+        };
     }
 
     public static IReadOnlyList<ProjectionEntryJson> From(IReadOnlyList<ProjectionEntry> history)

@@ -16,7 +16,8 @@ namespace TrainWatt.Storage.Import;
 /// The GPU trace normally runs about 3 s longer on each side. A GPU trace whose last sample is before the process
 /// trace's last sample "lost its tail" (annotation <c>lost_tail</c>, run status incomplete: its GPU energy misses the
 /// end of training). A process trace that ends more than <see cref="EarlyProcessEndThreshold"/> before the GPU trace is
-/// flagged <c>early_process_end</c> (the window may be too short).</para>
+/// flagged <c>early_process_end</c> (the window may be too short), and one spanning less than half of the GPU trace
+/// <c>partial_process_trace</c> (the window is wrong; <c>evaluate step</c> leaves such runs out).</para>
 /// <para>The run index is the rank of the GPU trace's stamp within its folder, as in the authors' <c>runs.csv</c>;
 /// when <c>runs.csv</c> is present its row (matched on environment, architecture and run index; the environment is the
 /// one whose GPU model the trace names) is stored in the run's metadata.</para>
@@ -244,6 +245,13 @@ public sealed class Seaa2023Importer(IRunStore store)
                     annotations.Add(new AnnotationRecord(AnnotationKinds.From(FaultKind.LostTail),
                         $"the GPU trace ends {Seconds(processLast - gpuLast)} s before the training process (last GPU sample {gpuLast:yyyy-MM-dd HH:mm:ss.fff}, last process sample {processLast:yyyy-MM-dd HH:mm:ss.fff}); the GPU energy of the tail is missing.",
                         pair.GpuFile));
+                }
+
+                if (Core.Projection.StepEvaluation.ProcessTraceFault(gpuFirst.DateTime, gpuLast.DateTime, processFirst.DateTime, processLast.DateTime) is { } partial)
+                {
+                    annotations.Add(new AnnotationRecord(AnnotationKinds.From(FaultKind.PartialProcessTrace),
+                        $"{partial} `evaluate step` leaves this run out.",
+                        process.File));
                 }
 
                 if (gpuLast - processLast > EarlyProcessEndThreshold)

@@ -244,8 +244,9 @@ public sealed class SqliteRunStore : IRunStore
         Write(transaction =>
         {
             using var command = Command(transaction, """
-                INSERT INTO projections (run_id, epoch, projected_j, lower_j, upper_j, confidence, method, stable_from, total_epochs_min, total_epochs_max, t)
-                VALUES ($run, $epoch, $projected, $lower, $upper, $confidence, $method, $stable, $min, $max, $t)
+                INSERT INTO projections (run_id, epoch, projected_j, lower_j, upper_j, confidence, method, stable_from, total_epochs_min, total_epochs_max, t,
+                                         startup_j, tail_j, tail_prior_source, drift_prior, drift_prior_source)
+                VALUES ($run, $epoch, $projected, $lower, $upper, $confidence, $method, $stable, $min, $max, $t, $startup, $tail, $tailSource, $drift, $driftSource)
                 """);
             command.Parameters.AddWithValue("$run", runId);
             command.Parameters.AddWithValue("$epoch", projection.Epoch);
@@ -258,6 +259,11 @@ public sealed class SqliteRunStore : IRunStore
             command.Parameters.AddWithValue("$min", (object?)projection.TotalEpochsMin ?? DBNull.Value);
             command.Parameters.AddWithValue("$max", (object?)projection.TotalEpochsMax ?? DBNull.Value);
             command.Parameters.AddWithValue("$t", StoreRows.ToSeconds(projection.Time));
+            command.Parameters.AddWithValue("$startup", (object?)projection.StartupEnergy?.Joules ?? DBNull.Value);
+            command.Parameters.AddWithValue("$tail", (object?)projection.TailEnergy?.Joules ?? DBNull.Value);
+            command.Parameters.AddWithValue("$tailSource", (object?)projection.TailPriorSource ?? DBNull.Value);
+            command.Parameters.AddWithValue("$drift", (object?)projection.DriftPrior ?? DBNull.Value);
+            command.Parameters.AddWithValue("$driftSource", (object?)projection.DriftPriorSource ?? DBNull.Value);
             return command.ExecuteNonQuery();
         });
     }
@@ -404,6 +410,8 @@ public sealed class SqliteRunStore : IRunStore
     public IReadOnlyList<RunRecord> ListRuns() => Read(() => StoreQueries.Runs(_connection, null, _options.Time.GetUtcNow(), _options.Liveness, _options.StaleAfter));
 
     public RunDetails? GetRun(long runId) => Read(() => StoreQueries.Details(_connection, runId, _options.Time.GetUtcNow(), _options.Liveness, _options.StaleAfter));
+
+    public IReadOnlyList<EpochRecord> GetEpochs(long runId) => Read(() => StoreQueries.Epochs(_connection, runId));
 
     public IReadOnlyList<SampleRecord> ReadSamples(long runId, long? deviceId = null) => EnumerateSamples(runId, deviceId).ToList();
 

@@ -31,7 +31,9 @@ public partial class LiveProjectionTests
         var dir = new TempDirectory();
         string db = dir.File("runs.db");
         string summary = dir.File("summary.json");
-        string script = $"for i in $(seq 1 {Epochs}); do sleep 0.12; echo \"##trainwatt epoch-end n=$i total={Epochs}\"; done";
+        // 0.25 s epochs waited for without a fork per epoch (read -t on an open pipe): on a loaded machine a forked
+        // sleep adds tens of ms of scatter, and the detector rightly waits for evidence that the level is flat (issue 14).
+        string script = $"exec 3<> <(:); for i in $(seq 1 {Epochs}); do read -t 0.25 -u 3; echo \"##trainwatt epoch-end n=$i total={Epochs}\"; done";
         var env = new Dictionary<string, string?> { ["TRAINWATT_NVML_LIBRARY"] = fake.LibraryPath };
         var (code, _, stderr) = CliHarness.Run(env, [.. new[] { "measure", "--db", db, "--meters", "nvml", "--summary-json", summary }, .. extra, "--", "bash", "-c", script]);
         fake.Dispose();
@@ -136,7 +138,7 @@ public partial class LiveProjectionTests
 
         // When: markers without total=, no --total-epochs
         var (code, _, stderr) = CliHarness.Run(env, "measure", "--db", db, "--meters", "nvml", "--", "bash", "-c",
-            $"for i in $(seq 1 {Epochs}); do sleep 0.12; echo \"##trainwatt epoch-end n=$i\"; done");
+            $"exec 3<> <(:); for i in $(seq 1 {Epochs}); do read -t 0.25 -u 3; echo \"##trainwatt epoch-end n=$i\"; done");
 
         // Then: no projection line, and the hint exactly once (when the constant-power run became stable, as the
         // first test shows it does within 24 epochs), not once per epoch
@@ -194,6 +196,7 @@ public partial class LiveProjectionTests
     [Theory]
     [InlineData("--max-epochs", "0", "--max-epochs must be a positive number")]
     [InlineData("--early-stopping-patience", "-1", "--early-stopping-patience must be 0 or more")]
+    [InlineData("--drift-prior", "-0.01", "--drift-prior -0.01 is not a relative standard deviation from 0 to 1")]
     public void Should_Reject_Bad_Projection_Options_With_A_Usage_Error(string option, string value, string expected)
     {
         using var dir = new TempDirectory();

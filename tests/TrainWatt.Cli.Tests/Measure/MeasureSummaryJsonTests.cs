@@ -59,11 +59,16 @@ public class MeasureSummaryJsonTests
         TotalEpochs: 3,
         Notes: ["meter ram: no data"]), Readings: 1234);
 
-    /// <summary>Two projections, the first without a stable window or N.</summary>
+    /// <summary>Two projections, the first without a stable window or N, the second of the whole job.</summary>
     internal static IReadOnlyList<ProjectionEntry> History() =>
     [
         new ProjectionEntry(1, Energy.FromJoules(24_000), Energy.FromJoules(20_000.5), Energy.FromJoules(28_000), 0.9, "step", null, null, null, T0.AddSeconds(40.123456)),
-        new ProjectionEntry(2, Energy.FromJoules(25_500.75), Energy.FromJoules(24_000), Energy.FromJoules(1e16), 0.95, "step-power", 1, 3, 5, T0.AddSeconds(80.25)),
+        new ProjectionEntry(2, Energy.FromJoules(25_500.75), Energy.FromJoules(24_000), Energy.FromJoules(1e16), 0.95, "step-power", 1, 3, 5, T0.AddSeconds(80.25))
+        {
+            // Issue 14: what a whole-job projection holds (start-up, tail prior) and its drift prior.
+            StartupEnergy = Energy.FromJoules(1500.25), TailEnergy = Energy.FromJoules(400), TailPriorSource = "default",
+            DriftPrior = 0.01, DriftPriorSource = "default",
+        },
     ];
 
     /// <summary>A PRE comparison with a fake model whose description needs escaping.</summary>

@@ -63,6 +63,12 @@ public class RunsShowJsonTests
     internal static IReadOnlyList<ProjectionEntry> History() =>
     [
         new ProjectionEntry(1, Energy.FromJoules(9100), Energy.FromJoules(8000), Energy.FromJoules(10_000), 0.9, "carbontracker", 1, 2, 2, T0.AddSeconds(45.5)),
+        new ProjectionEntry(2, Energy.FromJoules(9300), Energy.FromJoules(8900), Energy.FromJoules(9700), 0.9, "step", 1, 2, 2, T0.AddSeconds(50.25))
+        {
+            // Issue 14: a whole-job projection says what it holds and where its priors came from.
+            StartupEnergy = Energy.FromJoules(600.5), TailEnergy = Energy.FromJoules(400), TailPriorSource = "default",
+            DriftPrior = 0.0256, DriftPriorSource = "learned from 30 finished runs",
+        },
     ];
 
     /// <summary>

@@ -6,7 +6,7 @@ namespace TrainWatt.Core.Tests.Projection;
 /// <summary>
 /// Calibration of TrainWatt's STEP on the synthetic generator (issue 4 acceptance): 200 runs with fixed seeds 1-200,
 /// varied shapes (warm-up epoch, head-training phase ending at epoch 2-10 in 3 runs of 4, validation every epoch /
-/// every 5th / never, 1 and 10 Hz, 1-8 W sensor noise), projected after epoch 15. Oracle: the generator's truth (the
+/// every 5th / never, 1 and 10 Hz, 1-8 W sensor noise), projected after epoch 15 or at the first stable epoch within 5 more. Oracle: the generator's truth (the
 /// measured energy of the whole run from its own trace, <see cref="SyntheticRun.MeasuredEnergy"/>).
 /// </summary>
 public class CalibrationTests
@@ -14,20 +14,39 @@ public class CalibrationTests
     private const int Runs = 200;
     private const int AfterEpoch = 15;
 
+    /// <summary>
+    /// Issue 14: the detector projects only on evidence that the level is flat (<see cref="ChangePointOptions.MaxLevelDifference"/>),
+    /// so a run whose window after its head-training switch is still short and scattered waits a few epochs. Each run is
+    /// projected at the first epoch from <see cref="AfterEpoch"/> on, at most <see cref="Slack"/> epochs later, at
+    /// which the detector calls it stable.
+    /// </summary>
+    private const int Slack = 5;
+
     private static (List<double> Errors, int Covered, int NotStable) Evaluate(bool nKnown)
     {
         var detector = new ChangePointStabilityDetector();
         var errors = new List<double>();
+        var points = new List<int>();
         int covered = 0, notStable = 0;
         for (int seed = 1; seed <= Runs; seed++)
         {
             var run = TrainingRunSimulator.Generate(SyntheticRunSpec.Random(seed));
-            var seen = EpochEnergies.Split(run.Samples, run.EpochEnds).Epochs.Take(AfterEpoch + 1).ToArray();
-            var horizon = nKnown
-                ? EpochHorizon.Exactly(run.TotalEpochs, "truth")
-                : EpochHorizon.Infer(seen.Length, runFinished: false, totalEpochs: null, maxEpochs: run.Spec.MaxEpochs, minEpochs: run.Spec.MinEpochs, patience: null).Horizon;
-            var p = EnergyProjector.Project(seen, detector, new ProjectionRequest(ProjectionMethod.Step, horizon, 0.9));
-            if (!p.HasEstimate)
+            var all = EpochEnergies.Split(run.Samples, run.EpochEnds).Epochs;
+            ProjectionResult? p = null;
+            for (int after = AfterEpoch; after <= AfterEpoch + Slack && p is not { HasEstimate: true }; after++)
+            {
+                var seen = all.Take(after + 1).ToArray();
+                var horizon = nKnown
+                    ? EpochHorizon.Exactly(run.TotalEpochs, "truth")
+                    : EpochHorizon.Infer(seen.Length, runFinished: false, totalEpochs: null, maxEpochs: run.Spec.MaxEpochs, minEpochs: run.Spec.MinEpochs, patience: null).Horizon;
+                p = EnergyProjector.Project(seen, detector, new ProjectionRequest(ProjectionMethod.Step, horizon, 0.9));
+                if (p.HasEstimate)
+                {
+                    points.Add(after);
+                }
+            }
+
+            if (!p!.HasEstimate)
             {
                 // "Not yet stable" must carry a reason and no number at all.
                 Assert.Null(p.Lower);
@@ -43,8 +62,9 @@ public class CalibrationTests
         }
 
         errors.Sort();
+        points.Sort();
         TestContext.Current.TestOutputHelper?.WriteLine(
-            $"N {(nKnown ? "known" : "bounded")}: projected {errors.Count}/{Runs}, not stable {notStable}, median |error| {errors[errors.Count / 2]:P2}, p90 {errors[(int)(errors.Count * 0.9)]:P2}, coverage {(double)covered / errors.Count:P1}");
+            $"N {(nKnown ? "known" : "bounded")}: projected {errors.Count}/{Runs} by epoch {AfterEpoch + Slack} ({points.Count(a => a == AfterEpoch)} at {AfterEpoch}, median {points[points.Count / 2]}), not stable {notStable}, median |error| {errors[errors.Count / 2]:P2}, p90 {errors[(int)(errors.Count * 0.9)]:P2}, coverage {(double)covered / errors.Count:P1}");
         return (errors, covered, notStable);
     }
 
@@ -54,7 +74,7 @@ public class CalibrationTests
         // The projector knows max epochs M and that early stopping ends the run in its last 8 % (uniformly), never N.
         // The N uncertainty dominates: a median error near 2.4 % is mostly |N − mean N| / N.
         var (errors, covered, _) = Evaluate(nKnown: false);
-        Assert.True(errors.Count >= 0.95 * Runs, $"only {errors.Count} of {Runs} runs were stable after epoch {AfterEpoch}");
+        Assert.True(errors.Count >= 0.95 * Runs, $"only {errors.Count} of {Runs} runs were stable by epoch {AfterEpoch + Slack}");
         Assert.True(errors[errors.Count / 2] <= 0.03, $"median absolute error {errors[errors.Count / 2]:P2} > 3 %");
         Assert.InRange((double)covered / errors.Count, 0.85, 0.95);
     }
@@ -112,8 +132,9 @@ public class CalibrationTests
             }
 
             var run = TrainingRunSimulator.Generate(spec);
-            var seen = EpochEnergies.Split(run.Samples, run.EpochEnds).Epochs.Take(20).ToArray();
-            var result = detector.Detect(seen);
+            var all = EpochEnergies.Split(run.Samples, run.EpochEnds).Epochs;
+            // From epoch 19 on, the first epoch the detector has evidence of a flat level (issue 14), within 5 more.
+            var result = Enumerable.Range(20, 6).Select(seen => detector.Detect(all.Take(seen).ToArray())).FirstOrDefault(r => r.IsStable) ?? detector.Detect(all.Take(25).ToArray());
             Assert.True(result.IsStable, $"seed {seed}: {result.Reason}");
             Assert.True(result.StableFromIndex >= spec.ChangeIndex, $"seed {seed}: window from {result.StableFromIndex} includes head training (change at {spec.ChangeIndex})");
             atChange += result.StableFromIndex <= spec.ChangeIndex + 1 ? 1 : 0;

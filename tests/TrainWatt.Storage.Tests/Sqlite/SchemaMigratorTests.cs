@@ -77,13 +77,22 @@ public class SchemaMigratorTests
         // When: opened by this TrainWatt (all migrations)
         using var store = SqliteRunStore.Open(path);
 
-        // Then: version 2 (SqliteSchema migration 2), the run kept, and projections can be stored for it
-        Assert.Equal(2, store.ReadSchemaVersion());
-        Assert.Equal(["1", "2"], Query(path, "SELECT version FROM schema_version ORDER BY version"));
+        // Then: version 3 (SqliteSchema migrations 2 and 3), the run kept, and projections can be stored for it
+        Assert.Equal(3, store.ReadSchemaVersion());
+        Assert.Equal(["1", "2", "3"], Query(path, "SELECT version FROM schema_version ORDER BY version"));
         Assert.Equal(id, Assert.Single(store.ListRuns()).Id);
         var p = new ProjectionEntry(15, Core.Units.Energy.FromJoules(5000), Core.Units.Energy.FromJoules(4800), Core.Units.Energy.FromJoules(5200), 0.9, "step", 11, 30, 30, DateTimeOffset.UnixEpoch.AddSeconds(200));
         store.AddProjection(id, p);
         Assert.Equal([p], store.GetProjections(id));
+
+        // Migration 3: what a whole-job projection holds and its priors round-trip.
+        var whole = p with
+        {
+            Epoch = 16, StartupEnergy = Core.Units.Energy.FromJoules(600), TailEnergy = Core.Units.Energy.FromJoules(400), TailPriorSource = "default",
+            DriftPrior = 0.0275, DriftPriorSource = "learned from 30 finished runs",
+        };
+        store.AddProjection(id, whole);
+        Assert.Equal([p, whole], store.GetProjections(id));
     }
 
     [Fact]
