@@ -251,7 +251,7 @@ public sealed class Seaa2023Importer(IRunStore store)
                 {
                     annotations.Add(new AnnotationRecord(AnnotationKinds.From(FaultKind.PartialProcessTrace),
                         $"{partial} `evaluate step` leaves this run out.",
-                        process.File));
+                        pair.ProcessFile));
                 }
 
                 if (gpuLast - processLast > EarlyProcessEndThreshold)

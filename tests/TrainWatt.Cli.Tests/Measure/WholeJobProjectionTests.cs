@@ -84,7 +84,7 @@ public class WholeJobProjectionTests
 
         // The summary line compares like with like: the last projection against the whole process's energy.
         Assert.Contains(string.Create(CultureInfo.InvariantCulture, $"projection: the last (epoch {last.Epoch}) was {error * 100:+0.0;-0.0;0.0} % off"), stderr, StringComparison.Ordinal);
-        Assert.Equal(details.TotalEnergy.Joules, measured, measured * 1e-3);
+        Assert.Equal(details.TotalEnergy!.Value.Joules, measured, measured * 1e-3);
     }
 
     /// <summary>A clock that runs <paramref name="speed"/> times as fast as the wall clock, timers included.</summary>

@@ -130,7 +130,7 @@ public class NvidiaSmiImporterTests : IDisposable
         var run = Assert.Single(store.ListRuns());
         Assert.Equal((first, RunStatus.Completed, 10_000L), (run.Id, run.Status, run.SampleCount));
         Assert.Equal(first, store.FindBySourceKey($"nvidia-smi:{Path.GetFullPath(file)}#0"));
-        Assert.Equal(100.0 * 9_999, store.GetRun(first)!.TotalEnergy.Joules, 6);
+        Assert.Equal(100.0 * 9_999, store.GetRun(first)!.TotalEnergy!.Value.Joules, 6);
     }
 
     [Fact]
@@ -187,7 +187,7 @@ public class NvidiaSmiImporterTests : IDisposable
         // intervals, well under the 5 s gap threshold); 5,000, 5,000 and 4,500 samples
         Assert.Equal(["#0", "#1", "#2"], report.Imported.Select(r => r.SourceKey[^2..]));
         Assert.Equal([5_000L, 5_000L, 4_500L], report.Imported.Select(r => r.Samples));
-        Assert.Equal([49_990.0, 99_980.0, 149_970.0], report.Imported.Select(r => Math.Round(store.GetRun(r.RunId)!.TotalEnergy.Joules, 6)));
+        Assert.Equal([49_990.0, 99_980.0, 149_970.0], report.Imported.Select(r => Math.Round(store.GetRun(r.RunId)!.TotalEnergy!.Value.Joules, 6)));
         Assert.All(store.ListRuns(), r => Assert.Equal(RunStatus.Completed, r.Status));
     }
 
