@@ -32,6 +32,7 @@ internal sealed record EstimateSettings(
         {
             // A probe needs no description; --gpu alone gives the TDP baselines, --epochs the planned total.
             Positive(problems, "--ram-gb", RamGb, "the host RAM allocated to the run in GB");
+            PueProblems(problems);
             return problems;
         }
 
@@ -57,6 +58,12 @@ internal sealed record EstimateSettings(
         Positive(problems, "--train-samples", TrainSamples, "the training samples per epoch");
         Positive(problems, "--val-samples", ValSamples, "the validation samples per epoch");
         Positive(problems, "--ram-gb", RamGb, "the host RAM allocated to the run in GB");
+        PueProblems(problems);
+        return problems;
+    }
+
+    private void PueProblems(List<string> problems)
+    {
         if (Pue is { } pue && !(pue >= 1 && double.IsFinite(pue)))
         {
             problems.Add(string.Create(CultureInfo.InvariantCulture, $"--pue must be a finite ratio >= 1.0 (facility energy / IT energy), got {pue}; e.g. --pue 1.2, or leave it out for the on-prem average."));
@@ -65,8 +72,6 @@ internal sealed record EstimateSettings(
         {
             problems.Add("--pue: " + rule);
         }
-
-        return problems;
     }
 
     private static void Positive(List<string> problems, string name, double? value, string what)
@@ -208,7 +213,7 @@ internal static class EstimateCommand
         return sb.ToString();
     }
 
-    private static string Kwh(Energy e) => Math.Abs(e.KilowattHours) >= 0.01 || e.KilowattHours == 0
+    internal static string Kwh(Energy e) => Math.Abs(e.KilowattHours) >= 0.01 || e.KilowattHours == 0
         ? e.KilowattHours.ToString("0.####", CultureInfo.InvariantCulture)
         : e.KilowattHours.ToString("0.###E+0", CultureInfo.InvariantCulture);
 }

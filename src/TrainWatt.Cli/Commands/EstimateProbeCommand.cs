@@ -30,6 +30,23 @@ internal sealed record ProbeCommandSettings(
                 problems.Add($"A command after -- ({Command[0]}) is only run with --probe DURATION (e.g. --probe 45s); without it, estimate uses the description options alone.");
             }
 
+            if (Steps is not null || Steady)
+            {
+                problems.Add("--steps and --steady apply to a probe: add --probe DURATION and the command after --.");
+            }
+
+            return problems;
+        }
+
+        problems.AddRange(Tags.Where(t => t.IndexOf('=', StringComparison.Ordinal) <= 0).Select(t => $"--tag \"{t}\" must look like key=value (example: --tag model=resnet50)."));
+        if (CpuTdp is double tdp && !(tdp > 0 && tdp <= 2000))
+        {
+            problems.Add(string.Create(CultureInfo.InvariantCulture, $"--cpu-tdp must be a power in watts between 0 and 2000, but was {tdp}."));
+        }
+
+        if (EpochPattern is not null && Pattern() is null)
+        {
+            problems.Add($"--epoch-pattern \"{EpochPattern}\" is not a valid regular expression; e.g. --epoch-pattern \"^epoch (?<n>\\d+) done\".");
             return problems;
         }
 
@@ -52,6 +69,19 @@ internal sealed record ProbeCommandSettings(
         return problems;
     }
 
+    /// <summary>--epoch-pattern as a regular expression with measure's 100 ms match timeout; null when absent or invalid.</summary>
+    private System.Text.RegularExpressions.Regex? Pattern()
+    {
+        try
+        {
+            return EpochPattern is null ? null : new(EpochPattern, System.Text.RegularExpressions.RegexOptions.CultureInvariant, TimeSpan.FromMilliseconds(100));
+        }
+        catch (ArgumentException)
+        {
+            return null;
+        }
+    }
+
     /// <summary>The pipeline's options for the probe (the length and the stop are added by <see cref="ProbeEstimation"/>).</summary>
     public MeasureOptions Measure(EpochRange? epochs)
     {
@@ -60,7 +90,7 @@ internal sealed record ProbeCommandSettings(
         {
             Interval = Interval,
             Framework = Framework,
-            EpochPattern = EpochPattern is null ? null : new System.Text.RegularExpressions.Regex(EpochPattern, System.Text.RegularExpressions.RegexOptions.CultureInvariant, TimeSpan.FromMilliseconds(100)),
+            EpochPattern = Pattern(),
             TotalEpochs = epochs is { IsRange: false } e && e.Min == Math.Floor(e.Min) && e.Min is >= 1 and <= int.MaxValue ? (int)e.Min : null,
             Tags = tags,
             Probe = Length,
@@ -158,7 +188,7 @@ internal sealed class EstimateProbeCommand
         {
             var (e, d) = result.MeasuredTotals;
             sb.AppendLine(ci, $"Finished:   the command ended by itself after {d.TotalSeconds:0.#} s, within the {request.Length.TotalSeconds:0.#} s probe: measured, not projected (run {result.Measured.RunId})");
-            sb.AppendLine(ci, $"Energy:     {e} ({Kwh(e)} kWh), measured from {provenance} power");
+            sb.AppendLine(ci, $"Energy:     {e} ({EstimateCommand.Kwh(e)} kWh), measured from {provenance} power");
             sb.AppendLine(ci, $"Duration:   {d.TotalSeconds:0.#} s");
         }
         else
@@ -169,7 +199,7 @@ internal sealed class EstimateProbeCommand
             sb.AppendLine(ci, $"Warm-up:    {p.WarmupRule}; steady window {p.WarmupEnd.TotalSeconds:0.0}-{p.WindowEnd.TotalSeconds:0.0} s: {p.ProgressAtEnd - p.ProgressAtWarmup:0.##} {unit} in {p.Batches} batches");
             sb.AppendLine(ci, $"Steady:     {p.SecondsPerUnit:0.####} s and {Energy.FromJoules(p.JoulesPerUnit)} per {one}; {p.SteadyPower.Watts:0.#} W ({provenance})");
             sb.AppendLine(ci, $"Planned:    {planned} {unit} (from {p.PlannedSource})");
-            sb.AppendLine(ci, $"Energy:     {p.Energy} [{p.EnergyLower} .. {p.EnergyUpper}] ({Kwh(p.Energy)} kWh), projected from {provenance} power, 90 % interval");
+            sb.AppendLine(ci, $"Energy:     {p.Energy} [{p.EnergyLower} .. {p.EnergyUpper}] ({EstimateCommand.Kwh(p.Energy)} kWh), projected from {provenance} power, 90 % interval");
             sb.AppendLine(ci, $"Duration:   {p.Duration.TotalSeconds:0.#} s [{p.DurationLower.TotalSeconds:0.#} .. {p.DurationUpper.TotalSeconds:0.#}]");
             var parts = p.Parts;
             sb.AppendLine(ci, $"Interval:   probe spread ±{parts.EnergySpread:0.#%} energy, ±{parts.DurationSpread:0.#%} time; {(parts.Band == ProbeBand.Steady ? "drift (--steady)" : "drift and later phases")} x{parts.BandLow:0.###}..x{parts.BandHigh:0.###} (SEAA traces); unseen validation +{parts.Validation:0.#%}");
@@ -179,16 +209,16 @@ internal sealed class EstimateProbeCommand
         {
             var est = d2.Estimate;
             double mid = d2.Epochs.Midpoint;
-            sb.AppendLine(ci, $"Descriptor: {Kwh(est.Total(mid))} kWh [{Kwh(est.Lower(d2.Epochs.Min))} .. {Kwh(est.Upper(d2.Epochs.Max))}] for {mid:0.##} epochs, without running ({d2.Model.Description})");
+            sb.AppendLine(ci, $"Descriptor: {EstimateCommand.Kwh(est.Total(mid))} kWh [{EstimateCommand.Kwh(est.Lower(d2.Epochs.Min))} .. {EstimateCommand.Kwh(est.Upper(d2.Epochs.Max))}] for {mid:0.##} epochs, without running ({d2.Model.Description})");
         }
 
         sb.AppendLine(baselines.Count == 0 ? (noGpu ? "Baselines:  give --gpu NAME for the TDP baselines on the probe's duration" : "Baselines:  none") : "Baselines (the probe's projected duration):");
         foreach (var b in baselines)
         {
-            sb.AppendLine(ci, $"  {b.Name,-17} {Kwh(b.Energy)} kWh  ({b.Formula})");
+            sb.AppendLine(ci, $"  {b.Name,-17} {EstimateCommand.Kwh(b.Energy)} kWh  ({b.Formula})");
         }
 
-        sb.AppendLine(ci, $"Facility:   {Kwh(footprint.FacilityEnergy)} kWh (PUE {footprint.Pue.Pue.Ratio:0.###})");
+        sb.AppendLine(ci, $"Facility:   {EstimateCommand.Kwh(footprint.FacilityEnergy)} kWh (PUE {footprint.Pue.Pue.Ratio:0.###})");
         if (footprint.Emissions is { } em)
         {
             sb.AppendLine(ci, $"Emissions:  {em.Grams:0.##} gCO2e");
@@ -209,8 +239,4 @@ internal sealed class EstimateProbeCommand
         9 => "SIGKILL",
         _ => "not signalled",
     };
-
-    internal static string Kwh(Energy e) => Math.Abs(e.KilowattHours) >= 0.01 || e.KilowattHours == 0
-        ? e.KilowattHours.ToString("0.####", CultureInfo.InvariantCulture)
-        : e.KilowattHours.ToString("0.###E+0", CultureInfo.InvariantCulture);
 }

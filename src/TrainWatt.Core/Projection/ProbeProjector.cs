@@ -106,7 +106,8 @@ public sealed record ProbeProjection(
 /// (its midpoint for a range).</para>
 /// <para><b>Interval</b> (on the remaining part; the measured part is exact): the probe's own spread, from batch
 /// means (the window's epochs when it holds at least four, else up to eight groups of consecutive readings): t(0.95,
-/// n−1) × sd/mean × √(1/n + per-batch units/remaining units); combined in quadrature with the band of unseen drift and
+/// n−1) × sd/mean × √(1/n_eff + per-batch units/remaining units), n_eff = n (1 − r)/(1 + r) for the lag-1
+/// autocorrelation r of the batches (<see cref="EffectiveCount"/>); combined in quadrature with the band of unseen drift and
 /// phases (<see cref="ProbePowerBand"/>, applied to duration as to energy); plus, on the upper side, the validation
 /// share when the window held no whole epoch. A range of planned totals widens the bounds to its ends.</para>
 /// </remarks>
@@ -364,6 +365,30 @@ public static class ProbeProjector
 
         double variance = values.Sum(v => (v - mean) * (v - mean)) / (n - 1);
         double t = Distributions.StudentTQuantile(0.95, n - 1);
-        return t * Math.Sqrt(variance) / mean * Math.Sqrt((1.0 / n) + (unitsPerBatch / remaining));
+        return t * Math.Sqrt(variance) / mean * Math.Sqrt((1.0 / EffectiveCount(values, mean)) + (unitsPerBatch / remaining));
+    }
+
+    /// <summary>
+    /// How many independent batches the values are worth: n (1 − r) / (1 + r) with r their lag-1 autocorrelation (from
+    /// four batches on; none below), between 1 and n. Slow batches that follow slow batches (a neighbour's load that
+    /// lasts minutes) say less about the mean than independent ones.
+    /// </summary>
+    internal static double EffectiveCount(IReadOnlyList<double> values, double mean)
+    {
+        int n = values.Count;
+        double squares = values.Sum(v => (v - mean) * (v - mean));
+        if (n < 4 || !(squares > 0))
+        {
+            return n;
+        }
+
+        double lag = 0;
+        for (int i = 1; i < n; i++)
+        {
+            lag += (values[i] - mean) * (values[i - 1] - mean);
+        }
+
+        double r = lag / squares;
+        return Math.Clamp(n * (1 - r) / (1 + r), 1, n);
     }
 }

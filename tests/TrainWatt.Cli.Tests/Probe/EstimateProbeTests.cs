@@ -192,6 +192,10 @@ public class EstimateProbeTests
     [InlineData("is only run with --probe DURATION", "estimate", "--", "bash", "-c", "true")]
     [InlineData("--probe 0.5 s is not between 1s and 24h", "estimate", "--probe", "0.5s", "--", "true")]
     [InlineData("--run estimates a stored run and --probe runs a new one", "estimate", "--run", "1", "--probe", "5s", "--", "true")]
+    [InlineData("--steps and --steady apply to a probe", "estimate", "--steady", "--gflops", "4")]
+    [InlineData("--tag \"nokey\" must look like key=value", "estimate", "--probe", "5s", "--tag", "nokey", "--", "true")]
+    [InlineData("--epoch-pattern \"(\" is not a valid regular expression", "estimate", "--probe", "5s", "--epoch-pattern", "(", "--", "true")]
+    [InlineData("--cpu-tdp must be a power in watts between 0 and 2000", "estimate", "--probe", "5s", "--cpu-tdp", "-3", "--", "true")]
     public void Bad_Probe_Options_Are_Usage_Errors_Before_Anything_Runs(string message, params string[] args)
     {
         using var dir = new TempDirectory();

@@ -218,6 +218,17 @@ public class ProbeProjectorTests
         Assert.Equal(ProbeFailureKind.PlannedBelowProgress, ProbeProjector.Project(timeline, new ProbeSettings(EpochsMin: 5)).Failure!.Kind);
     }
 
+    [Fact]
+    public void Should_Count_Batches_That_Follow_A_Slow_Load_As_Fewer_Independent_Ones()
+    {
+        // Hand: [1,1,1,1,2,2,2,2], mean 1.5: squares 8 x 0.25 = 2; lag-1 products 6 x 0.25 - 0.25 = 1.25; r = 0.625;
+        // n_eff = 8 x 0.375 / 1.625 = 1.846. Alternating 1,2,...: r = -0.875, n_eff = 120, kept at n = 8. Three
+        // batches: too few to estimate r, n itself.
+        Assert.Equal(8 * 0.375 / 1.625, ProbeProjector.EffectiveCount([1, 1, 1, 1, 2, 2, 2, 2], 1.5), 12);
+        Assert.Equal(8, ProbeProjector.EffectiveCount([1, 2, 1, 2, 1, 2, 1, 2], 1.5));
+        Assert.Equal(3, ProbeProjector.EffectiveCount([1, 1, 2], 4.0 / 3));
+    }
+
     [Theory]
     [InlineData(5, 0.9296, 1.4795)]
     [InlineData(45, 0.9259, 1.4748)]
