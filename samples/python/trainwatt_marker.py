@@ -13,7 +13,8 @@ Each call prints one line to standard output and flushes it at once, for example
 ``##trainwatt epoch-end n=3 total=50 samples=23807``, so that `trainwatt measure` (which reads the script's output
 through a pipe) sees the boundary when it happens. Outside `trainwatt measure` the lines are harmless text.
 An epoch without an ``epoch_start`` call begins where the previous one ended (the first at the command's start);
-call ``epoch_start`` to leave set-up work out of the epoch.
+call ``epoch_start`` to leave set-up work out of the epoch. ``step(n, total)`` reports progress inside an epoch
+(``##trainwatt step n=120 total=469``), which `trainwatt estimate --probe` uses when epochs are long.
 """
 
 import math
@@ -45,6 +46,12 @@ def epoch_end(n=None, total=None, samples=None):
 def epoch_start(n=None, total=None):
     """Mark the start of an epoch (optional)."""
     _emit(PREFIX + " epoch-start" + _positive("n", n) + _positive("total", total))
+
+
+def step(n, total=None):
+    """Mark progress inside the current epoch: step n (1-based) of total steps in the epoch. Optional; it lets
+    `trainwatt estimate --probe` measure the speed of epochs longer than the probe. Print it every few seconds at most."""
+    _emit(PREFIX + " step" + _positive("n", n) + _positive("total", total))
 
 
 def metric(**values):

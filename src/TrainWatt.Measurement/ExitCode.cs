@@ -14,7 +14,7 @@ public enum ExitCode
     /// <summary>Command-line usage error (unknown option, missing argument).</summary>
     Usage = 64,
 
-    /// <summary>Input data is malformed (CSV, ONNX, plan file).</summary>
+    /// <summary>Input data is malformed (CSV, ONNX, plan file); <c>estimate --probe</c>: the command's output shows no progress or no planned total.</summary>
     DataError = 65,
 
     /// <summary>An input file or directory does not exist.</summary>
@@ -28,6 +28,12 @@ public enum ExitCode
 
     /// <summary>The store cannot be opened or written.</summary>
     CannotCreate = 73,
+
+    /// <summary>
+    /// <c>estimate --probe</c>: the probe ended during the command's warm-up (too short to see steady progress); run it
+    /// again with a longer <c>--probe</c> (sysexits EX_TEMPFAIL: "try again").
+    /// </summary>
+    TryAgain = 75,
 
     /// <summary>Permission denied.</summary>
     NoPermission = 77,

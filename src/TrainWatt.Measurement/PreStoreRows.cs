@@ -44,6 +44,11 @@ internal static class PreStoreRows
             return (null, 0, $"status {record.Status.ToString().ToLowerInvariant()}");
         }
 
+        if (RunSources.IsProbe(record))
+        {
+            return (null, 0, "a probe (estimate --probe stopped it on purpose), not a whole training run");
+        }
+
         var fields = Fields(record);
         if (MissingKeys(fields).Where(k => k != "gpu").ToList() is { Count: > 0 } lacking)
         {

@@ -33,6 +33,9 @@ internal sealed class StoreMeasurementSink(IRunStore store, HostContext context,
     /// <summary>Annotation kind holding the planned number of epochs (invariant integer), from --total-epochs or the output.</summary>
     public const string TotalEpochsKind = "total_epochs";
 
+    /// <summary>Set for a probe run (<c>estimate --probe</c>): stored with source <see cref="RunSources.Probe"/> and <c>probe_s</c>.</summary>
+    public TimeSpan? Probe { get; init; }
+
     private StoreWriteQueue? _queue;
     private BackgroundStoreWriter? _writer;
     private long _runId;
@@ -47,12 +50,12 @@ internal sealed class StoreMeasurementSink(IRunStore store, HostContext context,
         // The run and its devices all or nothing: a store that fills up (or goes down) in between leaves no ghost run.
         var (runId, deviceIds) = store.StartRun(
             new NewRun(
-                "measure",
+                Probe is null ? RunSources.Measure : RunSources.Probe,
                 run.StartedAt,
                 Command: CommandLine(run.Command),
                 Tags: run.Tags,
                 JobId: (job ?? DistributedJob.From(null, context)).JobId,
-                Metadata: Metadata(run, job ?? DistributedJob.From(null, context))),
+                Metadata: Metadata(run, job ?? DistributedJob.From(null, context), Probe)),
             [.. run.Channels.Select(c => new DeviceRegistration(c.Id, c.Component, c.DeviceName, c.Provenance, c.Uuid, c.Note))]);
         _runId = runId;
         _deviceIds = [.. deviceIds];
@@ -178,7 +181,7 @@ internal sealed class StoreMeasurementSink(IRunStore store, HostContext context,
             ? a
             : "'" + a.Replace("'", "'\\''", StringComparison.Ordinal) + "'"));
 
-    private static string Metadata(MeasurementRunInfo run, DistributedJob job)
+    private static string Metadata(MeasurementRunInfo run, DistributedJob job, TimeSpan? probe)
     {
         using var buffer = new MemoryStream();
         using (var json = new Utf8JsonWriter(buffer))
@@ -195,6 +198,11 @@ internal sealed class StoreMeasurementSink(IRunStore store, HostContext context,
             if (run.TotalEpochs is int total)
             {
                 json.WriteNumber("total_epochs", total);
+            }
+
+            if (probe is { } length)
+            {
+                json.WriteNumber(RunSources.ProbeSecondsKey, length.TotalSeconds);
             }
 
             if (run.IdleBaseline is not null)

@@ -9,7 +9,7 @@ namespace TrainWatt.Measurement;
 /// Turns stored runs into analysis observations: keys are the run's tags; energy is the sum over its devices; duration
 /// is start to end; samples seen is the sum over epochs when every epoch reports it; scores are the
 /// <c>##trainwatt metric name=value</c> lines stored as "metric" annotations (the last value of each name wins).
-/// Runs that are not completed, or whose command exited non-zero, are left out.
+/// Runs that are not completed, whose command exited non-zero, or that are probes (<c>estimate --probe</c>) are left out.
 /// </summary>
 internal static class StoreObservations
 {
@@ -19,7 +19,7 @@ internal static class StoreObservations
         foreach (var run in store.ListRuns().Where(include))
         {
             // Only runs that finished and whose command succeeded: an interrupted or failed training is not a sample.
-            if (run.Status != RunStatus.Completed || run.ExitCode is not (null or 0))
+            if (run.Status != RunStatus.Completed || run.ExitCode is not (null or 0) || RunSources.IsProbe(run))
             {
                 continue;
             }

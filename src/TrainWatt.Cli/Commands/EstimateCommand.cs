@@ -15,16 +15,27 @@ namespace TrainWatt.Cli.Commands;
 internal sealed record EstimateSettings(
     string? Arch, string? Model, double? Gflops, GpuSpec? Gpu, int? BatchSize, ImageSize? Input, int? TrainSamples, int? ValSamples, EpochRange? Epochs,
     double? RamGb, PreModelChoice? PreModel, string? PreModelDir, string? ModelsDir, CarbonIntensityEntry? Country, double? Pue, ElectricityPrice? Price,
-    bool Json, long? Run, string? Db) : ICommandSettings
+    bool Json, long? Run, string? Db, ProbeCommandSettings? Probe = null) : ICommandSettings
 {
+    /// <summary>True when any option describing what is trained was given (then all of them are needed).</summary>
+    public bool HasDescription => Arch is not null || Model is not null || Gflops is not null || BatchSize is not null || Input is not null || TrainSamples is not null || ValSamples is not null;
+
     public IReadOnlyList<string> Validate()
     {
+        var problems = new List<string>(Probe?.Validate() ?? []);
         if (Run is not null)
         {
-            return [];
+            return Probe?.Length is null ? problems : [.. problems, "--run estimates a stored run and --probe runs a new one: give one of them."];
         }
 
-        var problems = new List<string>();
+        if (Probe?.Length is not null && !HasDescription)
+        {
+            // A probe needs no description; --gpu alone gives the TDP baselines, --epochs the planned total.
+            Positive(problems, "--ram-gb", RamGb, "the host RAM allocated to the run in GB");
+            PueProblems(problems);
+            return problems;
+        }
+
         foreach (var (name, given, example) in new[]
         {
             ("--gpu", Gpu is not null, "--gpu \"RTX 3090\""), ("--batch-size", BatchSize is not null, "--batch-size 32"), ("--input", Input is not null, "--input 128x128"),
@@ -47,6 +58,12 @@ internal sealed record EstimateSettings(
         Positive(problems, "--train-samples", TrainSamples, "the training samples per epoch");
         Positive(problems, "--val-samples", ValSamples, "the validation samples per epoch");
         Positive(problems, "--ram-gb", RamGb, "the host RAM allocated to the run in GB");
+        PueProblems(problems);
+        return problems;
+    }
+
+    private void PueProblems(List<string> problems)
+    {
         if (Pue is { } pue && !(pue >= 1 && double.IsFinite(pue)))
         {
             problems.Add(string.Create(CultureInfo.InvariantCulture, $"--pue must be a finite ratio >= 1.0 (facility energy / IT energy), got {pue}; e.g. --pue 1.2, or leave it out for the on-prem average."));
@@ -55,8 +72,6 @@ internal sealed record EstimateSettings(
         {
             problems.Add("--pue: " + rule);
         }
-
-        return problems;
     }
 
     private static void Positive(List<string> problems, string name, double? value, string what)
@@ -78,7 +93,8 @@ internal sealed record EstimateSettings(
 /// <c>trainwatt estimate (--arch NAME | --model FILE.onnx | --gflops X) --gpu NAME --batch-size N --input HxW
 /// --train-samples N --val-samples N --epochs N [--ram-gb 16] [--pre-model paper|latest|default|FILE] [--country ES]
 /// [--pue X] [--price 0.25EUR] [--json]</c>: PRE energy estimate before training, with an interval, the baselines,
-/// carbon and cost (<see cref="PreEstimation"/>); <c>--run ID</c> compares a stored run's estimate with what it measured.
+/// carbon and cost (<see cref="PreEstimation"/>); <c>--run ID</c> compares a stored run's estimate with what it measured;
+/// <c>--probe DURATION -- COMMAND</c> runs the command for a while and projects the whole run (<see cref="EstimateProbeCommand"/>).
 /// </summary>
 internal static class EstimateCommand
 {
@@ -103,11 +119,14 @@ internal static class EstimateCommand
         var pue = new Option<double?>("--pue") { Description = "PUE >= 1.0; default the on-prem average preset." };
         var price = TypedOptions.Parsed("--price", "Electricity price per kWh with currency, e.g. 0.25EUR.", ElectricityPrice.Parse);
         var json = new Option<bool>("--json") { Description = "Print one JSON object." };
-        var command = new Command("estimate", "Estimate a training run's energy before it starts (PRE), with an interval, baselines, carbon and cost.");
+        var command = new Command("estimate", "Estimate a training run's energy before it starts (PRE), with an interval, baselines, carbon and cost; with --probe, from a short run of the real command.");
         foreach (Option o in new Option[] { arch, model, gflops, gpu, batch, input, train, val, epochs, ram, preModel, preModelDir, modelsDir, country, pue, price, json, runId, db })
         {
             command.Options.Add(o);
         }
+
+        var probe = new EstimateProbeCommand();
+        probe.AddTo(command);
 
         command.SetAction(parse =>
         {
@@ -115,7 +134,12 @@ internal static class EstimateCommand
                 parse.GetValue(arch), parse.GetValue(model), parse.GetValue(gflops), parse.GetValue(gpu), parse.GetValue(batch), parse.GetValue(input),
                 parse.GetValue(train), parse.GetValue(val), parse.GetValue(epochs), parse.GetValue(ram), parse.GetValue(preModel), parse.GetValue(preModelDir),
                 parse.GetValue(modelsDir), parse.GetValue(country), parse.GetValue(pue), parse.GetValue(price), parse.GetValue(json), parse.GetValue(runId),
-                parse.GetValue(db)).ThrowIfInvalid();
+                parse.GetValue(db), probe.Read(parse)).ThrowIfInvalid();
+            if (s.Probe is { Length: not null } probing)
+            {
+                return EstimateProbeCommand.Execute(context, s, probing);
+            }
+
             if (s.Run is { } id)
             {
                 return StoreLocation.WithStore(context, s.Db, store =>
@@ -198,7 +222,7 @@ internal static class EstimateCommand
     private static string Small(double value, string format) =>
         value.ToString(value is > 0 and < 1 ? "G3" : format, CultureInfo.InvariantCulture);
 
-    private static string Kwh(Energy e) => Math.Abs(e.KilowattHours) >= 0.01 || e.KilowattHours == 0
+    internal static string Kwh(Energy e) => Math.Abs(e.KilowattHours) >= 0.01 || e.KilowattHours == 0
         ? e.KilowattHours.ToString("0.####", CultureInfo.InvariantCulture)
         : e.KilowattHours.ToString("0.###E+0", CultureInfo.InvariantCulture);
 }

@@ -8,7 +8,18 @@ namespace TrainWatt.Cli.Commands;
 internal sealed class MeasureOptionSet
 {
     private readonly Option<TimeSpan> _interval = OptionParsers.Duration("--interval", "Sampling interval: 100ms (default), 0.5s, 1s.", TimeSpan.FromMilliseconds(100), "100ms, 0.5s, 1s");
-    private readonly Option<MeterKinds> _meters = new("--meters")
+    private readonly Option<MeterKinds> _meters = MetersOption();
+    private readonly Option<string?> _gpus = new("--gpus") { Description = "GPUs to measure (indices or UUIDs, comma-separated); default: CUDA_VISIBLE_DEVICES, else all.", HelpName = "LIST" };
+    private readonly Option<string?> _pattern = new("--epoch-pattern")
+    {
+        Description = "Regular expression: every output line matching it ends an epoch (named groups n and total are read when present).",
+        HelpName = "REGEX",
+    };
+
+    private readonly Option<EpochFramework> _framework = FrameworkOption();
+
+    /// <summary>--meters, parsed into <see cref="MeterKinds"/> (shared with <c>estimate --probe</c>).</summary>
+    public static Option<MeterKinds> MetersOption() => new("--meters")
     {
         Description = "auto (default: NVML or else nvidia-smi, RAPL, and the process meter), or a comma-separated list of nvml, nvidia-smi, rapl, process.",
         DefaultValueFactory = _ => MeterKinds.Auto,
@@ -27,14 +38,8 @@ internal sealed class MeasureOptionSet
         },
     };
 
-    private readonly Option<string?> _gpus = new("--gpus") { Description = "GPUs to measure (indices or UUIDs, comma-separated); default: CUDA_VISIBLE_DEVICES, else all.", HelpName = "LIST" };
-    private readonly Option<string?> _pattern = new("--epoch-pattern")
-    {
-        Description = "Regular expression: every output line matching it ends an epoch (named groups n and total are read when present).",
-        HelpName = "REGEX",
-    };
-
-    private readonly Option<EpochFramework> _framework = OptionParsers.Choice(
+    /// <summary>--framework (shared with <c>estimate --probe</c>).</summary>
+    public static Option<EpochFramework> FrameworkOption() => OptionParsers.Choice(
         "--framework", "Epoch convention: auto (default), keras, lightning, hf, marker.", EpochFramework.Auto,
         ("auto", EpochFramework.Auto), ("keras", EpochFramework.Keras), ("lightning", EpochFramework.Lightning),
         ("hf", EpochFramework.HuggingFace), ("huggingface", EpochFramework.HuggingFace), ("marker", EpochFramework.Marker));

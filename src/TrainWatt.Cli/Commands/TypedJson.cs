@@ -18,6 +18,7 @@ namespace TrainWatt.Cli.Commands;
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, GenerationMode = JsonSourceGenerationMode.Serialization)]
 [JsonSerializable(typeof(FlopsJson))]
 [JsonSerializable(typeof(EstimateJson))]
+[JsonSerializable(typeof(ProbeJson))]
 [JsonSerializable(typeof(FitJson))]
 [JsonSerializable(typeof(PreEvaluationJson))]
 [JsonSerializable(typeof(StepEvaluationJson))]

@@ -12,7 +12,8 @@ namespace TrainWatt.Core.Epochs;
 /// <list type="bullet">
 /// <item><b>Marker</b> (any language): <c>##trainwatt epoch-end [n=] [total=] [samples=]</c> ends an epoch (the next
 /// number when <c>n</c> is absent); <c>##trainwatt epoch-start [n=]</c> optionally starts one. Without a start, an
-/// epoch starts where the previous one ended.</item>
+/// epoch starts where the previous one ended. <c>##trainwatt step n= total=</c> (progress within the epoch, read by
+/// <see cref="StepProgressParser"/>) is accepted and ends nothing.</item>
 /// <item><b>Keras</b>: <c>Epoch k/N</c> is printed when epoch k <i>starts</i>, so it starts epoch k and ends epoch k-1
 /// if that is still open. Epoch k ends earlier at its final progress line (<c>S/S ... - loss: ...</c> ended by a
 /// newline, written when training and validation of the epoch are done), so callbacks, evaluation and saving after
@@ -531,9 +532,14 @@ public sealed partial class EpochDetector
             return;
         }
 
+        if (verb == "step")
+        {
+            return; // progress within the epoch: StepProgressParser reads it (estimate --probe)
+        }
+
         if (verb is not ("epoch-end" or "epoch-start"))
         {
-            _events.Add(new DetectorNote($"ignored unknown marker \"{text}\": expected epoch-end, epoch-start or metric."));
+            _events.Add(new DetectorNote($"ignored unknown marker \"{text}\": expected epoch-end, epoch-start, step or metric."));
             return;
         }
 

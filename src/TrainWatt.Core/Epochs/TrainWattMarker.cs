@@ -6,7 +6,8 @@ namespace TrainWatt.Core.Epochs;
 /// <summary>
 /// The explicit marker protocol any program can print so that <c>trainwatt measure</c> sees its epochs and metrics:
 /// a line <c>##trainwatt epoch-end [n=3] [total=50] [samples=23807]</c>, optionally <c>##trainwatt epoch-start [n=3]</c>
-/// (to leave set-up time between epochs out of the epoch), and <c>##trainwatt metric name=value ...</c>.
+/// (to leave set-up time between epochs out of the epoch), <c>##trainwatt step n=12 total=469</c> (progress within the
+/// epoch, for <c>estimate --probe</c>), and <c>##trainwatt metric name=value ...</c>.
 /// </summary>
 /// <remarks>
 /// The marker must be the first thing on its line (leading spaces allowed) and be followed by a newline. Values are
@@ -41,6 +42,18 @@ public static class TrainWattMarker
         return text.ToString();
     }
 
+    /// <summary>
+    /// Formats a step marker line (without newline): step <paramref name="number"/> of the current epoch's
+    /// <paramref name="total"/> steps, for <c>estimate --probe</c> on epochs longer than the probe. Both must be positive.
+    /// </summary>
+    public static string FormatStep(long number, long total)
+    {
+        var text = new StringBuilder(Prefix).Append(" step");
+        AppendPositive(text, "n", number);
+        AppendPositive(text, "total", total);
+        return text.ToString();
+    }
+
     /// <summary>Formats a metric marker line. Names are letters, digits, '_', '.', '-', '/'; values must be finite.</summary>
     public static string FormatMetric(string name, double value)
     {
@@ -67,6 +80,9 @@ public static class TrainWattMarker
 
     /// <summary>Prints an epoch-start marker line to standard output and flushes it.</summary>
     public static void EpochStart(int? number = null, int? total = null) => WriteLine(FormatEpochStart(number, total));
+
+    /// <summary>Prints a step marker line to standard output and flushes it.</summary>
+    public static void Step(long number, long total) => WriteLine(FormatStep(number, total));
 
     /// <summary>Prints a metric marker line to standard output and flushes it.</summary>
     public static void Metric(string name, double value) => WriteLine(FormatMetric(name, value));

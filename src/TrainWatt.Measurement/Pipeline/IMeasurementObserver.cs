@@ -8,7 +8,7 @@ namespace TrainWatt.Measurement.Pipeline;
 /// <summary>
 /// Follows one measured run (Prometheus, MLflow, Pushgateway, the console's live lines, a .NET caller's own code). The
 /// pipeline calls every observer after the run recorder, in order: <see cref="RunStarted"/>, then any number of
-/// <see cref="Samples"/>, <see cref="EpochEnded"/>, <see cref="MetricReported"/> and <see cref="Progress"/>, then
+/// <see cref="Samples"/>, <see cref="EpochEnded"/>, <see cref="MetricReported"/>, <see cref="OutputLine"/> and <see cref="Progress"/>, then
 /// <see cref="RunFinished"/> (from the sampling thread: keep them quick, queue slow work), and
 /// <see cref="RunCompleted"/> once everything is stored (off the sampling thread: slow work such as a push goes here).
 /// </summary>
@@ -35,6 +35,14 @@ public interface IMeasurementObserver
 
     /// <summary>The command printed a run metric.</summary>
     void MetricReported(string name, double value, TimeSpan elapsed)
+    {
+    }
+
+    /// <summary>
+    /// The command printed a line (or a <c>\r</c> redraw), at <paramref name="elapsed"/> since the run started; on the
+    /// output scanner thread, before the epoch detection reads the line.
+    /// </summary>
+    void OutputLine(string line, TimeSpan elapsed)
     {
     }
 

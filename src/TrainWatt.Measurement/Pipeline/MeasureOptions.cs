@@ -54,6 +54,15 @@ public sealed record MeasureOptions(IReadOnlyList<string> Command)
     /// <summary>PUE and grid intensity for the footprint; null: no footprint.</summary>
     public (PueAssumption Pue, IntensityAssumption Intensity)? Footprint { get; init; }
 
+    /// <summary>Stops the command when asked (<c>estimate --probe</c>); null: the command runs to its end.</summary>
+    public TrainWatt.Meters.Processes.CommandStop? Stop { get; init; }
+
+    /// <summary>
+    /// When set, the run is a probe of this length (<c>estimate --probe</c>): stored with source "probe" and
+    /// <c>probe_s</c> in its metadata, so that <c>runs list</c> shows it as one and PRE and analysis leave it out.
+    /// </summary>
+    public TimeSpan? Probe { get; init; }
+
     /// <summary>Compare the run with the PRE estimate at its end when its tags describe it for PRE.</summary>
     public bool ComparePre { get; init; }
 
@@ -109,6 +118,11 @@ public sealed record MeasureOptions(IReadOnlyList<string> Command)
         if (DriftPrior is double drift && !(drift >= 0 && drift <= 1))
         {
             problems.Add($"--drift-prior {drift.ToString(System.Globalization.CultureInfo.InvariantCulture)} is not a relative standard deviation from 0 to 1 (example: 0.01 for 1 % over the run).");
+        }
+
+        if (Probe is { } probe && (probe < TimeSpan.FromSeconds(1) || probe > TimeSpan.FromDays(1)))
+        {
+            problems.Add($"--probe {probe.TotalSeconds:0.###} s is not between 1s and 24h (examples: 30s, 2m).");
         }
 
         if (TotalEpochs is int total && MaxEpochs is int max && max < total)

@@ -96,7 +96,7 @@ public sealed class MeasurementPipeline
         var say = _console.Say;
         var spooling = new SinkSpooling(
             StoreLocations.WithoutPassword(_store.Location), StoreLocations.SpoolDirectories(_store.Location, _host), say);
-        var recorder = new StoreMeasurementSink(_store, _host, say, _job, spooling);
+        var recorder = new StoreMeasurementSink(_store, _host, say, _job, spooling) { Probe = options.Probe };
         var projection = new LiveProjection(
             LiveProjectionSetup.WithLearnedPriors(options.Projection, _store, StoreMeasurementSink.CommandLine(options.Command), options.DriftPrior is not null, say),
             _host.Time);
@@ -117,7 +117,11 @@ public sealed class MeasurementPipeline
             command[0], command.Skip(1).ToArray(),
             SamplerOptions.Default with { Interval = options.Interval, FlushInterval = options.EffectiveFlushInterval },
             options.Framework, options.EpochPattern, options.TotalEpochs, options.Idle, options.Tags, options.Environment,
-            options.ProgressEvery);
+            options.ProgressEvery)
+        {
+            Stop = options.Stop,
+            Segments = observers.OutputLine,
+        };
 
         MeasurementOutcome outcome;
         try

@@ -36,6 +36,26 @@ internal sealed class ObserverSet(IReadOnlyList<IMeasurementObserver> observers,
 
     public void MetricReported(string name, double value, TimeSpan elapsed) => Each(o => o.MetricReported(name, value, elapsed));
 
+    public void OutputLine(string line, TimeSpan elapsed)
+    {
+        for (int i = 0; i < observers.Count; i++)
+        {
+            if (_failed[i])
+            {
+                continue;
+            }
+
+            try
+            {
+                observers[i].OutputLine(line, elapsed);
+            }
+            catch (Exception e)
+            {
+                Failed(i, e);
+            }
+        }
+    }
+
     public void Progress(SamplerSnapshot snapshot) => Each(o => o.Progress(snapshot));
 
     public void RunFinished(MeasurementSummary summary) => Each(o => o.RunFinished(summary));

@@ -24,7 +24,17 @@ public sealed record MeasurementRequest(
     TimeSpan Idle,
     IReadOnlyDictionary<string, string> Tags,
     IReadOnlyDictionary<string, string?> Environment,
-    TimeSpan ProgressInterval);
+    TimeSpan ProgressInterval)
+{
+    /// <summary>Stops the command when asked (<c>estimate --probe</c>); null: the command runs to its end.</summary>
+    public Processes.CommandStop? Stop { get; init; }
+
+    /// <summary>
+    /// Called with every output segment (a line or a <c>\r</c> redraw, as the epoch detector sees it) and the elapsed
+    /// time, on the output scanner thread, before the epoch detector reads it; null: not called.
+    /// </summary>
+    public Action<string, TimeSpan>? Segments { get; init; }
+}
 
 /// <summary>The result of a measured run.</summary>
 /// <param name="RunId">Id given by the sink.</param>

@@ -172,7 +172,12 @@ public sealed class MeasurementSession
             }
         }
 
-        void OnSegment(string segment, bool endsLine) => Handle(detector.Scan(segment, endsLine));
+        void OnSegment(string segment, bool endsLine)
+        {
+            // Before the detector: a step line that ends an epoch (Keras' "45/45") still belongs to that epoch.
+            request.Segments?.Invoke(segment, sampler.Elapsed);
+            Handle(detector.Scan(segment, endsLine));
+        }
 
         void OnChunk(ReadOnlySpan<char> chunk, bool fromStderr)
         {
@@ -259,6 +264,7 @@ public sealed class MeasurementSession
                     _diagnostic($"warning: no standby relay for the command's output: {relayProblem}. If TrainWatt is killed or crashes, the command loses its stdout and stderr and may stop at its next write.");
                 }
 
+                request.Stop?.Attach(child.Id);
                 PosixSignal[] pending;
                 lock (signalGate)
                 {
@@ -275,6 +281,7 @@ public sealed class MeasurementSession
                 using var progressStop = new CancellationTokenSource();
                 var progress = ProgressLoopAsync(sampler, request.ProgressInterval, progressStop.Token);
                 exitCode = await child.WaitForExitAsync(DrainTimeout, cancellationToken).ConfigureAwait(false);
+                request.Stop?.CommandExited(); // a stopped command's tree is ended before the run is summed up
                 await progressStop.CancelAsync().ConfigureAwait(false);
                 await progress.ConfigureAwait(false);
             }

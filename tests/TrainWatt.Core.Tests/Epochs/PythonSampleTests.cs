@@ -48,6 +48,13 @@ public class PythonSampleTests
     }
 
     [Fact]
+    public void Should_Print_The_Same_Step_Marker_As_The_Dotnet_Helper()
+    {
+        string output = RunPython("-c", "from trainwatt_marker import step; step(12, 469); step(n=1, total=2)");
+        Assert.Equal(TrainWattMarker.FormatStep(12, 469) + "\n" + TrainWattMarker.FormatStep(1, 2) + "\n", output);
+    }
+
+    [Fact]
     public void Should_Make_The_Demo_Show_Keras_Epochs_And_A_Metric_To_The_Detector()
     {
         // Given: the demo's real output (2 epochs, sleeping, \r progress bars)
