@@ -140,7 +140,7 @@ public class EstimateProbeTests
         Assert.Equal(3, json.GetProperty("epochs").GetDouble());
         using var store = SqliteRunStore.Open(dir.File("runs.db"));
         var run = Assert.Single(store.ListRuns());
-        Assert.Equal(energy, store.GetRun(run.Id)!.TotalEnergy.Joules, energy * 0.01);
+        Assert.Equal(energy, store.GetRun(run.Id)!.TotalEnergy!.Value.Joules, energy * 0.01);
         Assert.Equal(100 * json.GetProperty("duration_s").GetDouble(), energy, energy * 0.02); // 100 W × its time
     }
 
