@@ -61,7 +61,10 @@ public class CommandStopTests
         // Then: SIGKILL was needed (exit 128 + 9), and neither the root nor its child runs any more
         Assert.Equal(137, outcome.Summary.ExitCode);
         Assert.Equal(9, stop.StrongestSignal);
-        Assert.InRange(stop.LeftoversEnded, 1, 3); // the child, and the sleep 0.1 of the child or the root that may still run
+        // The SIGKILL goes to every process of the tree seen at that instant; the background child is ended then, or,
+        // when the walk missed it (it was between two sleeps, re-forking), after the root exits as a leftover: 0 to 3
+        // leftovers (0 seen in CI's run of the merged tree); what must hold is that none survives (below)
+        Assert.InRange(stop.LeftoversEnded, 0, 3);
         int child = Assert.Single(Pids(stdout.ToString(), "child"));
         int root = Assert.Single(Pids(stdout.ToString(), "root"));
         Assert.False(Running(child), $"child {child} still runs");
