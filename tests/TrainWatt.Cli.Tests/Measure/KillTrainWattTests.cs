@@ -300,25 +300,6 @@ public class KillTrainWattTests
             }
         }
 
-        private static long Samples(string db)
-        {
-            if (!File.Exists(db))
-            {
-                return 0;
-            }
-
-            try
-            {
-                using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={db};Mode=ReadOnly;Pooling=False");
-                connection.Open();
-                using var command = connection.CreateCommand();
-                command.CommandText = "SELECT COUNT(*) FROM samples";
-                return Convert.ToInt64(command.ExecuteScalar(), CultureInfo.InvariantCulture);
-            }
-            catch (Microsoft.Data.Sqlite.SqliteException)
-            {
-                return 0; // the schema is not created yet
-            }
-        }
+        private static long Samples(string db) => (long)LiveStoreQuery.Scalar(db, "SELECT COUNT(*) FROM samples");
     }
 }

@@ -329,25 +329,6 @@ public class MeasureCommandTests
         }
 
         /// <summary>Seconds between the first and last sample in the store (0 while it has none or is not created yet).</summary>
-        private static double StoredSpanSeconds(string db)
-        {
-            if (!File.Exists(db))
-            {
-                return 0;
-            }
-
-            try
-            {
-                using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={db};Mode=ReadOnly;Pooling=False");
-                connection.Open();
-                using var command = connection.CreateCommand();
-                command.CommandText = "SELECT COALESCE(MAX(t) - MIN(t), 0) FROM samples";
-                return Convert.ToDouble(command.ExecuteScalar(), CultureInfo.InvariantCulture);
-            }
-            catch (Microsoft.Data.Sqlite.SqliteException)
-            {
-                return 0; // the schema is not created yet
-            }
-        }
+        private static double StoredSpanSeconds(string db) => LiveStoreQuery.Scalar(db, "SELECT COALESCE(MAX(t) - MIN(t), 0) FROM samples");
     }
 }
