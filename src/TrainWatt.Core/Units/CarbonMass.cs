@@ -49,6 +49,6 @@ public readonly struct CarbonMass : IEquatable<CarbonMass>, IComparable<CarbonMa
             "t" => Tonnes,
             _ => throw new FormatException($"Unknown carbon mass unit \"{unit}\". Use one of: g, kg, t."),
         };
-        return value.ToString(numberFormat ?? UnitFormat.Readable(value), formatProvider) + " " + unit + "CO2e";
+        return UnitFormat.Number(value, numberFormat, formatProvider) + " " + unit + "CO2e";
     }
 }

@@ -124,7 +124,7 @@ public readonly struct Energy : IEquatable<Energy>, IComparable<Energy>, IFormat
         var (unit, numberFormat) = UnitFormat.Split(format);
         unit ??= ReadableUnit;
         double value = ValueIn(unit) ?? throw new FormatException($"Unknown energy unit \"{unit}\". Use one of: {Units}.");
-        return value.ToString(numberFormat ?? UnitFormat.Readable(value), formatProvider) + " " + unit;
+        return UnitFormat.Number(value, numberFormat, formatProvider) + " " + unit;
     }
 
     private double? ValueIn(string unit) => unit switch

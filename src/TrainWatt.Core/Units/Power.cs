@@ -96,6 +96,6 @@ public readonly struct Power : IEquatable<Power>, IComparable<Power>, IFormattab
             "kW" => Kilowatts,
             _ => throw new FormatException($"Unknown power unit \"{unit}\". Use one of: mW, W, kW."),
         };
-        return value.ToString(numberFormat ?? UnitFormat.Readable(value), formatProvider) + " " + unit;
+        return UnitFormat.Number(value, numberFormat, formatProvider) + " " + unit;
     }
 }

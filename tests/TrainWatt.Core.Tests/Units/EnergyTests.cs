@@ -146,6 +146,25 @@ public class EnergyTests
         Assert.Throws<ArgumentException>(() => e.In("GJ"));
     }
 
+    // A phase computed as a residual (between_epochs = energy at last end - at first start - epochs) can be -1E-12 J of
+    // float residue: it printed "-0.00 J". A negative value that rounds to zero prints without its sign; one that does
+    // not round to zero keeps it.
+    [Theory]
+    [InlineData(-1e-12, "0.00 J")]
+    [InlineData(-0.0, "0 J")]
+    [InlineData(-0.004, "0.00 J")]
+    [InlineData(-0.006, "-0.01 J")]
+    [InlineData(-2500, "-2.50 kJ")]
+    public void ToString_Should_Not_Print_Minus_Zero(double joules, string expected)
+        => Assert.Equal(expected, Energy.FromJoules(joules).ToString());
+
+    [Fact]
+    public void Explicit_Formats_Should_Not_Print_Minus_Zero_Either()
+    {
+        Assert.Equal("0.000 kWh", Energy.FromJoules(-1.0).ToString("kWh:F3", CultureInfo.InvariantCulture));
+        Assert.Equal("-1.00E-012 J", Energy.FromJoules(-1e-12).ToString("J:0.00E-000", CultureInfo.InvariantCulture));
+    }
+
     [Fact]
     public void Should_Format_With_An_Explicit_Unit()
     {
