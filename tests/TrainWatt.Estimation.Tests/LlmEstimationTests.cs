@@ -157,6 +157,8 @@ public sealed class LlmEstimationTests : IDisposable
         var e = LlmEstimation.Estimate(request);
         Assert.Equal(6e19, e.Flops.Total, 1e6);
         Assert.False(e.Flops.HasAttention);
+        Assert.Contains("attention term", Assert.Single(e.Warnings), StringComparison.Ordinal); // --mfu given: no prior warning for 8 GPUs
+        Assert.Contains(LlmEstimation.Estimate(request with { Mfu = null }).Warnings, w => w.Contains("pass --mfu", StringComparison.Ordinal));
         Assert.Equal(4.21131, e.Hours, 1e-4);
         Assert.Equal(33.6905, e.GpuHours, 1e-3);
         Assert.Equal(770, e.PowerPerGpu.Watts, 1e-9);

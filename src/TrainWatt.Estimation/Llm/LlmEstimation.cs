@@ -86,6 +86,26 @@ public sealed record LlmEstimate(
 {
     public Provenance Provenance => Provenance.Model;
 
+    /// <summary>What the estimate cannot vouch for, one sentence each.</summary>
+    public IReadOnlyList<string> Warnings
+    {
+        get
+        {
+            var warnings = new List<string>();
+            if (Request.Mfu is null && Request.GpuCount < 64)
+            {
+                warnings.Add($"the MFU prior comes from published pre-training runs on hundreds to thousands of GPUs; a job on {Request.GpuCount} GPU(s) can reach a quite different share of the peak (small batches, offloading, no fused kernels): pass --mfu if you measured yours");
+            }
+
+            if (!Flops.HasAttention)
+            {
+                warnings.Add("the attention term (6 x layers x sequence x width per token) is left out: give --layers and --hidden, or --config; it adds 1-13 % for the published runs");
+            }
+
+            return warnings;
+        }
+    }
+
     public double GpuHours => Hours * Request.GpuCount;
 
     public double GpuHoursLower => HoursLower * Request.GpuCount;
@@ -118,7 +138,7 @@ public sealed record LlmEstimateReport(LlmEstimate Estimate, FootprintResult Foo
         };
         if (f.Emissions is { } em)
         {
-            lines.Add(string.Create(ci, $"Emissions:  {em.Tonnes:0.###} tCO2e"));
+            lines.Add(em.Tonnes >= 1 ? string.Create(ci, $"Emissions:  {em.Tonnes:0.###} tCO2e") : string.Create(ci, $"Emissions:  {em.Kilograms:0.###} kgCO2e"));
         }
 
         if (f.Cost is { } cost)
@@ -128,6 +148,7 @@ public sealed record LlmEstimateReport(LlmEstimate Estimate, FootprintResult Foo
 
         lines.AddRange(f.Assumptions.Select(a => "  assumption: " + a));
         lines.AddRange(r.Model.Notes.Select(n => "  model: " + n));
+        lines.AddRange(e.Warnings.Select(w => "  warning: " + w));
         return lines;
     }
 
@@ -187,7 +208,7 @@ public sealed record LlmEstimateJson(
     double Tokens, int SeqLen, double Flops, double FlopsPerToken, bool AttentionTerm, string FlopsFormula, string Gpu, int GpuCount, double PeakFlopsPerGpu,
     LlmBoundsJson Mfu, string MfuBasis, LlmBoundsJson DurationS, LlmBoundsJson GpuHours, double PowerPerGpuW, string PowerBasis,
     LlmBoundsJson EnergyJ, LlmBoundsJson FacilityEnergyJ, double Pue, double? EmissionsG, decimal? Cost, string? Currency,
-    IReadOnlyList<string> Assumptions, IReadOnlyList<string> ModelNotes)
+    IReadOnlyList<string> Assumptions, IReadOnlyList<string> ModelNotes, IReadOnlyList<string> Warnings)
 {
     public static LlmEstimateJson From(LlmEstimateReport report)
     {
@@ -200,7 +221,7 @@ public sealed record LlmEstimateJson(
             e.Flops.HasAttention, e.Flops.Formula, r.Gpu.Name, r.GpuCount, e.PeakFlopsPerGpu, new(e.Mfu.Point, e.Mfu.Low, e.Mfu.High), e.Mfu.Basis,
             new(e.Hours * 3600, e.HoursLower * 3600, e.HoursUpper * 3600), new(e.GpuHours, e.GpuHoursLower, e.GpuHoursUpper), e.PowerPerGpu.Watts, e.PowerNote,
             new(e.ItEnergy.Joules, e.ItLower.Joules, e.ItUpper.Joules), new(f.FacilityEnergy.Joules, report.FacilityLower.Joules, report.FacilityUpper.Joules),
-            f.Pue.Pue.Ratio, f.Emissions?.Grams, f.Cost?.Amount, f.Cost?.Currency, f.Assumptions, r.Model.Notes);
+            f.Pue.Pue.Ratio, f.Emissions?.Grams, f.Cost?.Amount, f.Cost?.Currency, f.Assumptions, r.Model.Notes, e.Warnings);
     }
 }
 

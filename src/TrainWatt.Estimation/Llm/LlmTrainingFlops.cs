@@ -59,7 +59,7 @@ public sealed record LlmTrainingFlops(double Tokens, double ForwardPerToken, dou
             var ci = CultureInfo.InvariantCulture;
             string dense = ForwardPerToken == WeightGradientsPerToken
                 ? string.Create(ci, $"6 x {ForwardPerToken / 2:0.###e+0} params")
-                : string.Create(ci, $"4 x {ForwardPerToken / 2:0.###e+0} params + 2 x {WeightGradientsPerToken / 2:0.###e+0} trained");
+                : string.Create(ci, $"4 x {ForwardPerToken / 2:0.###e+0} frozen + adapter params + 2 x {WeightGradientsPerToken / 2:0.###e+0} trained");
             string attention = HasAttention ? string.Create(ci, $" + 6 x layers x seq x d ({AttentionPerToken:0.###e+0})") : " (attention term left out: give --layers and --hidden)";
             return string.Create(ci, $"({dense}{attention}) x {Tokens:0.###e+0} tokens");
         }
