@@ -230,6 +230,12 @@ public sealed class LlmEstimationTests : IDisposable
             Assert.InRange(p.Point, p.Low, p.High);
         }
 
+        // AMD's MI250X (data/gpus.csv, AMD data sheet 2021): 383 TFLOPS dense FP16/BF16 matrix peak; no published run on
+        // CDNA 2, so the point is the median of all runs.
+        var amd = GpuSpecTable.Default.Find("MI250X");
+        Assert.Equal(383e12, LlmPeak.FlopsPerSecond(amd));
+        Assert.Contains("fewer than two on CDNA 2", runs.PriorFor(amd).Basis, StringComparison.Ordinal);
+
         // Hand: the Ampere runs' implied MFU (BLOOM 0.321, Llama 2 7B 0.437, 13B 0.401, 34B 0.366, 70B 0.451): median 0.401.
         Assert.Equal(0.401, ampere.Point, 1e-3);
     }
