@@ -20,7 +20,7 @@ internal sealed class LlmEstimateOptions
     private readonly Option<int?> _layers = new("--layers") { Description = "LLM: transformer layers (for the attention term)." };
     private readonly Option<int?> _hidden = new("--hidden") { Description = "LLM: model width d_model (for the attention term)." };
     private readonly Option<string?> _config = new("--config") { Description = "LLM: a Hugging Face config.json on disk; gives parameters, layers and width." };
-    private readonly Option<LlmTraining> _finetune = OptionParsers.Choice("--finetune", "LLM: full (pre-training, full fine-tuning) or lora (frozen base, trained adapters).", LlmTraining.Full, ("full", LlmTraining.Full), ("lora", LlmTraining.Lora));
+    private readonly Option<Spelt<LlmTraining>> _finetune = TypedOptions.Choice("--finetune", "LLM: full (pre-training, full fine-tuning) or lora (frozen base, trained adapters).", LlmTraining.Full, ("full", LlmTraining.Full), ("lora", LlmTraining.Lora));
     private readonly Option<double?> _trainable = TypedOptions.ParsedValue("--trainable-params", "LLM, with --finetune lora: the adapters' parameters, e.g. 40M.", LlmCount.Parse);
     private readonly Option<int> _count = new("--gpu-count") { Description = "LLM: GPUs training together.", DefaultValueFactory = _ => 1 };
     private readonly Option<double?> _mfu = new("--mfu") { Description = "LLM: the model FLOPs utilisation you expect (0-1), instead of the published runs' prior." };
@@ -56,7 +56,7 @@ internal sealed class LlmEstimateOptions
         int seq = parse.GetValue(_seq) ?? model.MaxSequenceLength ?? throw new SettingsException(["--llm needs --seq-len N (tokens per sequence, e.g. --seq-len 4096)."]);
         var request = new LlmEstimateRequest(model, parse.GetValue(_tokens)!.Value, seq, gpu!, parse.GetValue(_count))
         {
-            Training = parse.GetValue(_finetune), TrainableParameters = parse.GetValue(_trainable), Mfu = parse.GetValue(_mfu), LoadFactor = parse.GetValue(_load),
+            Training = parse.GetValue(_finetune).Value, TrainableParameters = parse.GetValue(_trainable), Mfu = parse.GetValue(_mfu), LoadFactor = parse.GetValue(_load),
         };
         if (request.Validate() is { Count: > 0 } bad)
         {
