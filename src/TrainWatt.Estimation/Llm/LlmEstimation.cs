@@ -159,7 +159,7 @@ public sealed record LlmEstimateReport(LlmEstimate Estimate, FootprintResult Foo
         ? (hours / 24).ToString("0.#", CultureInfo.InvariantCulture) + " days"
         : hours.ToString("0.##", CultureInfo.InvariantCulture) + " h";
 
-    private static string Kwh(Energy e) => e.KilowattHours.ToString(e.KilowattHours >= 0.01 ? "0.###" : "0.###E+0", CultureInfo.InvariantCulture);
+    private static string Kwh(Energy e) => e.KilowattHours.ToString(e.KilowattHours switch { >= 100 => "0", >= 0.01 => "0.###", _ => "0.###E+0" }, CultureInfo.InvariantCulture);
 }
 
 /// <summary>Computes <see cref="LlmEstimateReport"/>s.</summary>
