@@ -41,6 +41,21 @@ public sealed class LlmEstimateCommandTests : IDisposable
     }
 
     [Fact]
+    public void An_Onnx_Model_Supplies_The_Parameters_Through_The_Counter()
+    {
+        // Oracle: torchvision's VGG16 has 138,357,544 parameters (docs/flops.md; trainwatt flops --arch vgg16 prints the same).
+        string file = Path.Combine(_temp.Path, "vgg16.onnx");
+        var (c1, _, e1) = CliHarness.Run(["flops", "--arch", "vgg16", "--export-onnx", file]);
+        Assert.True(c1 == 0, e1);
+        var (code, stdout, stderr) = CliHarness.Run(["estimate", "--llm", "--config", file, "--tokens", "1e9", "--seq-len", "1", "--gpu", "H100 SXM5", "--json"]);
+        Assert.True(code == 0, stderr);
+        var r = JsonDocument.Parse(stdout).RootElement;
+        Assert.Equal(138_357_544, r.GetProperty("parameters").GetDouble());
+        Assert.Equal(6 * 138_357_544d * 1e9, r.GetProperty("flops").GetDouble(), 1e6);
+        Assert.Contains("counted as by trainwatt flops", r.GetProperty("model_source").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Bad_Config_Is_Exit_65_With_One_Line_Naming_The_File_And_Field()
     {
         string config = Path.Combine(_temp.Path, "config.json");

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using TrainWatt.Architecture.Counting;
 using TrainWatt.Core.Footprint;
 using TrainWatt.Core.Reference;
 using TrainWatt.Estimation.Llm;
@@ -19,7 +20,7 @@ internal sealed class LlmEstimateOptions
     private readonly Option<int?> _seq = new("--seq-len") { Description = "LLM: tokens per sequence; default the config's max_position_embeddings." };
     private readonly Option<int?> _layers = new("--layers") { Description = "LLM: transformer layers (for the attention term)." };
     private readonly Option<int?> _hidden = new("--hidden") { Description = "LLM: model width d_model (for the attention term)." };
-    private readonly Option<string?> _config = new("--config") { Description = "LLM: a Hugging Face config.json on disk; gives parameters, layers and width." };
+    private readonly Option<string?> _config = new("--config") { Description = "LLM: a Hugging Face config.json on disk (parameters, layers, width) or an ONNX model (parameters counted)." };
     private readonly Option<Spelt<LlmTraining>> _finetune = TypedOptions.Choice("--finetune", "LLM: full (pre-training, full fine-tuning) or lora (frozen base, trained adapters).", LlmTraining.Full, ("full", LlmTraining.Full), ("lora", LlmTraining.Lora));
     private readonly Option<double?> _trainable = TypedOptions.ParsedValue("--trainable-params", "LLM, with --finetune lora: the adapters' parameters, e.g. 40M.", LlmCount.Parse);
     private readonly Option<int> _count = new("--gpu-count") { Description = "LLM: GPUs training together.", DefaultValueFactory = _ => 1 };
@@ -41,17 +42,14 @@ internal sealed class LlmEstimateOptions
     {
         string? config = parse.GetValue(_config);
         double? given = parse.GetValue(_params);
-        var problems = new[]
+        if (LlmEstimateRequest.MissingOptions(config is not null, given is not null, parse.GetValue(_tokens) is not null, gpu is not null) is { Count: > 0 } missing)
         {
-            (config is null) == (given is null) ? "Give exactly one of --params N (e.g. --params 7B) or --config config.json to say how large the model is." : null,
-            parse.GetValue(_tokens) is null || gpu is null ? "--llm needs --tokens N (e.g. --tokens 2T) and --gpu NAME (e.g. --gpu \"H100 SXM5\")." : null,
-        }.OfType<string>().ToList();
-        if (problems.Count > 0)
-        {
-            throw new SettingsException(problems);
+            throw new SettingsException(missing);
         }
 
-        var model = config is not null ? HuggingFaceConfig.Read(config)
+        var onnx = config?.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase) == true ? FlopsReports.Count(new FlopsRequest { OnnxFile = config }).Result : null;
+        var model = onnx is not null ? new LlmModel(onnx.Params, onnx.Params, parse.GetValue(_layers), parse.GetValue(_hidden), config + " (parameters counted as by trainwatt flops)")
+            : config is not null ? HuggingFaceConfig.Read(config)
             : new LlmModel(given!.Value, parse.GetValue(_active) ?? given.Value, parse.GetValue(_layers), parse.GetValue(_hidden), "given");
         int seq = parse.GetValue(_seq) ?? model.MaxSequenceLength ?? throw new SettingsException(["--llm needs --seq-len N (tokens per sequence, e.g. --seq-len 4096)."]);
         var request = new LlmEstimateRequest(model, parse.GetValue(_tokens)!.Value, seq, gpu!, parse.GetValue(_count))

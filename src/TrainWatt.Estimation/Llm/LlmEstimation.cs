@@ -33,6 +33,23 @@ public sealed record LlmEstimateRequest(LlmModel Model, double Tokens, int Seque
     /// <summary>GPU power while training as a share of TDP.</summary>
     public double LoadFactor { get; init; } = DefaultLoadFactor;
 
+    /// <summary>What <c>estimate --llm</c> misses before a request can be made: the model's size, the tokens, the GPU.</summary>
+    public static IReadOnlyList<string> MissingOptions(bool config, bool parameters, bool tokens, bool gpu)
+    {
+        var problems = new List<string>();
+        if (config == parameters)
+        {
+            problems.Add("Give exactly one of --params N (e.g. --params 7B) or --config FILE (a config.json, or an ONNX model whose parameters are counted) to say how large the model is.");
+        }
+
+        if (!tokens || !gpu)
+        {
+            problems.Add("--llm needs --tokens N (e.g. --tokens 2T) and --gpu NAME (e.g. --gpu \"H100 SXM5\").");
+        }
+
+        return problems;
+    }
+
     /// <summary>Every rule the request breaks, each naming the option and the fix; empty when usable.</summary>
     public IReadOnlyList<string> Validate()
     {
