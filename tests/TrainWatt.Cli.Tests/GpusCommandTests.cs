@@ -10,11 +10,11 @@ public class GpusCommandTests
         var (code, stdout, stderr) = CliHarness.Run("gpus");
         Assert.Equal(0, code);
         Assert.Equal(string.Empty, stderr);
-        // Oracle: data/gpus.csv has one header and 83 GPU rows; the listing prints a header, one line per GPU and a footer.
+        // Oracle: data/gpus.csv has one header and 84 GPU rows; the listing prints a header, one line per GPU and a footer.
         string[] lines = stdout.TrimEnd('\n').Split('\n');
         Assert.StartsWith("NAME", lines[0]);
-        Assert.StartsWith("83 GPU(s).", lines[^1]);
-        Assert.Equal(85, lines.Length);
+        Assert.StartsWith("84 GPU(s).", lines[^1]);
+        Assert.Equal(86, lines.Length);
     }
 
     [Fact]

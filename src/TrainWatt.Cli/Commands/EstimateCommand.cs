@@ -127,9 +127,16 @@ internal static class EstimateCommand
 
         var probe = new EstimateProbeCommand();
         probe.AddTo(command);
+        var llm = new LlmEstimateOptions();
+        llm.AddTo(command);
 
         command.SetAction(parse =>
         {
+            if (llm.Requested(parse))
+            {
+                return llm.Execute(context, parse, parse.GetValue(gpu), parse.GetValue(country), parse.GetValue(pue), parse.GetValue(price), parse.GetValue(json));
+            }
+
             var s = new EstimateSettings(
                 parse.GetValue(arch), parse.GetValue(model), parse.GetValue(gflops), parse.GetValue(gpu), parse.GetValue(batch), parse.GetValue(input),
                 parse.GetValue(train), parse.GetValue(val), parse.GetValue(epochs), parse.GetValue(ram), parse.GetValue(preModel), parse.GetValue(preModelDir),

@@ -2,7 +2,7 @@ using TrainWatt.Core.Reference;
 
 namespace TrainWatt.Core.Tests.Reference;
 
-/// <summary><see cref="GpuLookup"/> over the shipped table (oracle: data/gpus.csv, 83 rows, four A100 boards).</summary>
+/// <summary><see cref="GpuLookup"/> over the shipped table (oracle: data/gpus.csv, 84 rows, four A100 boards).</summary>
 public class GpuLookupTests
 {
     [Fact]
@@ -10,7 +10,7 @@ public class GpuLookupTests
     {
         var r = GpuLookup.Find(null);
 
-        Assert.Equal(83, r.Gpus.Count);
+        Assert.Equal(84, r.Gpus.Count);
         Assert.False(r.IsSingle);
     }
 
