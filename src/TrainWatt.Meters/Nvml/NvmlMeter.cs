@@ -72,13 +72,16 @@ public sealed record NvmlMeterOptions(
 /// Read by one thread at a time. <see cref="Read"/> never throws for a failing NVML call: the channel's reading gets null
 /// values and an <see cref="ChannelReading.Error"/> naming the NVML function and code. Dispose calls nvmlShutdown.
 /// </remarks>
-public sealed class NvmlMeter : IMeter
+public sealed class NvmlMeter : IMeter, IGpuAttribution
 {
     private readonly NvmlLibrary _library;
     private readonly TimeProvider _time;
     private readonly long _startTimestamp;
     private readonly Device[] _devices;
     private bool _disposed;
+    private RunProcessTree? _run;
+    private GpuShareTracker[] _trackers = [];
+    private TimeSpan? _lastShareQuery;
 
     private NvmlMeter(NvmlLibrary library, TimeProvider time, long startTimestamp, Device[] devices, string? driverVersion, GpuSelection selection, IReadOnlyList<NvmlSkippedGpu> skipped)
     {
@@ -346,7 +349,78 @@ public sealed class NvmlMeter : IMeter
             readings[i] = ReadDevice(_devices[i], elapsed);
         }
 
+        if (_run is not null)
+        {
+            Attribute(readings, elapsed);
+        }
+
         return new MeterReading(timestamp, elapsed, readings);
+    }
+
+    /// <summary>Starts attributing: <paramref name="rootPid"/> and its descendants are the run (see <see cref="GpuAttribution"/>).</summary>
+    public void AttachRun(int rootPid)
+    {
+        _run = new RunProcessTree(rootPid);
+        _trackers = [.. _devices.Select(d => new GpuShareTracker(d.Channel.Id))];
+        _lastShareQuery = null;
+        foreach (var device in _devices)
+        {
+            device.Previous = null;
+        }
+    }
+
+    /// <inheritdoc />
+    public IReadOnlyList<GpuAttribution> Attribution => [.. _trackers.Select(t => t.Result()).OfType<GpuAttribution>()];
+
+    /// <summary>
+    /// Each reading's device energy since the last one goes to its GPU's tracker, at the share the GPU's processes and
+    /// their SM utilisation give; those are asked at most once a second (two NVML calls per GPU).
+    /// </summary>
+    private void Attribute(ChannelReading[] readings, TimeSpan elapsed)
+    {
+        bool query = _lastShareQuery is not { } last || elapsed - last >= TimeSpan.FromSeconds(1);
+        if (query)
+        {
+            _lastShareQuery = elapsed;
+        }
+
+        for (int i = 0; i < _devices.Length; i++)
+        {
+            var device = _devices[i];
+            if (device.Lost is not null)
+            {
+                continue;
+            }
+
+            if (query && _library.ComputeProcesses(device.Handle, out var processes) == NvmlReturn.Success)
+            {
+                var code = _library.ProcessUtilization(device.Handle, device.LastUtilizationSample, out var samples);
+                List<(int Pid, double Sm)>? sm = code switch
+                {
+                    NvmlReturn.Success => [.. samples.Select(s => ((int)s.Pid, (double)s.SmUtil))],
+                    NvmlReturn.NotFound => [],
+                    _ => null,
+                };
+                if (code == NvmlReturn.Success && samples.Length > 0)
+                {
+                    device.LastUtilizationSample = samples.Max(s => s.TimeStamp);
+                }
+
+                _trackers[i].Update([.. processes.Select(p => (int)p.Pid)], sm, _run!.Contains);
+            }
+
+            var reading = readings[i];
+            var now = (reading.CumulativeEnergy?.Joules, reading.Power?.Watts, elapsed.TotalSeconds);
+            if (device.Previous is { } previous)
+            {
+                double joules = now.Item1 is double c && previous.Joules is double p
+                    ? c - p
+                    : now.Item2 is double w && previous.Watts is double pw ? 0.5 * (w + pw) * (now.Item3 - previous.Seconds) : 0;
+                _trackers[i].Add(joules);
+            }
+
+            device.Previous = now;
+        }
     }
 
     private ChannelReading ReadDevice(Device device, TimeSpan elapsed)
@@ -450,6 +524,12 @@ public sealed class NvmlMeter : IMeter
 
         /// <summary>Set when the GPU answered GPU_IS_LOST or RESET_REQUIRED: the message every later reading carries.</summary>
         public string? Lost { get; set; }
+
+        /// <summary>The last reading's cumulative energy (J), power (W) and time (s), for attribution.</summary>
+        public (double? Joules, double? Watts, double Seconds)? Previous { get; set; }
+
+        /// <summary>The newest process-utilisation sample seen (µs), passed back to NVML as lastSeenTimeStamp.</summary>
+        public ulong LastUtilizationSample { get; set; }
 
         /// <summary>Adds the counter's increase since the last read. A counter that goes backwards was reset (driver reload): it restarted from 0.</summary>
         public Energy Accumulate(ulong millijoules)
