@@ -28,9 +28,10 @@ internal sealed class AmdCounterGuard(double maxWatts = 3000, double stillSecond
     /// <summary>
     /// Checks one reading. <paramref name="joules"/>: the counter × its resolution; <paramref name="seconds"/>: the
     /// reading's time (the counter's own timestamp when it gives one); <paramref name="watts"/>: the sampled power of the
-    /// same reading, when known. Returns false once the counter is at fault (then <see cref="Fault"/> says why).
+    /// same reading, when known; <paramref name="at"/>: the reading's time since the meter opened, for the message.
+    /// Returns false once the counter is at fault (then <see cref="Fault"/> says why).
     /// </summary>
-    public bool Accept(double joules, double seconds, double? watts)
+    public bool Accept(double joules, double seconds, double? watts, double at)
     {
         if (Fault is not null)
         {
@@ -47,14 +48,14 @@ internal sealed class AmdCounterGuard(double maxWatts = 3000, double stillSecond
         double dt = seconds - _lastSeconds;
         if (dj < 0)
         {
-            Fault = string.Create(CultureInfo.InvariantCulture, $"the energy counter went backwards by {-dj:0.###} J at {seconds:0.0} s");
+            Fault = string.Create(CultureInfo.InvariantCulture, $"the energy counter went backwards by {-dj:0.###} J at {at:0.0} s");
             return false;
         }
 
         if (dt > 0 && dj / dt > maxWatts)
         {
             Fault = string.Create(CultureInfo.InvariantCulture,
-                $"the energy counter jumped by {dj:0.###} J in {dt * 1000:0.#} ms at {seconds:0.0} s ({dj / dt:0} W, more than the {maxWatts:0} W any AMD GPU draws)");
+                $"the energy counter jumped by {dj:0.###} J in {dt * 1000:0.#} ms at {at:0.0} s ({dj / dt:0} W, more than the {maxWatts:0} W any AMD GPU draws)");
             return false;
         }
 
@@ -69,7 +70,7 @@ internal sealed class AmdCounterGuard(double maxWatts = 3000, double stillSecond
             if (seconds - _stillSince >= stillSeconds)
             {
                 Fault = string.Create(CultureInfo.InvariantCulture,
-                    $"the energy counter stood still for {seconds - _stillSince:0.0} s up to {seconds:0.0} s while the GPU reported {_stillEnergyJ / (seconds - _stillSince):0} W");
+                    $"the energy counter stood still for {seconds - _stillSince:0.0} s up to {at:0.0} s while the GPU reported {_stillEnergyJ / (seconds - _stillSince):0} W");
                 return false;
             }
         }

@@ -271,7 +271,7 @@ public sealed class AmdSmiMeter : IMeter, IMeterFaults
                     double joules = count * (double)resolution * 1e-6;
                     device.CounterRead(joules, timestampNs);
                     double counterSeconds = timestampNs > 0 ? timestampNs * 1e-9 : seconds;
-                    if (!device.Guard.Accept(joules, counterSeconds, watts))
+                    if (!device.Guard.Accept(joules, counterSeconds, watts, seconds))
                     {
                         _faults.Add(string.Create(CultureInfo.InvariantCulture,
                             $"{device.Channel.Id} ({device.Info.Name}): {device.Guard.Fault}; its energy from the last good counter reading on is sampled power integrated over time (provenance sampled from there)."));
