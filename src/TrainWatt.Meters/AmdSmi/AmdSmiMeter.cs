@@ -170,8 +170,7 @@ public sealed class AmdSmiMeter : IMeter, IMeterFaults
 
     private static AmdSmiMeter OpenInitialised(AmdSmiLibrary library, AmdSmiMeterOptions options, TimeProvider time, long startTimestamp)
     {
-        var versionStatus = library.Version(out string? version);
-        _ = versionStatus;
+        library.Version(out string? version); // also sets the struct layouts (library.Abi); a failure leaves ROCm 7's
         var status = library.Processors(out var processors, out string function);
         if (status != AmdSmiStatus.Success)
         {

@@ -79,9 +79,7 @@ public sealed class NvmlMeter : IMeter, IGpuAttribution
     private readonly long _startTimestamp;
     private readonly Device[] _devices;
     private bool _disposed;
-    private RunProcessTree? _run;
-    private GpuShareTracker[] _trackers = [];
-    private TimeSpan? _lastShareQuery;
+    private volatile AttributionState? _attribution;
 
     private NvmlMeter(NvmlLibrary library, TimeProvider time, long startTimestamp, Device[] devices, string? driverVersion, GpuSelection selection, IReadOnlyList<NvmlSkippedGpu> skipped)
     {
@@ -349,39 +347,41 @@ public sealed class NvmlMeter : IMeter, IGpuAttribution
             readings[i] = ReadDevice(_devices[i], elapsed);
         }
 
-        if (_run is not null)
+        if (_attribution is { Failed: false } state)
         {
-            Attribute(readings, elapsed);
+            try
+            {
+                Attribute(state, readings, elapsed);
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                // Attribution is an extra: a failure in it never costs the GPU's measurement.
+                state.Failed = true;
+            }
         }
 
         return new MeterReading(timestamp, elapsed, readings);
     }
 
     /// <summary>Starts attributing: <paramref name="rootPid"/> and its descendants are the run (see <see cref="GpuAttribution"/>).</summary>
-    public void AttachRun(int rootPid)
-    {
-        _run = new RunProcessTree(rootPid);
-        _trackers = [.. _devices.Select(d => new GpuShareTracker(d.Channel.Id))];
-        _lastShareQuery = null;
-        foreach (var device in _devices)
-        {
-            device.Previous = null;
-        }
-    }
+    /// <remarks>Called on the session's thread while the sampler reads: the whole state is built first and published at once.</remarks>
+    public void AttachRun(int rootPid) => _attribution = new AttributionState(new RunProcessTree(rootPid), [.. _devices.Select(d => new GpuShareTracker(d.Channel.Id))]);
 
     /// <inheritdoc />
-    public IReadOnlyList<GpuAttribution> Attribution => [.. _trackers.Select(t => t.Result()).OfType<GpuAttribution>()];
+    public IReadOnlyList<GpuAttribution> Attribution => _attribution is { Failed: false } state
+        ? [.. state.Trackers.Select(t => t.Result()).OfType<GpuAttribution>()]
+        : [];
 
     /// <summary>
     /// Each reading's device energy since the last one goes to its GPU's tracker, at the share the GPU's processes and
     /// their SM utilisation give; those are asked at most once a second (two NVML calls per GPU).
     /// </summary>
-    private void Attribute(ChannelReading[] readings, TimeSpan elapsed)
+    private void Attribute(AttributionState state, ChannelReading[] readings, TimeSpan elapsed)
     {
-        bool query = _lastShareQuery is not { } last || elapsed - last >= TimeSpan.FromSeconds(1);
+        bool query = state.LastQuery is not { } last || elapsed - last >= TimeSpan.FromSeconds(1);
         if (query)
         {
-            _lastShareQuery = elapsed;
+            state.LastQuery = elapsed;
         }
 
         for (int i = 0; i < _devices.Length; i++)
@@ -394,7 +394,7 @@ public sealed class NvmlMeter : IMeter, IGpuAttribution
 
             if (query && _library.ComputeProcesses(device.Handle, out var processes) == NvmlReturn.Success)
             {
-                var code = _library.ProcessUtilization(device.Handle, device.LastUtilizationSample, out var samples);
+                var code = _library.ProcessUtilization(device.Handle, state.LastSample[i], out var samples);
                 List<(int Pid, double Sm)>? sm = code switch
                 {
                     NvmlReturn.Success => [.. samples.Select(s => ((int)s.Pid, (double)s.SmUtil))],
@@ -403,23 +403,23 @@ public sealed class NvmlMeter : IMeter, IGpuAttribution
                 };
                 if (code == NvmlReturn.Success && samples.Length > 0)
                 {
-                    device.LastUtilizationSample = samples.Max(s => s.TimeStamp);
+                    state.LastSample[i] = samples.Max(s => s.TimeStamp);
                 }
 
-                _trackers[i].Update([.. processes.Select(p => (int)p.Pid)], sm, _run!.Contains);
+                state.Trackers[i].Update([.. processes.Select(p => (int)p.Pid)], sm, state.Run.Contains);
             }
 
             var reading = readings[i];
             var now = (reading.CumulativeEnergy?.Joules, reading.Power?.Watts, elapsed.TotalSeconds);
-            if (device.Previous is { } previous)
+            if (state.Previous[i] is { } previous)
             {
                 double joules = now.Item1 is double c && previous.Joules is double p
                     ? c - p
                     : now.Item2 is double w && previous.Watts is double pw ? 0.5 * (w + pw) * (now.Item3 - previous.Seconds) : 0;
-                _trackers[i].Add(joules);
+                state.Trackers[i].Add(joules);
             }
 
-            device.Previous = now;
+            state.Previous[i] = now;
         }
     }
 
@@ -509,6 +509,24 @@ public sealed class NvmlMeter : IMeter, IGpuAttribution
         _library.Dispose();
     }
 
+    /// <summary>Everything attribution keeps, per GPU in channel order; touched only by the reading thread once published.</summary>
+    private sealed class AttributionState(RunProcessTree run, GpuShareTracker[] trackers)
+    {
+        public RunProcessTree Run { get; } = run;
+
+        public GpuShareTracker[] Trackers { get; } = trackers;
+
+        /// <summary>The last reading's cumulative energy (J), power (W) and time (s).</summary>
+        public (double? Joules, double? Watts, double Seconds)?[] Previous { get; } = new (double?, double?, double)?[trackers.Length];
+
+        /// <summary>The newest process-utilisation sample seen per GPU (µs), passed back to NVML as lastSeenTimeStamp.</summary>
+        public ulong[] LastSample { get; } = new ulong[trackers.Length];
+
+        public TimeSpan? LastQuery { get; set; }
+
+        public bool Failed { get; set; }
+    }
+
     private sealed class Device(nint handle, MeterChannel channel, NvmlDeviceInfo info, bool hasCounter, ulong startMillijoules)
     {
         private ulong _lastMillijoules = startMillijoules;
@@ -525,11 +543,6 @@ public sealed class NvmlMeter : IMeter, IGpuAttribution
         /// <summary>Set when the GPU answered GPU_IS_LOST or RESET_REQUIRED: the message every later reading carries.</summary>
         public string? Lost { get; set; }
 
-        /// <summary>The last reading's cumulative energy (J), power (W) and time (s), for attribution.</summary>
-        public (double? Joules, double? Watts, double Seconds)? Previous { get; set; }
-
-        /// <summary>The newest process-utilisation sample seen (µs), passed back to NVML as lastSeenTimeStamp.</summary>
-        public ulong LastUtilizationSample { get; set; }
 
         /// <summary>Adds the counter's increase since the last read. A counter that goes backwards was reset (driver reload): it restarted from 0.</summary>
         public Energy Accumulate(ulong millijoules)
