@@ -37,10 +37,15 @@
 //   power_scale = 0.8              # reported power (both calls) is this × the curve; the energy counter is not
 //                                  # scaled: a sensor that disagrees with the counter (Yang et al., SC24)
 //   power_instant = yes|no         # no: the field NVML_FI_DEV_POWER_INSTANT reports NOT_SUPPORTED (old drivers)
+//   process = 4242 : 20 : 512      # a compute process on this GPU: pid : SM utilisation % : used memory MiB (repeatable;
+//                                  # nvmlDeviceGetComputeRunningProcesses_v3/_v2 and nvmlDeviceGetProcessUtilization)
+//   process = cmdline:MARKER : 60  # ... the first process whose /proc/PID/cmdline contains MARKER (a test's own command)
+//   process_utilization = no       # nvmlDeviceGetProcessUtilization returns NOT_SUPPORTED
 //
 // Energy is the exact integral of the curve (trapezoids of the piecewise-linear part plus the closed form of the
 // sine part), so a test computes the true energy between two instants with the same closed form.
 #define _GNU_SOURCE
+#include <dirent.h>
 #include <dlfcn.h>
 #include <math.h>
 #include <pthread.h>
@@ -113,6 +118,34 @@ typedef struct
     unsigned long long used;
 } nvmlMemory_t;
 
+// nvml.h (NVML API 13): nvmlProcessInfo_v2_t, also named nvmlProcessInfo_t, used by the _v2 and _v3 calls.
+typedef struct
+{
+    unsigned int pid;
+    unsigned long long usedGpuMemory;
+    unsigned int gpuInstanceId;
+    unsigned int computeInstanceId;
+} nvmlProcessInfo_t;
+
+typedef struct
+{
+    unsigned int pid;
+    unsigned long long timeStamp; // CPU timestamp in microseconds
+    unsigned int smUtil;
+    unsigned int memUtil;
+    unsigned int encUtil;
+    unsigned int decUtil;
+} nvmlProcessUtilizationSample_t;
+
+#define MAX_PROCESSES 8
+typedef struct
+{
+    unsigned int pid;     // 0: resolve marker
+    char marker[128];
+    unsigned int sm_util;
+    unsigned long long mem_mib;
+} fake_process;
+
 #define MAX_DEVICES 16
 #define MAX_POINTS 64
 #define MAX_FAILS 32
@@ -147,6 +180,9 @@ typedef struct fake_device
     double power_average_s;
     double power_scale;
     int power_instant;
+    int nprocesses;
+    fake_process processes[MAX_PROCESSES];
+    int process_utilization;
     int nfails;
     fail_t fails[MAX_FAILS];
 } fake_device;
@@ -236,6 +272,79 @@ static void default_device(fake_device *d, int index)
     d->mig_pending = -2;
     d->power_instant = 1;
     d->power_scale = 1;
+    d->process_utilization = 1;
+}
+
+static void parse_process(fake_device *d, const char *value)
+{
+    if (d->nprocesses >= MAX_PROCESSES) return;
+    fake_process *p = &d->processes[d->nprocesses];
+    memset(p, 0, sizeof *p);
+    char buffer[256];
+    snprintf(buffer, sizeof buffer, "%s", value);
+    char *fields[3] = {0};
+    int n = 0;
+    for (char *tok = strtok(buffer, ":"); tok && n < 3; tok = strtok(NULL, ":")) fields[n++] = trim(tok);
+    if (n >= 2 && strcmp(fields[0], "cmdline") == 0)
+    {
+        // "cmdline:MARKER : sm [: mem]": the marker is the second field
+        snprintf(p->marker, sizeof p->marker, "%s", fields[1]);
+        char rest[256];
+        snprintf(rest, sizeof rest, "%s", value);
+        char *second = strchr(strchr(rest, ':') + 1, ':');
+        if (second)
+        {
+            p->sm_util = (unsigned int)atoi(second + 1);
+            char *third = strchr(second + 1, ':');
+            if (third) p->mem_mib = strtoull(third + 1, NULL, 10);
+        }
+    }
+    else if (n >= 1)
+    {
+        p->pid = (unsigned int)atoi(fields[0]);
+        if (n >= 2) p->sm_util = (unsigned int)atoi(fields[1]);
+        if (n >= 3) p->mem_mib = strtoull(fields[2], NULL, 10);
+    }
+    d->nprocesses++;
+}
+
+// The pid of the first process whose command line holds the marker, 0 when none does (the test's own command).
+static unsigned int find_marker(const char *marker)
+{
+    DIR *proc = opendir("/proc");
+    if (!proc) return 0;
+    unsigned int found = 0;
+    struct dirent *e;
+    while (!found && (e = readdir(proc)) != NULL)
+    {
+        if (e->d_name[0] < '0' || e->d_name[0] > '9') continue;
+        char path[300];
+        snprintf(path, sizeof path, "/proc/%s/cmdline", e->d_name);
+        FILE *f = fopen(path, "rb");
+        if (!f) continue;
+        char buffer[4096];
+        size_t n = fread(buffer, 1, sizeof buffer - 1, f);
+        fclose(f);
+        for (size_t i = 0; i < n; i++)
+            if (buffer[i] == 0) buffer[i] = ' ';
+        buffer[n] = 0;
+        if (n > 0 && strstr(buffer, marker)) found = (unsigned int)atoi(e->d_name);
+    }
+    closedir(proc);
+    return found;
+}
+
+// The processes listed now: markers resolved, those whose process cannot be found left out.
+static int current_processes(const fake_device *d, fake_process *out)
+{
+    int n = 0;
+    for (int i = 0; i < d->nprocesses; i++)
+    {
+        out[n] = d->processes[i];
+        if (!out[n].pid) out[n].pid = find_marker(out[n].marker);
+        if (out[n].pid) n++;
+    }
+    return n;
 }
 
 static int mig_value(const char *value)
@@ -336,6 +445,8 @@ static int load_scenario(void)
         else if (strcmp(key, "power_average_s") == 0) d->power_average_s = strtod(value, NULL);
         else if (strcmp(key, "power_scale") == 0) d->power_scale = strtod(value, NULL);
         else if (strcmp(key, "power_instant") == 0) d->power_instant = strcmp(value, "yes") == 0 || strcmp(value, "1") == 0;
+        else if (strcmp(key, "process") == 0) parse_process(d, value);
+        else if (strcmp(key, "process_utilization") == 0) d->process_utilization = strcmp(value, "yes") == 0 || strcmp(value, "1") == 0;
     }
     fclose(f);
     return 1;
@@ -658,6 +769,75 @@ EXPORT nvmlReturn_t nvmlDeviceGetFieldValues(void *device, int valuesCount, nvml
     return NVML_SUCCESS;
 }
 
+static nvmlReturn_t running_processes(void *device, unsigned int *infoCount, nvmlProcessInfo_t *infos)
+{
+    if (!infoCount) return NVML_ERROR_INVALID_ARGUMENT;
+    fake_process list[MAX_PROCESSES];
+    int n = current_processes(DEVICE(device), list);
+    if (*infoCount < (unsigned int)n || (!infos && n > 0))
+    {
+        // nvml.h: "NVML_ERROR_INSUFFICIENT_SIZE if infoCount indicates that the infos array is too small; infoCount will
+        // contain minimal amount of space necessary"
+        *infoCount = (unsigned int)n;
+        return NVML_ERROR_INSUFFICIENT_SIZE;
+    }
+    for (int i = 0; i < n; i++)
+    {
+        infos[i].pid = list[i].pid;
+        infos[i].usedGpuMemory = list[i].mem_mib * 1048576ULL;
+        infos[i].gpuInstanceId = 0xFFFFFFFFu;
+        infos[i].computeInstanceId = 0xFFFFFFFFu;
+    }
+    *infoCount = (unsigned int)n;
+    return NVML_SUCCESS;
+}
+
+EXPORT nvmlReturn_t nvmlDeviceGetComputeRunningProcesses_v3(void *device, unsigned int *infoCount, nvmlProcessInfo_t *infos)
+{
+    CHECK_INIT();
+    CHECK_FAIL(DEVICE(device));
+    return running_processes(device, infoCount, infos);
+}
+
+EXPORT nvmlReturn_t nvmlDeviceGetComputeRunningProcesses_v2(void *device, unsigned int *infoCount, nvmlProcessInfo_t *infos)
+{
+    CHECK_INIT();
+    CHECK_FAIL(DEVICE(device));
+    return running_processes(device, infoCount, infos);
+}
+
+// One sample per listed process with its SM utilisation, stamped now (CPU time in µs); NOT_FOUND when none is newer
+// than lastSeenTimeStamp (nvml.h).
+EXPORT nvmlReturn_t nvmlDeviceGetProcessUtilization(void *device, nvmlProcessUtilizationSample_t *utilization, unsigned int *processSamplesCount, unsigned long long lastSeenTimeStamp)
+{
+    CHECK_INIT();
+    CHECK_FAIL(DEVICE(device));
+    if (!processSamplesCount) return NVML_ERROR_INVALID_ARGUMENT;
+    if (!DEVICE(device)->process_utilization) return NVML_ERROR_NOT_SUPPORTED;
+    fake_process list[MAX_PROCESSES];
+    int n = current_processes(DEVICE(device), list);
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    unsigned long long now = (unsigned long long)ts.tv_sec * 1000000ULL + (unsigned long long)ts.tv_nsec / 1000ULL;
+    if (n == 0 || now <= lastSeenTimeStamp) return 6; // NVML_ERROR_NOT_FOUND
+    if (!utilization || *processSamplesCount < (unsigned int)n)
+    {
+        *processSamplesCount = (unsigned int)n;
+        return NVML_ERROR_INSUFFICIENT_SIZE;
+    }
+    for (int i = 0; i < n; i++)
+    {
+        memset(&utilization[i], 0, sizeof utilization[i]);
+        utilization[i].pid = list[i].pid;
+        utilization[i].timeStamp = now;
+        utilization[i].smUtil = list[i].sm_util;
+    }
+    *processSamplesCount = (unsigned int)n;
+    return NVML_SUCCESS;
+}
+
 // Layouts from nvml.h (NVML API 13): a mismatch here would make every test lie.
 _Static_assert(sizeof(nvmlPciInfo_t) == 68, "nvmlPciInfo_t is 68 bytes");
 _Static_assert(sizeof(nvmlFieldValue_t) == 40, "nvmlFieldValue_t is 40 bytes");
+_Static_assert(sizeof(nvmlProcessInfo_t) == 24, "nvmlProcessInfo_v2_t is 24 bytes");
+_Static_assert(sizeof(nvmlProcessUtilizationSample_t) == 32, "nvmlProcessUtilizationSample_t is 32 bytes");

@@ -4,6 +4,7 @@ using TrainWatt.Core;
 using TrainWatt.Core.Accounting;
 using TrainWatt.Core.Footprint;
 using TrainWatt.Core.Units;
+using TrainWatt.Meters;
 using TrainWatt.Meters.Sampling;
 
 namespace TrainWatt.Measurement;
@@ -31,6 +32,14 @@ public static class MeasureReport
             {
                 string flag = CounterCheck.Disagrees(c.Energy, sampled) ? $"; they disagree by more than 5 %, the counter is reported" : string.Empty;
                 yield return string.Create(Invariant, $"  {string.Empty.PadRight(width)}  {sampled,12}  sampled   the same GPU's sampled power, {diff * 100:+0.0;-0.0} % vs its counter{flag}");
+            }
+
+            if (c.Valid && c.Attribution is { } shared)
+            {
+                int others = shared.OtherProcesses.Count;
+                yield return string.Create(Invariant,
+                    $"  {string.Empty.PadRight(width)}  {shared.Of(c.Energy),12}  {GpuAttribution.ProvenanceName}  the run's share of {c.Channel.Id} ({shared.Share * 100:0.0} %, an estimate {shared.Basis}): ") +
+                    string.Create(Invariant, $"{others} other process{(others == 1 ? "" : "es")} used this GPU (pid {string.Join(", ", shared.OtherProcesses)}); the line above is the whole GPU's");
             }
         }
 

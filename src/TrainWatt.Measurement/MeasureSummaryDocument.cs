@@ -91,6 +91,19 @@ public sealed record SummaryComponentJson(
     [JsonPropertyName("sampled_disagrees"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public bool? SampledDisagrees { get; init; }
 
+    /// <summary>A GPU other processes used: the run's attributed share of <c>energy_j</c> (provenance "attributed", an estimate).</summary>
+    [JsonPropertyName("attributed_energy_j"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public double? AttributedEnergyJoules { get; init; }
+
+    [JsonPropertyName("attributed_share"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public double? AttributedShare { get; init; }
+
+    [JsonPropertyName("attribution_basis"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? AttributionBasis { get; init; }
+
+    [JsonPropertyName("other_pids"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<int>? OtherProcessIds { get; init; }
+
     public static SummaryComponentJson From(ChannelTotal channel)
     {
         ArgumentNullException.ThrowIfNull(channel);
@@ -104,6 +117,10 @@ public sealed record SummaryComponentJson(
             SampledEnergyJoules = sampled?.Joules,
             SampledVersusCounter = sampled is Energy s ? CounterCheck.RelativeDifference(channel.Energy, s) : null,
             SampledDisagrees = sampled is Energy t && CounterCheck.RelativeDifference(channel.Energy, t) is not null ? CounterCheck.Disagrees(channel.Energy, t) : null,
+            AttributedEnergyJoules = channel.Valid ? channel.Attribution?.Of(channel.Energy).Joules : null,
+            AttributedShare = channel.Valid ? channel.Attribution?.Share : null,
+            AttributionBasis = channel.Valid ? channel.Attribution?.Basis : null,
+            OtherProcessIds = channel.Valid ? channel.Attribution?.OtherProcesses : null,
         };
     }
 }

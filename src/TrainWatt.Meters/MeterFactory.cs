@@ -1,5 +1,6 @@
 using TrainWatt.Core;
 using TrainWatt.Core.Units;
+using TrainWatt.Meters.AmdSmi;
 using TrainWatt.Meters.NvidiaSmi;
 using TrainWatt.Meters.Nvml;
 using TrainWatt.Meters.Procfs;
@@ -28,11 +29,14 @@ public enum MeterKinds
 
     /// <summary>procfs process tree (RAM model; CPU model when RAPL is not used).</summary>
     Process = 8,
+
+    /// <summary>AMD SMI library (AMD GPU energy counter or power).</summary>
+    AmdSmi = 16,
 }
 
-/// <summary>What to open. Environment overrides: TRAINWATT_NVML_LIBRARY, TRAINWATT_NVIDIA_SMI, TRAINWATT_POWERCAP_ROOT, TRAINWATT_PROC_ROOT.</summary>
+/// <summary>What to open. Environment overrides: TRAINWATT_NVML_LIBRARY, TRAINWATT_AMDSMI_LIBRARY, TRAINWATT_NVIDIA_SMI, TRAINWATT_POWERCAP_ROOT, TRAINWATT_PROC_ROOT.</summary>
 /// <param name="Meters">Which meters: <see cref="MeterKinds.Auto"/>, or the flags of exactly those to open (<see cref="MeterFactory.Parse"/> reads a <c>--meters</c> value).</param>
-/// <param name="Environment">Environment lookup (CUDA_VISIBLE_DEVICES, overrides).</param>
+/// <param name="Environment">Environment lookup (CUDA_VISIBLE_DEVICES, ROCR_VISIBLE_DEVICES, HIP_VISIBLE_DEVICES, overrides).</param>
 /// <param name="Time">Clock of every meter.</param>
 /// <param name="Gpus">The <c>--gpus</c> value, null for none.</param>
 /// <param name="Interval">Sampling interval (used by nvidia-smi's <c>-lms</c>); default 100 ms.</param>
@@ -90,8 +94,9 @@ public static class MeterFactory
                 "nvidia-smi" => MeterKinds.NvidiaSmi,
                 "rapl" => MeterKinds.Rapl,
                 "process" => MeterKinds.Process,
+                "amd-smi" or "amdsmi" => MeterKinds.AmdSmi,
                 _ => throw new ArgumentException(
-                    $"Unknown meter \"{name}\" in --meters \"{meters}\". Use auto, or a comma-separated list of: nvml, nvidia-smi, rapl, process.", nameof(meters)),
+                    $"Unknown meter \"{name}\" in --meters \"{meters}\". Use auto, or a comma-separated list of: nvml, amd-smi, nvidia-smi, rapl, process.", nameof(meters)),
             };
         }
 
@@ -99,7 +104,7 @@ public static class MeterFactory
     }
 
     /// <summary>
-    /// Opens the requested meters. Auto: NVML if it opens, else nvidia-smi if it works; plus RAPL if readable; plus the
+    /// Opens the requested meters. Auto: NVML if it opens, else AMD SMI if it opens, else nvidia-smi if it works; plus RAPL if readable; plus the
     /// process meter always (with the CPU model when RAPL is not opened). An explicit list opens exactly those and
     /// throws when one of them is unavailable.
     /// </summary>
@@ -121,7 +126,13 @@ public static class MeterFactory
                 gpuOpened = TryOpen(() => NvmlMeter.Open(NvmlOptions(request), request.Time, start), meters, probes, required: !auto);
             }
 
-            if ((auto && !gpuOpened) || kinds.HasFlag(MeterKinds.NvidiaSmi))
+            bool amdOpened = false;
+            if ((auto && !gpuOpened) || kinds.HasFlag(MeterKinds.AmdSmi))
+            {
+                amdOpened = TryOpen(() => AmdSmiMeter.Open(AmdOptions(request), request.Time, start), meters, probes, required: !auto);
+            }
+
+            if ((auto && !gpuOpened && !amdOpened) || kinds.HasFlag(MeterKinds.NvidiaSmi))
             {
                 TryOpen(() => NvidiaSmiMeter.Open(SmiOptions(request), request.Time, start), meters, probes, required: !auto);
             }
@@ -157,12 +168,13 @@ public static class MeterFactory
         var probes = new List<MeterProbe>
         {
             NvmlMeter.Probe(NvmlOptions(request)),
+            AmdSmiMeter.Probe(AmdOptions(request)),
             NvidiaSmiMeter.Probe(SmiOptions(request)),
             RaplMeter.Probe(PowercapRoot(request.Environment)),
         };
         try
         {
-            using var process = new ProcessTreeMeter(ProcessOptions(request, includeCpuModel: !probes[2].Available), request.Time);
+            using var process = new ProcessTreeMeter(ProcessOptions(request, includeCpuModel: !probes.Single(p => p.Meter == "rapl").Available), request.Time);
             probes.Add(Opened(process));
         }
         catch (MeterUnavailableException e)
@@ -192,10 +204,17 @@ public static class MeterFactory
     private static MeterProbe Opened(IMeter meter)
         => new(meter.Name, true, meter.Channels.Select(c => $"{c.Id} {c.DeviceName} ({ProvenanceText.Name(c.Provenance)}){(c.Note is null ? "" : ": " + c.Note)}").ToArray())
         {
-            Warnings = meter is NvmlMeter nvml ? nvml.Warnings : [],
+            Warnings = meter switch
+            {
+                NvmlMeter nvml => nvml.Warnings,
+                AmdSmiMeter amd => amd.Selection.Warnings,
+                _ => [],
+            },
         };
 
     private static NvmlMeterOptions NvmlOptions(MeterRequest r) => NvmlMeterOptions.FromEnvironment(r.Environment, r.Gpus);
+
+    private static AmdSmiMeterOptions AmdOptions(MeterRequest r) => AmdSmiMeterOptions.FromEnvironment(r.Environment, r.Gpus);
 
     private static NvidiaSmiMeterOptions SmiOptions(MeterRequest r) => NvidiaSmiMeterOptions.FromEnvironment(r.Environment, r.Interval, r.Gpus);
 

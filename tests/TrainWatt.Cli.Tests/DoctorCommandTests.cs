@@ -32,6 +32,7 @@ public sealed class DoctorCommandTests : IDisposable
     {
         ["TRAINWATT_NVML_LIBRARY"] = nvmlLibrary,
         ["TRAINWATT_NVIDIA_SMI"] = _dir.File("no-nvidia-smi"),
+        ["TRAINWATT_AMDSMI_LIBRARY"] = _dir.File("no-libamd_smi.so"),
         ["TRAINWATT_POWERCAP_ROOT"] = powercap ?? _dir.File("no-powercap"),
         ["TRAINWATT_PROC_ROOT"] = FakeProc(),
         ["TRAINWATT_FS_ROOT"] = _dir.File("fs"),
@@ -88,11 +89,11 @@ public sealed class DoctorCommandTests : IDisposable
         Assert.Equal(0, code);
         using var doc = JsonDocument.Parse(stdout);
         var meters = doc.RootElement.GetProperty("meters").EnumerateArray().ToList();
-        Assert.Equal(["nvml", "nvidia-smi", "rapl", "process"], meters.Select(m => m.GetProperty("meter").GetString()));
+        Assert.Equal(["nvml", "amd-smi", "nvidia-smi", "rapl", "process"], meters.Select(m => m.GetProperty("meter").GetString()));
         Assert.False(meters[0].GetProperty("available").GetBoolean());
         Assert.Contains("NVML_ERROR_LIB_RM_VERSION_MISMATCH", meters[0].GetProperty("reason").GetString());
         Assert.Contains("reboot", meters[0].GetProperty("fix").GetString());
-        Assert.True(meters[3].GetProperty("available").GetBoolean());
+        Assert.True(meters[4].GetProperty("available").GetBoolean());
         Assert.Equal(["process"], doc.RootElement.GetProperty("auto_meters").EnumerateArray().Select(e => e.GetString()));
         Assert.Equal(1, doc.RootElement.GetProperty("schema_version").GetInt32());
     }

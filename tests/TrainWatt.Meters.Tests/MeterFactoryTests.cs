@@ -44,14 +44,17 @@ public sealed class MeterFactoryTests
         using var proc = Proc();
         using var set = MeterFactory.Open(new MeterRequest(MeterKinds.Auto,
             Env(("TRAINWATT_NVML_LIBRARY", Missing(dir, "libnvidia-ml.so.1")), ("TRAINWATT_NVIDIA_SMI", smi.Executable),
+                ("TRAINWATT_AMDSMI_LIBRARY", Missing(dir, "libamd_smi.so")),
                 ("TRAINWATT_POWERCAP_ROOT", Missing(dir, "powercap")), ("TRAINWATT_PROC_ROOT", proc.Root)),
             TimeProvider.System));
 
         Assert.Equal(["nvidia-smi", "process"], set.Meters.Select(m => m.Name));
-        Assert.Equal(["nvml", "nvidia-smi", "rapl", "process"], set.Probes.Select(p => p.Meter));
+        Assert.Equal(["nvml", "amd-smi", "nvidia-smi", "rapl", "process"], set.Probes.Select(p => p.Meter));
         Assert.False(set.Probes[0].Available);
         Assert.Contains("TRAINWATT_NVML_LIBRARY", set.Probes[0].Fix);
-        Assert.False(set.Probes[2].Available);
+        Assert.False(set.Probes[1].Available);
+        Assert.Contains("TRAINWATT_AMDSMI_LIBRARY", set.Probes[1].Fix);
+        Assert.False(set.Probes[3].Available);
 
         // Without RAPL the process meter adds the labelled CPU model.
         Assert.Equal(["ram", "cpu:model"], set.Process!.Channels.Select(c => c.Id));
@@ -65,10 +68,11 @@ public sealed class MeterFactoryTests
         using var proc = Proc();
         using var set = MeterFactory.Open(new MeterRequest(MeterKinds.Auto,
             Env(("TRAINWATT_NVML_LIBRARY", Missing(dir, "nvml.so")), ("TRAINWATT_NVIDIA_SMI", Missing(dir, "nvidia-smi")),
+                ("TRAINWATT_AMDSMI_LIBRARY", Missing(dir, "libamd_smi.so")),
                 ("TRAINWATT_POWERCAP_ROOT", Missing(dir, "powercap")), ("TRAINWATT_PROC_ROOT", proc.Root)),
             TimeProvider.System));
         Assert.Equal(["process"], set.Meters.Select(m => m.Name));
-        Assert.Equal(3, set.Probes.Count(p => !p.Available));
+        Assert.Equal(4, set.Probes.Count(p => !p.Available));
     }
 
     [Fact]
@@ -95,6 +99,7 @@ public sealed class MeterFactoryTests
     [InlineData("nvml", MeterKinds.Nvml)]
     [InlineData("NVML, rapl,process", MeterKinds.Nvml | MeterKinds.Rapl | MeterKinds.Process)]
     [InlineData("nvidia-smi", MeterKinds.NvidiaSmi)]
+    [InlineData("amd-smi,process", MeterKinds.AmdSmi | MeterKinds.Process)]
     public void Should_Parse_Meter_Lists(string text, MeterKinds expected) => Assert.Equal(expected, MeterFactory.Parse(text));
 
     [Fact]
@@ -102,7 +107,7 @@ public sealed class MeterFactoryTests
     {
         var e = Assert.Throws<ArgumentException>(() => MeterFactory.Parse("nvml,gpu"));
         Assert.Contains("\"gpu\"", e.Message);
-        Assert.Contains("nvml, nvidia-smi, rapl, process", e.Message);
+        Assert.Contains("nvml, amd-smi, nvidia-smi, rapl, process", e.Message);
     }
 
     [Fact]
@@ -113,10 +118,11 @@ public sealed class MeterFactoryTests
         using var dir = new TempDirectory();
         var probes = MeterFactory.ProbeAll(new MeterRequest(MeterKinds.Auto,
             Env(("TRAINWATT_NVML_LIBRARY", nvml.LibraryPath), ("TRAINWATT_NVIDIA_SMI", Missing(dir, "nvidia-smi")),
+                ("TRAINWATT_AMDSMI_LIBRARY", Missing(dir, "libamd_smi.so")),
                 ("TRAINWATT_POWERCAP_ROOT", Missing(dir, "powercap")), ("TRAINWATT_PROC_ROOT", proc.Root)),
             TimeProvider.System));
-        Assert.Equal(["nvml", "nvidia-smi", "rapl", "process"], probes.Select(p => p.Meter));
-        Assert.Equal([true, false, false, true], probes.Select(p => p.Available));
-        Assert.Contains(probes[3].Found, f => f.StartsWith("cpu:model", StringComparison.Ordinal));
+        Assert.Equal(["nvml", "amd-smi", "nvidia-smi", "rapl", "process"], probes.Select(p => p.Meter));
+        Assert.Equal([true, false, false, false, true], probes.Select(p => p.Available));
+        Assert.Contains(probes[4].Found, f => f.StartsWith("cpu:model", StringComparison.Ordinal));
     }
 }

@@ -9,7 +9,7 @@ internal sealed class MeasureOptionSet
 {
     private readonly Option<TimeSpan> _interval = OptionParsers.Duration("--interval", "Sampling interval: 100ms (default), 0.5s, 1s.", TimeSpan.FromMilliseconds(100), "100ms, 0.5s, 1s");
     private readonly Option<MeterKinds> _meters = MetersOption();
-    private readonly Option<string?> _gpus = new("--gpus") { Description = "GPUs to measure (indices or UUIDs, comma-separated); default: CUDA_VISIBLE_DEVICES, else all.", HelpName = "LIST" };
+    private readonly Option<string?> _gpus = new("--gpus") { Description = "GPUs to measure (indices or UUIDs, comma-separated); default: CUDA_VISIBLE_DEVICES (AMD: ROCR_/HIP_VISIBLE_DEVICES), else all.", HelpName = "LIST" };
     private readonly Option<string?> _pattern = new("--epoch-pattern")
     {
         Description = "Regular expression: every output line matching it ends an epoch (named groups n and total are read when present).",
@@ -21,7 +21,7 @@ internal sealed class MeasureOptionSet
     /// <summary>--meters, parsed into <see cref="MeterKinds"/> (shared with <c>estimate --probe</c>).</summary>
     public static Option<MeterKinds> MetersOption() => new("--meters")
     {
-        Description = "auto (default: NVML or else nvidia-smi, RAPL, and the process meter), or a comma-separated list of nvml, nvidia-smi, rapl, process.",
+        Description = "auto (default: NVML, else AMD SMI, else nvidia-smi; RAPL; and the process meter), or a comma-separated list of nvml, amd-smi, nvidia-smi, rapl, process.",
         DefaultValueFactory = _ => MeterKinds.Auto,
         HelpName = "METERS",
         CustomParser = result =>

@@ -3,14 +3,14 @@ using TrainWatt.Meters;
 namespace TrainWatt.Measurement.Doctor;
 
 /// <summary>What <c>trainwatt doctor</c> found.</summary>
-/// <param name="Probes">Every meter technology tried (nvml, nvidia-smi, rapl, process), available or not, with reason and fix.</param>
+/// <param name="Probes">Every meter technology tried (nvml, amd-smi, nvidia-smi, rapl, process), available or not, with reason and fix.</param>
 /// <param name="Environment">What the machine says about GPUs (container, device nodes, driver, visible devices).</param>
 /// <param name="GpuFix">When no GPU meter works: the fix the environment implies; else null.</param>
 /// <param name="AutoMeters">What <c>measure --meters auto</c> would open, in order.</param>
 public sealed record DoctorReport(IReadOnlyList<MeterProbe> Probes, GpuEnvironment Environment, string? GpuFix, IReadOnlyList<string> AutoMeters)
 {
     /// <summary>True when <see cref="AutoMeters"/> holds a GPU meter.</summary>
-    public bool HasGpuMeter => AutoMeters.Contains("nvml") || AutoMeters.Contains("nvidia-smi");
+    public bool HasGpuMeter => AutoMeters.Contains("nvml") || AutoMeters.Contains("amd-smi") || AutoMeters.Contains("nvidia-smi");
 }
 
 /// <summary>
@@ -30,7 +30,7 @@ public static class MeterDoctor
         ArgumentNullException.ThrowIfNull(host);
         var probes = MeterFactory.ProbeAll(new MeterRequest(MeterKinds.Auto, host.Env, host.Time, gpus));
         var environment = GpuEnvironment.Detect(host.Env, host.Env(FileSystemRootEnvironmentVariable) ?? "/");
-        bool gpuAvailable = probes.Any(p => p.Meter is "nvml" or "nvidia-smi" && p.Available);
+        bool gpuAvailable = probes.Any(p => p.Meter is "nvml" or "amd-smi" or "nvidia-smi" && p.Available);
         return new DoctorReport(probes, environment, gpuAvailable ? null : environment.GpuFix(), AutoSelection(probes));
     }
 
@@ -42,6 +42,10 @@ public static class MeterDoctor
         if (Ok("nvml"))
         {
             result.Add("nvml");
+        }
+        else if (Ok("amd-smi"))
+        {
+            result.Add("amd-smi");
         }
         else if (Ok("nvidia-smi"))
         {

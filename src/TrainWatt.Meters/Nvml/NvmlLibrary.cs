@@ -47,6 +47,31 @@ internal struct NvmlFieldValue
     };
 }
 
+/// <summary>
+/// <c>nvmlProcessInfo_v2_t</c>, which nvml.h (NVML API 13) also names <c>nvmlProcessInfo_t</c>: what
+/// <c>nvmlDeviceGetComputeRunningProcesses_v3</c> and <c>_v2</c> fill (4 + pad 4 + 8 + 4 + 4 = 24 bytes).
+/// </summary>
+[StructLayout(LayoutKind.Sequential)]
+internal struct NvmlProcessInfo
+{
+    public uint Pid;
+    public ulong UsedGpuMemory;
+    public uint GpuInstanceId;
+    public uint ComputeInstanceId;
+}
+
+/// <summary><c>nvmlProcessUtilizationSample_t</c> (4 + pad 4 + 8 + 4 × 4 = 32 bytes): per-process SM utilisation in %.</summary>
+[StructLayout(LayoutKind.Sequential)]
+internal struct NvmlProcessUtilizationSample
+{
+    public uint Pid;
+    public ulong TimeStamp;
+    public uint SmUtil;
+    public uint MemUtil;
+    public uint EncUtil;
+    public uint DecUtil;
+}
+
 [StructLayout(LayoutKind.Sequential)]
 internal struct NvmlUtilization
 {
@@ -96,6 +121,8 @@ internal sealed unsafe class NvmlLibrary : IDisposable
     private readonly delegate* unmanaged<nint, int, uint*, int> _getClock;
     private readonly delegate* unmanaged<nint, uint*, uint*, int> _getMigMode;
     private readonly delegate* unmanaged<nint, int, NvmlFieldValue*, int> _getFieldValues;
+    private readonly delegate* unmanaged<nint, uint*, NvmlProcessInfo*, int> _getComputeProcesses;
+    private readonly delegate* unmanaged<nint, NvmlProcessUtilizationSample*, uint*, ulong, int> _getProcessUtilization;
 
     private NvmlLibrary(nint handle, string path)
     {
@@ -121,6 +148,11 @@ internal sealed unsafe class NvmlLibrary : IDisposable
         _getClock = (delegate* unmanaged<nint, int, uint*, int>)Optional("nvmlDeviceGetClockInfo");
         _getMigMode = (delegate* unmanaged<nint, uint*, uint*, int>)Optional("nvmlDeviceGetMigMode");
         _getFieldValues = (delegate* unmanaged<nint, int, NvmlFieldValue*, int>)Optional("nvmlDeviceGetFieldValues");
+        // nvml.h maps nvmlDeviceGetComputeRunningProcesses to _v3 (nvmlProcessInfo_t = nvmlProcessInfo_v2_t); _v2 takes the
+        // same struct. The unversioned symbol takes the 16-byte nvmlProcessInfo_v1_t and is not used.
+        _getComputeProcesses = (delegate* unmanaged<nint, uint*, NvmlProcessInfo*, int>)(Optional("nvmlDeviceGetComputeRunningProcesses_v3") is var p3 && p3 != 0
+            ? p3 : Optional("nvmlDeviceGetComputeRunningProcesses_v2"));
+        _getProcessUtilization = (delegate* unmanaged<nint, NvmlProcessUtilizationSample*, uint*, ulong, int>)Optional("nvmlDeviceGetProcessUtilization");
     }
 
     /// <summary>The file or name the library was loaded from.</summary>
@@ -392,6 +424,86 @@ internal sealed unsafe class NvmlLibrary : IDisposable
 
         milliwatts = number;
         return NvmlReturn.Success;
+    }
+
+    /// <summary>
+    /// The processes with a compute context on the GPU (nvmlDeviceGetComputeRunningProcesses_v3): pid and used memory in
+    /// bytes. Asked with room for 64 and again with the count NVML asks for when that is too small.
+    /// </summary>
+    public NvmlReturn ComputeProcesses(nint device, out NvmlProcessInfo[] processes)
+    {
+        processes = [];
+        if (_getComputeProcesses == null)
+        {
+            return NvmlReturn.FunctionNotFound;
+        }
+
+        uint size = 64;
+        for (int attempt = 0; attempt < 3; attempt++)
+        {
+            var buffer = new NvmlProcessInfo[size];
+            uint count = size;
+            NvmlReturn code;
+            fixed (NvmlProcessInfo* p = buffer)
+            {
+                code = (NvmlReturn)_getComputeProcesses(device, &count, p);
+            }
+
+            if (code == NvmlReturn.Success)
+            {
+                processes = buffer.AsSpan(0, (int)Math.Min(count, size)).ToArray();
+                return code;
+            }
+
+            if (code != NvmlReturn.InsufficientSize)
+            {
+                return code;
+            }
+
+            size = Math.Max(count, size * 2) + 8; // processes may start between the two calls
+        }
+
+        return NvmlReturn.InsufficientSize;
+    }
+
+    /// <summary>
+    /// Per-process SM utilisation samples newer than <paramref name="lastSeenMicroseconds"/> (nvmlDeviceGetProcessUtilization,
+    /// Maxwell and newer; NOT_SUPPORTED with MIG; NOT_FOUND when no sample is newer).
+    /// </summary>
+    public NvmlReturn ProcessUtilization(nint device, ulong lastSeenMicroseconds, out NvmlProcessUtilizationSample[] samples)
+    {
+        samples = [];
+        if (_getProcessUtilization == null)
+        {
+            return NvmlReturn.FunctionNotFound;
+        }
+
+        uint size = 64;
+        for (int attempt = 0; attempt < 3; attempt++)
+        {
+            var buffer = new NvmlProcessUtilizationSample[size];
+            uint count = size;
+            NvmlReturn code;
+            fixed (NvmlProcessUtilizationSample* p = buffer)
+            {
+                code = (NvmlReturn)_getProcessUtilization(device, p, &count, lastSeenMicroseconds);
+            }
+
+            if (code == NvmlReturn.Success)
+            {
+                samples = buffer.AsSpan(0, (int)Math.Min(count, size)).ToArray();
+                return code;
+            }
+
+            if (code != NvmlReturn.InsufficientSize)
+            {
+                return code;
+            }
+
+            size = Math.Max(count, size * 2) + 8;
+        }
+
+        return NvmlReturn.InsufficientSize;
     }
 
     private static NvmlReturn GetUInt(delegate* unmanaged<nint, uint*, int> function, nint device, out uint result)

@@ -72,13 +72,14 @@ public sealed record NvmlMeterOptions(
 /// Read by one thread at a time. <see cref="Read"/> never throws for a failing NVML call: the channel's reading gets null
 /// values and an <see cref="ChannelReading.Error"/> naming the NVML function and code. Dispose calls nvmlShutdown.
 /// </remarks>
-public sealed class NvmlMeter : IMeter
+public sealed class NvmlMeter : IMeter, IGpuAttribution
 {
     private readonly NvmlLibrary _library;
     private readonly TimeProvider _time;
     private readonly long _startTimestamp;
     private readonly Device[] _devices;
     private bool _disposed;
+    private volatile AttributionState? _attribution;
 
     private NvmlMeter(NvmlLibrary library, TimeProvider time, long startTimestamp, Device[] devices, string? driverVersion, GpuSelection selection, IReadOnlyList<NvmlSkippedGpu> skipped)
     {
@@ -346,7 +347,80 @@ public sealed class NvmlMeter : IMeter
             readings[i] = ReadDevice(_devices[i], elapsed);
         }
 
+        if (_attribution is { Failed: false } state)
+        {
+            try
+            {
+                Attribute(state, readings, elapsed);
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                // Attribution is an extra: a failure in it never costs the GPU's measurement.
+                state.Failed = true;
+            }
+        }
+
         return new MeterReading(timestamp, elapsed, readings);
+    }
+
+    /// <summary>Starts attributing: <paramref name="rootPid"/> and its descendants are the run (see <see cref="GpuAttribution"/>).</summary>
+    /// <remarks>Called on the session's thread while the sampler reads: the whole state is built first and published at once.</remarks>
+    public void AttachRun(int rootPid) => _attribution = new AttributionState(new RunProcessTree(rootPid), [.. _devices.Select(d => new GpuShareTracker(d.Channel.Id))]);
+
+    /// <inheritdoc />
+    public IReadOnlyList<GpuAttribution> Attribution => _attribution is { Failed: false } state
+        ? [.. state.Trackers.Select(t => t.Result()).OfType<GpuAttribution>()]
+        : [];
+
+    /// <summary>
+    /// Each reading's device energy since the last one goes to its GPU's tracker, at the share the GPU's processes and
+    /// their SM utilisation give; those are asked at most once a second (two NVML calls per GPU).
+    /// </summary>
+    private void Attribute(AttributionState state, ChannelReading[] readings, TimeSpan elapsed)
+    {
+        bool query = state.LastQuery is not { } last || elapsed - last >= TimeSpan.FromSeconds(1);
+        if (query)
+        {
+            state.LastQuery = elapsed;
+        }
+
+        for (int i = 0; i < _devices.Length; i++)
+        {
+            var device = _devices[i];
+            if (device.Lost is not null)
+            {
+                continue;
+            }
+
+            if (query && _library.ComputeProcesses(device.Handle, out var processes) == NvmlReturn.Success)
+            {
+                var code = _library.ProcessUtilization(device.Handle, state.LastSample[i], out var samples);
+                List<(int Pid, double Sm)>? sm = code switch
+                {
+                    NvmlReturn.Success => [.. samples.Select(s => ((int)s.Pid, (double)s.SmUtil))],
+                    NvmlReturn.NotFound => [],
+                    _ => null,
+                };
+                if (code == NvmlReturn.Success && samples.Length > 0)
+                {
+                    state.LastSample[i] = samples.Max(s => s.TimeStamp);
+                }
+
+                state.Trackers[i].Update([.. processes.Select(p => (int)p.Pid)], sm, state.Run.Contains);
+            }
+
+            var reading = readings[i];
+            var now = (reading.CumulativeEnergy?.Joules, reading.Power?.Watts, elapsed.TotalSeconds);
+            if (state.Previous[i] is { } previous)
+            {
+                double joules = now.Item1 is double c && previous.Joules is double p
+                    ? c - p
+                    : now.Item2 is double w && previous.Watts is double pw ? 0.5 * (w + pw) * (now.Item3 - previous.Seconds) : 0;
+                state.Trackers[i].Add(joules);
+            }
+
+            state.Previous[i] = now;
+        }
     }
 
     private ChannelReading ReadDevice(Device device, TimeSpan elapsed)
@@ -435,6 +509,24 @@ public sealed class NvmlMeter : IMeter
         _library.Dispose();
     }
 
+    /// <summary>Everything attribution keeps, per GPU in channel order; touched only by the reading thread once published.</summary>
+    private sealed class AttributionState(RunProcessTree run, GpuShareTracker[] trackers)
+    {
+        public RunProcessTree Run { get; } = run;
+
+        public GpuShareTracker[] Trackers { get; } = trackers;
+
+        /// <summary>The last reading's cumulative energy (J), power (W) and time (s).</summary>
+        public (double? Joules, double? Watts, double Seconds)?[] Previous { get; } = new (double?, double?, double)?[trackers.Length];
+
+        /// <summary>The newest process-utilisation sample seen per GPU (µs), passed back to NVML as lastSeenTimeStamp.</summary>
+        public ulong[] LastSample { get; } = new ulong[trackers.Length];
+
+        public TimeSpan? LastQuery { get; set; }
+
+        public bool Failed { get; set; }
+    }
+
     private sealed class Device(nint handle, MeterChannel channel, NvmlDeviceInfo info, bool hasCounter, ulong startMillijoules)
     {
         private ulong _lastMillijoules = startMillijoules;
@@ -450,6 +542,7 @@ public sealed class NvmlMeter : IMeter
 
         /// <summary>Set when the GPU answered GPU_IS_LOST or RESET_REQUIRED: the message every later reading carries.</summary>
         public string? Lost { get; set; }
+
 
         /// <summary>Adds the counter's increase since the last read. A counter that goes backwards was reset (driver reload): it restarted from 0.</summary>
         public Energy Accumulate(ulong millijoules)

@@ -138,6 +138,9 @@ public sealed record ChannelTotal(MeterChannel Channel, Energy Energy, bool Vali
     /// (<see cref="Core.Accounting.CounterCheck"/>); null for other channels or without two power values.
     /// </summary>
     public Energy? SampledEnergy { get; init; }
+
+    /// <summary>For a GPU that other processes used during the run: the run's attributed share (<see cref="GpuAttribution"/>); null when the run had the GPU to itself.</summary>
+    public GpuAttribution? Attribution { get; init; }
 }
 
 /// <summary>How a run ended.</summary>

@@ -259,6 +259,11 @@ public sealed class MeasurementSession
             try
             {
                 _childStarted?.Invoke(child.Id);
+                foreach (var gpu in _meters.OfType<IGpuAttribution>())
+                {
+                    gpu.AttachRun(child.Id);
+                }
+
                 if (child.RelayProblem is { } relayProblem)
                 {
                     _diagnostic($"warning: no standby relay for the command's output: {relayProblem}. If TrainWatt is killed or crashes, the command loses its stdout and stderr and may stop at its next write.");
@@ -319,7 +324,8 @@ public sealed class MeasurementSession
         }
 
         var result = await sampler.StopAsync().ConfigureAwait(false);
-        var summary = Summarize(result, exitCode, idle, metrics, notes, request.TotalEpochs ?? detector.Total ?? result.TotalEpochs);
+        var summary = Summarize(result, exitCode, idle, metrics, notes, request.TotalEpochs ?? detector.Total ?? result.TotalEpochs,
+            [.. _meters.OfType<IGpuAttribution>().SelectMany(m => m.Attribution)]);
         _sink.FinishRun(summary);
         return new MeasurementOutcome(runId, summary, result.Readings);
     }
@@ -349,12 +355,18 @@ public sealed class MeasurementSession
         IReadOnlyList<Power?>? idle,
         Dictionary<string, double> metrics,
         List<string> notes,
-        int? totalEpochs)
+        int? totalEpochs,
+        IReadOnlyList<GpuAttribution>? attribution = null)
     {
         var channels = new ChannelTotal[result.Channels.Count];
         for (int i = 0; i < channels.Length; i++)
         {
-            channels[i] = result.Channels[i] with { IdlePower = idle is not null && i < idle.Count ? idle[i] : null };
+            var shared = attribution?.FirstOrDefault(a => a.ChannelId == result.Channels[i].Channel.Id);
+            channels[i] = result.Channels[i] with { IdlePower = idle is not null && i < idle.Count ? idle[i] : null, Attribution = shared };
+            if (shared is not null && result.Channels[i].Valid)
+            {
+                notes.Add(shared.Note(result.Channels[i].Energy));
+            }
         }
 
         return new MeasurementSummary(

@@ -109,6 +109,21 @@ public class MeasureSummaryJsonTests
         }, 99);
         yield return ("summary-projections.json", Summary(unstable, history, LiveProjection.FinalError(history, unstable.Summary.Energy), null));
 
+        // Issue 17: a counter GPU another process used: 1,000 J for the device, the run's share 60 / (60 + 20) = 0.75 by
+        // SM utilisation, so attributed_energy_j = 750 (hand derivation).
+        var shared = new MeasurementOutcome("9", full.Summary with
+        {
+            Channels =
+            [
+                new ChannelTotal(Gpu0, Energy.FromJoules(1000), true, null)
+                {
+                    Attribution = new GpuAttribution("gpu:0", 0.75, [4242], "by SM utilisation (nvmlDeviceGetProcessUtilization)"),
+                },
+            ],
+            Epochs = [],
+        }, 20);
+        yield return ("summary-shared-gpu.json", Summary(shared, [], null, null));
+
         // The command never started: no exit code, no meter, no epoch, no reading.
         var never = new MeasurementOutcome("8", new MeasurementSummary(null, TimeSpan.Zero, [], [], new Dictionary<string, double>(), null, ["cannot start"]));
         yield return ("summary-never-started.json", Summary(never, [], null, null));
@@ -122,6 +137,7 @@ public class MeasureSummaryJsonTests
     [InlineData("summary-no-estimate.json")]
     [InlineData("summary-projections.json")]
     [InlineData("summary-never-started.json")]
+    [InlineData("summary-shared-gpu.json")]
     [InlineData("estimate-run.json")]
     public void Summary_Json_Is_Byte_For_Byte_The_Golden_Document(string name)
     {
