@@ -51,6 +51,11 @@ internal static class DoctorCommand
                 sb.Append("     ").Append(f).Append('\n');
             }
 
+            foreach (string w in p.Warnings)
+            {
+                sb.Append("     warning: ").Append(w).Append('\n');
+            }
+
             if (!p.Available)
             {
                 sb.Append("     reason: ").Append(p.Reason).Append('\n');
