@@ -71,8 +71,10 @@ public sealed record CpuAttributionJson(
 }
 
 /// <summary>
-/// Takes a run's CPU figures from the meters that attribute CPU energy: sets the mode before the run, snapshots their
-/// totals when the run begins (after its first reading) and when it finishes (after its last), and gives the difference.
+/// Takes a run's CPU figures from the meters that attribute CPU energy: sets the mode before the run (so an idle
+/// baseline measured with <c>--idle</c> is the run's share too: none), snapshots their totals when the run begins (after
+/// its first reading) and when it finishes (after its last), gives the difference, and sets the meters back to the
+/// machine's figure.
 /// </summary>
 internal sealed class CpuAttributionTracker
 {
@@ -115,6 +117,12 @@ internal sealed class CpuAttributionTracker
             var run = _meters[i].CpuTotals.Since(_start[i]);
             machine += run.Machine;
             process += run.Process;
+        }
+
+        // Between runs the meters read the whole machine again: experiment run's wait for an idle machine adds their power.
+        foreach (var m in _meters)
+        {
+            m.Attribution = CpuAttribution.Machine;
         }
 
         Result = new CpuAttributionResult(Mode, _meters[0].CpuProvenance, machine, process);
