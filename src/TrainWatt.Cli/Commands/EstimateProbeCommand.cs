@@ -1,8 +1,8 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text;
-using TrainWatt.Core.Attribution;
 using TrainWatt.Core;
+using TrainWatt.Core.Attribution;
 using TrainWatt.Core.Epochs;
 using TrainWatt.Core.Footprint;
 using TrainWatt.Core.Projection;
@@ -115,7 +115,7 @@ internal sealed class EstimateProbeCommand
     private readonly Option<TimeSpan> _interval = OptionParsers.Duration("--interval", "Probe: sampling interval (default 100ms).", TimeSpan.FromMilliseconds(100), "100ms, 0.5s, 1s");
     private readonly Option<MeterKinds> _meters = MeasureOptionSet.MetersOption();
     private readonly Option<string?> _gpus = new("--gpus") { Description = "Probe: GPUs to measure (indices or UUIDs); default: CUDA_VISIBLE_DEVICES, else all.", HelpName = "LIST" };
-    private readonly Option<double?> _cpuTdp = new("--cpu-tdp") { Description = "Probe: CPU TDP in watts for the CPU model when RAPL is unavailable (default 85 W).", HelpName = "WATTS" };
+    private readonly Option<double?> _cpuTdp = new("--cpu-tdp") { Description = "Probe: CPU TDP in watts for the CPUs we may use, for the CPU model when RAPL is unavailable (default: this CPU's row of data/cpus.csv scaled to our share, else 85 W; see doctor).", HelpName = "WATTS" };
     private readonly Option<EpochFramework> _framework = MeasureOptionSet.FrameworkOption();
     private readonly Option<CpuAttribution> _cpuAttribution = MeasureOptionSet.CpuAttributionOption();
     private readonly Option<string?> _pattern = new("--epoch-pattern") { Description = "Probe: a regular expression; every output line matching it ends an epoch.", HelpName = "REGEX" };

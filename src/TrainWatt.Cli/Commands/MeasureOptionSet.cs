@@ -70,7 +70,7 @@ internal sealed class MeasureOptionSet
         "When the store is down at the end of the run, keep retrying this long (default 30s; 0: not at all) before spooling what it lacks to a local file (completed later with `trainwatt sync --spool FILE`).",
         TimeSpan.FromSeconds(30), "30s, 5m, 0 to spool at once");
 
-    private readonly Option<double?> _cpuTdp = new("--cpu-tdp") { Description = "CPU TDP in watts for the CPU model used when RAPL is unavailable (default 85 W).", HelpName = "WATTS" };
+    private readonly Option<double?> _cpuTdp = new("--cpu-tdp") { Description = "CPU TDP in watts for the CPUs we may use, for the CPU model used when RAPL is unavailable (default: this CPU's row of data/cpus.csv scaled to our share, else 85 W; see doctor).", HelpName = "WATTS" };
     private readonly Argument<string[]> _command = new("command")
     {
         Description = "The command to measure and its arguments, after --. It runs without a shell: use bash -c '...' for shell syntax.",
