@@ -91,7 +91,7 @@ internal static class DoctorCommand
         var e = report.Environment;
         return new DoctorJson(
             1,
-            [.. report.Probes.Select(p => new MeterJson(p.Meter, p.Available, p.Found, p.Reason, p.Fix))],
+            [.. report.Probes.Select(p => new MeterJson(p.Meter, p.Available, p.Found, p.Reason, p.Fix, p.Warnings))],
             new DoctorEnvironmentJson(e.InContainer, e.HasDeviceNodes, e.KernelDriverVersion, e.NvidiaVisibleDevices, e.NvidiaDriverCapabilities, e.CudaVisibleDevices, report.GpuFix),
             report.AutoMeters);
     }

@@ -55,15 +55,18 @@ public sealed record ProcessTreeMeterOptions(
 
 /// <summary>
 /// Modelled power of the host side of a training run, from procfs: RAM (from the RSS of the wrapped process tree)
-/// and, when no RAPL counter exists, the CPU (TDP × system load). Both channels are <see cref="Provenance.Model"/>.
+/// and, when no RAPL counter exists, the CPU (TDP × load, the machine's or the tree's). Both channels are <see cref="Provenance.Model"/>.
 /// </summary>
 /// <remarks>
 /// <para><b>RAM model</b> ("ram", component "ram"): P = 0.375 W per GB (10⁹ bytes) of resident memory of the process
 /// tree, the model of the SEAA 2023 paper (<c>P_ram [W] = RSS_MB × 3.75e-4</c>; see docs/paper-notes.md; also Green
 /// Algorithms' 3/8 W per GB). It ignores the DIMMs' idle power: it is the share attributable to the training.</para>
-/// <para><b>CPU model</b> ("cpu:model", component "cpu"): P = TDP × u, with u the whole-system CPU utilisation over
-/// the last interval from <c>/proc/stat</c> (busy / total ticks), the "TDP × load" rule of Green Algorithms and ML CO2
-/// Impact. TDP comes from <c>--cpu-tdp</c>, else <see cref="DefaultCpuTdp"/>.</para>
+/// <para><b>CPU model</b> ("cpu:model", component "cpu"): P = TDP × u, with u the utilisation of the CPUs we may use
+/// over the last window of at least one second from <c>/proc/stat</c> (busy / total ticks), the "TDP × load" rule of
+/// Green Algorithms and ML CO2 Impact. Under <see cref="CpuAttribution.Process"/> u is the process tree's ticks over the
+/// same capacity instead, which is the machine's power × the tree's share of its busy time (<see cref="CpuTimeShare"/>);
+/// both are integrated into <see cref="CpuTotals"/>. TDP comes from <c>--cpu-tdp</c>, else the table
+/// (<see cref="CpuTdpChoice"/>), else <see cref="DefaultCpuTdp"/>.</para>
 /// <para>The process tree is the attached root process and every descendant found through the ppid field of
 /// <c>/proc/*/stat</c>. Its CPU time counts each live process's utime + stime + cutime + cstime, so children that
 /// already exited and were reaped still count (in their parent's cutime/cstime); it never decreases.</para>
