@@ -12,6 +12,14 @@ namespace TrainWatt.Core;
 /// </remarks>
 public static class ProvenanceText
 {
+    /// <summary>
+    /// The qualifier of a figure that is a share of a measured or modelled one, charged to the run by its share of a
+    /// resource (the CPU energy times the process tree's share of the machine's CPU time): written after the
+    /// provenance, <c>counter, attributed</c>. It is not a provenance of its own: the figure it qualifies still comes
+    /// from a counter, samples or a model.
+    /// </summary>
+    public const string Attributed = "attributed";
+
     /// <summary>Every provenance's name, in enum order.</summary>
     public static IReadOnlyList<string> Names { get; } = Enum.GetValues<Provenance>().Select(Name).ToArray();
 

@@ -11,6 +11,7 @@ using YamlDotNet.Core.Events;
 
 using TrainWatt.Core.Epochs;
 using TrainWatt.Core.Units;
+using TrainWatt.Core.Attribution;
 using TrainWatt.Meters;
 
 namespace TrainWatt.Experiments;
@@ -33,7 +34,7 @@ public sealed record IdleWait(double MaxPowerWatts, TimeSpan Timeout);
 ///  "repetitions": 30, "seed": 42,
 ///  "warmup": {"command": ["python3", "warm.py"], "duration": "30s"},
 ///  "cooldown": "5m", "wait_until_idle": {"max_power_w": 60, "timeout": "10m"},
-///  "interval": "100ms", "meters": "auto", "framework": "auto", "tags": {"dataset": "chesslive"}}
+///  "interval": "100ms", "meters": "auto", "framework": "auto", "cpu_attribution": "process", "tags": {"dataset": "chesslive"}}
 /// </code>
 /// The command runs without a shell (a string is split on spaces); <c>{name}</c> is replaced by the variable's value.
 /// Configurations are the cartesian product of the variables; the runs (configurations x repetitions) are shuffled
@@ -54,6 +55,12 @@ public sealed record ExperimentPlan(
     EpochFramework Framework,
     IReadOnlyDictionary<string, string> Tags)
 {
+    /// <summary>
+    /// <c>"cpu_attribution"</c>: <c>process</c> (default: each run is charged its process tree's share of the CPU's
+    /// energy) or <c>machine</c> (the whole CPU), as <c>measure --cpu-attribution</c>.
+    /// </summary>
+    public CpuAttribution CpuAttribution { get; init; } = CpuAttribution.Process;
+
     private static readonly Regex Placeholder = new(@"\{([A-Za-z_][A-Za-z0-9_]*)\}", RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
 
     /// <summary>
@@ -314,7 +321,12 @@ public sealed record ExperimentPlan(
             name, command, variables, repetitions, seed, warmup, warmupDuration, Duration("cooldown", TimeSpan.Zero), idle, interval,
             ReadMeters(root.TryGetProperty("meters", out var m) && m.ValueKind != JsonValueKind.Null ? Text(m) : null),
             ReadFramework(root.TryGetProperty("framework", out var f) && f.ValueKind != JsonValueKind.Null ? Text(f) : null),
-            tags);
+            tags)
+        {
+            CpuAttribution = root.TryGetProperty("cpu_attribution", out var ca) && ca.ValueKind != JsonValueKind.Null
+                ? CpuAttributionText.TryParse(Text(ca), out var mode) ? mode : throw Bad($"\"cpu_attribution\": \"{Text(ca)}\" is neither process nor machine.")
+                : CpuAttribution.Process,
+        };
         return plan.TooLargeReason() is { } tooLarge ? throw Bad(tooLarge) : plan;
 
         MeterKinds ReadMeters(string? text)

@@ -94,6 +94,7 @@ public sealed class ExperimentRunner(HostContext context, IRunStore store, Measu
                 Interval = plan.Interval,
                 FlushInterval = TimeSpan.FromSeconds(1),
                 Framework = plan.Framework,
+                CpuAttribution = plan.CpuAttribution,
                 Tags = tags,
                 Environment = new Dictionary<string, string?> { ["TRAINWATT_EXPERIMENT"] = plan.Name, ["TRAINWATT_CONFIG"] = planned.Configuration.Label, ["TRAINWATT_REP"] = tags["rep"] },
             };

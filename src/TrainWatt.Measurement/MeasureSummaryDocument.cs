@@ -37,6 +37,10 @@ public sealed record MeasureSummaryDocument(
     [JsonPropertyName("phases")]
     public RunPhasesJson? Phases { get; init; }
 
+    /// <summary>The run's CPU energy both ways and which one it is charged (<c>--cpu-attribution</c>); absent when no meter attributes CPU energy.</summary>
+    [JsonPropertyName("cpu_attribution"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public CpuAttributionJson? CpuAttribution { get; init; }
+
     /// <summary>The document of a finished <paramref name="outcome"/>, its live projection history and how it fared, and the PRE comparison when there is one.</summary>
     public static MeasureSummaryDocument Create(MeasurementOutcome outcome, IReadOnlyList<ProjectionEntry> projections, ProjectionErrorSummary? projectionError, PreComparison? estimate)
     {

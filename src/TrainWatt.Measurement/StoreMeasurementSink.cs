@@ -36,6 +36,9 @@ internal sealed class StoreMeasurementSink(IRunStore store, HostContext context,
     /// <summary>Set for a probe run (<c>estimate --probe</c>): stored with source <see cref="RunSources.Probe"/> and <c>probe_s</c>.</summary>
     public TimeSpan? Probe { get; init; }
 
+    /// <summary>The run's CPU attribution: its mode goes into the metadata (<c>cpu_attribution</c>), its figures into an annotation at the end.</summary>
+    public CpuAttributionTracker? Cpu { get; init; }
+
     private StoreWriteQueue? _queue;
     private BackgroundStoreWriter? _writer;
     private long _runId;
@@ -55,7 +58,7 @@ internal sealed class StoreMeasurementSink(IRunStore store, HostContext context,
                 Command: CommandLine(run.Command),
                 Tags: run.Tags,
                 JobId: (job ?? DistributedJob.From(null, context)).JobId,
-                Metadata: Metadata(run, job ?? DistributedJob.From(null, context), Probe)),
+                Metadata: Metadata(run, job ?? DistributedJob.From(null, context), Probe, Cpu is { Active: true } cpu ? cpu.Mode : null)),
             [.. run.Channels.Select(c => new DeviceRegistration(c.Id, c.Component, c.DeviceName, c.Provenance, c.Uuid, c.Note))]);
         _runId = runId;
         _deviceIds = [.. deviceIds];
@@ -111,6 +114,11 @@ internal sealed class StoreMeasurementSink(IRunStore store, HostContext context,
         foreach (string note in summary.Notes)
         {
             Queue(Writes.History.Annotation(new AnnotationRecord(NoteKind, note)));
+        }
+
+        if (Cpu?.Result is { } attribution)
+        {
+            Queue(Writes.History.Annotation(new AnnotationRecord(CpuAttributionResult.AnnotationKind, attribution.AnnotationMessage())));
         }
 
         if (summary.TotalEpochs is int total)
@@ -181,7 +189,7 @@ internal sealed class StoreMeasurementSink(IRunStore store, HostContext context,
             ? a
             : "'" + a.Replace("'", "'\\''", StringComparison.Ordinal) + "'"));
 
-    private static string Metadata(MeasurementRunInfo run, DistributedJob job, TimeSpan? probe)
+    private static string Metadata(MeasurementRunInfo run, DistributedJob job, TimeSpan? probe, TrainWatt.Core.Attribution.CpuAttribution? cpu)
     {
         using var buffer = new MemoryStream();
         using (var json = new Utf8JsonWriter(buffer))
@@ -198,6 +206,11 @@ internal sealed class StoreMeasurementSink(IRunStore store, HostContext context,
             if (run.TotalEpochs is int total)
             {
                 json.WriteNumber("total_epochs", total);
+            }
+
+            if (cpu is { } mode)
+            {
+                json.WriteString(TrainWatt.Core.Attribution.CpuAttributionText.MetadataKey, TrainWatt.Core.Attribution.CpuAttributionText.Name(mode));
             }
 
             if (probe is { } length)

@@ -147,6 +147,12 @@ public static class MeterFactory
             {
                 TryOpen(() => new ProcessTreeMeter(ProcessOptions(request, includeCpuModel: !raplOpened), request.Time, start), meters, probes, required: true);
             }
+
+            // RAPL's CPU packages are charged by the process tree's share of the machine's CPU time, read by the process meter.
+            if (meters.OfType<ProcessTreeMeter>().FirstOrDefault() is { } process && meters.FindIndex(m => m is RaplMeter) is int rapl and >= 0)
+            {
+                meters[rapl] = new CpuAttributedRaplMeter(meters[rapl], process, request.Time);
+            }
         }
         catch
         {
@@ -202,12 +208,13 @@ public static class MeterFactory
     }
 
     private static MeterProbe Opened(IMeter meter)
-        => new(meter.Name, true, meter.Channels.Select(c => $"{c.Id} {c.DeviceName} ({ProvenanceText.Name(c.Provenance)}){(c.Note is null ? "" : ": " + c.Note)}").ToArray())
+        => new(meter.Name, true, [.. meter.Channels.Select(c => $"{c.Id} {c.DeviceName} ({ProvenanceText.Name(c.Provenance)}){(c.Note is null ? "" : ": " + c.Note)}"), .. (meter as ProcessTreeMeter)?.CpuLines ?? []])
         {
             Warnings = meter switch
             {
                 NvmlMeter nvml => nvml.Warnings,
                 AmdSmiMeter amd => amd.Selection.Warnings,
+                ProcessTreeMeter { CpuWarning: { } warning } => [warning],
                 _ => [],
             },
         };
@@ -220,6 +227,19 @@ public static class MeterFactory
 
     private static string PowercapRoot(Func<string, string?> env) => env(RaplMeter.RootEnvironmentVariable) is { Length: > 0 } root ? root : RaplMeter.DefaultRoot;
 
+    /// <summary>The process meter's options: procfs root, and the CPU model's TDP for the CPUs we may use (<see cref="CpuTdpChoice"/>).</summary>
     private static ProcessTreeMeterOptions ProcessOptions(MeterRequest r, bool includeCpuModel)
-        => new(r.Environment(ProcessTreeMeter.ProcRootEnvironmentVariable) is { Length: > 0 } proc ? proc : "/proc", includeCpuModel, r.CpuTdp);
+    {
+        string proc = r.Environment(ProcessTreeMeter.ProcRootEnvironmentVariable) is { Length: > 0 } p ? p : "/proc";
+        string sys = r.Environment(ProcessTreeMeter.SysRootEnvironmentVariable) is { Length: > 0 } s ? s : "/sys";
+        var identity = CpuIdentity.Read(new CpuIdentityPaths(proc, sys));
+        var choice = CpuTdpChoice.Choose(identity, r.CpuTdp);
+        return new ProcessTreeMeterOptions(proc, includeCpuModel, choice.Tdp)
+        {
+            AvailableCpus = identity.Limited ? identity.AvailableCpus : null,
+            CpuTdpSource = choice.Source,
+            Identity = identity,
+            TdpChoice = choice,
+        };
+    }
 }

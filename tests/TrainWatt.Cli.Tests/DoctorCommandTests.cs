@@ -82,6 +82,37 @@ public sealed class DoctorCommandTests : IDisposable
     }
 
     [Fact]
+    public void Should_Show_The_Cpu_And_Warn_When_A_Vm_Slice_Would_Be_Charged_A_Whole_Default_Socket()
+    {
+        // Given: a 2-vCPU VM (cpuinfo's hypervisor flag) whose model name has no model number, as this project's VM
+        // reports it, with no RAPL: the CPU model would charge the default 85 W of a whole CPU.
+        using var nvml = FakeNvml.Create("init = 18\n");
+        var env = Env(nvml.LibraryPath);
+        string cpuinfo = string.Concat(Enumerable.Range(0, 2).Select(i => $"processor\t: {i}\nmodel name\t: AMD EPYC\nphysical id\t: 0\ncore id\t\t: {i}\nflags\t\t: fpu hypervisor\n\n"));
+        File.WriteAllText(Path.Combine(env["TRAINWATT_PROC_ROOT"]!, "cpuinfo"), cpuinfo);
+        env["TRAINWATT_SYS_ROOT"] = _dir.File("sys");
+
+        var (code, stdout, _) = CliHarness.Run(env, "doctor");
+        var (_, json, _) = CliHarness.Run(env, "doctor", "--json");
+
+        // Then: the identity, the TDP with its reason, what the model assumes, and the warning with the fix.
+        Assert.Equal(0, code);
+        Assert.Contains("cpu: AMD EPYC; 1 socket(s), 2 cores, 2 threads (VM: virtual CPUs); 2 available to us (affinity unknown, cgroup quota none)", stdout);
+        Assert.Contains("cpu TDP: default TDP 85 W (CPU \"AMD EPYC\" is not in data/cpus.csv; give --cpu-tdp for your CPU)", stdout);
+        Assert.Contains("cpu model: assumes 85 W × the utilisation of 2 CPUs (no RAPL counter)", stdout);
+        Assert.Contains("warning: CPU \"AMD EPYC\" is not in data/cpus.csv, and this is a VM slice of 2 CPUs", stdout);
+        var process = JsonDocument.Parse(json).RootElement.GetProperty("meters").EnumerateArray().Single(m => m.GetProperty("meter").GetString() == "process");
+        Assert.Contains("--cpu-tdp", Assert.Single(process.GetProperty("warnings").EnumerateArray()).GetString());
+
+        // A known part in the same VM: its per-thread share, and no warning. Xeon Platinum 8380: 270 W / 80 threads × 2 = 6.75 W.
+        File.WriteAllText(Path.Combine(env["TRAINWATT_PROC_ROOT"]!, "cpuinfo"), cpuinfo.Replace("AMD EPYC", "Intel(R) Xeon(R) Platinum 8380 CPU @ 2.30GHz", StringComparison.Ordinal));
+        var (_, known, _) = CliHarness.Run(env, "doctor");
+        Assert.Contains("a VM with 2 virtual CPUs, each one thread: 3.38 W × 2 = 6.75 W", known);
+        Assert.Contains("cpu model: assumes 6.75 W × the utilisation of 2 CPUs", known);
+        Assert.DoesNotContain("warning: CPU", known);
+    }
+
+    [Fact]
     public void Should_Write_Json_With_Every_Meter()
     {
         using var nvml = FakeNvml.Create("init = 18\n");

@@ -81,7 +81,7 @@ internal sealed record JobDeviceJson(
 /// <summary><c>doctor --json</c>.</summary>
 internal sealed record DoctorJson(int SchemaVersion, IReadOnlyList<MeterJson> Meters, DoctorEnvironmentJson Environment, IReadOnlyList<string> AutoMeters);
 
-internal sealed record MeterJson(string Meter, bool Available, IReadOnlyList<string> Found, string? Reason, string? Fix);
+internal sealed record MeterJson(string Meter, bool Available, IReadOnlyList<string> Found, string? Reason, string? Fix, IReadOnlyList<string> Warnings);
 
 internal sealed record DoctorEnvironmentJson(
     bool InContainer,

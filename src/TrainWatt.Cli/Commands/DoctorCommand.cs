@@ -51,6 +51,11 @@ internal static class DoctorCommand
                 sb.Append("     ").Append(f).Append('\n');
             }
 
+            foreach (string w in p.Warnings)
+            {
+                sb.Append("     warning: ").Append(w).Append('\n');
+            }
+
             if (!p.Available)
             {
                 sb.Append("     reason: ").Append(p.Reason).Append('\n');
@@ -86,7 +91,7 @@ internal static class DoctorCommand
         var e = report.Environment;
         return new DoctorJson(
             1,
-            [.. report.Probes.Select(p => new MeterJson(p.Meter, p.Available, p.Found, p.Reason, p.Fix))],
+            [.. report.Probes.Select(p => new MeterJson(p.Meter, p.Available, p.Found, p.Reason, p.Fix, p.Warnings))],
             new DoctorEnvironmentJson(e.InContainer, e.HasDeviceNodes, e.KernelDriverVersion, e.NvidiaVisibleDevices, e.NvidiaDriverCapabilities, e.CudaVisibleDevices, report.GpuFix),
             report.AutoMeters);
     }

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text;
 using TrainWatt.Core;
+using TrainWatt.Core.Attribution;
 using TrainWatt.Core.Epochs;
 using TrainWatt.Core.Footprint;
 using TrainWatt.Core.Projection;
@@ -18,7 +19,7 @@ namespace TrainWatt.Cli.Commands;
 /// <summary><c>estimate --probe</c>'s own options, typed: the probe, how the command is measured, the planned steps.</summary>
 internal sealed record ProbeCommandSettings(
     TimeSpan? Length, IReadOnlyList<string> Command, long? Steps, bool Steady, TimeSpan StopGrace, TimeSpan Interval, MeterKinds Meters, string? Gpus,
-    double? CpuTdp, EpochFramework Framework, string? EpochPattern, IReadOnlyList<string> Tags)
+    double? CpuTdp, EpochFramework Framework, string? EpochPattern, IReadOnlyList<string> Tags, CpuAttribution CpuAttribution = CpuAttribution.Process)
 {
     public IReadOnlyList<string> Validate()
     {
@@ -94,6 +95,7 @@ internal sealed record ProbeCommandSettings(
             TotalEpochs = epochs is { IsRange: false } e && e.Min == Math.Floor(e.Min) && e.Min is >= 1 and <= int.MaxValue ? (int)e.Min : null,
             Tags = tags,
             Probe = Length,
+            CpuAttribution = CpuAttribution,
         };
     }
 }
@@ -113,15 +115,16 @@ internal sealed class EstimateProbeCommand
     private readonly Option<TimeSpan> _interval = OptionParsers.Duration("--interval", "Probe: sampling interval (default 100ms).", TimeSpan.FromMilliseconds(100), "100ms, 0.5s, 1s");
     private readonly Option<MeterKinds> _meters = MeasureOptionSet.MetersOption();
     private readonly Option<string?> _gpus = new("--gpus") { Description = "Probe: GPUs to measure (indices or UUIDs); default: CUDA_VISIBLE_DEVICES, else all.", HelpName = "LIST" };
-    private readonly Option<double?> _cpuTdp = new("--cpu-tdp") { Description = "Probe: CPU TDP in watts for the CPU model when RAPL is unavailable (default 85 W).", HelpName = "WATTS" };
+    private readonly Option<double?> _cpuTdp = new("--cpu-tdp") { Description = "Probe: CPU TDP in watts for the CPUs we may use, for the CPU model when RAPL is unavailable (default: this CPU's row of data/cpus.csv scaled to our share, else 85 W; see doctor).", HelpName = "WATTS" };
     private readonly Option<EpochFramework> _framework = MeasureOptionSet.FrameworkOption();
+    private readonly Option<CpuAttribution> _cpuAttribution = MeasureOptionSet.CpuAttributionOption();
     private readonly Option<string?> _pattern = new("--epoch-pattern") { Description = "Probe: a regular expression; every output line matching it ends an epoch.", HelpName = "REGEX" };
     private readonly Option<string[]> _tags = new("--tag") { Description = "Probe: tag the stored probe run (k=v); repeatable.", HelpName = "K=V", Arity = ArgumentArity.ZeroOrMore, AllowMultipleArgumentsPerToken = false };
     private readonly Argument<string[]> _command = new("command") { Description = "With --probe: the training command and its arguments, after --.", Arity = ArgumentArity.ZeroOrMore };
 
     public void AddTo(Command command)
     {
-        foreach (Option o in new Option[] { _length, _steps, _steady, _grace, _interval, _meters, _gpus, _cpuTdp, _framework, _pattern, _tags })
+        foreach (Option o in new Option[] { _length, _steps, _steady, _grace, _interval, _meters, _gpus, _cpuTdp, _cpuAttribution, _framework, _pattern, _tags })
         {
             command.Options.Add(o);
         }
@@ -131,7 +134,7 @@ internal sealed class EstimateProbeCommand
 
     public ProbeCommandSettings Read(ParseResult parse) => new(
         parse.GetValue(_length), parse.GetValue(_command) ?? [], parse.GetValue(_steps), parse.GetValue(_steady), parse.GetValue(_grace), parse.GetValue(_interval),
-        parse.GetValue(_meters), parse.GetValue(_gpus), parse.GetValue(_cpuTdp), parse.GetValue(_framework), parse.GetValue(_pattern), parse.GetValue(_tags) ?? []);
+        parse.GetValue(_meters), parse.GetValue(_gpus), parse.GetValue(_cpuTdp), parse.GetValue(_framework), parse.GetValue(_pattern), parse.GetValue(_tags) ?? [], parse.GetValue(_cpuAttribution));
 
     /// <summary>Runs the probe and prints the estimate; the exit code is <see cref="ProbeResult.ExitCode"/>.</summary>
     public static int Execute(CliContext context, EstimateSettings s, ProbeCommandSettings p)

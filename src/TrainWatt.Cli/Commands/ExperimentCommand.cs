@@ -23,7 +23,7 @@ internal static class ExperimentCommand
 
     private static Command RunCommand(CliContext context)
     {
-        var plan = new Argument<string>("plan") { Description = "Plan file (JSON or YAML): name, command with {variables}, variables, repetitions, seed, warmup, cooldown, wait_until_idle, interval, meters." };
+        var plan = new Argument<string>("plan") { Description = "Plan file (JSON or YAML): name, command with {variables}, variables, repetitions, seed, warmup, cooldown, wait_until_idle, interval, meters, cpu_attribution." };
         var db = StoreLocation.CreateOption();
         var run = new Command("run", "Run every pending run of the plan in its seeded shuffled order; runs already done are skipped.");
         run.Arguments.Add(plan);

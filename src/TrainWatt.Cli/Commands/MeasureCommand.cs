@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Text.RegularExpressions;
+using TrainWatt.Core.Attribution;
 using TrainWatt.Core.Epochs;
 using TrainWatt.Core.Units;
 using TrainWatt.Measurement.Pipeline;
@@ -119,7 +120,8 @@ internal sealed record MeasureSettings(
     double? Pue,
     double? CpuTdp,
     TimeSpan StoreRetry,
-    double? DriftPrior = null) : ICommandSettings
+    double? DriftPrior = null,
+    CpuAttribution CpuAttribution = CpuAttribution.Process) : ICommandSettings
 {
     private static readonly TimeSpan StatusInterval = TimeSpan.FromSeconds(10);
 
@@ -209,6 +211,7 @@ internal sealed record MeasureSettings(
             StoreRetry = StoreRetry,
             Footprint = footprint,
             ComparePre = true,
+            CpuAttribution = CpuAttribution,
         };
     }
 }

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using TrainWatt.Core.Attribution;
 using TrainWatt.Core.Epochs;
 using TrainWatt.Meters;
 
@@ -17,6 +18,11 @@ internal sealed class MeasureOptionSet
     };
 
     private readonly Option<EpochFramework> _framework = FrameworkOption();
+    private readonly Option<CpuAttribution> _cpuAttribution = CpuAttributionOption();
+
+    public static Option<CpuAttribution> CpuAttributionOption() => OptionParsers.Choice(
+        "--cpu-attribution", "CPU energy charged to the run: process (the CPU's energy × the process tree's share of the machine's CPU time; default) or machine (the whole CPU). The other figure is printed and stored beside it.",
+        CpuAttribution.Process, ("process", CpuAttribution.Process), ("machine", CpuAttribution.Machine));
 
     /// <summary>--meters, parsed into <see cref="MeterKinds"/> (shared with <c>estimate --probe</c>).</summary>
     public static Option<MeterKinds> MetersOption() => new("--meters")
@@ -64,7 +70,7 @@ internal sealed class MeasureOptionSet
         "When the store is down at the end of the run, keep retrying this long (default 30s; 0: not at all) before spooling what it lacks to a local file (completed later with `trainwatt sync --spool FILE`).",
         TimeSpan.FromSeconds(30), "30s, 5m, 0 to spool at once");
 
-    private readonly Option<double?> _cpuTdp = new("--cpu-tdp") { Description = "CPU TDP in watts for the CPU model used when RAPL is unavailable (default 85 W).", HelpName = "WATTS" };
+    private readonly Option<double?> _cpuTdp = new("--cpu-tdp") { Description = "CPU TDP in watts for the CPUs we may use, for the CPU model used when RAPL is unavailable (default: this CPU's row of data/cpus.csv scaled to our share, else 85 W; see doctor).", HelpName = "WATTS" };
     private readonly Argument<string[]> _command = new("command")
     {
         Description = "The command to measure and its arguments, after --. It runs without a shell: use bash -c '...' for shell syntax.",
@@ -73,7 +79,7 @@ internal sealed class MeasureOptionSet
 
     public void AddTo(Command command)
     {
-        foreach (var option in new Option[] { _interval, _meters, _gpus, _pattern, _framework, _totalEpochs, _maxEpochs, _patience, _driftPrior, _idle, _db, _summaryJson, _tags, _progress, _country, _region, _pue, _cpuTdp, _storeRetry })
+        foreach (var option in new Option[] { _interval, _meters, _gpus, _pattern, _framework, _totalEpochs, _maxEpochs, _patience, _driftPrior, _idle, _db, _summaryJson, _tags, _progress, _country, _region, _pue, _cpuTdp, _cpuAttribution, _storeRetry })
         {
             command.Options.Add(option);
         }
@@ -101,5 +107,6 @@ internal sealed class MeasureOptionSet
         parse.GetValue(_pue),
         parse.GetValue(_cpuTdp),
         parse.GetValue(_storeRetry),
-        parse.GetValue(_driftPrior));
+        parse.GetValue(_driftPrior),
+        parse.GetValue(_cpuAttribution));
 }

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using TrainWatt.Measurement;
 using TrainWatt.Measurement.Store;
 using TrainWatt.Storage;
 using TrainWatt.Storage.Export;
@@ -156,7 +157,13 @@ internal static class RunsCommand
             null => $"none: {details.NoEnergyReason}",
             { } total when details.DevicesWithoutEnergy > 0 => $"{total} (sum of the devices below that have one; {details.DevicesWithoutEnergy} ha{(details.DevicesWithoutEnergy == 1 ? "s" : "ve")} no energy measurement)",
             { } total => $"{total} (sum of the devices below)",
-        }}\n\n");
+        }}\n");
+        foreach (var cpu in details.Annotations.Where(a => a.Kind == CpuAttributionResult.AnnotationKind).Select(a => CpuAttributionResult.FromAnnotation(a.Message)).OfType<CpuAttributionResult>())
+        {
+            text.Append("  ").Append(cpu.Line()).Append('\n');
+        }
+
+        text.Append('\n');
         var devices = details.Energy.Select(e => new[]
         {
             e.Device.Key,

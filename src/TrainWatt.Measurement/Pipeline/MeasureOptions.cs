@@ -63,6 +63,12 @@ public sealed record MeasureOptions(IReadOnlyList<string> Command)
     /// </summary>
     public TimeSpan? Probe { get; init; }
 
+    /// <summary>
+    /// <c>--cpu-attribution</c>: charge the run the process tree's share of the CPU's energy (the default) or the whole
+    /// CPU's; the other figure is reported and stored beside it (<see cref="CpuAttributionResult"/>).
+    /// </summary>
+    public TrainWatt.Core.Attribution.CpuAttribution CpuAttribution { get; init; } = TrainWatt.Core.Attribution.CpuAttribution.Process;
+
     /// <summary>Compare the run with the PRE estimate at its end when its tags describe it for PRE.</summary>
     public bool ComparePre { get; init; }
 

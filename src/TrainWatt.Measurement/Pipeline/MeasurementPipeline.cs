@@ -96,13 +96,14 @@ public sealed class MeasurementPipeline
         var say = _console.Say;
         var spooling = new SinkSpooling(
             StoreLocations.WithoutPassword(_store.Location), StoreLocations.SpoolDirectories(_store.Location, _host), say);
-        var recorder = new StoreMeasurementSink(_store, _host, say, _job, spooling) { Probe = options.Probe };
+        var cpu = new CpuAttributionTracker(_meters.Meters, options.CpuAttribution);
+        var recorder = new StoreMeasurementSink(_store, _host, say, _job, spooling) { Probe = options.Probe, Cpu = cpu };
         var projection = new LiveProjection(
             LiveProjectionSetup.WithLearnedPriors(options.Projection, _store, StoreMeasurementSink.CommandLine(options.Command), options.DriftPrior is not null, say),
             _host.Time);
         var observers = new ObserverSet(_observers, say);
         var guard = new ProjectionInputGuard(options.TotalEpochs, options.MaxEpochs, options.EarlyStoppingPatience is not null, options.Interval);
-        var sink = new PipelineSink(recorder, recorder.RecordProjection, projection, observers, say, guard);
+        var sink = new PipelineSink(recorder, recorder.RecordProjection, projection, observers, say, guard, cpu);
         var session = _console is { StdoutBytes: { } stdoutBytes, StderrBytes: { } stderrBytes }
             ? new MeasurementSession(
                 _meters.Meters, sink, _host.Time, stdoutBytes, stderrBytes, say,
@@ -160,7 +161,10 @@ public sealed class MeasurementPipeline
 
         var result = new MeasureResult(
             outcome, summary.ExitCode ?? (int)ExitCode.Software, projection.History, projectionError, footprint, estimate,
-            estimateLines, unwritten, _meters.ModelOnly, options.Idle);
+            estimateLines, unwritten, _meters.ModelOnly, options.Idle)
+        {
+            Cpu = cpu.Result,
+        };
         observers.Completed(result);
         return result;
     }
@@ -226,6 +230,9 @@ public sealed record MeasureResult(
     bool ModelOnly,
     TimeSpan Idle)
 {
+    /// <summary>The run's CPU energy both ways (process share and machine-wide) and which one it is charged; null when no meter attributes CPU energy.</summary>
+    public CpuAttributionResult? Cpu { get; init; }
+
     /// <summary>The run's id in the store.</summary>
     public string RunId => Outcome.RunId;
 
@@ -233,7 +240,7 @@ public sealed record MeasureResult(
     public MeasurementSummary Summary => Outcome.Summary;
 
     /// <summary>The summary document (<c>--summary-json</c>; schema in docs/summary-schema.md).</summary>
-    public MeasureSummaryDocument Document() => MeasureSummaryDocument.Create(Outcome, Projections, ProjectionError, Estimate);
+    public MeasureSummaryDocument Document() => MeasureSummaryDocument.Create(Outcome, Projections, ProjectionError, Estimate) with { CpuAttribution = CpuAttributionJson.From(Cpu) };
 
     /// <summary>The summary document as indented JSON with a final newline.</summary>
     public string ToJson() => Document().ToJson();
@@ -242,6 +249,13 @@ public sealed record MeasureResult(
     public IReadOnlyList<string> TextLines()
     {
         var lines = MeasureReport.Text(Outcome, Footprint, ModelOnly, Idle).ToList();
+        if (Cpu is { } cpu)
+        {
+            // After the component table and its total (the first lines up to "  total").
+            int total = lines.FindIndex(l => l.StartsWith("  total", StringComparison.Ordinal));
+            lines.Insert(total < 0 ? lines.Count : total + 1, cpu.Line());
+        }
+
         if (ProjectionError is { } error)
         {
             lines.Add(LiveProjection.ErrorLine(error));

@@ -18,14 +18,16 @@ namespace TrainWatt.Measurement.Pipeline;
 /// <param name="observers">Who follows the run.</param>
 /// <param name="say">Where the one recorder-failure warning goes.</param>
 /// <param name="guard">Checks each epoch before the projection (bad input stops it); null: every epoch goes to the projection.</param>
+/// <param name="cpu">Takes the run's CPU figures both ways when the run begins and finishes (<c>--cpu-attribution</c>); null: none.</param>
 internal sealed class PipelineSink(
     IMeasurementSink recorder, Action<ProjectionEntry> recordProjection, LiveProjection projection, ObserverSet observers, Action<string> say,
-    ProjectionInputGuard? guard = null) : IMeasurementSink
+    ProjectionInputGuard? guard = null, CpuAttributionTracker? cpu = null) : IMeasurementSink
 {
     private bool _recorderFailed;
 
     public string BeginRun(MeasurementRunInfo run)
     {
+        cpu?.Start();
         string id = recorder.BeginRun(run);
         observers.RunStarted(id, run);
         return id;
@@ -70,6 +72,7 @@ internal sealed class PipelineSink(
 
     public void FinishRun(MeasurementSummary summary)
     {
+        cpu?.Finish();
         Record(() => recorder.FinishRun(summary));
         observers.RunFinished(summary);
     }

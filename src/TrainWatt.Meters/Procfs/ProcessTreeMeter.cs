@@ -4,6 +4,7 @@ using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Text;
 using TrainWatt.Core;
+using TrainWatt.Core.Attribution;
 using TrainWatt.Core.Units;
 
 namespace TrainWatt.Meters.Procfs;
@@ -28,25 +29,50 @@ public sealed record ProcessTreeMeterOptions(
     Power? CpuTdp = null,
     int? ClockTicksPerSecond = null,
     int? PageSizeBytes = null,
-    TimeSpan? RescanInterval = null);
+    TimeSpan? RescanInterval = null)
+{
+    /// <summary>
+    /// How the CPU model charges the run (<see cref="ICpuAttributedMeter.Attribution"/>, which can change it later). The
+    /// meter alone charges the machine; the measurement pipeline sets the run's mode (<c>--cpu-attribution</c>, default process).
+    /// </summary>
+    public CpuAttribution Attribution { get; init; } = CpuAttribution.Machine;
+
+    /// <summary>
+    /// The CPUs the run may use (affinity, cgroup quota; <see cref="CpuIdentity.AvailableCpus"/>); null: every CPU in
+    /// /proc/stat. The model's utilisation is CPU time over the capacity of these CPUs (<see cref="CpuTimeShare.Utilisation"/>).
+    /// </summary>
+    public double? AvailableCpus { get; init; }
+
+    /// <summary>Where the TDP comes from, for the channel's note (<see cref="CpuTdpChoice.Source"/>); null: "TDP N W" or the default's wording.</summary>
+    public string? CpuTdpSource { get; init; }
+
+    /// <summary>The CPU as read from /proc and /sys, for <c>doctor</c>; null when not read.</summary>
+    public CpuIdentity? Identity { get; init; }
+
+    /// <summary>The TDP choice behind <see cref="ProcessTreeMeterOptions.CpuTdp"/>, for <c>doctor</c>; null when not made.</summary>
+    public CpuTdpChoice? TdpChoice { get; init; }
+}
 
 /// <summary>
 /// Modelled power of the host side of a training run, from procfs: RAM (from the RSS of the wrapped process tree)
-/// and, when no RAPL counter exists, the CPU (TDP × system load). Both channels are <see cref="Provenance.Model"/>.
+/// and, when no RAPL counter exists, the CPU (TDP × load, the machine's or the tree's). Both channels are <see cref="Provenance.Model"/>.
 /// </summary>
 /// <remarks>
 /// <para><b>RAM model</b> ("ram", component "ram"): P = 0.375 W per GB (10⁹ bytes) of resident memory of the process
 /// tree, the model of the SEAA 2023 paper (<c>P_ram [W] = RSS_MB × 3.75e-4</c>; see docs/paper-notes.md; also Green
 /// Algorithms' 3/8 W per GB). It ignores the DIMMs' idle power: it is the share attributable to the training.</para>
-/// <para><b>CPU model</b> ("cpu:model", component "cpu"): P = TDP × u, with u the whole-system CPU utilisation over
-/// the last interval from <c>/proc/stat</c> (busy / total ticks), the "TDP × load" rule of Green Algorithms and ML CO2
-/// Impact. TDP comes from <c>--cpu-tdp</c>, else <see cref="DefaultCpuTdp"/>.</para>
+/// <para><b>CPU model</b> ("cpu:model", component "cpu"): P = TDP × u, with u the utilisation of the CPUs we may use
+/// over the last window of at least one second from <c>/proc/stat</c> (busy / total ticks), the "TDP × load" rule of
+/// Green Algorithms and ML CO2 Impact. Under <see cref="CpuAttribution.Process"/> u is the process tree's ticks over the
+/// same capacity instead, which is the machine's power × the tree's share of its busy time (<see cref="CpuTimeShare"/>);
+/// both are integrated into <see cref="CpuTotals"/>. TDP comes from <c>--cpu-tdp</c>, else the table
+/// (<see cref="CpuTdpChoice"/>), else <see cref="DefaultCpuTdp"/>.</para>
 /// <para>The process tree is the attached root process and every descendant found through the ppid field of
 /// <c>/proc/*/stat</c>. Its CPU time counts each live process's utime + stime + cutime + cstime, so children that
 /// already exited and were reaped still count (in their parent's cutime/cstime); it never decreases.</para>
 /// <para>Until <see cref="Attach"/> is called the "ram" channel reports an error, not 0 W.</para>
 /// </remarks>
-public sealed class ProcessTreeMeter : IMeter
+public sealed class ProcessTreeMeter : IMeter, ICpuAttributedMeter
 {
     /// <summary>RAM power per GB (10⁹ bytes) in use: the SEAA 2023 paper's 0.375 W/GB.</summary>
     public static readonly Power RamPowerPerGigabyte = Power.FromWatts(0.375);
@@ -59,6 +85,9 @@ public sealed class ProcessTreeMeter : IMeter
 
     /// <summary>Environment variable that replaces "/proc" (tests).</summary>
     public const string ProcRootEnvironmentVariable = "TRAINWATT_PROC_ROOT";
+
+    /// <summary>Environment variable that replaces "/sys" for the CPU's topology and cgroup quota (tests).</summary>
+    public const string SysRootEnvironmentVariable = "TRAINWATT_SYS_ROOT";
 
     private const int ScClkTck = 2; // _SC_CLK_TCK on Linux (bits/confname.h)
 
@@ -82,6 +111,15 @@ public sealed class ProcessTreeMeter : IMeter
     private int _scannedRoot;
     private long _lastScanTimestamp;
     private volatile int _rootPid;
+    private long _treeTickBase;
+    private long _treeTicksAtWindow;
+    private bool _hasCpuPower;
+    private double _machineW;
+    private double _processW;
+    private long _lastIntegrated;
+    private double _machineJ;
+    private double _processJ;
+    private volatile int _attribution;
 
     /// <summary>Opens the meter. Fails when procfs cannot be read.</summary>
     /// <exception cref="MeterUnavailableException">The proc root has no readable <c>stat</c> file.</exception>
@@ -110,13 +148,83 @@ public sealed class ProcessTreeMeter : IMeter
         };
         if (options.IncludeCpuModel)
         {
-            string source = options.CpuTdp is null ? $"default TDP {_tdp.Watts.ToString("0.#", CultureInfo.InvariantCulture)} W (give --cpu-tdp for your CPU)" : $"TDP {_tdp.Watts.ToString("0.#", CultureInfo.InvariantCulture)} W";
+            string source = options.CpuTdpSource
+                ?? (options.CpuTdp is null ? $"default TDP {_tdp.Watts.ToString("0.#", CultureInfo.InvariantCulture)} W (give --cpu-tdp for your CPU)" : $"TDP {_tdp.Watts.ToString("0.#", CultureInfo.InvariantCulture)} W");
             channels.Add(new MeterChannel("cpu:model", "cpu", "CPU (model)", Provenance.Model,
-                Note: $"modelled: {source} × system CPU utilisation from /proc/stat; no RAPL counter available"));
+                Note: $"modelled: {source} × CPU utilisation from /proc/stat (the machine's, or the process tree's under --cpu-attribution process); no RAPL counter available"));
         }
 
         Channels = channels;
+        _attribution = (int)options.Attribution;
+        _lastIntegrated = _time.GetTimestamp();
     }
+
+    /// <inheritdoc/>
+    public CpuAttribution Attribution
+    {
+        get => (CpuAttribution)_attribution;
+        set => _attribution = (int)value;
+    }
+
+    /// <inheritdoc/>
+    public Provenance CpuProvenance => Provenance.Model;
+
+    /// <summary>What <c>doctor</c> shows about the CPU: its identity, the cores we may use and what the model assumes.</summary>
+    public IReadOnlyList<string> CpuLines
+    {
+        get
+        {
+            if (_options.Identity is not { } id)
+            {
+                return [];
+            }
+
+            string F(double n) => n.ToString("0.##", CultureInfo.InvariantCulture);
+            string limits = $"affinity {(id.AffinityCpus is int a ? a.ToString(CultureInfo.InvariantCulture) : "unknown")}, cgroup quota {(id.QuotaCpus is double q ? F(q) + " CPUs" : "none")}";
+            var lines = new List<string>
+            {
+                $"cpu: {id.ModelName ?? "(no model name)"}; {id.Sockets} socket(s), {id.Cores} cores, {id.Threads} threads{(id.Hypervisor ? " (VM: virtual CPUs)" : "")}; {F(id.AvailableCpus)} available to us ({limits})",
+            };
+            if (_options.TdpChoice is { } choice)
+            {
+                lines.Add($"cpu TDP: {choice.Source}");
+                lines.Add(_options.IncludeCpuModel
+                    ? $"cpu model: assumes {F(_tdp.Watts)} W × the utilisation of {F(id.AvailableCpus)} CPUs (no RAPL counter)"
+                    : "cpu model: not used (RAPL counters measure the CPU)");
+            }
+
+            return lines;
+        }
+    }
+
+    /// <summary>The TDP choice's warning (a VM or container slice charged a whole default socket), or null.</summary>
+    public string? CpuWarning => _options.IncludeCpuModel ? _options.TdpChoice?.Warning : null;
+
+    /// <inheritdoc/>
+    /// <remarks>
+    /// The model's own integral (trapezoids between this meter's readings) of the machine's modelled power and of the
+    /// process tree's; zero without the CPU model.
+    /// </remarks>
+    public CpuEnergyTotals CpuTotals => new(Energy.FromJoules(_machineJ), Energy.FromJoules(_processJ));
+
+    /// <summary>
+    /// The tree's CPU time in clock ticks, monotonic over the meter's life (it keeps growing when a new root is
+    /// attached), and the machine's busy and total ticks from <c>/proc/stat</c>, read now. The RAPL attribution
+    /// (<see cref="CpuAttributedRaplMeter"/>) takes its shares from these.
+    /// </summary>
+    /// <returns>Null when <c>/proc/stat</c> cannot be read.</returns>
+    public (long TreeTicks, long BusyTicks, long TotalTicks)? ReadCpuTimes()
+    {
+        if (_rootPid != 0)
+        {
+            LastUsage = ReadTree(_rootPid);
+        }
+
+        var system = ReadSystem();
+        return system is { } s ? (TreeTicks, s.BusyTicks, s.TotalTicks) : null;
+    }
+
+    private long TreeTicks => _treeTickBase + _maxTreeTicks;
 
     public string Name => "process";
 
@@ -132,6 +240,15 @@ public sealed class ProcessTreeMeter : IMeter
     public void Attach(int pid)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(pid);
+        if (pid != _rootPid && _rootPid != 0)
+        {
+            // A new tree (the next run of an experiment): its CPU time starts from zero, while TreeTicks keeps growing.
+            _treeTickBase += _maxTreeTicks;
+            _maxTreeTicks = 0;
+            _reapedTicks = 0;
+            _ticksByPid.Clear();
+        }
+
         _rootPid = pid;
     }
 
@@ -169,7 +286,8 @@ public sealed class ProcessTreeMeter : IMeter
         long timestamp = _time.GetTimestamp();
         if (_lastCpuReading is { } cached && _time.GetElapsedTime(_lastCpuTimestamp, timestamp) < TimeSpan.FromSeconds(1))
         {
-            return cached;
+            Integrate(timestamp, _machineW, _processW);
+            return Charged(cached);
         }
 
         var now = ReadSystem();
@@ -186,10 +304,38 @@ public sealed class ProcessTreeMeter : IMeter
             return new ChannelReading("cpu:model", null, null, Error: "no CPU time elapsed since the last reading");
         }
 
-        double load = Math.Clamp((double)(now.Value.BusyTicks - last.BusyTicks) / total, 0, 1);
+        // The machine's utilisation, and the process tree's, of the CPUs we may use (CpuTimeShare.Utilisation): the
+        // tree's power is the machine's × the tree's share of the machine's busy time when nothing is clamped.
+        long tree = TreeTicks;
+        double load = CpuTimeShare.Utilisation(now.Value.BusyTicks - last.BusyTicks, total, now.Value.CpuCount, _options.AvailableCpus ?? now.Value.CpuCount);
+        double treeLoad = CpuTimeShare.Utilisation(tree - _treeTicksAtWindow, total, now.Value.CpuCount, _options.AvailableCpus ?? now.Value.CpuCount);
+        _treeTicksAtWindow = tree;
         _lastCpuTimestamp = timestamp;
+        Integrate(timestamp, _tdp.Watts * load, _tdp.Watts * treeLoad);
         _lastCpuReading = new ChannelReading("cpu:model", _tdp * load, null, UtilizationPercent: load * 100);
-        return _lastCpuReading.Value;
+        return Charged(_lastCpuReading.Value);
+    }
+
+    /// <summary>The reading as charged: the machine's, or under process attribution the tree's power and utilisation.</summary>
+    private ChannelReading Charged(ChannelReading machine)
+        => Attribution == CpuAttribution.Process
+            ? machine with { Power = Power.FromWatts(_processW), UtilizationPercent = _processW / _tdp.Watts * 100 }
+            : machine;
+
+    /// <summary>Adds the trapezoid from the last reading to this one to both totals, as the sampler integrates the channel, and keeps the new powers.</summary>
+    private void Integrate(long timestamp, double machineW, double processW)
+    {
+        double seconds = _time.GetElapsedTime(_lastIntegrated, timestamp).TotalSeconds;
+        _lastIntegrated = timestamp;
+        if (_hasCpuPower && seconds > 0)
+        {
+            _machineJ += (_machineW + machineW) / 2 * seconds;
+            _processJ += (_processW + processW) / 2 * seconds;
+        }
+
+        _machineW = machineW;
+        _processW = processW;
+        _hasCpuPower = true;
     }
 
     /// <summary>Finds the tree (full scan at most every RescanInterval, else the known pids) and updates the CPU-time totals.</summary>

@@ -34,6 +34,17 @@ public sealed class ExperimentPlanTests
     }
 
     [Fact]
+    public void Cpu_attribution_defaults_to_process_and_reads_machine()
+    {
+        using var dir = new TempDirectory();
+        Assert.Equal(TrainWatt.Core.Attribution.CpuAttribution.Process, Write(dir, """{"name":"e","command":["x"]}""").CpuAttribution);
+        Assert.Equal(TrainWatt.Core.Attribution.CpuAttribution.Machine, Write(dir, """{"name":"e","command":["x"],"cpu_attribution":"machine"}""").CpuAttribution);
+        var error = Assert.Throws<AnalysisDataException>(() => Write(dir, """{"name":"e","command":["x"],"cpu_attribution":"tree"}"""));
+        Assert.Contains("\"cpu_attribution\": \"tree\" is neither process nor machine", error.Message);
+        Assert.Contains("plan.json", error.Message);
+    }
+
+    [Fact]
     public void A_yaml_plan_reads_as_its_json_twin()
     {
         using var dir = new TempDirectory();

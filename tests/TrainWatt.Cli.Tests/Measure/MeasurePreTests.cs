@@ -91,7 +91,8 @@ public sealed class MeasurePreTests : IDisposable
     {
         // Given: the fake RTX 3090 at a constant 200 W plus the process meter, whose CPU model (TDP x system load) is
         // made large on purpose: a 2000 W TDP and 0.8 s epochs that keep one core busy, so the CPU channel adds at least
-        // 2000 W / (CPUs in /proc/stat) to the stored epoch energies. (A sleeping command adds only ~1 mW of RAM model,
+        // 2000 W / (CPUs in /proc/stat) to the stored epoch energies. --cpu-attribution machine: the oracle below is the
+        // machine's load (at least the busy core), not the command's share of it, which a loaded test machine shrinks. (A sleeping command adds only ~1 mW of RAM model,
         // less than the few-ms difference between the two integrations: that made an earlier form of this test flaky.)
         using var fake = FakeNvml.Create("""
             [device]
@@ -103,7 +104,7 @@ public sealed class MeasurePreTests : IDisposable
         const string BusyEpochs = "for i in 1 2 3; do e=$(( ${EPOCHREALTIME/./} + 800000 )); while (( ${EPOCHREALTIME/./} < e )); do :; done; echo \"##trainwatt epoch-end n=$i total=3\"; done";
 
         // When
-        var (code, _, stderr) = CliHarness.Run(Env(fake.LibraryPath), ["measure", "--db", _temp.File("runs.db"), "--meters", "nvml,process", "--cpu-tdp", "2000", "--summary-json", json, .. Vgg16Tags, "--", "bash", "-c", BusyEpochs]);
+        var (code, _, stderr) = CliHarness.Run(Env(fake.LibraryPath), ["measure", "--db", _temp.File("runs.db"), "--meters", "nvml,process", "--cpu-tdp", "2000", "--cpu-attribution", "machine", "--summary-json", json, .. Vgg16Tags, "--", "bash", "-c", BusyEpochs]);
 
         // Then: the measured epoch energy is the GPU's alone. Oracle (scenario, hand): constant 200 W, so GPU energy per
         // epoch = 200 W x mean epoch duration (5 %: the counter is read a few ms off the stored time stamps). With the

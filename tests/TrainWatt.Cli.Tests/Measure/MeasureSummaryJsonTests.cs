@@ -91,7 +91,9 @@ public class MeasureSummaryJsonTests
         var history = History();
         var error = LiveProjection.FinalError(history, full.Summary.Energy);
         Assert.NotNull(error);
-        yield return ("summary-full.json", Summary(full, history, error, Estimate()));
+        // With RAPL under --cpu-attribution process: 10 J of the machine's 80 J charged (share 0.125).
+        var cpu = new CpuAttributionResult(TrainWatt.Core.Attribution.CpuAttribution.Process, Provenance.Counter, Energy.FromJoules(80), Energy.FromJoules(10));
+        yield return ("summary-full.json", (MeasureSummaryDocument.Create(full, history, error, Estimate()) with { CpuAttribution = CpuAttributionJson.From(cpu) }).ToJson());
 
         // No estimate, no idle baseline (no net_energy_j, no idle_power_w), no projection, a run id that is not a number.
         var plain = new MeasurementOutcome("job-7/rank 0 <a&b>", full.Summary with
