@@ -56,12 +56,15 @@ public sealed class ShapeArithmeticTests
         return g;
     }
 
-    [Fact]
-    public void The_Class_Token_Expand_Of_A_Runtime_Shape_Is_Evaluated()
+    [Theory]
+    [InlineData(13)]
+    [InlineData(17)]
+    [InlineData(21)]
+    public void The_Class_Token_Expand_Of_A_Runtime_Shape_Is_Evaluated(long opset)
     {
         // Before shape arithmetic was evaluated, Expand's shape was unknown and the MatMul counted 0 (the ViT-B/16
         // failure of issue 18). Hand derivation: [N=2, 197, 768] x [768, 3072] = 2 x 197 x 768 x 3072 MACs.
-        var r = FlopsCounter.Count(RoundTrip(ClassTokenGraph()), new CountOptions { Batch = 2 });
+        var r = FlopsCounter.Count(RoundTrip(ClassTokenGraph(), opset), new CountOptions { Batch = 2 });
         Assert.False(r.Partial, string.Join("; ", r.Warnings));
         Assert.Equal([2L, 1, 768], r.Nodes.Single(n => n.Name == "expand").OutputShape!);
         Assert.Equal(2L * 197 * 768 * 3072, r.Macs);
@@ -216,6 +219,26 @@ public sealed class ShapeArithmeticTests
         Assert.Contains("nz (NonZero)", warning, StringComparison.Ordinal);
         Assert.Contains("4 of 6 nodes", warning, StringComparison.Ordinal);
         Assert.Contains("reading 24 of 40 parameters", warning, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Boolean_Constants_Are_Read_And_Select_Shape_Entries()
+    {
+        // A bool Constant [true, false, true] picks from [2, 3, 4] (Where) or [9, 9, 9] -> Expand target [2, 9, 4]:
+        // y = Expand(x[1, 1, 4], [2, 9, 4]) -> MatMul W[4, 5]: 2·9·4·5 = 360 MACs.
+        var g = new ModelGraph();
+        g.Inputs.Add(ValueInfo.Fixed("x", TensorDataType.Float, 1, 1, 4));
+        g.Initializers.Add(new TensorInfo("W", TensorDataType.Float, [4, 5]));
+        g.Initializers.Add(Ints("a", 2, 3, 4));
+        g.Initializers.Add(Ints("b", 9, 9, 9));
+        g.Nodes.Add(new GraphNode("cond", "Constant", [], ["c"]).With(NodeAttribute.OfTensor("value", new TensorInfo("c", TensorDataType.Bool, [3]) { IntValues = [1, 0, 1] })));
+        g.Nodes.Add(new GraphNode("where", "Where", ["c", "a", "b"], ["target"]));
+        g.Nodes.Add(new GraphNode("expand", "Expand", ["x", "target"], ["e"]));
+        g.Nodes.Add(new GraphNode("mm", "MatMul", ["e", "W"], ["y"]));
+        var r = FlopsCounter.Count(RoundTrip(g));
+        Assert.False(r.Partial, string.Join("; ", r.Warnings));
+        Assert.Equal([2L, 9, 4], r.Nodes.Single(n => n.Name == "expand").OutputShape!);
+        Assert.Equal(360, r.Macs);
     }
 
     [Fact]
