@@ -242,6 +242,31 @@ public sealed class ShapeArithmeticTests
     }
 
     [Fact]
+    public void Initializers_With_Dims_And_No_Data_Are_Counted_From_Their_Shape()
+    {
+        // A ModelProto written byte by byte (onnx.proto field numbers): initializer W has dims [4, 2] and float type
+        // but neither raw_data nor external data (weights stripped). x[1, 4] MatMul W -> 8 MACs, 8 parameters.
+        static byte[] Field(int number, byte[] payload) => [(byte)((number << 3) | 2), (byte)payload.Length, .. payload];
+        static byte[] Varint(int number, int value) => [(byte)(number << 3), (byte)value];
+        static byte[] Text(string s) => System.Text.Encoding.ASCII.GetBytes(s);
+        byte[] dim(int v) => Field(1, Varint(1, v));
+        byte[] tensorType = Field(1, [.. Varint(1, 1), .. Field(2, [.. dim(1), .. dim(4)])]);
+        byte[] graph =
+        [
+            .. Field(1, [.. Field(1, Text("x")), .. Field(1, Text("W")), .. Field(2, Text("y")), .. Field(4, Text("MatMul"))]),
+            .. Field(5, [.. Varint(1, 4), .. Varint(1, 2), .. Varint(2, 1), .. Field(8, Text("W"))]),
+            .. Field(11, [.. Field(1, Text("x")), .. Field(2, tensorType)]),
+        ];
+        byte[] model = [.. Varint(1, 8), .. Field(7, graph), .. Field(8, Varint(2, 13))];
+        var read = OnnxReader.Read(new MemoryStream(model), "stripped.onnx");
+        Assert.Equal(0, read.Graph.Initializers.Single().StoredPayloadBytes);
+        var r = FlopsCounter.Count(read);
+        Assert.False(r.Partial, string.Join("; ", r.Warnings));
+        Assert.Equal(8, r.Macs);
+        Assert.Equal(8, r.Params);
+    }
+
+    [Fact]
     public void An_Image_Input_Takes_Height_By_Width()
     {
         // x[N, 3, H, W] given as 32x32: [1, 3, 32, 32]; Conv 4 filters 3x3 pad 1 -> 4·32·32·27 = 110,592 MACs.
