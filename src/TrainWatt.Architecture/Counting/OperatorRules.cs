@@ -544,46 +544,13 @@ public static class OperatorRules
             long ops = op == "Where" ? (tf ? 0 : outN) : outN * Math.Max(1, ins.Length - 1);
             bool compare = op is "Equal" or "Greater" or "Less" or "GreaterOrEqual" or "LessOrEqual" or "And" or "Or" or "Xor";
             var type = compare ? TensorDataType.Bool : op == "Where" ? (X(1)?.Type ?? T0) : T0;
-            return Out(new TensorValue(type, o, FoldInts(op, ins, o!)), 0, ops);
+            return Out(new TensorValue(type, o), 0, ops); // contents, when known: ConstantFolding
         }
 
         return Unknown(node);
     }
 
     private static bool Known(GraphNode node) => SupportedSet.Contains(node.OpType);
-
-    private static long[]? FoldInts(string op, TensorValue?[] ins, long[] outShape)
-    {
-        if (ins.Length != 2 || ins[0]?.Ints is not { } a || ins[1]?.Ints is not { } b || Numel(outShape) > TensorInfo.MaxIntValues)
-        {
-            return null;
-        }
-
-        int n = (int)Numel(outShape);
-        if ((a.Length != n && a.Length != 1) || (b.Length != n && b.Length != 1))
-        {
-            return null;
-        }
-
-        var r = new long[n];
-        for (int i = 0; i < n; i++)
-        {
-            long x = a[a.Length == 1 ? 0 : i], y = b[b.Length == 1 ? 0 : i];
-            r[i] = op switch
-            {
-                "Add" => x + y,
-                "Sub" => x - y,
-                "Mul" => x * y,
-                "Div" => y == 0 ? 0 : x / y,
-                "Max" => Math.Max(x, y),
-                "Min" => Math.Min(x, y),
-                "Equal" => x == y ? 1 : 0,
-                _ => 0,
-            };
-        }
-
-        return op is "Add" or "Sub" or "Mul" or "Div" or "Max" or "Min" or "Equal" ? r : null;
-    }
 
     private static NodeEvaluation Constant(GraphNode node)
     {
