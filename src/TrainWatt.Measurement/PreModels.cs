@@ -243,7 +243,10 @@ public static class PreModels
         try
         {
             var result = FlopsCounter.Count(OnnxReader.ReadFile(model!), counting);
-            return (result.ForwardFlopsPerSample / 1e9, $"counted from {model} (TF-profiler convention, per sample)", result.WeightLayers);
+            // Assumed symbolic dims and a partial count travel with the number, never silently.
+            string caveats = string.Concat(result.Assumptions.Select(a => "; " + a))
+                + (result.Partial ? $"; PARTIAL count: {string.Join("; ", result.Warnings.Take(2).Concat(result.UnknownOps.Select(o => "unknown op " + o)))}" : "");
+            return (result.ForwardFlopsPerSample / 1e9, $"counted from {model} (TF-profiler convention, per sample{caveats})", result.WeightLayers);
         }
         catch (Exception ex) when (ex is OnnxFormatException or GraphStructureException or InvalidDataException)
         {

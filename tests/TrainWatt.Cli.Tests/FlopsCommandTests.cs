@@ -25,6 +25,26 @@ public sealed class FlopsCommandTests
     }
 
     [Fact]
+    public void Should_State_The_Sequence_Length_It_Assumed_For_A_Transformer()
+    {
+        // The committed torch.nn.TransformerEncoder export (Architecture.Tests/Corpus) has input [batch, sequence].
+        // Hand derivation (ExportedModelsTests): 4·(4·S·d² + 2·S²·d + 2·S·d·f), d 256, f 1024: S = 128 -> 436,207,616.
+        string file = Path.Combine(SharedData.RepositoryRoot, "tests", "TrainWatt.Architecture.Tests", "Corpus", "transformer_encoder.onnx");
+        var (code, stdout, stderr) = CliHarness.Run("flops", file, "--json");
+        Assert.Equal(0, code);
+        Assert.Contains("assumed sequence length 128", stderr, StringComparison.Ordinal);
+        using var doc = JsonDocument.Parse(stdout);
+        Assert.Equal(436_207_616, doc.RootElement.GetProperty("macs").GetInt64());
+        Assert.Contains("sequence length 128", doc.RootElement.GetProperty("assumptions")[0].GetString(), StringComparison.Ordinal);
+
+        // Given: 256 tokens -> 4·(4·256·256² + 2·256²·256 + 2·256·256·1024) = 939,524,096, nothing assumed.
+        var (code2, given, stderr2) = CliHarness.Run("flops", file, "--input", "input:1x256", "--json");
+        Assert.Equal(0, code2);
+        Assert.DoesNotContain("assumed", stderr2, StringComparison.Ordinal);
+        Assert.Equal(939_524_096, JsonDocument.Parse(given).RootElement.GetProperty("macs").GetInt64());
+    }
+
+    [Fact]
     public void Should_Give_The_Papers_Gflops_With_Paper_Settings()
     {
         // Oracle: paper-notes.md 1.2, VGG16 at 128 px: 10.0288 GFLOPs (TF profiler).

@@ -108,6 +108,19 @@ public sealed class PreCommandsTests : IDisposable
     }
 
     [Fact]
+    public void Estimate_Model_File_Says_Which_Sequence_Length_It_Assumed()
+    {
+        // The committed nn.TransformerEncoder export has a symbolic sequence: the GFLOPs PRE uses are counted at the
+        // assumed 128 tokens, and the source says so (ExportedModelsTests derives that count by hand).
+        string onnx = Path.Combine(SharedData.RepositoryRoot, "tests", "TrainWatt.Architecture.Tests", "Corpus", "transformer_encoder.onnx");
+        var (code, stdout, stderr) = CliHarness.Run(Env(), ["estimate", "--model", onnx, .. _vgg16Run, "--json"]);
+        Assert.True(code == 0, stderr);
+        var run = JsonDocument.Parse(stdout).RootElement.GetProperty("run");
+        Assert.Contains("assumed sequence length 128", run.GetProperty("gflops_source").GetString(), StringComparison.Ordinal);
+        Assert.DoesNotContain("PARTIAL", run.GetProperty("gflops_source").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Estimate_Text_Report_Is_Approved()
     {
         // Approved output of the shipped model for the paper's VGG16 / RTX 3090 / Chesslive run in Spain.

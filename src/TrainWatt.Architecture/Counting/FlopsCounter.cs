@@ -23,7 +23,7 @@ public static class FlopsCounter
             throw new ArgumentOutOfRangeException(nameof(options), $"batch size must be positive, got {batch}");
         }
 
-        SeedInputs(graph, scope, options, batch, state.Warnings);
+        SeedInputs(graph, scope, options, batch, state);
         CountGraph(graph, scope, state, "main");
         foreach (string key in options.InputShapes.Keys.Where(k => k.Length > 0))
         {
@@ -62,10 +62,7 @@ public static class FlopsCounter
             byType[key] = byType.GetValueOrDefault(key) + bytes;
         }
 
-        if (state.UnknownShapeNodes > 1)
-        {
-            state.Warnings.Add($"{state.UnknownShapeNodes} nodes in all had unknown input shapes and were counted as 0");
-        }
+        ReportUnknownShapes(state);
 
         return new FlopsResult
         {
@@ -79,6 +76,7 @@ public static class FlopsCounter
             Partial = state.Partial,
             UnknownOps = state.UnknownOps.Order(StringComparer.Ordinal).ToList(),
             Warnings = state.Warnings,
+            Assumptions = state.Assumptions,
             Nodes = state.Nodes,
             Subgraphs = state.Subgraphs,
             BatchSize = batch,
@@ -102,43 +100,52 @@ public static class FlopsCounter
 
         public bool Partial { get; set; }
 
-        public int UnknownShapeNodes { get; set; }
+        /// <summary>For each value without a shape, the key of the root in <see cref="Roots"/> it descends from.</summary>
+        public Dictionary<string, string> Origins { get; } = new(StringComparer.Ordinal);
+
+        public Dictionary<string, UnknownRoot> Roots { get; } = new(StringComparer.Ordinal);
+
+        public List<string> Assumptions { get; } = [];
     }
 
-    private static void SeedInputs(ModelGraph graph, InferenceScope scope, CountOptions options, long batch, List<string> warnings)
+    /// <summary>Default for a symbolic dimension of a rank-4 input at position 2 or 3 (an image side).</summary>
+    public const long AssumedImageSide = 224;
+
+    /// <summary>Default for any other symbolic non-batch dimension (a sequence length).</summary>
+    public const long AssumedSequenceLength = 128;
+
+    private static void SeedInputs(ModelGraph graph, InferenceScope scope, CountOptions options, long batch, CountState state)
     {
         var initNames = graph.Initializers.Select(i => i.Name).ToHashSet(StringComparer.Ordinal);
-        bool firstTaken = false;
-        foreach (var input in graph.Inputs)
+        var inputs = graph.Inputs.Where(i => !initNames.Contains(i.Name)).ToList();
+        var given = new Dictionary<string, long[]>(StringComparer.Ordinal);
+        for (int k = 0; k < inputs.Count; k++)
         {
-            if (initNames.Contains(input.Name))
+            var input = inputs[k];
+            if (options.InputShapes.TryGetValue(input.Name, out var byName) || (k == 0 && options.InputShapes.TryGetValue("", out byName)))
             {
-                continue;
+                given[input.Name] = Complete(input, byName, batch);
             }
+        }
 
-            long[]? given = null;
-            if (options.InputShapes.TryGetValue(input.Name, out var byName))
+        // A symbol (batch, sequence) takes one value in every input: from a given shape first, else a stated default.
+        var symbols = new Dictionary<string, long>(StringComparer.Ordinal);
+        foreach (var (name, shape) in given)
+        {
+            var declared = inputs.First(i => i.Name == name).Shape;
+            for (int i = 0; declared is not null && i < declared.Length; i++)
             {
-                given = byName;
-            }
-            else if (!firstTaken && options.InputShapes.TryGetValue("", out var first))
-            {
-                given = first;
-            }
-
-            firstTaken = true;
-            int? rank = input.Shape?.Length;
-            long[]? shape;
-            if (given is not null)
-            {
-                shape = rank is { } r && given.Length == r - 1 ? [batch, .. given] : given;
-                if (rank is { } rr && shape.Length != rr)
+                if (declared[i].Symbol is { } sym)
                 {
-                    throw new GraphStructureException(
-                        $"input '{input.Name}' has rank {rr} ({string.Join("x", input.Shape!)}), but the given shape {string.Join("x", given)} has {given.Length} dimensions");
+                    symbols.TryAdd(sym, shape[i]);
                 }
             }
-            else if (input.Shape is { } declared)
+        }
+
+        foreach (var input in inputs)
+        {
+            long[]? shape = given.GetValueOrDefault(input.Name);
+            if (shape is null && input.Shape is { } declared)
             {
                 shape = new long[declared.Length];
                 for (int i = 0; i < declared.Length; i++)
@@ -148,22 +155,33 @@ public static class FlopsCounter
                     {
                         shape[i] = v;
                     }
+                    else if (d.Symbol is { } sym && symbols.TryGetValue(sym, out long bound))
+                    {
+                        shape[i] = bound;
+                    }
                     else if (i == 0)
                     {
                         shape[i] = batch;
                     }
                     else
                     {
-                        warnings.Add($"input '{input.Name}' dimension {i} is symbolic ('{d}'); give it with --input {input.Name}:{string.Join("x", declared.Select((x, j) => j == 0 ? batch.ToString(System.Globalization.CultureInfo.InvariantCulture) : x.Value?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "N"))}");
-                        shape = null;
-                        break;
+                        bool image = declared.Length == 4 && i >= 2;
+                        shape[i] = image ? AssumedImageSide : AssumedSequenceLength;
+                        string what = image ? "image side" : "sequence length";
+                        string example = string.Join("x", declared.Select((x, j) => x.Value?.ToString(System.Globalization.CultureInfo.InvariantCulture)
+                            ?? (j == 0 ? batch.ToString(System.Globalization.CultureInfo.InvariantCulture) : "N")));
+                        state.Assumptions.Add($"input '{input.Name}' dimension {i} ('{d}') is symbolic: assumed {what} {shape[i]}; give --input {input.Name}:{example} to set it");
+                    }
+
+                    if (d.Symbol is { } s)
+                    {
+                        symbols.TryAdd(s, shape[i]);
                     }
                 }
             }
-            else
+            else if (shape is null)
             {
-                warnings.Add($"input '{input.Name}' has no declared shape; give it with --input {input.Name}:1x3x224x224");
-                shape = null;
+                state.Warnings.Add($"input '{input.Name}' has no declared shape; give it with --input {input.Name}:1x3x224x224");
             }
 
             if (shape is not null && shape.Any(d => d < 0))
@@ -173,6 +191,31 @@ public static class FlopsCounter
 
             scope.Set(input.Name, new TensorValue(input.ElementType == TensorDataType.Undefined ? TensorDataType.Float : input.ElementType, shape));
         }
+    }
+
+    /// <summary>
+    /// A given shape completed to the input's rank: the full shape, or without the batch (prepended), or for a
+    /// [N, C, H, W] input with a fixed C just H x W.
+    /// </summary>
+    private static long[] Complete(ValueInfo input, long[] given, long batch)
+    {
+        if (input.Shape is not { } declared || given.Length == declared.Length)
+        {
+            return given;
+        }
+
+        if (given.Length == declared.Length - 1)
+        {
+            return [batch, .. given];
+        }
+
+        if (given.Length == 2 && declared.Length == 4 && declared[1].Value is { } channels)
+        {
+            return [batch, channels, .. given];
+        }
+
+        throw new GraphStructureException(
+            $"input '{input.Name}' has rank {declared.Length} ({string.Join("x", declared)}), but the given shape {string.Join("x", given)} has {given.Length} dimensions");
     }
 
     private static void CountGraph(ModelGraph graph, InferenceScope scope, CountState state, string path)
@@ -270,21 +313,11 @@ public static class FlopsCounter
             state.UnknownOps.Add(node.Domain is "" or "ai.onnx" ? node.OpType : $"{node.Domain}.{node.OpType}");
             state.Partial = true;
         }
-        else if (eval.Note is { } note && note.EndsWith("counted as 0", StringComparison.Ordinal))
+        else if (eval.Note is { } note && note.EndsWith("counted as 0", StringComparison.Ordinal)
+            && !note.StartsWith("input shape unknown", StringComparison.Ordinal))
         {
             state.Partial = true;
-            if (note.StartsWith("input shape unknown", StringComparison.Ordinal))
-            {
-                // One unknown shape propagates to every later node: report the first, count the rest.
-                if (state.UnknownShapeNodes++ == 0)
-                {
-                    state.Warnings.Add($"{path}/{display} ({node.OpType}): {note}; later nodes depending on it are also counted as 0");
-                }
-            }
-            else
-            {
-                state.Warnings.Add($"{path}/{display} ({node.OpType}): {note}");
-            }
+            state.Warnings.Add($"{path}/{display} ({node.OpType}): {note}");
         }
 
         long activation = 0;
@@ -308,8 +341,85 @@ public static class FlopsCounter
 
         long parameters = node.Inputs.Where(scope.IsInitializer).Distinct(StringComparer.Ordinal)
             .Sum(n => scope.Get(n)?.Elements ?? 0);
+        TrackUnknownShapes(node, scope, state, eval, $"{path}/{display} ({node.OpType})", parameters);
         state.Nodes.Add(new NodeCount(path, display, node.OpType, node.Outputs.Count > 0 ? scope.Get(node.Outputs[0])?.Shape : null,
             parameters, eval.Macs, eval.Flops, activation, eval.Known, eval.Note));
+    }
+
+    /// <summary>
+    /// Follows values whose shape could not be inferred back to the node (or input) where inference stopped, so the
+    /// report names that node, why, and how much of the model depends on it (nodes and parameters counted as 0).
+    /// </summary>
+    private static void TrackUnknownShapes(GraphNode node, InferenceScope scope, CountState state, NodeEvaluation eval, string where, long parameters)
+    {
+        string? origin = null;
+        foreach (string input in node.Inputs.Where(i => i.Length > 0))
+        {
+            if (state.Origins.TryGetValue(input, out var o))
+            {
+                origin = o;
+                break;
+            }
+
+            if (scope.Get(input) is { Shape: null } && scope.IsDefined(input) && !state.Roots.ContainsKey("input " + input))
+            {
+                origin = "input " + input;
+                state.Roots[origin] = new UnknownRoot($"graph input '{input}': no declared shape (give --input {input}:DIMS)");
+                break;
+            }
+        }
+
+        bool blocked = eval.Note?.StartsWith("input shape unknown", StringComparison.Ordinal) == true;
+        if (origin is not null)
+        {
+            var root = state.Roots[origin];
+            root.Nodes++;
+            root.Params += parameters;
+        }
+        else if (blocked)
+        {
+            origin = where;
+            state.Roots[origin] = new UnknownRoot($"{where}: an input's shape is unknown") { Nodes = 1, Params = parameters };
+        }
+
+        for (int i = 0; i < node.Outputs.Count; i++)
+        {
+            if (node.Outputs[i].Length == 0 || scope.Get(node.Outputs[i])?.Shape is not null)
+            {
+                continue;
+            }
+
+            if (origin is null)
+            {
+                origin = where;
+                state.Roots[origin] = new UnknownRoot($"{where}: {eval.Note ?? (eval.Known ? "output shape not inferred" : "unknown operator")}");
+            }
+
+            state.Origins[node.Outputs[i]] = origin;
+        }
+    }
+
+    private static void ReportUnknownShapes(CountState state)
+    {
+        int total = state.Nodes.Count;
+        long totalParams = state.Weights.Values.Sum(w => w.Tensor.ElementCount);
+        foreach (var root in state.Roots.Values.Where(r => r.Nodes > 0))
+        {
+            state.Partial = true;
+            string share = string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"{root.Nodes} of {total} nodes ({100.0 * root.Nodes / Math.Max(1, total):0.#} %), reading {root.Params:N0} of {totalParams:N0} parameters");
+            state.Warnings.Add($"{root.Reason}; shape inference stops here: {share} depend on it and are counted as 0 MACs/FLOPs");
+        }
+    }
+
+    /// <summary>Where shape inference stopped, and how much of the model could not be counted because of it.</summary>
+    private sealed class UnknownRoot(string reason)
+    {
+        public string Reason { get; } = reason;
+
+        public int Nodes { get; set; }
+
+        public long Params { get; set; }
     }
 
     /// <summary>Two initializers under one name: which one a node reads is undefined, and the counts would take either.</summary>

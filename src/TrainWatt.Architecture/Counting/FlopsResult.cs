@@ -28,7 +28,9 @@ public sealed record CountOptions
 {
     /// <summary>
     /// Input shapes by graph input name; the key "" means the first graph input that is not an initializer. A shape
-    /// with one dimension fewer than the declared rank gets the batch size prepended.
+    /// with one dimension fewer than the declared rank gets the batch size prepended; two dimensions for a
+    /// [N, C, H, W] input with a fixed C are H x W. Symbolic dimensions no shape gives take stated defaults
+    /// (<see cref="FlopsResult.Assumptions"/>): batch for the leading one, 224 for an image side, 128 for a sequence.
     /// </summary>
     public IReadOnlyDictionary<string, long[]> InputShapes { get; init; } = new Dictionary<string, long[]>();
 
@@ -84,6 +86,9 @@ public sealed record FlopsResult
     public required IReadOnlyList<string> UnknownOps { get; init; }
 
     public required IReadOnlyList<string> Warnings { get; init; }
+
+    /// <summary>Values assumed for symbolic input dimensions that no --input gave (sequence length, image side), stated.</summary>
+    public IReadOnlyList<string> Assumptions { get; init; } = [];
 
     public required IReadOnlyList<NodeCount> Nodes { get; init; }
 

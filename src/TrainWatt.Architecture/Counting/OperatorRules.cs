@@ -40,20 +40,27 @@ public static class OperatorRules
         "ReduceMean", "ReduceSum", "ReduceMax", "ReduceMin", "ReduceProd", "ReduceL2", "ArgMax", "ArgMin", "Concat",
         "Reshape", "Flatten", "Transpose", "Squeeze", "Unsqueeze", "Resize", "Upsample", "Pad", "Slice", "Gather", "Split",
         "Shape", "Size", "Constant", "ConstantOfShape", "Expand", "Tile", "Range", "DepthToSpace", "SpaceToDepth",
-        "LSTM", "GRU", "RNN",
+        "LSTM", "GRU", "RNN", "ScatterND", "ScatterElements", "Scatter", "GatherElements", "GatherND", "Trilu", "CumSum", "Einsum",
         "If", "Loop", "Scan",
     ]).Order(StringComparer.Ordinal);
 
+    /// <summary>
+    /// Output shapes and cost of <paramref name="node"/>; where every input's contents are known (shape arithmetic),
+    /// the outputs' contents too (<see cref="ConstantFolding"/>).
+    /// </summary>
     public static NodeEvaluation Evaluate(GraphNode node, InferenceScope scope)
     {
         var ins = node.Inputs.Select(scope.Get).ToArray();
+        var eval = node.Domain is "" or "ai.onnx" ? EvaluateShapes(node, ins, scope)
+            : node.Domain == "com.microsoft" ? MicrosoftOps.Evaluate(node, ins, scope.Convention == FlopsConvention.TfProfiler) ?? Unknown(node)
+            : Unknown(node);
+        return eval with { Outputs = ConstantFolding.Attach(node, ins, eval.Outputs) };
+    }
+
+    private static NodeEvaluation EvaluateShapes(GraphNode node, TensorValue?[] ins, InferenceScope scope)
+    {
         var tf = scope.Convention == FlopsConvention.TfProfiler;
         string op = node.OpType;
-        bool standardDomain = node.Domain is "" or "ai.onnx";
-        if (!standardDomain)
-        {
-            return Unknown(node);
-        }
 
         TensorValue? X(int i) => i < ins.Length ? ins[i] : null;
         long[]? S(int i) => X(i)?.Shape;
@@ -414,11 +421,12 @@ public static class OperatorRules
 
             case "Range":
                 {
-                    if (X(0)?.Ints is [var start] && X(1)?.Ints is [var limit] && X(2)?.Ints is [var delta] && delta != 0)
+                    static double? Scalar(TensorValue? v) => v?.Ints is [var i] ? i : v?.Floats is [var f] ? f : null;
+                    if (Scalar(X(0)) is { } start && Scalar(X(1)) is { } limit && Scalar(X(2)) is { } delta && delta != 0)
                     {
-                        long len = Math.Max(0, (long)Math.Ceiling((limit - start) / (double)delta));
-                        long[]? vals = len <= TensorInfo.MaxIntValues ? Enumerable.Range(0, (int)len).Select(i => start + i * delta).ToArray() : null;
-                        return Out(new TensorValue(X(0)!.Type, [len], vals), 0, 0);
+                        // Values are filled in by constant folding.
+                        long len = Math.Max(0, (long)Math.Ceiling((limit - start) / delta));
+                        return Out(new TensorValue(X(0)!.Type, [len]), 0, 0);
                     }
 
                     return FromDeclared(node, scope, "Range bounds are not constants");
@@ -455,6 +463,27 @@ public static class OperatorRules
                     return new NodeEvaluation(outs, macs, flops, true, null);
                 }
 
+            case "ScatterND" or "ScatterElements" or "Scatter" or "Trilu" or "CumSum":
+                // Output has the data's shape (ScatterND: onnx Operators.md "output = copy of data, updates written").
+                return Out(new TensorValue(T0, s0), 0, op == "CumSum" ? n0 : 0);
+            case "GatherElements":
+                return S(1) is { } ge ? Out(new TensorValue(T0, ge), 0, 0) : MissingShape(node);
+            case "GatherND":
+                {
+                    // indices [..., k] index the first k (after batch_dims) data dimensions; the rest are copied.
+                    if (S(1) is not { } gi || gi.Length == 0)
+                    {
+                        return MissingShape(node);
+                    }
+
+                    int batchDims = (int)node.GetInt("batch_dims", 0);
+                    long k = gi[^1];
+                    var o = gi[..^1].Concat(s0[(batchDims + (int)k)..]).ToArray();
+                    return Out(new TensorValue(T0, o), 0, 0);
+                }
+
+            case "Einsum":
+                return Einsum(node, ins);
             case "DepthToSpace" or "SpaceToDepth":
                 {
                     long b = node.GetInt("blocksize", 1);
@@ -515,46 +544,13 @@ public static class OperatorRules
             long ops = op == "Where" ? (tf ? 0 : outN) : outN * Math.Max(1, ins.Length - 1);
             bool compare = op is "Equal" or "Greater" or "Less" or "GreaterOrEqual" or "LessOrEqual" or "And" or "Or" or "Xor";
             var type = compare ? TensorDataType.Bool : op == "Where" ? (X(1)?.Type ?? T0) : T0;
-            return Out(new TensorValue(type, o, FoldInts(op, ins, o!)), 0, ops);
+            return Out(new TensorValue(type, o), 0, ops); // contents, when known: ConstantFolding
         }
 
         return Unknown(node);
     }
 
     private static bool Known(GraphNode node) => SupportedSet.Contains(node.OpType);
-
-    private static long[]? FoldInts(string op, TensorValue?[] ins, long[] outShape)
-    {
-        if (ins.Length != 2 || ins[0]?.Ints is not { } a || ins[1]?.Ints is not { } b || Numel(outShape) > TensorInfo.MaxIntValues)
-        {
-            return null;
-        }
-
-        int n = (int)Numel(outShape);
-        if ((a.Length != n && a.Length != 1) || (b.Length != n && b.Length != 1))
-        {
-            return null;
-        }
-
-        var r = new long[n];
-        for (int i = 0; i < n; i++)
-        {
-            long x = a[a.Length == 1 ? 0 : i], y = b[b.Length == 1 ? 0 : i];
-            r[i] = op switch
-            {
-                "Add" => x + y,
-                "Sub" => x - y,
-                "Mul" => x * y,
-                "Div" => y == 0 ? 0 : x / y,
-                "Max" => Math.Max(x, y),
-                "Min" => Math.Min(x, y),
-                "Equal" => x == y ? 1 : 0,
-                _ => 0,
-            };
-        }
-
-        return op is "Add" or "Sub" or "Mul" or "Div" or "Max" or "Min" or "Equal" ? r : null;
-    }
 
     private static NodeEvaluation Constant(GraphNode node)
     {
@@ -571,6 +567,94 @@ public static class OperatorRules
         return v is null
             ? new NodeEvaluation(new TensorValue?[node.Outputs.Count], 0, 0, false, "Constant without a supported value attribute")
             : Out(v, 0, 0);
+    }
+
+    /// <summary>
+    /// Einsum (onnx Operators.md: numpy-style equation, optional "->output", "..." for broadcast dimensions). MACs of a
+    /// two-operand contraction are the product of the sizes of every distinct index (each output element sums over the
+    /// contracted ones); n operands count (n - 1) times that; a one-operand equation (trace, sum, transpose) has no
+    /// multiplications and costs one FLOP per input element.
+    /// </summary>
+    private static NodeEvaluation Einsum(GraphNode node, TensorValue?[] ins)
+    {
+        string? equation = node.GetString("equation")?.Replace(" ", "", StringComparison.Ordinal);
+        if (equation is null || ins.Length == 0)
+        {
+            return Bad(node, "Einsum without an equation");
+        }
+
+        if (ins.Any(v => v?.Shape is null))
+        {
+            return MissingShape(node);
+        }
+
+        string[] sides = equation.Split("->");
+        string[] terms = sides[0].Split(',');
+        if (terms.Length != ins.Length)
+        {
+            return Bad(node, $"Einsum equation '{equation}' names {terms.Length} operands, the node has {ins.Length}");
+        }
+
+        var sizes = new Dictionary<char, long>();
+        long[] ellipsis = [];
+        for (int t = 0; t < terms.Length; t++)
+        {
+            var shape = ins[t]!.Shape!;
+            string term = terms[t];
+            int dots = term.IndexOf("...", StringComparison.Ordinal);
+            string letters = term.Replace("...", "", StringComparison.Ordinal);
+            int ellRank = shape.Length - letters.Length;
+            if (ellRank < 0 || (dots < 0 && ellRank != 0))
+            {
+                return Bad(node, $"Einsum term '{term}' does not match input {Fmt(shape)}");
+            }
+
+            int pos = 0;
+            for (int i = 0; i < term.Length; i++)
+            {
+                if (i == dots)
+                {
+                    ellipsis = Broadcast(ellipsis, shape[pos..(pos + ellRank)]) ?? throw new InvalidNodeException($"Einsum '...' dimensions of {Fmt(shape)} do not broadcast.");
+                    pos += ellRank;
+                    i += 2;
+                    continue;
+                }
+
+                long d = shape[pos++];
+                sizes[term[i]] = sizes.TryGetValue(term[i], out long prev) && prev != 1 ? prev : d;
+            }
+        }
+
+        string output = sides.Length > 1 ? sides[1]
+            : (terms.Any(t => t.Contains("...", StringComparison.Ordinal)) ? "..." : "")
+              + new string(sizes.Keys.Where(c => terms.Sum(t => t.Count(x => x == c)) == 1).Order().ToArray());
+        var outShape = new List<long>();
+        for (int i = 0; i < output.Length; i++)
+        {
+            if (output[i] == '.')
+            {
+                outShape.AddRange(ellipsis);
+                i += 2;
+            }
+            else if (sizes.TryGetValue(output[i], out long d))
+            {
+                outShape.Add(d);
+            }
+            else
+            {
+                return Bad(node, $"Einsum output index '{output[i]}' is in no input");
+            }
+        }
+
+        var o = outShape.ToArray();
+        if (ins.Length == 1)
+        {
+            return Out(new TensorValue(ins[0]!.Type, o), 0, Numel(ins[0]!.Shape!));
+        }
+
+        long all = Numel(ellipsis) * sizes.Values.Aggregate(1L, (x, y) => checked(x * y));
+        long macs = all * (ins.Length - 1);
+        return Out(new TensorValue(ins[0]!.Type, o), macs, 2 * macs);
     }
 
     private static NodeEvaluation Conv(GraphNode node, TensorValue?[] ins, bool tf)
@@ -794,13 +878,13 @@ public static class OperatorRules
             : new NodeEvaluation(outs, 0, 0, true, $"{why}; output shape unknown");
     }
 
-    private static NodeEvaluation Out(TensorValue v, long macs, long flops) => new([v], macs, flops, true, null);
+    internal static NodeEvaluation Out(TensorValue v, long macs, long flops) => new([v], macs, flops, true, null);
 
-    private static NodeEvaluation Unknown(GraphNode node) => new(new TensorValue?[node.Outputs.Count], 0, 0, false, "unknown operator: counted as 0");
+    internal static NodeEvaluation Unknown(GraphNode node) => new(new TensorValue?[node.Outputs.Count], 0, 0, false, "unknown operator: counted as 0");
 
-    private static NodeEvaluation MissingShape(GraphNode node) => new(new TensorValue?[node.Outputs.Count], 0, 0, true, "input shape unknown: counted as 0");
+    internal static NodeEvaluation MissingShape(GraphNode node) => new(new TensorValue?[node.Outputs.Count], 0, 0, true, "input shape unknown: counted as 0");
 
-    private static NodeEvaluation Bad(GraphNode node, string why) => new(new TensorValue?[node.Outputs.Count], 0, 0, true, why + ": counted as 0");
+    internal static NodeEvaluation Bad(GraphNode node, string why) => new(new TensorValue?[node.Outputs.Count], 0, 0, true, why + ": counted as 0");
 
     public static long Numel(long[] s)
     {
@@ -815,7 +899,7 @@ public static class OperatorRules
 
     private static long Norm(long axis, int rank) => axis < 0 ? axis + rank : axis;
 
-    private static string Fmt(long[]? s) => s is null ? "?" : "[" + string.Join("x", s) + "]";
+    internal static string Fmt(long[]? s) => s is null ? "?" : "[" + string.Join("x", s) + "]";
 
     /// <summary>Numpy-style broadcast of two shapes, or null when they do not broadcast.</summary>
     public static long[]? Broadcast(long[] a, long[] b)

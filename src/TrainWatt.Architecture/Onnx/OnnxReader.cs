@@ -498,19 +498,34 @@ public static class OnnxReader
         var type = (TensorDataType)dataType;
         long[]? values = null;
         long elements = CheckedElements(r, start, name, dims);
-        if (elements <= TensorInfo.MaxIntValues && (type is TensorDataType.Int64 or TensorDataType.Int32))
+        // Integer and boolean tensors (int32_data also carries bool/int8/int16/uint8/uint16 values).
+        int intSize = type switch
+        {
+            TensorDataType.Int64 => 8,
+            TensorDataType.Int32 => 4,
+            TensorDataType.Int16 or TensorDataType.UInt16 => 2,
+            TensorDataType.Int8 or TensorDataType.UInt8 or TensorDataType.Bool => 1,
+            _ => 0,
+        };
+        if (elements <= TensorInfo.MaxIntValues && intSize > 0)
         {
             if (smallRaw is not null)
             {
-                int size = type == TensorDataType.Int64 ? 8 : 4;
-                if (smallRaw.Length == elements * size)
+                if (smallRaw.Length == elements * intSize)
                 {
                     values = new long[elements];
                     for (int i = 0; i < elements; i++)
                     {
-                        values[i] = size == 8
-                            ? BinaryPrimitives.ReadInt64LittleEndian(smallRaw.AsSpan(i * 8))
-                            : BinaryPrimitives.ReadInt32LittleEndian(smallRaw.AsSpan(i * 4));
+                        var at = smallRaw.AsSpan(i * intSize);
+                        values[i] = type switch
+                        {
+                            TensorDataType.Int64 => BinaryPrimitives.ReadInt64LittleEndian(at),
+                            TensorDataType.Int32 => BinaryPrimitives.ReadInt32LittleEndian(at),
+                            TensorDataType.Int16 => BinaryPrimitives.ReadInt16LittleEndian(at),
+                            TensorDataType.UInt16 => BinaryPrimitives.ReadUInt16LittleEndian(at),
+                            TensorDataType.Int8 => unchecked((sbyte)at[0]),
+                            _ => at[0],
+                        };
                     }
                 }
             }

@@ -208,19 +208,24 @@ public static class OnnxWriter
 
     private static void WritePayload(Stream output, TensorInfo t, long payload)
     {
-        if (t.IntValues is { } values && t.DataType is TensorDataType.Int64 or TensorDataType.Int32)
+        if (t.IntValues is { } values && t.DataType is TensorDataType.Int64 or TensorDataType.Int32 or TensorDataType.Bool
+            or TensorDataType.Int8 or TensorDataType.UInt8)
         {
-            int size = t.DataType == TensorDataType.Int64 ? 8 : 4;
+            int size = (int)TensorDataTypes.Bytes(t.DataType, 1);
             var bytes = new byte[values.Length * size];
             for (int i = 0; i < values.Length; i++)
             {
-                if (size == 8)
+                switch (size)
                 {
-                    BinaryPrimitives.WriteInt64LittleEndian(bytes.AsSpan(i * 8), values[i]);
-                }
-                else
-                {
-                    BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan(i * 4), (int)values[i]);
+                    case 8:
+                        BinaryPrimitives.WriteInt64LittleEndian(bytes.AsSpan(i * 8), values[i]);
+                        break;
+                    case 4:
+                        BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan(i * 4), (int)values[i]);
+                        break;
+                    default:
+                        bytes[i] = unchecked((byte)values[i]);
+                        break;
                 }
             }
 

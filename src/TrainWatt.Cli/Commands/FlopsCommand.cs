@@ -81,7 +81,7 @@ internal static class FlopsCommand
         var noTop = new Option<bool>("--no-top") { Description = "Backbone only (include_top=False, no pooling)." };
         var head = TypedOptions.Parsed("--head", "Replace the top by GlobalAveragePooling2D and Dense layers UNITS[:ACTIVATION],... e.g. 1024:relu,512:relu,1:sigmoid.", FlopsReports.ParseHead);
         var paper = new Option<bool>("--paper") { Description = "The paper's configuration for --arch: 128x128x3, no top, GAP, its head, Dense(1, sigmoid); MobileNetV2 alpha 0.5; InceptionV3 its experiment-2 head (--classes 102 or 120, --input 3x75x75..3x224x224); convention tf-profiler unless --convention is given." };
-        var input = TypedOptions.ParsedList("--input", "Input shape, e.g. 3x224x224 (batch prepended) or name:1x3x224x224; repeatable.", InputShape.Parse);
+        var input = TypedOptions.ParsedList("--input", "Input shape: 3x224x224 (batch prepended), 224x224 (HxW of an image input) or name:1x3x224x224; repeatable.", InputShape.Parse);
         var batch = new Option<long?>("--batch") { Description = "Batch size for symbolic batch dimensions (default 1)." };
         var perNode = new Option<bool>("--per-node") { Description = "List every node's shape, params, MACs and FLOPs." };
         var json = new Option<bool>("--json") { Description = "Write JSON to stdout instead of a table." };
@@ -107,6 +107,11 @@ internal static class FlopsCommand
             if (report.ExportedTo is { } path)
             {
                 context.Diagnostic($"wrote {path}");
+            }
+
+            foreach (string assumption in report.Result.Assumptions)
+            {
+                context.Diagnostic($"assumed: {assumption}");
             }
 
             foreach (string warning in report.Result.Warnings.Take(ShownWarnings))
@@ -179,6 +184,11 @@ internal static class FlopsCommand
         table.AddRow("activation memory", Bytes(r.ActivationBytes), N(r.ActivationBytes));
         table.AddRow("weight memory", Bytes(r.WeightBytes), string.Join(", ", r.WeightBytesByType.Select(kv => $"{kv.Key} {Bytes(kv.Value)}")));
         table.AddRow("convention", ConventionName(r.Convention), "");
+        foreach (string assumption in r.Assumptions)
+        {
+            table.AddRow("assumed", "", Markup.Escape(assumption));
+        }
+
         table.AddRow("complete", r.Partial ? "[yellow]partial[/]" : "yes", Markup.Escape(r.UnknownOps.Count > 0 ? "unknown ops: " + string.Join(", ", r.UnknownOps) : ""));
         context.Out.Write(table);
         foreach (var s in r.Subgraphs)

@@ -43,7 +43,7 @@ internal sealed record FlopsJson(
     IReadOnlyDictionary<string, long> WeightBytesByDtype, long Batch, string Convention, double TrainingFlopsPerSample,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] long? Samples,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] double? TrainingFlopsPerEpoch,
-    bool Partial, IReadOnlyList<string> UnknownOps, IReadOnlyList<string> Warnings, IReadOnlyList<FlopsSubgraphJson> Subgraphs,
+    bool Partial, IReadOnlyList<string> UnknownOps, IReadOnlyList<string> Warnings, IReadOnlyList<string> Assumptions, IReadOnlyList<FlopsSubgraphJson> Subgraphs,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<FlopsNodeJson>? Nodes)
 {
     public static FlopsJson From(FlopsReport report, bool perNode, long? samples)
@@ -52,7 +52,7 @@ internal sealed record FlopsJson(
         return new(
             report.Source, r.Params, r.TrainableParams, r.Macs, r.Flops, r.ActivationBytes, r.WeightBytes, r.WeightBytesByType, r.BatchSize,
             FlopsCommand.ConventionName(r.Convention), r.TrainingFlopsPerSample, samples, samples is { } n ? r.TrainingFlopsPerEpoch(n) : null,
-            r.Partial, r.UnknownOps, r.Warnings,
+            r.Partial, r.UnknownOps, r.Warnings, r.Assumptions,
             r.Subgraphs.Select(s => new FlopsSubgraphJson(s.Path, s.OwnerOpType, s.Nodes, s.Macs, s.Flops, s.Note)).ToArray(),
             perNode ? r.Nodes.Select(n => new FlopsNodeJson(n.Graph, n.Name, n.OpType, n.OutputShape, n.Params, n.Macs, n.Flops, n.ActivationBytes, n.Counted, n.Note)).ToArray() : null);
     }

@@ -69,9 +69,14 @@ public sealed class OnnxReaderTests
     {
         var read = RoundTrip(Model(ConvRelu(symbolic: true)));
 
-        var missing = FlopsCounter.Count(read);
-        Assert.True(missing.Partial);
-        Assert.Contains(missing.Warnings, w => w.Contains("--input x:", StringComparison.Ordinal));
+        // Without --input, H (a symbolic image side) takes the stated default 224: output 1x4x224x8, MACs =
+        // 4 x 224 x 8 x 27 = 193,536; the assumption and how to change it are reported, and the count is complete.
+        var assumed = FlopsCounter.Count(read);
+        Assert.False(assumed.Partial);
+        Assert.Equal(193_536, assumed.Macs);
+        var assumption = Assert.Single(assumed.Assumptions);
+        Assert.Contains("assumed image side 224", assumption, StringComparison.Ordinal);
+        Assert.Contains("--input x:", assumption, StringComparison.Ordinal);
 
         // Batch 2 via --batch and 3x8x8 via --input: twice the single-image MACs (6912).
         var r = FlopsCounter.Count(read, new CountOptions { Batch = 2, InputShapes = new Dictionary<string, long[]> { [""] = [3, 8, 8] } });
