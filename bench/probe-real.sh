@@ -6,7 +6,7 @@
 # it with `trainwatt estimate --probe`, interleaved so that both see the same load on a shared machine. It prints one
 # row per repeat (truth, prediction, error, interval, probe wall time) to stdout.
 #
-# Usage: [PROBE_NICE=-10] [JOB_ARGS="--size 16 --batch-size 64"] bench/probe-real.sh [REPEATS=3] [EPOCHS=50] [PROBE=45s] [OUT_DIR=/tmp/trainwatt-probe-real]
+# Usage: [TRAINWATT=path/to/trainwatt] [PROBE_NICE=-10] [JOB_ARGS="--size 16 --batch-size 64"] bench/probe-real.sh [REPEATS=3] [EPOCHS=50] [PROBE=45s] [OUT_DIR=/tmp/trainwatt-probe-real]
 #   needs: apt-get install python3-torch python3-torchvision python3-sklearn; a built CLI (dotnet build src/TrainWatt.Cli)
 #   PROBE_NICE runs TrainWatt and the job at that niceness (negative needs root): on a machine shared with other work,
 #   it keeps the neighbours' load from setting the job's speed, so that the probe, not the load, is measured.
@@ -16,7 +16,7 @@ epochs=${2:-50}
 probe=${3:-45s}
 out=${4:-/tmp/trainwatt-probe-real}
 root=$(cd "$(dirname "$0")/.." && pwd)
-tw="$root/src/TrainWatt.Cli/bin/Debug/net10.0/linux-x64/trainwatt"
+tw="${TRAINWATT:-$root/src/TrainWatt.Cli/bin/Debug/net10.0/linux-x64/trainwatt}"
 py=/usr/bin/python3
 # shellcheck disable=SC2206
 job=("$py" "$root/samples/python/probe_digits.py" --epochs "$epochs" ${JOB_ARGS:-})
