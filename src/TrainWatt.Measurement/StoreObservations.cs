@@ -7,7 +7,7 @@ namespace TrainWatt.Measurement;
 
 /// <summary>
 /// Turns stored runs into analysis observations: keys are the run's tags; energy is the sum over its devices; duration
-/// is start to end; samples seen is the sum over epochs when every epoch reports it; scores are the
+/// is start to end; samples seen is the sum over epochs when every epoch reports it, else the run metadata's <c>samples_seen</c> (an imported table's count); scores are the
 /// <c>##trainwatt metric name=value</c> lines stored as "metric" annotations (the last value of each name wins).
 /// Runs that are not completed, whose command exited non-zero, or that are probes (<c>estimate --probe</c>) are left out.
 /// </summary>
@@ -48,7 +48,7 @@ internal static class StoreObservations
             }
         }
 
-        long? samples = details.Epochs.Count > 0 && details.Epochs.All(e => e.SamplesSeen is not null) ? details.Epochs.Sum(e => e.SamplesSeen!.Value) : null;
+        long? samples = details.Epochs.Count > 0 && details.Epochs.All(e => e.SamplesSeen is not null) ? details.Epochs.Sum(e => e.SamplesSeen!.Value) : details.Run.SamplesSeen;
         return new Observation(
             details.Run.Id.ToString(CultureInfo.InvariantCulture),
             details.Run.Tags,

@@ -25,7 +25,7 @@ internal sealed record FlopsSettings(
             problems.Add($"--arch '{Arch}' is not in the catalog. Known: {string.Join(", ", ModelCatalog.Entries.Select(e => e.Name))}.");
         }
 
-        if (Arch is not null && Inputs.Count > 0 && FlopsReports.CatalogInputProblem(Inputs[0]) is { } input)
+        if (Arch is not null && Shapes.Count > 0 && FlopsReports.CatalogInputProblem(Shapes[0]) is { } input)
         {
             problems.Add(input);
         }
@@ -48,9 +48,12 @@ internal sealed record FlopsSettings(
         return problems;
     }
 
+    /// <summary>The input shapes; for --arch an image size HxW (as estimate and tags write it) is 3xHxW (RGB).</summary>
+    private IReadOnlyList<InputShape> Shapes => Arch is null ? Inputs : Inputs.Select(i => i.Dimensions.Count == 2 ? i with { Dimensions = [3, .. i.Dimensions] } : i).ToList();
+
     public FlopsRequest ToRequest() => new()
     {
-        OnnxFile = File, Architecture = Arch, Inputs = Inputs, Batch = Batch, Convention = Convention, Paper = Paper, Alpha = Alpha, Classes = Classes,
+        OnnxFile = File, Architecture = Arch, Inputs = Shapes, Batch = Batch, Convention = Convention, Paper = Paper, Alpha = Alpha, Classes = Classes,
         Variant = Variant, NoTop = NoTop, Head = Head, ExportOnnx = ExportOnnx, ExternalData = ExternalData,
     };
 }
@@ -81,7 +84,7 @@ internal static class FlopsCommand
         var noTop = new Option<bool>("--no-top") { Description = "Backbone only (include_top=False, no pooling)." };
         var head = TypedOptions.Parsed("--head", "Replace the top by GlobalAveragePooling2D and Dense layers UNITS[:ACTIVATION],... e.g. 1024:relu,512:relu,1:sigmoid.", FlopsReports.ParseHead);
         var paper = new Option<bool>("--paper") { Description = "The paper's configuration for --arch: 128x128x3, no top, GAP, its head, Dense(1, sigmoid); MobileNetV2 alpha 0.5; InceptionV3 its experiment-2 head (--classes 102 or 120, --input 3x75x75..3x224x224); convention tf-profiler unless --convention is given." };
-        var input = TypedOptions.ParsedList("--input", "Input shape, e.g. 3x224x224 (batch prepended) or name:1x3x224x224; repeatable.", InputShape.Parse);
+        var input = TypedOptions.ParsedList("--input", "Input shape, e.g. 3x224x224 (batch prepended) or name:1x3x224x224; with --arch also HxW (3 channels), e.g. 224x224; repeatable.", InputShape.Parse);
         var batch = new Option<long?>("--batch") { Description = "Batch size for symbolic batch dimensions (default 1)." };
         var perNode = new Option<bool>("--per-node") { Description = "List every node's shape, params, MACs and FLOPs." };
         var json = new Option<bool>("--json") { Description = "Write JSON to stdout instead of a table." };
