@@ -135,7 +135,7 @@ internal static class RunsCommand
             e.Run.Duration is { } d ? Duration(d) : "", e.Energy?.ToString() ?? "-", e.Run.ExitCode?.ToString(CultureInfo.InvariantCulture) ?? "-",
             string.Join(' ', e.Run.Tags.OrderBy(t => t.Key, StringComparer.Ordinal).Select(t => $"{t.Key}={t.Value}")), e.Run.Command ?? e.Run.SourceKey ?? e.Run.Source,
         }).ToList();
-        string shown = list.Runs.Count < list.Total ? string.Create(CultureInfo.InvariantCulture, $"{list.Runs.Count} of {list.Total} runs shown ({list.Matched} match the filters).\n") : "";
+        string shown = list.Runs.Count < list.Total ? string.Create(CultureInfo.InvariantCulture, $"{list.Runs.Count} of {list.Total} runs shown{(list.Matched < list.Total ? $" ({list.Matched} match the filters)" : "")}.\n") : "";
         return Table(["ID", "STATUS", "STARTED", "DURATION", "ENERGY", "EXIT", "TAGS", "COMMAND/SOURCE KEY"], rows) + shown;
     }
 
