@@ -110,6 +110,7 @@ public sealed class UserFacingTests : IDisposable
         Assert.Contains("The runs have no environment tag: grouped by architecture", stdout, StringComparison.Ordinal);
         Assert.Contains("Too small: groups a (n = 2), b (n = 2) have fewer than 5 runs", stdout, StringComparison.Ordinal);
         Assert.Contains("Levene skipped", stdout, StringComparison.Ordinal);
+        Assert.Contains("(groups too small: indicative only, see the notes)", stdout.Split('\n').Single(l => l.StartsWith("Kruskal-Wallis:", StringComparison.Ordinal)), StringComparison.Ordinal);
         Assert.DoesNotContain("Levene (median): W", stdout, StringComparison.Ordinal);
     }
 

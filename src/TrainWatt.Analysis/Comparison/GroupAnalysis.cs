@@ -34,6 +34,9 @@ public sealed record GroupAnalysisResult(
     public IReadOnlyList<TradeOffCorrelation>? TradeOff { get; init; }
 
     public string? TradeOffScore { get; init; }
+
+    /// <summary>True when a group tested has fewer runs than Kruskal-Wallis and Dunn need (<see cref="MinimumGroupSize.KruskalWallis"/>): their results are indicative only (a note says which).</summary>
+    public bool TestsOnSmallGroups { get; init; }
 }
 
 /// <summary>
@@ -174,7 +177,10 @@ public static class GroupAnalysis
             }
         }
 
-        return new GroupAnalysisResult(metric, by.ToArray(), groups, kw, levene, posthoc, anova, missing, notes);
+        return new GroupAnalysisResult(metric, by.ToArray(), groups, kw, levene, posthoc, anova, missing, notes)
+        {
+            TestsOnSmallGroups = kw is not null && testable.Any(g => g.N < MinimumGroupSize.KruskalWallis),
+        };
     }
 
     private static GroupSummary Summarise(IReadOnlyList<string> by, IReadOnlyDictionary<string, string> keys, double[] values, GroupAnalysisOptions options)

@@ -88,7 +88,7 @@ internal static class AnalyzeCommand
 
         if (r.KruskalWallis is { } kw)
         {
-            sb.AppendLine(c, $"Kruskal-Wallis: H = {kw.H:G6}, df = {kw.Df}, p = {kw.P:G3}, eta2 = {kw.EtaSquared:G4}");
+            sb.AppendLine(c, $"Kruskal-Wallis: H = {kw.H:G6}, df = {kw.Df}, p = {kw.P:G3}, eta2 = {kw.EtaSquared:G4}{(r.TestsOnSmallGroups ? " (groups too small: indicative only, see the notes)" : "")}");
         }
 
         if (r.Posthoc.Count > 0)

@@ -22,6 +22,7 @@ public sealed class SmallSampleTests
 
         Assert.Null(result.Levene);
         Assert.NotNull(result.KruskalWallis);
+        Assert.True(result.TestsOnSmallGroups);
         Assert.Contains(result.Notes, n => n.StartsWith("Too small: groups a (n = 2), b (n = 2) have fewer than 5 runs", StringComparison.Ordinal));
         Assert.Contains(result.Notes, n => n.StartsWith("Levene skipped: groups a (n = 2), b (n = 2) have fewer than 3 runs", StringComparison.Ordinal));
     }
@@ -34,6 +35,7 @@ public sealed class SmallSampleTests
         var result = GroupAnalysis.Run(runs, ["architecture"], Metric.Energy);
 
         Assert.NotNull(result.Levene);
+        Assert.False(result.TestsOnSmallGroups);
         Assert.DoesNotContain(result.Notes, n => n.Contains("Too small", StringComparison.Ordinal) || n.Contains("skipped", StringComparison.Ordinal));
     }
 
