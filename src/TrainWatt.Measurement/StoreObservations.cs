@@ -19,7 +19,7 @@ internal static class StoreObservations
         foreach (var run in store.ListRuns().Where(include))
         {
             // Only runs that finished and whose command succeeded: an interrupted or failed training is not a sample.
-            if (run.Status != RunStatus.Completed || run.ExitCode is not (null or 0) || RunSources.IsProbe(run))
+            if (!Usable(run))
             {
                 continue;
             }
@@ -35,6 +35,9 @@ internal static class StoreObservations
 
         return list;
     }
+
+    /// <summary>True for a run that completed, whose command exited 0 (or that has no command), and that is not a probe.</summary>
+    public static bool Usable(RunRecord run) => run.Status == RunStatus.Completed && run.ExitCode is null or 0 && !RunSources.IsProbe(run);
 
     public static Observation FromDetails(RunDetails details)
     {

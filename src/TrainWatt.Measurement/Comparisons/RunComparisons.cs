@@ -110,6 +110,7 @@ public static class RunComparisons
             var notes = new List<string>();
             var by = ComparisonDefaults.ByKeys(runs, request.By, request.ByIsDefault, notes);
             var metric = ComparisonDefaults.Metric(runs, request.Metric, request.MetricIsDefault, notes);
+            LeftOut(request.Runs, store, notes);
             var result = GroupAnalysis.Run(runs, by, metric, new GroupAnalysisOptions(Seed: request.Seed));
             result = notes.Count == 0 ? result : result with { Notes = [.. notes, .. result.Notes] };
             if (request.Correlate is not { } score)
@@ -141,9 +142,19 @@ public static class RunComparisons
             var notes = new List<string>();
             var by = ComparisonDefaults.ByKeys(runs, request.By, request.ByIsDefault, notes);
             var cost = ComparisonDefaults.Metric(runs, request.Cost, request.CostIsDefault, notes);
+            LeftOut(request.Runs, store, notes);
             var result = Recommender.Recommend(runs, by, request.Score, request.MaxLoss, cost, points, new GroupAnalysisOptions(Seed: request.Seed));
             return notes.Count == 0 ? result : result with { Notes = [.. notes, .. result.Notes] };
         });
+    }
+
+    /// <summary>Says how many stored runs were not compared because they did not complete, failed or are probes (none: says nothing).</summary>
+    private static void LeftOut(RunSelection selection, IRunStore? store, List<string> notes)
+    {
+        if (selection.FromStore && store is not null && store.ListRuns().Count(r => !StoreObservations.Usable(r)) is > 0 and int count)
+        {
+            notes.Add($"{count} stored run(s) left out: not completed (interrupted, or an import that lost its tail), a command that exited non-zero, or a probe (`trainwatt runs list --status` shows them).");
+        }
     }
 
     /// <summary>The completed runs tagged experiment=<paramref name="name"/>; throws <see cref="AnalysisDataException"/> when there are none.</summary>
