@@ -1,5 +1,6 @@
 using System.CommandLine;
 using TrainWatt.Cli.Commands;
+using TrainWatt.Core.Text;
 using TrainWatt.Storage;
 using TrainWatt.Storage.Postgres;
 
@@ -60,6 +61,13 @@ public static class TrainWattApp
             foreach (var error in parse.Errors)
             {
                 context.Diagnostic(Failures.Redact(context, error.Message, args)); // a misplaced --db URL is echoed: never its password
+            }
+
+            var here = parse.CommandResult.Command;
+            var known = here.Subcommands.SelectMany(c => c.Aliases.Prepend(c.Name)).Concat(here.Options.SelectMany(o => o.Aliases.Prepend(o.Name)));
+            if (args.TakeWhile(a => a != "--").Intersect(parse.UnmatchedTokens).Select(t => Spelling.Suggest(t.Split('=')[0], known)).FirstOrDefault(s => s is not null) is { } near)
+            {
+                context.Diagnostic($"Did you mean '{near}'?");
             }
 
             var names = new List<string>();

@@ -33,8 +33,7 @@ internal static class MeasurePre
         var (row, epochs, reason) = PreStoreRows.ReadOne(store, record);
         if (row is null)
         {
-            say($"PRE: no estimate-vs-measured comparison for run {id}: {reason}. Describe the run with --tag architecture=NAME (or gflops=X), "
-                + "batch_size=N, input=HxW, train_samples=N, val_samples=N, ram_gb=X [gpu=NAME] (docs/pre.md).");
+            say($"PRE: no estimate-vs-measured comparison for run {id}: {reason}.{Advice(fields, reason)}");
             return null;
         }
 
@@ -59,4 +58,28 @@ internal static class MeasurePre
         say($"  (`trainwatt estimate --run {id}` repeats this; `trainwatt fit` learns from this run)");
         return comparison;
     }
+
+    /// <summary>
+    /// What to do about a run PRE cannot compare, naming only the tags the user did not give: with all of them (or all
+    /// but the GPU, as on a CPU-only run) the run is outside what PRE covers, and more tags would not help.
+    /// </summary>
+    internal static string Advice(IReadOnlyDictionary<string, string> fields, string? reason)
+    {
+        var missing = PreStoreRows.MissingKeys(fields);
+        return missing.Any(k => k != "gpu")
+            ? $" Describe the run with the tags it lacks: --tag {string.Join(", ", missing.Select(Example))} (docs/pre.md)."
+            : missing.Count > 0 || reason == "no GPU power samples"
+                ? " PRE predicts the energy of training on a GPU (docs/pre.md); it does not cover a run without one, whose measured energy is above."
+                : string.Empty;
+    }
+
+    private static string Example(string key) => key.Split(' ')[0] switch
+    {
+        "gflops" when key.Contains("or architecture", StringComparison.Ordinal) => "architecture=NAME (or gflops=X)",
+        "gflops" => "gflops=X" + key["gflops".Length..],
+        "gpu" => "gpu=NAME",
+        "input" => "input=HxW",
+        "ram_gb" => "ram_gb=X",
+        var name => name + "=N",
+    };
 }

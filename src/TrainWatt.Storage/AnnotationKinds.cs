@@ -22,4 +22,7 @@ public static class AnnotationKinds
 
     /// <summary>The import did not find a process trace to pair with a GPU trace.</summary>
     public const string Unpaired = "unpaired";
+
+    /// <summary>A quality metric of the run, <c>name=value</c> (a <c>##trainwatt metric</c> line, or an imported table's F1...).</summary>
+    public const string Metric = "metric";
 }

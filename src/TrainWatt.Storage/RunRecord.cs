@@ -38,6 +38,15 @@ public sealed record RunRecord(
     /// <summary>The metadata key (in <c>runs.metadata</c>) under which <c>measure</c> stores its sampling interval, in milliseconds.</summary>
     public const string IntervalMetadataKey = "interval_ms";
 
+    /// <summary>
+    /// The metadata key of the samples the run trained on in all, for runs without per-epoch counts (an imported table's
+    /// <c>total seen images</c>): analyses divide energy by it for energy per sample.
+    /// </summary>
+    public const string SamplesSeenMetadataKey = "samples_seen";
+
+    /// <summary>The metadata's whole non-negative <c>samples_seen</c>; null when absent or not a whole number.</summary>
+    public long? SamplesSeen => ParseNumber(Metadata, SamplesSeenMetadataKey) is { } n && n >= 0 && n < 9e18 && n == Math.Floor(n) ? (long)n : null;
+
     /// <summary>The sampling interval the run was measured at (metadata <c>interval_ms</c>); null when unknown (imported traces).</summary>
     public TimeSpan? SamplingInterval => ParseInterval(Metadata);
 
@@ -47,7 +56,14 @@ public sealed record RunRecord(
     /// <summary>The positive <c>interval_ms</c> of a metadata JSON object; null when absent, malformed or not positive.</summary>
     internal static TimeSpan? ParseInterval(string? metadata)
     {
-        if (string.IsNullOrEmpty(metadata) || !metadata.Contains(IntervalMetadataKey, StringComparison.Ordinal))
+        double ms = ParseNumber(metadata, IntervalMetadataKey) ?? double.NaN;
+        return double.IsFinite(ms) && ms > 0 && ms < TimeSpan.MaxValue.TotalMilliseconds / 4 ? TimeSpan.FromMilliseconds(ms) : null;
+    }
+
+    /// <summary>The number (or numeric string) under <paramref name="key"/> of a metadata JSON object; null when absent or malformed.</summary>
+    private static double? ParseNumber(string? metadata, string key)
+    {
+        if (string.IsNullOrEmpty(metadata) || !metadata.Contains(key, StringComparison.Ordinal))
         {
             return null;
         }
@@ -56,18 +72,17 @@ public sealed record RunRecord(
         {
             using var document = JsonDocument.Parse(metadata);
             if (document.RootElement.ValueKind != JsonValueKind.Object
-                || !document.RootElement.TryGetProperty(IntervalMetadataKey, out var value))
+                || !document.RootElement.TryGetProperty(key, out var value))
             {
                 return null;
             }
 
-            double ms = value.ValueKind switch
+            return value.ValueKind switch
             {
                 JsonValueKind.Number => value.GetDouble(),
                 JsonValueKind.String when double.TryParse(value.GetString(), NumberStyles.Float, CultureInfo.InvariantCulture, out double parsed) => parsed,
-                _ => double.NaN,
+                _ => null,
             };
-            return double.IsFinite(ms) && ms > 0 && ms < TimeSpan.MaxValue.TotalMilliseconds / 4 ? TimeSpan.FromMilliseconds(ms) : null;
         }
         catch (JsonException)
         {

@@ -147,7 +147,8 @@ public class StoreCommandsTests : IDisposable
 
         var (code, stdout, stderr) = CliHarness.Run("export", "1", "--format", "codecarbon", "--carbon-intensity", "400", "--pue", "1.5", "--db", Db);
 
-        Assert.Equal((0, ""), (code, stderr));
+        Assert.Equal(0, code);
+        Assert.StartsWith("export: assumptions: PUE 1.5 (user-given); 400", stderr, StringComparison.Ordinal); // the assumptions, stated
         var lines = stdout.TrimEnd('\n').Split('\n');
         Assert.Equal(2, lines.Length);
         Assert.Equal(CodeCarbonExporter.Header, lines[0]);
@@ -185,7 +186,8 @@ public class StoreCommandsTests : IDisposable
         // Oracle: data/carbon-intensity.csv row DE = 381 gCO2e/kWh (Ember 2023); CodeCarbon writes ISO alpha-3 codes.
         Assert.Equal("381", row["carbon_intensity_g_per_kwh"]);
         Assert.Equal(("Germany", "DEU"), (row["country_name"], row["country_iso_code"]));
-        Assert.Equal(8320.0 / 3.6e6 * 381 / 1000, double.Parse(row["emissions"], CultureInfo.InvariantCulture), 12);
+        // No --pue: the on-prem average 1.56 (data/cloud-regions.csv preset:on-prem-average), the default of measure and carbon too.
+        Assert.Equal(8320.0 * 1.56 / 3.6e6 * 381 / 1000, double.Parse(row["emissions"], CultureInfo.InvariantCulture), 12);
     }
 
     [Fact]
@@ -205,15 +207,27 @@ public class StoreCommandsTests : IDisposable
     }
 
     [Fact]
-    public void Should_Require_A_Carbon_Intensity_For_Emissions()
+    public void Emissions_Default_To_The_World_Grid_And_The_On_Prem_Pue_Like_Measure_And_Carbon_And_Say_So()
     {
         StoreFixture.CreateMeasuredRun(Db);
 
         var (code, stdout, stderr) = CliHarness.Run("export", "1", "--format", "codecarbon", "--db", Db);
+        var carbon = CliHarness.Run("carbon", "--energy-kwh", "1", "--json");
 
-        Assert.Equal(64, code);
-        Assert.Equal("", stdout);
-        Assert.Contains("pass --country ISO", stderr);
+        // Oracle: data/carbon-intensity.csv WORLD 2023 = 481 gCO2e/kWh; data/cloud-regions.csv preset:on-prem-average PUE 1.56:
+        // IT 8320 J x 1.56 = 12979.2 J = 0.0036053 kWh; x 481 g/kWh = 1.7342 g. `carbon` without options assumes the same two.
+        Assert.Equal(0, code);
+        var lines = stdout.TrimEnd('\n').Split('\n');
+        var row = lines[0].Split(',').Zip(lines[1].Split(',')).ToDictionary(p => p.First, p => p.Second);
+        Assert.Equal("481", row["carbon_intensity_g_per_kwh"]);
+        Assert.Equal(8320.0 * 1.56 / 3.6e6, double.Parse(row["energy_consumed"], CultureInfo.InvariantCulture), 12);
+        Assert.Equal(8320.0 * 1.56 / 3.6e6 * 481 / 1000, double.Parse(row["emissions"], CultureInfo.InvariantCulture), 12);
+        Assert.Contains("PUE 1.56", stderr, StringComparison.Ordinal);
+        Assert.Contains("[default; pass --pue to change it]", stderr, StringComparison.Ordinal);
+        Assert.Contains("[default; pass --country or --carbon-intensity]", stderr, StringComparison.Ordinal);
+        using var doc = System.Text.Json.JsonDocument.Parse(carbon.Out);
+        Assert.Contains("1.56", doc.RootElement.GetRawText(), StringComparison.Ordinal);
+        Assert.Contains("481", doc.RootElement.GetRawText(), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -34,6 +34,37 @@ public sealed record GroupAnalysisResult(
     public IReadOnlyList<TradeOffCorrelation>? TradeOff { get; init; }
 
     public string? TradeOffScore { get; init; }
+
+    /// <summary>True when a group tested has fewer runs than Kruskal-Wallis and Dunn need (<see cref="MinimumGroupSize.KruskalWallis"/>): their results are indicative only (a note says which).</summary>
+    public bool TestsOnSmallGroups { get; init; }
+}
+
+/// <summary>
+/// The fewest runs per group each test of <see cref="GroupAnalysis"/> needs. Shapiro-Wilk: 3 (below, it is not
+/// computed). Levene (Brown-Forsythe): 3 (below, skipped: with 2 runs both absolute deviations from the median are equal,
+/// the within-group spread is 0 and W is infinite or meaningless). Kruskal-Wallis and Dunn: 5 (the chi-square and normal
+/// approximations of their p-values; scipy's <c>kruskal</c> documentation gives the same minimum); below, computed and
+/// flagged. Groups of 1 run are left out of every test.
+/// </summary>
+public static class MinimumGroupSize
+{
+    public const int ShapiroWilk = 3;
+
+    public const int Levene = 3;
+
+    public const int KruskalWallis = 5;
+
+    /// <summary>"groups a (n = 2), b (n = 2) have" for the groups below <paramref name="minimum"/>; null when none is.</summary>
+    internal static string? TooSmall(IEnumerable<GroupSummary> groups, int minimum)
+    {
+        var small = groups.Where(g => g.N < minimum).Select(g => $"{g.Label} (n = {g.N})").ToList();
+        return small.Count switch
+        {
+            0 => null,
+            1 => $"group {small[0]} has",
+            _ => $"groups {string.Join(", ", small)} have",
+        };
+    }
 }
 
 /// <summary>Options of a group analysis: CI level, bootstrap resamples and seed.</summary>
@@ -95,7 +126,20 @@ public static class GroupAnalysis
             if (values.SelectMany(v => v).Distinct().Count() > 1)
             {
                 kw = KruskalWallis.Test(values);
-                levene = Levene.Test(values);
+                if (MinimumGroupSize.TooSmall(testable, MinimumGroupSize.KruskalWallis) is { } small)
+                {
+                    notes.Add($"Too small: {small} fewer than {MinimumGroupSize.KruskalWallis} runs, the least Kruskal-Wallis and Dunn need for their chi-square and normal approximations; their p-values (and eta2) are indicative only. Measure at least {MinimumGroupSize.KruskalWallis} repetitions per group.");
+                }
+
+                if (MinimumGroupSize.TooSmall(testable, MinimumGroupSize.Levene) is { } tiny)
+                {
+                    notes.Add($"Levene skipped: {tiny} fewer than {MinimumGroupSize.Levene} runs (with 2 runs both deviations from the median are equal, so the within-group spread is 0 and W is meaningless).");
+                }
+                else
+                {
+                    levene = Levene.Test(values);
+                }
+
                 foreach (var pair in Dunn.Test(values))
                 {
                     var a = testable[pair.A];
@@ -133,7 +177,10 @@ public static class GroupAnalysis
             }
         }
 
-        return new GroupAnalysisResult(metric, by.ToArray(), groups, kw, levene, posthoc, anova, missing, notes);
+        return new GroupAnalysisResult(metric, by.ToArray(), groups, kw, levene, posthoc, anova, missing, notes)
+        {
+            TestsOnSmallGroups = kw is not null && testable.Any(g => g.N < MinimumGroupSize.KruskalWallis),
+        };
     }
 
     private static GroupSummary Summarise(IReadOnlyList<string> by, IReadOnlyDictionary<string, string> keys, double[] values, GroupAnalysisOptions options)

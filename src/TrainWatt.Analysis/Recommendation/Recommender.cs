@@ -1,3 +1,4 @@
+using System.Globalization;
 using TrainWatt.Analysis.Comparison;
 using TrainWatt.Analysis.Data;
 using TrainWatt.Analysis.Statistics;
@@ -25,7 +26,11 @@ public sealed record ConfigurationPoint(
 /// a bootstrap of the ratio of medians (null when either side is predicted or has a single run), and the score
 /// difference (chosen - other).
 /// </summary>
-public sealed record Saving(ConfigurationPoint Against, double Fraction, double? Lower, double? Upper, double ScoreDifference);
+public sealed record Saving(ConfigurationPoint Against, double Fraction, double? Lower, double? Upper, double ScoreDifference)
+{
+    /// <summary>True when the CI holds both a saving and a loss: there are not enough repetitions to decide.</summary>
+    public bool Undecided => Lower is { } lower && Upper is { } upper && lower <= 0 && upper >= 0;
+}
 
 /// <summary>The answer of <c>trainwatt recommend</c>.</summary>
 public sealed record RecommendationResult(
@@ -110,6 +115,17 @@ public static class Recommender
         var best = points.OrderByDescending(p => p.Score).ThenBy(p => p.Cost).First();
         var chosen = points.Where(p => p.Score >= best.Score - maxLoss - 1e-12).OrderBy(p => p.Cost).ThenByDescending(p => p.Score).First();
         var savings = points.Where(p => !ReferenceEquals(p, chosen)).Select(p => SavingAgainst(chosen, p, options)).OrderByDescending(s => s.Fraction).ToArray();
+        var small = points.Where(p => !p.Predicted && p.N < MinimumGroupSize.KruskalWallis).Select(p => $"{p.Label} (n = {p.N})").ToList();
+        if (small.Count > 0)
+        {
+            notes.Add($"Too small: {string.Join(", ", small)} ha{(small.Count == 1 ? "s" : "ve")} fewer than {MinimumGroupSize.KruskalWallis} runs; medians and CIs from so few runs are rough. Measure at least {MinimumGroupSize.KruskalWallis} repetitions per configuration.");
+        }
+
+        foreach (var undecided in savings.Where(s => s.Undecided))
+        {
+            notes.Add(string.Create(CultureInfo.InvariantCulture, $"Not enough repetitions to decide against {undecided.Against.Label}: the saving's 95 % CI [{undecided.Lower * 100:F1} %, {undecided.Upper * 100:F1} %] spans zero (it may cost more). Measure more runs of both."));
+        }
+
         if (chosen.Predicted)
         {
             notes.Add("The chosen configuration is predicted, not measured: measure it before relying on the saving.");

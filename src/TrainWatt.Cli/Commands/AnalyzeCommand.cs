@@ -22,7 +22,10 @@ internal sealed record AnalyzeSettings(
         return problems;
     }
 
-    public AnalyzeRequest ToRequest() => new(Runs, By, Metric) { Seed = Seed, Correlate = Correlate, Within = Within };
+    /// <summary>The options left at their defaults (which then fall back to what the runs have).</summary>
+    public (bool By, bool Metric) Defaulted { get; init; }
+
+    public AnalyzeRequest ToRequest() => new(Runs, By, Metric) { Seed = Seed, Correlate = Correlate, Within = Within, ByIsDefault = Defaulted.By, MetricIsDefault = Defaulted.Metric };
 }
 
 /// <summary>
@@ -36,8 +39,7 @@ internal static class AnalyzeCommand
     public static Command Create(CliContext context)
     {
         var input = new AnalysisInput();
-        var by = TypedOptions.Parsed<IReadOnlyList<string>>("--by", "One or two comma-separated keys to group by, e.g. architecture,environment.", TypedOptions.CommaList);
-        by.Required = true;
+        var by = TypedOptions.Parsed<IReadOnlyList<string>>("--by", "One or two comma-separated keys to group by (default: architecture,environment, or the tags the runs have).", TypedOptions.CommaList, "architecture,environment");
         var metric = TypedOptions.Parsed("--metric", "energy-per-sample (J per sample seen), energy (J), duration (s), or a score such as f1.", Metric.Parse, "energy-per-sample");
         var seed = new Option<int>("--seed") { Description = "Bootstrap seed (same seed, same CIs).", DefaultValueFactory = _ => TrainWatt.Analysis.Statistics.Bootstrap.DefaultSeed };
         var correlate = TypedOptions.Parsed("--correlate", "Also give Spearman's rho (one-sided, positive) between the metric and this score (e.g. f1): does spending more buy accuracy?", Metric.Parse);
@@ -53,8 +55,8 @@ internal static class AnalyzeCommand
         command.SetAction(parse =>
         {
             var s = new AnalyzeSettings(
-                input.Selection(parse), parse.GetValue(input.Db), parse.GetValue(by)!, parse.GetValue(metric).Value, parse.GetValue(seed), parse.GetValue(correlate),
-                parse.GetValue(within), parse.GetValue(json)).ThrowIfInvalid();
+                input.Selection(parse), parse.GetValue(input.Db), parse.GetValue(by).Value, parse.GetValue(metric).Value, parse.GetValue(seed), parse.GetValue(correlate),
+                parse.GetValue(within), parse.GetValue(json)) { Defaulted = (parse.GetResult(by) is not { Implicit: false }, parse.GetResult(metric) is not { Implicit: false }) }.ThrowIfInvalid();
             return AnalysisInput.WithStoreIf(context, s.Runs.FromStore, s.Db, store =>
             {
                 var result = RunComparisons.Analyze(s.ToRequest(), store);
@@ -86,7 +88,7 @@ internal static class AnalyzeCommand
 
         if (r.KruskalWallis is { } kw)
         {
-            sb.AppendLine(c, $"Kruskal-Wallis: H = {kw.H:G6}, df = {kw.Df}, p = {kw.P:G3}, eta2 = {kw.EtaSquared:G4}");
+            sb.AppendLine(c, $"Kruskal-Wallis: H = {kw.H:G6}, df = {kw.Df}, p = {kw.P:G3}, eta2 = {kw.EtaSquared:G4}{(r.TestsOnSmallGroups ? " (groups too small: indicative only, see the notes)" : "")}");
         }
 
         if (r.Posthoc.Count > 0)

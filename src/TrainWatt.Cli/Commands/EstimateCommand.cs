@@ -44,7 +44,9 @@ internal sealed record EstimateSettings(
         {
             if (!given)
             {
-                problems.Add($"Missing {name}: a new run needs it (e.g. {example}), or give --run ID to estimate a stored run.");
+                problems.Add(name == "--gpu"
+                    ? "Missing --gpu: PRE predicts the energy of training on a GPU (e.g. --gpu \"RTX 3090\"; see `trainwatt gpus`); it does not cover CPU-only training. For a CPU run, measure it (`trainwatt measure -- COMMAND`) or project it from a short run (`trainwatt estimate --probe 2m -- COMMAND`)."
+                    : $"Missing {name}: a new run needs it (e.g. {example}), or give --run ID to estimate a stored run.");
             }
         }
 
@@ -142,6 +144,11 @@ internal static class EstimateCommand
                 parse.GetValue(train), parse.GetValue(val), parse.GetValue(epochs), parse.GetValue(ram), parse.GetValue(preModel), parse.GetValue(preModelDir),
                 parse.GetValue(modelsDir), parse.GetValue(country), parse.GetValue(pue), parse.GetValue(price), parse.GetValue(json), parse.GetValue(runId),
                 parse.GetValue(db), probe.Read(parse)).ThrowIfInvalid();
+            if (parse.GetResult(gpu)?.Tokens is [{ } typed] && s.Gpu is { } spec && GpuSpecTable.MatchNote(typed.Value, spec) is { } matched)
+            {
+                context.Diagnostic("note: " + matched);
+            }
+
             if (s.Probe is { Length: not null } probing)
             {
                 return EstimateProbeCommand.Execute(context, s, probing);

@@ -90,7 +90,12 @@ internal static class EvaluateStepCommand
             var s = new EvaluateStepSettings(
                 parse.GetValue(folder)!, parse.GetValue(source).Value, parse.GetValue(minEpochs), parse.GetValue(minStable), parse.GetValue(minShift),
                 parse.GetValue(precision) is { } p && p > 0 ? p : null, parse.GetValue(runsCsv), parse.GetValue(json), parse.GetValue(live), parse.GetValue(drift)).ThrowIfInvalid();
-            var report = Seaa2023StepEvaluation.Run(s.ToRequest());
+            StepEvaluationReport report;
+            using (var progress = ImportProgressLine.For(context))
+            {
+                report = Seaa2023StepEvaluation.Run(s.ToRequest() with { Progress = progress is null ? null : (done, all) => progress.Show($"evaluating {done}/{all} runs") });
+            }
+
             foreach (string failure in report.Failures)
             {
                 context.Diagnostic("error: " + failure);

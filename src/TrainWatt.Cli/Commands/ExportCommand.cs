@@ -20,7 +20,7 @@ internal sealed record ExportSettings(
     string? OutPath,
     double? Intensity,
     string? Country,
-    double Pue,
+    double? Pue,
     string Project,
     string? Db) : ICommandSettings
 {
@@ -35,11 +35,11 @@ internal sealed record ExportSettings(
             problems.Add($"--format {OptionValues.Name(Format)} exports one run; got {RunIds.Count} ids. Run the command once per run, or use --format codecarbon for one row per run.");
         }
 
-        if (!double.IsFinite(Pue) || Pue < 1.0)
+        if (Pue is { } pue && (!double.IsFinite(pue) || pue < 1.0))
         {
-            problems.Add($"--pue must be at least 1.0 (facility energy / IT energy); got {OptionValues.Text(Pue)}.");
+            problems.Add($"--pue must be at least 1.0 (facility energy / IT energy); got {OptionValues.Text(pue)}.");
         }
-        else if (!Core.Footprint.PowerUsageEffectiveness.TryFromRatio(Pue, out _, out string? rule))
+        else if (Pue is { } ratio && !Core.Footprint.PowerUsageEffectiveness.TryFromRatio(ratio, out _, out string? rule))
         {
             problems.Add("--pue: " + rule);
         }
@@ -51,11 +51,6 @@ internal sealed record ExportSettings(
         else if (Intensity > Core.Footprint.FootprintCalculator.MaxIntensityGramsPerKilowattHour)
         {
             problems.Add($"--carbon-intensity must be at most 10,000 gCO2e/kWh; got {OptionValues.Text(Intensity.Value)}.");
-        }
-
-        if (emissions && Intensity is null && Country is null)
-        {
-            problems.Add("emissions need a carbon intensity: pass --country ISO (e.g. --country DE, or WORLD for the world average) or --carbon-intensity G_PER_KWH.");
         }
 
         return problems;
@@ -75,8 +70,8 @@ internal static class ExportCommand
         var table = new Option<ExportTable>("--table") { Description = "For csv: samples (default), epochs, or projections (the live STEP projection history).", HelpName = "samples|epochs|projections" }.OneOfEnum();
         var output = new Option<string?>("--out") { Description = "Write to FILE instead of stdout. An existing emissions.csv with the same columns gets the rows appended, as CodeCarbon does.", HelpName = "FILE" };
         var intensity = new Option<double?>("--carbon-intensity") { Description = "Grid carbon intensity in gCO2e/kWh (codecarbon).", HelpName = "G_PER_KWH" };
-        var country = new Option<string?>("--country") { Description = "Take the carbon intensity from TrainWatt's table for this country (ISO code or name; WORLD for the world average) (codecarbon).", HelpName = "ISO" };
-        var pue = new Option<double>("--pue") { Description = "Power usage effectiveness (>= 1) applied to energy_consumed and emissions (codecarbon). Default 1.0, as CodeCarbon.", DefaultValueFactory = _ => 1.0 };
+        var country = new Option<string?>("--country") { Description = "Take the carbon intensity from TrainWatt's table for this country (ISO code or name) (codecarbon). Default: the world average, as measure and carbon.", HelpName = "ISO" };
+        var pue = new Option<double?>("--pue") { Description = "Power usage effectiveness (>= 1) applied to energy_consumed and emissions (codecarbon). Default: the on-prem average 1.56, as measure and carbon (CodeCarbon assumes 1.0)." };
         var project = new Option<string>("--project") { Description = "project_name when the run has no 'project' tag (codecarbon).", DefaultValueFactory = _ => "trainwatt" };
         var db = StoreLocation.CreateOption();
 
@@ -99,6 +94,11 @@ internal static class ExportCommand
                 parse.GetValue(pue),
                 parse.GetValue(project)!,
                 parse.GetValue(db)).ThrowIfInvalid();
+            if (settings.Request.IsEmissions)
+            {
+                context.Diagnostic("export: " + RunExport.Assumptions(settings.Request.Carbon!));
+            }
+
             RunExport.Export(settings.Request, context.Out.Profile.Out.Writer, settings.Db, context.Host);
             return (int)ExitCode.Success;
         });

@@ -25,7 +25,7 @@ internal sealed record FlopsSettings(
             problems.Add($"--arch '{Arch}' is not in the catalog. Known: {string.Join(", ", ModelCatalog.Entries.Select(e => e.Name))}.");
         }
 
-        if (Arch is not null && Inputs.Count > 0 && FlopsReports.CatalogInputProblem(Inputs[0]) is { } input)
+        if (Arch is not null && Shapes.Count > 0 && FlopsReports.CatalogInputProblem(Shapes[0]) is { } input)
         {
             problems.Add(input);
         }
@@ -48,9 +48,12 @@ internal sealed record FlopsSettings(
         return problems;
     }
 
+    /// <summary>The input shapes; for --arch an image size HxW (as estimate and tags write it) is 3xHxW (RGB).</summary>
+    private IReadOnlyList<InputShape> Shapes => Arch is null ? Inputs : Inputs.Select(i => i.Dimensions.Count == 2 ? i with { Dimensions = [3, .. i.Dimensions] } : i).ToList();
+
     public FlopsRequest ToRequest() => new()
     {
-        OnnxFile = File, Architecture = Arch, Inputs = Inputs, Batch = Batch, Convention = Convention, Paper = Paper, Alpha = Alpha, Classes = Classes,
+        OnnxFile = File, Architecture = Arch, Inputs = Shapes, Batch = Batch, Convention = Convention, Paper = Paper, Alpha = Alpha, Classes = Classes,
         Variant = Variant, NoTop = NoTop, Head = Head, ExportOnnx = ExportOnnx, ExternalData = ExternalData,
     };
 }

@@ -34,17 +34,19 @@ internal static class MeasureCommand
 
         // A synchronous action on purpose: System.CommandLine's async actions install their own Ctrl+C handling, and
         // measure must keep running after SIGINT/SIGTERM (it forwards them to the command and records the run).
-        command.SetAction(parse => Execute(context, o.Read(parse), telemetry.Read(parse)));
+        command.SetAction(parse => Execute(context, o.Read(parse), telemetry.Read(parse), command.Options.Select(option => option.Name)));
         return command;
     }
 
-    private static int Execute(CliContext context, MeasureSettings settings, TelemetrySettings telemetrySettings)
+    private static int Execute(CliContext context, MeasureSettings settings, TelemetrySettings telemetrySettings, IEnumerable<string> ours)
     {
         var stderr = TextWriter.Synchronized(context.Error.Profile.Out.Writer);
         var stdout = TextWriter.Synchronized(context.Out.Profile.Out.Writer);
-        void Say(string message) => stderr.Write("trainwatt: " + message + "\n");
+        var fresh = new TerminalLine(includeStdout: context.ErrorIsTerminal && !Console.IsOutputRedirected);
+        void Say(string message) => stderr.Write(fresh.FreshLine() + "trainwatt: " + message + "\n");
 
         var options = settings.ThrowIfInvalid().ToOptions(context.Error.Profile.Capabilities.Interactive);
+        CommandArguments.Warnings(settings.Command, ours).ToList().ForEach(Say);
         var (telemetry, telemetryError) = MeasureExporters.Start(telemetrySettings, context, Say);
         using var exporters = telemetry ?? throw new SettingsException([telemetryError!]);
         using var store = RunStoreFactory.Open(StoreLocation.Resolve(settings.Db, context), context.Time);
@@ -61,7 +63,7 @@ internal static class MeasureCommand
             observers.Add(exporting);
         }
 
-        var pipeline = new MeasurementPipeline(store, meters, context, new MeasurementConsole(stdout, stderr, Say) { StdoutBytes = context.StdoutBytes, StderrBytes = context.StderrBytes }, observers, exporters.Job);
+        var pipeline = new MeasurementPipeline(store, meters, context, new MeasurementConsole(stdout, stderr, Say) { StdoutBytes = context.StdoutBytes, StderrBytes = context.StderrBytes, Line = fresh }, observers, exporters.Job);
         Say($"recording to {store.Location} with {meters.Describe()}");
         var result = pipeline.Run(options);
         foreach (string line in result.TextLines().Concat(result.EstimateLines))

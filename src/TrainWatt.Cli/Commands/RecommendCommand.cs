@@ -38,7 +38,10 @@ internal sealed record RecommendSettings(
         return problems;
     }
 
-    public RecommendRequest ToRequest() => new(Runs, By, Score, MaxLoss, Cost) { PredictedFile = Predicted, Seed = Seed };
+    /// <summary>The options left at their defaults (which then fall back to what the runs have).</summary>
+    public (bool By, bool Cost) Defaulted { get; init; }
+
+    public RecommendRequest ToRequest() => new(Runs, By, Score, MaxLoss, Cost) { PredictedFile = Predicted, Seed = Seed, ByIsDefault = Defaulted.By, CostIsDefault = Defaulted.Cost };
 }
 
 /// <summary>
@@ -70,7 +73,7 @@ internal static class RecommendCommand
         {
             var s = new RecommendSettings(
                 input.Selection(parse), parse.GetValue(input.Db), parse.GetValue(by).Value, parse.GetValue(metric).Value, parse.GetValue(maxLoss),
-                parse.GetValue(cost).Value, parse.GetValue(predicted), parse.GetValue(seed), parse.GetValue(json)).ThrowIfInvalid();
+                parse.GetValue(cost).Value, parse.GetValue(predicted), parse.GetValue(seed), parse.GetValue(json)) { Defaulted = (parse.GetResult(by) is not { Implicit: false }, parse.GetResult(cost) is not { Implicit: false }) }.ThrowIfInvalid();
             return AnalysisInput.WithStoreIf(context, s.Runs.FromStore, s.Db, store =>
             {
                 var result = RunComparisons.Recommend(s.ToRequest(), store);
@@ -92,7 +95,7 @@ internal static class RecommendCommand
         foreach (var s in r.Savings)
         {
             string ci = s.Lower is { } lo && s.Upper is { } hi ? string.Create(c, $"[{lo * 100:F1} %, {hi * 100:F1} %]") : "(no CI)";
-            sb.AppendLine(c, $"  vs {s.Against.Label}: {s.Fraction * 100:F2} % {ci}, {r.Score.Name} {s.ScoreDifference:+0.0000;-0.0000}");
+            sb.AppendLine(c, $"  vs {s.Against.Label}: {s.Fraction * 100:F2} % {ci}, {r.Score.Name} {s.ScoreDifference:+0.0000;-0.0000}{(s.Undecided ? " (not enough repetitions to decide)" : "")}");
         }
 
         sb.AppendLine("Pareto front (cost vs score): " + string.Join(", ", r.Points.Where(p => p.OnParetoFront).OrderBy(p => p.Cost).Select(p => p.Label)));

@@ -22,10 +22,13 @@ internal sealed record RunsSettings(string? Id, string? Db, bool Json) : IComman
     /// <summary>The id (show and merge take one).</summary>
     public string Selected => Id ?? throw new InvalidOperationException("this runs command takes no id.");
 
+    /// <summary>list: its filters.</summary>
+    public RunListQuery? List { get; init; }
+
     public IReadOnlyList<string> Validate()
         => Id is not null && string.IsNullOrWhiteSpace(Id)
             ? [$"ID: '{Id}' is empty; give a run id or job id from `trainwatt runs list`."]
-            : [];
+            : List?.Problems() ?? [];
 }
 
 /// <summary><c>trainwatt runs list|show</c>: the stored run history (<see cref="RunQueries"/>).</summary>
@@ -34,11 +37,25 @@ internal static class RunsCommand
     public static Command Create(CliContext context)
     {
         var command = new Command("runs", "List and show stored runs.");
-        command.Subcommands.Add(Create(context, "list", "List stored runs, oldest first.", "Print one JSON array of runs.", null, (s, host) =>
+        var tag = new Option<string[]>("--tag") { Description = "Only runs with this tag key=value (repeatable: all must hold).", AllowMultipleArgumentsPerToken = false };
+        var status = new Option<string?>("--status") { Description = "Only runs with this outcome: " + string.Join(", ", RunOutcome.Names) + " (failed: the command exited non-zero, or the measurement failed)." };
+        var since = new Option<string?>("--since") { Description = "Only runs started since a date (2026-12-01) or a time back from now (2h, 7d)." };
+        var limit = new Option<int?>("--limit") { Description = "Only the newest N runs that match." };
+        var list = Create(context, "list", "List stored runs, oldest first: outcome, duration, energy, exit code, tags.", "Print one JSON array of runs (with energy_j, exit_code, outcome).", null, (s, host) =>
         {
-            var list = RunQueries.List(s.Db, host);
-            return s.Json ? ListJson(list.Runs) : ListText(list);
-        }));
+            var listing = RunQueries.List(s.Db, host, s.List!);
+            return s.Json ? ListJson(listing.Runs) : ListText(listing);
+        }, parse => new RunListQuery
+        {
+            Tags = parse.GetValue(tag) ?? [], Outcome = parse.GetValue(status), Limit = parse.GetValue(limit),
+            Since = parse.GetValue(since) is { } text ? RunListQuery.ParseSince(text, context.Time.GetUtcNow()) : null,
+        });
+        foreach (var option in new Option[] { tag, status, since, limit })
+        {
+            list.Options.Add(option);
+        }
+
+        command.Subcommands.Add(list);
         var id = new Argument<string>("ID") { Description = "Run id (see `trainwatt runs list`), or a job id: then the merged job (as `runs merge`)." };
         command.Subcommands.Add(Create(context, "show", "Show one run: devices, energy per device with provenance, epochs, faults.", "Print one JSON object.", id, (s, host) =>
         {
@@ -53,7 +70,7 @@ internal static class RunsCommand
     }
 
     /// <summary>A runs subcommand: parse, validate, one query, print its text.</summary>
-    private static Command Create(CliContext context, string name, string description, string jsonDescription, Argument<string>? id, Func<RunsSettings, HostContext, string> query)
+    private static Command Create(CliContext context, string name, string description, string jsonDescription, Argument<string>? id, Func<RunsSettings, HostContext, string> query, Func<ParseResult, RunListQuery>? list = null)
     {
         var db = StoreLocation.CreateOption();
         var json = new Option<bool>("--json") { Description = jsonDescription };
@@ -67,19 +84,19 @@ internal static class RunsCommand
         command.Options.Add(json);
         command.SetAction(parse =>
         {
-            var settings = new RunsSettings(id is null ? null : parse.GetValue(id), parse.GetValue(db), parse.GetValue(json)).ThrowIfInvalid();
+            var settings = new RunsSettings(id is null ? null : parse.GetValue(id), parse.GetValue(db), parse.GetValue(json)) { List = list?.Invoke(parse) }.ThrowIfInvalid();
             context.WriteData(query(settings, context.Host));
             return (int)ExitCode.Success;
         });
         return command;
     }
 
-    private static string ListJson(IReadOnlyList<RunRecord> runs) => RunJsonDocument(json =>
+    private static string ListJson(IReadOnlyList<RunListEntry> runs) => RunJsonDocument(json =>
     {
         json.WriteStartArray();
-        foreach (var run in runs)
+        foreach (var entry in runs)
         {
-            RunJson.WriteRun(json, run);
+            RunJson.WriteListEntry(json, entry.Run, entry.Energy?.Joules, entry.Outcome);
         }
 
         json.WriteEndArray();
@@ -106,26 +123,21 @@ internal static class RunsCommand
         return Encoding.UTF8.GetString(buffer.ToArray()) + "\n";
     }
 
-    private static string ListText(RunList list)
+    private static string ListText(RunListing list)
     {
-        if (list.Runs.Count == 0)
+        if (list.Total == 0)
         {
             return $"No runs in {list.Store}. Measure one with `trainwatt measure -- COMMAND` or import traces with `trainwatt import`.\n";
         }
 
-        var rows = list.Runs.Select(r => new[]
+        var rows = list.Runs.Select(e => new[]
         {
-            r.Id.ToString(CultureInfo.InvariantCulture),
-            SqliteRunStore.StatusText(r.Status),
-            r.Source,
-            r.Started.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture),
-            r.Duration is { } d ? Duration(d) : "",
-            r.DeviceCount.ToString(CultureInfo.InvariantCulture),
-            r.SampleCount.ToString(CultureInfo.InvariantCulture),
-            r.AnnotationCount.ToString(CultureInfo.InvariantCulture),
-            r.Command ?? r.SourceKey ?? "",
+            e.Run.Id.ToString(CultureInfo.InvariantCulture), RunOutcome.Text(e.Run), e.Run.Started.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture),
+            e.Run.Duration is { } d ? Duration(d) : "", e.Energy?.ToString() ?? "-", e.Run.ExitCode?.ToString(CultureInfo.InvariantCulture) ?? "-",
+            string.Join(' ', e.Run.Tags.OrderBy(t => t.Key, StringComparer.Ordinal).Select(t => $"{t.Key}={t.Value}")), e.Run.Command ?? e.Run.SourceKey ?? e.Run.Source,
         }).ToList();
-        return Table(["ID", "STATUS", "SOURCE", "STARTED", "DURATION", "DEVICES", "SAMPLES", "NOTES", "COMMAND/SOURCE KEY"], rows);
+        string shown = list.Runs.Count < list.Total ? string.Create(CultureInfo.InvariantCulture, $"{list.Runs.Count} of {list.Total} runs shown{(list.Matched < list.Total ? $" ({list.Matched} match the filters)" : "")}.\n") : "";
+        return Table(["ID", "STATUS", "STARTED", "DURATION", "ENERGY", "EXIT", "TAGS", "COMMAND/SOURCE KEY"], rows) + shown;
     }
 
     private static string ShowText(RunDetails details)

@@ -91,6 +91,21 @@ public sealed class GpuSpecTable
             closest);
     }
 
+    /// <summary>
+    /// Null when <paramref name="query"/> spells <paramref name="spec"/>'s name or an alias (ignoring case, spaces and
+    /// punctuation); else one line saying which GPU it was taken as (<c>GTX2080</c> is matched by its words to
+    /// <c>RTX 2080</c>): a looser match must not pass silently.
+    /// </summary>
+    public static string? MatchNote(string query, GpuSpec spec)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        ArgumentNullException.ThrowIfNull(spec);
+        string compact = NameMatching.Compact(query);
+        return Keys(spec).Any(k => NameMatching.Compact(k) == compact)
+            ? null
+            : $"GPU \"{NameMatching.Shown(query)}\" matched {spec.Name} ({spec.ThermalDesignPower.Watts.ToString("0", CultureInfo.InvariantCulture)} W TDP, {spec.MemoryGigabytes.ToString("0.#", CultureInfo.InvariantCulture)} GB); if that is not your GPU, list the table with 'trainwatt gpus'.";
+    }
+
     /// <summary>Like <see cref="Find"/>, without throwing: false when no row or several rows match.</summary>
     public bool TryFind(string name, out GpuSpec spec)
     {

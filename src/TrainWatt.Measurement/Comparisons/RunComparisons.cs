@@ -38,6 +38,12 @@ public sealed record AnalyzeRequest(RunSelection Runs, IReadOnlyList<string> By,
 
     /// <summary>With <see cref="Correlate"/>: one correlation per value of this key.</summary>
     public string? Within { get; init; }
+
+    /// <summary>True when <see cref="By"/> is the default, not the user's: it falls back to the tags the runs have (<see cref="ComparisonDefaults"/>).</summary>
+    public bool ByIsDefault { get; init; }
+
+    /// <summary>True when <see cref="Metric"/> is the default: energy per sample falls back to energy when no run has it.</summary>
+    public bool MetricIsDefault { get; init; }
 }
 
 /// <summary><c>recommend</c>: the cheapest configuration within <see cref="MaxLoss"/> of the best <see cref="Score"/>.</summary>
@@ -47,6 +53,12 @@ public sealed record RecommendRequest(RunSelection Runs, IReadOnlyList<string> B
     public string? PredictedFile { get; init; }
 
     public int Seed { get; init; } = Bootstrap.DefaultSeed;
+
+    /// <summary>True when <see cref="By"/> is the default (<see cref="ComparisonDefaults"/>).</summary>
+    public bool ByIsDefault { get; init; }
+
+    /// <summary>True when <see cref="Cost"/> is the default: energy per sample falls back to energy when no run has it.</summary>
+    public bool CostIsDefault { get; init; }
 }
 
 /// <summary>A request these runs contradict (a --by, --filter or --within key they lack, a metric none of them has): a usage error.</summary>
@@ -95,7 +107,12 @@ public static class RunComparisons
         var runs = Load(request.Runs, store);
         return AsUsage(() =>
         {
-            var result = GroupAnalysis.Run(runs, request.By, request.Metric, new GroupAnalysisOptions(Seed: request.Seed));
+            var notes = new List<string>();
+            var by = ComparisonDefaults.ByKeys(runs, request.By, request.ByIsDefault, notes);
+            var metric = ComparisonDefaults.Metric(runs, request.Metric, request.MetricIsDefault, notes);
+            LeftOut(request.Runs, store, notes);
+            var result = GroupAnalysis.Run(runs, by, metric, new GroupAnalysisOptions(Seed: request.Seed));
+            result = notes.Count == 0 ? result : result with { Notes = [.. notes, .. result.Notes] };
             if (request.Correlate is not { } score)
             {
                 return result;
@@ -106,7 +123,7 @@ public static class RunComparisons
                 throw new FormatException($"--within key \"{key}\" is not a key of these runs.");
             }
 
-            return result with { TradeOff = TradeOff.Spearman(runs, request.Metric, score, request.Within), TradeOffScore = score.Name };
+            return result with { TradeOff = TradeOff.Spearman(runs, metric, score, request.Within), TradeOffScore = score.Name };
         });
     }
 
@@ -120,7 +137,24 @@ public static class RunComparisons
 
         var runs = Load(request.Runs, store);
         var points = request.PredictedFile is { } file ? PredictedPoints.Load(file) : null;
-        return AsUsage(() => Recommender.Recommend(runs, request.By, request.Score, request.MaxLoss, request.Cost, points, new GroupAnalysisOptions(Seed: request.Seed)));
+        return AsUsage(() =>
+        {
+            var notes = new List<string>();
+            var by = ComparisonDefaults.ByKeys(runs, request.By, request.ByIsDefault, notes);
+            var cost = ComparisonDefaults.Metric(runs, request.Cost, request.CostIsDefault, notes);
+            LeftOut(request.Runs, store, notes);
+            var result = Recommender.Recommend(runs, by, request.Score, request.MaxLoss, cost, points, new GroupAnalysisOptions(Seed: request.Seed));
+            return notes.Count == 0 ? result : result with { Notes = [.. notes, .. result.Notes] };
+        });
+    }
+
+    /// <summary>Says how many stored runs were not compared because they did not complete, failed or are probes (none: says nothing).</summary>
+    private static void LeftOut(RunSelection selection, IRunStore? store, List<string> notes)
+    {
+        if (selection.FromStore && store is not null && store.ListRuns().Count(r => !StoreObservations.Usable(r)) is > 0 and int count)
+        {
+            notes.Add($"{count} stored run(s) left out: not completed (interrupted, or an import that lost its tail), a command that exited non-zero, or a probe (`trainwatt runs list --status` shows them).");
+        }
     }
 
     /// <summary>The completed runs tagged experiment=<paramref name="name"/>; throws <see cref="AnalysisDataException"/> when there are none.</summary>

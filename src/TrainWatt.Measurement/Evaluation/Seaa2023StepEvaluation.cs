@@ -35,6 +35,9 @@ public sealed record StepEvaluationRequest(string Folder, Seaa2023EpochSource Ep
 
     /// <summary><c>--drift-prior</c>: τ of the intervals; null: the default (<see cref="Core.Projection.DriftPrior.Default"/>).</summary>
     public double? DriftPrior { get; init; }
+
+    /// <summary>Called after each run with (runs done, runs in all), from the evaluating threads (at most <see cref="MaxParallelism"/> at once).</summary>
+    public Action<int, int>? Progress { get; init; }
 }
 
 /// <summary>A run left out of the evaluation and why (a fault of the data, not of the method).</summary>
@@ -151,8 +154,10 @@ public static class Seaa2023StepEvaluation
         var results = new StepRunEvaluation[runs.Count];
         var failures = new ConcurrentBag<string>();
         var excluded = new ConcurrentBag<ExcludedRun>();
+        int finished = 0;
         Parallel.For(0, runs.Count, new ParallelOptions { MaxDegreeOfParallelism = request.MaxParallelism }, i =>
         {
+            using var tick = new ProgressOnExit(() => request.Progress?.Invoke(Interlocked.Increment(ref finished), runs.Count));
             if (Evaluate(runs[i], options, out string? failure, out string? fault) is { } result)
             {
                 results[i] = result;
@@ -232,4 +237,10 @@ public static class Seaa2023StepEvaluation
             writer.Write(string.Create(CultureInfo.InvariantCulture, $",{r.StepProjectionEpoch},{r.StepStableFromIndex},{(r.StepFellBack ? 1 : 0)},{(r.LostTail ? 1 : 0)}\n"));
         }
     }
+}
+
+/// <summary>Runs an action when disposed: progress counts a run however its evaluation ended.</summary>
+internal readonly struct ProgressOnExit(Action action) : IDisposable
+{
+    public void Dispose() => action();
 }

@@ -23,6 +23,9 @@ public sealed record MeasurementConsole(TextWriter Stdout, TextWriter Stderr, Ac
 
     /// <summary>When set, the command's stderr goes on to this stream byte for byte instead of to <see cref="Stderr"/>.</summary>
     public Stream? StderrBytes { get; init; }
+
+    /// <summary>When set, follows whether the command's output ended mid-line (<see cref="TerminalLine"/>), for <see cref="Say"/> to start a fresh line.</summary>
+    public TerminalLine? Line { get; init; }
 }
 
 /// <summary>
@@ -104,13 +107,14 @@ public sealed class MeasurementPipeline
         var observers = new ObserverSet(_observers, say);
         var guard = new ProjectionInputGuard(options.TotalEpochs, options.MaxEpochs, options.EarlyStoppingPatience is not null, options.Interval);
         var sink = new PipelineSink(recorder, recorder.RecordProjection, projection, observers, say, guard, cpu);
+        var line = _console.Line;
         var session = _console is { StdoutBytes: { } stdoutBytes, StderrBytes: { } stderrBytes }
             ? new MeasurementSession(
-                _meters.Meters, sink, _host.Time, stdoutBytes, stderrBytes, say,
+                _meters.Meters, sink, _host.Time, line is { IncludesStdout: true } ? line.Track(stdoutBytes) : stdoutBytes, line?.Track(stderrBytes) ?? stderrBytes, say,
                 progress: observers.Progress,
                 childStarted: pid => _meters.Process?.Attach(pid))
             : new MeasurementSession(
-                _meters.Meters, sink, _host.Time, _console.Stdout, _console.Stderr, say,
+                _meters.Meters, sink, _host.Time, line is { IncludesStdout: true } ? line.Track(_console.Stdout) : _console.Stdout, line?.Track(_console.Stderr) ?? _console.Stderr, say,
                 progress: observers.Progress,
                 childStarted: pid => _meters.Process?.Attach(pid));
         var command = options.Command;

@@ -1,4 +1,5 @@
 using System.Text;
+using TrainWatt.Core.Footprint;
 using TrainWatt.Core.Reference;
 using TrainWatt.Core.Units;
 using TrainWatt.Storage;
@@ -35,8 +36,8 @@ public enum ExportTable
 /// <summary>The carbon choices of an emissions export: an explicit intensity wins; a country names the country columns (and gives the intensity when none is given).</summary>
 /// <param name="Intensity">Grid carbon intensity in gCO2e/kWh (finite, ≥ 0), or null.</param>
 /// <param name="Country">A country of TrainWatt's table (ISO code or name; WORLD), or null.</param>
-/// <param name="Pue">Power usage effectiveness, ≥ 1.</param>
-public sealed record ExportCarbon(double? Intensity, string? Country, double Pue = 1.0);
+/// <param name="Pue">Power usage effectiveness, ≥ 1; null: the on-prem average preset, the default of <c>measure</c> and <c>carbon</c> too.</param>
+public sealed record ExportCarbon(double? Intensity, string? Country, double? Pue = null);
 
 /// <summary>One export.</summary>
 /// <param name="RunIds">The runs; <see cref="ExportFormat.Csv"/> and <see cref="ExportFormat.Json"/> take exactly one.</param>
@@ -120,24 +121,39 @@ public static class RunExport
 
     /// <summary>
     /// The carbon settings of an emissions export: the given intensity (the country, if any, only names the country
-    /// columns), else the country's intensity from TrainWatt's table.
+    /// columns), else the country's intensity from TrainWatt's table, else the world average; the given PUE, else the
+    /// on-prem average. The defaults are those of <c>measure</c> and <c>carbon</c> (<see cref="FootprintAssumptions.Resolve"/>),
+    /// marked as defaults in the source (<see cref="Assumptions"/> states them).
     /// </summary>
     /// <exception cref="ReferenceLookupException">The country is not in the table.</exception>
-    /// <exception cref="ArgumentException">Neither an intensity nor a country.</exception>
     public static CarbonSettings CarbonSettingsFor(ExportCarbon carbon)
     {
         ArgumentNullException.ThrowIfNull(carbon);
         var entry = carbon.Country is null ? null : CarbonIntensityTable.Default.Find(carbon.Country);
         string? iso3 = entry is { Iso3.Length: > 0 } ? entry.Iso3 : null;
+        double pue = carbon.Pue ?? PueAssumption.Default().Pue.Ratio;
         if (carbon.Intensity is { } given)
         {
-            return new CarbonSettings(CarbonIntensity.FromGramsPerKilowattHour(given), ProvenanceText.Name(Provenance.UserGiven), carbon.Pue, entry?.Name, iso3);
+            return new CarbonSettings(CarbonIntensity.FromGramsPerKilowattHour(given), ProvenanceText.Name(Provenance.UserGiven), pue, entry?.Name, iso3);
         }
 
-        return entry is null
-            ? throw new ArgumentException("emissions need a carbon intensity: pass --country ISO (e.g. --country DE, or WORLD for the world average) or --carbon-intensity G_PER_KWH.")
-            : new CarbonSettings(entry.Intensity, entry.Describe(), carbon.Pue, entry.Name, iso3);
+        var (_, intensity) = FootprintAssumptions.Resolve(carbon.Country, null, carbon.Pue);
+        return new CarbonSettings(intensity.Intensity, ForExport(intensity.Description), pue, entry?.Name, iso3);
     }
+
+    /// <summary>The PUE and grid an emissions export assumes, in one line, each with its source (and "[default ...]" when not given).</summary>
+    public static string Assumptions(ExportCarbon carbon)
+    {
+        ArgumentNullException.ThrowIfNull(carbon);
+        var settings = CarbonSettingsFor(carbon);
+        var (pue, _) = FootprintAssumptions.Resolve(carbon.Country, null, carbon.Pue);
+        return $"assumptions: {ForExport(pue.Description)}; {(carbon.Intensity is null ? settings.Source : $"{settings.Intensity} ({settings.Source})")}";
+    }
+
+    /// <summary>A default's hint with export's own options (it has no --region or cloud region).</summary>
+    private static string ForExport(string description) => description
+        .Replace("pass --country or --region", "pass --country or --carbon-intensity", StringComparison.Ordinal)
+        .Replace("pass a PUE or a cloud region to change it", "pass --pue to change it", StringComparison.Ordinal);
 
     /// <summary>True when <paramref name="path"/> is an existing emissions.csv of TrainWatt's columns (rows are appended, as CodeCarbon does).</summary>
     private static bool AppendsTo(string? path)

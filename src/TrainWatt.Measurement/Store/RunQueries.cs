@@ -34,6 +34,28 @@ public static class RunQueries
         return new RunList(store.Location, store.ListRuns());
     }
 
+    /// <summary>
+    /// The runs <paramref name="query"/> selects, oldest first, each with its energy (the sum over its devices, as
+    /// <c>runs show</c> gives it; read only for the runs listed).
+    /// </summary>
+    /// <exception cref="StoreException">The store cannot be opened.</exception>
+    /// <exception cref="ArgumentException">The query is invalid (<see cref="RunListQuery.Problems"/>).</exception>
+    public static RunListing List(string? db, HostContext host, RunListQuery query)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        if (query.Problems() is { Count: > 0 } problems)
+        {
+            throw new ArgumentException(string.Join(" ", problems));
+        }
+
+        using var store = StoreSession.Open(db, host);
+        var all = store.ListRuns();
+        var matched = all.Where(query.Matches).ToList();
+        var shown = query.Limit is { } limit && matched.Count > limit ? matched.Skip(matched.Count - limit) : matched;
+        var entries = shown.Select(run => new RunListEntry(run, run.DeviceCount == 0 ? null : store.GetRun(run.Id)?.TotalEnergy)).ToList();
+        return new RunListing(store.Location, entries, matched.Count, all.Count);
+    }
+
     /// <summary>A run by id; else, when <paramref name="idOrJobId"/> is a job id of the store, the merged job.</summary>
     /// <exception cref="RunNotFoundException">Neither a run id nor a job id of the store.</exception>
     public static RunOrJob Show(string? db, string idOrJobId, HostContext host)

@@ -22,6 +22,21 @@ public static class RunJson
         JsonSerializer.Serialize(json, RunRecordJson.From(run), RunJsonContext.Default.RunRecordJson);
     }
 
+    /// <summary>
+    /// Writes one run of <c>runs list --json</c>: the run's object (<see cref="RunRecordJson"/>) and <c>energy_j</c> (the
+    /// sum over its devices; null when none has an energy) and <c>outcome</c> (running, completed, failed, incomplete:
+    /// a completed run whose command exited non-zero is failed).
+    /// </summary>
+    public static void WriteListEntry(Utf8JsonWriter json, RunRecord run, double? energyJoules, string outcome)
+    {
+        ArgumentNullException.ThrowIfNull(json);
+        json.WriteStartObject();
+        JsonMembers.Write(json, RunRecordJson.From(run), RunJsonContext.Default.RunRecordJson);
+        WriteNumberOrNull(json, "energy_j", energyJoules);
+        json.WriteString("outcome", outcome);
+        json.WriteEndObject();
+    }
+
     /// <summary>Writes the members of a run's details (run, devices with energy, total, epochs, annotations: <see cref="RunDetailsJson"/>) into the current object.</summary>
     public static void WriteDetailsMembers(Utf8JsonWriter json, RunDetails details)
         => JsonMembers.Write(json, RunDetailsJson.From(details), RunJsonContext.Default.RunDetailsJson);

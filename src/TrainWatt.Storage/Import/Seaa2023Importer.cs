@@ -139,7 +139,9 @@ public sealed class Seaa2023Importer(IRunStore store)
                             if (run is null)
                             {
                                 // Created at the first sample, without its source key until complete (see NvidiaSmiImporter).
-                                var (started, ids) = batches.Start(new NewRun(Source, ImportConversions.AsWritten(item.Sample.Timestamp), Status: RunStatus.Running), [registration]);
+                                var row = table?.Find(pair.Model, pair.RunIndex, item.GpuName, pair.EnvironmentFolder);
+                                var newRun = new NewRun(Source, ImportConversions.AsWritten(item.Sample.Timestamp), Tags: Tags(pair, item.GpuName, row), Status: RunStatus.Running);
+                                var (started, ids) = batches.Start(newRun, [registration]);
                                 (run, deviceId) = (started, ids[0]);
                             }
                             else
@@ -194,7 +196,7 @@ public sealed class Seaa2023Importer(IRunStore store)
             var completion = Complete(pair, old, gpu, parse.Process?.Result, processId, gpus, table);
             batches.Complete(run, completion);
             long stored = run.Samples - (completion.DroppedDevices.Count > 0 ? processRows : 0);
-            return new ImportedRun(run.Id, pair.SourceKey, completion.Status, stored, completion.Annotations.Select(a => a.Kind).Distinct().ToList());
+            return new ImportedRun(run.Id, pair.SourceKey, completion.Status, stored, completion.Annotations.Select(a => a.Kind).Where(k => k != AnnotationKinds.Metric).Distinct().ToList());
         }
         catch
         {
@@ -272,6 +274,7 @@ public sealed class Seaa2023Importer(IRunStore store)
                 $"runs.csv has no row for {pair.EnvironmentFolder}/{pair.Model} run {pair.RunIndex} (GPU '{gpuName}'); model and environment metadata are not recorded.", pair.GpuFile));
         }
 
+        annotations.AddRange(Metrics(row));
         return new RunCompletion(status, started, ended)
         {
             SourceKey = pair.SourceKey,
@@ -281,6 +284,41 @@ public sealed class Seaa2023Importer(IRunStore store)
             DeviceNames = ordered.Where(d => d.Name is not null && d.Name != d.RegisteredName).ToDictionary(d => d.Id, d => d.Name!),
             DroppedDevices = dropped,
         };
+    }
+
+    /// <summary>
+    /// The run's tags, the keys <c>analyze</c>/<c>recommend --seaa2023</c> give the same run: <c>architecture</c> (the
+    /// model folder, as runs.csv spells it), <c>environment</c> (runs.csv's label, else the folder) and <c>gpu</c>
+    /// (runs.csv's GPU model, else the trace's GPU name), and <c>dataset=seaa2023</c>.
+    /// </summary>
+    internal static Dictionary<string, string> Tags(SeaaPair pair, string? gpuName, IReadOnlyList<KeyValuePair<string, string>>? row)
+    {
+        var tags = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["dataset"] = "seaa2023",
+            ["architecture"] = pair.Model,
+            ["environment"] = (row is null ? null : SeaaRunsTable.EnvironmentLabel(row)) ?? pair.EnvironmentFolder,
+        };
+        string? gpu = (row is null ? null : SeaaRunsTable.Get(row, SeaaRunsTable.GpuColumn)) ?? gpuName;
+        if (!string.IsNullOrWhiteSpace(gpu))
+        {
+            tags["gpu"] = gpu.Trim();
+        }
+
+        return tags;
+    }
+
+    /// <summary>The authors' quality metrics of the run (runs.csv: f1-score, accuracy, precision, recall, AUC) as metric annotations, read as scores f1, accuracy, ... by analyze and recommend.</summary>
+    private static IEnumerable<AnnotationRecord> Metrics(IReadOnlyList<KeyValuePair<string, string>>? row)
+    {
+        foreach (var (column, name) in SeaaRunsTable.MetricColumns)
+        {
+            if (row is not null && SeaaRunsTable.Get(row, column) is { } text
+                && double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double value) && double.IsFinite(value))
+            {
+                yield return new AnnotationRecord(AnnotationKinds.Metric, string.Create(CultureInfo.InvariantCulture, $"{name}={value:R}"));
+            }
+        }
     }
 
     private static DeviceRegistration GpuRegistration(string device, string? gpuName)
@@ -313,6 +351,11 @@ public sealed class Seaa2023Importer(IRunStore store)
             if (pair.ProcessFile is not null)
             {
                 json.WriteString("process_trace", pair.ProcessFile);
+            }
+
+            if (row is not null && SeaaRunsTable.SamplesSeen(row) is { } seen)
+            {
+                json.WriteNumber(RunRecord.SamplesSeenMetadataKey, seen);
             }
 
             json.WriteString("clock", "local wall clock as written by the traces (zone unknown), stored with offset zero");

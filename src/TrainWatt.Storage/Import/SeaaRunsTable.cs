@@ -13,7 +13,11 @@ internal sealed class SeaaRunsTable
     private const string EnvironmentColumn = "training environment";
     private const string ArchitectureColumn = "architecture";
     private const string RunColumn = "run";
-    private const string GpuColumn = "gpu model";
+    internal const string GpuColumn = "gpu model";
+
+    /// <summary>The authors' quality metrics: runs.csv column and the score name analyze and recommend read (as <c>--seaa2023</c> does).</summary>
+    internal static readonly (string Column, string Name)[] MetricColumns =
+        [("f1-score", "f1"), ("accuracy", "accuracy"), ("precision", "precision"), ("recall", "recall"), ("AUC", "auc")];
 
     private readonly List<IReadOnlyList<KeyValuePair<string, string>>> _rows;
 
@@ -93,6 +97,11 @@ internal sealed class SeaaRunsTable
 
     public static string? Get(IReadOnlyList<KeyValuePair<string, string>> row, string column)
         => row.FirstOrDefault(kv => string.Equals(kv.Key, column, StringComparison.OrdinalIgnoreCase)).Value;
+
+    /// <summary>The run's <c>total seen images</c> (what energy per sample divides by, as <c>--seaa2023</c> does), or null.</summary>
+    public static long? SamplesSeen(IReadOnlyList<KeyValuePair<string, string>> row)
+        => Get(row, "total seen images") is { } text && double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double images)
+            && images >= 0 && images < 9e18 && images == Math.Floor(images) ? (long)images : null;
 
     public static string? EnvironmentLabel(IReadOnlyList<KeyValuePair<string, string>> row) => Get(row, EnvironmentColumn);
 }

@@ -47,3 +47,26 @@ public sealed partial class ImportProgressLineTests : IDisposable
     [GeneratedRegex(@"^\rimporting 1/1 gpu\.csv: \d{1,3}%, [\d,]+ samples")]
     private static partial Regex ProgressLine();
 }
+
+/// <summary>Issue 20: the same line shows other long work's progress (<c>evaluate step</c>), throttled, and nothing when redirected.</summary>
+public sealed class ProgressLineShowTests
+{
+    [Fact]
+    public void Show_Rewrites_One_Line_At_Most_Four_Times_A_Second_And_Erases_It()
+    {
+        var stderr = new TestConsole();
+        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider();
+        var context = new CliContext(new TestConsole(), stderr, clock, new Dictionary<string, string?>()) { ErrorIsTerminal = true };
+
+        using (var line = TrainWatt.Cli.Commands.ImportProgressLine.For(context)!)
+        {
+            line.Show("evaluating 1/3 runs");
+            line.Show("evaluating 2/3 runs"); // within 250 ms of the last: not shown
+            clock.Advance(TimeSpan.FromMilliseconds(250));
+            line.Show("evaluating 3/3 runs");
+        }
+
+        Assert.Equal("\revaluating 1/3 runs\revaluating 3/3 runs\r" + new string(' ', 19) + "\r", stderr.Output);
+        Assert.Null(TrainWatt.Cli.Commands.ImportProgressLine.For(context with { ErrorIsTerminal = false })); // redirected: no progress at all
+    }
+}

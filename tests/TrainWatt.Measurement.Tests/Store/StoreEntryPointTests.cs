@@ -107,7 +107,7 @@ public sealed class StoreEntryPointTests : IDisposable
         var lines = File.ReadAllLines(emissions);
         Assert.Equal(3, lines.Length); // header + one row per export
         var row = lines[0].Split(',').Zip(lines[1].Split(',')).ToDictionary(p => p.First, p => p.Second);
-        Assert.Equal(0.001 * 1000 / 1000, double.Parse(row["emissions"], CultureInfo.InvariantCulture), 12); // kWh × g/kWh → kg
+        Assert.Equal(0.001 * 1.56 * 1000 / 1000, double.Parse(row["emissions"], CultureInfo.InvariantCulture), 12); // kWh × default PUE 1.56 (on-prem average) × g/kWh → kg
     }
 
     [Fact]
@@ -134,6 +134,8 @@ public sealed class StoreEntryPointTests : IDisposable
         Assert.Equal((400.0, "user-given", 1.5, "Germany", "DEU"), (given.Intensity.GramsPerKilowattHour, given.Source, given.Pue, given.CountryName, given.CountryIsoCode));
         Assert.Equal(381.0, country.Intensity.GramsPerKilowattHour);
         Assert.Throws<ReferenceLookupException>(() => RunExport.CarbonSettingsFor(new ExportCarbon(null, "Germanyy")));
-        Assert.Throws<ArgumentException>(() => RunExport.CarbonSettingsFor(new ExportCarbon(null, null)));
+        var defaults = RunExport.CarbonSettingsFor(new ExportCarbon(null, null)); // as measure and carbon: WORLD 481 gCO2e/kWh, PUE 1.56
+        Assert.Equal((481.0, 1.56), (defaults.Intensity.GramsPerKilowattHour, defaults.Pue));
+        Assert.Contains("[default; pass --country or --carbon-intensity]", defaults.Source, StringComparison.Ordinal);
     }
 }

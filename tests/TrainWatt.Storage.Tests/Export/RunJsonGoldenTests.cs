@@ -77,7 +77,8 @@ public class RunJsonGoldenTests
             json.WriteStartArray();
             foreach (var run in runs)
             {
-                RunJson.WriteRun(json, run);
+                // runs list adds energy_j (the run's energy, null when it has none) and outcome to each run
+                RunJson.WriteListEntry(json, run, run.Status == RunStatus.Completed ? 2345.678 : null, run.Status == RunStatus.Completed ? "completed" : "running");
             }
 
             json.WriteEndArray();
