@@ -12,21 +12,23 @@ public sealed class ReportCommandTests
     }
 
     [Fact]
-    public void Seaa_report_writes_a_self_contained_page_with_the_box_pareto_and_trace_plots()
+    public void Seaa_report_writes_a_self_contained_page_with_the_pareto_heat_map_box_and_trace_plots()
     {
         string seaa = SharedData.RequireSeaa2023();
         using var dir = new TempDirectory();
         var (code, stdout, stderr) = CliHarness.Run("report", "--seaa2023", seaa, "--out", dir.Path);
         Assert.True(code == 0, stderr);
         string html = File.ReadAllText(Path.Combine(dir.Path, "index.html"));
-        Assert.Equal(3, html.Split("data:image/png;base64,").Length - 1);
+        Assert.Equal(4, html.Split("data:image/png;base64,").Length - 1);
         Assert.DoesNotContain("src=\"http", html, StringComparison.Ordinal);
         Assert.Contains("Recommended: mobilenet_v2 / Local ML Engineer/Gamer", html, StringComparison.Ordinal);
         Assert.Contains("81.66 %", html, StringComparison.Ordinal); // saving vs VGG16 on the RTX 3070 (golden 0.81657...)
-        Assert.Equal((1800, 500), PngSize(File.ReadAllBytes(Path.Combine(dir.Path, "box-plots.png")))); // 12 groups x 150 px
-        Assert.Equal((900, 600), PngSize(File.ReadAllBytes(Path.Combine(dir.Path, "pareto.png"))));
+        Assert.Equal((1000, 678), PngSize(File.ReadAllBytes(Path.Combine(dir.Path, "box-plots.png")))); // 150 px + 12 rows x 44 px
+        Assert.Equal((1000, 640), PngSize(File.ReadAllBytes(Path.Combine(dir.Path, "pareto.png"))));
+        Assert.Equal((920, 560), PngSize(File.ReadAllBytes(Path.Combine(dir.Path, "heat-map.png")))); // 260 + 3 columns x 220, 160 + 5 rows x 80
         Assert.Equal((900, 500), PngSize(File.ReadAllBytes(Path.Combine(dir.Path, "power-timeline.png"))));
         Assert.Equal(Path.Combine(dir.Path, "index.html") + "\n", stdout);
+        Assert.Contains($"report written to {Path.Combine(dir.Path, "index.html")} (beside it: pareto.png, heat-map.png, box-plots.png, power-timeline.png, pairwise.csv)", stderr, StringComparison.Ordinal);
     }
 
     [Fact]
