@@ -48,7 +48,7 @@ public sealed class HtmlReport
         sb.Append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>").Append(WebUtility.HtmlEncode(Title)).Append("</title>\n");
         sb.Append("<style>body{font-family:sans-serif;margin:2em;max-width:1100px;color:#222}h1{margin-bottom:0}")
           .Append(".sub{color:#666;margin-top:.2em}img{max-width:100%;border:1px solid #ddd}table{border-collapse:collapse;margin:1em 0}")
-          .Append("td,th{border:1px solid #ccc;padding:.25em .6em;text-align:right}th{background:#f3f3f3}td.l,th.l{text-align:left}")
+          .Append("td,th{border:1px solid #ccc;padding:.25em .6em;text-align:right;white-space:nowrap}td.l,th.l{white-space:normal}th{background:#f3f3f3}td.l,th.l{text-align:left}")
           .Append(".cap{color:#555;font-size:.9em}.banner{background:#fff3cd;border:2px solid #d39e00;padding:.6em 1em;font-weight:bold}")
           .Append(".decision{background:#eef6ee;border-left:6px solid #2e7d32;padding:.6em 1em;font-size:1.1em}.warn{color:#8a4b00}</style></head><body>\n");
         sb.Append("<h1>").Append(WebUtility.HtmlEncode(Title)).Append("</h1><p class=\"sub\">").Append(WebUtility.HtmlEncode(Subtitle)).Append("</p>\n");

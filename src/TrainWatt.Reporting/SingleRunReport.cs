@@ -38,9 +38,9 @@ public static class SingleRunReport
     /// <summary>How a provenance was obtained, in words, after its name.</summary>
     public static string HowObtained(Provenance provenance) => provenance switch
     {
-        Provenance.Counter => "hardware energy counter, last reading minus first",
-        Provenance.Sampled => "power samples integrated over time (trapezoid)",
-        Provenance.Model => "modelled from load or memory, not measured",
+        Provenance.Counter => "energy counter (last − first)",
+        Provenance.Sampled => "power samples × time (trapezoid)",
+        Provenance.Model => "model, not measured",
         Provenance.UserGiven => "given by the user",
         _ => ProvenanceText.Name(provenance),
     };
@@ -79,7 +79,7 @@ public static class SingleRunReport
             sb.Append(c, $"<tr><td class=\"l\">{WebUtility.HtmlEncode(e.Device.Key)}</td><td class=\"l\">{WebUtility.HtmlEncode(e.Device.Name ?? e.Device.Component)}</td>")
               .Append(c, $"<td>{(e.Energy is { } en ? en.ToString() : "no data")}</td><td>{share}</td>")
               .Append(c, $"<td class=\"l\">{(e.Energy is null ? "–" : ProvenanceText.Name(e.Provenance))}</td><td class=\"l\">{(e.Energy is null ? "–" : WebUtility.HtmlEncode(HowObtained(e.Provenance)))}</td>")
-              .Append(c, $"<td class=\"l\">{WebUtility.HtmlEncode(Attribution(e.Device))}</td><td>{(e.MeanPower is { } m ? m.Watts.ToString("0.#", c) : "–")}</td><td>{(e.MaxPower is { } x ? x.Watts.ToString("0.#", c) : "–")}</td><td>{e.Samples}</td></tr>");
+              .Append(c, $"<td class=\"l\">{WebUtility.HtmlEncode(Attribution(e.Device))}</td><td>{(e.MeanPower is { } m ? Watts(m) : "–")}</td><td>{(e.MaxPower is { } x ? Watts(x) : "–")}</td><td>{e.Samples}</td></tr>");
         }
 
         string provenances = string.Join(", ", known.Select(e => ProvenanceText.Name(e.Provenance)).Distinct());
@@ -100,6 +100,9 @@ public static class SingleRunReport
 
         report.AddHtml("Energy by device", sb.ToString());
     }
+
+    /// <summary>Watts with 3 significant digits below 10 W (a RAM model's 0.004 W is not 0), else one decimal.</summary>
+    private static string Watts(Power p) => p.Watts.ToString(Math.Abs(p.Watts) < 10 ? "G3" : "0.#", CultureInfo.InvariantCulture);
 
     /// <summary>
     /// Carbon of the run's energy with the PUE and grid it assumes and their sources: those of the request (report's

@@ -41,7 +41,8 @@ public sealed class SingleRunReportTests
         return run;
     }
 
-    private static string Html(HtmlReport report, TempDirectory dir) => File.ReadAllText(report.Write(dir.File("out")));
+    /// <summary>The written page with HTML entities decoded (&#215; reads as ×).</summary>
+    private static string Html(HtmlReport report, TempDirectory dir) => System.Net.WebUtility.HtmlDecode(File.ReadAllText(report.Write(dir.File("out"))));
 
     [Fact]
     public void Each_device_row_names_its_provenance_and_what_it_covers()
@@ -53,8 +54,8 @@ public sealed class SingleRunReportTests
 
         // One row per device: key, name, energy, share of 40 200 J, provenance, how, what it covers.
         // gpu:0 30 000 J (74.6 %), gpu:1 10 000 J (24.9 %), ram 200 J (0.5 %): hand-computed shares.
-        Assert.Matches(new Regex("<tr><td class=\"l\">gpu:0</td><td class=\"l\">Fake H200</td><td>30\\.00 kJ</td><td>74\\.6 %</td><td class=\"l\">counter</td><td class=\"l\">hardware energy counter, last reading minus first</td><td class=\"l\">the whole GPU: every process on it</td>"), html);
-        Assert.Matches(new Regex("<tr><td class=\"l\">gpu:1</td><td class=\"l\">Fake A100</td><td>10\\.00 kJ</td><td>24\\.9 %</td><td class=\"l\">sampled</td><td class=\"l\">power samples integrated over time \\(trapezoid\\)</td><td class=\"l\">NVML total energy counter not supported; sampling power</td>"), html);
+        Assert.Matches(new Regex("<tr><td class=\"l\">gpu:0</td><td class=\"l\">Fake H200</td><td>30\\.00 kJ</td><td>74\\.6 %</td><td class=\"l\">counter</td><td class=\"l\">energy counter \\(last − first\\)</td><td class=\"l\">the whole GPU: every process on it</td>"), html);
+        Assert.Matches(new Regex("<tr><td class=\"l\">gpu:1</td><td class=\"l\">Fake A100</td><td>10\\.00 kJ</td><td>24\\.9 %</td><td class=\"l\">sampled</td><td class=\"l\">power samples × time \\(trapezoid\\)</td><td class=\"l\">NVML total energy counter not supported; sampling power</td>"), html);
         Assert.Matches(new Regex("<tr><td class=\"l\">ram</td><td class=\"l\">process tree RAM</td><td>200\\.0 J</td><td>0\\.5 %</td><td class=\"l\">model</td>.*?<td class=\"l\">modelled: 0\\.375 W per GB"), html);
         Assert.Contains("sum of the devices (counter, sampled, model)", html, StringComparison.Ordinal);
         Assert.Contains("ram modelled, not measured; the other devices were measured.", html, StringComparison.Ordinal);
