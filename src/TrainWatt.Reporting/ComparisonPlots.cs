@@ -97,8 +97,10 @@ internal static class ComparisonPlots
         var rect = plot.RenderManager.LastRender.DataRect;
         var area = new PixelBox(rect.Left, rect.Top, rect.Width, rect.Height);
         var pixels = r.Points.Select(p => plot.GetPixel(new Coordinates(p.Cost, p.Score))).ToArray();
-        var markers = pixels.Select(p => PixelBox.Around(p.X, p.Y, MarkerRadius)).ToArray();
+        var square = plot.GetPixel(new Coordinates(r.Chosen.Cost, r.Chosen.Score));
+        var markers = pixels.Select(p => PixelBox.Around(p.X, p.Y, MarkerRadius)).Append(PixelBox.Around(square.X, square.Y, (chosen.MarkerSize / 2) + 1)).ToArray();
         var lines = LineObstacles(plot, front, limitValue, area);
+        lines.Add(markers[^1]); // the recommendation's square is larger than a marker
         var labels = LabelPlacer.Place(Requests(r, pixels, p => p.Label), area, MarkerRadius + 2, lines);
         bool numbered = labels is null;
         if (numbered)

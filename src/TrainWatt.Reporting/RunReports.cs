@@ -189,7 +189,7 @@ public static class RunReports
 
         if (ComparisonReport.HeatMapKeys(runs, out string? why) is var (row, column))
         {
-            report.AddFigure($"{cost.Name} per {row} × {column}", "heat-map.png",
+            report.AddFigure($"Median {cost.Name} per {row} × {column}", "heat-map.png",
                 ComparisonPlots.HeatMap(ComparisonReport.Cells(runs, row, column, cost), row, column, cost.Name, cost.Unit, $"Median {cost.Name} per {row} and {column}"));
         }
         else
