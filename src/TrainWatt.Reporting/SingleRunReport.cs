@@ -5,7 +5,6 @@ using TrainWatt.Core;
 using TrainWatt.Core.Footprint;
 using TrainWatt.Core.Projection;
 using TrainWatt.Core.Units;
-using TrainWatt.Estimation;
 using TrainWatt.Measurement;
 using TrainWatt.Storage;
 using TrainWatt.Storage.Sqlite;
@@ -156,27 +155,26 @@ public static class SingleRunReport
             return;
         }
 
-        var (row, epochs, reason) = PreStoreRows.ReadOne(store, details.Run);
-        if (row is null || host is null)
+        if (host is null)
         {
-            report.AddParagraph(title, $"No PRE estimate: {reason ?? "no PRE model location was given"}.");
+            report.AddParagraph(title, "No PRE estimate: no host context to find the PRE model (call RunReports.Build with one).");
             return;
         }
 
-        IPreEstimator model;
-        try
+        // The comparison measure prints at the end of a run (MeasurePre), its lines kept for the reason when there is none.
+        var lines = new List<string>();
+        var comparison = MeasurePre.Report(host, store, details.Run.Id.ToString(CultureInfo.InvariantCulture), lines.Add);
+        if (comparison is null)
         {
-            model = PreModels.ResolveModel(null, null, null, host);
-        }
-        catch (Exception e) when (e is PreModelException or PreModels.InputException)
-        {
-            report.AddParagraph(title, $"No PRE estimate: {e.Message}");
+            string why = lines.Count > 0 ? lines[0] : "the run cannot be estimated";
+            report.AddParagraph(title, "No PRE estimate: " + (why.StartsWith("PRE: ", StringComparison.Ordinal) ? why[5..] : why));
             return;
         }
 
-        var comparison = PreComparison.Compute(details.Run.Id, row, epochs, model);
+        string model = EstimateJson.From(comparison)!.Model.Name;
+        int epochs = comparison.Epochs;
         var c = CultureInfo.InvariantCulture;
-        var sb = new StringBuilder(string.Create(c, $"<p>Model {WebUtility.HtmlEncode(model.Name)} over the {epochs} recorded epochs; error = (estimate − measured) / measured. Estimates are model values; measured values as above.</p>"));
+        var sb = new StringBuilder(string.Create(c, $"<p>Model {WebUtility.HtmlEncode(model)} over the {epochs} recorded epochs; error = (estimate − measured) / measured. Estimates are model values; measured values as above.</p>"));
         sb.Append("<table><tr><th class=\"l\">quantity</th><th>estimate</th><th>measured</th><th>error</th></tr>");
         foreach (var (name, estimate, measured) in comparison.Pairs)
         {
