@@ -48,7 +48,7 @@ public static class ProjectionBandPlot
         projected.Color = Colors.DarkOrange;
         projected.LineWidth = 2;
         projected.MarkerSize = 5;
-        projected.LegendText = "projected total (STEP)";
+        projected.LegendText = sorted[^1].IsWholeJob ? "projected whole process (STEP)" : "projected sum of the epochs (STEP)";
 
         if (cumulative.Count > 0)
         {
