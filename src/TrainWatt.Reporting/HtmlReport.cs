@@ -13,6 +13,7 @@ namespace TrainWatt.Reporting;
 public sealed class HtmlReport
 {
     private readonly List<(string Kind, string Title, string Body, byte[]? Png, string? FileName)> _sections = [];
+    private readonly List<(string FileName, string Content)> _files = [];
 
     public HtmlReport(string title, string subtitle)
     {
@@ -30,6 +31,15 @@ public sealed class HtmlReport
 
     public void AddParagraph(string title, string text) => _sections.Add(("html", title, "<p>" + WebUtility.HtmlEncode(text) + "</p>", null, null));
 
+    /// <summary>A plot with the caption that describes it (<see cref="Figure.Caption"/>).</summary>
+    internal void AddFigure(string title, string fileName, Figure figure) => AddPlot(title, fileName, figure.Png(), figure.Caption);
+
+    /// <summary>A text file (e.g. a CSV table) written beside the page; link it with <c>href="FILE"</c>.</summary>
+    public void AddFile(string fileName, string content) => _files.Add((fileName, content));
+
+    /// <summary>The names of the files written beside index.html: the plots' PNGs and the added files.</summary>
+    public IReadOnlyList<string> Files => [.. _sections.Where(s => s.FileName is not null).Select(s => s.FileName!), .. _files.Select(f => f.FileName)];
+
     /// <summary>Writes index.html and the PNG files into <paramref name="directory"/>; returns the page's path.</summary>
     public string Write(string directory)
     {
@@ -38,8 +48,9 @@ public sealed class HtmlReport
         sb.Append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>").Append(WebUtility.HtmlEncode(Title)).Append("</title>\n");
         sb.Append("<style>body{font-family:sans-serif;margin:2em;max-width:1100px;color:#222}h1{margin-bottom:0}")
           .Append(".sub{color:#666;margin-top:.2em}img{max-width:100%;border:1px solid #ddd}table{border-collapse:collapse;margin:1em 0}")
-          .Append("td,th{border:1px solid #ccc;padding:.25em .6em;text-align:right}th{background:#f3f3f3}td.l,th.l{text-align:left}")
-          .Append(".cap{color:#555;font-size:.9em}</style></head><body>\n");
+          .Append("td,th{border:1px solid #ccc;padding:.25em .6em;text-align:right;white-space:nowrap}td.l,th.l{white-space:normal}th{background:#f3f3f3}td.l,th.l{text-align:left}")
+          .Append(".cap{color:#555;font-size:.9em}.banner{background:#fff3cd;border:2px solid #d39e00;padding:.6em 1em;font-weight:bold}")
+          .Append(".decision{background:#eef6ee;border-left:6px solid #2e7d32;padding:.6em 1em;font-size:1.1em}.warn{color:#8a4b00}</style></head><body>\n");
         sb.Append("<h1>").Append(WebUtility.HtmlEncode(Title)).Append("</h1><p class=\"sub\">").Append(WebUtility.HtmlEncode(Subtitle)).Append("</p>\n");
         foreach (var s in _sections)
         {
@@ -56,18 +67,24 @@ public sealed class HtmlReport
             }
         }
 
+        foreach (var (fileName, content) in _files)
+        {
+            File.WriteAllText(Path.Combine(directory, fileName), content);
+        }
+
         sb.Append("</body></html>\n");
         string path = Path.Combine(directory, "index.html");
         File.WriteAllText(path, sb.ToString());
         return path;
     }
 
-    /// <summary>The analysis tables: groups with medians and CIs, the omnibus test, the post-hoc pairs.</summary>
-    public static string AnalysisTables(GroupAnalysisResult r)
+    /// <summary>The groups with medians and CIs, and the omnibus tests (Kruskal-Wallis, Levene).</summary>
+    public static string GroupTables(GroupAnalysisResult r)
     {
+        ArgumentNullException.ThrowIfNull(r);
         var c = CultureInfo.InvariantCulture;
         var sb = new StringBuilder();
-        sb.Append("<table><tr><th class=\"l\">group</th><th>n</th><th>median</th><th>95% CI</th><th>Shapiro-Wilk p</th></tr>");
+        sb.Append(c, $"<table><tr><th class=\"l\">group</th><th>n</th><th>median ({WebUtility.HtmlEncode(r.Metric.Unit)})</th><th>95% CI</th><th>Shapiro-Wilk p</th></tr>");
         foreach (var g in r.Groups)
         {
             string ci = g.MedianCi is { } i ? string.Create(c, $"{i.Lower:G4} – {i.Upper:G4}") : "–";
@@ -86,31 +103,35 @@ public sealed class HtmlReport
             sb.Append("</p>");
         }
 
-        if (r.Posthoc.Count > 0)
-        {
-            sb.Append("<table><tr><th class=\"l\">A</th><th class=\"l\">B</th><th>z</th><th>p (Holm)</th><th>Cliff's δ</th><th class=\"l\">magnitude</th></tr>");
-            foreach (var p in r.Posthoc)
-            {
-                sb.Append(c, $"<tr><td class=\"l\">{WebUtility.HtmlEncode(p.A.Label)}</td><td class=\"l\">{WebUtility.HtmlEncode(p.B.Label)}</td><td>{p.Z:F2}</td><td>{p.PHolm:G3}</td><td>{p.CliffsDelta.Delta:F3}</td><td class=\"l\">{p.CliffsDelta.Magnitude.ToString().ToLowerInvariant()}</td></tr>");
-            }
-
-            sb.Append("</table>");
-        }
-
         return sb.ToString();
     }
 
-    /// <summary>The recommendation and the savings table.</summary>
+    /// <summary>Post-hoc pairs: Dunn's z, Holm-adjusted p, Cliff's delta and its magnitude.</summary>
+    public static string PairTable(IReadOnlyList<PosthocPair> pairs)
+    {
+        ArgumentNullException.ThrowIfNull(pairs);
+        var c = CultureInfo.InvariantCulture;
+        var sb = new StringBuilder("<table><tr><th class=\"l\">A</th><th class=\"l\">B</th><th>z</th><th>p (Holm)</th><th>Cliff's δ</th><th class=\"l\">magnitude</th></tr>");
+        foreach (var p in pairs)
+        {
+            sb.Append(c, $"<tr><td class=\"l\">{WebUtility.HtmlEncode(p.A.Label)}</td><td class=\"l\">{WebUtility.HtmlEncode(p.B.Label)}</td><td>{p.Z:F2}</td><td>{p.PHolm:G3}</td><td>{p.CliffsDelta.Delta:F3}</td><td class=\"l\">{p.CliffsDelta.Magnitude.ToString().ToLowerInvariant()}</td></tr>");
+        }
+
+        return sb.Append("</table>").ToString();
+    }
+
+    /// <summary>The saving of the recommendation against every other configuration, with its CI and the score difference.</summary>
     public static string RecommendationTable(RecommendationResult r)
     {
+        ArgumentNullException.ThrowIfNull(r);
         var c = CultureInfo.InvariantCulture;
         var sb = new StringBuilder();
-        sb.Append(c, $"<p><b>Recommended: {WebUtility.HtmlEncode(r.Chosen.Label)}</b> ({r.Score.Name} {r.Chosen.Score:F4}, {r.Cost.Name} {r.Chosen.Cost:G4} {r.Cost.Unit}); most accurate: {WebUtility.HtmlEncode(r.MostAccurate.Label)} ({r.Score.Name} {r.MostAccurate.Score:F4}); loss {r.ScoreLoss:F4} of an allowed {r.MaxLoss:G3}.</p>");
-        sb.Append("<table><tr><th class=\"l\">against</th><th>saving</th><th>95% CI</th><th>score difference</th></tr>");
+        sb.Append(c, $"<p>Recommended: {WebUtility.HtmlEncode(r.Chosen.Label)} ({r.Score.Name} {r.Chosen.Score:F4}, {r.Cost.Name} {r.Chosen.Cost:G4} {r.Cost.Unit}); most accurate: {WebUtility.HtmlEncode(r.MostAccurate.Label)} ({r.Score.Name} {r.MostAccurate.Score:F4}); loss {r.ScoreLoss:F4} of an allowed {r.MaxLoss:G3}. Saving = 1 − median cost of the recommendation / median cost of the other.</p>");
+        sb.Append("<table><tr><th class=\"l\">against</th><th>n</th><th>saving</th><th>95% CI</th><th>score difference</th></tr>");
         foreach (var s in r.Savings)
         {
             string ci = s.Lower is { } lo && s.Upper is { } hi ? string.Create(c, $"{lo * 100:F1} – {hi * 100:F1} %") : "–";
-            sb.Append(c, $"<tr><td class=\"l\">{WebUtility.HtmlEncode(s.Against.Label)}</td><td>{s.Fraction * 100:F2} %</td><td>{ci}</td><td>{s.ScoreDifference:+0.0000;-0.0000}</td></tr>");
+            sb.Append(c, $"<tr><td class=\"l\">{WebUtility.HtmlEncode(s.Against.Label)}</td><td>{s.Against.N}</td><td>{s.Fraction * 100:F2} %</td><td>{ci}</td><td>{s.ScoreDifference:+0.0000;-0.0000}</td></tr>");
         }
 
         sb.Append("</table>");

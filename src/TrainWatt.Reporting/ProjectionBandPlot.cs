@@ -19,7 +19,8 @@ public static class ProjectionBandPlot
     /// <param name="epochs">The run's epochs; the measured cumulative line runs over the leading epochs with a known energy.</param>
     /// <param name="finalMeasured">The measured total of a completed run, or null when the run has not finished.</param>
     /// <param name="title">Plot title.</param>
-    public static byte[] Render(IReadOnlyList<ProjectionEntry> projections, IReadOnlyList<EpochSpan> epochs, Energy? finalMeasured, string title)
+    /// <param name="measuredName">What <paramref name="finalMeasured"/> is (the quantity the projections project), for the legend.</param>
+    public static byte[] Render(IReadOnlyList<ProjectionEntry> projections, IReadOnlyList<EpochSpan> epochs, Energy? finalMeasured, string title, string measuredName = "final measured total")
     {
         ArgumentNullException.ThrowIfNull(projections);
         ArgumentNullException.ThrowIfNull(epochs);
@@ -47,7 +48,7 @@ public static class ProjectionBandPlot
         projected.Color = Colors.DarkOrange;
         projected.LineWidth = 2;
         projected.MarkerSize = 5;
-        projected.LegendText = "projected total (STEP)";
+        projected.LegendText = sorted[^1].IsWholeJob ? "projected whole process (STEP)" : "projected sum of the epochs (STEP)";
 
         if (cumulative.Count > 0)
         {
@@ -64,12 +65,10 @@ public static class ProjectionBandPlot
             line.LinePattern = LinePattern.Dashed;
             line.Color = Colors.Black;
             line.LineWidth = 1.5f;
-            line.LegendText = $"final measured total ({total.In(unit).ToString("G4", System.Globalization.CultureInfo.InvariantCulture)} {unit})";
+            line.LegendText = $"{measuredName} ({total.In(unit).ToString("G4", System.Globalization.CultureInfo.InvariantCulture)} {unit})";
         }
 
-        plot.Title(title);
-        plot.XLabel("epoch");
-        plot.YLabel($"energy ({unit})");
+        PlotStyle.Apply(plot, title, "epoch", $"energy ({unit})");
         plot.ShowLegend(Alignment.LowerRight);
         plot.Axes.SetLimitsY(0, In(largest) * 1.08);
         return plot.GetImageBytes(ReportPlots.Width, ReportPlots.Height, ImageFormat.Png);

@@ -34,8 +34,26 @@ public sealed record ReportRequest
     /// <summary>JSON file of predicted configurations: in the Pareto plot and compared with the measured medians.</summary>
     public string? PredictedFile { get; init; }
 
+    /// <summary>Grid for a run's carbon figure (ISO code or name); null: the --region's country, else the default.</summary>
+    public string? Country { get; init; }
+
+    /// <summary>Cloud region or PUE preset for a run's carbon figure; null: none.</summary>
+    public string? Region { get; init; }
+
+    /// <summary>PUE for a run's carbon figure; null: the region's, else the default.</summary>
+    public double? Pue { get; init; }
+
     /// <summary>True when the report reads the store (a run or an experiment).</summary>
     public bool FromStore => Seaa2023 is null;
+
+    /// <summary>
+    /// Where the report goes when no folder is given: <c>trainwatt-report-run-ID</c>, <c>trainwatt-report-NAME</c>
+    /// (the experiment's name with characters other than letters, digits, '-', '_' and '.' as '_') or
+    /// <c>trainwatt-report-seaa2023</c>, in the current directory.
+    /// </summary>
+    public string DefaultOutDirectory => RunId is { } id ? string.Create(CultureInfo.InvariantCulture, $"trainwatt-report-run-{id}")
+        : Experiment is { } name ? "trainwatt-report-" + new string(name.Select(ch => char.IsAsciiLetterOrDigit(ch) || ch is '-' or '_' or '.' ? ch : '_').ToArray())
+        : "trainwatt-report-seaa2023";
 }
 
 /// <summary>
@@ -45,7 +63,7 @@ public sealed record ReportRequest
 /// </summary>
 public static class RunReports
 {
-    public static HtmlReport Build(ReportRequest request, IRunStore? store)
+    public static HtmlReport Build(ReportRequest request, IRunStore? store, HostContext? host = null)
     {
         ArgumentNullException.ThrowIfNull(request);
         int sources = (request.RunId is null ? 0 : 1) + (request.Experiment is null ? 0 : 1) + (request.Seaa2023 is null ? 0 : 1);
@@ -63,14 +81,19 @@ public static class RunReports
 
         ArgumentNullException.ThrowIfNull(store);
         return request.RunId is { } id
-            ? SingleRun(store, id)
+            ? SingleRun(store, id, request, host)
             : RunComparisons.AsUsage(() => Experiment(store, request.Experiment!, request.Score, request.MaxLoss, predicted));
     }
 
-    public static HtmlReport SingleRun(IRunStore store, long id)
+    public static HtmlReport SingleRun(IRunStore store, long id, ReportRequest? request = null, HostContext? host = null)
     {
+        ArgumentNullException.ThrowIfNull(store);
         var details = store.GetRun(id) ?? throw new AnalysisDataException($"Run {id} is not in the store; list the runs with `trainwatt runs list`.");
-        var report = new HtmlReport($"TrainWatt run {id}", $"{details.Run.Command ?? details.Run.Source} · started {details.Run.Started:yyyy-MM-dd HH:mm:ss} · {details.Run.Status} · energy {(details.TotalEnergy is { } total ? total.Kilojoules.ToString("F3", CultureInfo.InvariantCulture) + " kJ" : "not measured")}");
+        var run = details.Run;
+        string duration = run.Duration is { } d ? string.Create(CultureInfo.InvariantCulture, $" · {d.TotalSeconds:0.#} s") : string.Empty;
+        var report = new HtmlReport($"TrainWatt run {id}",
+            $"{run.Command ?? run.Source} · started {run.Started:yyyy-MM-dd HH:mm:ss} UTC · {SingleRunReport.Status(run)}{duration} · energy {(details.TotalEnergy is { } total ? total.ToString() : "not measured")}");
+        SingleRunReport.AddHead(report, store, details, request ?? new ReportRequest { RunId = id }, host);
         AddRunPlots(report, store, details, string.Empty);
         return report;
     }
@@ -79,7 +102,7 @@ public static class RunReports
     {
         var (series, epochs) = StoredTimeline.Timeline(store, details);
         report.AddPlot($"{prefix}Power timeline", "power-timeline.png", ReportPlots.PowerTimeline(series, epochs, $"Run {details.Run.Id}: power per device"),
-            "Power per device over time; dashed lines mark epoch ends.");
+            "Power per device over time (the legend names each device and its provenance); dashed grey lines mark epoch ends.");
         AddPhases(report, StoredRunPhases.Compute(store, details), prefix);
         AddProjectionBand(report, store, details, epochs, prefix);
         if (epochs.Any(e => e.EnergyJoules is not null))
@@ -131,11 +154,12 @@ public static class RunReports
             return;
         }
 
-        var measured = details.Run.Status == RunStatus.Completed && details.TotalEnergy is { } total && total > Energy.Zero ? total : (Energy?)null;
-        var png = ProjectionBandPlot.Render(history, epochs, measured, $"Run {details.Run.Id}: projected vs measured total energy");
+        var measured = SingleRunReport.MeasuredLikeProjected(details, history);
+        var png = ProjectionBandPlot.Render(history, epochs, measured?.Energy, $"Run {details.Run.Id}: projected vs measured energy", measured?.Name ?? "measured");
         report.AddPlot(title, "projection-band.png", png, string.Create(CultureInfo.InvariantCulture,
-            $"Projected total energy after each epoch with its {history[^1].Confidence * 100:0.#} % interval (shaded, {history[^1].Method}), the energy measured so far (sum of the epochs) and, for a completed run, the final measured total (dashed)."));
-        var error = measured is { } final ? LiveProjection.FinalError(history, final) : null;
+            $"Projected energy after each epoch with its {history[^1].Confidence * 100:0.#} % interval (shaded, {history[^1].Method}), the energy measured so far (sum of the epochs) and, for a completed run, the {measured?.Name ?? "measured total"} (dashed): the same quantity the projections project."));
+        report.AddHtml($"{prefix}Projected vs measured", SingleRunReport.ProjectionTable(history, measured));
+        var error = measured is { } final ? LiveProjection.FinalError(history, final.Energy) : null;
         report.AddParagraph($"{prefix}Final projection error", error is null
             ? $"The run is {SqliteRunStore.StatusText(details.Run.Status)}: no final measured total to score the {history.Count} projections against."
             : "Final projection error: " + Sentence(LiveProjection.ErrorLine(error)));
@@ -147,24 +171,47 @@ public static class RunReports
 
     public static HtmlReport Experiment(IRunStore store, string name, Metric score, double maxLoss, IReadOnlyList<PredictedPoint>? predicted)
     {
+        ArgumentNullException.ThrowIfNull(store);
         var runs = RunComparisons.Experiment(store, name);
-        var report = new HtmlReport($"Experiment {name}", $"{runs.Count} completed runs");
+        var report = new HtmlReport($"Experiment {name}", $"{runs.Count} completed runs; the decision first, then the evidence");
         var cost = runs.All(r => r.EnergyPerSampleJoules is not null) ? Metric.EnergyPerSample : Metric.Energy;
         var analysis = GroupAnalysis.Run(runs, ["config"], cost);
-        report.AddPlot("Energy per configuration", "box-plots.png", ReportPlots.BoxPlots(analysis, $"{cost.Name} per configuration"), "Box plots of the runs of each configuration (quartiles, whiskers at 1.5 IQR).");
-        report.AddHtml("Comparison", HtmlReport.AnalysisTables(analysis));
+        RecommendationResult? rec = null;
         if (runs.Any(r => score.ValueOf(r) is not null))
         {
-            var rec = Recommender.Recommend(runs, ["config"], score, maxLoss, cost, predicted);
-            report.AddPlot("Energy vs accuracy", "pareto.png", ReportPlots.Pareto(rec, $"{cost.Name} vs {score.Name}"), "Median per configuration; the dashed line is the Pareto front.");
-            report.AddHtml("Recommendation", HtmlReport.RecommendationTable(rec));
+            rec = Recommender.Recommend(runs, ["config"], score, maxLoss, cost, predicted);
+            AddDecision(report, rec, ["config"], $"{cost.Name} vs {score.Name}");
+        }
+        else
+        {
+            report.AddParagraph("Decision", $"No decision: no run reported the score {score.Name} (print `##trainwatt metric {score.Name}=VALUE` from the job, or pick another with --metric). The evidence below compares {cost.Name} only.");
         }
 
+        if (ComparisonReport.HeatMapKeys(runs, out string? why) is var (row, column))
+        {
+            report.AddFigure($"Median {cost.Name} per {row} × {column}", "heat-map.png",
+                ComparisonPlots.HeatMap(ComparisonReport.Cells(runs, row, column, cost), row, column, cost.Name, cost.Unit, $"Median {cost.Name} per {row} and {column}"));
+        }
+        else
+        {
+            report.AddParagraph("Heat map", $"No heat map: {why}.");
+        }
+
+        report.AddFigure("Energy per configuration", "box-plots.png", ComparisonPlots.BoxPlots(analysis, $"{cost.Name} per configuration"));
+        ComparisonReport.AddComparison(report, analysis, rec?.Chosen.Label);
         AddEstimateVsActual(report, analysis, predicted);
 
         var first = store.ListRuns().Where(r => r.Tags.TryGetValue("experiment", out var e) && e == name && r.Status == RunStatus.Completed && r.ExitCode is null or 0).OrderBy(r => r.Id).First();
         AddRunPlots(report, store, store.GetRun(first.Id)!, $"Run {first.Id} ({first.Tags.GetValueOrDefault("config")}): ");
         return report;
+    }
+
+    /// <summary>The decision (sentence, caveats), the Pareto plot and the savings table, in that order.</summary>
+    private static void AddDecision(HtmlReport report, RecommendationResult rec, IReadOnlyList<string> by, string title)
+    {
+        report.AddHtml("Decision", ComparisonReport.DecisionHtml(ComparisonReport.Decide(rec, by)));
+        report.AddFigure("Energy vs accuracy", "pareto.png", ComparisonPlots.Pareto(rec, title).Figure);
+        report.AddHtml("Saving against each configuration", HtmlReport.RecommendationTable(rec));
     }
 
     /// <summary>Estimate vs actual: each predicted configuration whose key matches a measured group.</summary>
@@ -195,13 +242,16 @@ public static class RunReports
 
     public static HtmlReport Seaa2023(IReadOnlyList<Observation> runs, string directory, Metric score, double maxLoss, IReadOnlyList<PredictedPoint>? predicted)
     {
-        var report = new HtmlReport("SEAA 2023 training energy", "del Rey et al., SEAA 2023 (doi:10.1109/SEAA60479.2023.00031), data CC BY 4.0; energy = the authors' GPU energy (MJ) from runs.csv");
-        var analysis = GroupAnalysis.Run(runs, ["architecture", "environment"], Metric.EnergyPerSample);
-        report.AddPlot("Energy per image per configuration", "box-plots.png", ReportPlots.BoxPlots(analysis, "Energy per seen image"), "Box plots of the runs of each architecture and environment.");
-        report.AddHtml("Comparison", HtmlReport.AnalysisTables(analysis));
-        var rec = Recommender.Recommend(runs, ["architecture", "environment"], score, maxLoss, predicted: predicted);
-        report.AddPlot("Energy vs accuracy", "pareto.png", ReportPlots.Pareto(rec, $"Energy per image vs {score.Name}"), "Median per configuration; the dashed line is the Pareto front; the red square is the recommendation.");
-        report.AddHtml("Recommendation", HtmlReport.RecommendationTable(rec));
+        var report = new HtmlReport("SEAA 2023 training energy", "del Rey et al., SEAA 2023 (doi:10.1109/SEAA60479.2023.00031), data CC BY 4.0; energy = the authors' GPU energy (MJ) from runs.csv; the decision first, then the evidence");
+        string[] by = ["architecture", "environment"];
+        var analysis = GroupAnalysis.Run(runs, by, Metric.EnergyPerSample);
+        var rec = Recommender.Recommend(runs, by, score, maxLoss, predicted: predicted);
+        AddDecision(report, rec, by, $"Energy per image vs {score.Name}");
+        report.AddFigure("Energy per architecture × environment", "heat-map.png", ComparisonPlots.HeatMap(
+            analysis.Groups.Select(g => new HeatCell(g.Key["architecture"], g.Key["environment"], g.Median, g.N)).ToArray(),
+            "architecture", "environment", Metric.EnergyPerSample.Name, Metric.EnergyPerSample.Unit, "Median energy per seen image"));
+        report.AddFigure("Energy per image per configuration", "box-plots.png", ComparisonPlots.BoxPlots(analysis, "Energy per seen image"));
+        ComparisonReport.AddComparison(report, analysis, rec.Chosen.Label);
         AddEstimateVsActual(report, analysis, predicted);
 
         // One real power trace of the recommended configuration (the data has no epoch boundaries).

@@ -21,7 +21,7 @@ public static class StoredTimeline
             }
 
             series.Add(new PowerSeries(
-                device.Name is null ? device.Key : $"{device.Key} ({device.Name})",
+                $"{device.Key} ({(device.Name is null ? "" : device.Name + ", ")}{Core.ProvenanceText.Name(device.Provenance)})",
                 points.Select(p => (p.Timestamp - start).TotalSeconds).ToArray(),
                 points.Select(p => p.Power!.Value.Watts).ToArray()));
         }
