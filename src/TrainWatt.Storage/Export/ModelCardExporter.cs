@@ -52,7 +52,7 @@ public static class ModelCardExporter
         text.Append("## Environmental impact (training)\n\n");
         text.Append("| item | value |\n|---|---|\n");
         text.Append("| training compute | ").Append(run.Tags.TryGetValue("train_flops", out string? flops) ? flops + " FLOPs (user-given)" : "not recorded").Append(" |\n");
-        text.Append("| training time | ").Append(Number(f.Duration.TotalHours, "0.###")).Append(" h (").Append(Number(f.Duration.TotalSeconds, "0.#")).Append(" s, wall clock)").Append(" |\n");
+        text.Append("| training time | ").Append(Number(f.Duration.TotalHours, "0.####")).Append(" h (").Append(Number(f.Duration.TotalSeconds, "0.#")).Append(" s, wall clock)").Append(" |\n");
         if (details.Epochs.Count > 0)
         {
             text.Append("| epochs | ").Append(details.Epochs.Count.ToString(CultureInfo.InvariantCulture)).Append(" |\n");
