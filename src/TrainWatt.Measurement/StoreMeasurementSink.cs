@@ -189,6 +189,35 @@ internal sealed class StoreMeasurementSink(IRunStore store, HostContext context,
             ? a
             : "'" + a.Replace("'", "'\\''", StringComparison.Ordinal) + "'"));
 
+    /// <summary>This machine, read once per process (emissions exports name its os, CPUs and RAM: Storage.Export.RunMachine).</summary>
+    private static readonly Lazy<TrainWatt.Meters.Procfs.MachineFacts> Machine = new(() => TrainWatt.Meters.Procfs.MachineFacts.Read());
+
+    private static void WriteMachine(Utf8JsonWriter json, TrainWatt.Meters.Procfs.MachineFacts machine)
+    {
+        json.WriteStartObject(TrainWatt.Storage.Export.RunMachine.MachineKey);
+        if (machine.Os is { } os)
+        {
+            json.WriteString("os", os);
+        }
+
+        if (machine.CpuCount is int cpus)
+        {
+            json.WriteNumber("cpu_count", cpus);
+        }
+
+        if (machine.CpuModel is { } model)
+        {
+            json.WriteString("cpu_model", model);
+        }
+
+        if (machine.RamTotalGb is double gb)
+        {
+            json.WriteNumber("ram_total_gb", Math.Round(gb, 3));
+        }
+
+        json.WriteEndObject();
+    }
+
     private static string Metadata(MeasurementRunInfo run, DistributedJob job, TimeSpan? probe, TrainWatt.Core.Attribution.CpuAttribution? cpu)
     {
         using var buffer = new MemoryStream();
@@ -217,6 +246,8 @@ internal sealed class StoreMeasurementSink(IRunStore store, HostContext context,
             {
                 json.WriteNumber(RunSources.ProbeSecondsKey, length.TotalSeconds);
             }
+
+            WriteMachine(json, Machine.Value);
 
             if (run.IdleBaseline is not null)
             {

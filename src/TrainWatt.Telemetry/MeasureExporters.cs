@@ -64,7 +64,7 @@ public sealed class MeasureExporters : IDisposable
 
             if (mlflowRun is null)
             {
-                return (null, "MLflow logging needs a run: pass --mlflow-run-id ID or set MLFLOW_RUN_ID (mlflow.start_run() sets it for child processes).");
+                return (null, "MLflow logging needs a run: pass --mlflow-run-id ID or set MLFLOW_RUN_ID to the id of an existing run (e.g. RUN=$(python -c 'import mlflow; print(mlflow.start_run().info.run_id)')); mlflow.start_run() does not pass its run to child processes.");
             }
 
             string? user = context.Env("MLFLOW_TRACKING_USERNAME");
@@ -109,7 +109,7 @@ public sealed class MeasureExporters : IDisposable
 
     /// <summary>The pipeline observer feeding these exporters; null when none is on (no Prometheus, no Pushgateway, no MLflow).</summary>
     public IMeasurementObserver? Observer(TimeProvider time, string storeLocation, Action<string> say)
-        => Metrics is null && Mlflow is null ? null : new TelemetryObserver(Metrics, Mlflow, time, storeLocation, say, this);
+        => Metrics is null && Mlflow is null ? null : new TelemetryObserver(Metrics, Mlflow, time, storeLocation, say, this, MlflowLogger.KeySuffix(Job));
 
     /// <summary>End of run: push to the Pushgateway, drain MLflow (bounded), warn on failures.</summary>
     public void Finish(Action<string> say)
@@ -119,7 +119,7 @@ public sealed class MeasureExporters : IDisposable
             // Credentials in the URL (http://user:password@host:9091, percent-encoded) go in an Authorization: Basic
             // header, as the Pushgateway's web config expects; they are never printed.
             string shown = WithoutCredentials(push);
-            var target = new Uri(shown.TrimEnd('/') + "/metrics/job/trainwatt/run_id/" + Uri.EscapeDataString(metrics.RunId));
+            var target = GroupUrl(push, metrics.RunId);
             try
             {
                 using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
@@ -151,6 +151,24 @@ public sealed class MeasureExporters : IDisposable
         {
             say("warning: MLflow logging did not finish within 30 s; the rest is dropped (the run is stored).");
         }
+    }
+
+    /// <summary>
+    /// The run's group on the Pushgateway: the URL's path prefix kept (a gateway behind a reverse proxy at
+    /// <c>http://host/pushgateway</c>), then <c>/metrics/job/trainwatt/run_id/ID</c>. As the Pushgateway's URL rules
+    /// require, an empty value is written <c>run_id@base64/=</c>, and a value with a character other than letters,
+    /// digits, '-', '_', '.', '~' in base64url (<c>run_id@base64/...</c>), since a '/' (even as %2F) would split the path.
+    /// </summary>
+    internal static Uri GroupUrl(Uri push, string runId)
+    {
+        ArgumentNullException.ThrowIfNull(push);
+        ArgumentNullException.ThrowIfNull(runId);
+        var builder = new UriBuilder(push) { UserName = "", Password = "", Query = "", Fragment = "" };
+        string segment = runId.Length == 0 ? "run_id@base64/="
+            : runId.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.' or '~') && runId is not ("." or "..") ? "run_id/" + runId
+            : "run_id@base64/" + Convert.ToBase64String(Encoding.UTF8.GetBytes(runId)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+        builder.Path = builder.Path.TrimEnd('/') + "/metrics/job/trainwatt/" + segment;
+        return builder.Uri;
     }
 
     /// <summary>The URL's scheme, host and port, without user name or password (for messages).</summary>

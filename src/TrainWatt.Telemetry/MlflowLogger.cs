@@ -15,8 +15,13 @@ internal readonly record struct MlflowMetric(string Key, double Value, long Time
 
 /// <summary>
 /// Logs to an MLflow tracking server through its REST API: <c>POST {uri}/api/2.0/mlflow/runs/log-batch</c> with
-/// <c>{"run_id", "metrics": [{key, value, timestamp, step}], "params": [{key, value}], "tags": [{key, value}]}</c>.
+/// <c>{"run_id", "metrics": [{key, value, timestamp, step}], "tags": [{key, value}]}</c>.
 /// </summary>
+/// <remarks>
+/// Metrics and tags only, never params: MLflow params are immutable, so a reused run (or several nodes sharing one
+/// <c>MLFLOW_RUN_ID</c>) would get HTTP 400 for a second value and lose the whole batch. A metric whose value is NaN or
+/// infinite is left out (JSON has no such number, and MLflow's REST API refuses the batch).
+/// </remarks>
 /// <remarks>
 /// Requests go through one background queue, so a slow or dead tracker never blocks sampling. A failed request is
 /// retried with exponential backoff (<see cref="FirstBackoff"/>, doubling, at most <see cref="MaxAttempts"/> attempts)
@@ -60,12 +65,17 @@ internal sealed class MlflowLogger : IDisposable
     /// <summary>Requests that finally failed (after retries).</summary>
     public int Failed { get; private set; }
 
-    /// <summary>Queues one log-batch request (never blocks, never throws on tracker failures).</summary>
-    public void LogBatch(IReadOnlyList<MlflowMetric> metrics, IReadOnlyList<KeyValuePair<string, string>> parameters, IReadOnlyList<KeyValuePair<string, string>> tags)
-        => _queue.Writer.TryWrite(Body(_runId, metrics, parameters, tags));
+    /// <summary>Queues one log-batch request (never blocks, never throws on tracker failures); nothing when every metric is non-finite and there are no tags.</summary>
+    public void LogBatch(IReadOnlyList<MlflowMetric> metrics, IReadOnlyList<KeyValuePair<string, string>> tags)
+    {
+        if (metrics.Any(m => double.IsFinite(m.Value)) || tags.Count > 0)
+        {
+            _queue.Writer.TryWrite(Body(_runId, metrics, tags));
+        }
+    }
 
-    /// <summary>The request body (exact JSON, tested).</summary>
-    internal static string Body(string runId, IReadOnlyList<MlflowMetric> metrics, IReadOnlyList<KeyValuePair<string, string>> parameters, IReadOnlyList<KeyValuePair<string, string>> tags)
+    /// <summary>The request body (exact JSON, tested): finite metrics only, and the tags.</summary>
+    internal static string Body(string runId, IReadOnlyList<MlflowMetric> metrics, IReadOnlyList<KeyValuePair<string, string>> tags)
     {
         using var buffer = new MemoryStream();
         using (var json = new Utf8JsonWriter(buffer))
@@ -73,7 +83,7 @@ internal sealed class MlflowLogger : IDisposable
             json.WriteStartObject();
             json.WriteString("run_id", runId);
             json.WriteStartArray("metrics");
-            foreach (var m in metrics)
+            foreach (var m in metrics.Where(m => double.IsFinite(m.Value)))
             {
                 json.WriteStartObject();
                 json.WriteString("key", m.Key);
@@ -84,7 +94,6 @@ internal sealed class MlflowLogger : IDisposable
             }
 
             json.WriteEndArray();
-            WritePairs(json, "params", parameters);
             WritePairs(json, "tags", tags);
             json.WriteEndObject();
         }
@@ -235,4 +244,21 @@ internal sealed class MlflowLogger : IDisposable
     }
 
     internal static string Invariant(double value) => value.ToString("R", CultureInfo.InvariantCulture);
+
+    /// <summary>
+    /// The suffix that keeps the keys of one node or rank apart when several share an MLflow run (a distributed job):
+    /// <c>.NODE</c> or <c>.NODE.rankR</c>, with characters MLflow does not allow in keys (other than letters, digits, '_',
+    /// '-', '.', ' ', '/') replaced by '_'; empty outside a distributed job.
+    /// </summary>
+    internal static string KeySuffix(DistributedJob job)
+    {
+        ArgumentNullException.ThrowIfNull(job);
+        if (job.JobId is null && job.Rank is null)
+        {
+            return "";
+        }
+
+        static string Clean(string text) => new([.. text.Select(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-' or '.' or ' ' or '/' ? c : '_')]);
+        return "." + Clean(job.Node) + (job.Rank is { } rank ? ".rank" + Clean(rank) : "");
+    }
 }

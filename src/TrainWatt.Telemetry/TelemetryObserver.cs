@@ -20,7 +20,8 @@ namespace TrainWatt.Telemetry;
 /// <param name="storeLocation">Masked store location, logged as a tag.</param>
 /// <param name="say">Warnings (stderr).</param>
 /// <param name="exporters">The started exporters, finished (push, drain) when the run is complete; null in tests.</param>
-internal sealed class TelemetryObserver(LiveMetrics? metrics, MlflowLogger? mlflow, TimeProvider time, string storeLocation, Action<string> say, MeasureExporters? exporters = null)
+/// <param name="keySuffix">Appended to every MLflow metric and tag key (<see cref="MlflowLogger.KeySuffix"/>): ".node.rankR" in distributed jobs.</param>
+internal sealed class TelemetryObserver(LiveMetrics? metrics, MlflowLogger? mlflow, TimeProvider time, string storeLocation, Action<string> say, MeasureExporters? exporters = null, string keySuffix = "")
     : IMeasurementObserver
 {
     private double _cumulativeJ;
@@ -30,7 +31,7 @@ internal sealed class TelemetryObserver(LiveMetrics? metrics, MlflowLogger? mlfl
     {
         _runId = runId;
         metrics?.Begin(_runId, run);
-        mlflow?.LogBatch([], [], [new("trainwatt.run_id", _runId), new("trainwatt.store", storeLocation)]);
+        mlflow?.LogBatch([], QualifiedTags([new("trainwatt.run_id", _runId), new("trainwatt.store", storeLocation)]));
     }
 
     public void Samples(ReadOnlySpan<ChannelSample> samples) => metrics?.Samples(samples);
@@ -45,9 +46,9 @@ internal sealed class TelemetryObserver(LiveMetrics? metrics, MlflowLogger? mlfl
         {
             double seconds = epoch.Duration.TotalSeconds;
             mlflow.LogBatch(
-                MlflowLogger.EpochMetrics(epoch.Number, epoch.Energy.Joules, seconds > 0 ? epoch.Energy.Joules / seconds : 0, _cumulativeJ, projection,
-                    time.GetUtcNow().ToUnixTimeMilliseconds()),
-                [], []);
+                Qualified(MlflowLogger.EpochMetrics(epoch.Number, epoch.Energy.Joules, seconds > 0 ? epoch.Energy.Joules / seconds : double.NaN, _cumulativeJ, projection,
+                    time.GetUtcNow().ToUnixTimeMilliseconds())),
+                []);
         }
     }
 
@@ -75,28 +76,39 @@ internal sealed class TelemetryObserver(LiveMetrics? metrics, MlflowLogger? mlfl
         return metrics;
     }
 
+    /// <summary>
+    /// The run's totals as MLflow metrics at the step of the epoch count (metrics, not params: params are immutable):
+    /// <c>trainwatt_total_energy_j</c>, <c>trainwatt_total_duration_s</c>, <c>trainwatt_total_epochs</c>,
+    /// <c>trainwatt_total_net_energy_j</c> (with an idle baseline) and <c>trainwatt_total_energy_j.CHANNEL</c> per valid channel.
+    /// </summary>
+    internal static IReadOnlyList<MlflowMetric> TotalMetrics(MeasurementSummary summary, long timestampMs)
+    {
+        long step = summary.Epochs.Count;
+        var metrics = new List<MlflowMetric>
+        {
+            new("trainwatt_total_energy_j", summary.Energy.Joules, timestampMs, step),
+            new("trainwatt_total_duration_s", summary.Duration.TotalSeconds, timestampMs, step),
+            new("trainwatt_total_epochs", summary.Epochs.Count, timestampMs, step),
+        };
+        if (summary.NetEnergy is { } net)
+        {
+            metrics.Add(new("trainwatt_total_net_energy_j", net.Joules, timestampMs, step));
+        }
+
+        foreach (var channel in summary.Channels.Where(c => c.Valid))
+        {
+            metrics.Add(new($"trainwatt_total_energy_j.{channel.Channel.Id.Replace(':', '_')}", channel.Energy.Joules, timestampMs, step));
+        }
+
+        return metrics;
+    }
+
     public void RunFinished(MeasurementSummary summary)
     {
         metrics?.Finish(summary);
         if (mlflow is not null)
         {
-            string J(double v) => v.ToString("R", CultureInfo.InvariantCulture);
-            var parameters = new List<KeyValuePair<string, string>>
-            {
-                new("trainwatt_energy_j", J(summary.Energy.Joules)),
-                new("trainwatt_duration_s", J(summary.Duration.TotalSeconds)),
-                new("trainwatt_epochs", summary.Epochs.Count.ToString(CultureInfo.InvariantCulture)),
-            };
-            if (summary.NetEnergy is { } net)
-            {
-                parameters.Add(new("trainwatt_net_energy_j", J(net.Joules)));
-            }
-
-            foreach (var channel in summary.Channels.Where(c => c.Valid))
-            {
-                parameters.Add(new($"trainwatt_energy_j.{channel.Channel.Id.Replace(':', '_')}", J(channel.Energy.Joules)));
-            }
-
+            long now = time.GetUtcNow().ToUnixTimeMilliseconds();
             var tags = new List<KeyValuePair<string, string>>
             {
                 new("trainwatt.exit_code", summary.ExitCode?.ToString(CultureInfo.InvariantCulture) ?? "none"),
@@ -108,7 +120,13 @@ internal sealed class TelemetryObserver(LiveMetrics? metrics, MlflowLogger? mlfl
                 tags.Add(new("trainwatt.phases_split", RunPhaseNames.Split));
             }
 
-            mlflow.LogBatch(PhaseMetrics(phases, time.GetUtcNow().ToUnixTimeMilliseconds()), parameters, tags);
+            mlflow.LogBatch(Qualified([.. TotalMetrics(summary, now), .. PhaseMetrics(phases, now)]), QualifiedTags(tags));
         }
     }
+
+    private IReadOnlyList<MlflowMetric> Qualified(IReadOnlyList<MlflowMetric> metrics)
+        => keySuffix.Length == 0 ? metrics : [.. metrics.Select(m => m with { Key = m.Key + keySuffix })];
+
+    private IReadOnlyList<KeyValuePair<string, string>> QualifiedTags(IReadOnlyList<KeyValuePair<string, string>> tags)
+        => keySuffix.Length == 0 ? tags : [.. tags.Select(t => new KeyValuePair<string, string>(t.Key + keySuffix, t.Value))];
 }

@@ -58,20 +58,26 @@ internal sealed record ExportSettings(
 }
 
 /// <summary>
-/// <c>trainwatt export ID... --format csv|json|codecarbon</c>: a stored run's samples or epochs as CSV, everything as JSON,
-/// or CodeCarbon-compatible <c>emissions.csv</c> rows (<see cref="RunExport"/>).
+/// <c>trainwatt export ID... --format csv|json|codecarbon|boamps|model-card</c>: a stored run's samples or epochs as CSV,
+/// everything as JSON, CodeCarbon-compatible <c>emissions.csv</c> rows, a BoAmps report or a model card's energy section (<see cref="RunExport"/>).
 /// </summary>
 internal static class ExportCommand
 {
     public static Command Create(CliContext context)
     {
         var ids = new Argument<long[]>("ID") { Description = "Run id(s); csv and json take one, codecarbon one row per run.", Arity = ArgumentArity.OneOrMore };
-        var format = new Option<ExportFormat>("--format") { Description = "csv (samples or epochs), json (everything), codecarbon or emissions (CodeCarbon emissions.csv rows).", Required = true, HelpName = "csv|json|codecarbon|emissions" }.OneOfEnum();
+        var format = new Option<ExportFormat>("--format")
+        {
+            Description = "csv (samples or epochs), json (everything), codecarbon or emissions (CodeCarbon 3.x emissions.csv rows), boamps (Boavizta AI energy report JSON), model-card (co2_eq_emissions + Markdown).",
+            Required = true, HelpName = "csv|json|codecarbon|emissions|boamps|model-card",
+            CustomParser = r => Enum.Parse<ExportFormat>(r.Tokens[0].Value.Replace("-", "", StringComparison.Ordinal), ignoreCase: true),
+        };
+        format.AcceptOnlyFromAmong("csv", "json", "codecarbon", "emissions", "boamps", "model-card");
         var table = new Option<ExportTable>("--table") { Description = "For csv: samples (default), epochs, or projections (the live STEP projection history).", HelpName = "samples|epochs|projections" }.OneOfEnum();
         var output = new Option<string?>("--out") { Description = "Write to FILE instead of stdout. An existing emissions.csv with the same columns gets the rows appended, as CodeCarbon does.", HelpName = "FILE" };
-        var intensity = new Option<double?>("--carbon-intensity") { Description = "Grid carbon intensity in gCO2e/kWh (codecarbon).", HelpName = "G_PER_KWH" };
-        var country = new Option<string?>("--country") { Description = "Take the carbon intensity from TrainWatt's table for this country (ISO code or name) (codecarbon). Default: the world average, as measure and carbon.", HelpName = "ISO" };
-        var pue = new Option<double?>("--pue") { Description = "Power usage effectiveness (>= 1) applied to energy_consumed and emissions (codecarbon). Default: the on-prem average 1.56, as measure and carbon (CodeCarbon assumes 1.0)." };
+        var intensity = new Option<double?>("--carbon-intensity") { Description = "Grid carbon intensity in gCO2e/kWh (codecarbon, model-card, boamps).", HelpName = "G_PER_KWH" };
+        var country = new Option<string?>("--country") { Description = "Take the carbon intensity from TrainWatt's table for this country (ISO code or name; WORLD for the world average) (codecarbon, model-card, boamps). Default: the world average, as measure and carbon.", HelpName = "ISO" };
+        var pue = new Option<double?>("--pue") { Description = "Power usage effectiveness (>= 1) applied to energy_consumed and emissions (codecarbon, model-card, boamps). Default: the on-prem average 1.56, as measure and carbon (CodeCarbon assumes 1.0)." };
         var project = new Option<string>("--project") { Description = "project_name when the run has no 'project' tag (codecarbon).", DefaultValueFactory = _ => "trainwatt" };
         var db = StoreLocation.CreateOption();
 

@@ -11,7 +11,8 @@ namespace TrainWatt.Core.Epochs;
 /// <para>Rules, per convention (numbers are reported 1-based):</para>
 /// <list type="bullet">
 /// <item><b>Marker</b> (any language): <c>##trainwatt epoch-end [n=] [total=] [samples=]</c> ends an epoch (the next
-/// number when <c>n</c> is absent); <c>##trainwatt epoch-start [n=]</c> optionally starts one. Without a start, an
+/// number when <c>n</c> is absent); <c>##trainwatt epoch-start [n=]</c> optionally starts one; <c>##trainwatt plan
+/// epochs=N</c> announces the planned epochs (in every mode). Without a start, an
 /// epoch starts where the previous one ended. <c>##trainwatt step n= total=</c> (progress within the epoch, read by
 /// <see cref="StepProgressParser"/>) is accepted and ends nothing.</item>
 /// <item><b>Keras</b>: <c>Epoch k/N</c> is printed when epoch k <i>starts</i>, so it starts epoch k and ends epoch k-1
@@ -537,9 +538,25 @@ public sealed partial class EpochDetector
             return; // progress within the epoch: StepProgressParser reads it (estimate --probe)
         }
 
+        if (verb == "plan")
+        {
+            // "##trainwatt plan epochs=N": the planned epochs, announced before any epoch ends (read in every mode, like
+            // the frameworks' own announcements); it starts and ends nothing.
+            if (TrainWattMarker.ParsePlan(text) is int planned)
+            {
+                Total = planned;
+            }
+            else
+            {
+                _events.Add(new DetectorNote($"ignored {Quote(text)}: expected \"##trainwatt plan epochs=N\" with a positive N."));
+            }
+
+            return;
+        }
+
         if (verb is not ("epoch-end" or "epoch-start"))
         {
-            _events.Add(new DetectorNote($"ignored unknown marker \"{text}\": expected epoch-end, epoch-start, step or metric."));
+            _events.Add(new DetectorNote($"ignored unknown marker \"{text}\": expected epoch-end, epoch-start, step, plan or metric."));
             return;
         }
 

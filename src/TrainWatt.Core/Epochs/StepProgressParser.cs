@@ -38,7 +38,7 @@ public sealed record StepProgress(long Step, long Total, ProgressScope Scope, in
 /// <item><b>Hugging Face</b>: <c>Total optimization steps = 1,000</c> gives <see cref="PlannedSteps"/>, and
 /// <c>Num Epochs = 3</c> gives <see cref="PlannedEpochs"/>.</item>
 /// <item><b>Marker</b>: <c>##trainwatt step n=12 total=45</c> (the Python helper's <c>step(n, total)</c>): step 12 of
-/// the current epoch's 45.</item>
+/// the current epoch's 45; <c>##trainwatt plan epochs=50</c> gives <see cref="PlannedEpochs"/>.</item>
 /// </list>
 /// <para>Every pattern is anchored or on the linear-time engine, and a segment is scanned on its first
 /// <see cref="EpochDetector.MaxScannedLength"/> characters, so a hostile line costs a bounded time.</para>
@@ -50,7 +50,7 @@ public sealed partial class StepProgressParser
     /// <summary>The run's planned optimisation steps, from the Hugging Face Trainer's <c>Total optimization steps</c>.</summary>
     public long? PlannedSteps { get; private set; }
 
-    /// <summary>The run's planned epochs from the Hugging Face Trainer's <c>Num Epochs</c>.</summary>
+    /// <summary>The run's planned epochs from the Hugging Face Trainer's <c>Num Epochs</c> or the marker <c>##trainwatt plan epochs=N</c>.</summary>
     public int? PlannedEpochs { get; private set; }
 
     /// <summary>Scans one segment; returns the progress it shows, or null.</summary>
@@ -65,6 +65,7 @@ public sealed partial class StepProgressParser
 
         if (text.StartsWith(TrainWattMarker.Prefix, StringComparison.Ordinal))
         {
+            PlannedEpochs = TrainWattMarker.ParsePlan(text) ?? PlannedEpochs;
             return Marker(text);
         }
 

@@ -7,7 +7,8 @@ namespace TrainWatt.Core.Epochs;
 /// The explicit marker protocol any program can print so that <c>trainwatt measure</c> sees its epochs and metrics:
 /// a line <c>##trainwatt epoch-end [n=3] [total=50] [samples=23807]</c>, optionally <c>##trainwatt epoch-start [n=3]</c>
 /// (to leave set-up time between epochs out of the epoch), <c>##trainwatt step n=12 total=469</c> (progress within the
-/// epoch, for <c>estimate --probe</c>), and <c>##trainwatt metric name=value ...</c>.
+/// epoch, for <c>estimate --probe</c>), <c>##trainwatt plan epochs=50</c> (the planned epochs, before training), and
+/// <c>##trainwatt metric name=value ...</c>.
 /// </summary>
 /// <remarks>
 /// The marker must be the first thing on its line (leading spaces allowed) and be followed by a newline. Values are
@@ -52,6 +53,28 @@ public static class TrainWattMarker
         AppendPositive(text, "n", number);
         AppendPositive(text, "total", total);
         return text.ToString();
+    }
+
+    /// <summary>Formats a plan marker line (without newline): <c>##trainwatt plan epochs=N</c>, the planned epochs, printed before training.</summary>
+    public static string FormatPlan(int epochs)
+    {
+        var text = new StringBuilder(Prefix).Append(" plan");
+        AppendPositive(text, "epochs", epochs);
+        return text.ToString();
+    }
+
+    /// <summary>
+    /// The planned epochs of a cleaned marker line <c>##trainwatt plan epochs=N</c> (N positive, at most
+    /// <see cref="EpochDetector.MaxEpochNumber"/>); null for any other line or a malformed one.
+    /// </summary>
+    public static int? ParsePlan(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var parts = text.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        return parts is [Prefix, "plan", var epochs] && epochs.StartsWith("epochs=", StringComparison.Ordinal)
+            && int.TryParse(epochs.AsSpan(7), NumberStyles.None, CultureInfo.InvariantCulture, out int n) && n is > 0 and <= EpochDetector.MaxEpochNumber
+            ? n
+            : null;
     }
 
     /// <summary>Formats a metric marker line. Names are letters, digits, '_', '.', '-', '/'; values must be finite.</summary>

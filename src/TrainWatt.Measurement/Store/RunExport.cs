@@ -23,6 +23,12 @@ public enum ExportFormat
 
     /// <summary>The same as <see cref="CodeCarbon"/>.</summary>
     Emissions,
+
+    /// <summary>One run as a BoAmps report (Boavizta's AI energy report JSON, <see cref="BoAmpsExporter"/>).</summary>
+    BoAmps,
+
+    /// <summary>One run's energy section of a model card (Hugging Face <c>co2_eq_emissions</c> + Markdown, <see cref="ModelCardExporter"/>).</summary>
+    ModelCard,
 }
 
 /// <summary>The CSV table of <see cref="ExportFormat.Csv"/>.</summary>
@@ -56,6 +62,9 @@ public sealed record ExportRequest(
 {
     /// <summary>True for the CodeCarbon emissions formats.</summary>
     public bool IsEmissions => Format is ExportFormat.CodeCarbon or ExportFormat.Emissions;
+
+    /// <summary>True for the formats that report emissions and so need a carbon intensity (CodeCarbon, model card); BoAmps takes one when given.</summary>
+    public bool NeedsCarbon => IsEmissions || Format == ExportFormat.ModelCard;
 }
 
 /// <summary>
@@ -79,18 +88,18 @@ public static class RunExport
             throw new ArgumentException($"--format {request.Format.ToString().ToLowerInvariant()} exports one run; got {request.RunIds.Count} ids. Run the command once per run.");
         }
 
-        var carbon = request.IsEmissions
+        var carbon = request.NeedsCarbon
             ? CarbonSettingsFor(request.Carbon ?? throw new ArgumentException("an emissions export needs the carbon choices (ExportRequest.Carbon)."))
-            : null;
+            : request.Format == ExportFormat.BoAmps ? OptionalCarbon(request.Carbon) : null;
         using var store = StoreSession.Open(db, host);
         var runs = request.RunIds.Select(id => store.GetRun(id) ?? throw RunNotFoundException.ForId(store, id)).ToList();
-        bool append = carbon is not null && AppendsTo(request.OutPath);
+        bool append = request.IsEmissions && AppendsTo(request.OutPath);
         try
         {
             using var target = Target.Open(output, request.OutPath, append);
-            if (carbon is not null)
+            if (request.IsEmissions)
             {
-                CodeCarbonExporter.Write(target.Writer, runs, carbon, includeHeader: !append, defaultProject: request.Project);
+                CodeCarbonExporter.Write(target.Writer, runs, carbon!, includeHeader: !append, defaultProject: request.Project);
                 return;
             }
 
@@ -98,6 +107,15 @@ public static class RunExport
             long id = details.Run.Id;
             switch (request.Format, request.Table)
             {
+                case (ExportFormat.BoAmps, _):
+                    target.Writer.Flush();
+                    BoAmpsExporter.Write(target.Stream, details, carbon!);
+                    target.Stream.Flush();
+                    target.Writer.Write('\n');
+                    break;
+                case (ExportFormat.ModelCard, _):
+                    ModelCardExporter.Write(target.Writer, details, carbon!);
+                    break;
                 case (ExportFormat.Json, _):
                     target.Writer.Flush();
                     RunExporter.WriteJson(target.Stream, details, store.EnumerateSamples(id), store.GetProjections(id));
@@ -154,6 +172,12 @@ public static class RunExport
     private static string ForExport(string description) => description
         .Replace("pass --country or --region", "pass --country or --carbon-intensity", StringComparison.Ordinal)
         .Replace("pass a PUE or a cloud region to change it", "pass --pue to change it", StringComparison.Ordinal);
+
+    /// <summary>BoAmps' carbon: the given choices when there are any (the country names environment.country), else none (PUE only).</summary>
+    private static CarbonSettings OptionalCarbon(ExportCarbon? carbon)
+        => carbon is { Intensity: null, Country: null } or null
+            ? new CarbonSettings(CarbonIntensity.FromGramsPerKilowattHour(0), "none", carbon?.Pue ?? PueAssumption.Default().Pue.Ratio)
+            : CarbonSettingsFor(carbon);
 
     /// <summary>True when <paramref name="path"/> is an existing emissions.csv of TrainWatt's columns (rows are appended, as CodeCarbon does).</summary>
     private static bool AppendsTo(string? path)

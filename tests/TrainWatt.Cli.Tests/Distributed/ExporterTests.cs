@@ -170,11 +170,12 @@ public class ExporterTests
             Assert.Equal(cumulative, metrics[2].GetProperty("value").GetDouble(), 9);
         }
 
-        // Summary: params carry the total energy exactly as the summary
+        // Summary: metrics (never params: immutable, a reused run gets HTTP 400) carry the total energy exactly as the summary
         var last = JsonDocument.Parse(requests[4].Body).RootElement;
-        var parameters = last.GetProperty("params").EnumerateArray().ToDictionary(p => p.GetProperty("key").GetString()!, p => p.GetProperty("value").GetString()!);
-        Assert.Equal(summary.RootElement.GetProperty("energy_j").GetDouble(), double.Parse(parameters["trainwatt_energy_j"], CultureInfo.InvariantCulture));
-        Assert.Equal("2", parameters["trainwatt_epochs"]);
+        Assert.False(last.TryGetProperty("params", out _));
+        var totals = last.GetProperty("metrics").EnumerateArray().ToDictionary(p => p.GetProperty("key").GetString()!, p => p.GetProperty("value").GetDouble());
+        Assert.Equal(summary.RootElement.GetProperty("energy_j").GetDouble(), totals["trainwatt_total_energy_j"]);
+        Assert.Equal(2, totals["trainwatt_total_epochs"]);
         Assert.Contains(last.GetProperty("tags").EnumerateArray(), t => t.GetProperty("key").GetString() == "trainwatt.exit_code" && t.GetProperty("value").GetString() == "0");
     }
 
