@@ -19,7 +19,7 @@ public class StoreFaultTests : IDisposable
     public void Dispose() => _temp.Dispose();
 
     /// <summary>
-    /// A valid store with one run of 20,000 samples (about 150 pages of samples and of their index), then one page in
+    /// A valid store with one run of 4 × 50,000 samples (over 100 pages of sample chunks), then one page in
     /// the middle of the file overwritten with 0xFF: no b-tree page starts with 0xFF, so SQLite reports it as corrupt
     /// whenever it reads that page.
     /// </summary>
@@ -44,9 +44,14 @@ public class StoreFaultTests : IDisposable
         using (var store = SqliteRunStore.Open(db))
         {
             long run = store.CreateRun(new NewRun("measure", T0));
-            long gpu = store.RegisterDevice(run, new DeviceRegistration("gpu:0", "gpu", "GPU", Provenance.Counter));
-            store.AppendSamples(run, [.. Enumerable.Range(0, 20_000).Select(i => new SampleRecord(
-                gpu, T0.AddSeconds(i * 0.1), Power.FromWatts(200), Core.Units.Energy.FromJoules(20 * i), 50, 1024, 60, Provenance.Counter))]);
+            for (int d = 0; d < 4; d++)
+            {
+                // Power that jumps pseudo-randomly (i × 7919 mod 1000 tenths of a watt): hard to compress, so the chunks fill pages
+                long gpu = store.RegisterDevice(run, new DeviceRegistration($"gpu:{d}", "gpu", "GPU", Provenance.Counter));
+                store.AppendSamples(run, [.. Enumerable.Range(0, 50_000).Select(i => new SampleRecord(
+                    gpu, T0.AddSeconds(i * 0.1), Power.FromWatts(200 + (i * 7919 % 1000 / 10.0)), Core.Units.Energy.FromJoules(20 * i), 50, 1024, 60, Provenance.Counter))]);
+            }
+
             store.FinishRun(run, RunStatus.Completed, T0.AddSeconds(2000), 0);
         }
 
@@ -168,7 +173,7 @@ public class StoreFaultTests : IDisposable
     [Fact]
     public void Db_Check_Reports_A_Page_Copied_Over_An_Index_And_Exits_73()
     {
-        // Given: page 47 (samples data) copied over page 4 (an index of the runs table), the damage of fuzz case 22 of
+        // Given: page 47 (sample chunks) copied over page 4 (an index of the runs table), the damage of fuzz case 22 of
         // seed 13009, on whose store PRAGMA integrity_check stopped with SQLITE_CORRUPT and `db check` threw
         string db = ValidStore("page-copy.db");
         byte[] bytes = File.ReadAllBytes(db);

@@ -25,8 +25,11 @@ internal sealed class ChunkedSampleWriter
     /// <summary>At most this many samples in a chunk.</summary>
     public const int MaxSamples = 4096;
 
-    /// <summary>A chunk is closed once its encoding reaches this size (about a minute of one GPU at 10 Hz; a SQLite row that fits a page).</summary>
-    public const int MaxBytes = 3800;
+    /// <summary>
+    /// A chunk is closed once its encoding reaches this size: about a minute of one GPU at 10 Hz, and a SQLite row that
+    /// still fits one 4 KiB page with its columns (a row's payload over 4,061 bytes spills into overflow pages).
+    /// </summary>
+    public const int MaxBytes = 3960;
 
     private readonly Dictionary<long, OpenChunk> _open = [];
     private readonly Dictionary<long, List<SampleRecord>> _groups = [];

@@ -15,7 +15,9 @@ namespace TrainWatt.Cli.Tests.Measure;
 /// Issue 21's acceptance: 8 GPUs sampled every 10 ms for 40 s take at most 8 bytes a stored reading in the SQLite
 /// file (everything included), and <c>runs show</c> gives the energy of the measure summary. The live sampler runs on
 /// a fake clock (each read takes 50-150 µs, each tick comes 0-300 µs late: timer jitter as on a busy machine) over an
-/// NVML-like meter (power in whole mW, a mJ energy counter, whole %, memory in bytes / 2^20, whole °C); its 1 s sample
+/// meter that reads like the fake NVML library of the issue's "fake GPUs" (native/fake-nvml: power on a curve, here 250 W
+/// plus a 60 W sine, in whole mW; the counter its exact integral in mJ), with a utilisation that changes every 1/6 s,
+/// memory in bytes / 2^20 that steps now and then, and whole °C; its 1 s sample
 /// batches go to the store as measure's recorder writes them, one transaction each.
 /// </summary>
 public class CompactStoreTests
@@ -65,6 +67,9 @@ public class CompactStoreTests
         // Then: the whole file (runs, devices, chunks, indexes, free pages) over the readings
         Assert.False(File.Exists(db + "-wal") && new FileInfo(db + "-wal").Length > 0, "the WAL is checkpointed into the file on close");
         long bytes = new FileInfo(db).Length;
+        TestContext.Current.TestOutputHelper?.WriteLine("chunks, their bytes, pages, free pages: " + string.Join(", ",
+            new[] { "SELECT COUNT(*) FROM sample_chunks", "SELECT SUM(length(data)) FROM sample_chunks", "PRAGMA page_count", "PRAGMA freelist_count" }
+                .Select(sql => LiveStoreQuery.Scalar(db, sql).ToString(CultureInfo.InvariantCulture))));
         double perReading = bytes / (double)readings;
         TestContext.Current.TestOutputHelper?.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{readings} readings in {bytes} bytes: {perReading:F2} bytes a reading (schema 3: 75)"));
@@ -84,8 +89,9 @@ public class CompactStoreTests
     private sealed class NvmlLikeMeter(int gpus, FakeTimeProvider time, Random random) : IMeter
     {
         private readonly ulong[] _millijoules = new ulong[gpus];
+        private readonly int[] _utilization = new int[gpus];
+        private long _reads;
         private readonly long _start = time.GetTimestamp();
-        private long _last = time.GetTimestamp();
 
         public string Name => "nvml-like";
 
@@ -98,19 +104,27 @@ public class CompactStoreTests
             var duration = TimeSpan.FromTicks(random.Next(500, 1500));
             time.Advance(duration / 2);
             double t = time.GetElapsedTime(_start).TotalSeconds;
-            double dt = time.GetElapsedTime(_last).TotalSeconds;
-            _last = time.GetTimestamp();
             var channels = new ChannelReading[gpus];
             for (int i = 0; i < gpus; i++)
             {
-                uint mw = (uint)(250_000 + 60_000 * Math.Sin((2 * Math.PI * t / 0.8) + i) + random.Next(-2000, 2000));
-                _millijoules[i] += (ulong)(mw * dt);
-                channels[i] = new ChannelReading($"gpu:{i}", Power.FromWatts(mw / 1000.0), Energy.FromMillijoules(_millijoules[i]),
-                    90 + random.Next(0, 10), (60_000L * 1048576 + (random.Next(0, 50) == 0 ? 2097152 : 0)) / 1048576.0, 60 + (int)(t / 10));
+                // As native/fake-nvml does it: power 250 W + a 60 W sine of period 0.8 s, rounded to the mW; the counter is the
+                // exact integral of that curve since the meter opened, truncated to the mJ
+                double phase = (2 * Math.PI * t / 0.8) + i;
+                uint mw = (uint)((250_000 + (60_000 * Math.Sin(phase))) + 0.5);
+                _millijoules[i] = (ulong)(1000 * ((250 * t) - (60 * 0.8 / (2 * Math.PI) * (Math.Cos(phase) - Math.Cos(i)))));
+                if (_reads % 17 == 0)
+                {
+                    // NVML's utilisation is a mean over its last sample period (1/6 s to 1 s, by product): new every 17 reads at 10 ms
+                    _utilization[i] = 90 + random.Next(0, 10);
+                }
+
+                channels[i] = new ChannelReading($"gpu:{i}", Power.FromWatts(mw / 1000.0), TrainWatt.Core.Units.Energy.FromMillijoules(_millijoules[i]),
+                    _utilization[i], (60_000L * 1048576 + (random.Next(0, 50) == 0 ? 2097152 : 0)) / 1048576.0, 60 + (int)(t / 10));
             }
 
             time.Advance(duration - (duration / 2));
             LastReadDuration = duration;
+            _reads++;
             return new MeterReading(time.GetUtcNow(), time.GetElapsedTime(_start), channels);
         }
 
