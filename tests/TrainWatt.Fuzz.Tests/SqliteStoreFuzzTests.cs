@@ -257,11 +257,16 @@ public sealed class SqliteStoreFuzzTests : IDisposable
         var fuzz = Generate(22, FuzzHarness.CaseRandom(Seed, 22));
         string path = _dir.File("check.db");
         File.WriteAllBytes(path, fuzz.Input);
-        using var store = SqliteRunStore.Open(path);
         string? report = null;
-        var thrown = Record.Exception(() => report = store.CheckIntegrity());
+        // Since schema 4 (sample chunks) the seed store is a few pages long, so this case damages a page that opening
+        // already reads: a StoreException then is the documented outcome; a report, when the store opens, must not be "ok"
+        var thrown = Record.Exception(() =>
+        {
+            using var store = SqliteRunStore.Open(path);
+            report = store.CheckIntegrity();
+        });
         Assert.True(thrown is null or StoreException, $"{fuzz.How}: {thrown}");
-        Assert.NotEqual("ok", report);
+        Assert.True(thrown is StoreException || report != "ok", $"{fuzz.How}: {report}");
     }
 
     [Fact]
