@@ -37,5 +37,6 @@ echo "store: $(stat -c %s "$work/long.db") bytes, $(sqlite3 "$work/long.db" 'SEL
 for id in $(sqlite3 "$work/long.db" 'SELECT id FROM runs ORDER BY id LIMIT 1'); do
   /usr/bin/time -f "runs show: %e s wall, %U s user, %S s sys, %M KB peak RSS" "${tw[@]}" runs show "$id" --db "$work/long.db" >/dev/null
   /usr/bin/time -f "export json: %e s wall, %U s user, %S s sys, %M KB peak RSS" "${tw[@]}" export "$id" --format json --db "$work/long.db" >/dev/null
-  /usr/bin/time -f "report: %e s wall, %U s user, %S s sys, %M KB peak RSS" "${tw[@]}" report "$id" --db "$work/long.db" --out "$work/r.html" >/dev/null 2>&1 || echo "report: exit $?"
+  /usr/bin/time -o "$work/report-time.txt" -f "report: %e s wall, %U s user, %S s sys, %M KB peak RSS" "${tw[@]}" report "$id" --db "$work/long.db" --out "$work/r.html" >/dev/null 2>&1 || echo "report: exit $?"
+  cat "$work/report-time.txt"
 done
