@@ -4,6 +4,7 @@ using Npgsql;
 using NpgsqlTypes;
 using TrainWatt.Core;
 using TrainWatt.Core.Units;
+using TrainWatt.Storage.Chunks;
 using TrainWatt.Storage.Sqlite;
 
 using TrainWatt.Core.Projection;
@@ -36,7 +37,8 @@ public sealed record PostgresStoreOptions
 /// or updates rows of its own run (no read-modify-write), so any number of <c>measure</c> processes on any number of
 /// machines write at once without conflicts or retries. Schema migration takes a transaction-scoped advisory lock, so
 /// processes opening a new database at once migrate it once.</para>
-/// <para><b>Samples</b> are written with binary <c>COPY</c> (one round trip per batch).</para>
+/// <para><b>Samples</b> are stored in chunks per device (<c>sample_chunks</c>, as in SQLite): a batch extends each
+/// device's open chunk, one row update per device and batch.</para>
 /// <para>Credentials come from the URL, PGPASSWORD or pgpass; <see cref="Location"/> and every message are masked.
 /// An instance holds one connection and is not thread-safe.</para>
 /// </remarks>
@@ -48,6 +50,7 @@ public sealed class PostgresRunStore : IRunStore
     private readonly NpgsqlConnection _connection;
     private readonly PostgresStoreOptions _options;
     private readonly string _url;
+    private readonly ChunkedSampleWriter _chunks = new();
 
     private PostgresRunStore(NpgsqlConnection connection, string url, PostgresStoreOptions options)
     {
@@ -162,6 +165,22 @@ public sealed class PostgresRunStore : IRunStore
         foreach (var migration in migrations.Where(m => m.Version > current))
         {
             Execute(transaction, migration.Sql);
+            try
+            {
+                migration.Convert?.Invoke(_connection, transaction);
+            }
+            catch (StoreRowException e)
+            {
+                throw new StoreException(Location,
+                    $"Upgrading the store {Location} to schema version {migration.Version} ({migration.Description}) failed: {e.Message}. " +
+                    "Nothing was changed. Correct or delete the row with psql, or restore the database from a backup.", e);
+            }
+
+            if (migration.FinishSql.Length > 0)
+            {
+                Execute(transaction, migration.FinishSql);
+            }
+
             using var record = Command(transaction, "INSERT INTO schema_version (version, description, applied_at) VALUES (@v, @d, @t)");
             record.Parameters.AddWithValue("v", migration.Version);
             record.Parameters.AddWithValue("d", migration.Description);
@@ -232,9 +251,9 @@ public sealed class PostgresRunStore : IRunStore
     public void AppendSamples(long runId, IReadOnlyList<SampleRecord> samples)
     {
         ArgumentNullException.ThrowIfNull(samples);
-        Write(transaction =>
+        WriteSamples(transaction =>
         {
-            InsertSamples(samples, deviceId: null);
+            _chunks.Append(ChunkRows(transaction), runId, samples);
             using var heartbeat = Command(transaction, "UPDATE runs SET heartbeat_at = @now WHERE id = @id");
             heartbeat.Parameters.AddWithValue("now", StoreRows.ToSeconds(_options.Time.GetUtcNow()));
             heartbeat.Parameters.AddWithValue("id", runId);
@@ -272,6 +291,7 @@ public sealed class PostgresRunStore : IRunStore
             throw new ArgumentOutOfRangeException(nameof(status), status, "A run is finished as completed, incomplete or failed, not running.");
         }
 
+        _chunks.Forget(runId);
         Write(transaction =>
         {
             using var command = Command(transaction,
@@ -295,6 +315,7 @@ public sealed class PostgresRunStore : IRunStore
             throw new ArgumentOutOfRangeException(nameof(completion), completion.Status, "A run is completed as completed, incomplete or failed, not running.");
         }
 
+        _chunks.Forget(runId);
         Write(transaction =>
         {
             if (completion.Replaces is { } old)
@@ -356,14 +377,16 @@ public sealed class PostgresRunStore : IRunStore
         ArgumentNullException.ThrowIfNull(run);
         ArgumentNullException.ThrowIfNull(devices);
         ArgumentNullException.ThrowIfNull(annotations);
-        return Write(transaction =>
+        return WriteSamples(transaction =>
         {
             long runId = InsertRun(transaction, run, ended, uuid: null, host: _options.Host, pid: Environment.ProcessId, heartbeat: null)!.Value;
             foreach (var data in devices)
             {
                 long deviceId = InsertDevice(transaction, runId, data.Device);
-                InsertSamples(data.Samples, deviceId);
+                _chunks.Append(ChunkRows(transaction), runId, data.Samples, deviceId);
             }
+
+            _chunks.Forget(runId);
 
             foreach (var annotation in annotations)
             {
@@ -383,7 +406,7 @@ public sealed class PostgresRunStore : IRunStore
         IReadOnlyList<EpochRecord> epochs, IReadOnlyList<AnnotationRecord> annotations, IReadOnlyList<ProjectionEntry>? projections = null)
     {
         ArgumentNullException.ThrowIfNull(run);
-        return Write(transaction =>
+        return WriteSamples(transaction =>
         {
             var newRun = new NewRun(run.Source, run.Started, run.SourceKey, run.Command, run.Tags, run.JobId, run.Metadata, run.Status);
             long? runId = InsertRun(transaction, newRun, run.Ended, run.Uuid, run.Host, run.ProcessId, run.Ended ?? run.Started, run.ExitCode);
@@ -398,8 +421,10 @@ public sealed class PostgresRunStore : IRunStore
                 long newDevice = InsertDevice(transaction, id,
                     new DeviceRegistration(device.Key, device.Component, device.Name, device.Provenance, device.Uuid, device.Note));
                 deviceIds[device.Id] = newDevice;
-                InsertSamples(samples, newDevice);
+                _chunks.Append(ChunkRows(transaction), id, samples, newDevice);
             }
+
+            _chunks.Forget(id);
 
             foreach (var epoch in epochs)
             {
@@ -453,6 +478,7 @@ public sealed class PostgresRunStore : IRunStore
 
     public bool DeleteRun(long runId) => Write(transaction =>
     {
+        _chunks.Forget(runId);
         using var command = Command(transaction, "DELETE FROM runs WHERE id = @id");
         command.Parameters.AddWithValue("id", runId);
         return command.ExecuteNonQuery();
@@ -575,61 +601,21 @@ public sealed class PostgresRunStore : IRunStore
         return (long)command.ExecuteScalar()!;
     }
 
-    private void InsertSamples(IReadOnlyList<SampleRecord> samples, long? deviceId)
+    /// <summary>A write that appends samples: a failed transaction leaves the open chunks as the last commit did, so they are forgotten.</summary>
+    private T WriteSamples<T>(Func<NpgsqlTransaction, T> work)
     {
-        if (samples.Count == 0)
-        {
-            return;
-        }
-
-        // Binary COPY joins the connection's open transaction.
-        using var writer = _connection.BeginBinaryImport(
-            "COPY samples (device_id, t, power_w, energy_j, utilization_pct, memory_mib, temperature_c, provenance, source_line) FROM STDIN (FORMAT BINARY)");
-        foreach (var sample in samples)
-        {
-            writer.StartRow();
-            writer.Write(deviceId ?? sample.DeviceId, NpgsqlDbType.Bigint);
-            writer.Write(StoreRows.ToSeconds(sample.Timestamp), NpgsqlDbType.Double);
-            WriteNullable(writer, sample.Power?.Watts);
-            WriteNullable(writer, sample.CumulativeEnergy?.Joules);
-            WriteNullable(writer, sample.UtilizationPercent);
-            WriteNullable(writer, sample.MemoryUsedMiB);
-            WriteNullable(writer, sample.TemperatureCelsius);
-            writer.Write(StoreRows.ProvenanceColumn(sample.Provenance), NpgsqlDbType.Text);
-            if (sample.SourceLine is int line)
-            {
-                writer.Write(line, NpgsqlDbType.Integer);
-            }
-            else
-            {
-                writer.WriteNull();
-            }
-        }
-
         try
         {
-            writer.Complete();
+            return Write(work);
         }
-        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.ForeignKeyViolation)
+        catch
         {
-            var ids = samples.Select(s => deviceId ?? s.DeviceId).Distinct().Order().ToList();
-            throw new InvalidOperationException(ids.Count == 1
-                ? $"Sample for unknown device id {ids[0]} (register the device of this run first)."
-                : $"Sample for an unknown device id among {string.Join(", ", ids)} (register the devices of this run first).", e);
+            _chunks.Forget();
+            throw;
         }
     }
 
-    private static void WriteNullable(NpgsqlBinaryImporter writer, double? value)
-    {
-        if (value is double v)
-        {
-            writer.Write(v, NpgsqlDbType.Double);
-        }
-        else
-        {
-            writer.WriteNull();
-        }
-    }
+    private PostgresChunkRows ChunkRows(NpgsqlTransaction transaction) => new(_connection) { Transaction = transaction };
 
     private int InsertEpoch(NpgsqlTransaction transaction, long runId, EpochRecord epoch)
     {

@@ -1,3 +1,5 @@
+using Npgsql;
+using TrainWatt.Storage.Chunks;
 using TrainWatt.Storage.Sqlite;
 
 namespace TrainWatt.Storage.Postgres;
@@ -6,7 +8,8 @@ namespace TrainWatt.Storage.Postgres;
 /// The PostgreSQL schema: the same tables, columns, constraints and migration versions as <see cref="SqliteSchema"/>.
 /// Differences are only the engine's spelling: ids are <c>BIGINT GENERATED ALWAYS AS IDENTITY</c> (sequences, so
 /// concurrent writers never race for an id and a deleted run's id is never reused), REAL columns are
-/// <c>DOUBLE PRECISION</c> (SQLite's REAL is 8 bytes too).
+/// <c>DOUBLE PRECISION</c> (SQLite's REAL is 8 bytes too), BLOB is BYTEA (stored EXTERNAL: chunks are already compact,
+/// so PostgreSQL does not try to compress them again).
 /// </summary>
 internal static class PostgresSchema
 {
@@ -103,6 +106,24 @@ internal static class PostgresSchema
             ALTER TABLE projections ADD COLUMN drift_prior DOUBLE PRECISION;
             ALTER TABLE projections ADD COLUMN drift_prior_source TEXT;
             """),
+        new Migration(4, "sample_chunks: samples stored compactly in chunks per device (the samples table moved into it)", """
+            CREATE TABLE sample_chunks (
+                id         BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+                device_id  BIGINT  NOT NULL REFERENCES devices (id) ON DELETE CASCADE,
+                first_us   BIGINT  NOT NULL,
+                last_us    BIGINT  NOT NULL,
+                n          INTEGER NOT NULL CHECK (n > 0),
+                data       BYTEA   NOT NULL
+            );
+            ALTER TABLE sample_chunks ALTER COLUMN data SET STORAGE EXTERNAL;
+            CREATE INDEX ix_sample_chunks_device_t ON sample_chunks (device_id, first_us);
+            """)
+        {
+            Convert = (connection, transaction) => SampleConversion.Run(connection, transaction,
+                new PostgresChunkRows((NpgsqlConnection)connection) { Transaction = (NpgsqlTransaction)transaction },
+                "ORDER BY device_id, t, ctid", cursor: true),
+            FinishSql = "DROP TABLE samples;",
+        },
     ];
 
     public static int LatestVersion => Migrations[^1].Version;

@@ -2,6 +2,7 @@ using System.Data.Common;
 using System.Globalization;
 
 using TrainWatt.Core.Projection;
+using TrainWatt.Storage.Chunks;
 
 namespace TrainWatt.Storage;
 
@@ -19,7 +20,7 @@ internal static class StoreQueries
             SELECT r.id, r.uuid, r.source, r.source_key, r.started_at, r.ended_at, r.status, r.exit_code, r.command, r.tags,
                    r.job_id, r.host, r.pid, r.metadata, r.heartbeat_at,
                    (SELECT COUNT(*) FROM devices d WHERE d.run_id = r.id),
-                   (SELECT COUNT(*) FROM samples s JOIN devices d ON d.id = s.device_id WHERE d.run_id = r.id),
+                   (SELECT COALESCE(SUM(c.n), 0) FROM sample_chunks c JOIN devices d ON d.id = c.device_id WHERE d.run_id = r.id),
                    (SELECT COUNT(*) FROM annotations a WHERE a.run_id = r.id)
             FROM runs r
             {(runId is null ? "" : "WHERE r.id = @id")}
@@ -57,24 +58,61 @@ internal static class StoreQueries
         FROM projections WHERE run_id = @run ORDER BY id
         """, StoreRows.Projection, ("@run", runId));
 
-    /// <summary>The run's samples (optionally of one device), by device then time, streamed from the reader.</summary>
+    /// <summary>
+    /// The run's samples (optionally of one device), by device then time (samples at the same time in the order they
+    /// were written), decoded from its chunks one at a time (<see cref="ChunkMerge"/>).
+    /// </summary>
     public static IEnumerable<SampleRecord> Samples(DbConnection connection, long runId, long? deviceId)
+        => Guarded(ChunkMerge.Samples(ChunkRows(connection, runId, deviceId, null)));
+
+    /// <summary>The chunk rows of a run (or of one device; with <paramref name="lastFrom"/>, those ending at or after it) by device, first time, id.</summary>
+    private static IEnumerable<ChunkRow> ChunkRows(DbConnection connection, long runId, long? deviceId, long? lastFrom)
     {
         using var command = Command(connection, $"""
-            SELECT s.device_id, s.t, s.power_w, s.energy_j, s.utilization_pct, s.memory_mib, s.temperature_c, s.provenance, s.source_line
-            FROM samples s JOIN devices d ON d.id = s.device_id
-            WHERE d.run_id = @run {(deviceId is null ? "" : "AND s.device_id = @device")}
-            ORDER BY s.device_id, s.t
+            SELECT c.device_id, c.id, c.first_us, c.n, c.data
+            FROM sample_chunks c JOIN devices d ON d.id = c.device_id
+            WHERE d.run_id = @run {(deviceId is null ? "" : "AND c.device_id = @device")} {(lastFrom is null ? "" : "AND c.last_us >= @from")}
+            ORDER BY c.device_id, c.first_us, c.id
             """, ("@run", runId));
         if (deviceId is { } id)
         {
             Add(command, "@device", id);
         }
 
+        if (lastFrom is { } from)
+        {
+            Add(command, "@from", from);
+        }
+
         using var reader = command.ExecuteReader();
         while (reader.Read())
         {
-            yield return Decode("samples", reader, StoreRows.Sample);
+            yield return Decode("sample_chunks", reader, r => new ChunkRow(r.GetInt64(0), r.GetInt64(1), r.GetInt64(2), r.GetInt32(3), r.GetFieldValue<byte[]>(4)));
+        }
+    }
+
+    /// <summary>Decodes chunk rows into samples; a chunk that does not decode is a damaged <c>sample_chunks</c> row (<see cref="StoreRowException"/>).</summary>
+    private static IEnumerable<SampleRecord> Guarded(IEnumerable<SampleRecord> samples)
+    {
+        using var items = samples.GetEnumerator();
+        while (true)
+        {
+            bool more;
+            try
+            {
+                more = items.MoveNext();
+            }
+            catch (Exception e) when (e is not DbException and not StoreRowException)
+            {
+                throw new StoreRowException("sample_chunks", e);
+            }
+
+            if (!more)
+            {
+                yield break;
+            }
+
+            yield return items.Current;
         }
     }
 
@@ -88,6 +126,12 @@ internal static class StoreQueries
     /// <summary>How many rows of <paramref name="probe"/>'s kind the run holds (see <see cref="IRunStore.CountWritten"/>).</summary>
     public static long CountWritten(DbConnection connection, long runId, WriteProbe probe)
     {
+        if (probe is WriteProbe.SamplesFrom samples)
+        {
+            long from = StoreRows.ToMicroseconds(samples.From);
+            return ChunkMerge.CountFrom(ChunkRows(connection, runId, samples.DeviceId, from), from);
+        }
+
         var (sql, parameters) = StoreRows.ProbeQuery(runId, probe);
         using var command = Command(connection, sql, [.. parameters]);
         return Convert.ToInt64(command.ExecuteScalar(), CultureInfo.InvariantCulture);

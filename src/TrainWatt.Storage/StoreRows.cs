@@ -44,12 +44,29 @@ internal static class StoreRows
             : seconds < 0 ? DateTimeOffset.MinValue : DateTimeOffset.MaxValue; // within a microsecond of an end: rounding stepped past it
     }
 
-    /// <summary>The count query of a <see cref="WriteProbe"/> (same SQL in both engines; parameters named with @) and its parameters.</summary>
+    /// <summary>
+    /// The store's time of a sample: whole microseconds since the Unix epoch, rounded as a REAL <c>t</c> column read back
+    /// through <see cref="FromSeconds"/> (schema 4 stores sample times so; the value is the same as before).
+    /// </summary>
+    public static long ToMicroseconds(DateTimeOffset time) => (long)Math.Round(ToSeconds(time) * 1_000_000.0);
+
+    /// <summary>Inverse of <see cref="ToMicroseconds"/>; outside the years 1 to 9999 <see cref="InvalidDataException"/>.</summary>
+    public static DateTimeOffset FromMicroseconds(long microseconds)
+    {
+        const long MinMicroseconds = -62_135_596_800_000_000; // 0001-01-01
+        const long MaxMicroseconds = 253_402_300_799_999_999; // 9999-12-31T23:59:59.999999
+        if (microseconds < MinMicroseconds || microseconds > MaxMicroseconds)
+        {
+            throw new InvalidDataException(string.Create(CultureInfo.InvariantCulture,
+                $"the time {microseconds} µs since 1970-01-01 is not a date between the years 1 and 9999"));
+        }
+
+        return DateTimeOffset.UnixEpoch.AddTicks(microseconds * 10);
+    }
+
+    /// <summary>The count query of a <see cref="WriteProbe"/> other than samples (same SQL in both engines; parameters named with @) and its parameters; samples are counted from their chunks (<c>StoreQueries.CountWritten</c>).</summary>
     public static (string Sql, IReadOnlyList<(string Name, object Value)> Parameters) ProbeQuery(long runId, WriteProbe probe) => probe switch
     {
-        WriteProbe.SamplesFrom p => (
-            "SELECT COUNT(*) FROM samples s JOIN devices d ON d.id = s.device_id WHERE d.run_id = @run AND s.device_id = @device AND s.t >= @t",
-            [("@run", runId), ("@device", p.DeviceId), ("@t", ToSeconds(p.From))]),
         WriteProbe.Epoch p => ("SELECT COUNT(*) FROM epochs WHERE run_id = @run AND n = @n", [("@run", runId), ("@n", p.Number)]),
         WriteProbe.Annotation p => (
             "SELECT COUNT(*) FROM annotations WHERE run_id = @run AND kind = @kind AND message = @message",

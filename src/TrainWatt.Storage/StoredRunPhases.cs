@@ -29,9 +29,9 @@ public static class StoredRunPhases
         Energy before = Energy.Zero, through = Energy.Zero;
         foreach (var device in details.Energy.Where(e => e.Energy is not null))
         {
-            var samples = store.ReadSamples(run.Id, device.Device.Id).OrderBy(s => s.Timestamp).ToList();
-            before += EnergyUpTo(device.Device, samples, first, run.GapRule);
-            through += EnergyUpTo(device.Device, samples, last, run.GapRule);
+            // Streamed twice (the store gives a device's samples in time order): constant memory for a days-long run.
+            before += EnergyUpTo(device.Device, store.EnumerateSamples(run.Id, device.Device.Id), first, run.GapRule);
+            through += EnergyUpTo(device.Device, store.EnumerateSamples(run.Id, device.Device.Id), last, run.GapRule);
         }
 
         var provenance = details.Energy.Where(e => e.Energy is not null).Select(e => ProvenanceText.Name(e.Provenance)).Distinct().ToList();
@@ -44,6 +44,6 @@ public static class StoredRunPhases
             provenance);
     }
 
-    private static Energy EnergyUpTo(StoredDevice device, List<SampleRecord> samples, DateTimeOffset until, SampleGapRule gapRule)
+    private static Energy EnergyUpTo(StoredDevice device, IEnumerable<SampleRecord> samples, DateTimeOffset until, SampleGapRule gapRule)
         => DeviceEnergyCalculator.Compute(device, samples.TakeWhile(s => s.Timestamp <= until), gapRule).Energy ?? Energy.Zero;
 }

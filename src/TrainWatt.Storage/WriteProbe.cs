@@ -11,8 +11,8 @@ public abstract record WriteProbe
     {
     }
 
-    /// <summary>The store's time value for <paramref name="time"/> (seconds since the Unix epoch, as a double): probes compare times exactly as stored.</summary>
-    public static double StoreSeconds(DateTimeOffset time) => StoreRows.ToSeconds(time);
+    /// <summary>The store's time value for <paramref name="time"/> (whole microseconds since the Unix epoch, in seconds as a double): probes compare times exactly as stored.</summary>
+    public static double StoreSeconds(DateTimeOffset time) => StoreRows.ToMicroseconds(time) / 1_000_000.0;
 
     /// <summary>Samples of <paramref name="DeviceId"/> taken at or after <paramref name="From"/> (compared as <see cref="StoreSeconds"/>).</summary>
     public sealed record SamplesFrom(long DeviceId, DateTimeOffset From) : WriteProbe;

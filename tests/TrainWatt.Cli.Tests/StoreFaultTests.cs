@@ -19,7 +19,7 @@ public class StoreFaultTests : IDisposable
     public void Dispose() => _temp.Dispose();
 
     /// <summary>
-    /// A valid store with one run of 20,000 samples (about 150 pages of samples and of their index), then one page in
+    /// A valid store with one run of 4 × 50,000 samples (over 100 pages of sample chunks), then one page in
     /// the middle of the file overwritten with 0xFF: no b-tree page starts with 0xFF, so SQLite reports it as corrupt
     /// whenever it reads that page.
     /// </summary>
@@ -44,9 +44,14 @@ public class StoreFaultTests : IDisposable
         using (var store = SqliteRunStore.Open(db))
         {
             long run = store.CreateRun(new NewRun("measure", T0));
-            long gpu = store.RegisterDevice(run, new DeviceRegistration("gpu:0", "gpu", "GPU", Provenance.Counter));
-            store.AppendSamples(run, [.. Enumerable.Range(0, 20_000).Select(i => new SampleRecord(
-                gpu, T0.AddSeconds(i * 0.1), Power.FromWatts(200), Core.Units.Energy.FromJoules(20 * i), 50, 1024, 60, Provenance.Counter))]);
+            for (int d = 0; d < 4; d++)
+            {
+                // Power that jumps pseudo-randomly (i × 7919 mod 1000 tenths of a watt): hard to compress, so the chunks fill pages
+                long gpu = store.RegisterDevice(run, new DeviceRegistration($"gpu:{d}", "gpu", "GPU", Provenance.Counter));
+                store.AppendSamples(run, [.. Enumerable.Range(0, 50_000).Select(i => new SampleRecord(
+                    gpu, T0.AddSeconds(i * 0.1), Power.FromWatts(200 + (i * 7919 % 1000 / 10.0)), Core.Units.Energy.FromJoules(20 * i), 50, 1024, 60, Provenance.Counter))]);
+            }
+
             store.FinishRun(run, RunStatus.Completed, T0.AddSeconds(2000), 0);
         }
 
@@ -125,14 +130,34 @@ public class StoreFaultTests : IDisposable
     [InlineData("db", "check")]
     public void A_Sample_Time_Outside_The_Years_1_To_9999_Is_One_Line_With_The_Table_And_The_Fix_And_Exit_73(params string[] command)
     {
-        // Given: a valid store whose first sample's time was set to 1e300 s (SQLite's integrity check allows any REAL;
-        // the time read back silently as 1969-12-31T23:59:59.999999Z, and `db check` said the store was fine)
+        // Given: a valid store whose first sample chunk's first time was set to 2^63 - 1 µs (SQLite's integrity check
+        // cannot see inside a chunk; in schema 3 a REAL t of 1e300 read back silently as 1969-12-31T23:59:59.999999Z)
         string db = ValidStore("far-future.db");
         using (var connection = new SqliteConnection($"Data Source={db};Pooling=false"))
         {
             connection.Open();
+            using var read = connection.CreateCommand();
+            read.CommandText = "SELECT id, data FROM sample_chunks ORDER BY id LIMIT 1";
+            long id;
+            byte[] data;
+            using (var reader = read.ExecuteReader())
+            {
+                Assert.True(reader.Read());
+                id = reader.GetInt64(0);
+                data = reader.GetFieldValue<byte[]>(1);
+            }
+
+            // The chunk layout (SampleChunkCodec): a format byte, the first sample's shape (1 + 8 bits), its time (64 bits).
+            for (int i = 0; i < 64; i++)
+            {
+                int bit = 8 + 9 + i;
+                data[bit >> 3] = (byte)(i == 0 ? data[bit >> 3] & ~(0x80 >> (bit & 7)) : data[bit >> 3] | (0x80 >> (bit & 7)));
+            }
+
             using var edit = connection.CreateCommand();
-            edit.CommandText = "UPDATE samples SET t = 1e300 WHERE rowid = (SELECT MIN(rowid) FROM samples)";
+            edit.CommandText = "UPDATE sample_chunks SET data = $data WHERE id = $id";
+            edit.Parameters.AddWithValue("$data", data);
+            edit.Parameters.AddWithValue("$id", id);
             Assert.Equal(1, edit.ExecuteNonQuery());
         }
 
@@ -141,14 +166,14 @@ public class StoreFaultTests : IDisposable
         Assert.Equal(73, code);
         Assert.Equal("", stdout);
         string line = Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
-        Assert.StartsWith($"error: The store {db} holds a samples row TrainWatt cannot read (the time 1E+300 s since 1970-01-01 is not a date between the years 1 and 9999)", line, StringComparison.Ordinal);
+        Assert.StartsWith($"error: The store {db} holds a sample_chunks row TrainWatt cannot read (the time 9223372036854775807 µs since 1970-01-01 is not a date between the years 1 and 9999)", line, StringComparison.Ordinal);
         Assert.Contains($"sqlite3 {db} .recover", line, StringComparison.Ordinal);
     }
 
     [Fact]
     public void Db_Check_Reports_A_Page_Copied_Over_An_Index_And_Exits_73()
     {
-        // Given: page 47 (samples data) copied over page 4 (an index of the runs table), the damage of fuzz case 22 of
+        // Given: page 47 (sample chunks) copied over page 4 (an index of the runs table), the damage of fuzz case 22 of
         // seed 13009, on whose store PRAGMA integrity_check stopped with SQLITE_CORRUPT and `db check` threw
         string db = ValidStore("page-copy.db");
         byte[] bytes = File.ReadAllBytes(db);

@@ -220,14 +220,15 @@ public sealed class SqliteStoreFuzzTests : IDisposable
     [Fact]
     public void Bug_A_Damaged_Samples_Page_Is_A_StoreException_When_Read()
     {
-        var fuzz = new FuzzCase(-1, "samples root page zeroed", WithRootPageZeroed("samples"));
+        var fuzz = new FuzzCase(-1, "sample_chunks root page zeroed", WithRootPageZeroed("sample_chunks"));
         Assert.Throws<StoreException>(() => Check(fuzz));
     }
 
     [Theory]
-    [InlineData("UPDATE samples SET provenance = 'co\uFFFDnter' WHERE rowid = 1", "the provenance 'co\uFFFDnter' is none of")]
-    [InlineData("UPDATE samples SET t = 3e11 WHERE rowid = 1", "the time 300000000000 s since 1970-01-01 is not a date")]
-    [InlineData("UPDATE samples SET t = 1e300 WHERE rowid = 1", "the time 1E+300 s since 1970-01-01 is not a date")] // read back as 1969-12-31T23:59:59.999999Z before
+    [InlineData("UPDATE sample_chunks SET data = X'09' WHERE id = 1", "the sample chunk has format 9, which this TrainWatt does not know")]
+    [InlineData("UPDATE sample_chunks SET data = substr(data, 1, 20) WHERE id = 1", "the sample chunk ends before its last sample")]
+    [InlineData("UPDATE sample_chunks SET n = -1 WHERE id = 1", "the sample chunk says it holds -1 samples")]
+    [InlineData("UPDATE sample_chunks SET data = X'' WHERE id = 1", "the sample chunk is empty")]
     [InlineData("UPDATE runs SET status = 'done' WHERE id = 1", "the status 'done' is none of")]
     public void Bug_A_Row_That_Breaks_The_Schema_Is_A_StoreException_When_Read(string sql, string why)
     {
@@ -256,11 +257,16 @@ public sealed class SqliteStoreFuzzTests : IDisposable
         var fuzz = Generate(22, FuzzHarness.CaseRandom(Seed, 22));
         string path = _dir.File("check.db");
         File.WriteAllBytes(path, fuzz.Input);
-        using var store = SqliteRunStore.Open(path);
         string? report = null;
-        var thrown = Record.Exception(() => report = store.CheckIntegrity());
+        // Since schema 4 (sample chunks) the seed store is a few pages long, so this case damages a page that opening
+        // already reads: a StoreException then is the documented outcome; a report, when the store opens, must not be "ok"
+        var thrown = Record.Exception(() =>
+        {
+            using var store = SqliteRunStore.Open(path);
+            report = store.CheckIntegrity();
+        });
         Assert.True(thrown is null or StoreException, $"{fuzz.How}: {thrown}");
-        Assert.NotEqual("ok", report);
+        Assert.True(thrown is StoreException || report != "ok", $"{fuzz.How}: {report}");
     }
 
     [Fact]

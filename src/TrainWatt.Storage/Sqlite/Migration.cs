@@ -6,11 +6,23 @@ namespace TrainWatt.Storage.Sqlite;
 /// <param name="Sql">Statements to run, in one transaction with the version bump.</param>
 internal sealed partial record Migration(int Version, string Description, string Sql)
 {
+    /// <summary>Moves data after <see cref="Sql"/> and before <see cref="FinishSql"/>, in the same transaction (schema 4: samples into chunks).</summary>
+    public Action<System.Data.Common.DbConnection, System.Data.Common.DbTransaction>? Convert { get; init; }
+
+    /// <summary>Statements run after <see cref="Convert"/> (dropping what it emptied).</summary>
+    public string FinishSql { get; init; } = "";
+
     /// <summary>The tables this migration creates (from its <c>CREATE TABLE</c> statements).</summary>
     public IEnumerable<string> Tables => CreateTable().Matches(Sql).Select(m => m.Groups["name"].Value);
 
+    /// <summary>The tables this migration drops (from its <c>DROP TABLE</c> statements).</summary>
+    public IEnumerable<string> DroppedTables => DropTable().Matches(Sql + "\n" + FinishSql).Select(m => m.Groups["name"].Value);
+
     [System.Text.RegularExpressions.GeneratedRegex(@"CREATE\s+TABLE\s+(?:IF\s+NOT\s+EXISTS\s+)?(?<name>\w+)", System.Text.RegularExpressions.RegexOptions.IgnoreCase)]
     private static partial System.Text.RegularExpressions.Regex CreateTable();
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"DROP\s+TABLE\s+(?:IF\s+EXISTS\s+)?(?<name>\w+)", System.Text.RegularExpressions.RegexOptions.IgnoreCase)]
+    private static partial System.Text.RegularExpressions.Regex DropTable();
 
     /// <summary>
     /// The tables a store at schema version <paramref name="version"/> must have that <paramref name="existing"/> lacks
@@ -19,7 +31,14 @@ internal sealed partial record Migration(int Version, string Description, string
     public static IReadOnlyList<string> MissingTables(IEnumerable<Migration> migrations, int version, IEnumerable<string> existing)
     {
         var present = new HashSet<string>(existing, StringComparer.OrdinalIgnoreCase);
-        return [.. migrations.Where(m => m.Version <= version).SelectMany(m => m.Tables).Where(t => !present.Contains(t)).Distinct(StringComparer.OrdinalIgnoreCase)];
+        var required = new List<string>();
+        foreach (var migration in migrations.Where(m => m.Version <= version))
+        {
+            required.AddRange(migration.Tables);
+            required.RemoveAll(t => migration.DroppedTables.Contains(t, StringComparer.OrdinalIgnoreCase));
+        }
+
+        return [.. required.Where(t => !present.Contains(t)).Distinct(StringComparer.OrdinalIgnoreCase)];
     }
 
     /// <summary>The one-line message for a store that lacks <paramref name="missing"/> at schema version <paramref name="version"/>.</summary>

@@ -10,6 +10,7 @@ namespace TrainWatt.Storage.Sqlite;
 /// </summary>
 internal static class SchemaMigrator
 {
+    /// <summary>Migrates; returns the version the store had (0 for a new store).</summary>
     public static int Migrate(SqliteConnection connection, IReadOnlyList<Migration> migrations, string location, TimeProvider time)
     {
         ValidateOrder(migrations);
@@ -67,6 +68,17 @@ internal static class SchemaMigrator
             try
             {
                 Execute(connection, transaction, migration.Sql);
+                migration.Convert?.Invoke(connection, transaction);
+                if (migration.FinishSql.Length > 0)
+                {
+                    Execute(connection, transaction, migration.FinishSql);
+                }
+            }
+            catch (StoreRowException e)
+            {
+                throw new StoreException(location,
+                    $"Upgrading the store {location} to schema version {migration.Version} ({migration.Description}) failed: {e.Message}. " +
+                    $"Nothing was changed. {SqliteRunStore.DamagedFix(location)}", e);
             }
             catch (SqliteException e)
             {
@@ -85,7 +97,7 @@ internal static class SchemaMigrator
         }
 
         transaction.Commit();
-        return latest;
+        return current;
     }
 
     private static void ValidateOrder(IReadOnlyList<Migration> migrations)

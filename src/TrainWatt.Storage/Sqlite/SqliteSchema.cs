@@ -1,3 +1,5 @@
+using TrainWatt.Storage.Chunks;
+
 namespace TrainWatt.Storage.Sqlite;
 
 /// <summary>
@@ -10,6 +12,8 @@ namespace TrainWatt.Storage.Sqlite;
 /// Conventions: times are REAL seconds since the Unix epoch (UTC, or the source's wall clock as written when it has no
 /// zone; read back rounded to the microsecond); energies in joules (<c>_j</c>), powers in watts (<c>_w</c>); every
 /// stored energy or power carries a <c>provenance</c> (counter, sampled, model, user_given). JSON is stored as TEXT.
+/// Samples (schema 4) are <c>sample_chunks</c> rows: per device a run of samples in time order, first and last time in
+/// whole microseconds since the Unix epoch, their count, and their compact encoding (<c>SampleChunkCodec</c>).
 /// </remarks>
 internal static class SqliteSchema
 {
@@ -106,6 +110,25 @@ internal static class SqliteSchema
             ALTER TABLE projections ADD COLUMN drift_prior REAL;
             ALTER TABLE projections ADD COLUMN drift_prior_source TEXT;
             """),
+        new Migration(4, "sample_chunks: samples stored compactly in chunks per device (the samples table moved into it)", """
+            CREATE TABLE sample_chunks (
+                id         INTEGER PRIMARY KEY,
+                device_id  INTEGER NOT NULL REFERENCES devices (id) ON DELETE CASCADE,
+                first_us   INTEGER NOT NULL,
+                last_us    INTEGER NOT NULL,
+                n          INTEGER NOT NULL CHECK (n > 0),
+                data       BLOB    NOT NULL
+            );
+            CREATE INDEX ix_sample_chunks_device_t ON sample_chunks (device_id, first_us);
+            """)
+        {
+            Convert = (connection, transaction) =>
+            {
+                using var rows = new SqliteChunkRows((Microsoft.Data.Sqlite.SqliteConnection)connection) { Transaction = (Microsoft.Data.Sqlite.SqliteTransaction)transaction };
+                SampleConversion.Run(connection, transaction, rows, "ORDER BY device_id, t, rowid");
+            },
+            FinishSql = "DROP TABLE samples;",
+        },
     ];
 
     public static int LatestVersion => Migrations[^1].Version;

@@ -84,10 +84,10 @@ public class PostgresMeasureTests(PostgresServer server)
             using var store = PostgresRunStore.Open(url);
         });
 
-        // Then: schema_version holds versions 1, 2 and 3 once each (advisory lock; a race would fail with duplicate tables or rows)
+        // Then: schema_version holds versions 1 to 4 once each (advisory lock; a race would fail with duplicate tables or rows)
         using var connection = new Npgsql.NpgsqlConnection(PostgresConnectionString.ToNpgsql(url));
         connection.Open();
         using var command = new Npgsql.NpgsqlCommand("SELECT string_agg(version::text, ',' ORDER BY version) FROM schema_version", connection);
-        Assert.Equal("1,2,3", command.ExecuteScalar());
+        Assert.Equal("1,2,3,4", command.ExecuteScalar());
     }
 }

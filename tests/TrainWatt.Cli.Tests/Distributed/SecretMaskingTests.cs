@@ -45,7 +45,7 @@ public partial class SecretMaskingTests(PostgresServer server)
 
         Assert.True(migrate.ExitCode == 0, migrate.Err);
         Assert.True(check.ExitCode == 0, check.Err);
-        Assert.Contains("?password=***: ok, schema version 3, 0 runs", check.Out, StringComparison.Ordinal);
+        Assert.Contains("?password=***: ok, schema version 4, 0 runs", check.Out, StringComparison.Ordinal);
         AssertNoSecret(migrate.Out, migrate.Err, check.Out, check.Err);
     }
 

@@ -112,14 +112,14 @@ public class SyncAndDbCommandTests(PostgresServer server)
         var migrate = CliHarness.Run("db", "migrate", "--db", url);
         var after = CliHarness.Run("db", "check", "--db", url);
 
-        // Oracle: a fresh database has no schema_version (version 0); migrate brings it to version 3 (SqliteSchema/PostgresSchema: 1 tables, 2 projections, 3 what a projection holds).
+        // Oracle: a fresh database has no schema_version (version 0); migrate brings it to version 4 (SqliteSchema/PostgresSchema: 1 tables, 2 projections, 3 what a projection holds, 4 sample chunks).
         Assert.Equal(73, before.ExitCode);
         Assert.Contains("schema version 0", before.Err, StringComparison.Ordinal);
         Assert.Contains("trainwatt db migrate", before.Err, StringComparison.Ordinal);
         Assert.True(migrate.ExitCode == 0, migrate.Err);
-        Assert.Contains("schema version 3", migrate.Out, StringComparison.Ordinal);
+        Assert.Contains("schema version 4", migrate.Out, StringComparison.Ordinal);
         Assert.True(after.ExitCode == 0, after.Err);
-        Assert.Contains("ok, schema version 3, 0 runs", after.Out, StringComparison.Ordinal);
+        Assert.Contains("ok, schema version 4, 0 runs", after.Out, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -242,7 +242,7 @@ public sealed class StreamingImportTests : IDisposable
         connection.Open();
         using var command = connection.CreateCommand();
         command.CommandText = """
-            SELECT r.id, r.status, r.source_key, (SELECT COUNT(*) FROM samples s JOIN devices d ON d.id = s.device_id WHERE d.run_id = r.id)
+            SELECT r.id, r.status, r.source_key, (SELECT COALESCE(SUM(c.n), 0) FROM sample_chunks c JOIN devices d ON d.id = c.device_id WHERE d.run_id = r.id)
             FROM runs r WHERE r.source = 'import:nvidia-smi'
             """;
         using var reader = command.ExecuteReader();

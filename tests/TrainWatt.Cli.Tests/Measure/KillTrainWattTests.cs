@@ -300,6 +300,6 @@ public class KillTrainWattTests
             }
         }
 
-        private static long Samples(string db) => (long)LiveStoreQuery.Scalar(db, "SELECT COUNT(*) FROM samples");
+        private static long Samples(string db) => (long)LiveStoreQuery.Scalar(db, "SELECT COALESCE(SUM(n), 0) FROM sample_chunks");
     }
 }

@@ -329,6 +329,6 @@ public class MeasureCommandTests
         }
 
         /// <summary>Seconds between the first and last sample in the store (0 while it has none or is not created yet).</summary>
-        private static double StoredSpanSeconds(string db) => LiveStoreQuery.Scalar(db, "SELECT COALESCE(MAX(t) - MIN(t), 0) FROM samples");
+        private static double StoredSpanSeconds(string db) => LiveStoreQuery.Scalar(db, "SELECT COALESCE((MAX(last_us) - MIN(first_us)) / 1e6, 0) FROM sample_chunks");
     }
 }

@@ -112,7 +112,8 @@ public abstract class RunStoreContractTests : IDisposable
         Assert.Equal(all, details.Devices.Select(d => d.Provenance));
         Assert.Equal(all, details.Epochs.Select(e => e.Provenance));
         Assert.Equal(all, store.ReadSamples(run).Select(s => s.Provenance));
-        foreach (string table in new[] { "devices", "samples", "epochs" })
+        // (samples keep theirs in their chunk's encoding: read back above)
+        foreach (string table in new[] { "devices", "epochs" })
         {
             Assert.Equal(1, CountRows($"{table} WHERE provenance = 'user_given'"));
             Assert.Equal(0, CountRows($"{table} WHERE provenance = 'user-given'"));
@@ -317,7 +318,7 @@ public abstract class RunStoreContractTests : IDisposable
         Assert.True(store.DeleteRun(id));
         Assert.False(store.DeleteRun(id));
         Assert.Empty(store.ListRuns());
-        Assert.Equal(0, CountRows("samples"));
+        Assert.Equal(0, CountRows("sample_chunks"));
         Assert.Equal(0, CountRows("annotations"));
         Assert.Equal(0, CountRows("devices"));
     }
@@ -365,7 +366,8 @@ public abstract class RunStoreContractTests : IDisposable
         Assert.Equal(("gap", 3), (Assert.Single(details.Annotations).Kind, Assert.Single(details.Annotations).Line));
         Assert.Null(store.GetRun(old));
         Assert.Equal(run, store.FindBySourceKey("key"));
-        Assert.Equal(6, CountRows("samples"));
+        Assert.Equal(6, store.ReadSamples(run).Count);
+        Assert.Equal(1, CountRows("sample_chunks")); // the three batches of gpu:0 extended one chunk; the old run's and the dropped device's are gone
     }
 
     [Fact]
@@ -472,6 +474,60 @@ public abstract class RunStoreContractTests : IDisposable
         Assert.Equal(store.ReadSamples(run), store.EnumerateSamples(run).ToList());
         Assert.Equal(store.ReadSamples(run, b), store.EnumerateSamples(run, b).ToList());
         Assert.Equal(25, store.EnumerateSamples(run, a).Count());
+    }
+
+    [Fact]
+    public void Should_Read_Samples_Written_Out_Of_Order_By_Device_Then_Time_Then_Write_Order_Across_Chunks()
+    {
+        // Given: two devices; 12 batches that interleave the devices, are unordered inside, repeat times, one going back
+        // in time (batch 7), 10,800 samples: several chunks per device, some overlapping
+        using var store = Open();
+        long run = store.CreateRun(new NewRun("import", T0));
+        long a = store.RegisterDevice(run, new DeviceRegistration("gpu:0", "gpu", null, Provenance.Sampled));
+        long b = store.RegisterDevice(run, new DeviceRegistration("gpu:1", "gpu", null, Provenance.Counter));
+        var written = new List<SampleRecord>();
+        var random = new Random(3);
+        int tag = 0;
+        using var other = Open();
+        for (int batch = 0; batch < 12; batch++)
+        {
+            int from = batch == 7 ? 1000 : batch * 1000;
+            var rows = Enumerable.Range(0, 900).Select(i => new SampleRecord(
+                i % 3 == 0 ? b : a, T0.AddMilliseconds(from + random.Next(0, 1500)), Power.FromWatts(tag++),
+                i % 3 == 0 ? Energy.FromJoules(tag / 7.0) : null, i % 5, null, null, i % 3 == 0 ? Provenance.Counter : Provenance.Sampled, i)).ToList();
+            store.AppendSamples(run, rows);
+            written.AddRange(rows);
+
+            // each batch is readable by another connection as soon as it is committed
+            Assert.Equal(written.Count, other.GetRun(run)!.Run.SampleCount);
+        }
+
+        // Then: oracle: schema 3's ORDER BY device_id, t, rowid, i.e. a stable sort of the samples as written
+        var expected = written.OrderBy(s => s.DeviceId).ThenBy(s => s.Timestamp).ToList();
+        Assert.Equal(expected, store.ReadSamples(run));
+        Assert.Equal(expected.Where(s => s.DeviceId == b), store.EnumerateSamples(run, b));
+        var from5s = T0.AddSeconds(5);
+        Assert.Equal(written.Count(s => s.DeviceId == a && s.Timestamp >= from5s), store.CountWritten(run, new WriteProbe.SamplesFrom(a, from5s)));
+        Assert.True(CountRows("sample_chunks") > 4, "several chunks");
+    }
+
+    [Fact]
+    public void Should_Keep_The_Samples_Of_Committed_Batches_After_A_Batch_That_Failed()
+    {
+        // Given: a device with one stored batch
+        using var store = Open();
+        long run = store.CreateRun(new NewRun("measure", T0));
+        long device = store.RegisterDevice(run, new DeviceRegistration("gpu:0", "gpu", null, Provenance.Sampled));
+        SampleRecord S(long id, int second) => new(id, T0.AddSeconds(second), Power.FromWatts(second), null, null, null, null, Provenance.Sampled);
+        store.AppendSamples(run, [S(device, 0), S(device, 1)]);
+
+        // When: a batch that also names an unknown device fails (nothing of it is stored), then the next one succeeds
+        Assert.Throws<InvalidOperationException>(() => store.AppendSamples(run, [S(device, 2), S(4242, 2)]));
+        store.AppendSamples(run, [S(device, 3)]);
+
+        // Then: the first and the third batch, once each
+        Assert.Equal([0.0, 1, 3], store.ReadSamples(run).Select(s => s.Power!.Value.Watts));
+        Assert.Equal(3, store.GetRun(run)!.Run.SampleCount);
     }
 
     private sealed class FakeLiveness : IProcessLiveness

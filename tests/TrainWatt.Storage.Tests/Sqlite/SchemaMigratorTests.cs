@@ -21,9 +21,9 @@ public class SchemaMigratorTests
         using var store = SqliteRunStore.Open(temp.File("fresh.db"));
 
         Assert.Equal(SqliteRunStore.SchemaVersion, store.ReadSchemaVersion());
-        // Oracle: the table lists of SqliteSchema migrations 1 and 2 (projections), plus the migrator's own schema_version.
+        // Oracle: the table lists of SqliteSchema migrations 1, 2 (projections) and 4 (sample_chunks replaces samples), plus the migrator's own schema_version.
         Assert.Equal(
-            ["annotations", "devices", "epochs", "projections", "runs", "samples", "schema_version"],
+            ["annotations", "devices", "epochs", "projections", "runs", "sample_chunks", "schema_version"],
             Query(temp.File("fresh.db"), "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name"));
     }
 
@@ -55,7 +55,7 @@ public class SchemaMigratorTests
         using var v2 = SqliteRunStore.Open(path, null, V1V2);
 
         Assert.Equal(2, v2.ReadSchemaVersion());
-        Assert.Equal(id, Assert.Single(v2.ListRuns()).Id);
+        Assert.Equal([id.ToString(System.Globalization.CultureInfo.InvariantCulture)], Query(path, "SELECT id FROM runs"));
         Assert.Equal(["1", "2"], Query(path, "SELECT version FROM schema_version ORDER BY version"));
         Assert.Contains("note", Query(path, "SELECT name FROM pragma_table_info('runs')"));
     }
@@ -77,9 +77,9 @@ public class SchemaMigratorTests
         // When: opened by this TrainWatt (all migrations)
         using var store = SqliteRunStore.Open(path);
 
-        // Then: version 3 (SqliteSchema migrations 2 and 3), the run kept, and projections can be stored for it
-        Assert.Equal(3, store.ReadSchemaVersion());
-        Assert.Equal(["1", "2", "3"], Query(path, "SELECT version FROM schema_version ORDER BY version"));
+        // Then: version 4 (SqliteSchema migrations 2, 3 and 4), the run kept, and projections can be stored for it
+        Assert.Equal(4, store.ReadSchemaVersion());
+        Assert.Equal(["1", "2", "3", "4"], Query(path, "SELECT version FROM schema_version ORDER BY version"));
         Assert.Equal(id, Assert.Single(store.ListRuns()).Id);
         var p = new ProjectionEntry(15, Core.Units.Energy.FromJoules(5000), Core.Units.Energy.FromJoules(4800), Core.Units.Energy.FromJoules(5200), 0.9, "step", 11, 30, 30, DateTimeOffset.UnixEpoch.AddSeconds(200));
         store.AddProjection(id, p);
@@ -93,6 +93,23 @@ public class SchemaMigratorTests
         };
         store.AddProjection(id, whole);
         Assert.Equal([p, whole], store.GetProjections(id));
+    }
+
+    [Fact]
+    public void Should_Not_Call_A_Schema_4_Store_Damaged_For_Lacking_The_Samples_Table_Migration_4_Dropped()
+    {
+        // Given: a fresh store (schema 4: samples live in sample_chunks; the samples table of migration 1 is dropped)
+        using var temp = new TempDirectory();
+        string path = temp.File("v4.db");
+        using (SqliteRunStore.Open(path))
+        {
+        }
+
+        // Then: hand oracle: tables of migrations 1 to 4 minus the dropped one; a reopen finds nothing missing
+        Assert.Empty(Migration.MissingTables(SqliteSchema.Migrations, 4, Query(path, "SELECT name FROM sqlite_master WHERE type = 'table'")));
+        Assert.Equal(["samples"], Migration.MissingTables(SqliteSchema.Migrations, 3, Query(path, "SELECT name FROM sqlite_master WHERE type = 'table'")));
+        using var reopened = SqliteRunStore.Open(path);
+        Assert.Equal(4, reopened.ReadSchemaVersion());
     }
 
     [Fact]
