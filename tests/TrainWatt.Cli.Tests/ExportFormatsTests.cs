@@ -22,7 +22,9 @@ public class ExportFormatsTests : IDisposable
 
         var (code, stdout, stderr) = CliHarness.Run("export", "1", "--format", "codecarbon", "--country", "FR", "--pue", "1.5", "--db", Db);
 
-        Assert.Equal((0, ""), (code, stderr));
+        Assert.Equal(0, code);
+        // The one line on stderr states what the export assumed (issue 20: one PUE/grid default, stated in each output).
+        Assert.StartsWith("export: assumptions: PUE 1.5 (user-given); FR 2023", stderr, StringComparison.Ordinal);
         var lines = stdout.TrimEnd('\n').Split('\n');
         Assert.Equal(CodeCarbonExporter.Header, lines[0]);
         var row = lines[0].Split(',').Zip(lines[1].Split(',')).ToDictionary(p => p.First, p => p.Second);
@@ -60,7 +62,8 @@ public class ExportFormatsTests : IDisposable
 
         var (code, stdout, stderr) = CliHarness.Run("export", "1", "--format", "boamps", "--country", "DE", "--db", Db);
 
-        Assert.Equal((0, ""), (code, stderr));
+        Assert.Equal(0, code);
+        Assert.Contains("[default", stderr, StringComparison.Ordinal); // no --pue: the default PUE, stated
         using var json = JsonDocument.Parse(stdout);
         var root = json.RootElement;
         var task = root.GetProperty("task");
@@ -71,28 +74,34 @@ public class ExportFormatsTests : IDisposable
 
         Assert.True(task.GetProperty("algorithms").GetArrayLength() >= 1);
         Assert.True(task.GetProperty("dataset").GetArrayLength() >= 1);
-        Assert.Equal(8320 / 3.6e6, root.GetProperty("measures")[0].GetProperty("powerConsumption").GetDouble(), 15);
+        // Facility energy: 8320 J x the default PUE 1.56 (the on-prem average measure and carbon use) / 3.6e6 kWh.
+        Assert.Equal(8320 * 1.56 / 3.6e6, root.GetProperty("measures")[0].GetProperty("powerConsumption").GetDouble(), 15);
         Assert.Equal("other", root.GetProperty("infrastructure").GetProperty("infraType").GetString());
         Assert.Equal(3, root.GetProperty("infrastructure").GetProperty("components").GetArrayLength()); // gpu, cpu, ram
         Assert.Equal("Germany", root.GetProperty("environment").GetProperty("country").GetString());
     }
 
     [Fact]
-    public void Should_Export_A_Model_Card_And_Require_A_Carbon_Intensity_For_It()
+    public void Should_Export_A_Model_Card_With_The_Stated_Defaults_When_No_Grid_Is_Given()
     {
         StoreFixture.CreateMeasuredRun(Db);
 
-        var card = CliHarness.Run("export", "1", "--format", "model-card", "--carbon-intensity", "100", "--db", Db);
-        var missing = CliHarness.Run("export", "1", "--format", "model-card", "--db", Db);
+        var card = CliHarness.Run("export", "1", "--format", "model-card", "--carbon-intensity", "100", "--pue", "1", "--db", Db);
+        var defaults = CliHarness.Run("export", "1", "--format", "model-card", "--db", Db);
 
-        Assert.Equal((0, ""), (card.ExitCode, card.Err));
-        // 8320 J / 3.6e6 x 100 g/kWh = 0.23111... g
-        string grams = card.Out.Split('\n').Single(l => l.StartsWith("  emissions: ", StringComparison.Ordinal))["  emissions: ".Length..];
-        Assert.Equal(8320 / 3.6e6 * 100, double.Parse(grams, CultureInfo.InvariantCulture), 12);
+        Assert.Equal(0, card.ExitCode);
+        Assert.StartsWith("export: assumptions: PUE 1", card.Err, StringComparison.Ordinal);
+        // 8320 J / 3.6e6 x 100 g/kWh x PUE 1 = 0.23111... g
+        Assert.Equal(8320 / 3.6e6 * 100, Grams(card.Out), 12);
         Assert.Contains("## Environmental impact (training)", card.Out, StringComparison.Ordinal);
-        Assert.Equal(64, missing.ExitCode);
-        Assert.Contains("pass --country ISO", missing.Err, StringComparison.Ordinal);
+        // Without a grid: the world average 481 gCO2e/kWh and PUE 1.56, as measure and carbon, each said to be a default.
+        Assert.Equal(0, defaults.ExitCode);
+        Assert.Contains("[default", defaults.Err, StringComparison.Ordinal);
+        Assert.Equal(8320 / 3.6e6 * 1.56 * 481, Grams(defaults.Out), 9);
     }
+
+    private static double Grams(string card)
+        => double.Parse(card.Split('\n').Single(l => l.StartsWith("  emissions: ", StringComparison.Ordinal))["  emissions: ".Length..], CultureInfo.InvariantCulture);
 
     private static bool HasPandas() => File.Exists("/usr/bin/python3") && Python("-c", "import pandas").Exit == 0;
 

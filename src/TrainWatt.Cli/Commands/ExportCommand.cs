@@ -100,9 +100,9 @@ internal static class ExportCommand
                 parse.GetValue(pue),
                 parse.GetValue(project)!,
                 parse.GetValue(db)).ThrowIfInvalid();
-            if (settings.Request.IsEmissions)
+            if (RunExport.Assumptions(settings.Request) is { } assumptions)
             {
-                context.Diagnostic("export: " + RunExport.Assumptions(settings.Request.Carbon!));
+                context.Diagnostic("export: " + assumptions);
             }
 
             RunExport.Export(settings.Request, context.Out.Profile.Out.Writer, settings.Db, context.Host);

@@ -159,12 +159,27 @@ public static class RunExport
         return new CarbonSettings(intensity.Intensity, ForExport(intensity.Description), pue, entry?.Name, iso3);
     }
 
-    /// <summary>The PUE and grid an emissions export assumes, in one line, each with its source (and "[default ...]" when not given).</summary>
-    public static string Assumptions(ExportCarbon carbon)
+    /// <summary>
+    /// The PUE and grid an export assumes, in one line, each with its source (and "[default ...]" when not given); for
+    /// a BoAmps report without a country or intensity (it then has no environment section) the PUE only. Null for the
+    /// formats without energy totals (csv, json).
+    /// </summary>
+    public static string? Assumptions(ExportRequest request)
     {
-        ArgumentNullException.ThrowIfNull(carbon);
-        var settings = CarbonSettingsFor(carbon);
+        ArgumentNullException.ThrowIfNull(request);
+        if (!request.NeedsCarbon && request.Format != ExportFormat.BoAmps)
+        {
+            return null;
+        }
+
+        var carbon = request.Carbon ?? new ExportCarbon(null, null);
         var (pue, _) = FootprintAssumptions.Resolve(carbon.Country, null, carbon.Pue);
+        if (!request.NeedsCarbon && carbon is { Intensity: null, Country: null })
+        {
+            return $"assumptions: {ForExport(pue.Description)}";
+        }
+
+        var settings = CarbonSettingsFor(carbon);
         return $"assumptions: {ForExport(pue.Description)}; {(carbon.Intensity is null ? settings.Source : $"{settings.Intensity} ({settings.Source})")}";
     }
 
