@@ -231,7 +231,8 @@ public static class PreEvaluation
     /// overall, per group, and the 90 % interval's calibration and coverage.
     /// </summary>
     public static EvaluationRun Evaluate(
-        IReadOnlyList<PreRow> rows, PreTarget target, EvaluationProtocol protocol, IReadOnlyList<PreModelFamily>? families = null, SearchSettings? settings = null)
+        IReadOnlyList<PreRow> rows, PreTarget target, EvaluationProtocol protocol, IReadOnlyList<PreModelFamily>? families = null, SearchSettings? settings = null,
+        Action<int, int>? progress = null)
     {
         families ??= PreModelFamilies.All;
         var splits = Splits(rows, protocol, settings?.Seed ?? 2022);
@@ -239,7 +240,7 @@ public static class PreEvaluation
         var predicted = families.ToDictionary(f => f.Name, _ => new List<double>(), StringComparer.Ordinal);
         var baselines = Baselines(target);
         var baselinePredictions = baselines.ToDictionary(b => b.Name, _ => new List<double>(), StringComparer.Ordinal);
-        int overlapping = 0;
+        int overlapping = 0, fitted = 0;
         foreach (var (train, test) in splits)
         {
             var trainRows = train.Select(i => rows[i]).ToArray();
@@ -250,6 +251,7 @@ public static class PreEvaluation
             {
                 var model = family.Fit(trainRows, target, settings);
                 predicted[family.Name].AddRange(test.Select(i => model.Predict(rows[i].Run)));
+                progress?.Invoke(++fitted, splits.Count * families.Count);
             }
 
             foreach (var b in baselines)

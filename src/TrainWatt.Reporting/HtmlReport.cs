@@ -14,6 +14,7 @@ public sealed class HtmlReport
 {
     private readonly List<(string Kind, string Title, string Body, byte[]? Png, string? FileName)> _sections = [];
     private readonly List<(string FileName, string Content)> _files = [];
+    private int _plots;
 
     public HtmlReport(string title, string subtitle)
     {
@@ -25,7 +26,14 @@ public sealed class HtmlReport
 
     public string Subtitle { get; }
 
-    public void AddPlot(string title, string fileName, byte[] png, string caption) => _sections.Add(("plot", title, caption, png, fileName));
+    /// <summary>Told after each plot is drawn ("building the report: plot 3 drawn (box-plots.png)"): the progress of a long report.</summary>
+    public Action<string>? Progress { get; set; }
+
+    public void AddPlot(string title, string fileName, byte[] png, string caption)
+    {
+        _sections.Add(("plot", title, caption, png, fileName));
+        Progress?.Invoke($"building the report: plot {++_plots} drawn ({fileName})");
+    }
 
     public void AddHtml(string title, string html) => _sections.Add(("html", title, html, null, null));
 

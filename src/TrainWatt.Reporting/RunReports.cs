@@ -43,6 +43,9 @@ public sealed record ReportRequest
     /// <summary>PUE for a run's carbon figure; null: the region's, else the default.</summary>
     public double? Pue { get; init; }
 
+    /// <summary>Told as the report is built (loading, each plot drawn): the progress of a long report.</summary>
+    public Action<string>? Progress { get; init; }
+
     /// <summary>True when the report reads the store (a run or an experiment).</summary>
     public bool FromStore => Seaa2023 is null;
 
@@ -73,16 +76,17 @@ public static class RunReports
         }
 
         var predicted = request.PredictedFile is { } file ? PredictedPoints.Load(file) : null;
+        request.Progress?.Invoke("building the report: loading the runs");
         if (request.Seaa2023 is { } seaa)
         {
             var runs = RunComparisons.Load(seaa, null);
-            return RunComparisons.AsUsage(() => Seaa2023(runs, seaa.Seaa2023Directory!, request.Score, request.MaxLoss, predicted));
+            return RunComparisons.AsUsage(() => Seaa2023(runs, seaa.Seaa2023Directory!, request.Score, request.MaxLoss, predicted, request.Progress));
         }
 
         ArgumentNullException.ThrowIfNull(store);
         return request.RunId is { } id
             ? SingleRun(store, id, request, host)
-            : RunComparisons.AsUsage(() => Experiment(store, request.Experiment!, request.Score, request.MaxLoss, predicted));
+            : RunComparisons.AsUsage(() => Experiment(store, request.Experiment!, request.Score, request.MaxLoss, predicted, request.Progress));
     }
 
     public static HtmlReport SingleRun(IRunStore store, long id, ReportRequest? request = null, HostContext? host = null)
@@ -92,7 +96,7 @@ public static class RunReports
         var run = details.Run;
         string duration = run.Duration is { } d ? string.Create(CultureInfo.InvariantCulture, $" · {d.TotalSeconds:0.#} s") : string.Empty;
         var report = new HtmlReport($"TrainWatt run {id}",
-            $"{run.Command ?? run.Source} · started {run.Started:yyyy-MM-dd HH:mm:ss} UTC · {SingleRunReport.Status(run)}{duration} · energy {(details.TotalEnergy is { } total ? total.ToString() : "not measured")}");
+            $"{run.Command ?? run.Source} · started {run.Started:yyyy-MM-dd HH:mm:ss} UTC · {SingleRunReport.Status(run)}{duration} · energy {(details.TotalEnergy is { } total ? total.ToString() : "not measured")}") { Progress = request?.Progress };
         SingleRunReport.AddHead(report, store, details, request ?? new ReportRequest { RunId = id }, host);
         AddRunPlots(report, store, details, string.Empty);
         return report;
@@ -169,11 +173,11 @@ public static class RunReports
     private static string Sentence(string errorLine)
         => (errorLine.StartsWith("projection: ", StringComparison.Ordinal) ? errorLine["projection: ".Length..] : errorLine) + ".";
 
-    public static HtmlReport Experiment(IRunStore store, string name, Metric score, double maxLoss, IReadOnlyList<PredictedPoint>? predicted)
+    public static HtmlReport Experiment(IRunStore store, string name, Metric score, double maxLoss, IReadOnlyList<PredictedPoint>? predicted, Action<string>? progress = null)
     {
         ArgumentNullException.ThrowIfNull(store);
         var runs = RunComparisons.Experiment(store, name);
-        var report = new HtmlReport($"Experiment {name}", $"{runs.Count} completed runs; the decision first, then the evidence");
+        var report = new HtmlReport($"Experiment {name}", $"{runs.Count} completed runs; the decision first, then the evidence") { Progress = progress };
         var cost = runs.All(r => r.EnergyPerSampleJoules is not null) ? Metric.EnergyPerSample : Metric.Energy;
         var analysis = GroupAnalysis.Run(runs, ["config"], cost);
         RecommendationResult? rec = null;
@@ -240,9 +244,9 @@ public static class RunReports
         report.AddHtml("Estimate errors", "<table><tr><th class=\"l\">configuration</th><th>estimated</th><th>measured median</th><th>error</th></tr>" + rows + "</table>");
     }
 
-    public static HtmlReport Seaa2023(IReadOnlyList<Observation> runs, string directory, Metric score, double maxLoss, IReadOnlyList<PredictedPoint>? predicted)
+    public static HtmlReport Seaa2023(IReadOnlyList<Observation> runs, string directory, Metric score, double maxLoss, IReadOnlyList<PredictedPoint>? predicted, Action<string>? progress = null)
     {
-        var report = new HtmlReport("SEAA 2023 training energy", "del Rey et al., SEAA 2023 (doi:10.1109/SEAA60479.2023.00031), data CC BY 4.0; energy = the authors' GPU energy (MJ) from runs.csv; the decision first, then the evidence");
+        var report = new HtmlReport("SEAA 2023 training energy", "del Rey et al., SEAA 2023 (doi:10.1109/SEAA60479.2023.00031), data CC BY 4.0; energy = the authors' GPU energy (MJ) from runs.csv; the decision first, then the evidence") { Progress = progress };
         string[] by = ["architecture", "environment"];
         var analysis = GroupAnalysis.Run(runs, by, Metric.EnergyPerSample);
         var rec = Recommender.Recommend(runs, by, score, maxLoss, predicted: predicted);

@@ -7,8 +7,12 @@ using TrainWatt.Meters.Sampling;
 
 namespace TrainWatt.Telemetry;
 
-/// <summary>Parsed telemetry options.</summary>
-public sealed record TelemetrySettings(string? JobId, int? MetricsPort, string MetricsHost, string? Pushgateway, string? MlflowUri, string? MlflowRunId)
+/// <summary>
+/// Parsed telemetry options. <c>PushgatewayDelete</c>: DELETE the run's group from the Pushgateway at the end instead of
+/// leaving the final metrics; <c>PushInterval</c>: time between pushes while the run goes on (default 15 s; tests shorten it).
+/// </summary>
+public sealed record TelemetrySettings(string? JobId, int? MetricsPort, string MetricsHost, string? Pushgateway, string? MlflowUri, string? MlflowRunId,
+    bool PushgatewayDelete = false, TimeSpan? PushInterval = null)
 {
     public static TelemetrySettings None { get; } = new(null, null, "127.0.0.1", null, null, null);
 }
@@ -16,8 +20,15 @@ public sealed record TelemetrySettings(string? JobId, int? MetricsPort, string M
 /// <summary>The exporters of one measure run; disposed when it ends.</summary>
 public sealed class MeasureExporters : IDisposable
 {
-    private MeasureExporters(DistributedJob job, LiveMetrics? metrics, MetricsServer? server, Uri? pushgateway, MlflowLogger? mlflow)
+    private readonly Lock _pushGate = new();
+    private Timer? _pusher;
+    private bool _finished;
+    private bool _warnedPeriodic;
+    private Action<string>? _say;
+
+    private MeasureExporters(DistributedJob job, LiveMetrics? metrics, MetricsServer? server, Uri? pushgateway, MlflowLogger? mlflow, TelemetrySettings settings)
     {
+        Settings = settings;
         Job = job;
         Metrics = metrics;
         Server = server;
@@ -26,6 +37,8 @@ public sealed class MeasureExporters : IDisposable
     }
 
     public DistributedJob Job { get; }
+
+    internal TelemetrySettings Settings { get; }
 
     internal LiveMetrics? Metrics { get; }
 
@@ -50,6 +63,11 @@ public sealed class MeasureExporters : IDisposable
         if (settings.Pushgateway is { } pushText && (!Uri.TryCreate(pushText, UriKind.Absolute, out push) || push.Scheme is not ("http" or "https")))
         {
             return (null, $"--pushgateway \"{(push is null ? pushText : WithoutCredentials(push))}\" is not an http(s) URL (example: http://pushgateway:9091).");
+        }
+
+        if (settings.PushgatewayDelete && push is null)
+        {
+            return (null, "--pushgateway-delete needs --pushgateway URL (the gateway to delete the run's group from).");
         }
 
         MlflowLogger? mlflow = null;
@@ -104,52 +122,111 @@ public sealed class MeasureExporters : IDisposable
             say($"metrics at http://{server.Endpoint}/metrics");
         }
 
-        return (new MeasureExporters(job, metrics, server, push, mlflow), null);
+        return (new MeasureExporters(job, metrics, server, push, mlflow, settings), null);
     }
 
     /// <summary>The pipeline observer feeding these exporters; null when none is on (no Prometheus, no Pushgateway, no MLflow).</summary>
     public IMeasurementObserver? Observer(TimeProvider time, string storeLocation, Action<string> say)
         => Metrics is null && Mlflow is null ? null : new TelemetryObserver(Metrics, Mlflow, time, storeLocation, say, this, MlflowLogger.KeySuffix(Job));
 
-    /// <summary>End of run: push to the Pushgateway, drain MLflow (bounded), warn on failures.</summary>
+    /// <summary>
+    /// Run started: push to the Pushgateway every <see cref="TelemetrySettings.PushInterval"/> (15 s) on a timer thread,
+    /// so the group is visible while the job runs. A push in flight is never waited for by the job; a failed one warns once.
+    /// </summary>
+    internal void StartPushing(Action<string> say)
+    {
+        _say = say;
+        if (Pushgateway is not null && Metrics is not null)
+        {
+            var every = Settings.PushInterval ?? TimeSpan.FromSeconds(15);
+            _pusher = new Timer(_ => PushPeriodically(), null, every, every);
+        }
+    }
+
+    private void PushPeriodically()
+    {
+        if (!_pushGate.TryEnter())
+        {
+            return; // the previous push is still in flight (bounded by its timeout), or the run is finishing
+        }
+
+        try
+        {
+            if (!_finished && Send(HttpMethod.Put) is { } failure && !_warnedPeriodic)
+            {
+                _warnedPeriodic = true;
+                _say?.Invoke($"{failure}; pushes go on every {(Settings.PushInterval ?? TimeSpan.FromSeconds(15)).TotalSeconds:0.###} s (said once).");
+            }
+        }
+        finally
+        {
+            _pushGate.Exit();
+        }
+    }
+
+    /// <summary>End of run: the last push to the Pushgateway (or, with --pushgateway-delete, DELETE of the group), drain MLflow (bounded), warn on failures.</summary>
     public void Finish(Action<string> say)
     {
-        if (Pushgateway is { } push && Metrics is { } metrics)
+        _pusher?.Dispose();
+        if (Pushgateway is not null && Metrics is not null)
         {
-            // Credentials in the URL (http://user:password@host:9091, percent-encoded) go in an Authorization: Basic
-            // header, as the Pushgateway's web config expects; they are never printed.
-            string shown = WithoutCredentials(push);
-            var target = GroupUrl(push, metrics.RunId);
-            try
+            lock (_pushGate)
             {
-                using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
-                using var request = new HttpRequestMessage(HttpMethod.Put, target) { Content = new StringContent(metrics.Render(), Encoding.UTF8) };
-                request.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("text/plain") { Parameters = { new("version", "0.0.4") } };
-                if (push.UserInfo.Length > 0)
+                _finished = true;
+                if (Send(Settings.PushgatewayDelete ? HttpMethod.Delete : HttpMethod.Put) is { } failure)
                 {
-                    string user = Uri.UnescapeDataString(push.UserInfo.Split(':', 2)[0]);
-                    string password = push.UserInfo.Contains(':', StringComparison.Ordinal) ? Uri.UnescapeDataString(push.UserInfo.Split(':', 2)[1]) : "";
-                    request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes(user + ":" + password)));
+                    say(Settings.PushgatewayDelete ? $"{failure}; the group {GroupUrl(Pushgateway, Metrics.RunId)} is left on the gateway (the run is stored)."
+                        : $"{failure}; metrics not pushed (the run is stored).");
                 }
-
-                using var response = http.SendAsync(request).GetAwaiter().GetResult();
-                if (!response.IsSuccessStatusCode)
-                {
-                    string hint = response.StatusCode == System.Net.HttpStatusCode.Unauthorized
-                        ? push.UserInfo.Length > 0 ? " (the credentials in the URL were refused)" : " (it asks for credentials: --pushgateway http://USER:PASSWORD@host:9091)"
-                        : "";
-                    say($"warning: the Pushgateway {shown} answered HTTP {(int)response.StatusCode}{hint}; metrics not pushed (the run is stored).");
-                }
-            }
-            catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
-            {
-                say($"warning: cannot push metrics to {shown} ({e.Message}); the run is stored.");
             }
         }
 
         if (Mlflow is { } mlflow && !mlflow.Drain(TimeSpan.FromSeconds(30)))
         {
             say("warning: MLflow logging did not finish within 30 s; the rest is dropped (the run is stored).");
+        }
+    }
+
+    /// <summary>
+    /// PUT of the metrics (or DELETE of the group) at <see cref="GroupUrl"/>, 10 s at most; null when the gateway took it,
+    /// else the warning. Credentials in the URL (http://user:password@host:9091, percent-encoded) go in an
+    /// Authorization: Basic header, as the Pushgateway's web config expects; they are never printed.
+    /// </summary>
+    private string? Send(HttpMethod method)
+    {
+        var push = Pushgateway!;
+        string shown = WithoutCredentials(push);
+        try
+        {
+            using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
+            using var request = new HttpRequestMessage(method, GroupUrl(push, Metrics!.RunId));
+            if (method == HttpMethod.Put)
+            {
+                request.Content = new StringContent(Metrics.Render(), Encoding.UTF8);
+                request.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("text/plain") { Parameters = { new("version", "0.0.4") } };
+            }
+
+            if (push.UserInfo.Length > 0)
+            {
+                string user = Uri.UnescapeDataString(push.UserInfo.Split(':', 2)[0]);
+                string password = push.UserInfo.Contains(':', StringComparison.Ordinal) ? Uri.UnescapeDataString(push.UserInfo.Split(':', 2)[1]) : "";
+                request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes(user + ":" + password)));
+            }
+
+            using var response = http.SendAsync(request).GetAwaiter().GetResult();
+            if (response.IsSuccessStatusCode)
+            {
+                return null;
+            }
+
+            string hint = response.StatusCode == HttpStatusCode.Unauthorized
+                ? push.UserInfo.Length > 0 ? " (the credentials in the URL were refused)" : " (it asks for credentials: --pushgateway http://USER:PASSWORD@host:9091)"
+                : "";
+            return $"warning: the Pushgateway {shown} answered HTTP {(int)response.StatusCode}{hint} to {method}";
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+        {
+            return $"warning: cannot {(method == HttpMethod.Put ? "push metrics to" : "delete the run's group on")} {shown} ({e.Message})";
         }
     }
 
@@ -176,6 +253,7 @@ public sealed class MeasureExporters : IDisposable
 
     public void Dispose()
     {
+        _pusher?.Dispose();
         Server?.Dispose();
         Mlflow?.Dispose();
     }

@@ -31,6 +31,7 @@ internal sealed class TelemetryObserver(LiveMetrics? metrics, MlflowLogger? mlfl
     {
         _runId = runId;
         metrics?.Begin(_runId, run);
+        exporters?.StartPushing(say);
         mlflow?.LogBatch([], QualifiedTags([new("trainwatt.run_id", _runId), new("trainwatt.store", storeLocation)]));
     }
 

@@ -50,7 +50,13 @@ internal static class EvaluatePreCommand
         {
             var s = new EvaluatePreSettings(
                 parse.GetValue(dataset)!, parse.GetValue(target).Value, parse.GetValue(protocol).Value, parse.GetValue(models), parse.GetValue(seed), parse.GetValue(json)).ThrowIfInvalid();
-            var report = PreDatasetEvaluation.Run(new PreEvaluationRequest(s.Dataset, s.Target, s.Protocol) { Families = s.Families, Seed = s.Seed });
+            PreEvaluationReport report;
+            using (var progress = ImportProgressLine.For(context))
+            {
+                report = PreDatasetEvaluation.Run(new PreEvaluationRequest(s.Dataset, s.Target, s.Protocol)
+                    { Families = s.Families, Seed = s.Seed, Progress = progress is null ? null : (done, all) => progress.Show($"evaluating: {done}/{all} model fits") });
+            }
+
             context.WriteData(s.Json ? TypedJsonContext.Write(PreEvaluationJson.From(report), TypedJsonContext.Default.PreEvaluationJson) : ToText(report));
             return (int)ExitCode.Success;
         });

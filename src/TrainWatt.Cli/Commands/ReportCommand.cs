@@ -66,7 +66,12 @@ internal static class ReportCommand
             var request = s.ToRequest();
             return AnalysisInput.WithStoreIf(context, request.FromStore, s.Db, store =>
             {
-                var report = RunReports.Build(request, store, context.Host);
+                HtmlReport report;
+                using (var progress = ImportProgressLine.For(context))
+                {
+                    report = RunReports.Build(request with { Progress = progress is null ? null : progress.Show }, store, context.Host);
+                }
+
                 string page = report.Write(s.Out ?? request.DefaultOutDirectory);
                 context.Diagnostic($"trainwatt: report written to {Path.GetFullPath(page)} (beside it: {string.Join(", ", report.Files)}); open it in a browser.");
                 context.WriteData(page + "\n");

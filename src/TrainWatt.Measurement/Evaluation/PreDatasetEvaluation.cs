@@ -10,6 +10,9 @@ public sealed record PreEvaluationRequest(string Dataset, PreTarget Target, Eval
 
     /// <summary>Seed of the split and the CV folds.</summary>
     public int Seed { get; init; } = 2022;
+
+    /// <summary>Called after each model fit with (fits done, fits in all): the progress of a long evaluation.</summary>
+    public Action<int, int>? Progress { get; init; }
 }
 
 /// <summary>Every family's and baseline's scores on the same held-out rows (MAPE in per cent), per group and with interval coverage.</summary>
@@ -33,7 +36,7 @@ public static class PreDatasetEvaluation
     {
         ArgumentNullException.ThrowIfNull(request);
         var rows = PreModels.LoadDataset(request.Dataset);
-        var run = PreEvaluation.Evaluate(rows, request.Target, request.Protocol, request.Families ?? PreModelFamilies.All, new SearchSettings(Seed: request.Seed));
+        var run = PreEvaluation.Evaluate(rows, request.Target, request.Protocol, request.Families ?? PreModelFamilies.All, new SearchSettings(Seed: request.Seed), request.Progress);
         return new PreEvaluationReport(request.Protocol, request.Target, rows.Count, run.Results)
         {
             GroupedBy = run.GroupedBy, ConfigurationOverlap = run.ConfigurationOverlap, Configurations = run.Configurations,
