@@ -50,6 +50,8 @@ write_runs() { # $1: --db value
 if [ -z "${ONLY_POSTGRES:-}" ]; then  # ONLY_POSTGRES=1: remake the PostgreSQL dump only
 rm -f "$out"/schema3.db* "$out"/schema3-*.json "$out"/schema3-*.csv "$out"/schema3-postgres.sql
 write_runs "$out/schema3.db"
+# The import stores the trace's absolute path: make it repository-relative so no checkout's path is committed.
+sqlite3 "$out/schema3.db" "UPDATE runs SET source_key = replace(source_key, '$root/', ''), metadata = replace(metadata, '$root/', ''); VACUUM;" >/dev/null
 sqlite3 "$out/schema3.db" "PRAGMA wal_checkpoint(TRUNCATE); PRAGMA journal_mode=DELETE;" >/dev/null
 for id in 1 2 3; do
   tw runs show "$id" --json --db "$out/schema3.db" > "$out/schema3-runs-show-$id.json"
@@ -67,5 +69,5 @@ PG_STARTED=1
 url="postgres://postgres@127.0.0.1:$PORT/postgres"
 write_runs "$url"
 pg_dump -h 127.0.0.1 -p "$PORT" -U postgres --inserts --no-owner --no-privileges --no-comments postgres \
-  | grep -v -E '^(\\|SET |SELECT pg_catalog.set_config)' > "$out/schema3-postgres.sql"
+  | grep -v -E '^(\\|SET |SELECT pg_catalog.set_config)' | sed "s|$root/||g" > "$out/schema3-postgres.sql"
 echo "fixtures written to $out"

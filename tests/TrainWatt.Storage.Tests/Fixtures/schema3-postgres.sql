@@ -231,7 +231,7 @@ INSERT INTO public.epochs VALUES (1, 3, 1796298234.7308035, 1796298235.3501253, 
 --
 
 INSERT INTO public.runs OVERRIDING SYSTEM VALUE VALUES (1, '01a23bb7-d2c5-736c-bc5b-1b889335bf96', 'measure', NULL, 1796298232.4134903, 1796298235.381333, 'completed', 0, 'bash -c ''for i in 1 2 3; do echo "Epoch $i/3"; sleep 0.6; echo "10/10 - 1s - loss: 0.5"; done''', '{}', NULL, 'vm', 10568, '{"interval_ms":50,"host":"vm","node":"vm"}', 1796298235.5515945);
-INSERT INTO public.runs OVERRIDING SYSTEM VALUE VALUES (2, '01a23bb7-edf5-7790-8cce-b1aae1ad1436', 'import:nvidia-smi', 'nvidia-smi:/work/wt-store/samples/traces/gpu-power-sample.csv.gz#0', 1717423200, 1717424125.27, 'completed', NULL, NULL, '{}', NULL, 'vm', 10890, '{"file":"/work/wt-store/samples/traces/gpu-power-sample.csv.gz","device":"0","gpu_name":"NVIDIA GeForce RTX 3090","clock":"as written by nvidia-smi (local wall clock, zone unknown), stored with offset zero"}', 1796298239.9909596);
+INSERT INTO public.runs OVERRIDING SYSTEM VALUE VALUES (2, '01a23bb7-edf5-7790-8cce-b1aae1ad1436', 'import:nvidia-smi', 'nvidia-smi:samples/traces/gpu-power-sample.csv.gz#0', 1717423200, 1717424125.27, 'completed', NULL, NULL, '{}', NULL, 'vm', 10890, '{"file":"samples/traces/gpu-power-sample.csv.gz","device":"0","gpu_name":"NVIDIA GeForce RTX 3090","clock":"as written by nvidia-smi (local wall clock, zone unknown), stored with offset zero"}', 1796298239.9909596);
 INSERT INTO public.runs OVERRIDING SYSTEM VALUE VALUES (3, '01a23bb8-1a8b-7e20-bc7c-c9adfbbc1c0c', 'measure', NULL, 1796298250.734207, 1796298252.7924984, 'completed', 0, 'sleep 1', '{}', NULL, 'vm', 11021, '{"interval_ms":50,"host":"vm","node":"vm"}', 1796298252.9393709);
 
 
