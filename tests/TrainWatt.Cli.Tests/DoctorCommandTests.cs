@@ -100,6 +100,7 @@ public sealed class DoctorCommandTests : IDisposable
         Assert.Contains("cpu: AMD EPYC; 1 socket(s), 2 cores, 2 threads (VM: virtual CPUs); 2 available to us (affinity unknown, cgroup quota none)", stdout);
         Assert.Contains("cpu TDP: default TDP 85 W (CPU \"AMD EPYC\" is not in data/cpus.csv; give --cpu-tdp for your CPU)", stdout);
         Assert.Contains("cpu model: assumes 85 W × the utilisation of 2 CPUs (no RAPL counter)", stdout);
+        Assert.Contains("cpu:model CPU (model): modelled:", stdout); // the provenance once, not "CPU (model) (model)"
         Assert.Contains("warning: CPU \"AMD EPYC\" is not in data/cpus.csv, and this is a VM slice of 2 CPUs", stdout);
         var process = JsonDocument.Parse(json).RootElement.GetProperty("meters").EnumerateArray().Single(m => m.GetProperty("meter").GetString() == "process");
         Assert.Contains("--cpu-tdp", Assert.Single(process.GetProperty("warnings").EnumerateArray()).GetString());

@@ -150,7 +150,7 @@ public sealed class ProcessTreeMeter : IMeter, ICpuAttributedMeter
         {
             string source = options.CpuTdpSource
                 ?? (options.CpuTdp is null ? $"default TDP {_tdp.Watts.ToString("0.#", CultureInfo.InvariantCulture)} W (give --cpu-tdp for your CPU)" : $"TDP {_tdp.Watts.ToString("0.#", CultureInfo.InvariantCulture)} W");
-            channels.Add(new MeterChannel("cpu:model", "cpu", "CPU (model)", Provenance.Model,
+            channels.Add(new MeterChannel("cpu:model", "cpu", "CPU", Provenance.Model,
                 Note: $"modelled: {source} × CPU utilisation from /proc/stat (the machine's, or the process tree's under --cpu-attribution process); no RAPL counter available"));
         }
 
