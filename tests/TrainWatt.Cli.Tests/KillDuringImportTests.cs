@@ -56,6 +56,7 @@ public class KillDuringImportTests
         // whole; the one run being written when the kill came (samples are stored in batches) reads as incomplete and
         // holds no source key, so it never passes for an imported file: no ghost completed run.
         int survivors;
+        int left;
         using (var store = SqliteRunStore.Open(db))
         {
             Assert.Equal("ok", store.CheckIntegrity());
@@ -77,6 +78,7 @@ public class KillDuringImportTests
             Assert.True(interrupted.Count <= 1, $"{interrupted.Count} runs were left unfinished; one writer has at most one run in flight");
             Assert.All(interrupted, r => Assert.Equal((RunStatus.Incomplete, (string?)null), (r.Status, r.SourceKey)));
             Assert.All(interrupted, r => Assert.True(r.SampleCount < Rows, $"the interrupted run holds {r.SampleCount} samples"));
+            left = interrupted.Count;
         }
 
         // And: importing again completes the set, skipping exactly the runs that were completed.
@@ -87,6 +89,10 @@ public class KillDuringImportTests
         Assert.Contains($"Imported {Files - survivors} runs", stdout);
         Assert.Contains($"Skipped {survivors} runs already in the store", stdout);
         Assert.Equal(Files, CountRuns(db, "WHERE status = 'completed' AND source_key IS NOT NULL"));
+
+        // And: the partial run the kill left is gone with it (one run per file, none incomplete), and the output says so.
+        Assert.Equal(Files, CountRuns(db, ""));
+        Assert.Equal(left == 1, stdout.Contains("Removed 1 incomplete runs an interrupted import of the same input had left.", StringComparison.Ordinal));
     }
 
     internal static void MakeFifo(string path)

@@ -50,7 +50,8 @@ internal sealed record ImportJson(
     IReadOnlyList<string> Skipped,
     IReadOnlyList<string> Replaced,
     IReadOnlyList<FileMessageJson> Failed,
-    IReadOnlyList<FileMessageJson> Warnings);
+    IReadOnlyList<FileMessageJson> Warnings,
+    int RemovedIncomplete);
 
 internal sealed record ImportedRunJson(long RunId, string SourceKey, string Status, long Samples, IReadOnlyList<string> Flags);
 

@@ -86,7 +86,8 @@ internal static class ImportCommand
             report.Skipped,
             report.Replaced,
             [.. report.Failed.Select(f => new FileMessageJson(f.File, f.Message))],
-            [.. report.AllWarnings.Select(w => new FileMessageJson(w.File, w.Message))]);
+            [.. report.AllWarnings.Select(w => new FileMessageJson(w.File, w.Message))],
+            report.RemovedIncomplete);
     }
 
     private static string Text(ImportOutcome outcome)
@@ -110,6 +111,11 @@ internal static class ImportCommand
         if (report.Replaced.Count > 0)
         {
             text.Append(CultureInfo.InvariantCulture, $"Replaced {report.Replaced.Count} runs that were already in the store.\n");
+        }
+
+        if (report.RemovedIncomplete > 0)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"Removed {report.RemovedIncomplete} incomplete runs an interrupted import of the same input had left.\n");
         }
 
         if (report.Failed.Count > 0)

@@ -1,3 +1,5 @@
+using System.Text.Json;
+
 namespace TrainWatt.Storage.Import;
 
 /// <summary>A run an import is writing: created at its first sample, completed (or deleted) at the end of its input.</summary>
@@ -39,12 +41,113 @@ internal sealed class ImportBatches(IRunStore store)
 
     private readonly List<ImportRun> _waiting = [];
     private int _pending;
+    private Dictionary<string, List<long>>? _abandoned;
 
-    /// <summary>Creates a run (status running, until <see cref="Complete"/>) with its devices; returns it and the devices' ids.</summary>
-    public (ImportRun Run, IReadOnlyList<long> DeviceIds) Start(NewRun run, IReadOnlyList<DeviceRegistration> devices)
+    /// <summary>
+    /// The metadata key under which a run being imported holds the source key it takes once complete: a run left
+    /// behind by an interrupted import (abandoned, no source key) is found by it when the same input is imported again.
+    /// The importers' completions replace the metadata, so a completed run does not carry it.
+    /// </summary>
+    public const string PendingKeyMetadata = "import_pending";
+
+    /// <summary>Runs deleted by <see cref="RemoveAbandoned"/>.</summary>
+    public int RemovedAbandoned { get; private set; }
+
+    /// <summary>
+    /// Creates a run (status running, until <see cref="Complete"/>) with its devices, marked as the pending import of
+    /// <paramref name="sourceKey"/>; returns it and the devices' ids.
+    /// </summary>
+    public (ImportRun Run, IReadOnlyList<long> DeviceIds) Start(NewRun run, IReadOnlyList<DeviceRegistration> devices, string sourceKey)
     {
-        var (id, deviceIds) = store.StartRun(run, devices);
+        ArgumentNullException.ThrowIfNull(run);
+        var (id, deviceIds) = store.StartRun(run with { Metadata = WithPendingKey(run.Metadata, sourceKey) }, devices);
         return (new ImportRun(id), deviceIds);
+    }
+
+    /// <summary>
+    /// Deletes the runs an interrupted import of <paramref name="sourceKey"/> left behind: stored as running, their
+    /// process gone (they read as incomplete), without a source key, marked as its pending import. Importing the input
+    /// again then leaves one run for it, not the new one beside a partial copy. The store's runs are listed once per import.
+    /// </summary>
+    public void RemoveAbandoned(string sourceKey)
+    {
+        _abandoned ??= FindAbandoned();
+        if (_abandoned.Remove(sourceKey, out var ids))
+        {
+            foreach (long id in ids)
+            {
+                if (store.DeleteRun(id))
+                {
+                    RemovedAbandoned++;
+                }
+            }
+        }
+    }
+
+    private Dictionary<string, List<long>> FindAbandoned()
+    {
+        var found = new Dictionary<string, List<long>>(StringComparer.Ordinal);
+        foreach (var run in store.ListRuns())
+        {
+            if (run.IsAbandoned && run.SourceKey is null && PendingKey(run.Metadata) is { } key)
+            {
+                if (!found.TryGetValue(key, out var ids))
+                {
+                    found.Add(key, ids = []);
+                }
+
+                ids.Add(run.Id);
+            }
+        }
+
+        return found;
+    }
+
+    /// <summary>The pending import key of a run's metadata; null when it has none (or the metadata is not a JSON object).</summary>
+    internal static string? PendingKey(string? metadata)
+    {
+        if (string.IsNullOrEmpty(metadata) || !metadata.Contains(PendingKeyMetadata, StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        try
+        {
+            using var document = JsonDocument.Parse(metadata);
+            return document.RootElement.ValueKind == JsonValueKind.Object
+                && document.RootElement.TryGetProperty(PendingKeyMetadata, out var key)
+                && key.ValueKind == JsonValueKind.String ? key.GetString() : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>The metadata object with the pending key added (a new object when there is none).</summary>
+    internal static string WithPendingKey(string? metadata, string sourceKey)
+    {
+        using var buffer = new MemoryStream();
+        using (var json = new Utf8JsonWriter(buffer))
+        {
+            json.WriteStartObject();
+            if (!string.IsNullOrEmpty(metadata))
+            {
+                using var document = JsonDocument.Parse(metadata);
+                foreach (var property in document.RootElement.EnumerateObject())
+                {
+                    if (property.Name != PendingKeyMetadata)
+                    {
+                        property.WriteTo(json);
+                    }
+                }
+            }
+
+            json.WriteString(PendingKeyMetadata, sourceKey);
+            json.WriteEndObject();
+        }
+
+        return System.Text.Encoding.UTF8.GetString(buffer.ToArray());
     }
 
     /// <summary>Registers one more device of <paramref name="run"/>.</summary>

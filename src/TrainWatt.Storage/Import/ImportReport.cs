@@ -15,6 +15,9 @@ public sealed record ImportReport(
     IReadOnlyList<TraceFault> Failed,
     IReadOnlyList<TraceFault>? Warnings = null)
 {
+    /// <summary>Runs deleted because an interrupted import of the same input had left them incomplete (see <c>ImportBatches.RemoveAbandoned</c>).</summary>
+    public int RemovedIncomplete { get; init; }
+
     /// <summary><see cref="Warnings"/>, never null.</summary>
     public IReadOnlyList<TraceFault> AllWarnings => Warnings ?? [];
 }

@@ -18,8 +18,8 @@ namespace TrainWatt.Storage.Import;
 /// <para>A device's run reads as running while its file is read, and becomes completed only when the whole file was
 /// read and found usable (<see cref="IRunStore.CompleteRun"/>, one transaction that also stores the faults and takes the
 /// source key). A file found unusable at its end (a truncated gzip), or a device without energy, has its runs deleted;
-/// an interrupted import leaves a run that reads as incomplete and holds no source key, so importing the file again
-/// imports it anew.</para>
+/// an interrupted import leaves a run that reads as incomplete, holds no source key and is marked as the input's pending
+/// import, so importing the file again deletes it and imports the file anew (<see cref="ImportBatches.RemoveAbandoned"/>).</para>
 /// <para>The source key is <c>nvidia-smi:FULLPATH#DEVICE</c>: importing the same file again skips it (or replaces it
 /// with <see cref="ExistingRunPolicy.Replace"/>; the earlier run is deleted in the transaction that completes the new one).</para>
 /// </remarks>
@@ -34,7 +34,7 @@ public sealed class NvidiaSmiImporter(IRunStore store)
         var batches = new ImportBatches(store);
         int index = 0;
         ParseAhead.Run(files, file => Parse(file, options), (file, parse) => Write(file, index++, files.Count, parse, existing, batches, report, progress));
-        return new ImportReport(report.Imported, report.Skipped, report.Replaced, report.Failed);
+        return new ImportReport(report.Imported, report.Skipped, report.Replaced, report.Failed) { RemovedIncomplete = batches.RemovedAbandoned };
     }
 
     private static ChunkedParse<DeviceSample, TraceScanResult> Parse(string file, TraceReadOptions? options)
@@ -99,13 +99,14 @@ public sealed class NvidiaSmiImporter(IRunStore store)
         }
 
         string key = $"nvidia-smi:{fullPath}#{item.Device}";
+        batches.RemoveAbandoned(key);
         long? old = store.FindBySourceKey(key);
         var device = new DeviceImport(fullPath, item.Device, item.GpuName, key, old, Skip: old is not null && existing == ExistingRunPolicy.Skip);
         if (!device.Skip)
         {
             // No source key until it completes: an interrupted import must not look like the file is in the store.
             var run = new NewRun(Source, ImportConversions.AsWritten(item.Sample.Timestamp), Metadata: Metadata(fullPath, item.Device, item.GpuName), Status: RunStatus.Running);
-            var (started, ids) = batches.Start(run, [Registration(item.Device, item.GpuName)]);
+            var (started, ids) = batches.Start(run, [Registration(item.Device, item.GpuName)], key);
             device.Run = started;
             device.DeviceId = ids[0];
         }
@@ -136,7 +137,7 @@ public sealed class NvidiaSmiImporter(IRunStore store)
             SourceKey = device.Key,
             Replaces = device.Old,
             Annotations = annotations,
-            Metadata = renamed ? Metadata(fullPath, device.Device, device.Name) : null,
+            Metadata = Metadata(fullPath, device.Device, device.Name), // the final metadata, without the pending import key
             DeviceNames = renamed && device.Name is { } name ? new Dictionary<long, string> { [device.DeviceId] = name } : new Dictionary<long, string>(),
         };
         try

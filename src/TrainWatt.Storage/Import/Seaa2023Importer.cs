@@ -71,8 +71,10 @@ public sealed class Seaa2023Importer(IRunStore store)
         var skipped = new List<string>();
         var replaced = new List<string>();
         var todo = new List<(SeaaPair Pair, long? Old)>();
+        var batches = new ImportBatches(store);
         foreach (var pair in pairs)
         {
+            batches.RemoveAbandoned(pair.SourceKey);
             long? old = store.FindBySourceKey(pair.SourceKey);
             if (old is not null && existing == ExistingRunPolicy.Skip)
             {
@@ -84,7 +86,6 @@ public sealed class Seaa2023Importer(IRunStore store)
         }
 
         var imported = new List<ImportedRun>();
-        var batches = new ImportBatches(store);
         int index = 0;
         ParseAhead.Run(
             todo,
@@ -109,7 +110,7 @@ public sealed class Seaa2023Importer(IRunStore store)
             });
 
         warnings.AddRange(tableFaults);
-        return new ImportReport(imported, skipped, replaced, failed, warnings);
+        return new ImportReport(imported, skipped, replaced, failed, warnings) { RemovedIncomplete = batches.RemovedAbandoned };
     }
 
     /// <summary>
@@ -141,7 +142,7 @@ public sealed class Seaa2023Importer(IRunStore store)
                                 // Created at the first sample, without its source key until complete (see NvidiaSmiImporter).
                                 var row = table?.Find(pair.Model, pair.RunIndex, item.GpuName, pair.EnvironmentFolder);
                                 var newRun = new NewRun(Source, ImportConversions.AsWritten(item.Sample.Timestamp), Tags: Tags(pair, item.GpuName, row), Status: RunStatus.Running);
-                                var (started, ids) = batches.Start(newRun, [registration]);
+                                var (started, ids) = batches.Start(newRun, [registration], pair.SourceKey);
                                 (run, deviceId) = (started, ids[0]);
                             }
                             else
