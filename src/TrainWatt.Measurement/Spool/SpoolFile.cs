@@ -294,6 +294,13 @@ internal static class StoreWriteCodec
                     NullableInt(w, p.Entry.TotalEpochsMax);
                     Time(w, p.Entry.Time);
                     w.Write(p.Prior);
+
+                    // Since the whole-job projection: its parts and priors, after the fields spools written before had.
+                    Nullable(w, p.Entry.StartupEnergy?.Joules);
+                    Nullable(w, p.Entry.TailEnergy?.Joules);
+                    NullableString(w, p.Entry.TailPriorSource);
+                    Nullable(w, p.Entry.DriftPrior);
+                    NullableString(w, p.Entry.DriftPriorSource);
                     break;
                 case StoreWrite.Finish f:
                     w.Write((int)f.Status);
@@ -351,7 +358,22 @@ internal static class StoreWriteCodec
                 string method = r.ReadString();
                 int? stable = NullableInt(r), min = NullableInt(r), max = NullableInt(r);
                 var time = Time(r);
-                return new StoreWrite.Projection(new ProjectionEntry(epoch, projected, lower, upper, confidence, method, stable, min, max, time), r.ReadInt64());
+                long prior = r.ReadInt64();
+                var entry = new ProjectionEntry(epoch, projected, lower, upper, confidence, method, stable, min, max, time);
+                if (r.BaseStream.Position < r.BaseStream.Length)
+                {
+                    // Absent from a spool an earlier TrainWatt wrote (epochs-only projections).
+                    entry = entry with
+                    {
+                        StartupEnergy = Nullable(r) is { } startup ? Energy.FromJoules(startup) : null,
+                        TailEnergy = Nullable(r) is { } tail ? Energy.FromJoules(tail) : null,
+                        TailPriorSource = NullableString(r),
+                        DriftPrior = Nullable(r),
+                        DriftPriorSource = NullableString(r),
+                    };
+                }
+
+                return new StoreWrite.Projection(entry, prior);
             }
 
             case "finish":
@@ -385,6 +407,19 @@ internal static class StoreWriteCodec
         bool has = r.ReadBoolean();
         double v = r.ReadDouble();
         return has ? v : null;
+    }
+
+    private static void NullableString(BinaryWriter w, string? value)
+    {
+        w.Write(value is not null);
+        w.Write(value ?? "");
+    }
+
+    private static string? NullableString(BinaryReader r)
+    {
+        bool has = r.ReadBoolean();
+        string value = r.ReadString();
+        return has ? value : null;
     }
 
     private static void NullableInt(BinaryWriter w, int? value)

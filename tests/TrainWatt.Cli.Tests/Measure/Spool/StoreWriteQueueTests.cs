@@ -177,6 +177,11 @@ public class StoreWriteQueueTests : IDisposable
             new StoreWrite.Epoch(new EpochRecord(1, T0, T0.AddSeconds(1), null, Provenance.Sampled, 512)),
             queue.History.Projection(new ProjectionEntry(1, Energy.FromJoules(900), Energy.FromJoules(800), Energy.FromJoules(1000), 0.9, "step", null, 10, 12, T0.AddSeconds(1))),
             Batch(queue, 3, 3),
+            queue.History.Projection(new ProjectionEntry(2, Energy.FromJoules(950), Energy.FromJoules(850), Energy.FromJoules(1100), 0.9, "step", 1, 10, 12, T0.AddSeconds(2))
+            {
+                StartupEnergy = Energy.FromJoules(50), TailEnergy = Energy.FromJoules(20), TailPriorSource = "learned from 4 finished runs of this command",
+                DriftPrior = 0.03, DriftPriorSource = "default",
+            }),
             queue.History.Annotation(new AnnotationRecord("measure_note", "ünïcode note")),
             new StoreWrite.Finish(RunStatus.Failed, T0.AddSeconds(2), null),
         };
@@ -198,7 +203,7 @@ public class StoreWriteQueueTests : IDisposable
             spool.MarkReplayed(next.Seq);
         }
 
-        Assert.Equal(written.Count, read.Count);
+        Assert.Equal(written.Count, read.Count); // and each one equal, the whole-job projection's parts and priors included
         for (int i = 0; i < written.Count; i++)
         {
             if (written[i] is StoreWrite.Samples samples)
@@ -213,7 +218,7 @@ public class StoreWriteQueueTests : IDisposable
             }
         }
 
-        Assert.Equal((0L, 0L, 6L), spool.Counts());
+        Assert.Equal((0L, 0L, 7L), spool.Counts());
     }
 
     private StoreWriteQueue Queue(int budget = 200_000)
