@@ -14,9 +14,6 @@ public sealed record RunMachine(string? Os, int? CpuCount, string? CpuModel, dou
     /// <summary>The metadata key of the machine object.</summary>
     public const string MachineKey = "machine";
 
-    /// <summary>The metadata key saying whether CPU energy is the process's share or the whole machine's.</summary>
-    public const string CpuAttributionKey = "cpu_attribution";
-
     /// <summary>Nothing known.</summary>
     public static RunMachine Unknown { get; } = new(null, null, null, null, null);
 
@@ -40,7 +37,7 @@ public sealed record RunMachine(string? Os, int? CpuCount, string? CpuModel, dou
                 return Unknown;
             }
 
-            string? attribution = root.TryGetProperty(CpuAttributionKey, out var a) && a.ValueKind == JsonValueKind.String ? a.GetString() : null;
+            string? attribution = root.TryGetProperty(TrainWatt.Core.Attribution.CpuAttributionText.MetadataKey, out var a) && a.ValueKind == JsonValueKind.String ? a.GetString() : null;
             if (!root.TryGetProperty(MachineKey, out var machine) || machine.ValueKind != JsonValueKind.Object)
             {
                 return Unknown with { CpuAttribution = attribution };
