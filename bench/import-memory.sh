@@ -53,8 +53,9 @@ n="${LINES[-1]}"
 rm -f "$TMP"/store.db*
 dotnet "$AFTER" import nvidia-smi "$TMP/t$n.csv" --db "$TMP/store.db" >/dev/null &
 import=$!
-sleep 5
+sleep "${DURING_AFTER:-2}"   # schema 4 imports 10 M lines in seconds: start the others early, and say whether it still ran
 for i in 1 2 3; do
+  kill -0 "$import" 2>/dev/null && echo "  (import still running at $(date +%T.%N | cut -c1-12))" || echo "  (import already finished: this pass shows nothing)"
   /usr/bin/time -f "  during the $n-line import: measure -- true %e s (exit %x)" \
     dotnet "$AFTER" measure --db "$TMP/store.db" --meters process -- true >/dev/null 2>"$TMP/m.err" || true
   tail -1 "$TMP/m.err"
@@ -62,4 +63,5 @@ for i in 1 2 3; do
     dotnet "$AFTER" runs list --db "$TMP/store.db" >/dev/null 2>"$TMP/l.err" || true
   tail -1 "$TMP/l.err"
 done
+kill -0 "$import" 2>/dev/null && echo "  (import still running after the last pass)" || echo "  (import finished before the last pass ended)"
 wait "$import"

@@ -12,6 +12,11 @@
 //   driver_version = 550.54.15     # global
 //   time_origin_ns = 123456789     # global: CLOCK_MONOTONIC nanoseconds where the power curves start
 //                                  #         (default: the first nvmlInit_v2 call)
+//   time_scale = 500               # global: the scenario's clock runs this many times faster than CLOCK_MONOTONIC
+//                                  #         from the origin on (default 1): curves, energy counters and the "@"
+//                                  #         times of fail. keys follow (now - origin) × time_scale, so an
+//                                  #         accelerated TimeProvider (bench/TrainWatt.Bench.LongRun) can drive a
+//                                  #         72-hour run in minutes. time_origin_ns stays in real nanoseconds.
 //   fail.nvmlDeviceGetCount_v2 = 4 # global or per device: that function returns this code
 //   fail.nvmlDeviceGetPowerUsage = 15 @ 2.5       # ... only from 2.5 s after the origin on (a GPU lost mid-run)
 //   fail.nvmlDeviceGetPowerUsage = 15 @ 2.5 - 4   # ... only in [2.5 s, 4 s) (a transient failure)
@@ -194,6 +199,7 @@ static int g_init_code;
 static char g_driver[64];
 static double g_origin_s;
 static int g_has_origin;
+static double g_time_scale = 1;
 static int g_ndevices;
 static fake_device g_devices[MAX_DEVICES];
 static int g_nfails;
@@ -423,6 +429,11 @@ static int load_scenario(void)
                 g_origin_s = strtod(value, NULL) * 1e-9;
                 g_has_origin = 1;
             }
+            else if (strcmp(key, "time_scale") == 0)
+            {
+                double scale = strtod(value, NULL);
+                if (scale > 0) g_time_scale = scale;
+            }
         }
         else if (strcmp(key, "name") == 0) snprintf(d->name, sizeof d->name, "%s", value);
         else if (strcmp(key, "uuid") == 0) snprintf(d->uuid, sizeof d->uuid, "%s", value);
@@ -492,7 +503,7 @@ static double energy_to(const fake_device *d, double t)
 
 static double elapsed(void)
 {
-    double t = now_s() - g_origin_s;
+    double t = (now_s() - g_origin_s) * g_time_scale;
     return t < 0 ? 0 : t;
 }
 
@@ -501,7 +512,7 @@ static int fail_now(const fail_t *f, const char *fn)
     if (strcmp(f->function, fn) != 0 && strcmp(f->function, "*") != 0) return 0;
     if (f->from_s > -1e299 || f->until_s < 1e299)
     {
-        double t = g_has_origin ? now_s() - g_origin_s : 0;
+        double t = g_has_origin ? (now_s() - g_origin_s) * g_time_scale : 0;
         if (t < f->from_s || t >= f->until_s) return 0;
     }
     return f->code;

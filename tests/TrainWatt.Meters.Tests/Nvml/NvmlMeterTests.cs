@@ -277,6 +277,46 @@ public sealed class NvmlMeterTests
     }
 
     [Fact]
+    public void Should_Run_The_Scenario_Clock_Time_Scale_Times_Faster()
+    {
+        // Given: a constant 100 W GPU whose scenario clock runs 1000 times faster than CLOCK_MONOTONIC (time_scale, the
+        // long-run benchmark's key), and a power call that fails from 2,000 scenario seconds (2 real seconds) on.
+        long origin = TimeProvider.System.GetTimestamp();
+        using var fake = FakeNvml.Create($"""
+            {FakeNvml.TimeOriginLine(origin)}
+            time_scale = 1000
+            [device]
+            energy_counter = yes
+            power_instant = no
+            power_w = 0:100, 1000000:100
+            fail.nvmlDeviceGetPowerUsage = 999 @ 2000
+            """);
+        using var meter = NvmlMeter.Open(new NvmlMeterOptions(fake.LibraryPath), TimeProvider.System, origin);
+
+        // When: two readings about 50 ms apart, each bracketed by this test's clock (same origin).
+        double s0 = TimeProvider.System.GetElapsedTime(origin).TotalSeconds;
+        var first = meter.Read().Channels[0];
+        double s1 = TimeProvider.System.GetElapsedTime(origin).TotalSeconds;
+        Thread.Sleep(50);
+        double s2 = TimeProvider.System.GetElapsedTime(origin).TotalSeconds;
+        var second = meter.Read().Channels[0];
+        double s3 = TimeProvider.System.GetElapsedTime(origin).TotalSeconds;
+
+        // Then: the counter advanced 100 W x 1000 x the real time between the readings, which lies in [s2 - s1, s3 - s0]
+        // (hand derivation; the counter is whole mJ, so allow 1 J), and the power is still the curve's 100 W.
+        Assert.SkipWhen(s3 >= 2, "the machine was too slow: the scenario's power failure (at 2 real seconds) had begun");
+        double joules = second.CumulativeEnergy!.Value.Joules - first.CumulativeEnergy!.Value.Joules;
+        Assert.InRange(joules, (100 * 1000 * (s2 - s1)) - 1, (100 * 1000 * (s3 - s0)) + 1);
+        Assert.Equal(100, second.Power!.Value.Watts, 3);
+
+        // And: the fail time is in scenario seconds too: 2,000 of them are 2 real seconds.
+        Thread.Sleep(TimeSpan.FromTicks(Math.Max(0, (TimeSpan.FromSeconds(2.05) - TimeProvider.System.GetElapsedTime(origin)).Ticks)));
+        var failed = meter.Read().Channels[0];
+        Assert.Null(failed.Power);
+        Assert.Contains("NVML_ERROR_UNKNOWN", failed.Error);
+    }
+
+    [Fact]
     public void Should_Report_A_Failing_Device_Count_As_Unavailable()
     {
         using var fake = FakeNvml.Create("fail.nvmlDeviceGetCount_v2 = 4\n[device]\n");
