@@ -13,14 +13,14 @@ internal interface IChunkRows
 /// <summary>
 /// Turns sample batches into <c>sample_chunks</c> rows: per device one open chunk that each batch extends (the row is
 /// rewritten in the batch's transaction, so what a batch committed is stored whatever happens later), closed when it
-/// holds <see cref="MaxSamples"/> samples or <see cref="MaxBytes"/> bytes, or when a batch goes back in time (the next
+/// holds <see cref="MaxSamples"/> samples or <see cref="ChunkBytes"/> bytes, or when a batch goes back in time (the next
 /// chunk then overlaps it; readers merge overlapping chunks by time).
 /// </summary>
 /// <remarks>
 /// One writer per store instance. After a failed transaction call <see cref="Forget()"/>: the open chunks' rows are then
 /// as the last commit left them, and the next batch starts new chunks.
 /// </remarks>
-internal sealed class ChunkedSampleWriter
+internal sealed class ChunkedSampleWriter(int maxBytes = ChunkedSampleWriter.MaxBytes)
 {
     /// <summary>At most this many samples in a chunk.</summary>
     public const int MaxSamples = 4096;
@@ -30,6 +30,17 @@ internal sealed class ChunkedSampleWriter
     /// still fits one 4 KiB page with its columns (a row's payload over 4,061 bytes spills into overflow pages).
     /// </summary>
     public const int MaxBytes = 3960;
+
+    /// <summary>
+    /// The chunk size at which a PostgreSQL store closes the open chunks that sample batches extend: each batch rewrites
+    /// its device's open chunk, and a row over about 2 KB (TOAST_TUPLE_THRESHOLD, 2,032 bytes of an 8 KiB page) would
+    /// move the encoding into the TOAST table, each rewrite then writing new TOAST rows and index entries. At 1,800
+    /// bytes (plus at most one sample's bits) the row stays in line and a rewrite is on average half as large.
+    /// </summary>
+    public const int PostgresLiveMaxBytes = 1800;
+
+    /// <summary>The size at which this writer closes a chunk (<see cref="MaxBytes"/> unless given).</summary>
+    public int ChunkBytes { get; } = maxBytes is > 0 and <= MaxBytes ? maxBytes : throw new ArgumentOutOfRangeException(nameof(maxBytes));
 
     private readonly Dictionary<long, OpenChunk> _open = [];
     private readonly Dictionary<long, List<SampleRecord>> _groups = [];
@@ -119,7 +130,7 @@ internal sealed class ChunkedSampleWriter
         for (int i = 0; i < ordered.Count; i++)
         {
             long us = times[i];
-            if (chunk is not null && (chunk.Encoder.Count >= MaxSamples || chunk.Encoder.ByteLength >= MaxBytes || us < chunk.Encoder.LastMicroseconds))
+            if (chunk is not null && (chunk.Encoder.Count >= MaxSamples || chunk.Encoder.ByteLength >= ChunkBytes || us < chunk.Encoder.LastMicroseconds))
             {
                 Save(rows, device, chunk);
                 chunk = null;
