@@ -37,8 +37,8 @@ public sealed record PostgresStoreOptions
 /// or updates rows of its own run (no read-modify-write), so any number of <c>measure</c> processes on any number of
 /// machines write at once without conflicts or retries. Schema migration takes a transaction-scoped advisory lock, so
 /// processes opening a new database at once migrate it once.</para>
-/// <para><b>Samples</b> are stored in chunks per device (<c>sample_chunks</c>, as in SQLite): a batch extends each
-/// device's open chunk, one row update per device and batch.</para>
+/// <para><b>Samples</b> are stored in chunks per device (<c>sample_chunks</c>, as in SQLite): a batch adds its samples of
+/// each device as a small chunk row, and the rows of a device's open chunk become one row when it closes.</para>
 /// <para>Credentials come from the URL, PGPASSWORD or pgpass; <see cref="Location"/> and every message are masked.
 /// An instance holds one connection and is not thread-safe.</para>
 /// </remarks>
@@ -51,11 +51,12 @@ public sealed class PostgresRunStore : IRunStore
     private readonly PostgresStoreOptions _options;
     private readonly string _url;
     /// <summary>
-    /// The open chunks that sample batches extend: closed at <see cref="ChunkedSampleWriter.PostgresLiveMaxBytes"/> so
-    /// that the row each batch rewrites stays in line (under PostgreSQL's ~2 KB TOAST threshold). Runs written whole
-    /// (<see cref="WriteRun"/>, <see cref="CopyRun"/>) write each chunk once, at the full size.
+    /// The open chunks that sample batches extend, in delta mode (<see cref="ChunkedSampleWriter.AppendsDeltas"/>): a
+    /// batch inserts a small row a device instead of rewriting the open chunk, which PostgreSQL would move into its TOAST
+    /// table once over ~2 KB; a chunk is inserted whole when it closes or its run ends. Runs written whole
+    /// (<see cref="WriteRun"/>, <see cref="CopyRun"/>) write each chunk once.
     /// </summary>
-    private readonly ChunkedSampleWriter _chunks = new(ChunkedSampleWriter.PostgresLiveMaxBytes);
+    private readonly ChunkedSampleWriter _chunks = new(appendDeltas: true);
 
     private PostgresRunStore(NpgsqlConnection connection, string url, PostgresStoreOptions options)
     {
@@ -296,19 +297,26 @@ public sealed class PostgresRunStore : IRunStore
             throw new ArgumentOutOfRangeException(nameof(status), status, "A run is finished as completed, incomplete or failed, not running.");
         }
 
-        _chunks.Forget(runId);
-        Write(transaction =>
+        try
         {
-            using var command = Command(transaction,
-                "UPDATE runs SET status = @status, ended_at = @ended, exit_code = @exit, heartbeat_at = @now WHERE id = @id");
-            command.Parameters.AddWithValue("status", SqliteRunStore.StatusText(status));
-            command.Parameters.AddWithValue("ended", StoreRows.ToSeconds(ended));
-            command.Parameters.Add(new NpgsqlParameter("exit", NpgsqlDbType.Integer) { Value = (object?)exitCode ?? DBNull.Value });
-            command.Parameters.AddWithValue("now", StoreRows.ToSeconds(_options.Time.GetUtcNow()));
-            command.Parameters.AddWithValue("id", runId);
-            RequireRow(command.ExecuteNonQuery(), runId);
-            return 0;
-        });
+            Write(transaction =>
+            {
+                _chunks.CloseRun(ChunkRows(transaction), runId);
+                using var command = Command(transaction,
+                    "UPDATE runs SET status = @status, ended_at = @ended, exit_code = @exit, heartbeat_at = @now WHERE id = @id");
+                command.Parameters.AddWithValue("status", SqliteRunStore.StatusText(status));
+                command.Parameters.AddWithValue("ended", StoreRows.ToSeconds(ended));
+                command.Parameters.Add(new NpgsqlParameter("exit", NpgsqlDbType.Integer) { Value = (object?)exitCode ?? DBNull.Value });
+                command.Parameters.AddWithValue("now", StoreRows.ToSeconds(_options.Time.GetUtcNow()));
+                command.Parameters.AddWithValue("id", runId);
+                RequireRow(command.ExecuteNonQuery(), runId);
+                return 0;
+            });
+        }
+        finally
+        {
+            _chunks.Forget(runId);
+        }
     }
 
     /// <inheritdoc/>
@@ -320,9 +328,21 @@ public sealed class PostgresRunStore : IRunStore
             throw new ArgumentOutOfRangeException(nameof(completion), completion.Status, "A run is completed as completed, incomplete or failed, not running.");
         }
 
-        _chunks.Forget(runId);
+        try
+        {
+            CompleteInTransaction(runId, completion);
+        }
+        finally
+        {
+            _chunks.Forget(runId);
+        }
+    }
+
+    private void CompleteInTransaction(long runId, RunCompletion completion)
+    {
         Write(transaction =>
         {
+            _chunks.CloseRun(ChunkRows(transaction), runId);
             if (completion.Replaces is { } old)
             {
                 using var delete = Command(transaction, "DELETE FROM runs WHERE id = @id");

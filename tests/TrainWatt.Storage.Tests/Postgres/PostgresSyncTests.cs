@@ -10,7 +10,7 @@ namespace TrainWatt.Storage.Tests.Postgres;
 
 /// <summary>
 /// <c>sync</c> copies a run's sample chunks as they are (issue 21: constant memory whatever the run's length), and the
-/// PostgreSQL store keeps the chunk that sample batches rewrite under the TOAST threshold.
+/// PostgreSQL store adds each batch as small rows instead of rewriting the open chunk (PostgreSQL writers, issue 21).
 /// </summary>
 public class PostgresSyncTests(PostgresServer server) : IDisposable
 {
@@ -157,36 +157,47 @@ public class PostgresSyncTests(PostgresServer server) : IDisposable
     }
 
     [Fact]
-    public void Should_Keep_The_Chunk_That_Batches_Rewrite_In_Line_Below_The_Toast_Threshold()
+    public void Should_Add_Each_Batch_As_A_Small_Row_And_Store_The_Same_Chunks_As_Sqlite_Once_Closed()
     {
-        // Given: a PostgreSQL store and one GPU's 3,000 readings, appended as measure appends them (10 a batch)
+        // Given: one GPU's 3,000 readings appended as measure appends them (10 a batch), to PostgreSQL and to SQLite
         string url = server.CreateDatabase();
+        string local = _temp.File("same.db");
         var random = new Random(4);
         long energy = 0;
-        var all = new List<SampleRecord>();
-        using (var store = PostgresRunStore.Open(url))
+        var batches = Enumerable.Range(0, 300).Select(b => Readings(0, b * 10, 10, random, ref energy)).ToList();
+        var all = batches.SelectMany(b => b).ToList();
+        using var store = PostgresRunStore.Open(url);
+        using var sqlite = SqliteRunStore.Open(local);
+        long run = store.CreateRun(new NewRun("measure", T0));
+        long gpu = store.RegisterDevice(run, new DeviceRegistration("gpu:0", "gpu", "H100", Provenance.Counter, "GPU-0"));
+        long localRun = sqlite.CreateRun(new NewRun("measure", T0));
+        long localGpu = sqlite.RegisterDevice(localRun, new DeviceRegistration("gpu:0", "gpu", "H100", Provenance.Counter, "GPU-0"));
+        foreach (var batch in batches)
         {
-            long run = store.CreateRun(new NewRun("measure", T0));
-            long gpu = store.RegisterDevice(run, new DeviceRegistration("gpu:0", "gpu", "H100", Provenance.Counter, "GPU-0"));
-            for (int b = 0; b < 300; b++)
-            {
-                var batch = Readings(gpu, b * 10, 10, random, ref energy);
-                store.AppendSamples(run, batch);
-                all.AddRange(batch);
-            }
-
-            // Then: the samples read back unchanged
-            Assert.Equal(all, store.ReadSamples(run));
+            store.AppendSamples(run, [.. batch.Select(s => s with { DeviceId = gpu })]);
+            sqlite.AppendSamples(localRun, [.. batch.Select(s => s with { DeviceId = localGpu })]);
         }
 
-        // and every chunk is under 2,000 bytes (PostgreSQL moves a row over ~2 KB into the TOAST table, and each batch
-        // would then rewrite the TOAST rows; schema 4 as first written let chunks reach 3,960 bytes), so the TOAST table is empty
-        var chunks = PostgresChunks(url);
-        Assert.True(chunks.Count >= 3, $"{chunks.Count} chunks; the test needs several");
-        Assert.All(chunks, c => Assert.InRange(c.Data.Length, 1, 1999));
-        using var connection = new NpgsqlConnection(PostgresConnectionString.ToNpgsql(url));
-        connection.Open();
-        using var toast = new NpgsqlCommand("SELECT pg_relation_size(reltoastrelid) FROM pg_class WHERE relname = 'sample_chunks'", connection);
-        Assert.Equal(0L, (long)toast.ExecuteScalar()!);
+        // Then, while the run goes on: the samples read back unchanged; the chunks SQLite closed are there as they are
+        // in SQLite, and the open chunk's samples are one row of 10 readings a batch (no row rewritten: a rewritten row
+        // over ~2 KB would be rewritten in PostgreSQL's TOAST table too)
+        Assert.Equal(all, store.ReadSamples(run).Select(s => s with { DeviceId = 0 }));
+        var sqliteChunks = SqliteChunks(local).Select(c => (c.First, c.Last, c.N, Convert.ToHexString(c.Data))).ToList();
+        Assert.True(sqliteChunks.Count >= 3, $"{sqliteChunks.Count} chunks; the test needs several");
+        var live = PostgresChunks(url);
+        var closed = sqliteChunks.Take(sqliteChunks.Count - 1).ToList();
+        Assert.Equal(closed, live.Take(closed.Count).Select(c => (c.First, c.Last, c.N, Convert.ToHexString(c.Data))));
+        var deltas = live.Skip(closed.Count).ToList();
+        Assert.Equal((sqliteChunks[^1].N + 9) / 10, deltas.Count); // hand: r + 10 k readings (r < 10 left of the batch where the last chunk closed) are k + (r > 0) rows
+        Assert.All(deltas, d => Assert.InRange(d.N, 1, 10));
+        Assert.Equal(sqliteChunks[^1].N, deltas.Sum(d => d.N));
+
+        // When: the run ends
+        store.FinishRun(run, RunStatus.Completed, T0.AddSeconds(300), 0);
+        sqlite.FinishRun(localRun, RunStatus.Completed, T0.AddSeconds(300), 0);
+
+        // Then: the open chunk is one row too: PostgreSQL holds the very chunks SQLite holds, and the same samples
+        Assert.Equal(sqliteChunks, PostgresChunks(url).Select(c => (c.First, c.Last, c.N, Convert.ToHexString(c.Data))));
+        Assert.Equal(all, store.ReadSamples(run).Select(s => s with { DeviceId = 0 }));
     }
 }
