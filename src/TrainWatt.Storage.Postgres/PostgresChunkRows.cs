@@ -39,4 +39,12 @@ internal sealed class PostgresChunkRows(NpgsqlConnection connection) : IChunkRow
         command.Parameters.Add(new NpgsqlParameter<long>("id", NpgsqlDbType.Bigint) { TypedValue = chunkId });
         return command.ExecuteNonQuery() > 0;
     }
+
+    public void Delete(IReadOnlyList<long> chunkIds)
+    {
+        ArgumentNullException.ThrowIfNull(chunkIds);
+        using var command = new NpgsqlCommand("DELETE FROM sample_chunks WHERE id = ANY(@ids)", connection, Transaction);
+        command.Parameters.Add(new NpgsqlParameter<long[]>("ids", NpgsqlDbType.Array | NpgsqlDbType.Bigint) { TypedValue = [.. chunkIds] });
+        command.ExecuteNonQuery();
+    }
 }

@@ -37,8 +37,8 @@ public sealed record PostgresStoreOptions
 /// or updates rows of its own run (no read-modify-write), so any number of <c>measure</c> processes on any number of
 /// machines write at once without conflicts or retries. Schema migration takes a transaction-scoped advisory lock, so
 /// processes opening a new database at once migrate it once.</para>
-/// <para><b>Samples</b> are stored in chunks per device (<c>sample_chunks</c>, as in SQLite): a batch extends each
-/// device's open chunk, one row update per device and batch.</para>
+/// <para><b>Samples</b> are stored in chunks per device (<c>sample_chunks</c>, as in SQLite): a batch adds its samples of
+/// each device as a small chunk row, and the rows of a device's open chunk become one row when it closes.</para>
 /// <para>Credentials come from the URL, PGPASSWORD or pgpass; <see cref="Location"/> and every message are masked.
 /// An instance holds one connection and is not thread-safe.</para>
 /// </remarks>
@@ -50,7 +50,13 @@ public sealed class PostgresRunStore : IRunStore
     private readonly NpgsqlConnection _connection;
     private readonly PostgresStoreOptions _options;
     private readonly string _url;
-    private readonly ChunkedSampleWriter _chunks = new();
+    /// <summary>
+    /// The open chunks that sample batches extend, in delta mode (<see cref="ChunkedSampleWriter.AppendsDeltas"/>): a
+    /// batch inserts a small row a device instead of rewriting the open chunk, which PostgreSQL would move into its TOAST
+    /// table once over ~2 KB; a chunk is inserted whole when it closes or its run ends. Runs written whole
+    /// (<see cref="WriteRun"/>, <see cref="CopyRun"/>) write each chunk once.
+    /// </summary>
+    private readonly ChunkedSampleWriter _chunks = new(appendDeltas: true);
 
     private PostgresRunStore(NpgsqlConnection connection, string url, PostgresStoreOptions options)
     {
@@ -291,19 +297,26 @@ public sealed class PostgresRunStore : IRunStore
             throw new ArgumentOutOfRangeException(nameof(status), status, "A run is finished as completed, incomplete or failed, not running.");
         }
 
-        _chunks.Forget(runId);
-        Write(transaction =>
+        try
         {
-            using var command = Command(transaction,
-                "UPDATE runs SET status = @status, ended_at = @ended, exit_code = @exit, heartbeat_at = @now WHERE id = @id");
-            command.Parameters.AddWithValue("status", SqliteRunStore.StatusText(status));
-            command.Parameters.AddWithValue("ended", StoreRows.ToSeconds(ended));
-            command.Parameters.Add(new NpgsqlParameter("exit", NpgsqlDbType.Integer) { Value = (object?)exitCode ?? DBNull.Value });
-            command.Parameters.AddWithValue("now", StoreRows.ToSeconds(_options.Time.GetUtcNow()));
-            command.Parameters.AddWithValue("id", runId);
-            RequireRow(command.ExecuteNonQuery(), runId);
-            return 0;
-        });
+            Write(transaction =>
+            {
+                _chunks.CloseRun(ChunkRows(transaction), runId);
+                using var command = Command(transaction,
+                    "UPDATE runs SET status = @status, ended_at = @ended, exit_code = @exit, heartbeat_at = @now WHERE id = @id");
+                command.Parameters.AddWithValue("status", SqliteRunStore.StatusText(status));
+                command.Parameters.AddWithValue("ended", StoreRows.ToSeconds(ended));
+                command.Parameters.Add(new NpgsqlParameter("exit", NpgsqlDbType.Integer) { Value = (object?)exitCode ?? DBNull.Value });
+                command.Parameters.AddWithValue("now", StoreRows.ToSeconds(_options.Time.GetUtcNow()));
+                command.Parameters.AddWithValue("id", runId);
+                RequireRow(command.ExecuteNonQuery(), runId);
+                return 0;
+            });
+        }
+        finally
+        {
+            _chunks.Forget(runId);
+        }
     }
 
     /// <inheritdoc/>
@@ -315,9 +328,21 @@ public sealed class PostgresRunStore : IRunStore
             throw new ArgumentOutOfRangeException(nameof(completion), completion.Status, "A run is completed as completed, incomplete or failed, not running.");
         }
 
-        _chunks.Forget(runId);
+        try
+        {
+            CompleteInTransaction(runId, completion);
+        }
+        finally
+        {
+            _chunks.Forget(runId);
+        }
+    }
+
+    private void CompleteInTransaction(long runId, RunCompletion completion)
+    {
         Write(transaction =>
         {
+            _chunks.CloseRun(ChunkRows(transaction), runId);
             if (completion.Replaces is { } old)
             {
                 using var delete = Command(transaction, "DELETE FROM runs WHERE id = @id");
@@ -377,16 +402,15 @@ public sealed class PostgresRunStore : IRunStore
         ArgumentNullException.ThrowIfNull(run);
         ArgumentNullException.ThrowIfNull(devices);
         ArgumentNullException.ThrowIfNull(annotations);
-        return WriteSamples(transaction =>
+        var whole = new ChunkedSampleWriter();
+        return Write(transaction =>
         {
             long runId = InsertRun(transaction, run, ended, uuid: null, host: _options.Host, pid: Environment.ProcessId, heartbeat: null)!.Value;
             foreach (var data in devices)
             {
                 long deviceId = InsertDevice(transaction, runId, data.Device);
-                _chunks.Append(ChunkRows(transaction), runId, data.Samples, deviceId);
+                whole.Append(ChunkRows(transaction), runId, data.Samples, deviceId);
             }
-
-            _chunks.Forget(runId);
 
             foreach (var annotation in annotations)
             {
@@ -405,9 +429,56 @@ public sealed class PostgresRunStore : IRunStore
     public long? CopyRun(RunRecord run, IReadOnlyList<(StoredDevice Device, IReadOnlyList<SampleRecord> Samples)> devices,
         IReadOnlyList<EpochRecord> epochs, IReadOnlyList<AnnotationRecord> annotations, IReadOnlyList<ProjectionEntry>? projections = null)
     {
-        ArgumentNullException.ThrowIfNull(run);
-        return WriteSamples(transaction =>
+        ArgumentNullException.ThrowIfNull(devices);
+        var whole = new ChunkedSampleWriter();
+        return Copy(run, [.. devices.Select(d => d.Device)], epochs, annotations, projections, (transaction, id, index, newDevice) =>
         {
+            whole.Append(ChunkRows(transaction), id, devices[index].Samples, newDevice);
+            return devices[index].Samples.Count;
+        }, out _);
+    }
+
+    /// <summary>
+    /// <see cref="CopyRun"/> with each device's samples given as the source store's chunk rows (with their last time),
+    /// written as they are with binary <c>COPY</c>, one device after another: constant memory however long the run (the
+    /// two stores write the same chunk encoding; the source checked each chunk by decoding it). <paramref name="samples"/>
+    /// is the number of samples written (0 when the run was already here).
+    /// </summary>
+    internal long? CopyRunChunks(RunRecord run, IReadOnlyList<StoredDevice> devices, Func<StoredDevice, IEnumerable<(ChunkRow Row, long LastMicroseconds)>> chunks,
+        IReadOnlyList<EpochRecord> epochs, IReadOnlyList<AnnotationRecord> annotations, IReadOnlyList<ProjectionEntry>? projections, out long samples)
+    {
+        ArgumentNullException.ThrowIfNull(devices);
+        ArgumentNullException.ThrowIfNull(chunks);
+        return Copy(run, devices, epochs, annotations, projections, (_, _, index, newDevice) =>
+        {
+            long n = 0;
+            using var copy = _connection.BeginBinaryImport("COPY sample_chunks (device_id, first_us, last_us, n, data) FROM STDIN (FORMAT BINARY)");
+            foreach (var (row, last) in chunks(devices[index]))
+            {
+                copy.StartRow();
+                copy.Write(newDevice, NpgsqlDbType.Bigint);
+                copy.Write(row.FirstMicroseconds, NpgsqlDbType.Bigint);
+                copy.Write(last, NpgsqlDbType.Bigint);
+                copy.Write(row.Count, NpgsqlDbType.Integer);
+                copy.Write(row.Data, NpgsqlDbType.Bytea);
+                n += row.Count;
+            }
+
+            copy.Complete();
+            return n;
+        }, out samples);
+    }
+
+    private long? Copy(RunRecord run, IReadOnlyList<StoredDevice> devices, IReadOnlyList<EpochRecord> epochs, IReadOnlyList<AnnotationRecord> annotations,
+        IReadOnlyList<ProjectionEntry>? projections, Func<NpgsqlTransaction, long, int, long, long> writeSamples, out long samples)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        ArgumentNullException.ThrowIfNull(epochs);
+        ArgumentNullException.ThrowIfNull(annotations);
+        long written = 0;
+        var result = Write(transaction =>
+        {
+            written = 0;
             var newRun = new NewRun(run.Source, run.Started, run.SourceKey, run.Command, run.Tags, run.JobId, run.Metadata, run.Status);
             long? runId = InsertRun(transaction, newRun, run.Ended, run.Uuid, run.Host, run.ProcessId, run.Ended ?? run.Started, run.ExitCode);
             if (runId is not long id)
@@ -416,15 +487,19 @@ public sealed class PostgresRunStore : IRunStore
             }
 
             var deviceIds = new Dictionary<long, long>();
-            foreach (var (device, samples) in devices)
+            var newDevices = new long[devices.Count];
+            for (int i = 0; i < devices.Count; i++)
             {
-                long newDevice = InsertDevice(transaction, id,
+                var device = devices[i];
+                newDevices[i] = InsertDevice(transaction, id,
                     new DeviceRegistration(device.Key, device.Component, device.Name, device.Provenance, device.Uuid, device.Note));
-                deviceIds[device.Id] = newDevice;
-                _chunks.Append(ChunkRows(transaction), id, samples, newDevice);
+                deviceIds[device.Id] = newDevices[i];
             }
 
-            _chunks.Forget(id);
+            for (int i = 0; i < devices.Count; i++)
+            {
+                written += writeSamples(transaction, id, i, newDevices[i]);
+            }
 
             foreach (var epoch in epochs)
             {
@@ -443,6 +518,8 @@ public sealed class PostgresRunStore : IRunStore
 
             return id;
         });
+        samples = result is null ? 0 : written;
+        return result;
     }
 
     /// <summary>The UUID of run <paramref name="runId"/>, or null when there is no such run.</summary>

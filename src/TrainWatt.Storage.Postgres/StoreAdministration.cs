@@ -155,11 +155,13 @@ public static class StoreAdministration
                 continue; // deleted meanwhile
             }
 
-            var devices = details.Devices.Select(d => (d, source.ReadSamples(run.Id, d.Id))).ToList();
             long? copy;
+            long copiedSamples;
             try
             {
-                copy = target.CopyRun(details.Run, devices, details.Epochs, details.Annotations, source.GetProjections(run.Id));
+                // The chunks travel as they are, one device's at a time (constant memory whatever the run's length).
+                copy = target.CopyRunChunks(details.Run, details.Devices, d => source.EnumerateChunks(run.Id, d.Id),
+                    details.Epochs, details.Annotations, source.GetProjections(run.Id), out copiedSamples);
             }
             catch (InvalidOperationException e) when (e.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation } && SameSourceElsewhere(run))
             {
@@ -169,7 +171,7 @@ public static class StoreAdministration
             if (copy is not null)
             {
                 copied++;
-                samples += devices.Sum(d => (long)d.Item2.Count);
+                samples += copiedSamples;
             }
             else
             {

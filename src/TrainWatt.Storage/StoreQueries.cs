@@ -65,6 +65,44 @@ internal static class StoreQueries
     public static IEnumerable<SampleRecord> Samples(DbConnection connection, long runId, long? deviceId)
         => Guarded(ChunkMerge.Samples(ChunkRows(connection, runId, deviceId, null)));
 
+    /// <summary>
+    /// The chunk rows of one device as they are stored (by first time, then id), each decoded once to check it (its
+    /// format, its sample count and first time) and to find its last time: what <c>sync</c> copies without re-encoding,
+    /// in constant memory. A chunk that does not decode is a damaged <c>sample_chunks</c> row (<see cref="StoreRowException"/>).
+    /// </summary>
+    internal static IEnumerable<(ChunkRow Row, long LastMicroseconds)> CheckedChunkRows(DbConnection connection, long runId, long deviceId)
+    {
+        foreach (var row in ChunkRows(connection, runId, deviceId, null))
+        {
+            long last;
+            try
+            {
+                var decoder = new SampleChunkDecoder(row.DeviceId, row.Id, row.Count, row.Data);
+                int n = 0;
+                long first = 0;
+                last = 0;
+                while (decoder.MoveNext())
+                {
+                    first = n == 0 ? decoder.CurrentMicroseconds : first;
+                    last = decoder.CurrentMicroseconds;
+                    n++;
+                }
+
+                if (n != row.Count || first != row.FirstMicroseconds)
+                {
+                    throw new InvalidDataException(string.Create(CultureInfo.InvariantCulture,
+                        $"chunk {row.Id} decodes to {n} samples from {first} µs, its row says {row.Count} from {row.FirstMicroseconds} µs"));
+                }
+            }
+            catch (Exception e) when (e is not DbException)
+            {
+                throw new StoreRowException("sample_chunks", e);
+            }
+
+            yield return (row, last);
+        }
+    }
+
     /// <summary>The chunk rows of a run (or of one device; with <paramref name="lastFrom"/>, those ending at or after it) by device, first time, id.</summary>
     private static IEnumerable<ChunkRow> ChunkRows(DbConnection connection, long runId, long? deviceId, long? lastFrom)
     {

@@ -8,6 +8,9 @@ internal interface IChunkRows
 
     /// <summary>Replaces an open chunk's samples (it grew); false when the row is gone (its run was deleted).</summary>
     bool Update(long chunkId, long lastMicroseconds, int count, byte[] data);
+
+    /// <summary>Deletes chunk rows (their samples were written again as one chunk).</summary>
+    void Delete(IReadOnlyList<long> chunkIds);
 }
 
 /// <summary>
@@ -20,7 +23,7 @@ internal interface IChunkRows
 /// One writer per store instance. After a failed transaction call <see cref="Forget()"/>: the open chunks' rows are then
 /// as the last commit left them, and the next batch starts new chunks.
 /// </remarks>
-internal sealed class ChunkedSampleWriter
+internal sealed class ChunkedSampleWriter(bool appendDeltas = false)
 {
     /// <summary>At most this many samples in a chunk.</summary>
     public const int MaxSamples = 4096;
@@ -30,6 +33,15 @@ internal sealed class ChunkedSampleWriter
     /// still fits one 4 KiB page with its columns (a row's payload over 4,061 bytes spills into overflow pages).
     /// </summary>
     public const int MaxBytes = 3960;
+
+    /// <summary>
+    /// Instead of rewriting the open chunk's row, each batch inserts its own samples of the device as a small chunk row
+    /// (a delta); when the open chunk closes, it is inserted whole and its deltas are deleted, in that batch's
+    /// transaction. A batch then writes a few hundred bytes a device instead of the open chunk (up to
+    /// <see cref="MaxBytes"/>), and the stored chunks are as large as without deltas. Readers merge the deltas like any
+    /// chunks. Used by PostgreSQL, where a rewritten row over ~2 KB is rewritten in the TOAST table too.
+    /// </summary>
+    public bool AppendsDeltas { get; } = appendDeltas;
 
     private readonly Dictionary<long, OpenChunk> _open = [];
     private readonly Dictionary<long, List<SampleRecord>> _groups = [];
@@ -100,6 +112,28 @@ internal sealed class ChunkedSampleWriter
     /// <summary>Forgets the open chunks (after a failed transaction, or when their run ended).</summary>
     public void Forget() => _open.Clear();
 
+    /// <summary>
+    /// Delta mode, when a run ends: each of its open chunks stored as more than one delta row is inserted whole in
+    /// their place (in the caller's transaction), so a finished run's tail is one chunk a device. Then
+    /// <see cref="Forget(long)"/> the run.
+    /// </summary>
+    public void CloseRun(IChunkRows rows, long runId)
+    {
+        ArgumentNullException.ThrowIfNull(rows);
+        if (!AppendsDeltas)
+        {
+            return;
+        }
+
+        foreach (var (device, chunk) in _open)
+        {
+            if (chunk.RunId == runId && chunk.DeltaIds.Count > 1)
+            {
+                Close(rows, device, chunk);
+            }
+        }
+    }
+
     /// <summary>Forgets the open chunks of one run (it ended or was deleted).</summary>
     public void Forget(long runId)
     {
@@ -121,7 +155,15 @@ internal sealed class ChunkedSampleWriter
             long us = times[i];
             if (chunk is not null && (chunk.Encoder.Count >= MaxSamples || chunk.Encoder.ByteLength >= MaxBytes || us < chunk.Encoder.LastMicroseconds))
             {
-                Save(rows, device, chunk);
+                if (AppendsDeltas)
+                {
+                    Close(rows, device, chunk);
+                }
+                else
+                {
+                    Save(rows, device, chunk);
+                }
+
                 chunk = null;
             }
 
@@ -133,12 +175,50 @@ internal sealed class ChunkedSampleWriter
 
             chunk.Encoder.Append(ordered[i], us);
             chunk.Unsaved = true;
+            if (AppendsDeltas)
+            {
+                (chunk.Delta ??= new SampleChunkEncoder()).Append(ordered[i], us);
+            }
         }
 
         if (chunk is not null)
         {
-            Save(rows, device, chunk);
+            if (AppendsDeltas)
+            {
+                SaveDelta(rows, device, chunk);
+            }
+            else
+            {
+                Save(rows, device, chunk);
+            }
         }
+    }
+
+    /// <summary>Delta mode: inserts the samples of this batch not yet stored as one small chunk row.</summary>
+    private static void SaveDelta(IChunkRows rows, long device, OpenChunk chunk)
+    {
+        if (chunk.Delta is { Count: > 0 } delta)
+        {
+            chunk.DeltaIds.Add(rows.Insert(device, delta.FirstMicroseconds, delta.LastMicroseconds, delta.Count, delta.ToArray()));
+        }
+
+        chunk.Delta = null;
+        chunk.Unsaved = false;
+    }
+
+    /// <summary>Delta mode: the closing chunk is inserted whole and replaces its delta rows.</summary>
+    private static void Close(IChunkRows rows, long device, OpenChunk chunk)
+    {
+        var encoder = chunk.Encoder;
+        rows.Insert(device, encoder.FirstMicroseconds, encoder.LastMicroseconds, encoder.Count, encoder.ToArray());
+        if (chunk.DeltaIds.Count > 0)
+        {
+            rows.Delete(chunk.DeltaIds);
+        }
+
+        chunk.DeltaIds.Clear();
+        chunk.Delta = null;
+        chunk.Unsaved = false;
     }
 
     private static void Save(IChunkRows rows, long device, OpenChunk chunk)
@@ -198,5 +278,11 @@ internal sealed class ChunkedSampleWriter
         public SampleChunkEncoder Encoder { get; } = new();
 
         public bool Unsaved { get; set; }
+
+        /// <summary>Delta mode: this batch's samples of the chunk, not yet stored.</summary>
+        public SampleChunkEncoder? Delta { get; set; }
+
+        /// <summary>Delta mode: the rows holding the chunk's samples until it closes.</summary>
+        public List<long> DeltaIds { get; } = [];
     }
 }

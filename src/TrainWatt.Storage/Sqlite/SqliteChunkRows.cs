@@ -57,6 +57,20 @@ internal sealed class SqliteChunkRows : IChunkRows, IDisposable
         return _update.ExecuteNonQuery() > 0;
     }
 
+    public void Delete(IReadOnlyList<long> chunkIds)
+    {
+        ArgumentNullException.ThrowIfNull(chunkIds);
+        using var delete = _update.Connection!.CreateCommand();
+        delete.Transaction = Transaction;
+        delete.CommandText = "DELETE FROM sample_chunks WHERE id = $id";
+        var id = delete.Parameters.Add("$id", SqliteType.Integer);
+        foreach (long chunkId in chunkIds)
+        {
+            id.Value = chunkId;
+            delete.ExecuteNonQuery();
+        }
+    }
+
     public void Dispose()
     {
         _insert.Dispose();

@@ -443,6 +443,13 @@ public sealed class SqliteRunStore : IRunStore
     public IEnumerable<SampleRecord> EnumerateSamples(long runId, long? deviceId = null) => ReadAll(() => StoreQueries.Samples(_connection, runId, deviceId));
 
     /// <summary>
+    /// The device's chunk rows as stored, each checked by decoding it once (<see cref="StoreQueries.CheckedChunkRows"/>);
+    /// a damaged one is a <see cref="StoreException"/> naming this file. For <c>sync</c>, which copies them unchanged.
+    /// </summary>
+    internal IEnumerable<(ChunkRow Row, long LastMicroseconds)> EnumerateChunks(long runId, long deviceId)
+        => ReadAll(() => StoreQueries.CheckedChunkRows(_connection, runId, deviceId));
+
+    /// <summary>
     /// Runs <c>PRAGMA integrity_check</c>; returns "ok" for a healthy file, else SQLite's list of problems (one a line;
     /// a page too damaged for the check to go on is its error message).
     /// </summary>
