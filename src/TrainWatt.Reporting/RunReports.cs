@@ -92,19 +92,20 @@ public static class RunReports
     public static HtmlReport SingleRun(IRunStore store, long id, ReportRequest? request = null, HostContext? host = null)
     {
         ArgumentNullException.ThrowIfNull(store);
-        var details = store.GetRun(id) ?? throw new AnalysisDataException($"Run {id} is not in the store; list the runs with `trainwatt runs list`.");
+        var read = StoredTimeline.Read(store, id) ?? throw new AnalysisDataException($"Run {id} is not in the store; list the runs with `trainwatt runs list`.");
+        var details = read.Details;
         var run = details.Run;
         string duration = run.Duration is { } d ? string.Create(CultureInfo.InvariantCulture, $" · {d.TotalSeconds:0.#} s") : string.Empty;
         var report = new HtmlReport($"TrainWatt run {id}",
             $"{run.Command ?? run.Source} · started {run.Started:yyyy-MM-dd HH:mm:ss} UTC · {SingleRunReport.Status(run)}{duration} · energy {(details.TotalEnergy is { } total ? total.ToString() : "not measured")}") { Progress = request?.Progress };
         SingleRunReport.AddHead(report, store, details, request ?? new ReportRequest { RunId = id }, host);
-        AddRunPlots(report, store, details, string.Empty);
+        AddRunPlots(report, store, details, string.Empty, (read.Series, read.Epochs));
         return report;
     }
 
-    private static void AddRunPlots(HtmlReport report, IRunStore store, RunDetails details, string prefix)
+    private static void AddRunPlots(HtmlReport report, IRunStore store, RunDetails details, string prefix, (IReadOnlyList<PowerSeries> Series, IReadOnlyList<EpochSpan> Epochs) timeline)
     {
-        var (series, epochs) = StoredTimeline.Timeline(store, details);
+        var (series, epochs) = timeline;
         report.AddPlot($"{prefix}Power timeline", "power-timeline.png", ReportPlots.PowerTimeline(series, epochs, $"Run {details.Run.Id}: power per device"),
             "Power per device over time (the legend names each device and its provenance); dashed grey lines mark epoch ends.");
         AddPhases(report, StoredRunPhases.Compute(store, details), prefix);
@@ -206,7 +207,8 @@ public static class RunReports
         AddEstimateVsActual(report, analysis, predicted);
 
         var first = store.ListRuns().Where(r => r.Tags.TryGetValue("experiment", out var e) && e == name && r.Status == RunStatus.Completed && r.ExitCode is null or 0).OrderBy(r => r.Id).First();
-        AddRunPlots(report, store, store.GetRun(first.Id)!, $"Run {first.Id} ({first.Tags.GetValueOrDefault("config")}): ");
+        var read = StoredTimeline.Read(store, first.Id)!.Value;
+        AddRunPlots(report, store, read.Details, $"Run {first.Id} ({first.Tags.GetValueOrDefault("config")}): ", (read.Series, read.Epochs));
         return report;
     }
 

@@ -565,6 +565,24 @@ public sealed class PostgresRunStore : IRunStore
 
     public RunDetails? GetRun(long runId) => Read(() => StoreQueries.Details(_connection, runId, _options.Time.GetUtcNow(), _options.Liveness, _options.StaleAfter));
 
+    /// <inheritdoc/>
+    public RunDetails? GetRun(long runId, Func<RunRecord, StoredDevice, ISampleVisitor?> alsoVisit)
+    {
+        ArgumentNullException.ThrowIfNull(alsoVisit);
+        return Read(() => StoreQueries.Details(_connection, runId, _options.Time.GetUtcNow(), _options.Liveness, _options.StaleAfter, alsoVisit: alsoVisit));
+    }
+
+    /// <inheritdoc/>
+    public void VisitSamples(long runId, IReadOnlyList<(long DeviceId, ISampleVisitor Visitor)> devices)
+    {
+        ArgumentNullException.ThrowIfNull(devices);
+        Read(() =>
+        {
+            StoreQueries.Visit(_connection, runId, devices);
+            return 0;
+        });
+    }
+
     public IReadOnlyList<SampleRecord> ReadSamples(long runId, long? deviceId = null) => EnumerateSamples(runId, deviceId).ToList();
 
     public IEnumerable<SampleRecord> EnumerateSamples(long runId, long? deviceId = null)

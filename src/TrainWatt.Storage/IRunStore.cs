@@ -108,6 +108,24 @@ public interface IRunStore : IDisposable
     RunDetails? GetRun(long runId);
 
     /// <summary>
+    /// <see cref="GetRun(long)"/>, and each device's samples also given to the visitor <paramref name="alsoVisit"/>
+    /// returns for it (none when null): a reader that needs the energies and its own figure from the samples (the
+    /// report's power timeline) reads them once. This default reads the run, then visits (<see cref="VisitSamples"/>);
+    /// the SQLite and PostgreSQL stores do both in the one pass.
+    /// </summary>
+    RunDetails? GetRun(long runId, Func<RunRecord, StoredDevice, ISampleVisitor?> alsoVisit)
+    {
+        ArgumentNullException.ThrowIfNull(alsoVisit);
+        var details = GetRun(runId);
+        if (details is not null)
+        {
+            VisitSamples(runId, [.. details.Devices.Select(d => (d.Id, alsoVisit(details.Run, d))).Where(v => v.Item2 is not null).Select(v => (v.Id, v.Item2!))]);
+        }
+
+        return details;
+    }
+
+    /// <summary>
     /// The run's epochs by number, without reading its samples (what learning from finished runs needs); empty when
     /// there is no such run. This default reads the whole run; the SQLite and PostgreSQL stores query the epochs alone.
     /// </summary>
@@ -121,4 +139,22 @@ public interface IRunStore : IDisposable
     /// dispose the enumeration before writing to this store instance.
     /// </summary>
     IEnumerable<SampleRecord> EnumerateSamples(long runId, long? deviceId = null);
+
+    /// <summary>
+    /// Gives each listed device's samples, in time order (as <see cref="EnumerateSamples"/> gives them), to that device's
+    /// visitor: one pass over a device's stored samples for every figure a reader needs from it. This default reads the
+    /// devices one after another through <see cref="EnumerateSamples"/>; the SQLite store reads them in parallel, each
+    /// device on its own connection, so visitors must not share state. Finish before writing to this store instance.
+    /// </summary>
+    void VisitSamples(long runId, IReadOnlyList<(long DeviceId, ISampleVisitor Visitor)> devices)
+    {
+        ArgumentNullException.ThrowIfNull(devices);
+        foreach (var (deviceId, visitor) in devices)
+        {
+            foreach (var sample in EnumerateSamples(runId, deviceId))
+            {
+                visitor.Visit(sample);
+            }
+        }
+    }
 }

@@ -31,8 +31,14 @@ internal static class StoreQueries
             : Rows(connection, "runs", sql, reader => StoreRows.Run(reader, now, liveness, staleAfter));
     }
 
-    /// <summary>A run with its devices, per-device energy (samples streamed once per device, gaps judged by the run's <see cref="RunRecord.GapRule"/>), epochs and annotations; null when absent.</summary>
-    public static RunDetails? Details(DbConnection connection, long runId, DateTimeOffset now, IProcessLiveness liveness, TimeSpan staleAfter)
+    /// <summary>
+    /// A run with its devices, per-device energy (samples read once per device, gaps judged by the run's
+    /// <see cref="RunRecord.GapRule"/>, with the energy at the first epoch's start and the last epoch's end for the phase
+    /// split), epochs and annotations; null when absent. <paramref name="visit"/> reads the devices' samples (the
+    /// SQLite store: in parallel, a connection per device); null: one after another on <paramref name="connection"/>.
+    /// </summary>
+    public static RunDetails? Details(DbConnection connection, long runId, DateTimeOffset now, IProcessLiveness liveness, TimeSpan staleAfter,
+        Action<long, IReadOnlyList<(long DeviceId, ISampleVisitor Visitor)>>? visit = null, Func<RunRecord, StoredDevice, ISampleVisitor?>? alsoVisit = null)
     {
         var run = Runs(connection, runId, now, liveness, staleAfter).SingleOrDefault();
         if (run is null)
@@ -41,8 +47,20 @@ internal static class StoreQueries
         }
 
         var devices = Rows(connection, "devices", "SELECT id, run_id, key, component, name, uuid, provenance, note FROM devices WHERE run_id = @run ORDER BY id", StoreRows.Device, ("@run", runId));
-        var energies = devices.Select(d => DeviceEnergyCalculator.Compute(d, Samples(connection, runId, d.Id), run.GapRule)).ToList();
         var epochs = Epochs(connection, runId);
+        DateTimeOffset? first = epochs.Count > 0 ? epochs[0].Start : null, last = epochs.Count > 0 ? epochs[^1].End : null;
+        var accumulators = devices.Select(d => new DeviceEnergyAccumulator(d, run.GapRule, first, last)).ToList();
+        var visits = devices.Select((d, i) => (d.Id, alsoVisit?.Invoke(run, d) is { } also ? new BothVisitors(accumulators[i], also) : (ISampleVisitor)accumulators[i])).ToList();
+        if (visit is null)
+        {
+            Visit(connection, runId, visits);
+        }
+        else
+        {
+            visit(runId, visits);
+        }
+
+        var energies = accumulators.Select(a => a.Result()).ToList();
         var annotations = Rows(connection, "annotations", "SELECT kind, message, file, line, device_id FROM annotations WHERE run_id = @run ORDER BY id", StoreRows.Annotation, ("@run", runId));
         return new RunDetails(run, devices, energies, epochs, annotations);
     }
@@ -100,6 +118,15 @@ internal static class StoreQueries
             }
 
             yield return (row, last);
+        }
+    }
+
+    /// <summary>Each device's samples to its visitor (<see cref="ChunkMerge.Visit"/>), one device after another.</summary>
+    public static void Visit(DbConnection connection, long runId, IReadOnlyList<(long DeviceId, ISampleVisitor Visitor)> devices)
+    {
+        foreach (var (deviceId, visitor) in devices)
+        {
+            ChunkMerge.Visit(ChunkRows(connection, runId, deviceId, null), visitor);
         }
     }
 
@@ -224,5 +251,15 @@ internal static class StoreQueries
         parameter.ParameterName = name;
         parameter.Value = value;
         command.Parameters.Add(parameter);
+    }
+}
+
+/// <summary>Gives each sample to two visitors.</summary>
+internal sealed class BothVisitors(ISampleVisitor first, ISampleVisitor second) : ISampleVisitor
+{
+    public void Visit(in SampleRecord sample)
+    {
+        first.Visit(sample);
+        second.Visit(sample);
     }
 }

@@ -29,4 +29,14 @@ public sealed record StoredDeviceEnergy(
 {
     /// <summary>A counter device's sampled power integrated over its samples; null for other devices or without two power samples.</summary>
     public Energy? SampledEnergy { get; init; }
+
+    /// <summary>
+    /// The device's energy over its samples at or before the run's first epoch start (the same rule as
+    /// <see cref="Energy"/>, zero when there are none), read in the same pass as the total; null when not computed
+    /// (no epochs). <c>StoredRunPhases</c> splits the run with it.
+    /// </summary>
+    public Energy? EnergyAtFirstEpochStart { get; init; }
+
+    /// <summary>The same at the run's last epoch end.</summary>
+    public Energy? EnergyAtLastEpochEnd { get; init; }
 }

@@ -29,9 +29,10 @@ public static class StoredRunPhases
         Energy before = Energy.Zero, through = Energy.Zero;
         foreach (var device in details.Energy.Where(e => e.Energy is not null))
         {
-            // Streamed twice (the store gives a device's samples in time order): constant memory for a days-long run.
-            before += EnergyUpTo(device.Device, store.EnumerateSamples(run.Id, device.Device.Id), first, run.GapRule);
-            through += EnergyUpTo(device.Device, store.EnumerateSamples(run.Id, device.Device.Id), last, run.GapRule);
+            // Read with the total in one pass by the store (StoredDeviceEnergy.EnergyAt...); else streamed twice (the
+            // store gives a device's samples in time order): constant memory for a days-long run either way.
+            before += device.EnergyAtFirstEpochStart ?? EnergyUpTo(device.Device, store.EnumerateSamples(run.Id, device.Device.Id), first, run.GapRule);
+            through += device.EnergyAtLastEpochEnd ?? EnergyUpTo(device.Device, store.EnumerateSamples(run.Id, device.Device.Id), last, run.GapRule);
         }
 
         var provenance = details.Energy.Where(e => e.Energy is not null).Select(e => ProvenanceText.Name(e.Provenance)).Distinct().ToList();

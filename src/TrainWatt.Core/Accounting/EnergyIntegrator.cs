@@ -101,6 +101,22 @@ public sealed class EnergyIntegrator
     }
 
     /// <summary>
+    /// The energy <see cref="Complete"/> would report for the samples added so far, without ending the series: null when
+    /// it would report none (fewer than 2 power samples, or no positive time between them). Reading a run's energy at an
+    /// instant (an epoch boundary) on the way through its samples. Only without <see cref="EnergyOptions.TrimEnd"/>
+    /// (held samples would make the two differ).
+    /// </summary>
+    public Energy? EnergySoFar()
+    {
+        if (_held.Length > 0)
+        {
+            throw new InvalidOperationException("EnergyIntegrator.EnergySoFar with TrimEnd > 0: held samples are not integrated yet.");
+        }
+
+        return _used < 2 || _integratedTicks == 0 ? null : Energy.FromJoules(_joules);
+    }
+
+    /// <summary>
     /// Ends the series and returns the energy. <paramref name="trimEnd"/> (at most <see cref="EnergyOptions.TrimEnd"/>)
     /// drops fewer held samples than planned: the oldest held ones are integrated first.
     /// </summary>

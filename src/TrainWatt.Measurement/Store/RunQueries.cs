@@ -63,7 +63,8 @@ public static class RunQueries
         ArgumentNullException.ThrowIfNull(idOrJobId);
         using var store = StoreSession.Open(db, host);
         bool numeric = long.TryParse(idOrJobId, NumberStyles.None, CultureInfo.InvariantCulture, out long runId);
-        if ((!numeric || store.GetRun(runId) is null) && store.ListRuns().Any(r => r.JobId == idOrJobId))
+        var details = numeric ? store.GetRun(runId) : null; // read once: a long run's samples are decoded for it
+        if (details is null && store.ListRuns().Any(r => r.JobId == idOrJobId))
         {
             return new RunOrJob(null, Job(store, idOrJobId));
         }
@@ -74,7 +75,7 @@ public static class RunQueries
                 $"'{idOrJobId}' is neither a run id nor a job id in the store {store.Location}. List the runs with `trainwatt runs list`.");
         }
 
-        return new RunOrJob(View(store, runId), null);
+        return new RunOrJob(View(store, runId, details), null);
     }
 
     /// <summary>A distributed job's energy, each device counted once (<see cref="JobEnergy.Merge"/>).</summary>
@@ -86,9 +87,9 @@ public static class RunQueries
         return Job(store, jobId);
     }
 
-    internal static RunView View(IRunStore store, long runId)
+    internal static RunView View(IRunStore store, long runId, RunDetails? read = null)
     {
-        var details = store.GetRun(runId) ?? throw RunNotFoundException.ForId(store, runId);
+        var details = read ?? store.GetRun(runId) ?? throw RunNotFoundException.ForId(store, runId);
         var projections = store.GetProjections(runId);
         var error = details.Run.Status == RunStatus.Completed && details.TotalEnergy is { } total ? LiveProjection.FinalError(projections, total) : null;
         return new RunView(details, projections, error) { Phases = StoredRunPhases.Compute(store, details) };

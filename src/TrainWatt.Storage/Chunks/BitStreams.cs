@@ -101,5 +101,40 @@ internal struct BitReader(byte[] data, int startByte)
         return (window << shift) >> (64 - bits);
     }
 
-    public bool ReadBit() => Read(1) != 0;
+    public bool ReadBit()
+    {
+        long index = _position >> 3;
+        if (index >= _data.Length)
+        {
+            throw new InvalidDataException("the sample chunk ends before its last sample");
+        }
+
+        int bit = (_data[index] >> (7 - (int)(_position & 7))) & 1;
+        _position++;
+        return bit != 0;
+    }
+
+    /// <summary>
+    /// Reads one bits up to <paramref name="max"/> (at most 56) of them, and the zero after them when fewer: what
+    /// <c>while (q &lt; max &amp;&amp; ReadBit()) q++</c> reads, in one step where 8 bytes are left.
+    /// </summary>
+    public int ReadOnes(int max)
+    {
+        int index = (int)(_position >> 3);
+        if (index + 8 > _data.Length)
+        {
+            int q = 0;
+            while (q < max && ReadBit())
+            {
+                q++;
+            }
+
+            return q;
+        }
+
+        ulong window = BinaryPrimitives.ReadUInt64BigEndian(_data.AsSpan(index, 8)) << (int)(_position & 7);
+        int ones = Math.Min(System.Numerics.BitOperations.LeadingZeroCount(~window), max);
+        _position += ones < max ? ones + 1 : ones;
+        return ones;
+    }
 }

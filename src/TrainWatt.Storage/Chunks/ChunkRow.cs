@@ -65,6 +65,96 @@ internal static class ChunkMerge
         }
     }
 
+    /// <summary>
+    /// The same merge as <see cref="Samples"/>, each sample given to <paramref name="visitor"/> instead of yielded (no
+    /// enumerator per sample). A row that does not decode is a damaged <c>sample_chunks</c> row
+    /// (<see cref="StoreRowException"/>); what the visitor throws passes through unchanged.
+    /// </summary>
+    public static void Visit(IEnumerable<ChunkRow> rows, ISampleVisitor visitor)
+    {
+        using var source = rows.GetEnumerator();
+        bool hasPending = source.MoveNext();
+        PriorityQueue<SampleChunkDecoder, (long, long)>? waiting = null;
+        SampleChunkDecoder? current = null;
+        while (true)
+        {
+            if (current is null)
+            {
+                if (waiting is { Count: > 0 })
+                {
+                    current = waiting.Dequeue();
+                }
+                else if (hasPending)
+                {
+                    current = Guarded(source.Current, null);
+                    hasPending = source.MoveNext();
+                    if (current is null)
+                    {
+                        continue;
+                    }
+                }
+                else
+                {
+                    return;
+                }
+            }
+
+            while (hasPending && source.Current.DeviceId == current.DeviceId && source.Current.FirstMicroseconds <= current.CurrentMicroseconds)
+            {
+                var next = Guarded(source.Current, null);
+                hasPending = source.MoveNext();
+                if (next is not null)
+                {
+                    waiting ??= new();
+                    waiting.Enqueue(next, (next.CurrentMicroseconds, next.Sequence));
+                }
+            }
+
+            if (waiting is not null && waiting.TryPeek(out var earliest, out var key) && key.CompareTo((current.CurrentMicroseconds, current.Sequence)) < 0)
+            {
+                waiting.Dequeue();
+                waiting.Enqueue(current, (current.CurrentMicroseconds, current.Sequence));
+                current = earliest;
+            }
+
+            if (waiting is null)
+            {
+                // No overlapping chunk so far: the common case, one chunk after another, decoded in a tight loop.
+                do
+                {
+                    visitor.Visit(current.Current);
+                }
+                while (Guarded(default, current) is not null && (!hasPending || source.Current.DeviceId != current.DeviceId || source.Current.FirstMicroseconds > current.CurrentMicroseconds));
+
+                if (current.Done)
+                {
+                    current = null;
+                }
+
+                continue;
+            }
+
+            visitor.Visit(current.Current);
+            if (Guarded(default, current) is null)
+            {
+                current = null;
+            }
+        }
+    }
+
+    /// <summary>Opens <paramref name="row"/> (when <paramref name="decoder"/> is null) or moves <paramref name="decoder"/> on: the decoder, or null when it has no more samples; decoding failures as <see cref="StoreRowException"/>.</summary>
+    private static SampleChunkDecoder? Guarded(ChunkRow row, SampleChunkDecoder? decoder)
+    {
+        try
+        {
+            return decoder is null ? Open(row) : decoder.MoveNext() ? decoder : null;
+        }
+        catch (Exception e) when (e is not StoreRowException)
+        {
+            throw new StoreRowException("sample_chunks", e);
+        }
+    }
+
     /// <summary>A decoder on the row's first sample; null for a row of no samples.</summary>
     private static SampleChunkDecoder? Open(ChunkRow row)
     {

@@ -68,11 +68,7 @@ internal static class SampleChunkCodec
     public static long ReadSigned(ref BitReader reader, ref RiceState state)
     {
         int k = state.Parameter;
-        int q = 0;
-        while (q < EscapeQuotient && reader.ReadBit())
-        {
-            q++;
-        }
+        int q = reader.ReadOnes(EscapeQuotient);
 
         ulong z = q < EscapeQuotient ? ((ulong)q << k) | reader.Read(k) : reader.Read(64);
         state.Update(z);
@@ -135,8 +131,11 @@ internal struct RiceState
     {
         get
         {
-            int k = 0;
             long n = Math.Max(_count, 1);
+
+            // The smallest k with n << k >= sum (at most 62). Every k below bitlength(sum) - bitlength(n) - 1 has
+            // n << k < sum, so the search starts there.
+            int k = Math.Clamp(System.Numerics.BitOperations.Log2((ulong)Math.Max(_sum, 1)) - System.Numerics.BitOperations.Log2((ulong)n) - 1, 0, 62);
             while (k < 62 && (n << k) < _sum)
             {
                 k++;
@@ -423,10 +422,14 @@ internal sealed class SampleChunkDecoder
 
     public long CurrentMicroseconds { get; private set; }
 
+    /// <summary>True once <see cref="MoveNext"/> has returned false.</summary>
+    public bool Done { get; private set; }
+
     public bool MoveNext()
     {
         if (_read >= _count)
         {
+            Done = true;
             return false;
         }
 

@@ -434,7 +434,72 @@ public sealed class SqliteRunStore : IRunStore
 
     public IReadOnlyList<RunRecord> ListRuns() => Read(() => StoreQueries.Runs(_connection, null, _options.Time.GetUtcNow(), _options.Liveness, _options.StaleAfter));
 
-    public RunDetails? GetRun(long runId) => Read(() => StoreQueries.Details(_connection, runId, _options.Time.GetUtcNow(), _options.Liveness, _options.StaleAfter));
+    public RunDetails? GetRun(long runId) => Read(() => StoreQueries.Details(_connection, runId, _options.Time.GetUtcNow(), _options.Liveness, _options.StaleAfter, VisitDevices));
+
+    /// <inheritdoc/>
+    public RunDetails? GetRun(long runId, Func<RunRecord, StoredDevice, ISampleVisitor?> alsoVisit)
+    {
+        ArgumentNullException.ThrowIfNull(alsoVisit);
+        return Read(() => StoreQueries.Details(_connection, runId, _options.Time.GetUtcNow(), _options.Liveness, _options.StaleAfter, VisitDevices, alsoVisit));
+    }
+
+    /// <inheritdoc/>
+    public void VisitSamples(long runId, IReadOnlyList<(long DeviceId, ISampleVisitor Visitor)> devices)
+    {
+        ArgumentNullException.ThrowIfNull(devices);
+        Read(() =>
+        {
+            VisitDevices(runId, devices);
+            return 0;
+        });
+    }
+
+    /// <summary>
+    /// The devices' samples to their visitors: with several devices and cores, on up to one thread per core, each with
+    /// its own read connection to the file (a connection is not thread-safe; WAL lets readers run side by side); else on
+    /// this store's connection. The first failure is rethrown as it was thrown (for <see cref="Read{T}"/> to translate).
+    /// </summary>
+    private void VisitDevices(long runId, IReadOnlyList<(long DeviceId, ISampleVisitor Visitor)> devices)
+    {
+        int workers = Math.Min(devices.Count, Environment.ProcessorCount);
+        if (workers <= 1)
+        {
+            StoreQueries.Visit(_connection, runId, devices);
+            return;
+        }
+
+        int next = -1;
+        var failures = new System.Collections.Concurrent.ConcurrentQueue<System.Runtime.ExceptionServices.ExceptionDispatchInfo>();
+        var threads = Enumerable.Range(0, workers).Select(_ => new Thread(() =>
+        {
+            try
+            {
+                using var connection = new SqliteConnection(new SqliteConnectionStringBuilder
+                {
+                    DataSource = Location,
+                    Mode = SqliteOpenMode.ReadOnly,
+                    Pooling = false,
+                    DefaultTimeout = (int)Math.Ceiling(_options.BusyTimeout.TotalSeconds),
+                }.ToString());
+                connection.Open();
+                Pragma(connection, $"PRAGMA busy_timeout = {(long)_options.BusyTimeout.TotalMilliseconds}");
+                for (int i = Interlocked.Increment(ref next); i < devices.Count && failures.IsEmpty; i = Interlocked.Increment(ref next))
+                {
+                    StoreQueries.Visit(connection, runId, [devices[i]]);
+                }
+            }
+            catch (Exception e)
+            {
+                failures.Enqueue(System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e));
+            }
+        }) { IsBackground = true, Name = "trainwatt-store-reader" }).ToList();
+        threads.ForEach(t => t.Start());
+        threads.ForEach(t => t.Join());
+        if (failures.TryDequeue(out var first))
+        {
+            first.Throw();
+        }
+    }
 
     public IReadOnlyList<EpochRecord> GetEpochs(long runId) => Read(() => StoreQueries.Epochs(_connection, runId));
 

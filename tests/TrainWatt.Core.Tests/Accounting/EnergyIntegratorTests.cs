@@ -29,6 +29,25 @@ public class EnergyIntegratorTests
     }
 
     [Fact]
+    public void Should_Give_The_Energy_So_Far_As_Complete_Would_Without_Ending()
+    {
+        // 0..4 s at P = 10·t W. Hand: after one sample none (fewer than 2); after t = 0, 1, 2: 5 + 15 = 20 J; after all
+        // five: 5 + 15 + 25 + 35 = 80 J, the same as Complete() afterwards.
+        var trace = Trace(Enumerable.Range(0, 5).Select(i => ((double)i, (double?)(10.0 * i))).ToArray());
+        var integrator = new EnergyIntegrator("f", "0", null);
+        var seen = new List<double?>();
+        foreach (var s in trace.Samples)
+        {
+            integrator.Add(s);
+            seen.Add(integrator.EnergySoFar()?.Joules);
+        }
+
+        Assert.Equal([null, 5.0, 20.0, 45.0, 80.0], seen);
+        Assert.Equal(80.0, integrator.Complete().Result!.Energy.Joules);
+        Assert.Throws<InvalidOperationException>(() => new EnergyIntegrator("f", "0", null, new EnergyOptions { TrimEnd = 1 }).EnergySoFar());
+    }
+
+    [Fact]
     public void Should_Refuse_Use_After_Complete_And_A_Larger_Trim()
     {
         var integrator = new EnergyIntegrator("f", "0", null, new EnergyOptions { TrimEnd = 1 });
