@@ -1,42 +1,43 @@
 #!/usr/bin/env bash
-# Readers on a long run (issue 21, part of the long-run proof): generates an nvidia-smi trace of 8 GPUs at 10 Hz for
-# HOURS (default 72: 20.7 M readings), imports it (Release CLI), and times `runs show`, `export --format json` and
-# `report` on it with GNU time (wall, peak RSS), and prints the store's size. It goes through `import`, not through
-# `measure` with an accelerated clock: it shows what the readers cost on a store of that size, not measure's RSS.
-#   bash bench/long-run-readers.sh [HOURS]     (from the repository root)
+# Readers on a long run (issue 21, part of the long-run proof): writes a measured-like run of GPUS GPUs at 10 Hz for
+# HOURS (default 72 h, 8 GPUs, 100 epochs with idle evaluations between them: 20.7 M readings) through the store API
+# (bench/TrainWatt.Bench.ReaderStore: StartRun, AppendSamples in one-second batches as measure writes, AddEpoch,
+# FinishRun), then times the Release CLI's `runs show`, `export` (codecarbon, boamps, json, csv) and `report` on it with
+# GNU time (wall, user, system, peak RSS). BEFORE=DIR also times a CLI built from another commit (a folder holding
+# trainwatt.dll), each command run before then after (interleaved pairs), and compares their outputs; BEFORE_REPORT=0
+# skips the old `report` (it holds every reading: gigabytes and minutes on 8 GPUs for 72 h).
+# It does not go through `measure` with an accelerated clock (measure's RSS over days is another benchmark).
+#   bash bench/long-run-readers.sh [HOURS] [GPUS] [EPOCHS]     (from the repository root)
 set -euo pipefail
-hours="${1:-72}"
+hours="${1:-72}"; gpus="${2:-8}"; epochs="${3:-100}"
 root="$(cd "$(dirname "$0")/.." && pwd)"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 dotnet build -c Release -v q --nologo "$root/src/TrainWatt.Cli" -o "$work/bin" >/dev/null
-python3 - "$hours" "$work/trace.csv" <<'PY'
-import sys, datetime, math
-hours, out = float(sys.argv[1]), sys.argv[2]
-n = int(hours * 3600 * 10)
-t0 = datetime.datetime(2026, 1, 1)
-with open(out, "w") as f:
-    f.write("timestamp, index, utilization.gpu [%], memory.used [MiB], power.draw [W], temperature.gpu\n")
-    buf = []
-    for k in range(n):
-        ms = k * 100
-        if ms % 1000 == 0:
-            stamp = (t0 + datetime.timedelta(milliseconds=ms)).strftime("%Y/%m/%d %H:%M:%S")
-        for g in range(8):
-            w = 250 + 60 * math.sin(k / 8.0 + g) + ((k * 7919 + g * 104729) % 200) / 100.0
-            buf.append(f"{stamp}.{ms % 1000:03d}, {g}, {90 + (k // 10 + g) % 10} %, 60000 MiB, {w:.2f} W, {60 + (k // 36000) % 10}\n")
-        if len(buf) >= 80000:
-            f.write("".join(buf)); buf = []
-    f.write("".join(buf))
-PY
-echo "cores: $(nproc), load: $(cut -d' ' -f1-3 /proc/loadavg); trace: $(stat -c %s "$work/trace.csv") bytes, $hours h"
-tw=(dotnet "$work/bin/trainwatt.dll")
-/usr/bin/time -f "import: %e s wall, %U s user, %S s sys, %M KB peak RSS" "${tw[@]}" import nvidia-smi "$work/trace.csv" --db "$work/long.db" >/dev/null
-rm -f "$work/trace.csv"
-echo "store: $(stat -c %s "$work/long.db") bytes, $(sqlite3 "$work/long.db" 'SELECT SUM(n) FROM sample_chunks') readings, $(sqlite3 "$work/long.db" 'SELECT COUNT(*) FROM runs') runs"
-for id in $(sqlite3 "$work/long.db" 'SELECT id FROM runs ORDER BY id LIMIT 1'); do
-  /usr/bin/time -f "runs show: %e s wall, %U s user, %S s sys, %M KB peak RSS" "${tw[@]}" runs show "$id" --db "$work/long.db" >/dev/null
-  /usr/bin/time -f "export json: %e s wall, %U s user, %S s sys, %M KB peak RSS" "${tw[@]}" export "$id" --format json --db "$work/long.db" >/dev/null
-  /usr/bin/time -o "$work/report-time.txt" -f "report: %e s wall, %U s user, %S s sys, %M KB peak RSS" "${tw[@]}" report "$id" --db "$work/long.db" --out "$work/r.html" >/dev/null 2>&1 || echo "report: exit $?"
-  cat "$work/report-time.txt"
+dotnet build -c Release -v q --nologo "$root/bench/TrainWatt.Bench.ReaderStore" -o "$work/gen" >/dev/null
+/usr/bin/time -f "write: %e s wall, %U s user, %S s sys, %M KB peak RSS" dotnet "$work/gen/TrainWatt.Bench.ReaderStore.dll" "$work/long.db" "$hours" "$gpus" "$epochs"
+db="$work/long.db"
+echo "cores: $(nproc); store: $(stat -c %s "$db") bytes, $(sqlite3 "$db" 'SELECT SUM(n) FROM sample_chunks') readings"
+timed() { # LABEL CLI_DIR OUT ARGS...
+  local label="$1" bin="$2" out="$3"; shift 3
+  /usr/bin/time -o "$work/t" -f "%e s wall, %U s user, %S s sys, %M KB peak RSS" dotnet "$bin/trainwatt.dll" "$@" --db "$db" >"$out" 2>/dev/null || echo "$label: exit $?"
+  echo "$label: $(cat "$work/t"), $(stat -c %s "$out") bytes out, load $(cut -d' ' -f1 /proc/loadavg)"
+}
+for cmd in "runs show 1" "runs show 1 --json" "export 1 --format codecarbon" "export 1 --format boamps" "export 1 --format json" "export 1 --format csv" "report 1"; do
+  args=($cmd); tag="${cmd// /_}"
+  extra=(); [ "${args[0]}" = report ] && extra=(--out "$work/report-after")
+  if [ -n "${BEFORE:-}" ] && { [ "${args[0]}" != report ] || [ "${BEFORE_REPORT:-1}" = 1 ]; }; then
+    [ "${args[0]}" = report ] && extra=(--out "$work/report-before")
+    timed "before $cmd" "$BEFORE" "$work/before-$tag" "${args[@]}" "${extra[@]}"
+  fi
+  [ "${args[0]}" = report ] && extra=(--out "$work/report-after")
+  timed "after  $cmd" "$work/bin" "$work/after-$tag" "${args[@]}" "${extra[@]}"
+  if [ -n "${BEFORE:-}" ] && [ "${args[0]}" != report ]; then
+    cmp -s "$work/before-$tag" "$work/after-$tag" && echo "  same output" || echo "  OUTPUT DIFFERS"
+  fi
 done
+if [ -n "${BEFORE:-}" ] && [ -f "$work/report-before/index.html" ]; then
+  # The page's text (energies, phases, epochs) without the embedded images: the plots are drawn from fewer points now.
+  strip() { sed -e 's/src="[^"]*"//g' "$1"; }
+  cmp -s <(strip "$work/report-before/index.html") <(strip "$work/report-after/index.html") && echo "report: same page text" || echo "report: PAGE TEXT DIFFERS"
+fi

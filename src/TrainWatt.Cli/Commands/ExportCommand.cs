@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Text;
 using TrainWatt.Measurement.Store;
 
 namespace TrainWatt.Cli.Commands;
@@ -105,7 +106,9 @@ internal static class ExportCommand
                 context.Diagnostic("export: " + assumptions);
             }
 
-            RunExport.Export(settings.Request, context.Out.Profile.Out.Writer, settings.Db, context.Host);
+            // stdout's bytes through a 64 KB buffer (the console's writer flushes every few hundred characters): a long run's csv/json.
+            using var stdout = context.StdoutBytes is { } bytes ? new StreamWriter(bytes, new UTF8Encoding(false), 1 << 16, leaveOpen: true) : null;
+            RunExport.Export(settings.Request, stdout ?? context.Out.Profile.Out.Writer, settings.Db, context.Host);
             return (int)ExitCode.Success;
         });
         return command;

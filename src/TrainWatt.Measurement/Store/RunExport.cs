@@ -220,8 +220,8 @@ public static class RunExport
 
         public TextWriter Writer { get; } = writer;
 
-        /// <summary>The file, or a stream that forwards UTF-8 bytes to the caller's writer.</summary>
-        public Stream Stream => file ?? _writerStream.Value;
+        /// <summary>The file, the caller's stream writer's own stream (flushed before use), or a stream that forwards UTF-8 bytes to the caller's writer.</summary>
+        public Stream Stream => file ?? (Writer is StreamWriter { Encoding: UTF8Encoding } stream ? stream.BaseStream : _writerStream.Value);
 
         public static Target Open(TextWriter output, string? path, bool append)
         {

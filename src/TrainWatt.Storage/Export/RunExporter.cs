@@ -28,29 +28,61 @@ public static class RunExporter
         ArgumentNullException.ThrowIfNull(writer);
         ArgumentNullException.ThrowIfNull(details);
         ArgumentNullException.ThrowIfNull(samples);
-        var devices = details.Devices.ToDictionary(d => d.Id);
+        // Each device's leading fields once; rows gathered into blocks of about 64 KB, one write each (a console writer
+        // flushes on every write), numbers and times formatted in place: constant memory at any run length.
+        var devices = details.Devices.ToDictionary(d => d.Id, d => string.Concat(details.Run.Id.ToString(CultureInfo.InvariantCulture), ",", Csv(d.Key), ",", Csv(d.Component), ","));
         writer.Write(SamplesHeader);
         writer.Write('\n');
-        var line = new StringBuilder(160);
+        var block = new StringBuilder(80 * 1024);
+        Span<char> field = stackalloc char[64];
         foreach (var sample in samples)
         {
-            var device = devices[sample.DeviceId];
-            line.Clear();
-            line.Append(details.Run.Id.ToString(CultureInfo.InvariantCulture)).Append(',')
-                .Append(Csv(device.Key)).Append(',')
-                .Append(Csv(device.Component)).Append(',')
-                .Append(RunJson.Time(sample.Timestamp)).Append(',')
-                .Append(Number(StoreRows.ToSeconds(sample.Timestamp))).Append(',')
-                .Append(Number(sample.Power?.Watts)).Append(',')
-                .Append(Number(sample.CumulativeEnergy?.Joules)).Append(',')
-                .Append(Number(sample.UtilizationPercent)).Append(',')
-                .Append(Number(sample.MemoryUsedMiB)).Append(',')
-                .Append(Number(sample.TemperatureCelsius)).Append(',')
-                .Append(ProvenanceText.Name(sample.Provenance)).Append(',')
-                .Append(sample.SourceLine?.ToString(CultureInfo.InvariantCulture))
-                .Append('\n');
-            writer.Write(line);
+            block.Append(devices[sample.DeviceId]);
+            sample.Timestamp.TryFormat(field, out int n, TimeFormat, CultureInfo.InvariantCulture);
+            block.Append(field[..n]).Append(',');
+            AppendNumber(block, StoreRows.ToSeconds(sample.Timestamp), field).Append(',');
+            AppendNumber(block, sample.Power?.Watts, field).Append(',');
+            AppendNumber(block, sample.CumulativeEnergy?.Joules, field).Append(',');
+            AppendNumber(block, sample.UtilizationPercent, field).Append(',');
+            AppendNumber(block, sample.MemoryUsedMiB, field).Append(',');
+            AppendNumber(block, sample.TemperatureCelsius, field).Append(',');
+            block.Append(ProvenanceText.Name(sample.Provenance)).Append(',');
+            if (sample.SourceLine is { } sourceLine)
+            {
+                block.Append(sourceLine.ToString(CultureInfo.InvariantCulture));
+            }
+
+            block.Append('\n');
+            if (block.Length >= 64 * 1024)
+            {
+                writer.Write(block);
+                block.Clear();
+            }
         }
+
+        writer.Write(block);
+    }
+
+    /// <summary><see cref="RunJson.Time"/>'s format.</summary>
+    internal const string TimeFormat = "yyyy-MM-dd'T'HH:mm:ss.FFFFFFzzz";
+
+    /// <summary>Appends <see cref="Number"/>'s text of <paramref name="value"/> without a string per number.</summary>
+    private static StringBuilder AppendNumber(StringBuilder block, double? value, Span<char> buffer)
+    {
+        if (value is not { } v)
+        {
+            return block;
+        }
+
+        v.TryFormat(buffer, out int n, "R", CultureInfo.InvariantCulture);
+        var text = buffer[..n];
+        int e = text.IndexOf('E');
+        if (e >= 0)
+        {
+            text[e] = 'e';
+        }
+
+        return block.Append(text);
     }
 
     /// <summary>One row per epoch.</summary>
@@ -112,7 +144,7 @@ public static class RunExporter
         ArgumentNullException.ThrowIfNull(stream);
         ArgumentNullException.ThrowIfNull(details);
         ArgumentNullException.ThrowIfNull(samples);
-        var keys = details.Devices.ToDictionary(d => d.Id, d => d.Key);
+        var keys = details.Devices.ToDictionary(d => d.Id, d => JsonEncodedText.Encode(d.Key));
         using var json = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = false });
         json.WriteStartObject();
         json.WriteNumber("format_version", RunJson.FormatVersion);
@@ -123,19 +155,21 @@ public static class RunExporter
         }
 
         json.WriteStartArray("samples");
+        Span<char> time = stackalloc char[64];
         foreach (var sample in samples)
         {
             json.WriteStartObject();
-            json.WriteString("device", keys[sample.DeviceId]);
-            json.WriteString("timestamp", RunJson.Time(sample.Timestamp));
-            json.WriteNumber("t_s", StoreRows.ToSeconds(sample.Timestamp));
-            RunJson.WriteNumberOrNull(json, "power_w", sample.Power?.Watts);
-            RunJson.WriteNumberOrNull(json, "counter_energy_j", sample.CumulativeEnergy?.Joules);
-            RunJson.WriteNumberOrNull(json, "utilization_pct", sample.UtilizationPercent);
-            RunJson.WriteNumberOrNull(json, "memory_mib", sample.MemoryUsedMiB);
-            RunJson.WriteNumberOrNull(json, "temperature_c", sample.TemperatureCelsius);
-            json.WriteString("provenance", ProvenanceText.Name(sample.Provenance));
-            RunJson.WriteNumberOrNull(json, "source_line", sample.SourceLine);
+            json.WriteString(SampleNames.Device, keys[sample.DeviceId]);
+            sample.Timestamp.TryFormat(time, out int n, TimeFormat, CultureInfo.InvariantCulture);
+            json.WriteString(SampleNames.Timestamp, time[..n]);
+            json.WriteNumber(SampleNames.Seconds, StoreRows.ToSeconds(sample.Timestamp));
+            NumberOrNull(json, SampleNames.Power, sample.Power?.Watts);
+            NumberOrNull(json, SampleNames.Counter, sample.CumulativeEnergy?.Joules);
+            NumberOrNull(json, SampleNames.Utilization, sample.UtilizationPercent);
+            NumberOrNull(json, SampleNames.Memory, sample.MemoryUsedMiB);
+            NumberOrNull(json, SampleNames.Temperature, sample.TemperatureCelsius);
+            json.WriteString(SampleNames.ProvenanceName, SampleNames.Of(sample.Provenance));
+            NumberOrNull(json, SampleNames.SourceLine, sample.SourceLine);
             json.WriteEndObject();
             if (json.BytesPending > 64 * 1024)
             {
@@ -147,6 +181,36 @@ public static class RunExporter
         json.WriteEndObject();
         json.Flush();
         stream.WriteByte((byte)'\n');
+    }
+
+    private static void NumberOrNull(Utf8JsonWriter json, JsonEncodedText name, double? value)
+    {
+        if (value is { } v)
+        {
+            json.WriteNumber(name, v);
+        }
+        else
+        {
+            json.WriteNull(name);
+        }
+    }
+
+    /// <summary>A sample's member names and provenance texts, encoded once.</summary>
+    private static class SampleNames
+    {
+        public static readonly JsonEncodedText Device = JsonEncodedText.Encode("device");
+        public static readonly JsonEncodedText Timestamp = JsonEncodedText.Encode("timestamp");
+        public static readonly JsonEncodedText Seconds = JsonEncodedText.Encode("t_s");
+        public static readonly JsonEncodedText Power = JsonEncodedText.Encode("power_w");
+        public static readonly JsonEncodedText Counter = JsonEncodedText.Encode("counter_energy_j");
+        public static readonly JsonEncodedText Utilization = JsonEncodedText.Encode("utilization_pct");
+        public static readonly JsonEncodedText Memory = JsonEncodedText.Encode("memory_mib");
+        public static readonly JsonEncodedText Temperature = JsonEncodedText.Encode("temperature_c");
+        public static readonly JsonEncodedText ProvenanceName = JsonEncodedText.Encode("provenance");
+        public static readonly JsonEncodedText SourceLine = JsonEncodedText.Encode("source_line");
+        private static readonly JsonEncodedText[] Provenances = [.. Enum.GetValues<Provenance>().Select(p => JsonEncodedText.Encode(ProvenanceText.Name(p)))];
+
+        public static JsonEncodedText Of(Provenance provenance) => Provenances[(int)provenance];
     }
 
     /// <summary>Shortest round-trip invariant text, lower-case exponent as Python writes it ("6.9e-05"); empty for null.</summary>

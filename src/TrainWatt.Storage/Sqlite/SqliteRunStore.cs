@@ -179,7 +179,8 @@ public sealed class SqliteRunStore : IRunStore
     private IEnumerable<T> ReadAll<T>(Func<IEnumerable<T>> read)
     {
         using var items = Read(() => read().GetEnumerator());
-        while (Read(items.MoveNext))
+        Func<bool> next = items.MoveNext; // one delegate, not one per sample
+        while (Read(next))
         {
             yield return items.Current;
         }
