@@ -13,10 +13,13 @@ hours="${1:-72}"; gpus="${2:-8}"; epochs="${3:-100}"
 root="$(cd "$(dirname "$0")/.." && pwd)"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
-dotnet build -c Release -v q --nologo "$root/src/TrainWatt.Cli" -o "$work/bin" >/dev/null
-dotnet build -c Release -v q --nologo "$root/bench/TrainWatt.Bench.ReaderStore" -o "$work/gen" >/dev/null
-/usr/bin/time -f "write: %e s wall, %U s user, %S s sys, %M KB peak RSS" dotnet "$work/gen/TrainWatt.Bench.ReaderStore.dll" "$work/long.db" "$hours" "$gpus" "$epochs"
-db="$work/long.db"
+bin="${AFTER:-$work/bin}"   # AFTER=DIR: a CLI already built (Release) instead of building this checkout's
+[ -n "${AFTER:-}" ] || dotnet build -c Release -v q --nologo "$root/src/TrainWatt.Cli" -o "$work/bin" >/dev/null
+db="${DB:-$work/long.db}"  # DB=FILE: a store this script wrote before, instead of writing it again
+if [ -z "${DB:-}" ]; then
+  dotnet build -c Release -v q --nologo "$root/bench/TrainWatt.Bench.ReaderStore" -o "$work/gen" >/dev/null
+  /usr/bin/time -f "write: %e s wall, %U s user, %S s sys, %M KB peak RSS" dotnet "$work/gen/TrainWatt.Bench.ReaderStore.dll" "$db" "$hours" "$gpus" "$epochs"
+fi
 echo "cores: $(nproc); store: $(stat -c %s "$db") bytes, $(sqlite3 "$db" 'SELECT SUM(n) FROM sample_chunks') readings"
 timed() { # LABEL CLI_DIR OUT ARGS...
   local label="$1" bin="$2" out="$3"; shift 3
@@ -31,7 +34,7 @@ for cmd in "runs show 1" "runs show 1 --json" "export 1 --format codecarbon" "ex
     timed "before $cmd" "$BEFORE" "$work/before-$tag" "${args[@]}" "${extra[@]}"
   fi
   [ "${args[0]}" = report ] && extra=(--out "$work/report-after")
-  timed "after  $cmd" "$work/bin" "$work/after-$tag" "${args[@]}" "${extra[@]}"
+  timed "after  $cmd" "$bin" "$work/after-$tag" "${args[@]}" "${extra[@]}"
   if [ -n "${BEFORE:-}" ] && [ "${args[0]}" != report ]; then
     cmp -s "$work/before-$tag" "$work/after-$tag" && echo "  same output" || echo "  OUTPUT DIFFERS"
   fi
