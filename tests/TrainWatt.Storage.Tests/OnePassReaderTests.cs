@@ -149,6 +149,40 @@ public class OnePassReaderTests : IDisposable
     }
 
     [Fact]
+    public void Should_Report_A_Damaged_Chunk_Read_On_A_Reader_Thread_As_The_Store_Does()
+    {
+        // Given: the third device's first chunk cut short (as the fuzz tests damage a chunk of a one-device store)
+        string path = _temp.File("runs.db");
+        long run;
+        using (var store = Open())
+        {
+            run = StoreRun(store, 30);
+        }
+
+        using (var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={path};Pooling=False"))
+        {
+            connection.Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = "UPDATE sample_chunks SET data = substr(data, 1, 20) WHERE id = (SELECT MIN(c.id) FROM sample_chunks c JOIN devices d ON d.id = c.device_id WHERE d.key = 'cpu:0')";
+            Assert.Equal(1, command.ExecuteNonQuery());
+        }
+
+        // When: read with the devices spread over reader threads
+        using var reopened = Open();
+        var e = Assert.Throws<StoreException>(() => reopened.GetRun(run));
+        long[] ids = [3, 1, 2]; // cpu:0, registered third in a new store, first
+        var visit = Assert.Throws<StoreException>(() => reopened.VisitSamples(run, [.. ids.Select(id => (id, (ISampleVisitor)new Collect()))]));
+
+        // Then: the one-line message of a damaged row (the file, the cause, the fix), not an AggregateException
+        foreach (var message in new[] { e.Message, visit.Message })
+        {
+            Assert.Contains(path, message, StringComparison.Ordinal);
+            Assert.Contains("the sample chunk ends before its last sample", message, StringComparison.Ordinal);
+            Assert.Contains(".recover", message, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
     public void Should_Give_Zero_At_A_Boundary_Before_Every_Sample_And_The_Total_After_The_Last()
     {
         // Given: hand oracle, one counter device 100 W for 2 s (counter 0, 100, 200 J at t = 0, 1, 2 s)
