@@ -57,10 +57,13 @@ public class IntervalThreadTests
     [Fact]
     public async Task Keeps_One_Tick_That_Came_While_The_Action_Ran_And_Drops_The_Rest()
     {
-        // Given: a first tick that takes three intervals of the fake clock (the clock moves inside the action)
+        // Given: a first tick that blocks until the test lets it go (only the test thread moves the fake clock)
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 12, 3, 0, 0, 0, TimeSpan.Zero));
         long origin = time.GetTimestamp();
         var at = new List<double>();
+        using var entered = new ManualResetEventSlim();
+        using var release = new ManualResetEventSlim();
+        var token = TestContext.Current.CancellationToken;
         var loop = new IntervalThread("test overrun", Interval, time, () =>
         {
             int n;
@@ -72,20 +75,24 @@ public class IntervalThreadTests
 
             if (n == 1)
             {
-                time.Advance(3 * Interval); // three ticks are due while this one runs
+                entered.Set();
+                release.Wait(HangGuard, token);
             }
         });
         loop.Start();
 
-        // When: the first tick, then (once the kept tick has run) one more interval
+        // When: three intervals pass while the first tick runs, then (once the kept tick has run) one more
         time.Advance(Interval);
+        Assert.True(entered.Wait(HangGuard, token), "the first tick did not come");
+        time.Advance(3 * Interval);
+        release.Set();
         Assert.True(SpinWait.SpinUntil(() => Count(at) >= 2, HangGuard), "the kept tick did not come");
         time.Advance(Interval);
         Assert.True(SpinWait.SpinUntil(() => Count(at) >= 3, HangGuard), "the next tick did not come");
         await loop.StopAsync();
 
-        // Then (hand): tick at 100 ms; the kept tick at once when it returned (400 ms); the next at 500 ms. A loop that
-        // kept all three missed ticks would have run a third tick at 400 ms.
+        // Then (hand): tick at 100 ms; the kept tick at once when it returned (the clock at 400 ms); the next at 500 ms.
+        // A loop that kept all three missed ticks would have run a third tick at 400 ms.
         Assert.Equal([100.0, 400, 500], at.Take(3));
     }
 
@@ -119,13 +126,19 @@ public class IntervalThreadTests
     {
         // Given: an action that fails on its first tick
         var time = new FakeTimeProvider();
-        var loop = new IntervalThread("test failure", Interval, time, () => throw new InvalidOperationException("meter bug"));
+        int ran = 0;
+        var loop = new IntervalThread("test failure", Interval, time, () =>
+        {
+            Volatile.Write(ref ran, 1);
+            throw new InvalidOperationException("meter bug");
+        });
         await new IntervalThread("never started", Interval, time, () => { }).StopAsync(); // completes at once
         loop.Start();
         Assert.Throws<InvalidOperationException>(loop.Start);
 
-        // When: it ticks
+        // When: it ticks (and the action has run: a stop before the tick would end the loop without it)
         time.Advance(Interval);
+        Assert.True(SpinWait.SpinUntil(() => Volatile.Read(ref ran) == 1, HangGuard), "the tick did not come");
 
         // Then: the loop ended and the stop reports the failure, as an awaited PeriodicTimer loop would
         var thrown = await Assert.ThrowsAsync<InvalidOperationException>(() => loop.StopAsync().WaitAsync(HangGuard, TestContext.Current.CancellationToken));
