@@ -1,54 +1,69 @@
 #!/usr/bin/env bash
-# Benchmark (not a test) for issue 3: CPU used by `trainwatt measure` itself while it samples the fake NVML
-# (2 GPUs: one energy counter, one sampled) at 10 Hz for SECONDS (default 30) s. Goal: <= 0.5 % of one core.
+# Benchmark (not a test) for issues 3 and 21: CPU used by `trainwatt measure` itself, in steady state, while it samples
+# GPUS fake NVML GPUs (default 8, native/fake-nvml, energy counters, power on a curve with a 20 W sine) at the default
+# interval (100 ms) into a SQLite store. Goal (issue 21): <= 0.1 % of one core for 8 GPUs at 10 Hz.
 #
-#   [BUILD=publish] bash bench/sampler-overhead.sh [SECONDS]
+#   [BUILD=publish|build] [PAIRS=3] [GPUS=8] [BEFORE=DIR] bash bench/sampler-overhead.sh [SECONDS]
+#   (THIS_BIN=FOLDER / BEFORE_BIN=FOLDER: use CLIs already built there, folders holding trainwatt.dll)
 #
-# Method: CPU time (user + system, GNU time) of `measure -- sleep SECONDS` minus that of `measure -- true` (start-up,
-# store creation and shutdown, which do not depend on the run length), divided by SECONDS ("overall", which still
-# holds the one-time tiered-JIT work of the sampling path); and the CPU of a 2×SECONDS run minus a SECONDS run, divided
-# by SECONDS ("steady state"). The wrapped `sleep` uses ~1 ms of CPU. Release build; the store is a temporary file.
+# Method: the CPU time (user + system of the whole process tree, from the shell's `times`, 1 ms resolution) of
+# `measure -- sleep SECONDS` and of `measure -- sleep 3×SECONDS`; their difference over the 2×SECONDS extra is the
+# steady-state cost (start-up, store creation, one-time JIT and shutdown cancel out; the wrapped `sleep` uses ~1 ms).
+# PAIRS short/long pairs after one warm-up run, and the median of the pairs. BUILD=publish measures the published CLI
+# users run (ReadyToRun, no tiered JIT); BUILD=build a Release `dotnet build` (tiered JIT). BEFORE=DIR also builds the
+# checkout in DIR the same way (e.g. `git worktree add /tmp/before main`) and interleaves its pairs with this one's.
 set -euo pipefail
 seconds="${1:-30}"
+pairs="${PAIRS:-3}"
+gpus="${GPUS:-8}"
 root="$(cd "$(dirname "$0")/.." && pwd)"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 
 make -s -C "$root/native/fake-nvml" OUT="$root/native/build/"
-# BUILD=publish measures the published CLI users run (ReadyToRun, no tiered JIT); default: a Release build.
-if [ "${BUILD:-build}" = publish ]; then
-  dotnet publish -c Release -v q --nologo "$root/src/TrainWatt.Cli" -o "$work/bin" >/dev/null
-else
-  dotnet build -c Release -v q --nologo "$root/src/TrainWatt.Cli" -o "$work/bin" >/dev/null
+build() { # checkout output-folder
+  if [ "${BUILD:-build}" = publish ]; then
+    dotnet publish -c Release -v q --nologo "$1/src/TrainWatt.Cli" -o "$2" >/dev/null
+  else
+    dotnet build -c Release -v q --nologo "$1/src/TrainWatt.Cli" -o "$2" >/dev/null
+  fi
+}
+labels=(this)
+if [ -n "${THIS_BIN:-}" ]; then ln -s "$THIS_BIN" "$work/this"; else build "$root" "$work/this"; fi
+if [ -n "${BEFORE_BIN:-}" ]; then
+  labels=(before this)
+  ln -s "$BEFORE_BIN" "$work/before"
+elif [ -n "${BEFORE:-}" ]; then
+  labels=(before this)
+  build "$BEFORE" "$work/before"
 fi
 cp "$root/native/build/libnvidia-ml.so.1" "$work/libnvidia-ml.so.1"
-cat > "$work/fake-nvml-scenario.txt" <<'SCENARIO'
-[device]
-name = NVIDIA Fake A100
-uuid = GPU-aaaaaaaa-1111-2222-3333-444444444444
-energy_counter = yes
-power_w = 0:100, 5:300, 10:200
-sine_amplitude_w = 20
-sine_period_s = 0.8
-[device]
-name = NVIDIA Fake TITAN Xp
-uuid = GPU-bbbbbbbb-5555-6666-7777-888888888888
-energy_counter = no
-power_w = 0:80, 10:180
-SCENARIO
+for ((i = 0; i < gpus; i++)); do
+  printf '[device]\nname = NVIDIA Fake H100\nuuid = GPU-%08d-1111-2222-3333-444444444444\nenergy_counter = yes\n' "$i"
+  printf 'power_w = 0:100, 5:300, 10:200, 20:350, 40:250\nsine_amplitude_w = 20\nsine_period_s = 0.8\n'
+done > "$work/fake-nvml-scenario.txt"
 export TRAINWATT_NVML_LIBRARY="$work/libnvidia-ml.so.1"
 
-cpu() { # prints user+system CPU seconds of one measure run
-  /usr/bin/time -f "%U %S" -o "$work/time.txt" \
-    dotnet "$work/bin/trainwatt.dll" measure --meters nvml --interval 100ms --progress quiet --db "$work/runs.db" -- "$@" 2>/dev/null >/dev/null
-  awk '{ printf "%.3f", $1 + $2 }' "$work/time.txt"
+cpu() { # label seconds -> prints user+system CPU seconds of one measure run (and everything it waited for)
+  rm -f "$work/runs.db"*
+  ( dotnet "$work/$1/trainwatt.dll" measure --meters nvml --progress quiet --db "$work/runs.db" -- sleep "$2" >/dev/null 2>"$work/err.txt" \
+      || { cat "$work/err.txt" >&2; exit 1; }
+    times ) | awk 'NR == 2 { split($1, u, "m"); split($2, s, "m"); printf "%.3f", u[1] * 60 + u[2] + s[1] * 60 + s[2] }'
 }
 
-base="$(cpu true)"
-short="$(cpu sleep "$seconds")"
-long="$(cpu sleep "$((2 * seconds))")"
-awk -v b="$base" -v r="$short" -v l="$long" -v s="$seconds" 'BEGIN {
-  printf "CPU: start-up only %.3f s; %d s run %.3f s; %d s run %.3f s\n", b, s, r, 2 * s, l
-  printf "overall: %.3f s CPU over the %d s run = %.3f %% of one core (includes one-time JIT warm-up)\n", r - b, s, 100 * (r - b) / s
-  printf "steady state: %.3f s CPU per extra %d s = %.3f %% of one core (goal <= 0.5 %%)\n", l - r, s, 100 * (l - r) / s
-}'
+echo "cores: $(nproc), load: $(cut -d' ' -f1-3 /proc/loadavg), build: ${BUILD:-build}, $gpus fake GPUs at 100 ms, runs of $seconds s and $((3 * seconds)) s"
+for label in "${labels[@]}"; do cpu "$label" 2 >/dev/null; done # warm-up: disk cache, first-run work
+for ((p = 1; p <= pairs; p++)); do
+  for label in "${labels[@]}"; do
+    short="$(cpu "$label" "$seconds")"
+    long="$(cpu "$label" "$((3 * seconds))")"
+    awk -v l="$label" -v p="$p" -v s="$short" -v g="$long" -v d="$seconds" -v load="$(cut -d' ' -f1 /proc/loadavg)" 'BEGIN {
+      printf "%s pair %d: %s s CPU for %d s, %s s for %d s: %.2f ms per extra second = %.3f %% of one core (load %s)\n", l, p, s, d, g, 3 * d, 1000 * (g - s) / (2 * d), 100 * (g - s) / (2 * d), load }' \
+      | tee -a "$work/pairs.txt"
+  done
+done
+for label in "${labels[@]}"; do
+  grep "^$label pair" "$work/pairs.txt" | awk '{ print $(NF - 6) }' | sort -g \
+    | awk -v l="$label" '{ v[NR] = $1 } END { m = NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2
+        printf "%s: median %.2f ms CPU per extra second = %.3f %% of one core (pairs: %d, range %.3f-%.3f %%)\n", l, 10 * m, m, NR, v[1], v[NR] }'
+done

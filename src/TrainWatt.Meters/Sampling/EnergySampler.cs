@@ -81,8 +81,7 @@ public sealed class EnergySampler : IAsyncDisposable
     private bool _sinkFailed;
     private bool _started;
     private bool _stopped;
-    private CancellationTokenSource? _cancel;
-    private Task? _loop;
+    private IntervalThread? _loop;
 
     /// <param name="meters">The meters to read; their channels are numbered in order.</param>
     /// <param name="time">Clock for the interval and for every timestamp.</param>
@@ -212,8 +211,9 @@ public sealed class EnergySampler : IAsyncDisposable
             throw new InvalidOperationException("StartLoop needs a started sampler without a running loop.");
         }
 
-        _cancel = new CancellationTokenSource();
-        _loop = LoopAsync(_cancel.Token);
+        // A dedicated thread, not a PeriodicTimer on the thread pool: one wake-up per tick (IntervalThread).
+        _loop = new IntervalThread("trainwatt sampler", _options.Interval, _time, SampleNow);
+        _loop.Start();
     }
 
     /// <summary>Takes one reading now (the loop calls this every interval).</summary>
@@ -348,13 +348,9 @@ public sealed class EnergySampler : IAsyncDisposable
     /// <summary>Stops the loop, takes a last reading, flushes, and returns the totals.</summary>
     public async Task<SamplerResult> StopAsync()
     {
-        if (_cancel is not null)
+        if (_loop is not null)
         {
-            await _cancel.CancelAsync().ConfigureAwait(false);
-            if (_loop is not null)
-            {
-                await _loop.ConfigureAwait(false);
-            }
+            await _loop.StopAsync().ConfigureAwait(false);
         }
 
         lock (_gate)
@@ -387,32 +383,9 @@ public sealed class EnergySampler : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        if (_cancel is not null)
+        if (_loop is not null)
         {
-            await _cancel.CancelAsync().ConfigureAwait(false);
-            if (_loop is not null)
-            {
-                await _loop.ConfigureAwait(false);
-            }
-
-            _cancel.Dispose();
-            _cancel = null;
-        }
-    }
-
-    private async Task LoopAsync(CancellationToken cancellationToken)
-    {
-        using var timer = new PeriodicTimer(_options.Interval, _time);
-        try
-        {
-            while (await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false))
-            {
-                SampleNow();
-            }
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-            // StopAsync cancels the loop; the final reading is taken there.
+            await _loop.StopAsync().ConfigureAwait(false);
         }
     }
 
