@@ -24,9 +24,6 @@ public sealed class CommandStop
     private static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(50);
     private static readonly TimeSpan LeftoverGrace = TimeSpan.FromSeconds(1);
 
-    /// <summary>How long a stop waits for the command's process to exec the command (see <c>WaitForExec</c>).</summary>
-    private static readonly TimeSpan ExecPatience = TimeSpan.FromSeconds(2);
-
     private readonly Lock _gate = new();
     private readonly Action<string> _say;
     private readonly string _procRoot;
@@ -141,7 +138,6 @@ public sealed class CommandStop
 
         if (RootRunning())
         {
-            WaitForExec();
             int count = Signal(SigInt);
             _say($"{reason}: stopping the command: SIGINT to {count} process{(count == 1 ? "" : "es")} (SIGTERM after {InterruptGrace.TotalSeconds:0.#} s, SIGKILL {TerminateGrace.TotalSeconds:0.#} s later).");
             if (!WaitForRootExit(InterruptGrace))
@@ -180,41 +176,6 @@ public sealed class CommandStop
     }
 
     private bool RootRunning() => _rootEntry is { } root && ProcessTree.IsRunning(root, _procRoot);
-
-    /// <summary>
-    /// A stop asked for before the command started is applied as soon as its process exists; but from fork until exec
-    /// that process is still a copy of this one, whose runtime signal handler passes a SIGINT to a thread the copy does not
-    /// have: the signal is lost and the command runs on (seen under load: <c>sleep 30</c> ran its 30 s). So wait, up to
-    /// <see cref="ExecPatience"/>, until its command line is no longer this process's (it has exec'd the command).
-    /// Nothing to wait for when either command line cannot be read (another procfs, a process already gone).
-    /// </summary>
-    private void WaitForExec()
-    {
-        byte[]? self = ReadCommandLine(Path.Combine(_procRoot, "self", "cmdline"));
-        if (self is null || _root is not { } pid)
-        {
-            return;
-        }
-
-        string path = Path.Combine(_procRoot, pid.ToString(System.Globalization.CultureInfo.InvariantCulture), "cmdline");
-        var clock = Stopwatch.StartNew();
-        while (clock.Elapsed < ExecPatience && RootRunning() && ReadCommandLine(path) is { } root && root.AsSpan().SequenceEqual(self))
-        {
-            Thread.Sleep(5);
-        }
-    }
-
-    private static byte[]? ReadCommandLine(string path)
-    {
-        try
-        {
-            return File.ReadAllBytes(path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            return null;
-        }
-    }
 
     /// <summary>Waits up to <paramref name="limit"/> for the command to exit, finding new members of its tree meanwhile.</summary>
     private bool WaitForRootExit(TimeSpan limit)
