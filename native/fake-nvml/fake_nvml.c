@@ -46,6 +46,13 @@
 //                                  # nvmlDeviceGetComputeRunningProcesses_v3/_v2 and nvmlDeviceGetProcessUtilization)
 //   process = cmdline:MARKER : 60  # ... the first process whose /proc/PID/cmdline contains MARKER (a test's own command)
 //   process_utilization = no       # nvmlDeviceGetProcessUtilization returns NOT_SUPPORTED
+//   sample_buffer = yes|no         # nvmlDeviceGetSamples (the driver's own sample buffer) answers power
+//                                  # (NVML_TOTAL_POWER_SAMPLES, mW) and GPU utilisation (NVML_GPU_UTILIZATION_SAMPLES,
+//                                  # %); no (default): NOT_SUPPORTED, as on a GPU or vGPU without it
+//   sample_period_ms = 20          # the buffer's power samples lie on this grid of the scenario clock (default 20 ms;
+//                                  # utilisation every 1/6 s), stamped in CPU microseconds (CLOCK_REALTIME at the
+//                                  # origin plus the scenario time), and it keeps the last sample_buffer_s seconds
+//   sample_buffer_s = 2.5          # (default 2.5 s); the curve's value at each grid instant times power_scale
 //
 // Energy is the exact integral of the curve (trapezoids of the piecewise-linear part plus the closed form of the
 // sine part), so a test computes the true energy between two instants with the same closed form.
@@ -188,6 +195,9 @@ typedef struct fake_device
     int nprocesses;
     fake_process processes[MAX_PROCESSES];
     int process_utilization;
+    int sample_buffer;
+    double sample_period_s;
+    double sample_buffer_s;
     int nfails;
     fail_t fails[MAX_FAILS];
 } fake_device;
@@ -210,6 +220,21 @@ static double now_s(void)
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+// CLOCK_REALTIME in microseconds at the scenario's origin: the time base of nvmlDeviceGetSamples' time stamps.
+// Computed once, so a sample's time stamp is the same in every call.
+static long long g_origin_wall_us;
+static int g_has_origin_wall;
+static long long origin_wall_us(void)
+{
+    if (g_has_origin_wall) return g_origin_wall_us;
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    double wall_us = (double)ts.tv_sec * 1e6 + (double)ts.tv_nsec * 1e-3;
+    g_origin_wall_us = (long long)(wall_us - (now_s() - g_origin_s) * 1e6);
+    g_has_origin_wall = 1;
+    return g_origin_wall_us;
 }
 
 static char *trim(char *s)
@@ -279,6 +304,8 @@ static void default_device(fake_device *d, int index)
     d->power_instant = 1;
     d->power_scale = 1;
     d->process_utilization = 1;
+    d->sample_period_s = 0.02;
+    d->sample_buffer_s = 2.5;
 }
 
 static void parse_process(fake_device *d, const char *value)
@@ -457,6 +484,9 @@ static int load_scenario(void)
         else if (strcmp(key, "power_scale") == 0) d->power_scale = strtod(value, NULL);
         else if (strcmp(key, "power_instant") == 0) d->power_instant = strcmp(value, "yes") == 0 || strcmp(value, "1") == 0;
         else if (strcmp(key, "process") == 0) parse_process(d, value);
+        else if (strcmp(key, "sample_buffer") == 0) d->sample_buffer = strcmp(value, "yes") == 0 || strcmp(value, "1") == 0;
+        else if (strcmp(key, "sample_period_ms") == 0 && strtod(value, NULL) > 0) d->sample_period_s = strtod(value, NULL) / 1000;
+        else if (strcmp(key, "sample_buffer_s") == 0 && strtod(value, NULL) > 0) d->sample_buffer_s = strtod(value, NULL);
         else if (strcmp(key, "process_utilization") == 0) d->process_utilization = strcmp(value, "yes") == 0 || strcmp(value, "1") == 0;
     }
     fclose(f);
@@ -852,3 +882,71 @@ _Static_assert(sizeof(nvmlPciInfo_t) == 68, "nvmlPciInfo_t is 68 bytes");
 _Static_assert(sizeof(nvmlFieldValue_t) == 40, "nvmlFieldValue_t is 40 bytes");
 _Static_assert(sizeof(nvmlProcessInfo_t) == 24, "nvmlProcessInfo_v2_t is 24 bytes");
 _Static_assert(sizeof(nvmlProcessUtilizationSample_t) == 32, "nvmlProcessUtilizationSample_t is 32 bytes");
+
+// nvml.h: nvmlSample_t (a CPU time stamp in microseconds and an 8-byte value).
+typedef struct
+{
+    unsigned long long timeStamp;
+    nvmlValue_t sampleValue;
+} nvmlSample_t;
+
+#define NVML_TOTAL_POWER_SAMPLES 0
+#define NVML_GPU_UTILIZATION_SAMPLES 1
+#define NVML_ERROR_NOT_FOUND 6
+
+// The driver's sample buffer: the samples on the device's grid (power every sample_period_ms, utilisation every 1/6 s)
+// that are newer than lastSeenTimeStamp, at most sample_buffer_s old and not in the future, oldest first. With samples
+// NULL only the count is returned; otherwise at most *sampleCount are written (the oldest) and *sampleCount is set to
+// the number written, so a caller with a small array reads the rest by passing the last time stamp it got.
+EXPORT nvmlReturn_t nvmlDeviceGetSamples(void *device, int type, unsigned long long lastSeenTimeStamp,
+                                         int *sampleValType, unsigned int *sampleCount, nvmlSample_t *samples)
+{
+    CHECK_INIT();
+    CHECK_FAIL(DEVICE(device));
+    const fake_device *d = DEVICE(device);
+    if (!sampleCount || !sampleValType || (samples && *sampleCount == 0)) return NVML_ERROR_INVALID_ARGUMENT;
+    if (!d->sample_buffer || (type != NVML_TOTAL_POWER_SAMPLES && type != NVML_GPU_UTILIZATION_SAMPLES))
+        return NVML_ERROR_NOT_SUPPORTED;
+    double period = type == NVML_TOTAL_POWER_SAMPLES ? d->sample_period_s : 1.0 / 6;
+    double now = elapsed();
+    long long base = origin_wall_us();
+    long long k_hi = (long long)floor(now / period + 1e-9);
+    long long k_lo = (long long)ceil((now - d->sample_buffer_s) / period);
+    if (k_lo < 0) k_lo = 0;
+    if (lastSeenTimeStamp > 0)
+    {
+        long long k_seen = (long long)floor(((double)((long long)lastSeenTimeStamp - base)) / (period * 1e6)) - 1;
+        if (k_seen > k_lo) k_lo = k_seen;
+        while (k_lo <= k_hi && base + llround(k_lo * period * 1e6) <= (long long)lastSeenTimeStamp) k_lo++;
+    }
+    unsigned int available = k_hi >= k_lo ? (unsigned int)(k_hi - k_lo + 1) : 0;
+    *sampleValType = NVML_VALUE_TYPE_UNSIGNED_INT;
+    if (available == 0)
+    {
+        *sampleCount = 0;
+        return NVML_ERROR_NOT_FOUND;
+    }
+    if (!samples)
+    {
+        *sampleCount = available;
+        return NVML_SUCCESS;
+    }
+    unsigned int n = available < *sampleCount ? available : *sampleCount;
+    for (unsigned int i = 0; i < n; i++)
+    {
+        double t = (k_lo + i) * period;
+        samples[i].timeStamp = (unsigned long long)(base + llround(t * 1e6));
+        samples[i].sampleValue.ullVal = 0;
+        if (type == NVML_TOTAL_POWER_SAMPLES)
+        {
+            double w = power_at(d, t) * d->power_scale;
+            samples[i].sampleValue.uiVal = w <= 0 ? 0u : (unsigned int)(w * 1000.0 + 0.5);
+        }
+        else
+        {
+            samples[i].sampleValue.uiVal = d->util_gpu;
+        }
+    }
+    *sampleCount = n;
+    return NVML_SUCCESS;
+}

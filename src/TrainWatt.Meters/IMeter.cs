@@ -80,3 +80,35 @@ public sealed record MeterProbe(string Meter, bool Available, IReadOnlyList<stri
     /// <summary>When available: what the user should know before measuring (a GPU skipped, MIG sharing), one line each.</summary>
     public IReadOnlyList<string> Warnings { get; init; } = [];
 }
+
+/// <summary>
+/// A meter whose hardware keeps its own recent samples (NVML's driver sample buffer, <c>nvmlDeviceGetSamples</c>), so
+/// a sampler can wake once a second and still store readings every interval: the readings between two of its reads come
+/// from that buffer, with the hardware's own time stamps.
+/// </summary>
+/// <remarks>
+/// Why: on a virtual machine a thread wake-up costs 50-120 µs of CPU, so polling 8 GPUs ten times a second costs more
+/// than the reads themselves (docs/benchmarks.md, issue 21 "Overhead"). NVIDIA documents the buffer as the way "to get
+/// higher frequency data at lower polling cost".
+/// </remarks>
+public interface IBufferedMeter : IMeter
+{
+    /// <summary>True when every channel's power can be read from the hardware's buffer (checked when the meter was opened).</summary>
+    bool HasSampleBuffer { get; }
+
+    /// <summary>
+    /// From now on <see cref="ReadBuffered"/> is used between reads, each reading covering <paramref name="interval"/>;
+    /// updates the channels' notes to say so. Call before the channels are taken.
+    /// </summary>
+    void UseSampleBuffer(TimeSpan interval);
+
+    /// <summary>
+    /// Appends to <paramref name="readings"/>, oldest first, one reading per <paramref name="interval"/>-long slot that
+    /// holds buffered samples stamped after <paramref name="after"/> and before <paramref name="until"/> (slots counted
+    /// from <paramref name="after"/>; a last slot shorter than half an interval joins the one before): each channel's
+    /// power is the mean of its samples in the slot, the reading's time the mean of their time stamps, its
+    /// <see cref="MeterReading.Elapsed"/> measured from <paramref name="origin"/>. Counters, memory and temperature are left null (the next <see cref="IMeter.Read"/>
+    /// has them). Never throws for a failing call: that slot's values are null.
+    /// </summary>
+    void ReadBuffered(DateTimeOffset origin, DateTimeOffset after, DateTimeOffset until, TimeSpan interval, List<MeterReading> readings);
+}

@@ -123,7 +123,8 @@ internal sealed record MeasureSettings(
     double? CpuTdp,
     TimeSpan StoreRetry,
     double? DriftPrior = null,
-    CpuAttribution CpuAttribution = CpuAttribution.Process) : ICommandSettings
+    CpuAttribution CpuAttribution = CpuAttribution.Process,
+    bool Poll = false) : ICommandSettings
 {
     private static readonly TimeSpan StatusInterval = TimeSpan.FromSeconds(10);
 
@@ -196,6 +197,7 @@ internal sealed record MeasureSettings(
         return new MeasureOptions(Command)
         {
             Interval = Interval,
+            Poll = Poll,
             Framework = Framework,
             EpochPattern = pattern,
             TotalEpochs = TotalEpochs,

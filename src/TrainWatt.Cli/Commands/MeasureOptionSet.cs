@@ -9,6 +9,7 @@ namespace TrainWatt.Cli.Commands;
 internal sealed class MeasureOptionSet
 {
     private readonly Option<TimeSpan> _interval = OptionParsers.Duration("--interval", "Sampling interval: 100ms (default), 0.5s, 1s.", TimeSpan.FromMilliseconds(100), "100ms, 0.5s, 1s");
+    private readonly Option<bool> _poll = new("--poll") { Description = "Read the meters every interval, even where NVML's driver keeps the samples in between (by default TrainWatt then reads once a second; polling costs more CPU)." };
     private readonly Option<MeterKinds> _meters = MetersOption();
     private readonly Option<string?> _gpus = new("--gpus") { Description = "GPUs to measure (indices or UUIDs, comma-separated); default: CUDA_VISIBLE_DEVICES (AMD: ROCR_/HIP_VISIBLE_DEVICES), else all.", HelpName = "LIST" };
     private readonly Option<string?> _pattern = new("--epoch-pattern")
@@ -79,7 +80,7 @@ internal sealed class MeasureOptionSet
 
     public void AddTo(Command command)
     {
-        foreach (var option in new Option[] { _interval, _meters, _gpus, _pattern, _framework, _totalEpochs, _maxEpochs, _patience, _driftPrior, _idle, _db, _summaryJson, _tags, _progress, _country, _region, _pue, _cpuTdp, _cpuAttribution, _storeRetry })
+        foreach (var option in new Option[] { _interval, _meters, _gpus, _pattern, _framework, _totalEpochs, _maxEpochs, _patience, _driftPrior, _idle, _db, _summaryJson, _tags, _progress, _country, _region, _pue, _cpuTdp, _cpuAttribution, _storeRetry, _poll })
         {
             command.Options.Add(option);
         }
@@ -108,5 +109,6 @@ internal sealed class MeasureOptionSet
         parse.GetValue(_cpuTdp),
         parse.GetValue(_storeRetry),
         parse.GetValue(_driftPrior),
-        parse.GetValue(_cpuAttribution));
+        parse.GetValue(_cpuAttribution),
+        parse.GetValue(_poll));
 }

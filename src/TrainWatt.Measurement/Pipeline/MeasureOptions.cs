@@ -16,6 +16,13 @@ public sealed record MeasureOptions(IReadOnlyList<string> Command)
     public TimeSpan Interval { get; init; } = TimeSpan.FromMilliseconds(100);
 
     /// <summary>
+    /// True: read every meter every <see cref="Interval"/>. False (default): where every meter keeps its own samples
+    /// (NVML's driver buffer) and the interval is under a second, read once a second and store the readings in between
+    /// from those buffers (<see cref="TrainWatt.Meters.Sampling.SamplerOptions.UseSampleBuffers"/>).
+    /// </summary>
+    public bool Poll { get; init; }
+
+    /// <summary>
     /// How often sample batches reach the store; default: every 0.5 s, or every interval when that is longer, so that
     /// a SIGKILL of TrainWatt loses at most about the last second.
     /// </summary>

@@ -120,7 +120,7 @@ public sealed class MeasurementPipeline
         var command = options.Command;
         var request = new MeasurementRequest(
             command[0], command.Skip(1).ToArray(),
-            SamplerOptions.Default with { Interval = options.Interval, FlushInterval = options.EffectiveFlushInterval },
+            SamplerOptions.Default with { Interval = options.Interval, FlushInterval = options.EffectiveFlushInterval, UseSampleBuffers = !options.Poll },
             options.Framework, options.EpochPattern, options.TotalEpochs, options.Idle, options.Tags, options.Environment,
             options.ProgressEvery)
         {

@@ -72,6 +72,24 @@ internal struct NvmlProcessUtilizationSample
     public uint DecUtil;
 }
 
+/// <summary><c>nvmlSample_t</c> (8 + 8 = 16 bytes): a CPU time stamp in microseconds and an 8-byte <c>nvmlValue_t</c>, read here as its <c>unsigned int</c> member (power in mW, utilisation in %).</summary>
+[StructLayout(LayoutKind.Sequential)]
+internal struct NvmlSample
+{
+    public ulong TimeStamp;
+    public ulong Value;
+
+    /// <summary>The <c>uiVal</c> member of the union (the low 4 bytes on little-endian machines).</summary>
+    public readonly uint UIntValue => (uint)(Value & 0xFFFF_FFFF);
+}
+
+/// <summary><c>nvmlSamplingType_t</c> values TrainWatt reads from the driver's sample buffer.</summary>
+internal enum NvmlSamplingType
+{
+    TotalPower = 0,
+    GpuUtilization = 1,
+}
+
 [StructLayout(LayoutKind.Sequential)]
 internal struct NvmlUtilization
 {
@@ -123,6 +141,7 @@ internal sealed unsafe class NvmlLibrary : IDisposable
     private readonly delegate* unmanaged<nint, int, NvmlFieldValue*, int> _getFieldValues;
     private readonly delegate* unmanaged<nint, uint*, NvmlProcessInfo*, int> _getComputeProcesses;
     private readonly delegate* unmanaged<nint, NvmlProcessUtilizationSample*, uint*, ulong, int> _getProcessUtilization;
+    private readonly delegate* unmanaged<nint, int, ulong, int*, uint*, NvmlSample*, int> _getSamples;
 
     private NvmlLibrary(nint handle, string path)
     {
@@ -153,6 +172,7 @@ internal sealed unsafe class NvmlLibrary : IDisposable
         _getComputeProcesses = (delegate* unmanaged<nint, uint*, NvmlProcessInfo*, int>)(Optional("nvmlDeviceGetComputeRunningProcesses_v3") is var p3 && p3 != 0
             ? p3 : Optional("nvmlDeviceGetComputeRunningProcesses_v2"));
         _getProcessUtilization = (delegate* unmanaged<nint, NvmlProcessUtilizationSample*, uint*, ulong, int>)Optional("nvmlDeviceGetProcessUtilization");
+        _getSamples = (delegate* unmanaged<nint, int, ulong, int*, uint*, NvmlSample*, int>)Optional("nvmlDeviceGetSamples");
     }
 
     /// <summary>The file or name the library was loaded from.</summary>
@@ -464,6 +484,37 @@ internal sealed unsafe class NvmlLibrary : IDisposable
         }
 
         return NvmlReturn.InsufficientSize;
+    }
+
+    /// <summary>
+    /// nvmlDeviceGetSamples: the samples of <paramref name="type"/> the driver keeps in its own buffer that are newer
+    /// than <paramref name="lastSeenMicroseconds"/> (0: all), oldest first, at most <paramref name="buffer"/>'s length;
+    /// <paramref name="count"/> is how many were written. NVML_ERROR_NOT_FOUND means none is newer.
+    /// </summary>
+    public NvmlReturn Samples(nint device, NvmlSamplingType type, ulong lastSeenMicroseconds, Span<NvmlSample> buffer, out int count, out int valueType)
+    {
+        count = 0;
+        valueType = -1;
+        if (_getSamples == null)
+        {
+            return NvmlReturn.FunctionNotFound;
+        }
+
+        uint n = (uint)buffer.Length;
+        int kind;
+        NvmlReturn code;
+        fixed (NvmlSample* p = buffer)
+        {
+            code = (NvmlReturn)_getSamples(device, (int)type, lastSeenMicroseconds, &kind, &n, p);
+        }
+
+        valueType = kind;
+        if (code == NvmlReturn.Success)
+        {
+            count = (int)Math.Min(n, (uint)buffer.Length);
+        }
+
+        return code;
     }
 
     /// <summary>

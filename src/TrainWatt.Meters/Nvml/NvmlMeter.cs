@@ -72,7 +72,7 @@ public sealed record NvmlMeterOptions(
 /// Read by one thread at a time. <see cref="Read"/> never throws for a failing NVML call: the channel's reading gets null
 /// values and an <see cref="ChannelReading.Error"/> naming the NVML function and code. Dispose calls nvmlShutdown.
 /// </remarks>
-public sealed class NvmlMeter : IMeter, IGpuAttribution
+public sealed class NvmlMeter : IBufferedMeter, IGpuAttribution
 {
     private readonly NvmlLibrary _library;
     private readonly TimeProvider _time;
@@ -92,11 +92,190 @@ public sealed class NvmlMeter : IMeter, IGpuAttribution
         Selection = selection;
         Channels = devices.Select(d => d.Channel).ToArray();
         Devices = devices.Select(d => d.Info).ToArray();
+        foreach (var device in devices)
+        {
+            device.PowerBuffer = HasBuffer(device.Handle, NvmlSamplingType.TotalPower);
+            device.UtilizationBuffer = HasBuffer(device.Handle, NvmlSamplingType.GpuUtilization);
+        }
+
+        HasSampleBuffer = devices.Length > 0 && devices.All(d => d.PowerBuffer);
     }
+
+    /// <summary>Largest number of samples taken from one buffer in one call.</summary>
+    private const int SampleChunk = 256;
+
+    /// <summary>Buffered samples older than this before a read are not used (a sampler that stalled): at most this many seconds of slots.</summary>
+    private static readonly TimeSpan BufferHorizon = TimeSpan.FromSeconds(10);
+
+    private readonly NvmlSample[] _samples = new NvmlSample[SampleChunk];
+    private TimeSpan _bufferInterval;
+
+    /// <inheritdoc />
+    public bool HasSampleBuffer { get; }
+
+    private bool HasBuffer(nint handle, NvmlSamplingType type)
+    {
+        // nvml.h: Kepler and newer keep power, utilisation and clock samples; NOT_FOUND is a working buffer with nothing newer.
+        var code = _library.Samples(handle, type, 0, _samples, out _, out int valueType);
+        return code == NvmlReturn.NotFound || (code == NvmlReturn.Success && valueType == NvmlValueTypeUnsignedInt);
+    }
+
+    /// <summary>nvml.h NVML_VALUE_TYPE_UNSIGNED_INT: how power (mW) and utilisation (%) samples are returned.</summary>
+    private const int NvmlValueTypeUnsignedInt = 1;
+
+    /// <inheritdoc />
+    public void UseSampleBuffer(TimeSpan interval)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(interval, TimeSpan.Zero);
+        if (!HasSampleBuffer)
+        {
+            throw new InvalidOperationException("This NVML meter has no sample buffer (HasSampleBuffer is false).");
+        }
+
+        _bufferInterval = interval;
+        string text = string.Create(CultureInfo.InvariantCulture,
+            $"; read once a second, with the power between reads from the driver's sample buffer (nvmlDeviceGetSamples) averaged per {interval.TotalMilliseconds:0.###} ms");
+        Channels = [.. Channels.Select(c => c with { Note = c.Note + text })];
+    }
+
+    /// <inheritdoc />
+    public void ReadBuffered(DateTimeOffset origin, DateTimeOffset after, DateTimeOffset until, TimeSpan interval, List<MeterReading> readings)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        ArgumentNullException.ThrowIfNull(readings);
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(interval, TimeSpan.Zero);
+        if (until - after > BufferHorizon)
+        {
+            after = until - BufferHorizon;
+        }
+
+        long afterUs = UnixMicroseconds(after), untilUs = UnixMicroseconds(until);
+        long slotUs = Math.Max(1, interval.Ticks / 10);
+        if (untilUs <= afterUs + 1)
+        {
+            return;
+        }
+
+        // Slots of one interval from the last reading on; a last slot shorter than half an interval joins the one before,
+        // so a second between two reads gives ten readings at 100 ms, not ten and a sliver.
+        long span = untilUs - afterUs;
+        int slots = (int)Math.Min(int.MaxValue / 64, (span + slotUs - 1) / slotUs);
+        if (slots > 1 && span - ((slots - 1) * slotUs) < slotUs / 2)
+        {
+            slots--;
+        }
+
+        int n = _devices.Length;
+        var watts = new double[slots * n];
+        var counts = new int[slots * n];
+        var times = new double[slots];
+        var timeCounts = new int[slots];
+        var utilization = new List<(long Us, uint Percent)>[n];
+        for (int d = 0; d < n; d++)
+        {
+            var device = _devices[d];
+            if (device.Lost is not null || !device.PowerBuffer)
+            {
+                continue;
+            }
+
+            device.SeenPowerUs = Drain(device.Handle, NvmlSamplingType.TotalPower, device.SeenPowerUs, (us, value) =>
+            {
+                if (us <= afterUs || us >= untilUs)
+                {
+                    return;
+                }
+
+                int slot = (int)Math.Min(slots - 1, (us - afterUs - 1) / slotUs);
+                watts[(slot * n) + d] += value / 1000.0; // mW
+                counts[(slot * n) + d]++;
+                times[slot] += us - afterUs;
+                timeCounts[slot]++;
+            });
+            if (device.UtilizationBuffer)
+            {
+                var list = utilization[d] = [];
+                device.SeenUtilizationUs = Drain(device.Handle, NvmlSamplingType.GpuUtilization, device.SeenUtilizationUs, (us, value) => list.Add((us, value)));
+            }
+        }
+
+        for (int slot = 0; slot < slots; slot++)
+        {
+            if (timeCounts[slot] == 0)
+            {
+                continue;
+            }
+
+            long atUs = afterUs + (long)Math.Round(times[slot] / timeCounts[slot]);
+            var channels = new ChannelReading[n];
+            for (int d = 0; d < n; d++)
+            {
+                int k = (slot * n) + d;
+                channels[d] = new ChannelReading(_devices[d].Channel.Id, counts[k] > 0 ? Power.FromWatts(watts[k] / counts[k]) : null, null,
+                    counts[k] > 0 ? Covering(utilization[d], atUs) : null);
+            }
+
+            var timestamp = DateTimeOffset.UnixEpoch.AddTicks(atUs * 10);
+            readings.Add(new MeterReading(timestamp, timestamp - origin, channels));
+        }
+    }
+
+    /// <summary>Reads every sample newer than <paramref name="seenUs"/>, oldest first; returns the newest time stamp seen.</summary>
+    private ulong Drain(nint handle, NvmlSamplingType type, ulong seenUs, Action<long, uint> sample)
+    {
+        for (int round = 0; round < 8; round++)
+        {
+            var code = _library.Samples(handle, type, seenUs, _samples, out int count, out _);
+            if (code != NvmlReturn.Success || count == 0)
+            {
+                break;
+            }
+
+            for (int i = 0; i < count; i++)
+            {
+                ulong us = _samples[i].TimeStamp;
+                if (us > seenUs)
+                {
+                    seenUs = us;
+                }
+
+                sample((long)us, _samples[i].UIntValue);
+            }
+
+            if (count < _samples.Length)
+            {
+                break;
+            }
+        }
+
+        return seenUs;
+    }
+
+    /// <summary>The utilisation sample that covers <paramref name="atUs"/>: the first one stamped at or after it (a sample is the share of the period before its stamp), within a second.</summary>
+    private static double? Covering(List<(long Us, uint Percent)>? samples, long atUs)
+    {
+        if (samples is null)
+        {
+            return null;
+        }
+
+        foreach (var (us, percent) in samples)
+        {
+            if (us >= atUs)
+            {
+                return us - atUs <= 1_000_000 ? percent : null;
+            }
+        }
+
+        return null;
+    }
+
+    private static long UnixMicroseconds(DateTimeOffset time) => (time.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) / 10;
+
 
     public string Name => "nvml";
 
-    public IReadOnlyList<MeterChannel> Channels { get; }
+    public IReadOnlyList<MeterChannel> Channels { get; private set; }
 
     /// <summary>The selected GPUs, in channel order.</summary>
     public IReadOnlyList<NvmlDeviceInfo> Devices { get; }
@@ -542,6 +721,18 @@ public sealed class NvmlMeter : IMeter, IGpuAttribution
 
         /// <summary>Set when the GPU answered GPU_IS_LOST or RESET_REQUIRED: the message every later reading carries.</summary>
         public string? Lost { get; set; }
+
+        /// <summary>nvmlDeviceGetSamples answers power samples for this GPU.</summary>
+        public bool PowerBuffer { get; set; }
+
+        /// <summary>nvmlDeviceGetSamples answers GPU utilisation samples for this GPU.</summary>
+        public bool UtilizationBuffer { get; set; }
+
+        /// <summary>The newest power sample's time stamp read so far (µs), passed back as lastSeenTimeStamp.</summary>
+        public ulong SeenPowerUs { get; set; }
+
+        /// <summary>The newest utilisation sample's time stamp read so far (µs).</summary>
+        public ulong SeenUtilizationUs { get; set; }
 
 
         /// <summary>Adds the counter's increase since the last read. A counter that goes backwards was reset (driver reload): it restarted from 0.</summary>

@@ -82,6 +82,9 @@ public sealed class EnergySampler : IAsyncDisposable
     private bool _started;
     private bool _stopped;
     private IntervalThread? _loop;
+    private readonly bool _useBuffers;
+    private readonly TimeSpan[] _meterLastElapsed;
+    private readonly List<MeterReading> _between = [];
 
     /// <param name="meters">The meters to read; their channels are numbered in order.</param>
     /// <param name="time">Clock for the interval and for every timestamp.</param>
@@ -105,6 +108,19 @@ public sealed class EnergySampler : IAsyncDisposable
         _sink = sink;
         _report = report ?? (_ => { });
 
+        // Every meter keeps its own samples (NVML's driver buffer) and the interval is under a second: wake once a
+        // second and take the readings in between from the buffers (IBufferedMeter), instead of waking every interval.
+        _useBuffers = options.UseSampleBuffers && options.Interval < BufferedReadPeriod && _meters.Length > 0
+            && _meters.All(m => m is IBufferedMeter { HasSampleBuffer: true });
+        if (_useBuffers)
+        {
+            foreach (var meter in _meters)
+            {
+                ((IBufferedMeter)meter).UseSampleBuffer(options.Interval);
+            }
+        }
+
+        _meterLastElapsed = new TimeSpan[_meters.Length];
         var channels = new List<MeterChannel>();
         _meterFirstChannel = new int[_meters.Length];
         for (int m = 0; m < _meters.Length; m++)
@@ -141,6 +157,16 @@ public sealed class EnergySampler : IAsyncDisposable
         int perFlush = (int)Math.Ceiling(options.FlushInterval / options.Interval) + 2;
         _buffer = new ChannelSample[Math.Max(16, perFlush * Math.Max(1, n))];
     }
+
+    /// <summary>How often the loop wakes when every meter reads from its hardware's sample buffer (<see cref="UsesSampleBuffers"/>).</summary>
+    public static readonly TimeSpan BufferedReadPeriod = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// True when the loop wakes every <see cref="BufferedReadPeriod"/> and the readings in between come from the meters'
+    /// own sample buffers (every meter is an <see cref="IBufferedMeter"/> with a buffer, the interval is shorter, and
+    /// <see cref="SamplerOptions.UseSampleBuffers"/> is on); false when it wakes every interval.
+    /// </summary>
+    public bool UsesSampleBuffers => _useBuffers;
 
     /// <summary>Which intervals between a channel's power values are gaps (not integrated): the rule for this sampling interval.</summary>
     public SampleGapRule GapRule => _gapRule;
@@ -212,7 +238,7 @@ public sealed class EnergySampler : IAsyncDisposable
         }
 
         // A dedicated thread, not a PeriodicTimer on the thread pool: one wake-up per tick (IntervalThread).
-        _loop = new IntervalThread("trainwatt sampler", _options.Interval, _time, SampleNow);
+        _loop = new IntervalThread("trainwatt sampler", _useBuffers ? BufferedReadPeriod : _options.Interval, _time, SampleNow);
         _loop.Start();
     }
 
@@ -425,7 +451,17 @@ public sealed class EnergySampler : IAsyncDisposable
     {
         for (int m = 0; m < _meters.Length; m++)
         {
-            if (_meterFailed[m] || !TryReadLocked(m, out var reading, out var before, out var after))
+            if (_meterFailed[m])
+            {
+                continue;
+            }
+
+            if (_useBuffers && !atZero)
+            {
+                ReadBufferedLocked(m);
+            }
+
+            if (!TryReadLocked(m, out var reading, out var before, out var after))
             {
                 continue;
             }
@@ -456,6 +492,7 @@ public sealed class EnergySampler : IAsyncDisposable
             }
 
             Integrate(m, reading, elapsed);
+            _meterLastElapsed[m] = elapsed;
         }
 
         if (_gapChannels.Count > 0)
@@ -465,6 +502,47 @@ public sealed class EnergySampler : IAsyncDisposable
 
         _readings++;
     }
+
+    /// <summary>The readings meter <paramref name="m"/>'s sample buffer holds since its last reading, each integrated and stored at its own time.</summary>
+    private void ReadBufferedLocked(int m)
+    {
+        var now = _time.GetElapsedTime(_startTimestamp);
+        _between.Clear();
+        try
+        {
+            ((IBufferedMeter)_meters[m]).ReadBuffered(_startedAt, _startedAt + _meterLastElapsed[m], _startedAt + now, _options.Interval, _between);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // The buffer is an extra: the reading itself (counters, power) follows; the note says what was lost.
+            _between.Clear();
+            if (!_bufferFailed)
+            {
+                _bufferFailed = true;
+                Note($"meter {_meters[m].Name}: its sample buffer could not be read ({ex.Message}); readings between its reads are missing from then on where it fails.");
+            }
+        }
+
+        foreach (var reading in _between)
+        {
+            var elapsed = reading.Timestamp - _startedAt;
+            if (elapsed <= _meterLastElapsed[m] || elapsed >= now)
+            {
+                continue; // outside this stretch (the buffer's clock and ours disagree): never out of order
+            }
+
+            if (elapsed > _lastElapsed)
+            {
+                _lastElapsed = elapsed;
+            }
+
+            Integrate(m, reading, elapsed);
+            _meterLastElapsed[m] = elapsed;
+            _readings++;
+        }
+    }
+
+    private bool _bufferFailed;
 
     private void NoteGapLocked()
     {

@@ -8,6 +8,12 @@ public sealed record SamplerOptions(TimeSpan Interval, TimeSpan FlushInterval)
     /// <summary>100 ms interval, 1 s flush.</summary>
     public static SamplerOptions Default { get; } = new(TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(1));
 
+    /// <summary>
+    /// When every meter keeps its own samples (NVML's driver buffer) and the interval is under a second, wake once a
+    /// second and take the readings in between from those buffers (true, the default); false polls every interval.
+    /// </summary>
+    public bool UseSampleBuffers { get; init; } = true;
+
     /// <summary>Throws when an interval is out of range, naming the value and the valid range.</summary>
     public void Validate()
     {
