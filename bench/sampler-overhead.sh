@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Benchmark (not a test) for issues 3 and 21: CPU used by `trainwatt measure` itself, in steady state, while it samples
 # GPUS fake NVML GPUs (default 8, native/fake-nvml, energy counters, power on a curve with a 20 W sine) at the default
-# interval (100 ms) into a SQLite store. Goal (issue 21): <= 0.1 % of one core for 8 GPUs at 10 Hz.
+# interval (100 ms) into a SQLite store. Goal (issue 21): <= 0.1 % of one core for 8 GPUs at 10 Hz. The fake GPUs keep
+# a driver sample buffer (sample_buffer = yes, as Kepler and newer do), so `measure` reads them once a second and
+# stores the readings in between from the buffer; POLL=1 passes --poll (read every interval, the path without a buffer).
 #
-#   [BUILD=publish|build] [PAIRS=3] [GPUS=8] [BEFORE=DIR] bash bench/sampler-overhead.sh [SECONDS]
+#   [BUILD=publish|build] [PAIRS=3] [GPUS=8] [POLL=1] [BEFORE=DIR] bash bench/sampler-overhead.sh [SECONDS]
 #   (THIS_BIN=FOLDER / BEFORE_BIN=FOLDER: use CLIs already built there, folders holding trainwatt.dll)
 #
 # Method: the CPU time (user + system of the whole process tree, from the shell's `times`, 1 ms resolution) of
@@ -40,18 +42,18 @@ fi
 cp "$root/native/build/libnvidia-ml.so.1" "$work/libnvidia-ml.so.1"
 for ((i = 0; i < gpus; i++)); do
   printf '[device]\nname = NVIDIA Fake H100\nuuid = GPU-%08d-1111-2222-3333-444444444444\nenergy_counter = yes\n' "$i"
-  printf 'power_w = 0:100, 5:300, 10:200, 20:350, 40:250\nsine_amplitude_w = 20\nsine_period_s = 0.8\n'
+  printf 'power_w = 0:100, 5:300, 10:200, 20:350, 40:250\nsine_amplitude_w = 20\nsine_period_s = 0.8\nsample_buffer = yes\n'
 done > "$work/fake-nvml-scenario.txt"
 export TRAINWATT_NVML_LIBRARY="$work/libnvidia-ml.so.1"
 
 cpu() { # label seconds -> prints user+system CPU seconds of one measure run (and everything it waited for)
   rm -f "$work/runs.db"*
-  ( dotnet "$work/$1/trainwatt.dll" measure --meters nvml --progress quiet --db "$work/runs.db" -- sleep "$2" >/dev/null 2>"$work/err.txt" \
+  ( dotnet "$work/$1/trainwatt.dll" measure --meters nvml --progress quiet ${POLL:+--poll} --db "$work/runs.db" -- sleep "$2" >/dev/null 2>"$work/err.txt" \
       || { cat "$work/err.txt" >&2; exit 1; }
     times ) | awk 'NR == 2 { split($1, u, "m"); split($2, s, "m"); printf "%.3f", u[1] * 60 + u[2] + s[1] * 60 + s[2] }'
 }
 
-echo "cores: $(nproc), load: $(cut -d' ' -f1-3 /proc/loadavg), build: ${BUILD:-build}, $gpus fake GPUs at 100 ms, runs of $seconds s and $((3 * seconds)) s"
+echo "cores: $(nproc), load: $(cut -d' ' -f1-3 /proc/loadavg), build: ${BUILD:-build}, $gpus fake GPUs at 100 ms${POLL:+ (--poll)}, runs of $seconds s and $((3 * seconds)) s"
 for label in "${labels[@]}"; do cpu "$label" 2 >/dev/null; done # warm-up: disk cache, first-run work
 for ((p = 1; p <= pairs; p++)); do
   for label in "${labels[@]}"; do

@@ -50,6 +50,9 @@ internal sealed partial class AcceleratedTime : TimeProvider, IDisposable
     /// <summary>The latest a timer fired after its due time, in real time.</summary>
     public TimeSpan MaxLateReal => Stopwatch.GetElapsedTime(0, Interlocked.Read(ref _maxLateReal));
 
+    /// <summary>The <see cref="Stopwatch"/> time stamp (CLOCK_MONOTONIC) at which the clock was created: simulated time zero.</summary>
+    public long Origin => _origin;
+
     /// <summary>Simulated time since the clock was created.</summary>
     public TimeSpan SimulatedElapsed => GetElapsedTime(_origin);
 

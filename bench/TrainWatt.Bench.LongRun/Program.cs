@@ -8,13 +8,17 @@ using TrainWatt.Meters;
 using TrainWatt.Storage;
 
 // Usage: TrainWatt.Bench.LongRun --db FILE --library libnvidia-ml.so.1 [--hours 72] [--scale 500] [--gpus 8]
-//        [--interval-ms 100] [--epochs 100] [--rss-every-hours 2] [--json OUT] [--work DIR]
+//        [--interval-ms 100] [--epochs 100] [--rss-every-hours 2] [--poll 1] [--json OUT] [--work DIR]
 // Runs a simulated job of HOURS through MeasurementPipeline (what `trainwatt measure --meters nvml` runs) with the fake
 // NVML (its time_scale = SCALE) over the real P/Invoke path into the SQLite store at FILE, on a clock SCALE times
 // faster than the machine's. The wrapped job (python3) prints ##trainwatt epoch markers: idle for the first and last
 // 2 % of the run, then EPOCHS epochs; the fake GPUs idle at 60-67 W then and train at 300-335 W (±25 W sine) between.
+// The fake GPUs keep a driver sample buffer (sample_buffer = yes, on the same clock), so the pipeline reads them once a
+// simulated second and stores the readings in between from the buffer, as `measure` does on GPUs that have one;
+// --poll 1 reads every interval instead (MeasureOptions.Poll, `measure --poll`).
 // Prints the process's RSS and CPU every RSS-EVERY simulated hours, then the totals; --json writes them for the script.
 var options = Options.Parse(args);
+using var time = new AcceleratedTime(options.Scale);
 string work = options.Work ?? Directory.CreateTempSubdirectory("trainwatt-longrun-").FullName;
 Directory.CreateDirectory(work);
 double simSeconds = options.Hours * 3600;
@@ -24,7 +28,7 @@ double lead = 0.02 * simSeconds;
 // The fake NVML reads fake-nvml-scenario.txt beside the library: a private copy per run.
 string library = Path.Combine(work, "libnvidia-ml.so.1");
 File.Copy(options.Library, library, overwrite: true);
-File.WriteAllText(Path.Combine(work, "fake-nvml-scenario.txt"), Scenario(options.Gpus, options.Scale, lead, simSeconds - lead));
+File.WriteAllText(Path.Combine(work, "fake-nvml-scenario.txt"), Scenario(options.Gpus, options.Scale, time.Origin, lead, simSeconds - lead));
 string job = Path.Combine(work, "job.py");
 File.WriteAllText(job, JobScript);
 
@@ -35,7 +39,6 @@ env.Remove("CUDA_VISIBLE_DEVICES");
 
 var cpuAtStart = Process.GetCurrentProcess().TotalProcessorTime;
 var wall = Stopwatch.StartNew();
-using var time = new AcceleratedTime(options.Scale);
 var host = new HostContext(time, env);
 var interval = TimeSpan.FromMilliseconds(options.IntervalMs);
 var observer = new LongRunObserver(time, interval);
@@ -66,6 +69,7 @@ using (var meters = HardwareMeterSource.Instance.Open(new MeterSelection(MeterKi
         ProgressEvery = TimeSpan.FromHours(options.RssEveryHours),
         Tags = new Dictionary<string, string>(StringComparer.Ordinal) { ["bench"] = "long-run" },
         ComparePre = true,
+        Poll = options.Poll,
     };
     result = pipeline.Run(measure);
     observer.Point(result.Summary.Duration);
@@ -129,10 +133,11 @@ if (options.Work is null)
 
 return result.ExitCode;
 
-static string Scenario(int gpus, double scale, double trainFrom, double trainTo)
+static string Scenario(int gpus, double scale, long origin, double trainFrom, double trainTo)
 {
     var s = new System.Text.StringBuilder();
-    s.Append(CultureInfo.InvariantCulture, $"time_scale = {scale:R}\n");
+    // The scenario clock starts with the accelerated clock (both CLOCK_MONOTONIC), so the buffer's time stamps are its.
+    s.Append(CultureInfo.InvariantCulture, $"time_scale = {scale:R}\ntime_origin_ns = {origin * (1e9 / Stopwatch.Frequency):F0}\n");
     for (int i = 0; i < gpus; i++)
     {
         double idle = 60 + i, busy = 300 + (5 * i);
@@ -140,6 +145,7 @@ static string Scenario(int gpus, double scale, double trainFrom, double trainTo)
         s.Append(CultureInfo.InvariantCulture, $"energy_counter = yes\nenergy_offset_mj = {1_000_000_000L * (i + 1)}\n");
         s.Append(CultureInfo.InvariantCulture, $"power_w = 0:{idle}, {trainFrom:R}:{idle}, {trainFrom + 60:R}:{busy}, {trainTo - 60:R}:{busy}, {trainTo:R}:{idle}\n");
         s.Append(CultureInfo.InvariantCulture, $"sine_amplitude_w = 25\nsine_period_s = {47 + i}\nutilization_gpu = 95\nmemory_total_mib = 81920\nmemory_used_mib = 60000\ntemperature_c = 64\nsm_clock_mhz = 1980\n");
+        s.Append("sample_buffer = yes\nsample_buffer_s = 30\n"); // 30 simulated seconds: 60 ms of real time at 500x
     }
 
     return s.ToString();
@@ -165,7 +171,7 @@ internal partial class Program
         """;
 }
 
-internal sealed record Options(string Db, string Library, double Hours, double Scale, int Gpus, int IntervalMs, int Epochs, double RssEveryHours, string? Json, string? Work)
+internal sealed record Options(string Db, string Library, double Hours, double Scale, int Gpus, int IntervalMs, int Epochs, double RssEveryHours, string? Json, string? Work, bool Poll)
 {
     public static Options Parse(string[] args)
     {
@@ -180,6 +186,6 @@ internal sealed record Options(string Db, string Library, double Hours, double S
             map.GetValueOrDefault("db") ?? throw new ArgumentException("--db FILE is required"),
             map.GetValueOrDefault("library") ?? throw new ArgumentException("--library PATH (the fake libnvidia-ml.so.1) is required"),
             D("hours", 72), D("scale", 500), (int)D("gpus", 8), (int)D("interval-ms", 100), (int)D("epochs", 100), D("rss-every-hours", 2),
-            map.GetValueOrDefault("json"), map.GetValueOrDefault("work"));
+            map.GetValueOrDefault("json"), map.GetValueOrDefault("work"), D("poll", 0) != 0);
     }
 }

@@ -112,3 +112,13 @@ public interface IBufferedMeter : IMeter
     /// </summary>
     void ReadBuffered(DateTimeOffset origin, DateTimeOffset after, DateTimeOffset until, TimeSpan interval, List<MeterReading> readings);
 }
+
+/// <summary>
+/// A meter whose energy does not depend on how often it is read: energy counters (RAPL) and models of utilisation over
+/// a window of at least a second (the process meter). When the GPUs read from their driver's buffer
+/// (<see cref="IBufferedMeter"/>), the sampler reads such a meter only at its once-a-second reads instead of polling
+/// every interval for it; its energy is the same, its power values are one-second ones.
+/// </summary>
+public interface IRateIndependentMeter : IMeter
+{
+}

@@ -15,7 +15,7 @@ namespace TrainWatt.Meters.Procfs;
 /// 100 ms interval are too few to divide: USER_HZ is 100), read from the process meter at the same moment. The charged
 /// energy is a sum of non-negative parts, so it is a monotonic cumulative value like the counter it comes from.
 /// </remarks>
-public sealed class CpuAttributedRaplMeter : IMeter, ICpuAttributedMeter
+public sealed class CpuAttributedRaplMeter : IRateIndependentMeter, ICpuAttributedMeter
 {
     private static readonly TimeSpan Window = TimeSpan.FromSeconds(1);
 

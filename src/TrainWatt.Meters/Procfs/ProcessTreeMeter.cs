@@ -72,7 +72,7 @@ public sealed record ProcessTreeMeterOptions(
 /// already exited and were reaped still count (in their parent's cutime/cstime); it never decreases.</para>
 /// <para>Until <see cref="Attach"/> is called the "ram" channel reports an error, not 0 W.</para>
 /// </remarks>
-public sealed class ProcessTreeMeter : IMeter, ICpuAttributedMeter
+public sealed class ProcessTreeMeter : IRateIndependentMeter, ICpuAttributedMeter
 {
     /// <summary>RAM power per GB (10⁹ bytes) in use: the SEAA 2023 paper's 0.375 W/GB.</summary>
     public static readonly Power RamPowerPerGigabyte = Power.FromWatts(0.375);

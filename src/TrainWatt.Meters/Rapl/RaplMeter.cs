@@ -21,7 +21,7 @@ namespace TrainWatt.Meters.Rapl;
 /// <para><b>Permission.</b> Since Linux 5.10 (CVE-2020-8694, "Platypus") <c>energy_uj</c> is readable by root only;
 /// <see cref="Open"/> then fails with the exact fix rather than reporting zero.</para>
 /// </remarks>
-public sealed class RaplMeter : IMeter
+public sealed class RaplMeter : IRateIndependentMeter
 {
     /// <summary>The default powercap root.</summary>
     public const string DefaultRoot = "/sys/class/powercap";

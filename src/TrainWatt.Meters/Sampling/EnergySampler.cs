@@ -110,13 +110,16 @@ public sealed class EnergySampler : IAsyncDisposable
 
         // Every meter keeps its own samples (NVML's driver buffer) and the interval is under a second: wake once a
         // second and take the readings in between from the buffers (IBufferedMeter), instead of waking every interval.
-        _useBuffers = options.UseSampleBuffers && options.Interval < BufferedReadPeriod && _meters.Length > 0
-            && _meters.All(m => m is IBufferedMeter { HasSampleBuffer: true });
+        // Meters whose energy does not depend on the read rate (RAPL counters, the process meter's models) are then read
+        // once a second too; any other meter makes the loop poll every interval.
+        _useBuffers = options.UseSampleBuffers && options.Interval < BufferedReadPeriod
+            && _meters.Any(m => m is IBufferedMeter { HasSampleBuffer: true })
+            && _meters.All(m => m is IBufferedMeter { HasSampleBuffer: true } || m is IRateIndependentMeter);
         if (_useBuffers)
         {
             foreach (var meter in _meters)
             {
-                ((IBufferedMeter)meter).UseSampleBuffer(options.Interval);
+                (meter as IBufferedMeter)?.UseSampleBuffer(options.Interval);
             }
         }
 
@@ -162,9 +165,20 @@ public sealed class EnergySampler : IAsyncDisposable
     public static readonly TimeSpan BufferedReadPeriod = TimeSpan.FromSeconds(1);
 
     /// <summary>
+    /// How often samples reach the sink at least when <see cref="UsesSampleBuffers"/>: every second read. Each batch costs
+    /// the store a transaction and its writer thread a wake-up, a fixed cost of about 0.2 ms of CPU on the development
+    /// VM (docs/benchmarks.md, issue 21 "Overhead"); a SIGKILL then loses at most about 3 s of readings.
+    /// </summary>
+    public static readonly TimeSpan BufferedFlushInterval = TimeSpan.FromSeconds(2);
+
+    /// <summary>How often samples reach the sink at least: <see cref="SamplerOptions.FlushInterval"/>, or <see cref="BufferedFlushInterval"/> when that is longer and the buffers are used.</summary>
+    public TimeSpan EffectiveFlushInterval => _useBuffers && BufferedFlushInterval > _options.FlushInterval ? BufferedFlushInterval : _options.FlushInterval;
+
+    /// <summary>
     /// True when the loop wakes every <see cref="BufferedReadPeriod"/> and the readings in between come from the meters'
-    /// own sample buffers (every meter is an <see cref="IBufferedMeter"/> with a buffer, the interval is shorter, and
-    /// <see cref="SamplerOptions.UseSampleBuffers"/> is on); false when it wakes every interval.
+    /// own sample buffers (at least one meter is an <see cref="IBufferedMeter"/> with a buffer, every other one an
+    /// <see cref="IRateIndependentMeter"/>, the interval is shorter, and <see cref="SamplerOptions.UseSampleBuffers"/> is
+    /// on); false when it wakes every interval.
     /// </summary>
     public bool UsesSampleBuffers => _useBuffers;
 
@@ -250,7 +264,7 @@ public sealed class EnergySampler : IAsyncDisposable
             if (_started && !_stopped)
             {
                 ReadAllLocked();
-                if (_lastElapsed - _lastFlush + _options.Interval >= _options.FlushInterval)
+                if (_lastElapsed - _lastFlush + _options.Interval >= EffectiveFlushInterval)
                 {
                     FlushLocked();
                 }
@@ -456,7 +470,7 @@ public sealed class EnergySampler : IAsyncDisposable
                 continue;
             }
 
-            if (_useBuffers && !atZero)
+            if (_useBuffers && !atZero && _meters[m] is IBufferedMeter)
             {
                 ReadBufferedLocked(m);
             }

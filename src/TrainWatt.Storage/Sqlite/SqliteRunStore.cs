@@ -26,7 +26,11 @@ public sealed class SqliteRunStore : IRunStore
 {
     private readonly SqliteConnection _connection;
     private readonly SqliteStoreOptions _options;
-    private readonly ChunkedSampleWriter _chunks = new();
+    // Delta mode: each batch inserts its own small chunk row per device instead of rewriting the open chunk (up to a 4 KiB
+    // page per device and batch, each written again to the WAL), and a closed chunk replaces its deltas (issue 21,
+    // "Overhead": the store writer's CPU is mostly those page writes).
+    private readonly ChunkedSampleWriter _chunks = new(appendDeltas: true);
+    private SqliteCommand? _heartbeat;
     private SqliteChunkRows? _chunkRows;
 
     private SqliteRunStore(SqliteConnection connection, string location, SqliteStoreOptions options)
@@ -224,10 +228,19 @@ public sealed class SqliteRunStore : IRunStore
         WriteSamples(transaction =>
         {
             _chunks.Append(ChunkRows(transaction), runId, samples);
-            using var heartbeat = Command(transaction, "UPDATE runs SET heartbeat_at = $now WHERE id = $id");
-            heartbeat.Parameters.AddWithValue("$now", StoreRows.ToSeconds(_options.Time.GetUtcNow()));
-            heartbeat.Parameters.AddWithValue("$id", runId);
-            RequireRow(heartbeat.ExecuteNonQuery(), runId);
+
+            // One prepared statement for every batch (a new command would be parsed again each time).
+            if (_heartbeat is null)
+            {
+                _heartbeat = Command(transaction, "UPDATE runs SET heartbeat_at = $now WHERE id = $id");
+                _heartbeat.Parameters.Add("$now", SqliteType.Real);
+                _heartbeat.Parameters.Add("$id", SqliteType.Integer);
+            }
+
+            _heartbeat.Transaction = transaction;
+            _heartbeat.Parameters[0].Value = StoreRows.ToSeconds(_options.Time.GetUtcNow());
+            _heartbeat.Parameters[1].Value = runId;
+            RequireRow(_heartbeat.ExecuteNonQuery(), runId);
             return 0;
         });
     }
@@ -301,9 +314,21 @@ public sealed class SqliteRunStore : IRunStore
             throw new ArgumentOutOfRangeException(nameof(status), status, "A run is finished as completed, incomplete or failed, not running.");
         }
 
-        _chunks.Forget(runId);
+        try
+        {
+            FinishInTransaction(runId, status, ended, exitCode);
+        }
+        finally
+        {
+            _chunks.Forget(runId);
+        }
+    }
+
+    private void FinishInTransaction(long runId, RunStatus status, DateTimeOffset ended, int? exitCode)
+    {
         Write(transaction =>
         {
+            _chunks.CloseRun(ChunkRows(transaction), runId);
             using var command = Command(transaction,
                 "UPDATE runs SET status = $status, ended_at = $ended, exit_code = $exit, heartbeat_at = $now WHERE id = $id");
             command.Parameters.AddWithValue("$status", StatusText(status));
@@ -325,9 +350,21 @@ public sealed class SqliteRunStore : IRunStore
             throw new ArgumentOutOfRangeException(nameof(completion), completion.Status, "A run is completed as completed, incomplete or failed, not running.");
         }
 
-        _chunks.Forget(runId);
+        try
+        {
+            CompleteInTransaction(runId, completion);
+        }
+        finally
+        {
+            _chunks.Forget(runId);
+        }
+    }
+
+    private void CompleteInTransaction(long runId, RunCompletion completion)
+    {
         Write(transaction =>
         {
+            _chunks.CloseRun(ChunkRows(transaction), runId);
             if (completion.Replaces is { } old)
             {
                 using var delete = Command(transaction, "DELETE FROM runs WHERE id = $id");
@@ -556,6 +593,7 @@ public sealed class SqliteRunStore : IRunStore
     public void Dispose()
     {
         _chunkRows?.Dispose();
+        _heartbeat?.Dispose();
         _connection.Dispose();
     }
 

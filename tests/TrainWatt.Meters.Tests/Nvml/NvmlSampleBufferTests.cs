@@ -154,6 +154,10 @@ public sealed class NvmlSampleBufferTests
         // reading, three loop reads and the final one.
         Assert.InRange(meter.Reads, 5, 8);
 
+        // And: batches reach the sink every second read (2 s) and at the end, not every 0.5 s: at most three batches.
+        Assert.Equal(EnergySampler.BufferedFlushInterval, sampler.EffectiveFlushInterval);
+        Assert.InRange(sink.Batches, 1, 3);
+
         // And: every channel has a reading about every 100 ms from the buffer (plus the full reads), in time order.
         var gpu0 = sink.Samples.Where(s => s.ChannelIndex == 0).ToList();
         Assert.InRange(gpu0.Count, 30, 45);
@@ -191,7 +195,30 @@ public sealed class NvmlSampleBufferTests
         await using var slow = new EnergySampler([meter], TimeProvider.System, SamplerOptions.Default with { Interval = TimeSpan.FromSeconds(1), FlushInterval = TimeSpan.FromSeconds(1) });
 
         Assert.False(polling.UsesSampleBuffers);
+        Assert.Equal(SamplerOptions.Default.FlushInterval, polling.EffectiveFlushInterval);
         Assert.False(slow.UsesSampleBuffers); // an interval of a second or more: the loop wakes every interval anyway
+    }
+
+    [Fact]
+    public async Task Should_Read_Rate_Independent_Meters_At_The_Once_A_Second_Reads_And_Poll_For_Any_Other()
+    {
+        long origin = TimeProvider.System.GetTimestamp();
+        using var fake = FakeNvml.Create(Scenario(origin));
+        using var meter = NvmlMeter.Open(new NvmlMeterOptions(fake.LibraryPath), TimeProvider.System, origin);
+
+        // A counter-like meter (RAPL, the process meter) leaves the loop at once a second; any other meter makes it poll.
+        await using (var withCounter = new EnergySampler([meter, StubMeter(rateIndependent: true)], TimeProvider.System, SamplerOptions.Default))
+        {
+            Assert.True(withCounter.UsesSampleBuffers);
+            Assert.DoesNotContain("sample buffer", withCounter.Channels[^1].Note ?? "", StringComparison.Ordinal);
+        }
+
+        await using var withOther = new EnergySampler([meter, StubMeter(rateIndependent: false)], TimeProvider.System, SamplerOptions.Default);
+        Assert.False(withOther.UsesSampleBuffers);
+
+        // And: a rate-independent meter alone has no buffer to read between reads: it is polled.
+        await using var alone = new EnergySampler([StubMeter(rateIndependent: true)], TimeProvider.System, SamplerOptions.Default);
+        Assert.False(alone.UsesSampleBuffers);
     }
 
     private static void SleepUntil(long origin, TimeSpan at)
@@ -200,6 +227,27 @@ public sealed class NvmlSampleBufferTests
         if (wait > TimeSpan.Zero)
         {
             Thread.Sleep(wait);
+        }
+    }
+
+    private static IMeter StubMeter(bool rateIndependent) => rateIndependent ? new CounterStub() : new PlainStub();
+
+    /// <summary>A meter of the RAPL kind (its energy does not depend on how often it is read).</summary>
+    private sealed class CounterStub : PlainStub, IRateIndependentMeter
+    {
+    }
+
+    /// <summary>Any other meter.</summary>
+    private class PlainStub : IMeter
+    {
+        public string Name => "stub";
+
+        public IReadOnlyList<MeterChannel> Channels { get; } = [new("cpu:package-0", "cpu", "package-0", Provenance.Counter)];
+
+        public MeterReading Read() => new(DateTimeOffset.UnixEpoch, TimeSpan.Zero, [new ChannelReading("cpu:package-0", null, null)]);
+
+        public void Dispose()
+        {
         }
     }
 
@@ -234,6 +282,8 @@ public sealed class NvmlSampleBufferTests
 
         public List<ChannelSample> Samples { get; } = [];
 
+        public int Batches { get; private set; }
+
         public string BeginRun(MeasurementRunInfo run) => "test";
 
         public void AppendSamples(ReadOnlySpan<ChannelSample> samples)
@@ -241,6 +291,7 @@ public sealed class NvmlSampleBufferTests
             lock (_gate)
             {
                 Samples.AddRange(samples);
+                Batches++;
             }
         }
 
