@@ -40,10 +40,8 @@ elif [ -n "${BEFORE:-}" ]; then
   build "$BEFORE" "$work/before"
 fi
 cp "$root/native/build/libnvidia-ml.so.1" "$work/libnvidia-ml.so.1"
-for ((i = 0; i < gpus; i++)); do
-  printf '[device]\nname = NVIDIA Fake H100\nuuid = GPU-%08d-1111-2222-3333-444444444444\nenergy_counter = yes\n' "$i"
-  printf 'power_w = 0:100, 5:300, 10:200, 20:350, 40:250\nsine_amplitude_w = 20\nsine_period_s = 0.8\nsample_buffer = yes\n'
-done > "$work/fake-nvml-scenario.txt"
+source "$root/bench/lib/fake-gpus.sh"
+fake_gpu_scenario "$gpus" "sample_buffer = yes" > "$work/fake-nvml-scenario.txt"
 export TRAINWATT_NVML_LIBRARY="$work/libnvidia-ml.so.1"
 
 cpu() { # label seconds -> prints user+system CPU seconds of one measure run (and everything it waited for)

@@ -13,12 +13,8 @@ trap 'rm -rf "$work"' EXIT
 make -s -C "$root/native/fake-nvml" OUT="$root/native/build/"
 dotnet build -c Release -v q --nologo "$root/src/TrainWatt.Cli" -o "$work/bin" >/dev/null
 cp "$root/native/build/libnvidia-ml.so.1" "$work/libnvidia-ml.so.1"
-{
-  for i in 0 1 2 3 4 5 6 7; do
-    printf '[device]\nname = NVIDIA Fake H100\nuuid = GPU-0000000%d-1111-2222-3333-444444444444\nenergy_counter = yes\n' "$i"
-    printf 'power_w = 0:100, 5:300, 10:200, 20:350, 40:250\nsine_amplitude_w = 20\nsine_period_s = 0.8\n'
-  done
-} > "$work/fake-nvml-scenario.txt"
+source "$root/bench/lib/fake-gpus.sh"
+fake_gpu_scenario 8 > "$work/fake-nvml-scenario.txt"
 export TRAINWATT_NVML_LIBRARY="$work/libnvidia-ml.so.1"
 echo "cores: $(nproc), load: $(cut -d' ' -f1-3 /proc/loadavg)"
 

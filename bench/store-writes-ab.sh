@@ -10,17 +10,7 @@
 # the database's size after the run, the WAL the run wrote and the server's CPU seconds (all postgres processes).
 set -euo pipefail
 PAIRS="$1"; BATCHES="$2"; shift 2; DIRS=("$@"); LABELS=(A B C D E F)
-BIN=""
-for d in $(dirname "$(command -v initdb 2>/dev/null || echo /nonexistent/x)") /usr/local/bin /usr/lib/postgresql/*/bin; do
-  [ -x "$d/initdb" ] && { BIN="$(dirname "$(readlink -f "$d/initdb")")"; break; }   # psql lives beside the real initdb
-done
-[ -n "$BIN" ] || { echo "no PostgreSQL binaries (initdb)" >&2; exit 69; }
-TMP="$(mktemp -d)"; chmod 755 "$TMP"
-AS=(); [ "$(id -u)" = 0 ] && { chown postgres "$TMP"; AS=(runuser -u postgres --); }
-PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-"${AS[@]}" "$BIN/initdb" -D "$TMP/data" -U postgres -A trust --no-locale -E UTF8 >/dev/null
-"${AS[@]}" "$BIN/pg_ctl" -D "$TMP/data" -l "$TMP/log" -o "-c listen_addresses=127.0.0.1 -p $PORT -k $TMP" -w start >/dev/null
-trap '"${AS[@]}" "$BIN/pg_ctl" -D "$TMP/data" -m fast -w stop >/dev/null; rm -rf "$TMP"' EXIT
+source "$(dirname "$0")/lib/throwaway-postgres.sh"
 # CPU seconds (user + system) the server has used: every postgres process, plus the exited backends the postmaster reaped.
 server_cpu() {
   local pm; pm=$(head -1 "$TMP/data/postmaster.pid")

@@ -1,23 +1,13 @@
 #!/usr/bin/env bash
 # Time and peak RSS of `trainwatt sync` (SQLite -> PostgreSQL) for one or more builds of the CLI, interleaved, each into
-# a fresh database of one throw-away local PostgreSQL server (as bench/store-writes-ab.sh starts it).
+# a fresh database of one throw-away local PostgreSQL server (bench/lib/throwaway-postgres.sh).
 # Usage: bench/sync-memory.sh ROUNDS STORE.db CLI_A [CLI_B ...]
 #   STORE.db: e.g. a measure-like run written by the store-writes bench:
 #   dotnet bench/TrainWatt.Bench.StoreWrites/bin/Release/net10.0/linux-x64/TrainWatt.Bench.StoreWrites.dll big.db 1 86400 80 8
 #   (one run of 8 GPUs at 10 Hz for 24 hours: 6,912,000 readings)
 set -euo pipefail
 ROUNDS="$1"; DB="$2"; shift 2; CLIS=("$@"); LABELS=(A B C D)
-BIN=""
-for d in $(dirname "$(command -v initdb 2>/dev/null || echo /nonexistent/x)") /usr/local/bin /usr/lib/postgresql/*/bin; do
-  [ -x "$d/initdb" ] && { BIN="$(dirname "$(readlink -f "$d/initdb")")"; break; }
-done
-[ -n "$BIN" ] || { echo "no PostgreSQL binaries (initdb)" >&2; exit 69; }
-TMP="$(mktemp -d)"; chmod 755 "$TMP"
-AS=(); [ "$(id -u)" = 0 ] && { chown postgres "$TMP"; AS=(runuser -u postgres --); }
-PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-"${AS[@]}" "$BIN/initdb" -D "$TMP/data" -U postgres -A trust --no-locale -E UTF8 >/dev/null
-"${AS[@]}" "$BIN/pg_ctl" -D "$TMP/data" -l "$TMP/log" -o "-c listen_addresses=127.0.0.1 -p $PORT -k $TMP" -w start >/dev/null
-trap '"${AS[@]}" "$BIN/pg_ctl" -D "$TMP/data" -m fast -w stop >/dev/null; rm -rf "$TMP"' EXIT
+source "$(dirname "$0")/lib/throwaway-postgres.sh"
 sql() { "${AS[@]}" "$BIN/psql" -h 127.0.0.1 -p "$PORT" -U postgres -d "${2:-postgres}" -qAtc "$1"; }
 n=0
 for round in $(seq "$ROUNDS"); do

@@ -12,10 +12,8 @@ work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 make -s -C "$root/native/fake-nvml" OUT="$root/native/build/"
 cp "$root/native/build/libnvidia-ml.so.1" "$work/"
-for ((i = 0; i < gpus; i++)); do
-  printf '[device]\nname = NVIDIA Fake H100\nuuid = GPU-%08d-1111-2222-3333-444444444444\nenergy_counter = yes\n' "$i"
-  printf 'power_w = 0:100, 5:300, 10:200, 20:350, 40:250\nsine_amplitude_w = 20\nsine_period_s = 0.8\nsample_buffer = yes\n'
-done > "$work/fake-nvml-scenario.txt"
+source "$root/bench/lib/fake-gpus.sh"
+fake_gpu_scenario "$gpus" "sample_buffer = yes" > "$work/fake-nvml-scenario.txt"
 TRAINWATT_NVML_LIBRARY="$work/libnvidia-ml.so.1" dotnet "$bin/trainwatt.dll" measure --meters nvml --progress quiet ${POLL:+--poll} \
   --db "$work/runs.db" -- sleep $((win + 15)) >/dev/null 2>"$work/err" &
 pid=$!
