@@ -81,6 +81,14 @@ public sealed class NvmlMeter : IBufferedMeter, IGpuAttribution
     private bool _disposed;
     private volatile AttributionState? _attribution;
 
+    /// <summary>Largest number of samples taken from one buffer in one call.</summary>
+    private const int SampleChunk = 256;
+
+    /// <summary>Buffered samples older than this before a read are not used (a sampler that stalled): at most this many seconds of slots.</summary>
+    private static readonly TimeSpan BufferHorizon = TimeSpan.FromSeconds(10);
+
+    private readonly NvmlSample[] _samples = new NvmlSample[SampleChunk];
+
     private NvmlMeter(NvmlLibrary library, TimeProvider time, long startTimestamp, Device[] devices, string? driverVersion, GpuSelection selection, IReadOnlyList<NvmlSkippedGpu> skipped)
     {
         Skipped = skipped;
@@ -100,15 +108,6 @@ public sealed class NvmlMeter : IBufferedMeter, IGpuAttribution
 
         HasSampleBuffer = devices.Length > 0 && devices.All(d => d.PowerBuffer);
     }
-
-    /// <summary>Largest number of samples taken from one buffer in one call.</summary>
-    private const int SampleChunk = 256;
-
-    /// <summary>Buffered samples older than this before a read are not used (a sampler that stalled): at most this many seconds of slots.</summary>
-    private static readonly TimeSpan BufferHorizon = TimeSpan.FromSeconds(10);
-
-    private readonly NvmlSample[] _samples = new NvmlSample[SampleChunk];
-    private TimeSpan _bufferInterval;
 
     /// <inheritdoc />
     public bool HasSampleBuffer { get; }
@@ -132,7 +131,6 @@ public sealed class NvmlMeter : IBufferedMeter, IGpuAttribution
             throw new InvalidOperationException("This NVML meter has no sample buffer (HasSampleBuffer is false).");
         }
 
-        _bufferInterval = interval;
         string text = string.Create(CultureInfo.InvariantCulture,
             $"; read once a second, with the power between reads from the driver's sample buffer (nvmlDeviceGetSamples) averaged per {interval.TotalMilliseconds:0.###} ms");
         Channels = [.. Channels.Select(c => c with { Note = c.Note + text })];

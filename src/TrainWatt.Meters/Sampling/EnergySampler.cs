@@ -85,6 +85,7 @@ public sealed class EnergySampler : IAsyncDisposable
     private readonly bool _useBuffers;
     private readonly TimeSpan[] _meterLastElapsed;
     private readonly List<MeterReading> _between = [];
+    private bool _bufferFailed;
 
     /// <param name="meters">The meters to read; their channels are numbered in order.</param>
     /// <param name="time">Clock for the interval and for every timestamp.</param>
@@ -555,8 +556,6 @@ public sealed class EnergySampler : IAsyncDisposable
             _readings++;
         }
     }
-
-    private bool _bufferFailed;
 
     private void NoteGapLocked()
     {

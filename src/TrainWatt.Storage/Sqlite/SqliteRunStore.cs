@@ -314,21 +314,9 @@ public sealed class SqliteRunStore : IRunStore
             throw new ArgumentOutOfRangeException(nameof(status), status, "A run is finished as completed, incomplete or failed, not running.");
         }
 
-        try
-        {
-            FinishInTransaction(runId, status, ended, exitCode);
-        }
-        finally
-        {
-            _chunks.Forget(runId);
-        }
-    }
-
-    private void FinishInTransaction(long runId, RunStatus status, DateTimeOffset ended, int? exitCode)
-    {
+        _chunks.Forget(runId);
         Write(transaction =>
         {
-            _chunks.CloseRun(ChunkRows(transaction), runId);
             using var command = Command(transaction,
                 "UPDATE runs SET status = $status, ended_at = $ended, exit_code = $exit, heartbeat_at = $now WHERE id = $id");
             command.Parameters.AddWithValue("$status", StatusText(status));
@@ -350,21 +338,9 @@ public sealed class SqliteRunStore : IRunStore
             throw new ArgumentOutOfRangeException(nameof(completion), completion.Status, "A run is completed as completed, incomplete or failed, not running.");
         }
 
-        try
-        {
-            CompleteInTransaction(runId, completion);
-        }
-        finally
-        {
-            _chunks.Forget(runId);
-        }
-    }
-
-    private void CompleteInTransaction(long runId, RunCompletion completion)
-    {
+        _chunks.Forget(runId);
         Write(transaction =>
         {
-            _chunks.CloseRun(ChunkRows(transaction), runId);
             if (completion.Replaces is { } old)
             {
                 using var delete = Command(transaction, "DELETE FROM runs WHERE id = $id");
